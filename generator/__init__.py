@@ -1,0 +1,7 @@
+"""A Swagger 2.0 → typed Python client generator.
+
+Pipeline: load → overlay → validate → normalize → render → format → write.
+See README.md for the commands and ../shared/DESIGN.md for the design.
+"""
+
+__version__ = "0.1.0"

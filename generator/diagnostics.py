@@ -1,0 +1,143 @@
+"""Diagnostics: every problem the generator finds, as a value.
+
+A problem in the input is never an exception that reaches the user. Each stage
+appends `Diagnostic`s to a `Diagnostics` collector and carries on where it can;
+the command line decides the exit code from the collected severities.
+"""
+
+from __future__ import annotations
+
+import enum
+import json
+from dataclasses import dataclass, field
+from typing import Iterable, Iterator
+
+
+class Severity(enum.Enum):
+    ERROR = "error"
+    WARNING = "warning"
+    INFO = "info"
+
+    @property
+    def rank(self) -> int:
+        return {"error": 0, "warning": 1, "info": 2}[self.value]
+
+
+@dataclass(frozen=True, order=True)
+class SourcePosition:
+    """Where a node came from: file and 1-based line and column."""
+
+    file: str
+    line: int = 0
+    col: int = 0
+
+    def __str__(self) -> str:
+        if self.line <= 0:
+            return self.file
+        return f"{self.file}:{self.line}:{self.col}"
+
+
+@dataclass(frozen=True)
+class Diagnostic:
+    severity: Severity
+    code: str
+    pointer: str
+    message: str
+    hint: str = ""
+    position: SourcePosition | None = None
+
+    def sort_key(self) -> tuple[int, str, int, int, str, str]:
+        pos = self.position or SourcePosition("")
+        return (self.severity.rank, pos.file, pos.line, pos.col, self.code, self.pointer)
+
+    def as_error(self) -> Diagnostic:
+        return Diagnostic(Severity.ERROR, self.code, self.pointer, self.message, self.hint, self.position)
+
+    def to_json(self) -> dict[str, object]:
+        pos = self.position
+        return {
+            "severity": self.severity.value,
+            "code": self.code,
+            "pointer": self.pointer,
+            "file": pos.file if pos else None,
+            "line": pos.line if pos and pos.line else None,
+            "col": pos.col if pos and pos.col else None,
+            "message": self.message,
+            "hint": self.hint or None,
+        }
+
+    def render(self) -> str:
+        where = str(self.position) if self.position else "<input>"
+        text = f"{where}: {self.severity.value}[{self.code}] {self.message}"
+        if self.pointer:
+            text += f"\n    at {self.pointer or '/'}"
+        if self.hint:
+            text += f"\n    hint: {self.hint}"
+        return text
+
+
+@dataclass
+class Diagnostics:
+    """An ordered collection of diagnostics, shared by the stages of one run."""
+
+    items: list[Diagnostic] = field(default_factory=list)
+
+    def add(self, diagnostic: Diagnostic) -> None:
+        self.items.append(diagnostic)
+
+    def extend(self, diagnostics: Iterable[Diagnostic]) -> None:
+        self.items.extend(diagnostics)
+
+    def __iter__(self) -> Iterator[Diagnostic]:
+        return iter(self.items)
+
+    def __len__(self) -> int:
+        return len(self.items)
+
+    @property
+    def has_errors(self) -> bool:
+        return any(d.severity is Severity.ERROR for d in self.items)
+
+    def codes(self) -> list[str]:
+        return [d.code for d in self.items]
+
+    def strict(self) -> Diagnostics:
+        """The same problems, with every warning promoted to an error."""
+        promoted = [d.as_error() if d.severity is Severity.WARNING else d for d in self.items]
+        return Diagnostics(promoted)
+
+    def sorted(self) -> list[Diagnostic]:
+        return sorted(self.items, key=Diagnostic.sort_key)
+
+
+class InputError(Exception):
+    """Raised by a stage that cannot go on; carries the diagnostic that says why.
+
+    Only stages raise it and only the pipeline catches it, turning it back into
+    a diagnostic, so it never reaches the user as a traceback.
+    """
+
+    def __init__(self, diagnostic: Diagnostic) -> None:
+        super().__init__(diagnostic.message)
+        self.diagnostic = diagnostic
+
+
+def format_text(diagnostics: Diagnostics) -> str:
+    """Human-readable: grouped by severity, sorted by file and line, with a summary."""
+    lines: list[str] = []
+    for severity in Severity:
+        group = [d for d in diagnostics.sorted() if d.severity is severity]
+        if group:
+            lines.append(f"{severity.value}s ({len(group)}):")
+            lines.extend("  " + d.render().replace("\n", "\n  ") for d in group)
+    lines.append(summary_line(diagnostics))
+    return "\n".join(lines)
+
+
+def summary_line(diagnostics: Diagnostics) -> str:
+    counts = {s: sum(1 for d in diagnostics if d.severity is s) for s in Severity}
+    return ", ".join(f"{counts[s]} {s.value}{'' if counts[s] == 1 else 's'}" for s in Severity)
+
+
+def format_json(diagnostics: Diagnostics) -> str:
+    return json.dumps([d.to_json() for d in diagnostics.sorted()], indent=2, ensure_ascii=False)

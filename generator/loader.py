@@ -1,0 +1,347 @@
+"""Load a YAML or JSON file into a `SpecDict` tree, safely and with positions.
+
+The tree is built from the YAML parser's event stream with an explicit stack,
+never by recursion and never by PyYAML's constructors, so:
+- no tag can construct a Python object (nothing in the file runs);
+- depth, total size and alias expansion are counted while building, and a
+  hostile file (a billion-laughs bomb, a 100,000-level nest) is refused early;
+- scalars resolve by the YAML 1.2 core schema, as JSON and most OpenAPI tools
+  read them: `no` stays a string, `2020-01-01` stays a string, keys are strings.
+"""
+
+from __future__ import annotations
+
+import json
+import re
+from dataclasses import dataclass
+from pathlib import Path
+
+import yaml
+
+from .diagnostics import Diagnostic, Diagnostics, InputError, Severity, SourcePosition
+from .document import SpecDict, SpecList, clone
+
+try:  # the C parser is much faster; the pure-Python one gives the same events
+    from yaml import CSafeLoader as _EventLoader
+except ImportError:  # pragma: no cover - depends on how PyYAML was built
+    from yaml import SafeLoader as _EventLoader  # type: ignore[assignment]
+
+
+@dataclass(frozen=True)
+class Limits:
+    """What a document may cost us before we refuse it."""
+
+    max_bytes: int = 64 * 1024 * 1024
+    max_depth: int = 128
+    max_nodes: int = 3_000_000
+    max_alias_nodes: int = 100_000  # what YAML aliases may add; real documents use a few small ones
+
+
+DEFAULT_LIMITS = Limits()
+
+_NULL = re.compile(r"^(?:~|null|Null|NULL|)$")
+_BOOL = {"true": True, "True": True, "TRUE": True, "false": False, "False": False, "FALSE": False}
+_INT = re.compile(r"^[-+]?(?:[0-9]+|0o[0-7]+|0x[0-9a-fA-F]+)$")
+_FLOAT = re.compile(r"^[-+]?(?:\.[0-9]+|[0-9]+(?:\.[0-9]*)?)(?:[eE][-+]?[0-9]+)?$")
+_SPECIAL_FLOAT = {".inf": float("inf"), "+.inf": float("inf"), "-.inf": float("-inf"), ".nan": float("nan")}
+
+
+def load_file(path: Path, diagnostics: Diagnostics, limits: Limits = DEFAULT_LIMITS) -> object:
+    """The first document of the file at path; raises InputError when there is none."""
+    display = display_path(path)
+    text = read_text(path, display, limits)
+    return load_text(text, display, diagnostics, limits)
+
+
+def display_path(path: Path) -> str:
+    try:
+        return str(path.resolve().relative_to(Path.cwd().resolve()))
+    except ValueError:
+        return str(path)
+
+
+def read_text(path: Path, display: str, limits: Limits) -> str:
+    try:
+        size = path.stat().st_size
+        if size > limits.max_bytes:
+            raise _fail("too-large", display, f"the file is {size:,} bytes; the limit is {limits.max_bytes:,}")
+        data = path.read_bytes()
+    except FileNotFoundError:
+        raise _fail("file-not-found", display, "no such file", hint="check the path")
+    except IsADirectoryError:
+        raise _fail("file-not-found", display, "this is a folder, not a file")
+    except OSError as exc:
+        raise _fail("file-unreadable", display, f"cannot read the file: {exc.strerror or exc}")
+    return decode(data, display)
+
+
+def decode(data: bytes, display: str) -> str:
+    for bom, encoding in ((b"\xef\xbb\xbf", "utf-8-sig"), (b"\xff\xfe", "utf-16"), (b"\xfe\xff", "utf-16")):
+        if data.startswith(bom):
+            return data.decode(encoding, errors="replace")
+    try:
+        return data.decode("utf-8")
+    except UnicodeDecodeError as exc:
+        raise _fail("encoding", display, f"the file is not UTF-8 (byte {exc.start} cannot be decoded)")
+
+
+def load_text(text: str, display: str, diagnostics: Diagnostics, limits: Limits = DEFAULT_LIMITS) -> object:
+    """Parse text; the first document of a YAML stream, with a warning if more follow."""
+    if not text.strip():
+        raise _fail("empty-document", display, "the file is empty")
+    try:
+        documents = _Builder(display, limits, diagnostics).build(text)
+    except yaml.MarkedYAMLError as exc:
+        return _json_fallback(text, display, exc)
+    except yaml.YAMLError as exc:
+        raise _fail("yaml-syntax", display, f"not valid YAML: {exc}")
+    if not documents or documents[0] is None:
+        raise _fail("empty-document", display, "the first YAML document is empty")
+    for index, line in _extra_documents(documents):
+        diagnostics.add(
+            Diagnostic(
+                Severity.WARNING,
+                "extra-document",
+                "",
+                f"the YAML stream holds {len(documents)} documents; only the first is read "
+                f"(document {index + 1} starts here)",
+                hint="remove the trailing '---' or split the file",
+                position=SourcePosition(display, line, 1),
+            )
+        )
+    return documents[0].value
+
+
+def _extra_documents(documents: list["_Document"]) -> list[tuple[int, int]]:
+    return [(i, doc.line) for i, doc in enumerate(documents) if i > 0]
+
+
+def _json_fallback(text: str, display: str, exc: yaml.MarkedYAMLError) -> object:
+    """JSON that PyYAML's YAML 1.1 reader rejects (tabs, some escapes) still loads, without positions."""
+    if text.lstrip().startswith(("{", "[")):
+        try:
+            return json.loads(text)
+        except (ValueError, RecursionError):
+            pass
+    mark = exc.problem_mark or exc.context_mark
+    position = SourcePosition(display, mark.line + 1, mark.column + 1) if mark else SourcePosition(display)
+    problem = exc.problem or exc.context or "syntax error"
+    raise InputError(
+        Diagnostic(Severity.ERROR, "yaml-syntax", "", f"not valid YAML or JSON: {problem}", position=position)
+    )
+
+
+def _fail(code: str, display: str, message: str, hint: str = "", line: int = 0, col: int = 0) -> InputError:
+    return InputError(Diagnostic(Severity.ERROR, code, "", message, hint, SourcePosition(display, line, col)))
+
+
+@dataclass
+class _Document:
+    value: object
+    line: int
+
+
+@dataclass
+class _Frame:
+    container: SpecDict | SpecList
+    anchor: str | None
+    nodes: int = 1
+    key: str | None = None  # a mapping's pending key
+    key_mark: tuple[int, int] = (0, 0)
+    merges: list[SpecDict] | None = None  # YAML '<<' merge sources
+
+
+class _Builder:
+    """Turns the YAML event stream into SpecDict/SpecList trees, counting the cost."""
+
+    def __init__(self, display: str, limits: Limits, diagnostics: Diagnostics) -> None:
+        self.display = display
+        self.diagnostics = diagnostics
+        self.limits = limits
+        self.stack: list[_Frame] = []
+        self.anchors: dict[str, tuple[object, int]] = {}
+        self.total_nodes = 0
+        self.alias_nodes = 0
+        self.documents: list[_Document] = []
+
+    def build(self, text: str) -> list[_Document]:
+        for event in yaml.parse(text, Loader=_EventLoader):
+            self._on_event(event)
+        return self.documents
+
+    def _on_event(self, event: yaml.Event) -> None:
+        if isinstance(event, yaml.DocumentStartEvent):
+            self.anchors = {}
+            self.documents.append(_Document(None, self._mark(event)[0]))
+        elif isinstance(event, yaml.MappingStartEvent):
+            self._open(SpecDict(self.display), event)
+        elif isinstance(event, yaml.SequenceStartEvent):
+            self._open(SpecList(self.display), event)
+        elif isinstance(event, (yaml.MappingEndEvent, yaml.SequenceEndEvent)):
+            self._close()
+        elif isinstance(event, yaml.ScalarEvent):
+            self._scalar(event)
+        elif isinstance(event, yaml.AliasEvent):
+            self._alias(event)
+
+    def _mark(self, event: yaml.Event) -> tuple[int, int]:
+        mark = event.start_mark
+        return (mark.line + 1, mark.column + 1) if mark is not None else (0, 0)
+
+    def _open(self, container: SpecDict | SpecList, event: yaml.Event) -> None:
+        if len(self.stack) >= self.limits.max_depth:
+            line, col = self._mark(event)
+            raise _fail(
+                "too-deep",
+                self.display,
+                f"the document nests deeper than {self.limits.max_depth} levels",
+                hint="real API descriptions nest a few dozen levels at most",
+                line=line,
+                col=col,
+            )
+        if self.stack and isinstance(self.stack[-1].container, SpecDict) and self.stack[-1].key is None:
+            raise _fail("unsupported-key", self.display, "a mapping or list used as a key", line=self._mark(event)[0])
+        self._count(1, event)
+        self._attach_mark(event)
+        self.stack.append(_Frame(container, getattr(event, "anchor", None)))
+
+    def _close(self) -> None:
+        frame = self.stack.pop()
+        if frame.merges and isinstance(frame.container, SpecDict):
+            _apply_merges(frame.container, frame.merges)
+        if frame.anchor:
+            self.anchors[frame.anchor] = (frame.container, frame.nodes)
+        self._add(frame.container, frame.nodes)
+
+    def _scalar(self, event: yaml.ScalarEvent) -> None:
+        top = self.stack[-1] if self.stack else None
+        if top is not None and isinstance(top.container, SpecDict) and top.key is None:
+            top.key = event.value  # keys are always their text: `200:` is "200"
+            top.key_mark = self._mark(event)
+            return
+        self._count(1, event)
+        self._attach_mark(event)
+        value = _resolve_scalar(event)
+        if event.anchor:
+            self.anchors[event.anchor] = (value, 1)
+        self._add(value, 1)
+
+    def _alias(self, event: yaml.AliasEvent) -> None:
+        if event.anchor not in self.anchors:
+            line, col = self._mark(event)
+            raise _fail("yaml-alias", self.display, f"alias *{event.anchor} names no finished anchor", line=line, col=col)
+        value, nodes = self.anchors[event.anchor]
+        top = self.stack[-1] if self.stack else None
+        if top is not None and isinstance(top.container, SpecDict) and top.key is None:
+            top.key = str(value)
+            top.key_mark = self._mark(event)
+            return
+        self.alias_nodes += nodes
+        if self.alias_nodes > self.limits.max_alias_nodes:
+            line, col = self._mark(event)
+            raise _fail("too-large", self.display,
+                        f"YAML aliases expand to more than {self.limits.max_alias_nodes:,} nodes",
+                        hint="aliases that expand exponentially (a 'billion laughs' document) are refused",
+                        line=line, col=col)
+        self._count(nodes, event)
+        self._attach_mark(event)
+        # a copy, so that a later overlay edit of one place does not change the others
+        self._add(clone(value), nodes)
+
+    def _count(self, nodes: int, event: yaml.Event) -> None:
+        self.total_nodes += nodes
+        if self.total_nodes > self.limits.max_nodes:
+            line, col = self._mark(event)
+            raise _fail(
+                "too-large",
+                self.display,
+                f"the document expands to more than {self.limits.max_nodes:,} nodes",
+                hint="YAML aliases that expand exponentially (a 'billion laughs' document) are refused",
+                line=line,
+                col=col,
+            )
+
+    def _attach_mark(self, event: yaml.Event) -> None:
+        if not self.stack:
+            return
+        top = self.stack[-1]
+        if isinstance(top.container, SpecDict):
+            if top.key is not None:
+                top.container.marks[top.key] = top.key_mark
+        else:
+            top.container.marks.append(self._mark(event))
+
+    def _add(self, value: object, nodes: int) -> None:
+        if not self.stack:
+            self.documents[-1].value = value
+            return
+        top = self.stack[-1]
+        top.nodes += nodes
+        if isinstance(top.container, SpecList):
+            top.container.append(value)
+            return
+        key = top.key
+        top.key = None
+        if key == "<<" and isinstance(value, (SpecDict, SpecList)):
+            top.merges = (top.merges or []) + _merge_sources(value)
+            return
+        assert key is not None
+        if key in top.container:
+            self.diagnostics.add(
+                Diagnostic(
+                    Severity.WARNING,
+                    "duplicate-key",
+                    "",
+                    f"the key {key!r} appears twice in one mapping; the last value is used",
+                    position=SourcePosition(self.display, *top.key_mark),
+                )
+            )
+        top.container[key] = value
+
+
+def _merge_sources(value: SpecDict | SpecList) -> list[SpecDict]:
+    if isinstance(value, SpecDict):
+        return [value]
+    return [item for item in value if isinstance(item, SpecDict)]
+
+
+def _apply_merges(target: SpecDict, sources: list[SpecDict]) -> None:
+    """YAML '<<': keys already in the mapping win, then earlier sources over later ones."""
+    for source in sources:
+        for key, value in source.items():
+            if key not in target:
+                target[key] = clone(value)
+                if key in source.marks:
+                    target.marks[key] = source.marks[key]
+
+
+def _resolve_scalar(event: yaml.ScalarEvent) -> object:
+    value: str = event.value
+    tag = event.tag
+    plain = bool(event.implicit[0])  # (plain_implicit, quoted_implicit): only unquoted text resolves
+    if tag in (None, "!") and not plain:
+        return value
+    if tag == "tag:yaml.org,2002:str":
+        return value
+    if tag in ("tag:yaml.org,2002:int", "tag:yaml.org,2002:float", "tag:yaml.org,2002:bool", "tag:yaml.org,2002:null"):
+        plain = True
+    elif tag not in (None, "!"):
+        return value  # an unknown tag never constructs anything: the text is the value
+    if not plain:
+        return value
+    return _core_schema(value)
+
+
+def _core_schema(value: str) -> object:
+    if _NULL.match(value):
+        return None
+    if value in _BOOL:
+        return _BOOL[value]
+    if _INT.match(value):
+        return int(value, 0) if ("0o" in value or "0x" in value) else int(value, 10)
+    if _FLOAT.match(value):
+        return float(value)
+    lowered = value.lower()
+    if lowered in _SPECIAL_FLOAT:
+        return _SPECIAL_FLOAT[lowered]
+    return value

@@ -1,0 +1,182 @@
+"""Apply OpenAPI Overlay 1.0.0 documents: the maintainers' corrections, kept outside the spec.
+
+Semantics (Overlay 1.0.0, with the points the specification leaves open decided here):
+- actions run in order; each `target` is an RFC 9535 JSONPath query;
+- `remove: true` removes every selected node from its parent (and `update` is ignored);
+- `update` on a selected object merges recursively: object values merge key by key,
+  anything else (a string, a number, an array) replaces the target's value;
+- `update` on a selected array appends the update value as one entry;
+- an action that selects nothing is reported (a stale fix is worth knowing about).
+
+Nodes added by an overlay keep their overlay file positions, so a later problem in
+them is reported at the overlay's line. The extension `x-waive` (a list of
+`{code, pointer?, reason}`) lets maintainers acknowledge a diagnostic about the
+source document that an overlay cannot fix, such as a trailing YAML document.
+"""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass
+from pathlib import Path
+
+from .diagnostics import Diagnostic, Diagnostics, InputError, Severity
+from .document import clone, Mark, SpecDict, SpecList, locate, pointer
+from .jsonpath import JSONPathError, compile_query
+from .loader import DEFAULT_LIMITS, Limits, load_file
+
+_VERSION = re.compile(r"^1\.0\.\d+$")
+
+
+@dataclass(frozen=True)
+class Waiver:
+    code: str
+    pointer: str | None
+    reason: str
+
+    def covers(self, diagnostic: Diagnostic) -> bool:
+        return diagnostic.code == self.code and self.pointer in (None, diagnostic.pointer)
+
+
+def load_overlay(path: Path, diagnostics: Diagnostics, limits: Limits = DEFAULT_LIMITS) -> SpecDict:
+    """Read an overlay file and check its shape; raises InputError when it is not an overlay."""
+    overlay = load_file(path, diagnostics, limits)
+    problem = _shape_problem(overlay)
+    if problem:
+        raise InputError(Diagnostic(Severity.ERROR, "overlay-invalid", problem[0], problem[1], position=locate(overlay, [problem[0].strip("/")] if problem[0] else [])))
+    assert isinstance(overlay, SpecDict)
+    return overlay
+
+
+def _shape_problem(overlay: object) -> tuple[str, str] | None:
+    if not isinstance(overlay, dict):
+        return "", "an overlay is a mapping with 'overlay', 'info' and 'actions'"
+    version = overlay.get("overlay")
+    if not isinstance(version, str) or not _VERSION.match(version):
+        return "/overlay", f"'overlay' must name version 1.0.x, not {version!r}"
+    if not isinstance(overlay.get("info"), dict):
+        return "/info", "'info' (with title and version) is required"
+    if not isinstance(overlay.get("actions"), list):
+        return "/actions", "'actions' must be a list of actions"
+    return None
+
+
+def apply_overlay(document: SpecDict, overlay: SpecDict, diagnostics: Diagnostics) -> None:
+    """Apply every action of overlay to document, in place."""
+    for index, action in enumerate(overlay["actions"]):
+        _Action(document, overlay, index, diagnostics).apply(action)
+
+
+def waivers(overlay: SpecDict, diagnostics: Diagnostics) -> list[Waiver]:
+    """The diagnostics an overlay acknowledges (its `x-waive` list)."""
+    entries = overlay.get("x-waive", [])
+    found: list[Waiver] = []
+    for index, entry in enumerate(entries if isinstance(entries, list) else [entries]):
+        if isinstance(entry, dict) and isinstance(entry.get("code"), str) and isinstance(entry.get("reason"), str):
+            where = entry.get("pointer")
+            found.append(Waiver(entry["code"], where if isinstance(where, str) else None, entry["reason"]))
+        else:
+            diagnostics.add(Diagnostic(Severity.ERROR, "overlay-invalid", f"/x-waive/{index}",
+                                       "a waiver needs a 'code' and a 'reason'", position=locate(overlay, ["x-waive", index])))
+    return found
+
+
+@dataclass
+class _Action:
+    document: SpecDict
+    overlay: SpecDict
+    index: int
+    diagnostics: Diagnostics
+
+    def apply(self, action: object) -> None:
+        if not isinstance(action, dict) or not isinstance(action.get("target"), str):
+            self._report(Severity.ERROR, "overlay-invalid", "an action needs a 'target' JSONPath string")
+            return
+        try:
+            query = compile_query(action["target"])
+        except JSONPathError as exc:
+            self._report(Severity.ERROR, "overlay-target", f"the target is not a JSONPath query: {exc}")
+            return
+        matches = _unique(query.select(self.document))
+        if not matches:
+            self._report(Severity.WARNING, "overlay-no-match", f"the target {action['target']!r} selects nothing",
+                         "the document may have changed under this fix; update or drop the action")
+        elif action.get("remove") is True:
+            self._remove(matches)
+        elif "update" in action:
+            for location, node in matches:
+                self._update(location, node, action["update"])
+        else:
+            self._report(Severity.WARNING, "overlay-invalid", "the action has neither 'update' nor 'remove: true'")
+
+    def _remove(self, matches: list[tuple[tuple[str | int, ...], object]]) -> None:
+        # the deepest and last first, so that earlier removals do not shift later locations
+        for location, _ in sorted(matches, key=lambda m: (len(m[0]), m[0][-1] if m[0] else 0), reverse=True):
+            if not location:
+                self._report(Severity.ERROR, "overlay-invalid", "the whole document cannot be removed")
+                continue
+            parent = _node_at(self.document, location[:-1])
+            _delete_child(parent, location[-1])
+
+    def _update(self, location: tuple[str | int, ...], node: object, update: object) -> None:
+        if isinstance(node, list):
+            node.append(clone(update))
+            if isinstance(node, SpecList):
+                node.marks.append(_mark_of(self.overlay, ["actions", self.index, "update"]))
+        elif isinstance(node, dict) and isinstance(update, dict):
+            merge(node, update)
+        else:
+            what = "object" if isinstance(node, dict) else type(node).__name__
+            self._report(Severity.ERROR, "overlay-invalid",
+                         f"cannot update the {what} at {pointer(location) or '/'} with that value",
+                         "an update on an object must be an object")
+
+    def _report(self, severity: Severity, code: str, message: str, hint: str = "") -> None:
+        where: list[str | int] = ["actions", self.index]
+        self.diagnostics.add(Diagnostic(severity, code, pointer(where), f"overlay action {self.index + 1}: {message}",
+                                        hint, locate(self.overlay, where)))
+
+
+def merge(target: dict, update: dict) -> None:  # type: ignore[type-arg]
+    """Merge update into target: objects recursively, anything else replaced."""
+    for key, value in update.items():
+        if isinstance(target.get(key), dict) and isinstance(value, dict):
+            merge(target[key], value)
+            continue
+        target[key] = clone(value)
+        if isinstance(target, SpecDict) and isinstance(update, SpecDict) and key in update.marks:
+            line, col = update.marks[key][:2]
+            target.marks[key] = (line, col, update.source)
+
+
+def _unique(matches: list[tuple[tuple[str | int, ...], object]]) -> list[tuple[tuple[str | int, ...], object]]:
+    seen: set[tuple[str | int, ...]] = set()
+    out = []
+    for location, node in matches:
+        if location not in seen:
+            seen.add(location)
+            out.append((location, node))
+    return out
+
+
+def _node_at(root: object, location: tuple[str | int, ...]) -> object:
+    node = root
+    for token in location:
+        node = node[token]  # type: ignore[index]
+    return node
+
+
+def _delete_child(parent: object, token: str | int) -> None:
+    if isinstance(parent, dict):
+        parent.pop(token, None)
+        if isinstance(parent, SpecDict):
+            parent.marks.pop(str(token), None)
+    elif isinstance(parent, list) and isinstance(token, int):
+        del parent[token]
+        if isinstance(parent, SpecList) and token < len(parent.marks):
+            del parent.marks[token]
+
+
+def _mark_of(root: SpecDict, tokens: list[str | int]) -> Mark:
+    position = locate(root, tokens)
+    return (position.line, position.col, position.file) if position else (0, 0)

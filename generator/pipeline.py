@@ -1,0 +1,83 @@
+"""The ingestion pipeline: load → bundle `$ref`s → overlay → validate, as one call.
+
+`ingest` never raises for a problem in the input: a stage that cannot go on
+raises InputError, which is caught here and becomes the run's last diagnostic.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from pathlib import Path
+
+from .diagnostics import Diagnostic, Diagnostics, InputError, Severity
+from .document import SpecDict
+from .loader import DEFAULT_LIMITS, Limits, display_path, load_file
+from .overlay import Waiver, apply_overlay, load_overlay, waivers
+from .refs import bundle_refs
+from .validate import check_version, validate
+
+
+@dataclass(frozen=True)
+class Options:
+    strict: bool = False
+    allow_remote_refs: bool = False
+    limits: Limits = DEFAULT_LIMITS
+
+
+@dataclass
+class Ingested:
+    """The corrected, repaired document (None when unusable) and what was found on the way."""
+
+    document: SpecDict | None
+    diagnostics: Diagnostics
+    waived: list[Diagnostic] = field(default_factory=list)
+
+    @property
+    def ok(self) -> bool:
+        return self.document is not None and not self.diagnostics.has_errors
+
+
+def ingest(spec: Path, overlays: list[Path] = [], options: Options = Options()) -> Ingested:  # noqa: B006
+    diagnostics = Diagnostics()
+    acknowledged: list[Waiver] = []
+    document: SpecDict | None = None
+    try:
+        document = _load_and_correct(spec, overlays, options, diagnostics, acknowledged)
+    except InputError as exc:
+        diagnostics.add(exc.diagnostic)
+        document = None
+    kept, waived = _apply_waivers(diagnostics, acknowledged)
+    if options.strict:
+        kept = kept.strict()
+    if kept.has_errors:
+        document = None
+    return Ingested(document, kept, waived)
+
+
+def _load_and_correct(
+    spec: Path, overlays: list[Path], options: Options, diagnostics: Diagnostics, acknowledged: list[Waiver]
+) -> SpecDict:
+    raw = load_file(spec, diagnostics, options.limits)
+    document = check_version(raw, display_path(spec))
+    bundle_refs(document, diagnostics, options.limits, options.allow_remote_refs)
+    overlay_sources = []
+    for overlay_path in overlays:
+        overlay = load_overlay(overlay_path, diagnostics, options.limits)
+        apply_overlay(document, overlay, diagnostics)
+        acknowledged.extend(waivers(overlay, diagnostics))
+        overlay_sources.append(overlay.source)
+    if overlays:  # an overlay may bring file references of its own, relative to its file
+        bundle_refs(document, diagnostics, options.limits, options.allow_remote_refs, frozenset(overlay_sources))
+    validate(document, diagnostics)
+    return document
+
+
+def _apply_waivers(diagnostics: Diagnostics, acknowledged: list[Waiver]) -> tuple[Diagnostics, list[Diagnostic]]:
+    """Drop the warnings the maintainers acknowledged; errors cannot be waived."""
+    kept, waived = Diagnostics(), []
+    for diagnostic in diagnostics:
+        if diagnostic.severity is not Severity.ERROR and any(w.covers(diagnostic) for w in acknowledged):
+            waived.append(diagnostic)
+        else:
+            kept.add(diagnostic)
+    return kept, waived

@@ -1,0 +1,226 @@
+"""Bundle `$ref`s to other files into the one document.
+
+A Swagger 2.0 description may be split over files (`$ref: 'Pet.yaml'`,
+`$ref: 'parameters.yaml#/limit'`). After bundling, every `$ref` is local
+(`#/...`): a schema lands in `definitions` under a name taken from the file or
+the pointer's last token, a parameter in `parameters`, a response in
+`responses`; anything else is put in place. Each container remembers its file
+(`SpecDict.source`), so a reference inside a referenced file is resolved
+against that file, and positions in diagnostics name that file.
+
+Only relative paths to `.yaml`, `.yml` or `.json` files are read. Network
+references (`http://`, `https://`) are refused unless `allow_remote` is set,
+and are then fetched with a timeout and the same size limits; they are left in
+place otherwise, for validation to report and repair.
+"""
+
+from __future__ import annotations
+
+import urllib.parse
+import urllib.request
+from dataclasses import dataclass, field
+from pathlib import Path
+
+from .diagnostics import Diagnostic, Diagnostics, InputError, Severity
+from .document import clone, SpecDict, locate, pointer, resolve_pointer, split_pointer
+from .loader import DEFAULT_LIMITS, Limits, decode, display_path, load_file, load_text
+
+_READABLE_SUFFIXES = (".yaml", ".yml", ".json")
+_MAX_INLINED = 10_000  # a reference that includes itself would otherwise be put in place forever
+_SECTIONS = {"schema": "definitions", "parameter": "parameters", "response": "responses"}
+
+
+@dataclass
+class _Bundler:
+    root: SpecDict
+    base_dir: Path
+    diagnostics: Diagnostics
+    limits: Limits
+    allow_remote: bool
+    document_sources: frozenset[str]  # files whose '#/...' references mean the document (overlays)
+    files: dict[str, object] = field(default_factory=dict)  # loaded documents by display path / URL
+    placed: dict[tuple[str, str], str] = field(default_factory=dict)  # (file, fragment) -> local ref
+    inlined: int = 0
+    pending: list[tuple[tuple[str | int, ...], object]] = field(default_factory=list)  # nodes still to visit
+
+    def run(self) -> None:
+        stack = self.pending
+        stack.append(((), self.root))
+        while stack:
+            path, node = stack.pop()
+            if isinstance(node, dict):
+                if isinstance(node.get("$ref"), str) and self._is_external(node):
+                    self._bundle(node, path)
+                stack.extend((path + (k,), v) for k, v in node.items())
+            elif isinstance(node, list):
+                stack.extend((path + (i,), v) for i, v in enumerate(node))
+
+    def _is_external(self, node: dict) -> bool:  # type: ignore[type-arg]
+        ref: str = node["$ref"]
+        in_other_file = isinstance(node, SpecDict) and node.source not in ("", self.root.source, *self.document_sources)
+        return not ref.startswith("#") or in_other_file
+
+    def _bundle(self, node: dict, path: tuple[str | int, ...]) -> None:  # type: ignore[type-arg]
+        ref: str = node["$ref"]
+        location, fragment = _split_ref(ref)
+        if _is_url(location) and not self.allow_remote:
+            self._warn(path, "ref-remote", f"the reference {ref!r} points to the network and was not fetched",
+                       "pass --allow-remote-refs to fetch it, or copy it into the document")
+            return
+        source = node.source if isinstance(node, SpecDict) else self.root.source
+        target_file = self._target_file(location, source, path)
+        if target_file is None:
+            return
+        document = self._document(target_file, path)
+        if document is None:
+            return
+        found, content = resolve_pointer(document, _fragment_tokens(fragment))
+        if not found:
+            self._warn(path, "ref-dangling", f"the reference {ref!r} names nothing in {target_file}", "")
+            return
+        self._place(node, path, target_file, fragment, content)
+
+    def _target_file(self, location: str, source: str, path: tuple[str | int, ...]) -> str | None:
+        if location == "":
+            return source  # a '#/...' reference inside another file means that file
+        if _is_url(location) or _is_url(source):
+            return urllib.parse.urljoin(source, location) if _is_url(source) else location
+        if Path(location).is_absolute() or ":" in location.split("/")[0] or not location.lower().endswith(_READABLE_SUFFIXES):
+            self._warn(path, "ref-file-refused", f"the reference {location!r} is not a relative path to a YAML or JSON file",
+                       "only relative .yaml, .yml and .json files are read")
+            return None
+        base = Path(source).parent if source else self.base_dir
+        return display_path(base / location)
+
+    def _document(self, target: str, path: tuple[str | int, ...]) -> object:
+        if target == self.root.source:
+            return self.root
+        if target not in self.files:
+            try:
+                self.files[target] = self._load(target)
+            except InputError as exc:
+                d = exc.diagnostic
+                self.diagnostics.add(Diagnostic(d.severity, d.code, pointer(path), f"in a file named by $ref: {d.message}", d.hint, d.position))
+                self.files[target] = None
+        return self.files[target]
+
+    def _load(self, target: str) -> object:
+        if _is_url(target):
+            return load_text(_fetch(target, self.limits), target, self.diagnostics, self.limits)
+        return load_file(Path(target), self.diagnostics, self.limits)
+
+    def _place(self, node: dict, path: tuple[str | int, ...], file: str, fragment: str, content: object) -> None:  # type: ignore[type-arg]
+        kind = _context(path)
+        if kind not in _SECTIONS or not isinstance(content, dict):
+            self.inlined += 1
+            if self.inlined > _MAX_INLINED:
+                self._warn(path, "ref-cycle", "references put in place nest without end; this one was left", "")
+                return
+            _inline(node, content)
+            return
+        key = (file, fragment)
+        if key not in self.placed:
+            section = self.root.setdefault(_SECTIONS[kind], SpecDict(self.root.source))
+            name = _free_name(section, _name_for(file, fragment))
+            section[name] = clone(content)
+            self.pending.append(((_SECTIONS[kind], name), section[name]))
+            self.placed[key] = f"#/{_SECTIONS[kind]}/{name.replace('~', '~0').replace('/', '~1')}"
+        node["$ref"] = self.placed[key]
+        if isinstance(node, SpecDict):
+            node.source = self.root.source
+
+    def _warn(self, path: tuple[str | int, ...], code: str, message: str, hint: str) -> None:
+        self.diagnostics.add(Diagnostic(Severity.WARNING, code, pointer(path), message, hint, locate(self.root, path)))
+
+
+def bundle_refs(
+    root: SpecDict,
+    diagnostics: Diagnostics,
+    limits: Limits = DEFAULT_LIMITS,
+    allow_remote: bool = False,
+    document_sources: frozenset[str] = frozenset(),
+) -> None:
+    """Rewrite every external `$ref` in root into a local one, in place.
+
+    document_sources names files (the overlays) whose nodes were merged into the
+    document: their '#/...' references point into the document, not into themselves.
+    """
+    base_dir = Path(root.source).parent if root.source else Path.cwd()
+    _Bundler(root, base_dir, diagnostics, limits, allow_remote, document_sources).run()
+    _resolve_path_item_refs(root)
+
+
+def _resolve_path_item_refs(root: SpecDict) -> None:
+    """A path item `$ref` is replaced by what it names (Swagger allows no other use of it)."""
+    paths = root.get("paths")
+    if not isinstance(paths, dict):
+        return
+    for name, item in list(paths.items()):
+        if isinstance(item, dict) and isinstance(item.get("$ref"), str) and item["$ref"].startswith("#/"):
+            found, target = resolve_pointer(root, split_pointer(item["$ref"][1:]))
+            if found and isinstance(target, dict):
+                paths[name] = clone(target)
+
+
+def _inline(node: dict, content: object) -> None:  # type: ignore[type-arg]
+    """Put a copy of content where the reference was, keeping its file for positions and nested refs."""
+    replacement = clone(content)
+    node.clear()
+    if isinstance(replacement, dict):
+        node.update(replacement)
+        if isinstance(node, SpecDict) and isinstance(replacement, SpecDict):
+            node.source, node.marks = replacement.source, replacement.marks
+
+
+def _split_ref(ref: str) -> tuple[str, str]:
+    location, _, fragment = ref.partition("#")
+    return urllib.parse.unquote(location), urllib.parse.unquote(fragment)
+
+
+def _fragment_tokens(fragment: str) -> list[str]:
+    try:
+        return split_pointer(fragment)
+    except ValueError:
+        return ["\0not-a-pointer"]
+
+
+def _is_url(text: str) -> bool:
+    return text.lower().startswith(("http://", "https://"))
+
+
+def _context(path: tuple[str | int, ...]) -> str:
+    """What kind of object sits at path: 'parameter', 'response', 'path', or 'schema'."""
+    if len(path) >= 2 and path[-2] == "parameters" and (isinstance(path[-1], int) or len(path) == 2):
+        return "parameter"
+    if len(path) >= 2 and path[-2] == "responses" and (len(path) == 2 or path[0] == "paths"):
+        return "response"
+    if len(path) == 2 and path[0] == "paths":
+        return "path"
+    return "schema"
+
+
+def _name_for(file: str, fragment: str) -> str:
+    tokens = [t for t in _fragment_tokens(fragment) if t != "\0not-a-pointer"]
+    if tokens:
+        return str(tokens[-1])
+    stem = Path(urllib.parse.urlparse(file).path).stem
+    return stem or "Bundled"
+
+
+def _free_name(section: dict, wanted: str) -> str:  # type: ignore[type-arg]
+    name, n = wanted, 2
+    while name in section:
+        name, n = f"{wanted}{n}", n + 1
+    return name
+
+
+def _fetch(url: str, limits: Limits) -> str:
+    """Fetch a remote document (only when the user asked for remote references)."""
+    try:
+        with urllib.request.urlopen(url, timeout=20) as response:  # noqa: S310 - the user opted in
+            data = response.read(limits.max_bytes + 1)
+    except (OSError, ValueError) as exc:
+        raise InputError(Diagnostic(Severity.ERROR, "ref-fetch", "", f"cannot fetch {url}: {exc}"))
+    if len(data) > limits.max_bytes:
+        raise InputError(Diagnostic(Severity.ERROR, "too-large", "", f"{url} is larger than {limits.max_bytes:,} bytes"))
+    return decode(data, url)

@@ -1,0 +1,309 @@
+"""Validate a Swagger 2.0 document and repair what can be repaired safely.
+
+Order matters: our own semantic checks run first and repair the document (each
+repair is a warning), then the Swagger 2.0 JSON schema from openapi-spec-validator
+checks what is left, so one problem is reported once. The validator is run on
+plain data with every `$ref` already local and is wrapped: whatever it raises
+becomes a diagnostic, never a traceback.
+"""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass
+from typing import Any, Callable, Iterator
+
+from .diagnostics import Diagnostic, Diagnostics, InputError, Severity
+from .document import SpecDict, locate, pointer, resolve_pointer, split_pointer
+
+Path_ = tuple[str | int, ...]
+HTTP_METHODS = ("get", "put", "post", "delete", "options", "head", "patch")
+_TEMPLATE_PARAM = re.compile(r"{([^{}/]+)}")
+
+
+@dataclass
+class _Reporter:
+    document: SpecDict
+    diagnostics: Diagnostics
+
+    def warn(self, path: Path_, code: str, message: str, hint: str = "") -> None:
+        self.add(Severity.WARNING, path, code, message, hint)
+
+    def add(self, severity: Severity, path: Path_, code: str, message: str, hint: str = "") -> None:
+        self.diagnostics.add(Diagnostic(severity, code, pointer(path), message, hint, locate(self.document, path)))
+
+
+def check_version(document: object, source: str) -> SpecDict:
+    """The document as a mapping that says `swagger: "2.0"`; raises InputError otherwise."""
+    if not isinstance(document, dict):
+        kind = "a list" if isinstance(document, list) else f"a {type(document).__name__}"
+        raise _fatal(document, "not-a-mapping", f"the document is {kind}, not a Swagger 2.0 object", source)
+    if "openapi" in document and "swagger" not in document:
+        raise _fatal(document, "openapi3", f"this is an OpenAPI {document['openapi']} document, not Swagger 2.0",
+                     source, hint="this generator reads Swagger 2.0; convert the document or use an OpenAPI 3 generator",
+                     path=("openapi",))
+    version = document.get("swagger")
+    if str(version) not in ("2.0", "2"):
+        raise _fatal(document, "not-swagger2", f"'swagger' must be \"2.0\", found {version!r}", source,
+                     hint="a Swagger 2.0 document starts with swagger: \"2.0\"", path=("swagger",))
+    assert isinstance(document, SpecDict)
+    if version != "2.0":
+        document["swagger"] = "2.0"
+    return document
+
+
+def _fatal(document: object, code: str, message: str, source: str, hint: str = "", path: Path_ = ()) -> InputError:
+    position = locate(document, path)
+    if position is None or not position.file:
+        from .diagnostics import SourcePosition
+
+        position = SourcePosition(source)
+    return InputError(Diagnostic(Severity.ERROR, code, pointer(path), message, hint, position))
+
+
+def validate(document: SpecDict, diagnostics: Diagnostics) -> None:
+    """Check document, repairing in place; problems go to diagnostics."""
+    report = _Reporter(document, diagnostics)
+    for check in _CHECKS:
+        check(document, report)
+    _schema_check(document, report)
+
+
+# -- semantic checks and repairs -------------------------------------------------------------
+
+
+def _check_schemes(document: SpecDict, report: _Reporter) -> None:
+    schemes = document.get("schemes")
+    if isinstance(schemes, list) and schemes and "https" not in schemes:
+        report.warn(("schemes",), "http-only", "the API is served over plain http only",
+                    "credentials would travel unencrypted; add https to schemes if the API supports it")
+
+
+def _operations(document: SpecDict) -> Iterator[tuple[Path_, dict]]:  # type: ignore[type-arg]
+    paths = document.get("paths")
+    if not isinstance(paths, dict):
+        return
+    for name, item in paths.items():
+        if not isinstance(item, dict):
+            continue
+        for method in HTTP_METHODS:
+            if isinstance(item.get(method), dict):
+                yield ("paths", name, method), item[method]
+
+
+def _parameter_lists(document: SpecDict) -> Iterator[tuple[Path_, list]]:  # type: ignore[type-arg]
+    paths = document.get("paths")
+    for name, item in (paths.items() if isinstance(paths, dict) else []):
+        if isinstance(item, dict) and isinstance(item.get("parameters"), list):
+            yield ("paths", name, "parameters"), item["parameters"]
+    for path, operation in _operations(document):
+        if isinstance(operation.get("parameters"), list):
+            yield path + ("parameters",), operation["parameters"]
+
+
+def _all_parameters(document: SpecDict) -> Iterator[tuple[Path_, dict]]:  # type: ignore[type-arg]
+    for path, params in _parameter_lists(document):
+        for index, param in enumerate(params):
+            if isinstance(param, dict):
+                yield path + (index,), param
+    shared = document.get("parameters")
+    for name, param in (shared.items() if isinstance(shared, dict) else []):
+        if isinstance(param, dict):
+            yield ("parameters", name), param
+
+
+def _check_untyped_parameters(document: SpecDict, report: _Reporter) -> None:
+    for path, param in _all_parameters(document):
+        if "$ref" in param or param.get("in") == "body" or "type" in param:
+            continue
+        param["type"] = "string"
+        report.warn(path, "param-untyped", f"the {param.get('in', '')} parameter {param.get('name', '')!r} has no type; "
+                    "it is read as a string", "give it a type (an overlay can add one)")
+
+
+def _check_dangling_refs(document: SpecDict, report: _Reporter) -> None:
+    for path, node in _ref_nodes(document):
+        ref = node["$ref"]
+        if ref.startswith("#") and _resolves(document, ref):
+            continue
+        if ref.startswith("#"):  # external references were already reported when bundling
+            report.warn(path, "ref-dangling", f"the reference {ref!r} names nothing in the document; "
+                        "it is read as free-form JSON", "add the definition, or fix the reference with an overlay")
+        _repair_ref(document, path, node)
+
+
+def _ref_nodes(document: SpecDict) -> list[tuple[Path_, dict]]:  # type: ignore[type-arg]
+    found = []
+    stack: list[tuple[Path_, object]] = [((), document)]
+    while stack:
+        path, node = stack.pop()
+        if isinstance(node, dict):
+            if isinstance(node.get("$ref"), str):
+                found.append((path, node))
+            stack.extend((path + (k,), v) for k, v in node.items() if k != "example" and k != "x-example")
+        elif isinstance(node, list):
+            stack.extend((path + (i,), v) for i, v in enumerate(node))
+    found.sort(key=lambda item: [str(t) for t in item[0]])
+    return found
+
+
+def _resolves(document: SpecDict, ref: str) -> bool:
+    try:
+        tokens = split_pointer(ref[1:])
+    except ValueError:
+        return False
+    return resolve_pointer(document, tokens)[0]
+
+
+def _repair_ref(document: SpecDict, path: Path_, node: dict) -> None:  # type: ignore[type-arg]
+    """Make an unresolvable reference harmless for its context."""
+    del node["$ref"]
+    if len(path) >= 2 and path[-2] == "parameters" and isinstance(path[-1], int):
+        node.setdefault("name", f"unresolved{path[-1]}")
+        node.setdefault("in", "query")
+        node.setdefault("type", "string")
+    elif len(path) >= 2 and path[-2] == "responses":
+        node.setdefault("description", "")
+
+
+def _check_path_parameters(document: SpecDict, report: _Reporter) -> None:
+    for op_path, operation in _operations(document):
+        template = str(op_path[1])
+        names = set(_TEMPLATE_PARAM.findall(template))
+        declared = _declared_path_params(document, op_path, operation)
+        for name in sorted(names - declared):
+            operation.setdefault("parameters", []).append(
+                SpecDict("", {"name": name, "in": "path", "required": True, "type": "string"}))
+            report.warn(op_path, "path-param-undeclared", f"{{{name}}} in the path is not declared as a parameter; "
+                        "it is read as a required string", "declare it under parameters with in: path")
+        _require_path_params(op_path, operation, report)
+
+
+def _declared_path_params(document: SpecDict, op_path: Path_, operation: dict) -> set[str]:  # type: ignore[type-arg]
+    item = document["paths"][op_path[1]]
+    declared = set()
+    for param in list(item.get("parameters") or []) + list(operation.get("parameters") or []):
+        param = _deref(document, param)
+        if isinstance(param, dict) and param.get("in") == "path":
+            declared.add(str(param.get("name")))
+    return declared
+
+
+def _require_path_params(op_path: Path_, operation: dict, report: _Reporter) -> None:  # type: ignore[type-arg]
+    for index, param in enumerate(operation.get("parameters") or []):
+        if isinstance(param, dict) and param.get("in") == "path" and param.get("required") is not True:
+            param["required"] = True
+            report.warn(op_path + ("parameters", index), "path-param-optional",
+                        f"the path parameter {param.get('name')!r} must be required; it is made required")
+
+
+def _deref(document: SpecDict, node: object) -> object:
+    if isinstance(node, dict) and isinstance(node.get("$ref"), str) and node["$ref"].startswith("#"):
+        try:
+            return resolve_pointer(document, split_pointer(node["$ref"][1:]))[1]
+        except ValueError:
+            return None
+    return node
+
+
+def _check_operation_ids(document: SpecDict, report: _Reporter) -> None:
+    seen: dict[str, Path_] = {}
+    for path, operation in _operations(document):
+        op_id = operation.get("operationId")
+        if not isinstance(op_id, str):
+            continue
+        if op_id in seen:
+            report.warn(path + ("operationId",), "duplicate-operation-id",
+                        f"operationId {op_id!r} is also used at {pointer(seen[op_id])}; the method names will differ",
+                        "operationIds must be unique")
+        else:
+            seen[op_id] = path
+
+
+_CHECKS: list[Callable[[SpecDict, _Reporter], None]] = [
+    _check_schemes,
+    _check_untyped_parameters,
+    _check_dangling_refs,
+    _check_path_parameters,
+    _check_operation_ids,
+]
+
+
+# -- the Swagger 2.0 JSON schema ---------------------------------------------------------------
+
+
+def _schema_check(document: SpecDict, report: _Reporter) -> None:
+    try:
+        from openapi_spec_validator.schemas import openapi_v2_schema_validator
+
+        errors = list(openapi_v2_schema_validator.iter_errors(document))
+    except RecursionError:
+        report.add(Severity.ERROR, (), "validator-crash", "the schema validator ran out of stack on this document")
+        return
+    except Exception as exc:  # noqa: BLE001 - the validator's own failures must not become tracebacks
+        report.add(Severity.ERROR, (), "validator-crash", f"the schema validator failed: {type(exc).__name__}: {exc}")
+        return
+    for error in sorted(errors, key=lambda e: [str(t) for t in e.absolute_path]):
+        path, message = _explain(error)
+        report.warn(path, "schema-violation", message, "see the Swagger 2.0 specification for this object")
+
+
+def _explain(error: Any) -> tuple[Path_, str]:
+    path, message, _ = _explain_error(error)
+    return path, _shorten(message)
+
+
+def _explain_error(error: Any) -> tuple[Path_, str, bool]:
+    """(path, message, wrong_branch) for the most specific reason inside a jsonschema error.
+
+    A oneOf error says only that no branch fits. The branch meant is the one whose
+    discriminating field (a parameter's `in`) fits; its own error is the real one.
+    When no branch's `in` fits, the allowed values of all branches are listed.
+    """
+    if error.validator not in ("oneOf", "anyOf") or not error.context:
+        return tuple(error.absolute_path), error.message, _is_wrong_branch(error)
+    groups: dict[object, list[Any]] = {}
+    for sub in error.context:
+        groups.setdefault(sub.relative_schema_path[0], []).append(sub)
+    results = [_explain_group(group) for group in groups.values()]
+    fitting = [r for r in results if not r[2]]
+    if fitting:
+        return max(fitting, key=lambda r: len(r[0]))
+    return _merge_mismatches(error)
+
+
+def _explain_group(errors: list[Any]) -> tuple[Path_, str, bool]:
+    explained = [_explain_error(e) for e in errors]
+    wrong = [r for r in explained if r[2]]
+    return wrong[0] if wrong else max(explained, key=lambda r: len(r[0]))
+
+
+def _is_wrong_branch(error: Any) -> bool:
+    if error.validator in ("enum", "const") and list(error.relative_path)[-1:] == ["in"]:
+        return True
+    return error.validator == "required" and "'$ref' is a required property" in error.message
+
+
+def _merge_mismatches(error: Any) -> tuple[Path_, str, bool]:
+    allowed: list[object] = []
+    value: object = None
+    path: Path_ = tuple(error.absolute_path)
+    for sub in _flatten(error):
+        if sub.validator == "enum" and list(sub.relative_path)[-1:] == ["in"]:
+            value, path = sub.instance, tuple(sub.absolute_path)
+            allowed.extend(v for v in sub.validator_value if v not in allowed)
+    if not allowed:
+        return tuple(error.absolute_path), error.message, True
+    return path, f"{value!r} is not one of {allowed!r}", True
+
+
+def _flatten(error: Any) -> Iterator[Any]:
+    stack = [error]
+    while stack:
+        current = stack.pop()
+        yield current
+        stack.extend(current.context or [])
+
+
+def _shorten(message: str, limit: int = 200) -> str:
+    return message if len(message) <= limit else message[: limit - 1] + "…"

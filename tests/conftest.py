@@ -1,0 +1,86 @@
+"""Shared fixtures: the repository layout, the third-party corpus, and running the CLI in process."""
+
+from __future__ import annotations
+
+import textwrap
+from dataclasses import dataclass
+from pathlib import Path
+
+import pytest
+
+from generator.cli import main
+
+ROOT = Path(__file__).resolve().parent.parent
+SPEC_DIR = ROOT / "spec"
+SEED = SPEC_DIR / "callfire-call-broadcast.yaml"
+SEED_OVERLAY = SPEC_DIR / "callfire-call-broadcast.overlay.yaml"
+SHARED_SPECS = ROOT.parent / "shared" / "specs"
+
+
+def corpus_documents() -> list[Path]:
+    """Every Swagger document in the shared corpus (files that a document only references are left out)."""
+    if not SHARED_SPECS.is_dir():
+        return []
+    found = []
+    for path in sorted(SHARED_SPECS.rglob("*")):
+        if path.suffix in (".yaml", ".yml", ".json") and _looks_like_swagger(path):
+            found.append(path)
+    return found
+
+
+def _looks_like_swagger(path: Path) -> bool:
+    head = path.read_text(encoding="utf-8", errors="replace")[:4000]
+    return "swagger:" in head or '"swagger"' in head
+
+
+def corpus_id(path: Path) -> str:
+    return str(path.relative_to(SHARED_SPECS))
+
+
+@pytest.fixture
+def shared_specs() -> Path:
+    if not SHARED_SPECS.is_dir():
+        pytest.skip("the third-party corpus ../shared/specs is not present")
+    return SHARED_SPECS
+
+
+@dataclass
+class CliResult:
+    code: int
+    out: str
+    err: str
+
+
+@pytest.fixture
+def cli(capsys: pytest.CaptureFixture[str]):  # type: ignore[no-untyped-def]
+    """Run `python -m generator ARGS...` in process and capture what it prints."""
+
+    def run(*args: str | Path) -> CliResult:
+        try:
+            code = main([str(a) for a in args])
+        except SystemExit as exc:  # argparse usage errors
+            code = int(exc.code or 0)
+        captured = capsys.readouterr()
+        return CliResult(code, captured.out, captured.err)
+
+    return run
+
+
+@pytest.fixture
+def write(tmp_path: Path):  # type: ignore[no-untyped-def]
+    """Write a dedented text file under tmp_path and return its path."""
+
+    def make(name: str, text: str) -> Path:
+        path = tmp_path / name
+        path.parent.mkdir(parents=True, exist_ok=True)
+        path.write_text(textwrap.dedent(text), encoding="utf-8")
+        return path
+
+    return make
+
+
+MINIMAL = """\
+swagger: "2.0"
+info: {title: T, version: "1"}
+paths: {}
+"""

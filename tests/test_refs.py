@@ -1,0 +1,132 @@
+"""Bundling `$ref`s to other files, and refusing network and unsafe references."""
+
+from __future__ import annotations
+
+import http.server
+import threading
+from pathlib import Path
+from typing import Iterator
+
+import pytest
+
+from generator.pipeline import Options, ingest
+
+MAIN = """\
+swagger: "2.0"
+info: {title: T, version: "1"}
+paths:
+  /pets:
+    get:
+      parameters:
+        - $ref: 'params.yaml#/limit'
+      responses:
+        "200":
+          description: ok
+          schema: {type: array, items: {$ref: 'models/Pet.yaml'}}
+        default:
+          description: error
+          schema: {$ref: '../shared/Error.yaml'}
+"""
+
+
+@pytest.fixture
+def split_spec(write) -> Path:  # type: ignore[no-untyped-def]
+    write("api/params.yaml", "limit: {name: limit, in: query, type: integer}\n")
+    write("api/models/Pet.yaml", "type: object\nproperties:\n  owner: {$ref: 'Owner.yaml'}\n  self: {$ref: '#'}\n")
+    write("api/models/Owner.yaml", "type: object\nproperties:\n  pets: {type: array, items: {$ref: 'Pet.yaml'}}\n")
+    write("shared/Error.yaml", "type: object\nproperties:\n  code: {type: integer}\n  detail: {$ref: '#/definitions/Detail'}\n"
+          "definitions:\n  Detail: {type: string}\n")
+    return write("api/swagger.yaml", MAIN)  # type: ignore[no-any-return]
+
+
+def test_file_references_are_bundled_into_local_ones(split_spec: Path) -> None:
+    result = ingest(split_spec)
+    assert result.ok, [d.render() for d in result.diagnostics]
+    doc = result.document
+    assert doc is not None
+    get = doc["paths"]["/pets"]["get"]
+    assert get["parameters"] == [{"$ref": "#/parameters/limit"}]
+    assert doc["parameters"]["limit"] == {"name": "limit", "in": "query", "type": "integer"}
+    assert get["responses"]["200"]["schema"]["items"] == {"$ref": "#/definitions/Pet"}
+    assert get["responses"]["default"]["schema"] == {"$ref": "#/definitions/Error"}
+    # references inside a referenced file are relative to that file, cycles included
+    assert doc["definitions"]["Pet"]["properties"]["owner"] == {"$ref": "#/definitions/Owner"}
+    assert doc["definitions"]["Owner"]["properties"]["pets"]["items"] == {"$ref": "#/definitions/Pet"}
+    assert doc["definitions"]["Pet"]["properties"]["self"] == {"$ref": "#/definitions/Pet"}
+    assert doc["definitions"]["Error"]["properties"]["detail"] == {"$ref": "#/definitions/Detail"}
+    assert doc["definitions"]["Detail"] == {"type": "string"}
+
+
+def test_a_missing_referenced_file_is_named(split_spec: Path) -> None:
+    (split_spec.parent / "models" / "Owner.yaml").unlink()
+    result = ingest(split_spec)
+    codes = result.diagnostics.codes()
+    assert "file-not-found" in codes
+    [missing] = [d for d in result.diagnostics if d.code == "file-not-found"]
+    assert missing.pointer == "/definitions/Pet/properties/owner"
+    assert "Owner.yaml" in str(missing.position)
+
+
+@pytest.mark.parametrize("ref", ["/etc/passwd", "file:///etc/hosts", "../secret.txt"])
+def test_unsafe_file_references_are_refused(write, ref: str) -> None:  # type: ignore[no-untyped-def]
+    spec = write("s.yaml", f"swagger: '2.0'\ninfo: {{title: t, version: '1'}}\npaths: {{}}\n"
+                           f"definitions:\n  A: {{$ref: '{ref}'}}\n")
+    result = ingest(spec)
+    assert result.diagnostics.codes() == ["ref-file-refused"]
+    assert result.document is not None and result.document["definitions"]["A"] == {}
+
+
+def test_network_references_are_refused_by_default(write) -> None:  # type: ignore[no-untyped-def]
+    spec = write("s.yaml", "swagger: '2.0'\ninfo: {title: t, version: '1'}\npaths: {}\n"
+                           "definitions:\n  A: {$ref: 'https://example.invalid/schemas/A.yaml'}\n")
+    result = ingest(spec)
+    [diagnostic] = result.diagnostics.items
+    assert diagnostic.code == "ref-remote" and diagnostic.pointer == "/definitions/A"
+    assert str(diagnostic.position).endswith("s.yaml:5:3")
+    assert result.ok  # repaired to free-form JSON in the default mode
+    assert not ingest(spec, options=Options(strict=True)).ok
+
+
+@pytest.fixture
+def http_server(tmp_path: Path) -> Iterator[str]:
+    served = tmp_path / "served"
+    served.mkdir()
+    (served / "A.yaml").write_text("type: object\nproperties:\n  b: {$ref: 'B.yaml'}\n")
+    (served / "B.yaml").write_text("type: string\n")
+
+    class Quiet(http.server.SimpleHTTPRequestHandler):
+        def __init__(self, *args, **kwargs) -> None:  # type: ignore[no-untyped-def]
+            super().__init__(*args, directory=str(served), **kwargs)
+
+        def log_message(self, *args: object) -> None:
+            pass
+
+    server = http.server.ThreadingHTTPServer(("127.0.0.1", 0), Quiet)
+    thread = threading.Thread(target=server.serve_forever, daemon=True)
+    thread.start()
+    yield f"http://127.0.0.1:{server.server_address[1]}"
+    server.shutdown()
+    server.server_close()
+
+
+def test_network_references_are_fetched_when_asked(write, http_server: str) -> None:  # type: ignore[no-untyped-def]
+    spec = write("s.yaml", "swagger: '2.0'\ninfo: {title: t, version: '1'}\npaths: {}\n"
+                           f"definitions:\n  X: {{$ref: '{http_server}/A.yaml'}}\n")
+    result = ingest(spec, options=Options(allow_remote_refs=True))
+    assert result.ok, [d.render() for d in result.diagnostics]
+    doc = result.document
+    assert doc is not None
+    assert doc["definitions"]["X"] == {"$ref": "#/definitions/A"}
+    assert doc["definitions"]["A"]["properties"]["b"] == {"$ref": "#/definitions/B"}
+    assert doc["definitions"]["B"] == {"type": "string"}
+
+
+def test_petstore_separate_resolves_its_file_references(shared_specs: Path) -> None:
+    result = ingest(shared_specs / "oai" / "petstore-separate" / "spec" / "swagger.yaml")
+    assert result.ok
+    doc = result.document
+    assert doc is not None
+    assert sorted(doc["definitions"]) == ["Error", "NewPet", "Pet"]
+    assert sorted(doc["parameters"]) == ["limitsParam", "tagsParam"]
+    assert doc["definitions"]["NewPet"]["allOf"][0] == {"$ref": "#/definitions/Pet"}
+    assert doc["parameters"]["limitsParam"]["required"] is False

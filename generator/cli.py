@@ -12,7 +12,12 @@ from pathlib import Path
 from typing import Sequence
 
 from .diagnostics import Diagnostics, format_json, format_text
+from .ir import to_json
+from .normalize import normalize
 from .pipeline import Ingested, Options, ingest
+
+# The generated package's own class names, which models must not take.
+DEFAULT_CLIENT_NAMES = {"Client", "AsyncClient"}
 
 EXIT_OK, EXIT_INPUT, EXIT_USAGE = 0, 1, 2
 
@@ -30,6 +35,8 @@ def build_parser() -> argparse.ArgumentParser:
     validate = commands.add_parser("validate", help="load, correct and check a Swagger 2.0 document")
     _add_input_arguments(validate)
     validate.add_argument("--format", choices=("text", "json"), default="text", help="how diagnostics are printed")
+    show_ir = commands.add_parser("ir", help="print the intermediate model of a document as JSON")
+    _add_input_arguments(show_ir)
     return parser
 
 
@@ -42,6 +49,7 @@ def _add_input_arguments(parser: argparse.ArgumentParser) -> None:
 
 
 def main(argv: Sequence[str] | None = None) -> int:
+    sys.setrecursionlimit(max(sys.getrecursionlimit(), 10_000))  # schemas nest up to the loader's depth limit
     args = build_parser().parse_args(argv)
     if args.command is None:
         build_parser().print_help(sys.stderr)
@@ -70,4 +78,17 @@ def run_validate(args: argparse.Namespace) -> int:
     return EXIT_OK if result.ok else EXIT_INPUT
 
 
-_COMMANDS = {"validate": run_validate}
+def run_ir(args: argparse.Namespace) -> int:
+    result = _ingest(args)
+    api = None
+    if result.document is not None:
+        api = normalize(result.document, result.diagnostics, DEFAULT_CLIENT_NAMES)
+    diagnostics = result.diagnostics.strict() if args.strict else result.diagnostics
+    print_diagnostics(diagnostics, len(result.waived))
+    if api is None or diagnostics.has_errors:
+        return EXIT_INPUT
+    sys.stdout.write(to_json(api))
+    return EXIT_OK
+
+
+_COMMANDS = {"validate": run_validate, "ir": run_ir}

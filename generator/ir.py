@@ -1,0 +1,221 @@
+"""The intermediate model: what the client will be, with every decision already made.
+
+Frozen dataclasses only. Templates read these and print; they decide nothing.
+Type references are a small closed family (`TypeRef`); `types.py` is the one
+place that turns them into Python annotations.
+"""
+
+from __future__ import annotations
+
+import dataclasses
+import json
+from dataclasses import dataclass
+from typing import Union
+
+from .names import ClassName, Identifier
+
+# -- type references -----------------------------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class Primitive:
+    """str, int, float or bool, with the Swagger format (date, date-time, uuid, byte, binary, int64…)."""
+
+    kind: str
+    format: str = ""
+    tag: str = "primitive"
+
+
+@dataclass(frozen=True)
+class ArrayOf:
+    item: TypeRef
+    tag: str = "array"
+
+
+@dataclass(frozen=True)
+class MapOf:
+    value: TypeRef
+    tag: str = "map"
+
+
+@dataclass(frozen=True)
+class ModelRef:
+    name: ClassName
+    tag: str = "model"
+
+
+@dataclass(frozen=True)
+class EnumRef:
+    name: ClassName
+    tag: str = "enum"
+
+
+@dataclass(frozen=True)
+class AnyValue:
+    """Free-form JSON."""
+
+    tag: str = "any"
+
+
+@dataclass(frozen=True)
+class FileData:
+    """A file: uploaded as multipart, or a binary response."""
+
+    tag: str = "file"
+
+
+@dataclass(frozen=True)
+class UnionOf:
+    options: tuple[TypeRef, ...]
+    tag: str = "union"
+
+
+@dataclass(frozen=True)
+class NoneValue:
+    """JSON null (inside a union: nullable)."""
+
+    tag: str = "none"
+
+
+TypeRef = Union[Primitive, ArrayOf, MapOf, ModelRef, EnumRef, AnyValue, FileData, UnionOf, NoneValue]
+
+# -- declarations ----------------------------------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class EnumMember:
+    name: Identifier
+    value: str | int | float | bool
+
+
+@dataclass(frozen=True)
+class Enum:
+    name: ClassName
+    wire_name: str  # where it came from: a definition name or a JSON pointer
+    value_kind: str  # "str", "int", "float" or "bool"
+    members: tuple[EnumMember, ...]
+    description: str = ""
+
+
+@dataclass(frozen=True)
+class Field:
+    name: Identifier
+    wire_name: str
+    type: TypeRef
+    required: bool
+    nullable: bool = False
+    read_only: bool = False
+    default: object = None
+    has_default: bool = False
+    description: str = ""
+
+
+@dataclass(frozen=True)
+class Discriminator:
+    property: str  # wire name of the discriminating property
+    field: Identifier
+    mapping: tuple[tuple[str, ClassName], ...]  # value → subtype (the base itself included)
+
+
+@dataclass(frozen=True)
+class Model:
+    name: ClassName
+    wire_name: str
+    fields: tuple[Field, ...]  # own fields; inherited ones live on the parents
+    parents: tuple[ClassName, ...] = ()
+    description: str = ""
+    extra: TypeRef | None = None  # additionalProperties type; None = not declared
+    discriminator: Discriminator | None = None
+
+
+@dataclass(frozen=True)
+class Parameter:
+    name: Identifier
+    wire_name: str
+    location: str  # path, query, header, formData, body
+    type: TypeRef
+    required: bool
+    default: object = None
+    has_default: bool = False
+    collection_format: str = ""  # csv, ssv, tsv, pipes, multi ('' for non-arrays)
+    description: str = ""
+
+
+@dataclass(frozen=True)
+class Response:
+    status: str  # "200", "404", "default"
+    type: TypeRef | None
+    description: str = ""
+
+
+@dataclass(frozen=True)
+class Pagination:
+    kind: str  # offset, page or cursor
+    items_field: str  # wire name of the items array in the page model
+    item_type: TypeRef
+    limit_param: str = ""
+    offset_param: str = ""
+    page_param: str = ""
+    cursor_param: str = ""
+    next_field: str = ""
+    total_field: str = ""
+
+
+@dataclass(frozen=True)
+class Operation:
+    name: Identifier
+    operation_id: str
+    method: str  # upper case
+    path: str
+    summary: str
+    description: str
+    deprecated: bool
+    parameters: tuple[Parameter, ...]  # path ones first (in template order), then required, then optional
+    body_kind: str  # none, json, form, multipart
+    content_type: str
+    responses: tuple[Response, ...]
+    success_type: TypeRef | None
+    security: tuple[tuple[str, ...], ...]
+    idempotent: bool
+    pagination: Pagination | None = None
+    iterator_name: Identifier | None = None
+
+    def parameters_in(self, location: str) -> tuple[Parameter, ...]:
+        return tuple(p for p in self.parameters if p.location == location)
+
+
+@dataclass(frozen=True)
+class Resource:
+    name: Identifier  # the client attribute
+    class_name: ClassName
+    tag: str
+    description: str
+    operations: tuple[Operation, ...]
+
+
+@dataclass(frozen=True)
+class SecurityScheme:
+    name: str  # the wire name in securityDefinitions
+    kind: str  # basic, apiKey, bearer
+    param: str = ""  # apiKey header or query name
+    location: str = ""  # header or query
+    description: str = ""
+
+
+@dataclass(frozen=True)
+class Api:
+    title: str
+    version: str
+    description: str
+    base_url: str  # '' when the document names no host
+    consumes: tuple[str, ...]
+    produces: tuple[str, ...]
+    security_schemes: tuple[SecurityScheme, ...]
+    resources: tuple[Resource, ...]
+    models: tuple[Model, ...]
+    enums: tuple[Enum, ...]
+
+
+def to_json(api: Api) -> str:
+    """The IR as JSON: stable key order and no set iteration, so bytes match across runs."""
+    return json.dumps(dataclasses.asdict(api), indent=2, ensure_ascii=False, default=str) + "\n"

@@ -1,0 +1,135 @@
+"""The one place that decides Python names.
+
+Every identifier in generated code is made here, from a wire name, through one
+pipeline: fold to ASCII words → case → avoid reserved words → resolve collisions
+in its scope. The result types (`Identifier`, `ClassName`) can only be built by
+this module, so an unchecked name cannot reach a template.
+"""
+
+from __future__ import annotations
+
+import builtins
+import hashlib
+import keyword
+import re
+import unicodedata
+
+_WORD_BOUNDARY = re.compile(r"[A-Z]?[a-z0-9]+|[A-Z]+[0-9]*(?![a-z])|[0-9]+")
+_IDENTIFIER = re.compile(r"^[A-Za-z_][A-Za-z0-9_]*$")
+
+# Names a type annotation in a model may use: a field with one of these names
+# would shadow it inside the class body, so fields never take them.
+TYPE_NAMES = frozenset(
+    {"str", "int", "float", "bool", "bytes", "list", "dict", "set", "tuple", "object", "type", "frozenset",
+     "date", "datetime", "uuid", "enum", "typing", "annotated", "literal", "any", "field", "none"}
+)
+# pydantic BaseModel attributes (and its `model_` namespace) are never field names.
+MODEL_ATTRIBUTES = frozenset(
+    {"copy", "dict", "json", "parse_obj", "parse_raw", "parse_file", "from_orm", "construct", "schema",
+     "schema_json", "validate", "update_forward_refs", "fields", "to_wire"}
+)
+SOFT_KEYWORDS = frozenset({"match", "case", "type", "_"})
+BUILTIN_NAMES = frozenset(name for name in dir(builtins) if not name.startswith("_"))
+
+
+class Identifier(str):
+    """A valid, non-reserved snake_case Python identifier. Built only by `Scope.snake`."""
+
+
+class ClassName(str):
+    """A valid, non-reserved PascalCase Python class name. Built only by `Scope.pascal`."""
+
+
+def words(text: str) -> list[str]:
+    """The words of any text: camelCase, snake_case, kebab-case, spaces, accents folded to ASCII."""
+    folded = unicodedata.normalize("NFKD", str(text)).encode("ascii", "ignore").decode("ascii")
+    return [w for chunk in re.split(r"[^A-Za-z0-9]+", folded) for w in _WORD_BOUNDARY.findall(chunk)]
+
+
+def _fallback(text: str, prefix: str) -> str:
+    """A stable name for text with no ASCII letters or digits in it."""
+    return f"{prefix}_{hashlib.sha1(str(text).encode('utf-8', 'surrogatepass')).hexdigest()[:8]}"
+
+
+def snake(text: str, fallback: str = "value") -> str:
+    parts = [w.lower() for w in words(text)]
+    name = "_".join(parts) if parts else _fallback(text, fallback)
+    return f"{fallback}_{name}" if name[0].isdigit() else name
+
+
+def pascal(text: str, fallback: str = "Model") -> str:
+    parts = words(text)
+    name = "".join(p[:1].upper() + p[1:] for p in parts) if parts else _fallback(text, fallback)
+    return f"{fallback}{name}" if name[0].isdigit() else name
+
+
+def upper_snake(text: str, fallback: str = "VALUE") -> str:
+    parts = [w.upper() for w in words(text)]
+    name = "_".join(parts) if parts else ("EMPTY" if str(text) == "" else _fallback(text, fallback))
+    return f"{fallback}_{name}" if name[0].isdigit() else name
+
+
+class Scope:
+    """Names already taken in one namespace; claims are resolved deterministically (first come keeps)."""
+
+    def __init__(
+        self, reserved: frozenset[str] | set[str] = frozenset(), suffix: str = "_", reserved_prefix: str = "\0"
+    ) -> None:
+        self.reserved = frozenset(reserved) | frozenset(keyword.kwlist) | SOFT_KEYWORDS
+        self.reserved_prefix = reserved_prefix
+        self.taken: set[str] = set()
+        self.suffix = suffix
+
+    def claim(self, name: str) -> str:
+        if name in self.reserved or name.lower() in self.reserved or name.startswith(self.reserved_prefix):
+            name = name + self.suffix
+        candidate, n = name, 2
+        while candidate in self.taken or candidate in self.reserved:
+            candidate, n = f"{name}{'_' if self.suffix == '_' else ''}{n}", n + 1
+        assert _IDENTIFIER.match(candidate), candidate
+        self.taken.add(candidate)
+        return candidate
+
+    def snake(self, text: str, fallback: str = "value") -> Identifier:
+        return Identifier(self.claim(snake(text, fallback)))
+
+    def pascal(self, text: str, fallback: str = "Model") -> ClassName:
+        return ClassName(self.claim(pascal(text, fallback)))
+
+    def upper(self, text: str, fallback: str = "VALUE") -> Identifier:
+        return Identifier(self.claim(upper_snake(text, fallback)))
+
+
+def field_scope() -> Scope:
+    """Fields of one model."""
+    return Scope(TYPE_NAMES | MODEL_ATTRIBUTES, reserved_prefix="model_")
+
+
+def parameter_scope() -> Scope:
+    """Parameters of one method: the fixed keywords every method takes are taken already."""
+    return Scope({"self", "extra_headers", "extra_query", "timeout"})
+
+
+def method_scope() -> Scope:
+    """Methods of one resource class."""
+    return Scope({"with_raw_response", "self"})
+
+
+def resource_scope() -> Scope:
+    """Resource attributes of the client class."""
+    return Scope({"with_options", "close", "aclose", "request", "paginate", "apaginate", "base_url", "timeout",
+                  "max_retries", "raw", "self", "credentials", "schemes"})
+
+
+def class_scope(client_names: set[str]) -> Scope:
+    """Model and enum class names in the package: the client's own classes are taken already."""
+    reserved = {"BaseModel", "Field", "Any", "Literal", "Annotated", "Union", "Optional", "Enum", "Route",
+                "NotGiven", "RawResponse", "Tag", "Discriminator", "Date", "Datetime", "UUID", "Models",
+                "APIError", "APIStatusError", "APIConnectionError", "APITimeoutError", "BadRequestError",
+                "AuthenticationError", "PermissionDeniedError", "NotFoundError", "ConflictError",
+                "UnprocessableEntityError", "RateLimitError", "InternalServerError", "None", "True", "False"}
+    return Scope(reserved | client_names, suffix="Model")
+
+
+def is_identifier(name: str) -> bool:
+    return bool(_IDENTIFIER.match(name)) and not keyword.iskeyword(name)

@@ -1,0 +1,689 @@
+"""Normalize a validated Swagger 2.0 document into the intermediate model (ir.Api).
+
+All decisions are made here: names, types, hoisted inline schemas, allOf
+inheritance, discriminators, pagination. A construct that cannot be represented
+is replaced by free-form JSON or left out, always with a warning that names it.
+"""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass, field, replace
+
+from . import ir
+from .diagnostics import Diagnostic, Diagnostics, Severity
+from .document import locate, pointer, resolve_pointer, split_pointer
+from .names import ClassName, Identifier, Scope, class_scope, pascal, snake, words, field_scope, method_scope, parameter_scope, resource_scope
+from .validate import HTTP_METHODS
+
+Path_ = tuple[str | int, ...]
+IDEMPOTENT_METHODS = frozenset({"GET", "HEAD", "PUT", "DELETE", "OPTIONS"})
+_PRIMITIVES = {"string": "str", "integer": "int", "number": "float", "boolean": "bool"}
+_COLLECTION_FORMATS = ("csv", "ssv", "tsv", "pipes", "multi")
+_TEMPLATE_PARAM = re.compile(r"{([^{}/]+)}")
+
+
+def normalize(document: dict, diagnostics: Diagnostics, client_names: set[str] = frozenset()) -> ir.Api:  # type: ignore[type-arg,assignment]
+    """The IR of a validated document (see validate.py); problems go to diagnostics."""
+    return _Normalizer(document, diagnostics, class_scope(set(client_names))).run()
+
+
+@dataclass
+class _Definition:
+    name: str
+    schema: dict  # type: ignore[type-arg]
+    kind: str  # model, enum, alias (its type is used in place) or any (unusable: free-form JSON)
+    class_name: ClassName | None = None
+
+
+@dataclass
+class _Normalizer:
+    doc: dict  # type: ignore[type-arg]
+    diagnostics: Diagnostics
+    classes: Scope
+    definitions: dict[str, _Definition] = field(default_factory=dict)
+    models: dict[str, ir.Model] = field(default_factory=dict)  # by class name, in creation order
+    enums: dict[str, ir.Enum] = field(default_factory=dict)
+    enum_by_values: dict[tuple[str, tuple[object, ...]], ClassName] = field(default_factory=dict)
+    building: set[str] = field(default_factory=set)  # aliases being resolved (to stop cycles)
+    queued: set[str] = field(default_factory=set)  # model class names queued or built
+    pending: list[_Definition] = field(default_factory=list)  # definitions whose models are still to build
+    field_names: dict[ClassName, dict[str, Identifier]] = field(default_factory=dict)  # model → wire → name
+
+    def run(self) -> ir.Api:
+        self._declare_definitions()
+        for definition in self.definitions.values():
+            if definition.kind == "model":
+                self._definition_model(definition)
+                self._drain()
+            elif definition.kind == "enum":
+                self._definition_enum(definition)
+        resources = self._resources()
+        self._drain()
+        return ir.Api(
+            title=str(_info(self.doc).get("title") or ""),
+            version=str(_info(self.doc).get("version") or ""),
+            description=str(_info(self.doc).get("description") or ""),
+            base_url=self._base_url(),
+            consumes=_strings(self.doc.get("consumes")),
+            produces=_strings(self.doc.get("produces")),
+            security_schemes=self._security_schemes(),
+            resources=resources,
+            models=tuple(self.models.values()),
+            enums=tuple(self.enums.values()),
+        )
+
+    # -- diagnostics ------------------------------------------------------------------------------
+
+    def warn(self, path: Path_, code: str, message: str, hint: str = "") -> None:
+        self.diagnostics.add(Diagnostic(Severity.WARNING, code, pointer(path), message, hint, locate(self.doc, path)))
+
+    # -- definitions ------------------------------------------------------------------------------
+
+    def _declare_definitions(self) -> None:
+        """Classify every definition and claim its class name first, so definitions keep natural names."""
+        definitions = self.doc.get("definitions")
+        if not isinstance(definitions, dict):
+            return
+        cyclic = _allof_cycles(definitions)
+        for name, schema in definitions.items():
+            if not isinstance(schema, dict):
+                schema = {}
+            if name in cyclic:
+                self.warn(("definitions", name), "allof-cycle",
+                          f"definition {name!r} inherits from itself through allOf; it is read as free-form JSON",
+                          "break the allOf cycle")
+            kind = "any" if name in cyclic else _definition_kind(schema)
+            definition = _Definition(name, schema, kind)
+            if kind in ("model", "enum"):
+                definition.class_name = self.classes.pascal(name)
+            self.definitions[name] = definition
+
+    def _definition_model(self, definition: _Definition, now: bool = False) -> ir.ModelRef:
+        """A reference to a definition's model; built now (a parent is needed at once) or queued."""
+        name = definition.class_name
+        assert name is not None
+        if name not in self.models and name not in self.queued:
+            self.queued.add(name)
+            self.pending.append(definition)
+        if now and name not in self.models:
+            self._build_model(name, definition.name, definition.schema, ("definitions", definition.name))
+        return ir.ModelRef(name)
+
+    def _drain(self) -> None:
+        """Build every queued model (building one may queue more)."""
+        while self.pending:
+            definition = self.pending.pop(0)
+            if definition.class_name not in self.models:
+                self._definition_model(definition, now=True)
+
+    def _definition_enum(self, definition: _Definition) -> ir.EnumRef:
+        assert definition.class_name is not None
+        if definition.class_name not in self.enums:
+            self._add_enum(definition.class_name, definition.name, definition.schema, ("definitions", definition.name))
+        return ir.EnumRef(definition.class_name)
+
+    # -- models ------------------------------------------------------------------------------------
+
+    def _build_model(self, name: ClassName, wire: str, schema: dict, path: Path_) -> None:  # type: ignore[type-arg]
+        parents: list[ClassName] = []
+        properties: dict[str, tuple[dict, Path_]] = {}  # type: ignore[type-arg]
+        required: set[str] = set(_strings(schema.get("required")))
+        for index, part in enumerate(schema.get("allOf") or []):
+            self._merge_part(part, path + ("allOf", index), parents, properties, required)
+        for prop, prop_schema in (schema.get("properties") or {}).items():
+            properties[prop] = (prop_schema if isinstance(prop_schema, dict) else {}, path + ("properties", prop))
+        inherited = self._inherited_names(parents)
+        scope = field_scope()
+        scope.taken.update(inherited.values())
+        fields = tuple(self._field(name, prop, s, p, prop in required, scope, inherited) for prop, (s, p) in properties.items())
+        self.field_names[name] = {**inherited, **{f.wire_name: f.name for f in fields}}
+        self.models[name] = ir.Model(
+            name=name,
+            wire_name=wire,
+            fields=fields,
+            parents=tuple(parents),
+            description=str(schema.get("description") or schema.get("title") or ""),
+            extra=self._extra(schema, name, path),
+            discriminator=self._discriminator(name, wire, schema, path, self.field_names[name]),
+        )
+
+    def _merge_part(self, part: object, path: Path_, parents: list[ClassName], properties: dict, required: set[str]) -> None:  # type: ignore[type-arg]
+        if not isinstance(part, dict):
+            return
+        target = self._definition_of_ref(part)
+        if target is not None and target.kind == "model":
+            parents.append(self._definition_model(target, now=True).name)
+            return
+        source = target.schema if target is not None else part
+        for inner_index, inner in enumerate(source.get("allOf") or []):
+            self._merge_part(inner, path + ("allOf", inner_index), parents, properties, required)
+        for prop, prop_schema in (source.get("properties") or {}).items():
+            properties[prop] = (prop_schema if isinstance(prop_schema, dict) else {}, path + ("properties", prop))
+        required.update(_strings(source.get("required")))
+
+    def _inherited_names(self, parents: list[ClassName]) -> dict[str, Identifier]:
+        names: dict[str, Identifier] = {}
+        for parent in parents:
+            names.update(self.field_names.get(parent, {}))
+        return names
+
+    def _field(self, model: ClassName, wire: str, schema: dict, path: Path_, required: bool,  # type: ignore[type-arg]
+               scope: Scope, inherited: dict[str, Identifier]) -> ir.Field:
+        name = inherited.get(wire) or scope.snake(wire, "field")
+        read_only = schema.get("readOnly") is True
+        type_ = self.type_of(schema, model + _pascal_words(wire), path)
+        default, has_default = self._default(schema, type_, path)
+        return ir.Field(
+            name=name,
+            wire_name=wire,
+            type=type_,
+            required=required and not read_only,
+            nullable=_nullable(schema),
+            read_only=read_only,
+            default=default,
+            has_default=has_default,
+            description=str(schema.get("description") or schema.get("title") or ""),
+        )
+
+    def _extra(self, schema: dict, name: str, path: Path_) -> ir.TypeRef | None:  # type: ignore[type-arg]
+        extra = schema.get("additionalProperties")
+        if extra is True or extra == {}:
+            return ir.AnyValue()
+        if isinstance(extra, dict):
+            return self.type_of(extra, name + "Value", path + ("additionalProperties",))
+        return None
+
+    def _discriminator(self, name: ClassName, wire: str, schema: dict, path: Path_,  # type: ignore[type-arg]
+                       names: dict[str, Identifier]) -> ir.Discriminator | None:
+        prop = schema.get("discriminator")
+        if not isinstance(prop, str):
+            return None
+        if prop not in names:
+            self.warn(path + ("discriminator",), "discriminator-unknown",
+                      f"the discriminator {prop!r} of {wire!r} is not one of its properties; it is ignored")
+            return None
+        mapping = [(str(schema.get("x-discriminator-value", wire)), name)]
+        for sub in self._subtypes(wire):
+            assert sub.class_name is not None
+            mapping.append((str(sub.schema.get("x-discriminator-value", sub.name)), sub.class_name))
+        return ir.Discriminator(prop, names[prop], tuple(mapping))
+
+    def _subtypes(self, base: str) -> list[_Definition]:
+        """Definitions that inherit from base through allOf, directly or not, in document order."""
+        found: list[_Definition] = []
+        for definition in self.definitions.values():
+            if definition.kind == "model" and definition.name != base and base in _allof_ancestors(self.doc, definition.name):
+                found.append(definition)
+        for definition in found:
+            self._definition_model(definition)
+        return found
+
+    # -- enums -------------------------------------------------------------------------------------
+
+    def _add_enum(self, name: ClassName, wire: str, schema: dict, path: Path_) -> ir.EnumRef:  # type: ignore[type-arg]
+        values = _unique([v for v in schema.get("enum") or [] if v is not None and not isinstance(v, (dict, list))])
+        kind = _enum_kind(values)
+        if kind == "str":
+            values = _unique([str(v) for v in values])
+        scope = Scope(suffix="_")
+        members = tuple(ir.EnumMember(scope.upper(str(v)), v) for v in values)
+        self.enums[name] = ir.Enum(name, wire, kind, members, str(schema.get("description") or ""))
+        return ir.EnumRef(name)
+
+    def _inline_enum(self, hint: str, schema: dict, path: Path_) -> ir.EnumRef:  # type: ignore[type-arg]
+        key = (_pascal_words(hint), tuple(schema.get("enum") or []))
+        if key in self.enum_by_values:
+            return ir.EnumRef(self.enum_by_values[key])
+        name = self.classes.pascal(hint, "Enum")
+        self.enum_by_values[key] = name
+        return self._add_enum(name, pointer(path), schema, path)
+
+    # -- types ---------------------------------------------------------------------------------------
+
+    def _definition_of_ref(self, schema: dict) -> _Definition | None:  # type: ignore[type-arg]
+        ref = schema.get("$ref")
+        if isinstance(ref, str) and ref.startswith("#/definitions/"):
+            return self.definitions.get(_unescape(ref[len("#/definitions/"):]))
+        return None
+
+    def type_of(self, schema: object, hint: str, path: Path_) -> ir.TypeRef:
+        """The type of a schema; inline objects and enums are hoisted under names made from hint."""
+        if not isinstance(schema, dict):
+            return ir.AnyValue()
+        if "$ref" in schema:
+            return self._ref_type(schema, hint, path)
+        if schema.get("enum") and _schema_type(schema) in ("string", "integer", "number", "boolean", None):
+            return self._inline_enum(hint, schema, path)
+        kind = _schema_type(schema)
+        if kind == "array":
+            return ir.ArrayOf(self._item_type(schema.get("items"), hint + "Item", path + ("items",)))
+        if kind == "file":
+            return ir.FileData()
+        if kind in _PRIMITIVES:
+            return ir.Primitive(_PRIMITIVES[kind], str(schema.get("format") or ""))
+        if schema.get("properties") or schema.get("allOf"):
+            name = self.classes.pascal(hint)
+            self._build_model(name, pointer(path), schema, path)
+            return ir.ModelRef(name)
+        if kind == "object" or "additionalProperties" in schema:
+            extra = schema.get("additionalProperties")
+            value = self.type_of(extra, hint + "Value", path + ("additionalProperties",)) if isinstance(extra, dict) and extra else ir.AnyValue()
+            return ir.MapOf(value)
+        return ir.AnyValue()
+
+    def _item_type(self, schema: object, hint: str, path: Path_) -> ir.TypeRef:
+        item = self.type_of(schema, hint, path)
+        return ir.UnionOf((item, ir.NoneValue())) if isinstance(schema, dict) and _nullable(schema) else item
+
+    def _ref_type(self, schema: dict, hint: str, path: Path_) -> ir.TypeRef:  # type: ignore[type-arg]
+        definition = self._definition_of_ref(schema)
+        if definition is not None and definition.kind == "model":
+            return self._definition_model(definition)
+        if definition is not None and definition.kind == "enum":
+            return self._definition_enum(definition)
+        if definition is not None and definition.kind == "any":
+            return ir.AnyValue()
+        ref = str(schema["$ref"])
+        if ref in self.building:
+            self.warn(path, "ref-cycle", f"{ref!r} refers to itself without an object in between; it is read as free-form JSON")
+            return ir.AnyValue()
+        found, target = resolve_pointer(self.doc, split_pointer(ref[1:])) if ref.startswith("#/") else (False, None)
+        if not found:
+            return ir.AnyValue()
+        self.building.add(ref)
+        try:
+            target_hint = _pascal_words(ref.rsplit("/", 1)[-1]) if definition is not None else hint
+            return self.type_of(target, target_hint, tuple(split_pointer(ref[1:])))
+        finally:
+            self.building.discard(ref)
+
+    def _default(self, schema: dict, type_: ir.TypeRef, path: Path_) -> tuple[object, bool]:  # type: ignore[type-arg]
+        if "default" not in schema:
+            return None, False
+        value = schema["default"]
+        if _fits(value, type_, self.enums):
+            return value, True
+        self.warn(path + ("default",), "default-invalid",
+                  f"the default {value!r} does not fit the type; it is ignored", "fix the default or the type")
+        return None, False
+
+    # -- operations ----------------------------------------------------------------------------------
+
+    def _resources(self) -> tuple[ir.Resource, ...]:
+        grouped: dict[str, list[tuple[Path_, dict, dict]]] = {}  # type: ignore[type-arg]
+        paths = self.doc.get("paths") or {}
+        for template, item in paths.items():
+            if not isinstance(item, dict):
+                continue
+            for method, operation in item.items():
+                if method in HTTP_METHODS and isinstance(operation, dict):
+                    tags = _strings(operation.get("tags"))
+                    grouped.setdefault(tags[0] if tags else "default", []).append((("paths", template, method), item, operation))
+        attributes, class_names = resource_scope(), Scope(suffix="Resource")
+        return tuple(self._resource(tag, entries, attributes, class_names) for tag, entries in grouped.items())
+
+    def _resource(self, tag: str, entries: list, attributes: Scope, class_names: Scope) -> ir.Resource:  # type: ignore[type-arg]
+        methods = method_scope()
+        names = [methods.snake(str(op.get("operationId") or _name_from_route(p[2], p[1])), "op") for p, _, op in entries]
+        operations = [self._operation(name, p, item, op) for name, (p, item, op) in zip(names, entries)]
+        operations = [_with_iterator(op, methods) for op in operations]
+        return ir.Resource(
+            name=attributes.snake(tag, "resource"),
+            class_name=ClassName(class_names.claim(_pascal_words(tag) or "Default")),
+            tag=tag,
+            description=self._tag_description(tag),
+            operations=tuple(operations),
+        )
+
+    def _tag_description(self, tag: str) -> str:
+        for entry in self.doc.get("tags") or []:
+            if isinstance(entry, dict) and entry.get("name") == tag:
+                return str(entry.get("description") or "")
+        return ""
+
+    def _operation(self, name: Identifier, path: Path_, item: dict, operation: dict) -> ir.Operation:  # type: ignore[type-arg]
+        method, template = str(path[2]).upper(), str(path[1])
+        hint = _pascal_words(str(operation.get("operationId") or "")) or _pascal_words(_name_from_route(str(path[2]), template))
+        parameters = self._parameters(hint, path, item, operation, template)
+        responses = self._responses(hint, path, operation)
+        body_kind, content_type = _body_kind(parameters, operation, self.doc)
+        success = _success_type(responses)
+        self._drain()  # pagination detection reads the success model's fields
+        return ir.Operation(
+            name=name,
+            operation_id=str(operation.get("operationId") or ""),
+            method=method,
+            path=template,
+            summary=str(operation.get("summary") or ""),
+            description=str(operation.get("description") or ""),
+            deprecated=operation.get("deprecated") is True,
+            parameters=parameters,
+            body_kind=body_kind,
+            content_type=content_type,
+            responses=responses,
+            success_type=success,
+            security=self._security(operation),
+            idempotent=method in IDEMPOTENT_METHODS,
+            pagination=_pagination(parameters, success, self.models),
+        )
+
+    def _parameters(self, hint: str, path: Path_, item: dict, operation: dict, template: str) -> tuple[ir.Parameter, ...]:  # type: ignore[type-arg]
+        merged: dict[tuple[str, str], tuple[dict, Path_]] = {}  # type: ignore[type-arg]
+        for owner, owner_path in ((item, path[:2]), (operation, path)):
+            for index, raw in enumerate(owner.get("parameters") or []):
+                param, param_path = self._resolve_parameter(raw, owner_path + ("parameters", index))
+                if param is not None:
+                    merged[(str(param.get("name")), str(param.get("in")))] = (param, param_path)
+        order = {name: i for i, name in enumerate(_TEMPLATE_PARAM.findall(template))}
+        entries = sorted(merged.values(), key=lambda e: _parameter_order(e[0], order))
+        scope = parameter_scope()
+        return tuple(self._parameter(hint, param, param_path, scope) for param, param_path in entries)
+
+    def _resolve_parameter(self, raw: object, path: Path_) -> tuple[dict | None, Path_]:  # type: ignore[type-arg]
+        if isinstance(raw, dict) and isinstance(raw.get("$ref"), str) and raw["$ref"].startswith("#/"):
+            tokens = split_pointer(raw["$ref"][1:])
+            found, target = resolve_pointer(self.doc, tokens)
+            return (target if found and isinstance(target, dict) else None), tuple(tokens)
+        if not isinstance(raw, dict) or raw.get("in") not in ("path", "query", "header", "formData", "body"):
+            self.warn(path, "parameter-skipped", "this parameter cannot be represented and is left out")
+            return None, path
+        return raw, path
+
+    def _parameter(self, hint: str, param: dict, path: Path_, scope: Scope) -> ir.Parameter:  # type: ignore[type-arg]
+        location, wire = str(param["in"]), str(param.get("name") or "")
+        if location == "body":
+            type_ = self.type_of(param.get("schema"), hint + "Body", path + ("schema",))
+            name = scope.snake("body")
+        else:
+            type_ = self.type_of(param, _pascal_words(wire) or hint + "Param", path)
+            name = scope.snake(wire, "param")
+        default, has_default = self._default(param, type_, path)
+        is_array = isinstance(type_, ir.ArrayOf) and location != "body"
+        collection = str(param.get("collectionFormat") or "csv") if is_array else ""
+        if collection and collection not in _COLLECTION_FORMATS:
+            self.warn(path + ("collectionFormat",), "collection-format", f"unknown collectionFormat {collection!r}; csv is used")
+            collection = "csv"
+        return ir.Parameter(
+            name=name,
+            wire_name=wire,
+            location=location,
+            type=type_,
+            required=location == "path" or param.get("required") is True,
+            default=default,
+            has_default=has_default,
+            collection_format=collection,
+            description=str(param.get("description") or ""),
+        )
+
+    def _responses(self, hint: str, path: Path_, operation: dict) -> tuple[ir.Response, ...]:  # type: ignore[type-arg]
+        responses = operation.get("responses") or {}
+        out = []
+        for status, raw in responses.items():
+            status = str(status)
+            if status.startswith("x-"):
+                continue
+            response, response_path = self._resolve_parameter_like(raw, path + ("responses", status))
+            schema = response.get("schema") if response else None
+            suffix = "Response" if status in ("200", "201") else f"{_pascal_words(status)}Response"
+            type_ = self.type_of(schema, hint + suffix, response_path + ("schema",)) if schema is not None else None
+            out.append(ir.Response(status, type_, str((response or {}).get("description") or "")))
+        return tuple(out)
+
+    def _resolve_parameter_like(self, raw: object, path: Path_) -> tuple[dict | None, Path_]:  # type: ignore[type-arg]
+        if isinstance(raw, dict) and isinstance(raw.get("$ref"), str) and raw["$ref"].startswith("#/"):
+            tokens = split_pointer(raw["$ref"][1:])
+            found, target = resolve_pointer(self.doc, tokens)
+            return (target if found and isinstance(target, dict) else None), tuple(tokens)
+        return (raw if isinstance(raw, dict) else None), path
+
+    # -- security and server ---------------------------------------------------------------------------
+
+    def _security_schemes(self) -> tuple[ir.SecurityScheme, ...]:
+        schemes = []
+        for name, raw in (self.doc.get("securityDefinitions") or {}).items():
+            scheme = _security_scheme(str(name), raw)
+            if scheme is None:
+                self.warn(("securityDefinitions", name), "security-unsupported",
+                          f"the security scheme {name!r} is not basic, apiKey or oauth2; it is left out")
+            else:
+                schemes.append(scheme)
+        return tuple(schemes)
+
+    def _security(self, operation: dict) -> tuple[tuple[str, ...], ...]:  # type: ignore[type-arg]
+        requirements = operation["security"] if "security" in operation else self.doc.get("security")
+        known = {str(name) for name, raw in (self.doc.get("securityDefinitions") or {}).items() if _security_scheme(str(name), raw)}
+        out = []
+        for requirement in requirements if isinstance(requirements, list) else []:
+            if isinstance(requirement, dict):
+                names = tuple(str(n) for n in requirement if str(n) in known)
+                if names or not requirement:
+                    out.append(names)
+        return tuple(out)
+
+    def _base_url(self) -> str:
+        host = self.doc.get("host")
+        if not isinstance(host, str) or not host:
+            return ""
+        schemes = _strings(self.doc.get("schemes"))
+        scheme = "https" if "https" in schemes or not schemes else schemes[0]
+        base_path = str(self.doc.get("basePath") or "")
+        return f"{scheme}://{host}{'/' + base_path.strip('/') if base_path.strip('/') else ''}"
+
+
+# -- helpers without state ---------------------------------------------------------------------------------
+
+
+def _info(doc: dict) -> dict:  # type: ignore[type-arg]
+    info = doc.get("info")
+    return info if isinstance(info, dict) else {}
+
+
+def _strings(value: object) -> tuple[str, ...]:
+    return tuple(str(v) for v in value) if isinstance(value, list) else ()
+
+
+def _unique(values: list) -> list:  # type: ignore[type-arg]
+    out: list = []  # type: ignore[type-arg]
+    for value in values:
+        if not any(value == seen and type(value) is type(seen) for seen in out):
+            out.append(value)
+    return out
+
+
+def _unescape(token: str) -> str:
+    return token.replace("~1", "/").replace("~0", "~")
+
+
+def _pascal_words(text: str) -> str:
+    return pascal(text) if words(text) else ""
+
+
+def _schema_type(schema: dict) -> str | None:  # type: ignore[type-arg]
+    kind = schema.get("type")
+    if isinstance(kind, list):  # not Swagger 2.0, but seen: ["string", "null"]
+        kind = next((k for k in kind if k != "null"), None)
+    return kind if isinstance(kind, str) else None
+
+
+def _nullable(schema: dict) -> bool:  # type: ignore[type-arg]
+    kind = schema.get("type")
+    return schema.get("x-nullable") is True or (isinstance(kind, list) and "null" in kind)
+
+
+def _definition_kind(schema: dict) -> str:  # type: ignore[type-arg]
+    if "$ref" in schema:
+        return "alias"
+    kind = _schema_type(schema)
+    if schema.get("enum") and kind in ("string", "integer", "number", "boolean", None):
+        return "enum"
+    if schema.get("properties") or schema.get("allOf") or schema.get("discriminator"):
+        return "model"
+    if kind == "object" and "additionalProperties" not in schema:
+        return "model"
+    return "alias"
+
+
+def _enum_kind(values: list) -> str:  # type: ignore[type-arg]
+    if values and all(isinstance(v, bool) for v in values):
+        return "bool"
+    if values and all(isinstance(v, int) and not isinstance(v, bool) for v in values):
+        return "int"
+    if values and all(isinstance(v, (int, float)) and not isinstance(v, bool) for v in values):
+        return "float"
+    return "str"
+
+
+def _allof_parents(definitions: dict, name: str) -> list[str]:  # type: ignore[type-arg]
+    schema = definitions.get(name)
+    parents = []
+    for part in (schema.get("allOf") or []) if isinstance(schema, dict) else []:
+        ref = part.get("$ref") if isinstance(part, dict) else None
+        if isinstance(ref, str) and ref.startswith("#/definitions/"):
+            parents.append(_unescape(ref[len("#/definitions/"):]))
+    return parents
+
+
+def _allof_ancestors(doc: dict, name: str) -> set[str]:  # type: ignore[type-arg]
+    definitions = doc.get("definitions") or {}
+    seen: set[str] = set()
+    stack = list(_allof_parents(definitions, name))
+    while stack:
+        current = stack.pop()
+        if current not in seen:
+            seen.add(current)
+            stack.extend(_allof_parents(definitions, current))
+    return seen
+
+
+def _allof_cycles(definitions: dict) -> set[str]:  # type: ignore[type-arg]
+    """Definitions that inherit from themselves through allOf (directly or not)."""
+    doc = {"definitions": definitions}
+    return {name for name in definitions if name in _allof_ancestors(doc, name)}
+
+
+def _fits(value: object, type_: ir.TypeRef, enums: dict[str, ir.Enum]) -> bool:
+    if isinstance(type_, ir.Primitive):
+        return {
+            "str": lambda v: isinstance(v, str),
+            "int": lambda v: isinstance(v, int) and not isinstance(v, bool),
+            "float": lambda v: isinstance(v, (int, float)) and not isinstance(v, bool),
+            "bool": lambda v: isinstance(v, bool),
+        }[type_.kind](value)
+    if isinstance(type_, ir.EnumRef):
+        enum = enums.get(type_.name)
+        return enum is not None and any(m.value == value and type(m.value) is type(value) for m in enum.members)
+    if isinstance(type_, ir.ArrayOf):
+        return isinstance(value, list) and all(_fits(v, type_.item, enums) for v in value)
+    if isinstance(type_, ir.MapOf):
+        return isinstance(value, dict)
+    return isinstance(type_, ir.AnyValue)
+
+
+def _name_from_route(method: str, template: str) -> str:
+    """An operation name for an operation without operationId: method and the path's words."""
+    parts = [method]
+    for segment in template.split("/"):
+        if segment.startswith("{") and segment.endswith("}"):
+            parts.extend(["by", segment[1:-1]])
+        elif segment:
+            parts.append(segment)
+    return "_".join(parts)
+
+
+def _parameter_order(param: dict, template_order: dict[str, int]) -> tuple[int, int, int]:  # type: ignore[type-arg]
+    if param.get("in") == "path":
+        return (0, template_order.get(str(param.get("name")), len(template_order)), 0)
+    return (1, 0 if param.get("required") is True else 1, 0)
+
+
+def _body_kind(parameters: tuple[ir.Parameter, ...], operation: dict, doc: dict) -> tuple[str, str]:  # type: ignore[type-arg]
+    consumes = _strings(operation.get("consumes")) or _strings(doc.get("consumes"))
+    if any(p.location == "body" for p in parameters):
+        json_type = next((c for c in consumes if "json" in c.lower()), "application/json")
+        return "json", json_type
+    form = [p for p in parameters if p.location == "formData"]
+    if not form:
+        return "none", ""
+    if any(isinstance(p.type, ir.FileData) for p in form) or (consumes and "multipart/form-data" in consumes[0]):
+        return "multipart", "multipart/form-data"
+    return "form", "application/x-www-form-urlencoded"
+
+
+def _success_type(responses: tuple[ir.Response, ...]) -> ir.TypeRef | None:
+    chosen = [r for r in responses if r.status.startswith("2")] or [r for r in responses if r.status == "default"]
+    options: list[ir.TypeRef] = []
+    for response in chosen:
+        option: ir.TypeRef = response.type if response.type is not None else ir.NoneValue()
+        if option not in options:
+            options.append(option)
+    if not options or options == [ir.NoneValue()]:
+        return None
+    return options[0] if len(options) == 1 else ir.UnionOf(tuple(options))
+
+
+def _security_scheme(name: str, raw: object) -> ir.SecurityScheme | None:
+    if not isinstance(raw, dict):
+        return None
+    description = str(raw.get("description") or "")
+    if raw.get("type") == "basic":
+        return ir.SecurityScheme(name, "basic", description=description)
+    if raw.get("type") == "apiKey" and raw.get("in") in ("header", "query") and isinstance(raw.get("name"), str):
+        return ir.SecurityScheme(name, "apiKey", str(raw["name"]), str(raw["in"]), description)
+    if raw.get("type") == "oauth2":
+        return ir.SecurityScheme(name, "bearer", "Authorization", "header", description)
+    return None
+
+
+_LIMIT = ("limit", "size", "page_size", "per_page", "count", "max_results", "top")
+_OFFSET = ("offset", "skip", "start", "start_index", "startindex")
+_PAGE = ("page", "page_number", "page_index")
+_CURSOR = ("cursor", "next_token", "page_token", "continuation_token", "marker", "after", "starting_after")
+_ITEMS = ("items", "data", "results", "records", "values", "entries", "elements", "content")
+_TOTAL = ("total_count", "total", "count", "total_results", "total_items")
+_NEXT = ("next", "next_token", "next_cursor", "next_page_token", "cursor", "continuation_token")
+
+
+def _pagination(parameters: tuple[ir.Parameter, ...], success: ir.TypeRef | None, models: dict[str, ir.Model]) -> ir.Pagination | None:
+    """A paged operation takes limit/offset, page/size or a cursor and returns a model with an items array."""
+    query = {_key(p.wire_name): p.wire_name for p in parameters if p.location == "query"}
+    if not isinstance(success, ir.ModelRef):
+        return None
+    fields = _all_fields(success.name, models)
+    items = next((f for key in _ITEMS for f in fields if _key(f.wire_name) == key and isinstance(f.type, ir.ArrayOf)), None)
+    if items is None or not isinstance(items.type, ir.ArrayOf):
+        return None
+    limit = _first(query, _LIMIT)
+    total = next((f.wire_name for key in _TOTAL for f in fields if _key(f.wire_name) == key), "")
+    next_field = next((f.wire_name for key in _NEXT for f in fields if _key(f.wire_name) == key), "")
+    common = {"items_field": items.wire_name, "item_type": items.type.item, "limit_param": limit, "total_field": total}
+    if _first(query, _OFFSET) and limit:
+        return ir.Pagination("offset", offset_param=_first(query, _OFFSET), **common)  # type: ignore[arg-type]
+    if _first(query, _PAGE):
+        return ir.Pagination("page", page_param=_first(query, _PAGE), **common)  # type: ignore[arg-type]
+    if _first(query, _CURSOR) and next_field:
+        return ir.Pagination("cursor", cursor_param=_first(query, _CURSOR), next_field=next_field, **common)  # type: ignore[arg-type]
+    return None
+
+
+def _key(name: str) -> str:
+    return snake(name)
+
+
+def _first(query: dict[str, str], candidates: tuple[str, ...]) -> str:
+    return next((query[c] for c in candidates if c in query), "")
+
+
+def _all_fields(name: str, models: dict[str, ir.Model]) -> list[ir.Field]:
+    model = models.get(name)
+    if model is None:
+        return []
+    inherited = [f for parent in model.parents for f in _all_fields(parent, models)]
+    own = {f.wire_name for f in model.fields}
+    return [f for f in inherited if f.wire_name not in own] + list(model.fields)
+
+
+def _with_iterator(operation: ir.Operation, methods: Scope) -> ir.Operation:
+    if operation.pagination is None:
+        return operation
+    return replace(operation, iterator_name=methods.snake("iter_" + operation.name))

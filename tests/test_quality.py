@@ -1,0 +1,18 @@
+"""The generator's own code stays typed and clean."""
+
+from __future__ import annotations
+
+import subprocess
+import sys
+
+from tests.conftest import ROOT
+
+
+def test_generator_passes_mypy_strict() -> None:
+    run = subprocess.run([sys.executable, "-m", "mypy", "--strict", "generator"], cwd=ROOT, capture_output=True, text=True)
+    assert run.returncode == 0, run.stdout + run.stderr
+
+
+def test_generator_passes_pyflakes() -> None:
+    run = subprocess.run([sys.executable, "-m", "pyflakes", "generator", "tests"], cwd=ROOT, capture_output=True, text=True)
+    assert run.returncode == 0, run.stdout + run.stderr

@@ -12,7 +12,10 @@ from pathlib import Path
 from typing import Sequence
 
 from .diagnostics import Diagnostics, format_json, format_text
+from .generate import Generation, check, generate
 from .ir import to_json
+from .target import DEFAULT_TARGET, Target
+from .write import Comparison
 from .normalize import normalize
 from .pipeline import Ingested, Options, ingest
 
@@ -37,6 +40,15 @@ def build_parser() -> argparse.ArgumentParser:
     validate.add_argument("--format", choices=("text", "json"), default="text", help="how diagnostics are printed")
     show_ir = commands.add_parser("ir", help="print the intermediate model of a document as JSON")
     _add_input_arguments(show_ir)
+    generate = commands.add_parser("generate", help="generate a client project from a document")
+    _add_input_arguments(generate)
+    generate.add_argument("-o", "--output", type=Path, required=True, help="the folder to write (replaced safely)")
+    generate.add_argument("--package", default="", help="the import name (default: from the API title)")
+    generate.add_argument("--distribution", default="", help="the pip name (default: the package with dashes)")
+    generate.add_argument("--client-class", default="", help="the client class name (default: from the API title)")
+    generate.add_argument("--env-prefix", default="", help="prefix of the environment variables the client reads")
+    check = commands.add_parser("check", help="exit 1 when generated/ differs from what the generator makes now")
+    check.add_argument("--strict", action="store_true", help="report every repair as an error and fail on it")
     return parser
 
 
@@ -52,8 +64,7 @@ def main(argv: Sequence[str] | None = None) -> int:
     sys.setrecursionlimit(max(sys.getrecursionlimit(), 10_000))  # schemas nest up to the loader's depth limit
     args = build_parser().parse_args(argv)
     if args.command is None:
-        build_parser().print_help(sys.stderr)
-        return EXIT_USAGE
+        return run_default()
     return _COMMANDS[args.command](args)
 
 
@@ -91,4 +102,50 @@ def run_ir(args: argparse.Namespace) -> int:
     return EXIT_OK
 
 
-_COMMANDS = {"validate": run_validate, "ir": run_ir}
+def run_default() -> int:
+    """`python -m generator`: regenerate the default target from spec/."""
+    generation, comparison = generate(DEFAULT_TARGET)
+    return _report_written(generation, comparison, DEFAULT_TARGET.output)
+
+
+def run_generate(args: argparse.Namespace) -> int:
+    target = Target(
+        spec=args.spec,
+        overlays=tuple(args.overlay),
+        output=args.output,
+        package=args.package,
+        distribution=args.distribution,
+        client_class=args.client_class,
+        env_prefix=args.env_prefix,
+    )
+    options = Options(strict=args.strict, allow_remote_refs=args.allow_remote_refs)
+    generation, comparison = generate(target, options)
+    return _report_written(generation, comparison, args.output)
+
+
+def _report_written(generation: Generation, comparison: Comparison | None, output: Path) -> int:
+    print_diagnostics(generation.diagnostics, generation.waived)
+    if comparison is None:
+        print(f"nothing written to {output}: the problems above must be fixed first", file=sys.stderr)
+        return EXIT_INPUT
+    changed = len(comparison.changed) + len(comparison.missing) + len(comparison.extra)
+    print(f"{output}: {changed} file(s) changed, {len(generation.files or {})} in all", file=sys.stderr)
+    return EXIT_OK
+
+
+def run_check(args: argparse.Namespace) -> int:
+    generation, comparison = check(DEFAULT_TARGET, Options(strict=args.strict))
+    print_diagnostics(generation.diagnostics, generation.waived)
+    if comparison is None:
+        return EXIT_INPUT
+    if comparison.up_to_date:
+        print(f"{DEFAULT_TARGET.output.name}/ is up to date", file=sys.stderr)
+        return EXIT_OK
+    for label, names in (("stale", comparison.changed), ("missing", comparison.missing), ("extra", comparison.extra)):
+        for name in names:
+            print(f"{label}: {name}", file=sys.stderr)
+    print(f"{DEFAULT_TARGET.output.name}/ is stale: run `python -m generator` and commit the result", file=sys.stderr)
+    return EXIT_INPUT
+
+
+_COMMANDS = {"validate": run_validate, "ir": run_ir, "generate": run_generate, "check": run_check}

@@ -80,12 +80,17 @@ class Scope:
         self.taken: set[str] = set()
         self.suffix = suffix
 
-    def claim(self, name: str) -> str:
+    def claim(self, name: str, suffix: str = "") -> str:
+        """Take name, or a variant of it: with the suffix when reserved (or, for an explicit
+        suffix, when taken), then numbered."""
+        explicit, suffix = bool(suffix), suffix or self.suffix
         if name in self.reserved or name.lower() in self.reserved or name.startswith(self.reserved_prefix):
-            name = name + self.suffix
+            name = name + suffix
         candidate, n = name, 2
+        if explicit and candidate in self.taken and name + suffix not in self.taken:
+            candidate = name + suffix  # "Media" taken by a model: the resource is "MediaResource"
         while candidate in self.taken or candidate in self.reserved:
-            candidate, n = f"{name}{'_' if self.suffix == '_' else ''}{n}", n + 1
+            candidate, n = f"{name}{'_' if suffix == '_' else ''}{n}", n + 1
         assert _IDENTIFIER.match(candidate), candidate
         self.taken.add(candidate)
         return candidate

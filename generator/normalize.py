@@ -320,17 +320,24 @@ class _Normalizer:
                 if method in HTTP_METHODS and isinstance(operation, dict):
                     tags = _strings(operation.get("tags"))
                     grouped.setdefault(tags[0] if tags else "default", []).append((("paths", template, method), item, operation))
-        attributes, class_names = resource_scope(), Scope(suffix="Resource")
-        return tuple(self._resource(tag, entries, attributes, class_names) for tag, entries in grouped.items())
+        attributes = resource_scope()
+        return tuple(self._resource(tag, entries, attributes) for tag, entries in grouped.items())
 
-    def _resource(self, tag: str, entries: list, attributes: Scope, class_names: Scope) -> ir.Resource:  # type: ignore[type-arg]
+    def _resource_class(self, tag: str) -> ClassName:
+        """A resource class name, from the same scope as models so a resource module can import any model."""
+        name = ClassName(self.classes.claim(_pascal_words(tag) or "Default", suffix="Resource"))
+        for derived in (f"Async{name}", f"{name}WithRawResponse", f"Async{name}WithRawResponse"):
+            self.classes.taken.add(derived)
+        return name
+
+    def _resource(self, tag: str, entries: list, attributes: Scope) -> ir.Resource:  # type: ignore[type-arg]
         methods = method_scope()
         names = [methods.snake(str(op.get("operationId") or _name_from_route(p[2], p[1])), "op") for p, _, op in entries]
         operations = [self._operation(name, p, item, op) for name, (p, item, op) in zip(names, entries)]
         operations = [_with_iterator(op, methods) for op in operations]
         return ir.Resource(
             name=attributes.snake(tag, "resource"),
-            class_name=ClassName(class_names.claim(_pascal_words(tag) or "Default")),
+            class_name=self._resource_class(tag),
             tag=tag,
             description=self._tag_description(tag),
             operations=tuple(operations),

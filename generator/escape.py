@@ -1,0 +1,77 @@
+"""The one place that turns spec text into Python source text.
+
+Templates never print a spec string directly: each context has its filter here.
+A string literal is always `repr`-style with every non-printable or non-ASCII
+character escaped, so nothing in the text can end the literal, start an
+f-string field, or break a line; docstrings and comments are cleaned so they
+can only ever be a docstring or a comment.
+"""
+
+from __future__ import annotations
+
+import json
+
+from .names import is_identifier
+
+# Characters Python (or an editor) treats as line ends, besides \n.
+_LINE_BREAKS = ("\r\n", "\r", "\x0b", "\x0c", "\x1c", "\x1d", "\x1e", "\x85", "\u2028", "\u2029")
+
+
+def string_literal(value: object) -> str:
+    """A Python string literal for value: ASCII only, double-quoted, every special character escaped."""
+    text = str(value)
+    # json.dumps escapes ", \, control characters and non-ASCII as \uXXXX: all valid Python escapes too
+    return json.dumps(text, ensure_ascii=True)
+
+
+def python_value(value: object) -> str:
+    """A Python literal for a JSON value (defaults, enum values, examples)."""
+    if value is None or isinstance(value, bool):
+        return repr(value)
+    if isinstance(value, int):
+        return repr(value)
+    if isinstance(value, float):
+        return repr(value) if value == value and value not in (float("inf"), float("-inf")) else f"float({string_literal(repr(value))})"
+    if isinstance(value, str):
+        return string_literal(value)
+    if isinstance(value, list):
+        return "[" + ", ".join(python_value(v) for v in value) + "]"
+    if isinstance(value, dict):
+        return "{" + ", ".join(f"{string_literal(k)}: {python_value(v)}" for k, v in value.items()) + "}"
+    return string_literal(value)
+
+
+def docstring_text(value: object, indent: str = "") -> str:
+    """Text that is safe inside a triple-double-quoted, non-raw docstring."""
+    text = _one_kind_of_newline(str(value)).strip()
+    text = text.replace("\\", "\\\\").replace('"""', '\\"\\"\\"')
+    text = "".join(ch if ch == "\n" or ch.isprintable() else f"\\x{ord(ch):02x}" if ord(ch) < 256 else f"\\u{ord(ch):04x}" for ch in text)
+    if text.endswith('"'):
+        text += " "
+    return text.replace("\n", "\n" + indent) if indent else text
+
+
+def comment_text(value: object) -> str:
+    """One line of text that is safe after a '#'."""
+    text = " ".join(_one_kind_of_newline(str(value)).split())
+    return "".join(ch if ch.isprintable() else "?" for ch in text)
+
+
+def identifier(value: str) -> str:
+    """Identifiers come from the naming pipeline; this only refuses anything that is not one."""
+    if not is_identifier(value):
+        raise ValueError(f"not an identifier from the naming pipeline: {value!r}")
+    return value
+
+
+def dotted(value: str) -> str:
+    """A dotted module path made of identifiers."""
+    for part in value.split("."):
+        identifier(part)
+    return value
+
+
+def _one_kind_of_newline(text: str) -> str:
+    for brk in _LINE_BREAKS:
+        text = text.replace(brk, "\n")
+    return text

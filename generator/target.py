@@ -1,0 +1,70 @@
+"""A generation target: which spec, which overlays, where the output goes, and what it is called."""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass, field
+from pathlib import Path
+
+from .names import pascal, snake
+
+ROOT = Path(__file__).resolve().parent.parent
+
+
+@dataclass(frozen=True)
+class Target:
+    spec: Path
+    output: Path
+    overlays: tuple[Path, ...] = ()
+    package: str = ""  # import name, e.g. callfire_client
+    distribution: str = ""  # pip name, e.g. callfire-client
+    client_class: str = ""  # e.g. CallFire (the async one is Async + this)
+    env_prefix: str = ""  # e.g. CALLFIRE: CALLFIRE_USERNAME, CALLFIRE_BASE_URL, ...
+
+
+@dataclass(frozen=True)
+class Names:
+    """A target's names, completed from the API title where the target leaves them out."""
+
+    package: str
+    distribution: str
+    client_class: str
+    async_client_class: str
+    env_prefix: str
+    reserved_classes: frozenset[str] = field(default_factory=frozenset)
+
+
+def names_for(target: Target, title: str) -> Names:
+    base = snake(title or "api", "api")
+    package = target.package or f"{base}_client"
+    client = target.client_class or pascal(title or "Api", "Api")
+    return Names(
+        package=package,
+        distribution=target.distribution or package.replace("_", "-"),
+        client_class=client,
+        async_client_class=f"Async{client}",
+        env_prefix=target.env_prefix or base.upper(),
+        reserved_classes=frozenset({client, f"Async{client}"}),
+    )
+
+
+# The embedded default: the CallFire call-broadcast API as received, with the maintainers' overlay.
+DEFAULT_TARGET = Target(
+    spec=ROOT / "spec" / "callfire-call-broadcast.yaml",
+    overlays=(ROOT / "spec" / "callfire-call-broadcast.overlay.yaml",),
+    output=ROOT / "generated",
+    package="callfire_client",
+    distribution="callfire-client",
+    client_class="CallFire",
+    env_prefix="CALLFIRE",
+)
+
+
+def package_version(spec_version: str) -> str:
+    """The generated package's version, from `info.version` (PEP 440).
+
+    The rule: the numbers in info.version, in order, joined by dots ("1.0.0" → 1.0.0,
+    "V2" → 2, "2019-04-15" → 2019.4.15); a version without numbers becomes 0.0.0.
+    """
+    numbers = [str(int(n)) for n in re.findall(r"\d+", spec_version)][:4]
+    return ".".join(numbers) if numbers else "0.0.0"

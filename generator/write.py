@@ -1,0 +1,113 @@
+"""Write the generated project into its folder, safely; or compare it with what is there.
+
+The new tree is built in a temporary sibling folder, then swapped in with two renames,
+so a failure at any point leaves the previous folder as it was. Files whose bytes did
+not change are hard links to the old ones (same inode, same modification time), and
+files the generator no longer makes disappear with the old tree.
+"""
+
+from __future__ import annotations
+
+import os
+import shutil
+import tempfile
+from dataclasses import dataclass, field
+from pathlib import Path, PurePosixPath
+
+# Made by tools run inside the output folder, not by the generator: never "extra", never compared.
+IGNORED = ("__pycache__", ".mypy_cache", ".pytest_cache", ".hypothesis", "build", ".ruff_cache")
+
+
+class UnsafePath(ValueError):
+    """A generated path that would leave the output folder (a bug upstream, refused here too)."""
+
+
+@dataclass
+class Comparison:
+    changed: list[str] = field(default_factory=list)
+    missing: list[str] = field(default_factory=list)
+    extra: list[str] = field(default_factory=list)
+
+    @property
+    def up_to_date(self) -> bool:
+        return not (self.changed or self.missing or self.extra)
+
+
+def check_paths(files: dict[str, str]) -> None:
+    for name in files:
+        path = PurePosixPath(name)
+        if path.is_absolute() or ".." in path.parts or "\\" in name or not path.parts:
+            raise UnsafePath(f"refusing to write {name!r} outside the output folder")
+
+
+def compare(output: Path, files: dict[str, str]) -> Comparison:
+    result = Comparison()
+    existing = set(existing_files(output))
+    for name, text in sorted(files.items()):
+        target = output / name
+        if name not in existing:
+            result.missing.append(name)
+        elif target.read_bytes() != text.encode("utf-8"):
+            result.changed.append(name)
+    result.extra = sorted(existing - set(files))
+    return result
+
+
+def existing_files(output: Path) -> list[str]:
+    if not output.is_dir():
+        return []
+    found = []
+    for path in output.rglob("*"):
+        relative = path.relative_to(output)
+        if path.is_file() and not _ignored(relative):
+            found.append(relative.as_posix())
+    return sorted(found)
+
+
+def _ignored(relative: Path) -> bool:
+    return any(part in IGNORED or part.endswith(".egg-info") or part.endswith(".pyc") for part in relative.parts)
+
+
+def write_tree(output: Path, files: dict[str, str]) -> Comparison:
+    """Make output hold exactly files (plus ignored tool caches); returns what changed."""
+    check_paths(files)
+    comparison = compare(output, files)
+    if comparison.up_to_date:
+        return comparison
+    output.parent.mkdir(parents=True, exist_ok=True)
+    staging = Path(tempfile.mkdtemp(prefix=f".{output.name}.new-", dir=output.parent))
+    try:
+        _fill(staging, output, files)
+        _swap(staging, output)
+    finally:
+        shutil.rmtree(staging, ignore_errors=True)
+    return comparison
+
+
+def _fill(staging: Path, output: Path, files: dict[str, str]) -> None:
+    for name, text in files.items():
+        target, old = staging / name, output / name
+        target.parent.mkdir(parents=True, exist_ok=True)
+        data = text.encode("utf-8")
+        if old.is_file() and old.read_bytes() == data:
+            try:
+                os.link(old, target)
+                continue
+            except OSError:
+                pass
+        target.write_bytes(data)
+
+
+def _swap(staging: Path, output: Path) -> None:
+    if not output.exists():
+        staging.rename(output)
+        return
+    retired = Path(tempfile.mkdtemp(prefix=f".{output.name}.old-", dir=output.parent))
+    retired.rmdir()
+    output.rename(retired)
+    try:
+        staging.rename(output)
+    except OSError:
+        retired.rename(output)  # put the previous tree back
+        raise
+    shutil.rmtree(retired, ignore_errors=True)

@@ -1,0 +1,1046 @@
+"""Tests of the runtime core copied into every generated package (templates/runtime/).
+
+The templates are rendered into a throwaway package ``demo_client`` (without Jinja: the only
+template variable is the header line), imported, and exercised through ``httpx.MockTransport``
+so every request and response is a real httpx object. Sleeping is injected, so retries are
+instant and their delays can be asserted.
+"""
+
+import asyncio
+import datetime
+import email.utils
+import enum
+import functools
+import importlib
+import io
+import json
+import logging
+import mimetypes
+import subprocess
+import sys
+import time
+import types
+from collections.abc import Callable
+from pathlib import Path
+from typing import Any
+
+import httpx
+import pytest
+from pydantic import Field
+
+ROOT = Path(__file__).resolve().parent.parent
+TEMPLATES = ROOT / "templates" / "runtime"
+PYTHON = ROOT / ".venv" / "bin" / "python"
+BASE = "https://api.example.com/v2"
+CANARY = "s3cr3t-CANARY-7f1d"
+
+
+# -- building the throwaway package ---------------------------------------------------------
+
+
+def render(template: Path) -> str:
+    lines = template.read_text(encoding="utf-8").splitlines(keepends=True)
+    assert lines[0] == "{{ header }}\n", template
+    return "# generated for tests\n" + "".join(lines[1:])
+
+
+@pytest.fixture(scope="session")
+def package_dir(tmp_path_factory: pytest.TempPathFactory) -> Path:
+    root = tmp_path_factory.mktemp("runtime")
+    runtime = root / "demo_client" / "_runtime"
+    runtime.mkdir(parents=True)
+    for template in sorted(TEMPLATES.glob("*.py.jinja")):
+        (runtime / template.name.removesuffix(".jinja")).write_text(render(template), "utf-8")
+    (root / "demo_client" / "__init__.py").write_text("", "utf-8")
+    (root / "demo_client" / "_version.py").write_text(
+        '__version__ = "1.2.3"\nPACKAGE_NAME = "demo-client"\n', "utf-8"
+    )
+    return root
+
+
+@pytest.fixture(scope="session")
+def rt(package_dir: Path) -> types.SimpleNamespace:
+    """The imported runtime plus a few hand-written models, as one namespace."""
+    sys.path.insert(0, str(package_dir))
+    try:
+        runtime = importlib.import_module("demo_client._runtime")
+    finally:
+        sys.path.remove(str(package_dir))
+    ns = types.SimpleNamespace(**{name: getattr(runtime, name) for name in runtime.__all__})
+    ns.module = runtime
+    ns.__dict__.update(_define_models(runtime))
+    return ns
+
+
+def _define_models(runtime: Any) -> dict[str, Any]:
+    class Voice(str, enum.Enum):
+        MALE = "MALE"
+        FEMALE = "FEMALE"
+
+    class Call(runtime.BaseModel):
+        id: int
+        to_number: str | None = Field(default=None, alias="toNumber")
+        voice: runtime.OpenEnum[Voice] | None = None
+        created: datetime.date | None = None
+
+    class CallPage(runtime.BaseModel):
+        items: list[Call] = Field(default_factory=list)
+        total_count: int | None = Field(default=None, alias="totalCount")
+        next_cursor: str | None = Field(default=None, alias="nextCursor")
+
+    class ErrorBody(runtime.BaseModel):
+        http_status_code: int = Field(alias="httpStatusCode")
+        message: str
+
+    return {"Voice": Voice, "Call": Call, "CallPage": CallPage, "ErrorBody": ErrorBody}
+
+
+# -- a scripted server ---------------------------------------------------------------------
+
+Reply = httpx.Response | Callable[[httpx.Request], httpx.Response]
+
+
+class Server:
+    """A MockTransport handler that records requests and plays scripted replies in order.
+
+    The last reply repeats; a callable reply may raise an httpx exception instead.
+    """
+
+    def __init__(self, *replies: Reply) -> None:
+        self.replies = list(replies)
+        self.requests: list[httpx.Request] = []
+
+    def __call__(self, request: httpx.Request) -> httpx.Response:
+        self.requests.append(request)
+        reply = self.replies.pop(0) if len(self.replies) > 1 else self.replies[0]
+        return reply(request) if callable(reply) else reply
+
+    @property
+    def transport(self) -> httpx.MockTransport:
+        return httpx.MockTransport(self)
+
+
+def raise_(exc_type: type[httpx.RequestError]) -> Callable[[httpx.Request], httpx.Response]:
+    def reply(request: httpx.Request) -> httpx.Response:
+        raise exc_type("boom", request=request)
+
+    return reply
+
+
+def ok(data: object = None, status: int = 200, **kwargs: Any) -> httpx.Response:
+    return httpx.Response(status, json=data, **kwargs)
+
+
+class Sleeps(list[float]):
+    """Records the delays the client asked to sleep, sync or async."""
+
+    def __call__(self, seconds: float) -> None:
+        self.append(seconds)
+
+    async def asleep(self, seconds: float) -> None:
+        self.append(seconds)
+
+
+def make_client(rt: Any, server: Server, sleeps: Sleeps | None = None, **kwargs: Any) -> Any:
+    kwargs.setdefault("base_url", BASE)
+    return rt.SyncAPIClient(
+        transport=server.transport, _sleep=sleeps if sleeps is not None else Sleeps(), **kwargs
+    )
+
+
+def make_async_client(rt: Any, server: Server, sleeps: Sleeps, **kwargs: Any) -> Any:
+    kwargs.setdefault("base_url", BASE)
+    return rt.AsyncAPIClient(transport=server.transport, _sleep=sleeps.asleep, **kwargs)
+
+
+def get_call(rt: Any, **kwargs: Any) -> Any:
+    defaults: dict[str, Any] = {"success": {"200": rt.Call}, "idempotent": True}
+    return rt.Route("GET", "/calls/{id}", **{**defaults, **kwargs})
+
+
+def post_call(rt: Any, **kwargs: Any) -> Any:
+    defaults: dict[str, Any] = {"body": "json", "success": {"201": rt.Call}}
+    return rt.Route("POST", "/calls", **{**defaults, **kwargs})
+
+
+# -- the templates themselves ----------------------------------------------------------------
+
+
+def test_templates_use_jinja_only_for_the_header_line() -> None:
+    templates = sorted(TEMPLATES.glob("*.py.jinja"))
+    assert {t.name for t in templates} >= {"__init__.py.jinja", "_client.py.jinja"}
+    for template in templates:
+        body = render(template)
+        for marker in ("{{", "{%", "{#"):
+            assert marker not in body, f"{template.name} contains {marker!r}"
+
+
+def test_jinja_renders_the_header_and_nothing_else() -> None:
+    jinja2 = pytest.importorskip("jinja2")
+    # The options generator/render.py uses.
+    env = jinja2.Environment(
+        undefined=jinja2.StrictUndefined,
+        trim_blocks=True,
+        lstrip_blocks=True,
+        keep_trailing_newline=True,
+        autoescape=False,
+    )
+    for template in TEMPLATES.glob("*.py.jinja"):
+        out = env.from_string(template.read_text("utf-8")).render(header="# generated for tests")
+        assert out == render(template)
+
+
+def test_rendered_runtime_is_black_formatted(package_dir: Path) -> None:
+    result = subprocess.run(
+        [str(PYTHON), "-m", "black", "--check", "-q", "-l", "100", "demo_client"],
+        cwd=package_dir,
+        capture_output=True,
+        text=True,
+    )
+    assert result.returncode == 0, result.stdout + result.stderr
+
+
+def test_rendered_runtime_passes_mypy_strict(package_dir: Path) -> None:
+    result = subprocess.run(
+        [str(PYTHON), "-m", "mypy", "--strict", "--no-incremental", "demo_client"],
+        cwd=package_dir,
+        capture_output=True,
+        text=True,
+    )
+    assert result.returncode == 0, result.stdout + result.stderr
+
+
+# -- small pieces ------------------------------------------------------------------------------
+
+
+def test_not_given_is_a_falsy_singleton(rt: Any) -> None:
+    import copy
+
+    assert not rt.NOT_GIVEN
+    assert repr(rt.NOT_GIVEN) == "NOT_GIVEN"
+    assert rt.NotGiven() is rt.NOT_GIVEN
+    assert copy.deepcopy(rt.NOT_GIVEN) is rt.NOT_GIVEN
+    assert rt.NOT_GIVEN is not None
+
+
+def test_status_error_mapping(rt: Any) -> None:
+    assert rt.status_error(404) is rt.NotFoundError
+    assert rt.status_error(502) is rt.InternalServerError
+    assert rt.status_error(418) is rt.APIStatusError
+    assert issubclass(rt.APITimeoutError, rt.APIConnectionError)
+    assert issubclass(rt.InsecureTransportWarning, UserWarning)
+
+
+def test_to_jsonable(rt: Any) -> None:
+    call = rt.Call(id=1, to_number="+1", voice=rt.Voice.MALE)
+    value = {
+        "call": call,
+        "voices": (rt.Voice.FEMALE, "X"),
+        "when": datetime.datetime(2024, 5, 1, 12, 30, tzinfo=datetime.timezone.utc),
+        "day": datetime.date(2024, 5, 1),
+        "n": 3,
+    }
+    assert rt.to_jsonable(value) == {
+        "call": {"id": 1, "toNumber": "+1", "voice": "MALE"},
+        "voices": ["FEMALE", "X"],
+        "when": "2024-05-01T12:30:00+00:00",
+        "day": "2024-05-01",
+        "n": 3,
+    }
+
+
+# -- retries -----------------------------------------------------------------------------------
+
+
+def test_idempotent_get_is_retried_on_503_honouring_retry_after(rt: Any) -> None:
+    busy = httpx.Response(503, headers={"Retry-After": "2"})
+    server = Server(busy, busy, ok({"id": 5}))
+    sleeps = Sleeps()
+    call = make_client(rt, server, sleeps).request(get_call(rt), path={"id": 5})
+    assert call == rt.Call(id=5)
+    assert sleeps == [2.0, 2.0]
+    assert [str(r.url) for r in server.requests] == [f"{BASE}/calls/5"] * 3
+
+
+def test_async_get_is_retried_on_503_honouring_retry_after(rt: Any) -> None:
+    busy = httpx.Response(503, headers={"Retry-After": "2"})
+    server = Server(busy, ok({"id": 5}))
+    sleeps = Sleeps()
+
+    async def main() -> Any:
+        async with make_async_client(rt, server, sleeps) as client:
+            return await client.request(get_call(rt), path={"id": 5})
+
+    assert asyncio.run(main()) == rt.Call(id=5)
+    assert sleeps == [2.0]
+    assert len(server.requests) == 2
+
+
+def test_retries_stop_after_max_retries_with_jittered_backoff(rt: Any) -> None:
+    server = Server(httpx.Response(502, text="bad gateway"))
+    sleeps = Sleeps()
+    client = make_client(rt, server, sleeps, max_retries=3)
+    with pytest.raises(rt.InternalServerError) as caught:
+        client.request(get_call(rt), path={"id": 1})
+    assert caught.value.status_code == 502
+    assert caught.value.body == "bad gateway"
+    assert len(server.requests) == 4
+    assert len(sleeps) == 3
+    for attempt, delay in enumerate(sleeps):
+        base = 0.5 * 2**attempt
+        assert 0.75 * base <= delay <= base
+
+
+@pytest.mark.parametrize(
+    ("headers", "expected"),
+    [
+        ({"retry-after-ms": "1500"}, 1.5),
+        ({"Retry-After": "600"}, 60.0),
+        ({"Retry-After": "0"}, 0.0),
+    ],
+)
+def test_retry_after_variants(rt: Any, headers: dict[str, str], expected: float) -> None:
+    server = Server(httpx.Response(429, headers=headers), ok({"id": 1}))
+    sleeps = Sleeps()
+    make_client(rt, server, sleeps).request(get_call(rt), path={"id": 1})
+    assert sleeps == [expected]
+
+
+def test_retry_after_http_date(rt: Any) -> None:
+    when = email.utils.formatdate(time.time() + 30, usegmt=True)
+    server = Server(httpx.Response(503, headers={"Retry-After": when}), ok({"id": 1}))
+    sleeps = Sleeps()
+    make_client(rt, server, sleeps).request(get_call(rt), path={"id": 1})
+    assert len(sleeps) == 1 and 27 <= sleeps[0] <= 30
+
+
+def test_post_is_not_retried_after_503(rt: Any) -> None:
+    server = Server(httpx.Response(503, headers={"Retry-After": "1"}), ok({"id": 1}, 201))
+    sleeps = Sleeps()
+    with pytest.raises(rt.InternalServerError):
+        make_client(rt, server, sleeps).request(post_call(rt), body={"toNumber": "1"})
+    assert len(server.requests) == 1
+    assert sleeps == []
+
+
+def test_post_is_not_retried_after_a_read_timeout(rt: Any) -> None:
+    server = Server(raise_(httpx.ReadTimeout), ok({"id": 1}, 201))
+    sleeps = Sleeps()
+    with pytest.raises(rt.APITimeoutError) as caught:
+        make_client(rt, server, sleeps).request(post_call(rt), body={"toNumber": "1"})
+    assert isinstance(caught.value.__cause__, httpx.ReadTimeout)
+    assert len(server.requests) == 1
+    assert sleeps == []
+
+
+def test_post_is_not_retried_after_a_read_error(rt: Any) -> None:
+    server = Server(raise_(httpx.RemoteProtocolError), ok({"id": 1}, 201))
+    with pytest.raises(rt.APIConnectionError) as caught:
+        make_client(rt, server).request(post_call(rt), body={})
+    assert not isinstance(caught.value, rt.APITimeoutError)
+    assert len(server.requests) == 1
+
+
+def test_post_is_retried_after_a_connect_failure(rt: Any) -> None:
+    server = Server(raise_(httpx.ConnectError), raise_(httpx.PoolTimeout), ok({"id": 9}, 201))
+    sleeps = Sleeps()
+    call = make_client(rt, server, sleeps).request(post_call(rt), body=rt.Call(id=9))
+    assert call == rt.Call(id=9)
+    assert len(server.requests) == 3
+    assert len(sleeps) == 2
+    assert [json.loads(r.content) for r in server.requests] == [{"id": 9}] * 3
+
+
+def test_connect_failures_exhaust_retries(rt: Any) -> None:
+    server = Server(raise_(httpx.ConnectError))
+    with pytest.raises(rt.APIConnectionError) as caught:
+        make_client(rt, server, max_retries=1).request(post_call(rt), body={})
+    assert type(caught.value) is rt.APIConnectionError
+    assert isinstance(caught.value.__cause__, httpx.ConnectError)
+    assert len(server.requests) == 2
+
+
+def test_idempotent_get_is_retried_after_a_read_timeout(rt: Any) -> None:
+    server = Server(raise_(httpx.ReadTimeout), ok({"id": 2}))
+    assert make_client(rt, server).request(get_call(rt), path={"id": 2}) == rt.Call(id=2)
+    assert len(server.requests) == 2
+
+
+def test_async_connect_timeout_retried_then_raises_timeout(rt: Any) -> None:
+    server = Server(raise_(httpx.ConnectTimeout))
+    sleeps = Sleeps()
+
+    async def main() -> None:
+        async with make_async_client(rt, server, sleeps, max_retries=2) as client:
+            await client.request(post_call(rt), body={})
+
+    with pytest.raises(rt.APITimeoutError):
+        asyncio.run(main())
+    assert len(server.requests) == 3
+    assert len(sleeps) == 2
+
+
+# -- timeouts ------------------------------------------------------------------------------------
+
+
+def test_timeouts_reach_the_request_extensions(rt: Any) -> None:
+    server = Server(ok({"id": 1}))
+    client = make_client(rt, server)
+    client.request(get_call(rt), path={"id": 1})
+    client.request(get_call(rt), path={"id": 1}, timeout=5.0)
+    client.request(get_call(rt), path={"id": 1}, timeout=None)
+    client.request(get_call(rt), path={"id": 1}, timeout=httpx.Timeout(3.0, connect=1.0))
+    timeouts = [r.extensions["timeout"] for r in server.requests]
+    assert timeouts == [
+        httpx.Timeout(60.0).as_dict(),
+        httpx.Timeout(5.0).as_dict(),
+        httpx.Timeout(None).as_dict(),
+        {"connect": 1.0, "read": 3.0, "write": 3.0, "pool": 3.0},
+    ]
+
+
+# -- errors ----------------------------------------------------------------------------------------
+
+ERROR_CLASSES = [
+    (400, "BadRequestError"),
+    (401, "AuthenticationError"),
+    (403, "PermissionDeniedError"),
+    (404, "NotFoundError"),
+    (409, "ConflictError"),
+    (422, "UnprocessableEntityError"),
+    (429, "RateLimitError"),
+    (500, "InternalServerError"),
+    (503, "InternalServerError"),
+]
+
+
+@pytest.mark.parametrize(("status", "class_name"), ERROR_CLASSES)
+def test_error_statuses_raise_their_class_with_the_parsed_body(
+    rt: Any, status: int, class_name: str
+) -> None:
+    payload = {"httpStatusCode": status, "message": "nope", "extra": 1}
+    server = Server(ok(payload, status, headers={"X-Request-Id": "r1"}))
+    route = post_call(rt, errors={"default": rt.ErrorBody})
+    with pytest.raises(rt.APIError) as caught:
+        make_client(rt, server).request(route, body={})
+    error = caught.value
+    assert type(error) is getattr(rt, class_name)
+    assert error.status_code == status
+    assert error.headers["x-request-id"] == "r1"
+    assert error.response.status_code == status
+    assert isinstance(error.body, rt.ErrorBody)
+    assert error.body.http_status_code == status and error.body.message == "nope"
+    reason = httpx.codes.get_reason_phrase(status)
+    assert str(error) == f"{status} {reason} for POST /v2/calls"
+    assert len(server.requests) == 1
+
+
+def test_error_body_falls_back_to_json_then_text(rt: Any) -> None:
+    route = get_call(rt, errors={"404": rt.ErrorBody}, idempotent=False)
+    server = Server(ok({"unexpected": True}, 404), httpx.Response(404, text="gone"))
+    client = make_client(rt, server)
+    with pytest.raises(rt.NotFoundError) as first:
+        client.request(route, path={"id": 5})
+    assert first.value.body == {"unexpected": True}
+    assert str(first.value) == "404 Not Found for GET /v2/calls/5"
+    with pytest.raises(rt.NotFoundError) as second:
+        client.request(route, path={"id": 5})
+    assert second.value.body == "gone"
+
+
+def test_a_body_that_does_not_match_raises_a_validation_error(rt: Any) -> None:
+    server = Server(ok({"id": "not a number"}))
+    with pytest.raises(rt.APIResponseValidationError) as caught:
+        make_client(rt, server).request(get_call(rt), path={"id": 1})
+    assert caught.value.body == {"id": "not a number"}
+    assert caught.value.status_code == 200
+
+
+# -- auth ----------------------------------------------------------------------------------------
+
+
+def auth_schemes(rt: Any) -> dict[str, Any]:
+    return {
+        "basic": rt.SecurityScheme("basic", "basic"),
+        "header_key": rt.SecurityScheme("header_key", "apiKey", "X-Api-Key", "header"),
+        "query_key": rt.SecurityScheme("query_key", "apiKey", "api_key", "query"),
+        "bearer": rt.SecurityScheme("bearer", "bearer"),
+    }
+
+
+def all_credentials(rt: Any, secret: str = CANARY) -> Any:
+    return rt.Credentials(
+        username="user",
+        password=secret,
+        api_keys={"header_key": secret, "query_key": secret},
+        token=secret,
+    )
+
+
+@pytest.mark.parametrize(
+    ("security", "header", "expected_header", "query"),
+    [
+        ((("basic",),), "authorization", "Basic dXNlcjpwdw==", {}),
+        ((("header_key",),), "x-api-key", "key1", {}),
+        ((("query_key",),), "authorization", None, {"api_key": "key2"}),
+        ((("bearer",),), "authorization", "Bearer tok", {}),
+    ],
+)
+def test_auth_kinds(
+    rt: Any, security: Any, header: str, expected_header: Any, query: dict[str, str]
+) -> None:
+    credentials = rt.Credentials(
+        username="user",
+        password="pw",
+        api_keys={"header_key": "key1", "query_key": "key2"},
+        token="tok",
+    )
+    server = Server(ok({"id": 1}))
+    client = make_client(rt, server, schemes=auth_schemes(rt), credentials=credentials)
+    client.request(get_call(rt, security=security), path={"id": 1})
+    request = server.requests[0]
+    assert request.headers.get(header) == expected_header
+    assert dict(request.url.params) == query
+    if expected_header is None:
+        assert "x-api-key" not in request.headers
+
+
+def test_auth_picks_the_first_alternative_the_credentials_cover(rt: Any) -> None:
+    security = (("basic",), ("header_key", "query_key"), ())
+    credentials = rt.Credentials(api_keys={"header_key": "h", "query_key": "q"})
+    server = Server(ok({"id": 1}))
+    client = make_client(rt, server, schemes=auth_schemes(rt), credentials=credentials)
+    client.request(get_call(rt, security=security), path={"id": 1})
+    request = server.requests[0]
+    assert request.headers["x-api-key"] == "h"
+    assert request.url.params["api_key"] == "q"
+    assert "authorization" not in request.headers
+
+
+def test_no_fitting_alternative_sends_no_auth_and_401_is_authentication_error(rt: Any) -> None:
+    server = Server(httpx.Response(401, json={"message": "who are you"}))
+    client = make_client(rt, server, schemes=auth_schemes(rt), credentials=rt.Credentials())
+    with pytest.raises(rt.AuthenticationError) as caught:
+        client.request(get_call(rt, security=(("bearer",), ("basic",))), path={"id": 1})
+    assert caught.value.body == {"message": "who are you"}
+    request = server.requests[0]
+    assert "authorization" not in request.headers
+    assert len(server.requests) == 1
+
+
+def test_secrets_never_leak(rt: Any, caplog: pytest.LogCaptureFixture) -> None:
+    caplog.set_level(logging.DEBUG, logger="demo-client")
+    credentials = all_credentials(rt)
+    server = Server(
+        httpx.Response(503, headers={"Set-Cookie": f"session={CANARY}"}),
+        httpx.Response(401, json={"message": "bad key"}),
+        raise_(httpx.ConnectError),
+    )
+    client = make_client(
+        rt,
+        server,
+        schemes=auth_schemes(rt),
+        credentials=credentials,
+        default_headers={"Cookie": f"c={CANARY}"},
+        max_retries=1,
+    )
+    texts = [repr(client), repr(credentials), str(client.options.credentials)]
+    route = get_call(rt, security=(("basic", "header_key", "query_key"),))
+    with pytest.raises(rt.AuthenticationError) as status_error:
+        client.request(route, path={"id": 1})
+    with pytest.raises(rt.APIConnectionError) as connection_error:
+        client.with_options(max_retries=0).request(
+            get_call(rt, security=(("bearer",),)), path={"id": 1}
+        )
+    texts += [str(status_error.value), repr(status_error.value)]
+    texts += [str(connection_error.value), repr(connection_error.value)]
+    # The canary really was sent: otherwise its absence from the logs would prove nothing.
+    sent = server.requests[0]
+    assert sent.url.params["api_key"] == CANARY and sent.headers["x-api-key"] == CANARY
+    assert server.requests[2].headers["authorization"] == f"Bearer {CANARY}"
+    assert "api_key=***" in caplog.text and "GET https://api.example.com/v2/calls/1" in caplog.text
+    assert "status=503" in caplog.text and "status=401" in caplog.text
+    assert "retry GET" in caplog.text
+    for text in [*texts, caplog.text]:
+        assert CANARY not in text
+    assert repr(credentials).count("'***'") == 5
+
+
+# -- request encoding ------------------------------------------------------------------------------
+
+
+def test_query_collection_formats_and_booleans(rt: Any) -> None:
+    formats = {"c": "csv", "s": "ssv", "t": "tsv", "p": "pipes", "m": "multi"}
+    route = rt.Route("GET", "/search", query_formats=formats, idempotent=True)
+    server = Server(httpx.Response(204))
+    result = make_client(rt, server).request(
+        route,
+        query={
+            "c": ["a", "b"],
+            "d": [1, 2],
+            "s": ["a", "b"],
+            "t": ["a", "b"],
+            "p": [True, False],
+            "m": [rt.Voice.MALE, "x"],
+            "flag": False,
+            "none": None,
+            "skipped": rt.NOT_GIVEN,
+            "day": datetime.date(2024, 1, 2),
+        },
+    )
+    assert result is None
+    assert server.requests[0].url.params.multi_items() == [
+        ("c", "a,b"),
+        ("d", "1,2"),
+        ("s", "a b"),
+        ("t", "a\tb"),
+        ("p", "true|false"),
+        ("m", "MALE"),
+        ("m", "x"),
+        ("flag", "false"),
+        ("day", "2024-01-02"),
+    ]
+
+
+def test_path_values_are_escaped_per_segment(rt: Any) -> None:
+    server = Server(httpx.Response(204))
+    route = rt.Route("DELETE", "/files/{name}/v/{n}", idempotent=True)
+    make_client(rt, server).request(route, path={"name": "a/b c", "n": True})
+    assert server.requests[0].url.raw_path == b"/v2/files/a%2Fb%20c/v/true"
+
+
+def test_missing_path_value_is_an_error(rt: Any) -> None:
+    with pytest.raises(ValueError, match="'id'"):
+        make_client(rt, Server(ok())).request(get_call(rt))
+
+
+def test_header_params(rt: Any) -> None:
+    server = Server(httpx.Response(204))
+    make_client(rt, server).request(
+        rt.Route("GET", "/x"),
+        headers={"X-Ids": [1, 2], "X-Flag": True, "X-None": None},
+        extra_headers={"X-Extra": "e"},
+        extra_query={"debug": True},
+    )
+    request = server.requests[0]
+    assert request.headers["x-ids"] == "1,2"
+    assert request.headers["x-flag"] == "true"
+    assert "x-none" not in request.headers
+    assert request.headers["x-extra"] == "e"
+    assert request.url.params.multi_items() == [("debug", "true")]
+
+
+def test_json_body_from_a_model_uses_aliases_and_skips_unset_fields(rt: Any) -> None:
+    server = Server(ok({"id": 1, "toNumber": "+1"}, 201))
+    body = rt.Call(id=1, to_number="+1", created=datetime.date(2024, 2, 3))
+    make_client(rt, server).request(post_call(rt), body=body)
+    request = server.requests[0]
+    assert request.headers["content-type"] == "application/json"
+    assert json.loads(request.content) == {"id": 1, "toNumber": "+1", "created": "2024-02-03"}
+
+
+def test_json_body_list_of_models_and_custom_content_type(rt: Any) -> None:
+    server = Server(ok([], 201))
+    route = post_call(rt, content_type="application/vnd.calls+json", success={"201": None})
+    make_client(rt, server).request(route, body=[rt.Call(id=1), {"id": 2}])
+    request = server.requests[0]
+    assert request.headers["content-type"] == "application/vnd.calls+json"
+    assert request.content == b'[{"id":1},{"id":2}]'
+
+
+def test_binary_and_text_bodies_are_sent_as_is(rt: Any) -> None:
+    server = Server(httpx.Response(204))
+    client = make_client(rt, server)
+    client.request(rt.Route("PUT", "/sound", body="json"), body=b"\x00RIFF")
+    xml = rt.Route("PUT", "/doc", body="json", content_type="application/xml")
+    client.request(xml, body="<a/>")
+    client.request(rt.Route("PUT", "/doc", body="json"), body="just a string")
+    client.request(rt.Route("PATCH", "/opt", body="json"), body=None)
+    first, second, third, fourth = server.requests
+    assert (first.headers["content-type"], first.content) == (
+        "application/octet-stream",
+        b"\x00RIFF",
+    )
+    assert (second.headers["content-type"], second.content) == ("application/xml", b"<a/>")
+    assert (third.headers["content-type"], third.content) == (
+        "application/json",
+        b'"just a string"',
+    )
+    assert "content-type" not in fourth.headers and fourth.content == b""
+
+
+def test_form_urlencoded_body(rt: Any) -> None:
+    server = Server(httpx.Response(204))
+    route = rt.Route("POST", "/form", body="form", form_formats={"tags": "multi"})
+    make_client(rt, server).request(
+        route, form={"name": "a b", "on": True, "tags": ["x", "y"], "ids": [1, 2], "no": None}
+    )
+    request = server.requests[0]
+    assert request.headers["content-type"] == "application/x-www-form-urlencoded"
+    assert request.content == b"name=a+b&on=true&tags=x&tags=y&ids=1%2C2"
+
+
+def test_multipart_with_files_from_bytes_path_and_file_object(rt: Any, tmp_path: Path) -> None:
+    path = tmp_path / "voice.wav"
+    path.write_bytes(b"RIFF-path")
+    handle = io.BytesIO(b"from-handle")
+    handle.name = "/some/dir/greeting.mp3"
+    server = Server(httpx.Response(204))
+    route = rt.Route("POST", "/upload", body="multipart")
+    make_client(rt, server).request(
+        route,
+        form={"label": "hello"},
+        files={
+            "raw": b"raw-bytes",
+            "path": path,
+            "handle": handle,
+            "named": ("n.txt", b"named", "text/plain"),
+        },
+    )
+    request = server.requests[0]
+    content_type = request.headers["content-type"]
+    assert content_type.startswith("multipart/form-data; boundary=")
+    parts = _multipart_parts(request.content, content_type.split("boundary=")[1])
+    assert parts == {
+        "label": ({}, b"hello"),
+        "raw": ({"filename": "raw", "type": "application/octet-stream"}, b"raw-bytes"),
+        "path": ({"filename": "voice.wav", "type": guess("voice.wav")}, b"RIFF-path"),
+        "handle": ({"filename": "greeting.mp3", "type": guess("greeting.mp3")}, b"from-handle"),
+        "named": ({"filename": "n.txt", "type": "text/plain"}, b"named"),
+    }
+
+
+def test_multipart_without_files_is_still_multipart(rt: Any) -> None:
+    server = Server(httpx.Response(204))
+    route = rt.Route("POST", "/upload", body="multipart", form_formats={"b": "multi"})
+    make_client(rt, server).request(route, form={"a": "1", "b": ["x", "y"], "c": [1, 2]})
+    content_type = server.requests[0].headers["content-type"]
+    assert content_type.startswith("multipart/form-data; boundary=")
+    boundary = content_type.split("boundary=")[1]
+    body = server.requests[0].content.decode()
+    assert body.count('name="b"') == 2
+    parts = _multipart_parts(server.requests[0].content, boundary)
+    assert (parts["a"], parts["c"]) == (({}, b"1"), ({}, b"1,2"))
+
+
+def guess(filename: str) -> str:
+    return mimetypes.guess_type(filename)[0] or "application/octet-stream"
+
+
+def _multipart_parts(content: bytes, boundary: str) -> dict[str, tuple[dict[str, str], bytes]]:
+    """Parse a multipart body into {name: ({filename, type}, data)} (last one wins)."""
+    parts: dict[str, tuple[dict[str, str], bytes]] = {}
+    for chunk in content.split(b"--" + boundary.encode())[1:-1]:
+        head, _, data = chunk.strip(b"\r\n").partition(b"\r\n\r\n")
+        meta: dict[str, str] = {}
+        name = ""
+        for line in head.decode().split("\r\n"):
+            key, _, value = line.partition(": ")
+            if key.lower() == "content-disposition":
+                fields = dict(
+                    item.strip().split("=", 1) for item in value.split(";")[1:] if "=" in item
+                )
+                name = fields["name"].strip('"')
+                if "filename" in fields:
+                    meta["filename"] = fields["filename"].strip('"')
+            elif key.lower() == "content-type":
+                meta["type"] = value
+        parts[name] = (meta, data)
+    return parts
+
+
+def test_user_agent_accept_and_default_headers(rt: Any) -> None:
+    server = Server(ok({"id": 1}))
+    client = make_client(rt, server, default_headers={"X-Tenant": "t1"})
+    client.request(get_call(rt), path={"id": 1})
+    headers = server.requests[0].headers
+    assert headers["user-agent"] == f"demo-client/1.2.3 python-httpx/{httpx.__version__}"
+    assert headers["accept"] == "application/json"
+    assert headers["x-tenant"] == "t1"
+
+
+# -- response parsing ------------------------------------------------------------------------
+
+
+def test_model_with_unknown_field_and_unknown_enum_value(rt: Any) -> None:
+    server = Server(
+        ok({"id": 1, "voice": "ROBOT", "brandNew": [1]}), ok({"id": 2, "voice": "FEMALE"})
+    )
+    client = make_client(rt, server)
+    call = client.request(get_call(rt), path={"id": 1})
+    assert isinstance(call, rt.Call)
+    assert call.voice == "ROBOT" and not isinstance(call.voice, rt.Voice)
+    assert call.model_extra == {"brandNew": [1]}
+    assert call.to_wire() == {"id": 1, "voice": "ROBOT", "brandNew": [1]}
+    known = client.request(get_call(rt), path={"id": 2})
+    assert known.voice is rt.Voice.FEMALE
+
+
+def test_list_of_models_no_content_bytes_and_text(rt: Any) -> None:
+    server = Server(
+        ok([{"id": 1}, {"id": 2, "toNumber": "+1"}]),
+        httpx.Response(204),
+        httpx.Response(200, content=b"\x00\x01", headers={"Content-Type": "audio/wav"}),
+        httpx.Response(200, text="plain words"),
+        ok({"a": 1}, 201),
+    )
+    client = make_client(rt, server)
+    listed = client.request(rt.Route("GET", "/calls", success={"200": list[rt.Call]}))
+    assert listed == [rt.Call(id=1), rt.Call(id=2, to_number="+1")]
+    assert client.request(rt.Route("DELETE", "/calls/1", success={"204": None})) is None
+    sound = client.request(rt.Route("GET", "/sound", success={"200": "bytes"}))
+    assert sound == b"\x00\x01"
+    assert server.requests[2].headers["accept"] == "*/*"
+    assert client.request(rt.Route("GET", "/text", success={"200": str})) == "plain words"
+    counts = client.request(rt.Route("POST", "/count", success={"default": dict[str, int]}))
+    assert counts == {"a": 1}
+
+
+def test_type_adapters_are_cached_per_type(rt: Any) -> None:
+    server = Server(ok([{"id": 1}]))
+    client = make_client(rt, server)
+    route = rt.Route("GET", "/calls", success={"200": list[rt.Call]})
+    client.request(route)
+    cache = rt.module._response._ADAPTERS
+    adapter = cache[list[rt.Call]]
+    client.request(route)
+    assert cache[list[rt.Call]] is adapter
+
+
+# -- client copies, raw responses, lifecycle ------------------------------------------------------
+
+
+def test_with_options_returns_a_configured_copy_sharing_the_http_client(rt: Any) -> None:
+    server = Server(ok({"id": 1}))
+    client = make_client(rt, server, default_headers={"A": "1"})
+    other = client.with_options(
+        base_url="https://other.example.com", timeout=3.0, default_headers={"B": "2"}
+    )
+    other.request(get_call(rt), path={"id": 1})
+    client.request(get_call(rt), path={"id": 1})
+    first, second = server.requests
+    assert str(first.url) == "https://other.example.com/calls/1"
+    assert first.extensions["timeout"] == httpx.Timeout(3.0).as_dict()
+    assert (first.headers["a"], first.headers["b"]) == ("1", "2")
+    assert str(second.url) == f"{BASE}/calls/1"
+    assert "b" not in second.headers
+    assert other._http is client._http
+    assert repr(other) == "SyncAPIClient(base_url='https://other.example.com')"
+
+
+def test_copies_rebuild_cached_resources(rt: Any) -> None:
+    server = Server(ok({"id": 1}))
+
+    class Calls:
+        def __init__(self, client: Any) -> None:
+            self._client = client
+
+        def get(self, call_id: int) -> Any:
+            return self._client.request(get_call(rt), path={"id": call_id})
+
+    class GeneratedClient(rt.SyncAPIClient):
+        @functools.cached_property
+        def calls(self) -> Calls:
+            return Calls(self)
+
+    client = GeneratedClient(base_url=BASE, transport=server.transport)
+    assert client.calls.get(1) == rt.Call(id=1)
+    other = client.with_options(base_url="https://other.example.com")
+    assert other.calls._client is other and client.calls._client is client
+    other.calls.get(2)
+    assert isinstance(client.raw().calls.get(3), rt.RawResponse)
+    assert [r.url.host for r in server.requests] == [
+        "api.example.com",
+        "other.example.com",
+        "api.example.com",
+    ]
+
+
+def test_raw_client_returns_raw_responses(rt: Any) -> None:
+    server = Server(ok({"id": 7}, headers={"X-Rate": "9"}), httpx.Response(404))
+    raw_client = make_client(rt, server).raw()
+    raw = raw_client.request(get_call(rt), path={"id": 7})
+    assert isinstance(raw, rt.RawResponse)
+    assert raw.status_code == 200
+    assert raw.headers["x-rate"] == "9"
+    assert raw.http_response.request is server.requests[0]
+    assert raw.parse() == rt.Call(id=7)
+    assert raw.parse() is raw.parse()
+    with pytest.raises(rt.NotFoundError):
+        raw_client.request(get_call(rt), path={"id": 8})
+
+
+def test_to_raw_response_wraps_resource_methods(rt: Any) -> None:
+    server = Server(ok({"id": 3}, 201))
+
+    class Calls:
+        def __init__(self, client: Any) -> None:
+            self._client = client
+
+        def create(self, to_number: str) -> Any:
+            return self._client.request(post_call(rt), body={"toNumber": to_number})
+
+    calls = Calls(make_client(rt, server))
+    raw = rt.to_raw_response(calls.create)("+1")
+    assert raw.status_code == 201
+    assert raw.parse() == rt.Call(id=3)
+    assert calls.create("+1") == rt.Call(id=3)
+    with pytest.raises(TypeError):
+        rt.to_raw_response(lambda: 1)()
+
+
+def test_async_raw_response(rt: Any) -> None:
+    server = Server(ok({"id": 4}))
+
+    async def main() -> Any:
+        async with make_async_client(rt, server, Sleeps()) as client:
+
+            async def fetch(call_id: int) -> Any:
+                return await client.request(get_call(rt), path={"id": call_id})
+
+            return await rt.async_to_raw_response(fetch)(4)
+
+    raw = asyncio.run(main())
+    assert raw.status_code == 200 and raw.parse() == rt.Call(id=4)
+
+
+def test_injected_http_client_is_not_closed(rt: Any) -> None:
+    server = Server(ok({"id": 1}))
+    http = httpx.Client(transport=server.transport)
+    with rt.SyncAPIClient(base_url=BASE, http_client=http) as client:
+        client.request(get_call(rt), path={"id": 1})
+    assert not http.is_closed
+    http.close()
+    with rt.SyncAPIClient(base_url=BASE, transport=server.transport) as owned:
+        copy = owned.with_options(timeout=1.0)
+        copy.close()
+        assert not owned._http.is_closed
+    assert owned._http.is_closed
+
+
+def test_injected_async_http_client_is_not_closed(rt: Any) -> None:
+    server = Server(ok({"id": 1}))
+
+    async def main() -> bool:
+        http = httpx.AsyncClient(transport=server.transport)
+        async with rt.AsyncAPIClient(base_url=BASE, http_client=http) as client:
+            await client.request(get_call(rt), path={"id": 1})
+        closed = http.is_closed
+        await http.aclose()
+        return closed
+
+    assert asyncio.run(main()) is False
+
+
+def test_http_client_and_transport_are_exclusive(rt: Any) -> None:
+    with httpx.Client() as http:
+        with pytest.raises(ValueError):
+            rt.SyncAPIClient(base_url=BASE, http_client=http, transport=httpx.MockTransport(ok))
+
+
+def test_plain_http_with_credentials_warns_once(rt: Any) -> None:
+    credentials = rt.Credentials(token=CANARY)
+
+    class GeneratedClient(rt.SyncAPIClient):
+        def __init__(self, token: str) -> None:
+            super().__init__(
+                base_url="http://api.example.com", credentials=rt.Credentials(token=token)
+            )
+
+    with pytest.warns(rt.InsecureTransportWarning) as record:
+        client = GeneratedClient(CANARY)
+    assert len(record) == 1
+    assert record[0].filename == __file__  # points at the caller, not at the runtime
+    assert CANARY not in str(record[0].message)
+    client.close()
+    # https, or http without credentials, is silent (pytest turns warnings into errors).
+    rt.SyncAPIClient(base_url="https://api.example.com", credentials=credentials).close()
+    rt.SyncAPIClient(base_url="http://localhost:8080").close()
+    secure = rt.SyncAPIClient(base_url="https://api.example.com", credentials=credentials)
+    with pytest.warns(rt.InsecureTransportWarning):
+        secure.with_options(base_url="http://api.example.com")
+    secure.close()
+
+
+# -- pagination ----------------------------------------------------------------------------------
+
+
+def _page(items: list[int], **extra: Any) -> httpx.Response:
+    return ok({"items": [{"id": i} for i in items], **extra})
+
+
+def test_offset_pagination_across_three_pages(rt: Any) -> None:
+    server = Server(_page([1, 2]), _page([3, 4]), _page([5]))
+    spec = rt.PageSpec("offset", "items", limit_param="limit", offset_param="offset")
+    route = rt.Route("GET", "/calls", success={"200": rt.CallPage}, idempotent=True)
+    items = make_client(rt, server).paginate(route, spec, query={"limit": 2, "q": "x"})
+    assert server.requests == []  # lazy: nothing is fetched before iteration
+    assert [call.id for call in items] == [1, 2, 3, 4, 5]
+    assert [r.url.params.multi_items() for r in server.requests] == [
+        [("limit", "2"), ("q", "x"), ("offset", "0")],
+        [("limit", "2"), ("q", "x"), ("offset", "2")],
+        [("limit", "2"), ("q", "x"), ("offset", "4")],
+    ]
+
+
+def test_offset_pagination_stops_at_total_and_on_empty_page(rt: Any) -> None:
+    spec = rt.PageSpec("offset", "items", "limit", "offset", total_field="totalCount")
+    route = rt.Route("GET", "/calls", success={"200": rt.CallPage})
+    server = Server(_page([1, 2], totalCount=4), _page([3, 4], totalCount=4), _page([9]))
+    items = list(make_client(rt, server).paginate(route, spec, query={"limit": 2}))
+    assert [c.id for c in items] == [1, 2, 3, 4]
+    assert len(server.requests) == 2
+    server = Server(_page([1, 2]), _page([]))
+    items = list(make_client(rt, server).paginate(route, spec, query={}))
+    assert [c.id for c in items] == [1, 2]
+    assert [r.url.params.get("offset") for r in server.requests] == ["0", "2"]
+
+
+def test_page_number_pagination_across_three_pages(rt: Any) -> None:
+    server = Server(_page([1, 2]), _page([3, 4]), _page([5]))
+    spec = rt.PageSpec("page", "items", limit_param="size", page_param="page")
+    route = rt.Route("GET", "/calls", success={"200": dict[str, Any]})
+    items = list(make_client(rt, server).paginate(route, spec, query={"size": 2}))
+    assert items == [{"id": i} for i in [1, 2, 3, 4, 5]]
+    assert [r.url.params.multi_items() for r in server.requests] == [
+        [("size", "2"), ("page", "1")],
+        [("size", "2"), ("page", "2")],
+        [("size", "2"), ("page", "3")],
+    ]
+
+
+def test_cursor_pagination_across_three_pages(rt: Any) -> None:
+    server = Server(
+        _page([1], nextCursor="c2"), _page([2], nextCursor="c3"), _page([3], nextCursor=None)
+    )
+    spec = rt.PageSpec("cursor", "items", cursor_param="after", next_field="nextCursor")
+    route = rt.Route("GET", "/calls", success={"200": rt.CallPage})
+    items = make_client(rt, server).paginate(route, spec, path={}, query={"q": "x"})
+    assert [c.id for c in items] == [1, 2, 3]
+    assert [r.url.params.multi_items() for r in server.requests] == [
+        [("q", "x")],
+        [("q", "x"), ("after", "c2")],
+        [("q", "x"), ("after", "c3")],
+    ]
+
+
+def test_async_pagination(rt: Any) -> None:
+    server = Server(_page([1, 2]), _page([3, 4]), _page([5]))
+    spec = rt.PageSpec("offset", "items", limit_param="limit", offset_param="offset")
+    route = rt.Route("GET", "/calls", success={"200": rt.CallPage})
+
+    async def main() -> list[int]:
+        async with make_async_client(rt, server, Sleeps()) as client:
+            pages = client.apaginate(route, spec, query={"limit": 2})
+            return [call.id async for call in pages]
+
+    assert asyncio.run(main()) == [1, 2, 3, 4, 5]
+    assert [r.url.params["offset"] for r in server.requests] == ["0", "2", "4"]
+
+
+def test_pagination_ignores_raw_mode(rt: Any) -> None:
+    server = Server(_page([1]), _page([]))
+    spec = rt.PageSpec("page", "items", page_param="p")
+    route = rt.Route("GET", "/calls", success={"200": rt.CallPage})
+    items = list(make_client(rt, server).raw().paginate(route, spec))
+    assert [c.id for c in items] == [1]

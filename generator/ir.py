@@ -108,6 +108,8 @@ class Field:
     default: object = None
     has_default: bool = False
     description: str = ""
+    example: object = None  # the spec's example, kept only when it fits the type
+    has_example: bool = False
 
 
 @dataclass(frozen=True)
@@ -139,6 +141,8 @@ class Parameter:
     has_default: bool = False
     collection_format: str = ""  # csv, ssv, tsv, pipes, multi ('' for non-arrays)
     description: str = ""
+    example: object = None
+    has_example: bool = False
 
 
 @dataclass(frozen=True)

@@ -126,6 +126,8 @@ def _json_fallback(text: str, display: str, exc: yaml.MarkedYAMLError) -> object
     mark = exc.problem_mark or exc.context_mark
     position = SourcePosition(display, mark.line + 1, mark.column + 1) if mark else SourcePosition(display)
     problem = exc.problem or exc.context or "syntax error"
+    if "nesting depth" in problem:  # newer libyaml stops deep nesting itself, before our own limit
+        raise InputError(Diagnostic(Severity.ERROR, "too-deep", "", "the document nests too deeply", position=position))
     raise InputError(
         Diagnostic(Severity.ERROR, "yaml-syntax", "", f"not valid YAML or JSON: {problem}", position=position)
     )

@@ -174,6 +174,7 @@ class _Normalizer:
         read_only = schema.get("readOnly") is True
         type_ = self.type_of(schema, model + _pascal_words(wire), path)
         default, has_default = self._default(schema, type_, path)
+        example, has_example = self._example(schema, type_)
         return ir.Field(
             name=name,
             wire_name=wire,
@@ -184,7 +185,16 @@ class _Normalizer:
             default=default,
             has_default=has_default,
             description=str(schema.get("description") or schema.get("title") or ""),
+            example=example,
+            has_example=has_example,
         )
+
+    def _example(self, schema: dict, type_: ir.TypeRef) -> tuple[object, bool]:  # type: ignore[type-arg]
+        """The spec's example (or x-example) when it fits the type; tests use it as data."""
+        for key in ("example", "x-example"):
+            if key in schema and _fits(schema[key], type_, self.enums):
+                return schema[key], True
+        return None, False
 
     def _extra(self, schema: dict, name: str, path: Path_) -> ir.TypeRef | None:  # type: ignore[type-arg]
         extra = schema.get("additionalProperties")
@@ -406,6 +416,7 @@ class _Normalizer:
             type_ = self.type_of(param, _pascal_words(wire) or hint + "Param", path)
             name = scope.snake(wire, "param")
         default, has_default = self._default(param, type_, path)
+        example, has_example = self._example(param, type_)
         is_array = isinstance(type_, ir.ArrayOf) and location != "body"
         collection = str(param.get("collectionFormat") or "csv") if is_array else ""
         if collection and collection not in _COLLECTION_FORMATS:
@@ -421,6 +432,8 @@ class _Normalizer:
             has_default=has_default,
             collection_format=collection,
             description=str(param.get("description") or ""),
+            example=example,
+            has_example=has_example,
         )
 
     def _responses(self, hint: str, path: Path_, operation: dict) -> tuple[ir.Response, ...]:  # type: ignore[type-arg]

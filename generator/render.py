@@ -9,12 +9,14 @@ from __future__ import annotations
 
 import hashlib
 import json
+import re
 from dataclasses import dataclass, field
 from pathlib import Path
 
 import jinja2
 
-from . import __version__, escape, ir
+from . import __version__, escape, ir, testgen
+from .examples import Synthesizer
 from .names import Scope, upper_snake
 from .target import Names, package_version
 from .types import Imports, annotation, route_type
@@ -74,6 +76,7 @@ def render(api: ir.Api, names: Names, effective_spec: object, spec_name: str, sp
             out.files[f"{pkg}/models/{context.modules[context.variants[model.name]]}.py"] = _render_variants(env, context, model)
     for enum in api.enums:
         out.files[f"{pkg}/models/{context.modules[enum.name]}.py"] = env.get_template("package/models/enum.py.jinja").render(c=context, enum=enum)
+    _render_tests(env, context, out)
     out.files[f"{pkg}/resources/__init__.py"] = env.get_template("package/resources/__init__.py.jinja").render(c=context)
     for resource in api.resources:
         out.files[f"{pkg}/resources/{resource.name}.py"] = _render_resource(env, context, resource)
@@ -320,3 +323,52 @@ def _param_view(p: ir.Parameter, imports: Imports) -> _ParamView:
         text = f"{text} | None"
     note = f"The server's default is {escape.python_value(p.default)}." if p.has_default else ""
     return _ParamView(p.name, p.wire_name, p.location, text, p.required, p.description, note)
+
+
+# -- the generated test suite ----------------------------------------------------------------------------
+
+
+def _render_tests(env: jinja2.Environment, context: _Context, out: Rendered) -> None:
+    support = f"{context.names.package}_test_support"
+    plans = testgen.plan(context.api, context.credentials)
+    common = {"c": context, "support": support}
+    out.files["tests/conftest.py"] = env.get_template("tests/conftest.py.jinja").render(**common)
+    out.files["tests/_prism.py"] = env.get_template("tests/prism.py.jinja").render(header=context.header)
+    out.files[f"tests/{support}.py"] = env.get_template("tests/support.py.jinja").render(
+        **common, credential_values=testgen.CREDENTIAL_VALUES)
+    everything: list[testgen.OperationTests] = []
+    for resource, tests in plans:
+        for test in tests:
+            test.resource = resource.name
+        everything.extend(tests)
+        out.files[f"tests/test_{resource.name}.py"] = env.get_template("tests/test_resource.py.jinja").render(
+            **common, resource=resource, tests=tests, models=_test_models(context, tests),
+            item_json={t.op.name: _item_json(context.api, t.op) for t in tests if t.op.pagination},
+            page_args={t.op.name: _page_arguments(t) for t in tests if t.op.pagination},
+        )
+    out.files["tests/test_contract.py"] = env.get_template("tests/test_contract.py.jinja").render(
+        **common, tests=everything, models=_test_models(context, everything))
+
+
+def _test_models(context: _Context, tests: list[testgen.OperationTests]) -> list[tuple[str, str]]:
+    names: set[str] = set()
+    for t in tests:
+        for call in (t.required_call, t.full_call, t.contract_call):
+            for argument in call.arguments:
+                names.update(re.findall(r"\b([A-Z][A-Za-z0-9_]*)\(", argument))
+        names.update(n for n in [t.model, *(e.body_model for e in t.errors)] if n)
+    return sorted((context.modules[n], n) for n in names if n in context.modules)
+
+
+def _item_json(api: ir.Api, op: ir.Operation) -> str:
+    assert op.pagination is not None
+    return json.dumps(Synthesizer(api).value(op.pagination.item_type))
+
+
+def _page_arguments(t: testgen.OperationTests) -> list[str]:
+    page = t.op.pagination
+    assert page is not None
+    skip = {p.name for p in t.op.parameters if p.wire_name in (page.limit_param, page.offset_param, page.page_param, page.cursor_param) and p.location == "query"}
+    arguments = [a for a in t.required_call.arguments if a.split("=", 1)[0] not in skip]
+    limit = next((p.name for p in t.op.parameters if p.wire_name == page.limit_param and p.location == "query"), "")
+    return arguments + ([f"{limit}=2"] if limit else [])

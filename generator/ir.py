@@ -83,6 +83,19 @@ TypeRef = Union[Primitive, ArrayOf, MapOf, ModelRef, EnumRef, AnyValue, FileData
 
 
 @dataclass(frozen=True)
+class Limits:
+    """Numeric and length limits of a value (what synthesized test data must respect)."""
+
+    minimum: float | None = None
+    maximum: float | None = None
+    min_length: int | None = None
+    max_length: int | None = None
+
+
+NO_LIMITS = Limits()
+
+
+@dataclass(frozen=True)
 class EnumMember:
     name: Identifier
     value: str | int | float | bool
@@ -110,6 +123,7 @@ class Field:
     description: str = ""
     example: object = None  # the spec's example, kept only when it fits the type
     has_example: bool = False
+    limits: Limits = NO_LIMITS
 
 
 @dataclass(frozen=True)
@@ -143,6 +157,7 @@ class Parameter:
     description: str = ""
     example: object = None
     has_example: bool = False
+    limits: Limits = NO_LIMITS
 
 
 @dataclass(frozen=True)

@@ -187,6 +187,7 @@ class _Normalizer:
             description=str(schema.get("description") or schema.get("title") or ""),
             example=example,
             has_example=has_example,
+            limits=_limits(schema),
         )
 
     def _example(self, schema: dict, type_: ir.TypeRef) -> tuple[object, bool]:  # type: ignore[type-arg]
@@ -382,7 +383,7 @@ class _Normalizer:
             success_type=success,
             security=self._security(operation),
             idempotent=method in IDEMPOTENT_METHODS,
-            pagination=_pagination(parameters, success, self.models),
+            pagination=self._pagination_of(operation, path, parameters, success),
         )
 
     def _parameters(self, hint: str, path: Path_, item: dict, operation: dict, template: str) -> tuple[ir.Parameter, ...]:  # type: ignore[type-arg]
@@ -396,6 +397,27 @@ class _Normalizer:
         entries = sorted(merged.values(), key=lambda e: _parameter_order(e[0], order))
         scope = parameter_scope()
         return tuple(self._parameter(hint, param, param_path, scope) for param, param_path in entries)
+
+    def _pagination_of(self, operation: dict, path: Path_, parameters: tuple[ir.Parameter, ...],  # type: ignore[type-arg]
+                       success: ir.TypeRef | None) -> ir.Pagination | None:
+        """Detected pagination, unless the operation's `x-pagination` (set by an overlay) says otherwise:
+        `false` turns it off; a mapping (kind, items, limit, offset, page, cursor, next, total) states it."""
+        override = operation.get("x-pagination")
+        if override is False:
+            return None
+        if not isinstance(override, dict):
+            return _pagination(parameters, success, self.models)
+        fields = _all_fields(success.name, self.models) if isinstance(success, ir.ModelRef) else []
+        items = next((f for f in fields if f.wire_name == override.get("items") and isinstance(f.type, ir.ArrayOf)), None)
+        kind = override.get("kind")
+        if items is None or not isinstance(items.type, ir.ArrayOf) or kind not in ("offset", "page", "cursor"):
+            self.warn(path + ("x-pagination",), "pagination-invalid",
+                      "x-pagination needs a kind (offset, page or cursor) and the name of an array field of the response as items")
+            return _pagination(parameters, success, self.models)
+        text = {key: str(override.get(key) or "") for key in ("limit", "offset", "page", "cursor", "next", "total")}
+        return ir.Pagination(kind, items.wire_name, items.type.item, limit_param=text["limit"], offset_param=text["offset"],
+                             page_param=text["page"], cursor_param=text["cursor"], next_field=text["next"],
+                             total_field=text["total"])
 
     def _resolve_parameter(self, raw: object, path: Path_) -> tuple[dict | None, Path_]:  # type: ignore[type-arg]
         if isinstance(raw, dict) and isinstance(raw.get("$ref"), str):
@@ -432,6 +454,7 @@ class _Normalizer:
             description=str(param.get("description") or ""),
             example=example,
             has_example=has_example,
+            limits=_limits(param),
         )
 
     def _responses(self, hint: str, path: Path_, operation: dict) -> tuple[ir.Response, ...]:  # type: ignore[type-arg]
@@ -523,6 +546,23 @@ def _schema_type(schema: dict) -> str | None:  # type: ignore[type-arg]
     if isinstance(kind, list):  # not Swagger 2.0, but seen: ["string", "null"]
         kind = next((k for k in kind if k != "null"), None)
     return kind if isinstance(kind, str) else None
+
+
+def _limits(schema: dict) -> ir.Limits:  # type: ignore[type-arg]
+    def number(key: str) -> float | None:
+        value = schema.get(key)
+        return float(value) if isinstance(value, (int, float)) and not isinstance(value, bool) else None
+
+    def length(key: str) -> int | None:
+        value = schema.get(key)
+        return value if isinstance(value, int) and not isinstance(value, bool) and value >= 0 else None
+
+    minimum, maximum = number("minimum"), number("maximum")
+    if minimum is not None and schema.get("exclusiveMinimum") is True:
+        minimum += 1
+    if maximum is not None and schema.get("exclusiveMaximum") is True:
+        maximum -= 1
+    return ir.Limits(minimum, maximum, length("minLength"), length("maxLength"))
 
 
 def _nullable(schema: dict) -> bool:  # type: ignore[type-arg]

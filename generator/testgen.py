@@ -145,7 +145,7 @@ class _Planner:
         if escaping and param.location == "path" and param.type == ir.Primitive("str"):
             return "a b/c"  # exercises percent-escaping
         synth = self.sending if param.location == "body" else self.synth
-        return synth.value(param.type)
+        return synth.limited(param.type, param.limits)
 
     def _chosen_schemes(self, op: ir.Operation) -> list[ir.SecurityScheme]:
         for alternative in op.security:

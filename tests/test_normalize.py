@@ -251,3 +251,24 @@ def test_ir_json_is_identical_across_hash_seeds() -> None:
 def test_ir_command_on_a_bad_file_exits_1(cli, tmp_path: Path) -> None:  # type: ignore[no-untyped-def]
     result = cli("ir", tmp_path / "missing.yaml")
     assert result.code == 1 and result.out == ""
+
+
+def test_pagination_can_be_set_or_turned_off_by_x_pagination(write) -> None:  # type: ignore[no-untyped-def]
+    page = {"type": "object", "properties": {"rows": {"type": "array", "items": {"type": "string"}}, "more": {"type": "string"},
+                                             "items": {"type": "array", "items": {"type": "integer"}}}}
+    q = {"name": "limit", "in": "query", "type": "integer"}
+    o = {"name": "offset", "in": "query", "type": "integer"}
+    ok = {"200": {"description": "", "schema": {"$ref": "#/definitions/Page"}}}
+    api, diagnostics = build(write, spec({
+        "/a": {"get": {"operationId": "stated", "parameters": [{"name": "after", "in": "query", "type": "string"}], "responses": ok,
+                       "x-pagination": {"kind": "cursor", "items": "rows", "cursor": "after", "next": "more"}}},
+        "/b": {"get": {"operationId": "off", "parameters": [q, o], "responses": ok, "x-pagination": False}},
+        "/c": {"get": {"operationId": "detected", "parameters": [q, o], "responses": ok}},
+        "/d": {"get": {"operationId": "bad", "parameters": [q, o], "responses": ok, "x-pagination": {"kind": "offset", "items": "nope"}}},
+    }, {"Page": page}))
+    ops = operations(api)
+    assert ops["stated"].pagination == ir.Pagination("cursor", "rows", ir.Primitive("str"), cursor_param="after", next_field="more")
+    assert ops["off"].pagination is None and ops["off"].iterator_name is None
+    assert ops["detected"].pagination is not None and ops["detected"].pagination.items_field == "items"
+    assert ops["bad"].pagination == ops["detected"].pagination
+    assert [d.code for d in diagnostics] == ["pagination-invalid"]

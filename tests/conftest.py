@@ -2,6 +2,9 @@
 
 from __future__ import annotations
 
+import os
+import shutil
+import subprocess
 import textwrap
 from dataclasses import dataclass
 from pathlib import Path
@@ -15,6 +18,8 @@ SPEC_DIR = ROOT / "spec"
 SEED = SPEC_DIR / "callfire-call-broadcast.yaml"
 SEED_OVERLAY = SPEC_DIR / "callfire-call-broadcast.overlay.yaml"
 SHARED_SPECS = ROOT.parent / "shared" / "specs"
+CONTRACT = ROOT / "tests" / "contract"
+PRISM = CONTRACT / "node_modules" / ".bin" / "prism"
 
 
 def corpus_documents() -> list[Path]:
@@ -84,3 +89,25 @@ swagger: "2.0"
 info: {title: T, version: "1"}
 paths: {}
 """
+
+
+@pytest.fixture(scope="session")
+def prism_command() -> list[str]:
+    """The pinned Prism, installed with ``npm ci --prefix tests/contract`` if it is missing."""
+    if not PRISM.is_file():
+        npm = shutil.which("npm")
+        if npm is None:
+            message = (
+                "npm is not on PATH: cannot install Prism with `npm ci --prefix tests/contract`"
+            )
+            if os.environ.get("CI"):
+                pytest.fail(message)
+            pytest.skip(message)
+        subprocess.run(
+            [npm, "ci", "--prefix", str(CONTRACT), "--no-audit", "--no-fund", "--loglevel=error"],
+            check=True,
+            capture_output=True,
+            timeout=600,
+        )
+    assert PRISM.is_file(), f"`npm ci --prefix tests/contract` did not install {PRISM}"
+    return [str(PRISM)]

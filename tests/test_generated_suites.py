@@ -11,7 +11,7 @@ import pytest
 
 from generator.generate import generate
 from generator.target import Target
-from tests.conftest import ROOT, SHARED_SPECS
+from tests.conftest import SHARED_SPECS
 
 DOCUMENTS = [
     "oai/petstore.yaml",
@@ -22,20 +22,17 @@ DOCUMENTS = [
     "oai/petstore-separate/spec/swagger.yaml",
     "callfire/callfire-v2-full.yaml",
 ]
-LOCAL_PRISM = ROOT / "tests" / "contract" / "node_modules" / ".bin" / "prism"
 
 
 @pytest.mark.corpus
 @pytest.mark.contract
 @pytest.mark.parametrize("document", DOCUMENTS)
-def test_generated_suite_passes(document: str, tmp_path: Path) -> None:
+def test_generated_suite_passes(document: str, tmp_path: Path, prism_command: list[str]) -> None:
     if not SHARED_SPECS.is_dir():
         pytest.skip("the third-party corpus ../shared/specs is not present")
     generation, _ = generate(Target(spec=SHARED_SPECS / document, output=tmp_path / "out", package="corpus_client"))
     assert generation.files is not None, [d.render() for d in generation.diagnostics]
-    env = {**os.environ}
-    if LOCAL_PRISM.exists():  # the generated suite lives outside the repository here
-        env["PRISM_BIN"] = str(LOCAL_PRISM)
+    env = {**os.environ, "PRISM_BIN": prism_command[0]}  # the generated suite lives outside the repository here
     run = subprocess.run([sys.executable, "-m", "pytest", "-q", "-p", "no:cacheprovider", "-rs", "tests"],
                          cwd=tmp_path / "out", env=env, capture_output=True, text=True)
     assert run.returncode == 0, run.stdout[-4000:]

@@ -9,9 +9,7 @@ from __future__ import annotations
 
 import importlib.util
 import json
-import os
 import shutil
-import subprocess
 import sys
 from collections.abc import Iterator
 from pathlib import Path
@@ -60,26 +58,6 @@ def prism_module(tmp_path: Path) -> Iterator[ModuleType]:
     sys.modules.pop(name, None)
 
 
-@pytest.fixture(scope="session")
-def prism_command() -> list[str]:
-    """The pinned Prism, installed with ``npm ci --prefix tests/contract`` if it is missing."""
-    if not PRISM.is_file():
-        npm = shutil.which("npm")
-        if npm is None:
-            message = (
-                "npm is not on PATH: cannot install Prism with `npm ci --prefix tests/contract`"
-            )
-            if os.environ.get("CI"):
-                pytest.fail(message)
-            pytest.skip(message)
-        subprocess.run(
-            [npm, "ci", "--prefix", str(CONTRACT), "--no-audit", "--no-fund", "--loglevel=error"],
-            check=True,
-            capture_output=True,
-            timeout=600,
-        )
-    assert PRISM.is_file(), f"`npm ci --prefix tests/contract` did not install {PRISM}"
-    return [str(PRISM)]
 
 
 def prism_processes(port: int) -> list[int]:

@@ -7,7 +7,9 @@ Exit codes: 0 usable / up to date, 1 problems in the input (or stale output),
 from __future__ import annotations
 
 import argparse
+import os
 import sys
+import time
 from pathlib import Path
 from typing import Sequence
 
@@ -47,6 +49,10 @@ def build_parser() -> argparse.ArgumentParser:
     generate.add_argument("--distribution", default="", help="the pip name (default: the package with dashes)")
     generate.add_argument("--client-class", default="", help="the client class name (default: from the API title)")
     generate.add_argument("--env-prefix", default="", help="prefix of the environment variables the client reads")
+    corpus = commands.add_parser("corpus", help="run every Swagger 2.0 document under DIR through every stage")
+    corpus.add_argument("folder", type=Path, metavar="DIR")
+    corpus.add_argument("--jobs", type=int, default=1, help="documents processed in parallel")
+    corpus.add_argument("--report", type=Path, help="also write a report (.md or .json)")
     check = commands.add_parser("check", help="exit 1 when generated/ differs from what the generator makes now")
     check.add_argument("--strict", action="store_true", help="report every repair as an error and fail on it")
     return parser
@@ -63,9 +69,17 @@ def _add_input_arguments(parser: argparse.ArgumentParser) -> None:
 def main(argv: Sequence[str] | None = None) -> int:
     sys.setrecursionlimit(max(sys.getrecursionlimit(), 10_000))  # schemas nest up to the loader's depth limit
     args = build_parser().parse_args(argv)
-    if args.command is None:
-        return run_default()
-    return _COMMANDS[args.command](args)
+    try:
+        if args.command is None:
+            return run_default()
+        return _COMMANDS[args.command](args)
+    except Exception as exc:  # noqa: BLE001 - a generator bug is reported, not shown as a traceback
+        if os.environ.get("GENERATOR_DEBUG"):
+            raise
+        print(f"internal error: {type(exc).__name__}: {exc}\n"
+              "This is a bug in the generator, not in your document: please report it "
+              "(set GENERATOR_DEBUG=1 to see the traceback).", file=sys.stderr)
+        return EXIT_INPUT
 
 
 def _ingest(args: argparse.Namespace) -> Ingested:
@@ -148,4 +162,20 @@ def run_check(args: argparse.Namespace) -> int:
     return EXIT_INPUT
 
 
-_COMMANDS = {"validate": run_validate, "ir": run_ir, "generate": run_generate, "check": run_check}
+def run_corpus_command(args: argparse.Namespace) -> int:
+    from .corpus import report, run_corpus, summary, table
+
+    if not args.folder.is_dir():
+        print(f"{args.folder}: not a folder", file=sys.stderr)
+        return EXIT_USAGE
+    started = time.perf_counter()
+    rows = run_corpus(args.folder, max(1, args.jobs))
+    seconds = time.perf_counter() - started
+    print(table(rows))
+    print(summary(rows, seconds))
+    if args.report:
+        report(rows, seconds, args.report)
+    return EXIT_OK if rows and all(row.ok for row in rows) else EXIT_INPUT
+
+
+_COMMANDS = {"corpus": run_corpus_command, "validate": run_validate, "ir": run_ir, "generate": run_generate, "check": run_check}

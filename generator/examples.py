@@ -23,6 +23,7 @@ _STRINGS = {
     "password": "secret-value",
 }
 MAX_DEPTH = 4  # below this, only required fields are filled in (recursive models end)
+HARD_DEPTH = 12  # a model that requires itself can never be complete: stop with an empty object
 
 
 @dataclass
@@ -66,13 +67,19 @@ class Synthesizer:
         return value
 
     def array(self, item: ir.TypeRef, depth: int) -> list[object]:
-        """Two distinct items where the item type allows it, so csv and multi serializations differ."""
+        """Two distinct items where the item type allows it, so csv and multi serializations differ.
+
+        Deep down an array is empty: that ends recursion through arrays and is still valid."""
+        if depth > MAX_DEPTH and isinstance(item, ir.ModelRef):
+            return []
         first = self.value(item, depth)
         second = _another(item, first, self.enums)
         return [first] if second is None else [first, second]
 
     def model(self, name: str, depth: int) -> dict[str, object]:
         data: dict[str, object] = {}
+        if depth > HARD_DEPTH:
+            return data
         for field in self.fields(name):
             if self.sending and field.read_only:
                 continue

@@ -19,6 +19,7 @@ from .validate import HTTP_METHODS
 Path_ = tuple[str | int, ...]
 IDEMPOTENT_METHODS = frozenset({"GET", "HEAD", "PUT", "DELETE", "OPTIONS"})
 _PRIMITIVES = {"string": "str", "integer": "int", "number": "float", "boolean": "bool"}
+_CLIENT_HEADERS = ("content-type", "accept", "authorization")
 _COLLECTION_FORMATS = ("csv", "ssv", "tsv", "pipes", "multi")
 _TEMPLATE_PARAM = re.compile(r"{([^{}/]+)}")
 
@@ -424,6 +425,10 @@ class _Normalizer:
             return self._resolve_object(raw, path)
         if not isinstance(raw, dict) or raw.get("in") not in ("path", "query", "header", "formData", "body"):
             self.warn(path, "parameter-skipped", "this parameter cannot be represented and is left out")
+            return None, path
+        if raw.get("in") == "header" and str(raw.get("name", "")).lower() in _CLIENT_HEADERS:
+            self.warn(path, "parameter-skipped", f"the header parameter {raw.get('name')!r} is left out: the client "
+                      "sets it from consumes, produces and security")
             return None, path
         return raw, path
 

@@ -178,20 +178,25 @@ class _FieldView:
 
 def _render_model(env: jinja2.Environment, context: _Context, model: ir.Model) -> str:
     imports = context.imports(with_variants=False)
-    inherited = _inherited_annotations(context.api, model)
     fields = [_field_view(f, imports, context.api) for f in model.fields]
+    # pydantic may evaluate inherited fields' annotations in this module: their names must be here too
+    inherited_imports = context.imports(with_variants=False)
+    inherited = _inherited_annotations(context.api, model, inherited_imports)
+    only_inherited = sorted((inherited_imports.classes - imports.classes - set(model.parents) - {model.name})
+                            | {name for _, name in inherited_imports.stdlib - imports.stdlib})
+    imports.merge(inherited_imports)
     for view in fields:
         view.narrows = view.wire_name in inherited and inherited[view.wire_name] != view.annotation
     extra = annotation(model.extra, imports) if model.extra is not None and not isinstance(model.extra, ir.AnyValue) else ""
     later = sorted(imports.classes - set(model.parents) - {model.name})
     return env.get_template("package/models/model.py.jinja").render(
         c=context, model=model, fields=fields, extra=extra, stdlib=sorted(imports.stdlib),
-        parents=[(context.modules[p], p) for p in model.parents],
+        parents=[(context.modules[p], p) for p in model.parents], only_inherited=only_inherited,
         later=[(context.modules[n], n) for n in later],
     )
 
 
-def _inherited_annotations(api: ir.Api, model: ir.Model) -> dict[str, str]:
+def _inherited_annotations(api: ir.Api, model: ir.Model, imports: Imports) -> dict[str, str]:
     """The annotations of the fields model inherits, by wire name."""
     by_name = {m.name: m for m in api.models}
     found: dict[str, str] = {}
@@ -200,7 +205,7 @@ def _inherited_annotations(api: ir.Api, model: ir.Model) -> dict[str, str]:
         parent = by_name.get(stack.pop())
         if parent is not None:
             for f in parent.fields:
-                found.setdefault(f.wire_name, _field_view(f, Imports(), api).annotation)
+                found.setdefault(f.wire_name, _field_view(f, imports, api).annotation)
             stack.extend(parent.parents)
     return found
 
@@ -228,6 +233,9 @@ def _has_enum(type_: ir.TypeRef) -> bool:
 
 
 def _scalar_default(f: ir.Field) -> bool:
+    """A default printed as a literal: plain scalars only (a date's default is text, not a date)."""
+    if isinstance(f.type, ir.Primitive) and f.type.format in ("date", "date-time"):
+        return False
     return isinstance(f.type, (ir.Primitive, ir.EnumRef)) and isinstance(f.default, (str, int, float, bool))
 
 
@@ -346,6 +354,7 @@ def _render_tests(env: jinja2.Environment, context: _Context, out: Rendered) -> 
             item_json={t.op.name: _item_json(context.api, t.op) for t in tests if t.op.pagination},
             page_args={t.op.name: _page_arguments(t) for t in tests if t.op.pagination},
         )
+    out.files["tests/test_package.py"] = env.get_template("tests/test_package.py.jinja").render(**common)
     out.files["tests/test_contract.py"] = env.get_template("tests/test_contract.py.jinja").render(
         **common, tests=everything, models=_test_models(context, everything))
 

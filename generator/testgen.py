@@ -230,7 +230,10 @@ def _source(type_: ir.TypeRef, value: object, synth: Synthesizer) -> str:
     if isinstance(type_, ir.FileData):
         return 'b"file-content"'
     if isinstance(type_, ir.Primitive) and type_.format == "date" and isinstance(value, str):
-        day = datetime.date.fromisoformat(value)
+        try:
+            day = datetime.date.fromisoformat(value)
+        except ValueError:  # an example that is not a plain date: sent as the text it is
+            return escape.python_value(value)
         return f"datetime.date({day.year}, {day.month}, {day.day})"
     if isinstance(type_, ir.Primitive) and type_.format == "date-time" and value == "2024-01-02T03:04:05Z":
         return "datetime.datetime(2024, 1, 2, 3, 4, 5, tzinfo=datetime.timezone.utc)"

@@ -22,7 +22,6 @@ ROOT = Path(__file__).resolve().parent.parent
 TEMPLATE = ROOT / "templates" / "tests" / "prism.py.jinja"
 SPEC = ROOT / "generated" / "openapi.json"
 CONTRACT = ROOT / "tests" / "contract"
-PRISM = CONTRACT / "node_modules" / ".bin" / "prism"
 AUTH = ("user", "secret")
 
 # What Prism 5.14.2 answers for GET /calls, observed with the default flags (no --errors).
@@ -56,8 +55,6 @@ def prism_module(tmp_path: Path) -> Iterator[ModuleType]:
     name = f"_prism_under_test_{abs(hash(tmp_path))}"
     yield load(tests / "_prism.py", name)
     sys.modules.pop(name, None)
-
-
 
 
 def prism_processes(port: int) -> list[int]:

@@ -66,9 +66,18 @@ def assert_request(
     if json_body:
         assert request.headers["Content-Type"].startswith("application/json")
         assert json.loads(request.content) == json.loads(json_body)
-    if form and not files:
+    if form or files:
+        _assert_form(request, form or [], files or [])
+
+
+def _assert_form(request: httpx.Request, form: list[tuple[str, str]], files: list[str]) -> None:
+    if request.headers.get("Content-Type", "").startswith("multipart/form-data"):
+        for name in files:
+            assert f'name="{name}"'.encode() in request.content, name
+        for name, value in form:
+            assert (
+                f'name="{name}"'.encode() in request.content and value.encode() in request.content
+            ), name
+    else:
+        assert not files
         assert sorted(parse_qsl(request.content.decode(), keep_blank_values=True)) == form
-    for name in files or []:
-        assert f'name="{name}"'.encode() in request.content
-    for name, value in (form or []) if files else []:
-        assert f'name="{name}"'.encode() in request.content and value.encode() in request.content

@@ -11,6 +11,7 @@ import pytest
 
 import callfire_client
 from callfire_client_test_support import Recorder, assert_request, async_client, client
+from callfire_client._runtime import to_jsonable  # noqa: F401 - some results are plain data
 from callfire_client.models.call_broadcast import CallBroadcast
 from callfire_client.models.call_broadcast_page import CallBroadcastPage
 from callfire_client.models.call_broadcast_sounds import CallBroadcastSounds

@@ -48,7 +48,7 @@ if TYPE_CHECKING:
 
     pass
 
-_LAZY = {
+_LAZY: dict[str, str] = {
     "Call": ".call",
     "CallBroadcast": ".call_broadcast",
     "CallBroadcastAnsweringMachineConfig": ".call_broadcast_answering_machine_config",

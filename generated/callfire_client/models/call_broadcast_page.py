@@ -3,6 +3,7 @@
 
 from __future__ import annotations
 
+from typing import Any
 
 from pydantic import Field
 
@@ -14,8 +15,11 @@ __all__ = ["CallBroadcastPage"]
 class CallBroadcastPage(Page):
     """~"""
 
-    items: list[CallBroadcast] | None = Field(default=None, alias="items")  # type: ignore[assignment]
+    items: list[CallBroadcast] | None = Field(default=None, alias="items")  # type: ignore[assignment, unused-ignore]
 
 
 # Imported last: models may refer to each other in a cycle.
 from .call_broadcast import CallBroadcast  # noqa: E402
+
+# Names only the inherited fields use: pydantic resolves them here when it completes the class.
+_INHERITED_NAMES = (Any,)

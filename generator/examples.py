@@ -84,7 +84,8 @@ class Synthesizer:
             if self.sending and field.read_only:
                 continue
             if field.required or depth <= MAX_DEPTH:
-                data[field.wire_name] = field.example if field.has_example else self.limited(field.type, field.limits, depth)
+                use_example = field.has_example and not _reformatted(field.type)
+                data[field.wire_name] = field.example if use_example else self.limited(field.type, field.limits, depth)
         return self.discriminated(name, data)
 
     def fields(self, name: str) -> list[ir.Field]:
@@ -118,6 +119,11 @@ def _another(item: ir.TypeRef, first: object, enums: dict[str, ir.Enum]) -> obje
     if isinstance(item, ir.EnumRef) and item.name in enums and len(enums[item.name].members) > 1:
         return enums[item.name].members[1].value
     return None
+
+
+def _reformatted(type_: ir.TypeRef) -> bool:
+    """Dates parse and print back in their own form ('.001Z' becomes '.001000Z'): examples of them are not reused."""
+    return isinstance(type_, ir.Primitive) and type_.format in ("date", "date-time")
 
 
 def _within(value: float, limits: ir.Limits, integral: bool) -> float:

@@ -37,13 +37,24 @@ class Recorder:
         return self.requests[0]
 
 
+DEFAULT_OPTIONS: dict[str, Any] = {}
+
+
 def client(handler: Any, **options: Any) -> CallFire:
-    return CallFire(**CREDENTIALS, transport=httpx.MockTransport(handler), max_retries=0, **options)
+    return CallFire(
+        **CREDENTIALS,
+        transport=httpx.MockTransport(handler),
+        max_retries=0,
+        **{**DEFAULT_OPTIONS, **options},
+    )
 
 
 def async_client(handler: Any, **options: Any) -> AsyncCallFire:
     return AsyncCallFire(
-        **CREDENTIALS, transport=httpx.MockTransport(handler), max_retries=0, **options
+        **CREDENTIALS,
+        transport=httpx.MockTransport(handler),
+        max_retries=0,
+        **{**DEFAULT_OPTIONS, **options},
     )
 
 

@@ -68,12 +68,21 @@ class Diagnostic:
 
     def render(self) -> str:
         where = str(self.position) if self.position else "<input>"
-        text = f"{where}: {self.severity.value}[{self.code}] {self.message}"
+        text = f"{_visible(where)}: {self.severity.value}[{self.code}] {_visible(self.message)}"
         if self.pointer:
-            text += f"\n    at {self.pointer or '/'}"
+            text += f"\n    at {_visible(self.pointer)}"
         if self.hint:
-            text += f"\n    hint: {self.hint}"
+            text += f"\n    hint: {_visible(self.hint)}"
         return text
+
+
+def _visible(text: str) -> str:
+    """One line with every control, format or separator character shown as an escape.
+
+    Messages quote the document, and a terminal must not act on what a document holds
+    (line breaks that fake a diagnostic, escape sequences that clear a CI log).
+    """
+    return "".join(ch if ch.isprintable() else ascii(ch)[1:-1] for ch in text)
 
 
 @dataclass
@@ -81,12 +90,19 @@ class Diagnostics:
     """An ordered collection of diagnostics, shared by the stages of one run."""
 
     items: list[Diagnostic] = field(default_factory=list)
+    _seen: set[Diagnostic] = field(default_factory=set, repr=False, compare=False)
+
+    def __post_init__(self) -> None:
+        self._seen.update(self.items)
 
     def add(self, diagnostic: Diagnostic) -> None:
-        self.items.append(diagnostic)
+        if diagnostic not in self._seen:  # a problem met twice on the way is still one problem
+            self._seen.add(diagnostic)
+            self.items.append(diagnostic)
 
     def extend(self, diagnostics: Iterable[Diagnostic]) -> None:
-        self.items.extend(diagnostics)
+        for diagnostic in diagnostics:
+            self.add(diagnostic)
 
     def __iter__(self) -> Iterator[Diagnostic]:
         return iter(self.items)

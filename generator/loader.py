@@ -15,11 +15,12 @@ import json
 import re
 from dataclasses import dataclass
 from pathlib import Path
+from typing import Any
 
 import yaml
 
 from .diagnostics import Diagnostic, Diagnostics, InputError, Severity, SourcePosition
-from .document import SpecDict, SpecList, clone
+from .document import SpecDict, SpecList, clone, pointer
 
 try:  # the C parser is much faster; the pure-Python one gives the same events
     from yaml import CSafeLoader as _EventLoader
@@ -35,6 +36,9 @@ class Limits:
     max_depth: int = 128
     max_nodes: int = 3_000_000
     max_alias_nodes: int = 100_000  # what YAML aliases may add; real documents use a few small ones
+    # The largest public Swagger 2.0 documents (Kubernetes, Azure) have about 1,100 operations and 1,000 definitions.
+    max_operations: int = 10_000
+    max_definitions: int = 10_000
 
 
 DEFAULT_LIMITS = Limits()
@@ -43,6 +47,7 @@ _NULL = re.compile(r"^(?:~|null|Null|NULL|)$")
 _BOOL = {"true": True, "True": True, "TRUE": True, "false": False, "False": False, "FALSE": False}
 _INT = re.compile(r"^[-+]?(?:[0-9]+|0o[0-7]+|0x[0-9a-fA-F]+)$")
 _FLOAT = re.compile(r"^[-+]?(?:\.[0-9]+|[0-9]+(?:\.[0-9]*)?)(?:[eE][-+]?[0-9]+)?$")
+_SURROGATE = re.compile("[\ud800-\udfff]")
 _SPECIAL_FLOAT = {".inf": float("inf"), "+.inf": float("inf"), "-.inf": float("-inf"), ".nan": float("nan")}
 
 
@@ -92,7 +97,7 @@ def load_text(text: str, display: str, diagnostics: Diagnostics, limits: Limits 
     try:
         documents = _Builder(display, limits, diagnostics).build(text)
     except yaml.MarkedYAMLError as exc:
-        return _json_fallback(text, display, exc)
+        return _json_fallback(text, display, exc, limits, diagnostics)
     except yaml.YAMLError as exc:
         raise _fail("yaml-syntax", display, f"not valid YAML: {exc}")
     if not documents or documents[0] is None:
@@ -116,13 +121,15 @@ def _extra_documents(documents: list["_Document"]) -> list[tuple[int, int]]:
     return [(i, doc.line) for i, doc in enumerate(documents) if i > 0]
 
 
-def _json_fallback(text: str, display: str, exc: yaml.MarkedYAMLError) -> object:
+def _json_fallback(text: str, display: str, exc: yaml.MarkedYAMLError, limits: Limits, diagnostics: Diagnostics) -> object:
     """JSON that PyYAML's YAML 1.1 reader rejects (tabs, some escapes) still loads, without positions."""
     if text.lstrip().startswith(("{", "[")):
         try:
-            return json.loads(text)
+            value = json.loads(text)
         except (ValueError, RecursionError):
             pass
+        else:
+            return _from_json(value, display, limits, diagnostics)
     mark = exc.problem_mark or exc.context_mark
     position = SourcePosition(display, mark.line + 1, mark.column + 1) if mark else SourcePosition(display)
     problem = exc.problem or exc.context or "syntax error"
@@ -131,6 +138,44 @@ def _json_fallback(text: str, display: str, exc: yaml.MarkedYAMLError) -> object
     raise InputError(
         Diagnostic(Severity.ERROR, "yaml-syntax", "", f"not valid YAML or JSON: {problem}", position=position)
     )
+
+
+def _from_json(value: object, display: str, limits: Limits, diagnostics: Diagnostics) -> object:
+    """json.loads' plain tree as SpecDict/SpecList (no positions), within the same limits."""
+    root: list[object] = [value]
+    pending: list[tuple[Any, str | int, object, tuple[str | int, ...]]] = [(root, 0, value, ())]
+    nodes, surrogates = 0, []
+    while pending:
+        parent, key, node, path = pending.pop()
+        nodes += 1
+        if len(path) > limits.max_depth:
+            raise _fail("too-deep", display, f"the document nests deeper than {limits.max_depth} levels")
+        if nodes > limits.max_nodes:
+            raise _fail("too-large", display, f"the document has more than {limits.max_nodes:,} nodes")
+        if isinstance(node, dict):
+            copy: object = SpecDict(display)
+            for k, v in node.items():
+                clean = _without_surrogates(k)
+                surrogates += [path + (clean,)] if clean != k else []
+                pending.append((copy, clean, v, path + (clean,)))
+        elif isinstance(node, list):
+            copy = SpecList(display, node)
+            pending.extend((copy, i, v, path + (i,)) for i, v in enumerate(node))
+        else:
+            copy = _without_surrogates(node) if isinstance(node, str) else node
+            surrogates += [path] if copy != node else []
+        parent[key] = copy
+    for path in sorted(surrogates, key=str)[:1]:
+        diagnostics.add(Diagnostic(
+            Severity.WARNING, "lone-surrogate", pointer(path),
+            f"{len(surrogates)} string(s) hold a lone UTF-16 surrogate escape (\\ud800-\\udfff), which no UTF-8 "
+            "file can hold; each was replaced by U+FFFD", hint="escape astral characters as surrogate pairs",
+            position=SourcePosition(display)))
+    return root[0]
+
+
+def _without_surrogates(text: str) -> str:
+    return _SURROGATE.sub("\ufffd", text)
 
 
 def _fail(code: str, display: str, message: str, hint: str = "", line: int = 0, col: int = 0) -> InputError:

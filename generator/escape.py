@@ -9,8 +9,6 @@ can only ever be a docstring or a comment.
 
 from __future__ import annotations
 
-import json
-
 from .names import is_identifier
 
 # Characters Python (or an editor) treats as line ends, besides \n.
@@ -19,9 +17,17 @@ _LINE_BREAKS = ("\r\n", "\r", "\x0b", "\x0c", "\x1c", "\x1d", "\x1e", "\x85", "\
 
 def string_literal(value: object) -> str:
     """A Python string literal for value: ASCII only, double-quoted, every special character escaped."""
-    text = str(value)
-    # json.dumps escapes ", \, control characters and non-ASCII as \uXXXX: all valid Python escapes too
-    return json.dumps(text, ensure_ascii=True)
+    return '"' + "".join(_escaped(ch) for ch in str(value)) + '"'
+
+
+def _escaped(ch: str) -> str:
+    if " " <= ch <= "~":
+        return "\\" + ch if ch in '"\\' else ch
+    code = ord(ch)
+    if ch in "\n\r\t":
+        return {"\n": "\\n", "\r": "\\r", "\t": "\\t"}[ch]
+    # \U for astral characters: a JSON-style surrogate pair would be two separate characters in Python
+    return f"\\x{code:02x}" if code < 0x100 else f"\\u{code:04x}" if code < 0x10000 else f"\\U{code:08x}"
 
 
 def python_value(value: object) -> str:
@@ -45,7 +51,7 @@ def docstring_text(value: object, indent: str = "") -> str:
     """Text that is safe inside a triple-double-quoted, non-raw docstring."""
     text = _one_kind_of_newline(str(value)).strip()
     text = text.replace("\\", "\\\\").replace('"""', '\\"\\"\\"')
-    text = "".join(ch if ch == "\n" or ch.isprintable() else f"\\x{ord(ch):02x}" if ord(ch) < 256 else f"\\u{ord(ch):04x}" for ch in text)
+    text = "".join(ch if ch == "\n" or ch.isprintable() else _escaped(ch) for ch in text)
     if text.endswith('"'):
         text += " "
     return text.replace("\n", "\n" + indent) if indent else text

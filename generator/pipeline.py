@@ -14,7 +14,7 @@ from .document import SpecDict
 from .loader import DEFAULT_LIMITS, Limits, display_path, load_file
 from .overlay import Waiver, apply_overlay, load_overlay, waivers
 from .refs import bundle_refs
-from .validate import check_version, validate
+from .validate import check_counts, check_version, validate
 
 
 @dataclass(frozen=True)
@@ -68,6 +68,7 @@ def _load_and_correct(
         overlay_sources.append(overlay.source)
     if overlays:  # an overlay may bring file references of its own, relative to its file
         bundle_refs(document, diagnostics, options.limits, options.allow_remote_refs, frozenset(overlay_sources))
+    check_counts(document, options.limits)
     validate(document, diagnostics)
     return document
 

@@ -15,6 +15,7 @@ from typing import Any, Callable, Iterator
 
 from .diagnostics import Diagnostic, Diagnostics, InputError, Severity
 from .document import SpecDict, locate, pointer, resolve_pointer, split_pointer
+from .loader import Limits
 
 Path_ = tuple[str | int, ...]
 HTTP_METHODS = ("get", "put", "post", "delete", "options", "head", "patch")
@@ -50,6 +51,22 @@ def check_version(document: object, source: str) -> SpecDict:
     if version != "2.0":
         document["swagger"] = "2.0"
     return document
+
+
+def check_counts(document: SpecDict, limits: Limits) -> None:
+    """Refuse a document with more operations or definitions than any real API has; raises InputError."""
+    paths = document.get("paths")
+    operations = sum(len([m for m in item if m in HTTP_METHODS]) for item in paths.values()
+                     if isinstance(item, dict)) if isinstance(paths, dict) else 0
+    definitions = document.get("definitions")
+    counted = (("paths", "operations", operations, limits.max_operations),
+               ("definitions", "definitions", len(definitions) if isinstance(definitions, dict) else 0,
+                limits.max_definitions))
+    for key, what, count, limit in counted:
+        if count > limit:
+            raise InputError(Diagnostic(Severity.ERROR, "too-large", f"/{key}",
+                                        f"the document has {count:,} {what}; the limit is {limit:,}",
+                                        "split the API into several documents", locate(document, (key,))))
 
 
 def _fatal(document: object, code: str, message: str, source: str, hint: str = "", path: Path_ = ()) -> InputError:
@@ -220,7 +237,30 @@ def _check_operation_ids(document: SpecDict, report: _Reporter) -> None:
             seen[op_id] = path
 
 
+# The top-level fields every later stage reads, and the JSON type each must have.
+_TOP_LEVEL_TYPES: dict[str, tuple[type, str]] = {
+    "info": (dict, "a mapping"), "paths": (dict, "a mapping"), "definitions": (dict, "a mapping"),
+    "parameters": (dict, "a mapping"), "responses": (dict, "a mapping"), "securityDefinitions": (dict, "a mapping"),
+    "tags": (list, "a list"), "security": (list, "a list"), "consumes": (list, "a list"),
+    "produces": (list, "a list"), "schemes": (list, "a list"), "host": (str, "a string"), "basePath": (str, "a string"),
+}
+
+
+def _check_top_level_types(document: SpecDict, report: _Reporter) -> None:
+    """A top-level field of the wrong kind leaves nothing sensible to generate from: an error."""
+    for key, (kind, described) in _TOP_LEVEL_TYPES.items():
+        if key in document and not isinstance(document[key], kind):
+            report.add(Severity.ERROR, (key,), "wrong-type",
+                       f"{key!r} must be {described}, not {_json_type(document[key])}")
+
+
+def _json_type(value: object) -> str:
+    names = {dict: "a mapping", list: "a list", str: "a string", bool: "a boolean", type(None): "null"}
+    return names.get(type(value), next((n for t, n in names.items() if isinstance(value, t)), "a number"))
+
+
 _CHECKS: list[Callable[[SpecDict, _Reporter], None]] = [
+    _check_top_level_types,
     _check_schemes,
     _check_untyped_parameters,
     _check_dangling_refs,

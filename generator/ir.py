@@ -47,6 +47,7 @@ class ModelRef:
 @dataclass(frozen=True)
 class EnumRef:
     name: ClassName
+    kind: str = "str"  # the members' value kind: str, int, float or bool
     tag: str = "enum"
 
 

@@ -13,9 +13,11 @@ import hashlib
 import keyword
 import re
 import unicodedata
+from dataclasses import dataclass
 
 _WORD_BOUNDARY = re.compile(r"[A-Z]?[a-z0-9]+|[A-Z]+[0-9]*(?![a-z])|[0-9]+")
 _IDENTIFIER = re.compile(r"^[A-Za-z_][A-Za-z0-9_]*$")
+MAX_NAME = 64
 
 # Names a type annotation in a model may use: a field with one of these names
 # would shadow it inside the class body, so fields never take them.
@@ -51,22 +53,53 @@ def _fallback(text: str, prefix: str) -> str:
     return f"{prefix}_{hashlib.sha1(str(text).encode('utf-8', 'surrogatepass')).hexdigest()[:8]}"
 
 
+def _bounded(name: str, text: str) -> str:
+    """Names longer than MAX_NAME are cut, with a hash of the whole text so cut names stay distinct.
+
+    Module files are named after identifiers, and file systems refuse names over 255 bytes.
+    """
+    if len(name) <= MAX_NAME:
+        return name
+    return name[: MAX_NAME - 9].rstrip("_") + "_" + _fallback(text, "")[1:]
+
+
 def snake(text: str, fallback: str = "value") -> str:
+    return _bounded(_snake(text, fallback), text)
+
+
+def pascal(text: str, fallback: str = "Model") -> str:
+    return _bounded(_pascal(text, fallback), text)
+
+
+def upper_snake(text: str, fallback: str = "VALUE") -> str:
+    return _bounded(_upper_snake(text, fallback), text)
+
+
+def _snake(text: str, fallback: str) -> str:
     parts = [w.lower() for w in words(text)]
     name = "_".join(parts) if parts else _fallback(text, fallback)
     return f"{fallback}_{name}" if name[0].isdigit() else name
 
 
-def pascal(text: str, fallback: str = "Model") -> str:
+def _pascal(text: str, fallback: str) -> str:
     parts = words(text)
     name = "".join(p[:1].upper() + p[1:] for p in parts) if parts else _fallback(text, fallback)
     return f"{fallback}{name}" if name[0].isdigit() else name
 
 
-def upper_snake(text: str, fallback: str = "VALUE") -> str:
+def _upper_snake(text: str, fallback: str) -> str:
     parts = [w.upper() for w in words(text)]
     name = "_".join(parts) if parts else ("EMPTY" if str(text) == "" else _fallback(text, fallback))
     return f"{fallback}_{name}" if name[0].isdigit() else name
+
+
+@dataclass(frozen=True)
+class Rename:
+    """A name from the document that could not become its natural Python name."""
+
+    text: str  # the name in the document
+    name: str  # the Python name it got
+    reason: str  # reserved (a keyword or a name the generator uses), taken, unusable or too-long
 
 
 class Scope:
@@ -79,30 +112,51 @@ class Scope:
         self.reserved_prefix = reserved_prefix
         self.taken: set[str] = set()
         self.suffix = suffix
+        self.renames: list[Rename] = []
 
     def claim(self, name: str, suffix: str = "") -> str:
+        return self._claim(name, suffix)[0]
+
+    def _claim(self, name: str, suffix: str = "") -> tuple[str, str]:
         """Take name, or a variant of it: with the suffix when reserved (or, for an explicit
-        suffix, when taken), then numbered."""
+        suffix, when taken), then numbered. Also says why it is not the name asked for."""
         explicit, suffix = bool(suffix), suffix or self.suffix
+        reason = ""
         if name in self.reserved or name.lower() in self.reserved or name.startswith(self.reserved_prefix):
-            name = name + suffix
+            name, reason = name + suffix, "reserved"
         candidate, n = name, 2
         if explicit and candidate in self.taken and name + suffix not in self.taken:
             candidate = name + suffix  # "Media" taken by a model: the resource is "MediaResource"
         while candidate in self.taken or candidate in self.reserved:
-            candidate, n = f"{name}{'_' if suffix == '_' else ''}{n}", n + 1
+            candidate, n, reason = f"{name}{'_' if suffix == '_' else ''}{n}", n + 1, "taken"
         assert _IDENTIFIER.match(candidate), candidate
         self.taken.add(candidate)
-        return candidate
+        return candidate, reason
+
+    def _named(self, text: str, natural: str) -> str:
+        bounded = _bounded(natural, text)
+        name, reason = self._claim(bounded)
+        if not words(text) and natural != "EMPTY":
+            reason = "unusable"
+        elif bounded != natural:
+            reason = "too-long"
+        if reason:
+            self.renames.append(Rename(str(text), name, reason))
+        return name
+
+    def drain(self) -> list[Rename]:
+        """The renames since the last drain."""
+        renames, self.renames = self.renames, []
+        return renames
 
     def snake(self, text: str, fallback: str = "value") -> Identifier:
-        return Identifier(self.claim(snake(text, fallback)))
+        return Identifier(self._named(text, _snake(text, fallback)))
 
     def pascal(self, text: str, fallback: str = "Model") -> ClassName:
-        return ClassName(self.claim(pascal(text, fallback)))
+        return ClassName(self._named(text, _pascal(text, fallback)))
 
     def upper(self, text: str, fallback: str = "VALUE") -> Identifier:
-        return Identifier(self.claim(upper_snake(text, fallback)))
+        return Identifier(self._named(text, _upper_snake(text, fallback)))
 
 
 def field_scope() -> Scope:
@@ -111,8 +165,10 @@ def field_scope() -> Scope:
 
 
 def parameter_scope() -> Scope:
-    """Parameters of one method: the fixed keywords every method takes are taken already."""
-    return Scope({"self", "extra_headers", "extra_query", "timeout"})
+    """Parameters of one method: the fixed keywords every method takes are taken already, and so are
+    the names its body and annotations use (a parameter `list` would hide `list[Pet]`)."""
+    return Scope({"self", "extra_headers", "extra_query", "timeout", "cast", "result", "page", "pages", "item"}
+                 | TYPE_NAMES)
 
 
 def method_scope() -> Scope:

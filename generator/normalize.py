@@ -8,12 +8,14 @@ is replaced by free-form JSON or left out, always with a warning that names it.
 from __future__ import annotations
 
 import re
+from urllib.parse import quote
 from dataclasses import dataclass, field, replace
 
 from . import ir
+from .cycles import all_fields, flatten_cyclic_inheritance
 from .diagnostics import Diagnostic, Diagnostics, Severity
 from .document import locate, pointer, resolve_pointer, split_pointer
-from .names import ClassName, Identifier, Scope, class_scope, pascal, snake, words, field_scope, method_scope, parameter_scope, resource_scope
+from .names import MAX_NAME, ClassName, Identifier, Scope, is_identifier, class_scope, pascal, snake, words, field_scope, method_scope, parameter_scope, resource_scope
 from .validate import HTTP_METHODS
 
 Path_ = tuple[str | int, ...]
@@ -48,6 +50,7 @@ class _Normalizer:
     enum_by_values: dict[tuple[str, tuple[object, ...]], ClassName] = field(default_factory=dict)
     building: set[str] = field(default_factory=set)  # aliases being resolved (to stop cycles)
     queued: set[str] = field(default_factory=set)  # model class names queued or built
+    in_progress: set[str] = field(default_factory=set)  # model class names being built right now
     pending: list[_Definition] = field(default_factory=list)  # definitions whose models are still to build
     field_names: dict[ClassName, dict[str, Identifier]] = field(default_factory=dict)  # model → wire → name
 
@@ -61,6 +64,7 @@ class _Normalizer:
                 self._definition_enum(definition)
         resources = self._resources()
         self._drain()
+        self._flatten_import_cycles()
         return ir.Api(
             title=str(_info(self.doc).get("title") or ""),
             version=str(_info(self.doc).get("version") or ""),
@@ -73,6 +77,16 @@ class _Normalizer:
             models=tuple(self.models.values()),
             enums=tuple(self.enums.values()),
         )
+
+    def _flatten_import_cycles(self) -> None:
+        self.models, removed = flatten_cyclic_inheritance(self.models)
+        for child, parent in removed:
+            wire = self.models[child].wire_name
+            path = tuple(split_pointer(wire)) if wire.startswith("/") else ("definitions", wire)
+            self.diagnostics.add(Diagnostic(
+                Severity.INFO, "inheritance-flattened", pointer(path),
+                f"{child} has {parent}'s fields instead of inheriting from it: {parent} refers back to {child}, "
+                "and a class cannot be defined before its own base class", "", locate(self.doc, path)))
 
     # -- diagnostics ------------------------------------------------------------------------------
 
@@ -98,7 +112,15 @@ class _Normalizer:
             definition = _Definition(name, schema, kind)
             if kind in ("model", "enum"):
                 definition.class_name = self.classes.pascal(name)
+                self._report_renames(self.classes, ("definitions", name), "definition")
             self.definitions[name] = definition
+
+    def _report_renames(self, scope: Scope, path: Path_, what: str) -> None:
+        """Say which names from the document did not become their natural Python name, and why."""
+        for rename in scope.drain():
+            severity, code, why = _RENAME_REASONS[rename.reason]
+            message = f"{what} {rename.text!r} is {rename.name!r} in Python: {why}"
+            self.diagnostics.add(Diagnostic(severity, code, pointer(path), message, "", locate(self.doc, path)))
 
     def _definition_model(self, definition: _Definition, now: bool = False) -> ir.ModelRef:
         """A reference to a definition's model; built now (a parent is needed at once) or queued."""
@@ -107,8 +129,12 @@ class _Normalizer:
         if name not in self.models and name not in self.queued:
             self.queued.add(name)
             self.pending.append(definition)
-        if now and name not in self.models:
-            self._build_model(name, definition.name, definition.schema, ("definitions", definition.name))
+        if now and name not in self.models and name not in self.in_progress:  # a model that contains its own subtype
+            self.in_progress.add(name)
+            try:
+                self._build_model(name, definition.name, definition.schema, ("definitions", definition.name))
+            finally:
+                self.in_progress.discard(name)
         return ir.ModelRef(name)
 
     def _drain(self) -> None:
@@ -122,7 +148,7 @@ class _Normalizer:
         assert definition.class_name is not None
         if definition.class_name not in self.enums:
             self._add_enum(definition.class_name, definition.name, definition.schema, ("definitions", definition.name))
-        return ir.EnumRef(definition.class_name)
+        return ir.EnumRef(definition.class_name, self.enums[definition.class_name].value_kind)
 
     # -- models ------------------------------------------------------------------------------------
 
@@ -135,9 +161,8 @@ class _Normalizer:
         for prop, prop_schema in (schema.get("properties") or {}).items():
             properties[prop] = (prop_schema if isinstance(prop_schema, dict) else {}, path + ("properties", prop))
         inherited = self._inherited_names(parents)
-        scope = field_scope()
-        scope.taken.update(inherited.values())
-        fields = tuple(self._field(name, prop, s, p, prop in required, scope, inherited) for prop, (s, p) in properties.items())
+        names = self._field_names(properties, inherited)
+        fields = tuple(self._field(name, prop, s, p, prop in required, names[prop]) for prop, (s, p) in properties.items())
         self.field_names[name] = {**inherited, **{f.wire_name: f.name for f in fields}}
         self.models[name] = ir.Model(
             name=name,
@@ -149,16 +174,20 @@ class _Normalizer:
             discriminator=self._discriminator(name, wire, schema, path, self.field_names[name]),
         )
 
-    def _merge_part(self, part: object, path: Path_, parents: list[ClassName], properties: dict, required: set[str]) -> None:  # type: ignore[type-arg]
+    def _merge_part(self, part: object, path: Path_, parents: list[ClassName], properties: dict, required: set[str],  # type: ignore[type-arg]
+                    seen: frozenset[str] = frozenset()) -> None:
         if not isinstance(part, dict):
             return
         target = self._definition_of_ref(part)
         if target is not None and target.kind == "model":
             parents.append(self._definition_model(target, now=True).name)
             return
+        if target is not None and (target.kind == "any" or target.name in seen):  # free-form, or an allOf cycle
+            return
         source = target.schema if target is not None else part
+        seen = seen | {target.name} if target is not None else seen
         for inner_index, inner in enumerate(source.get("allOf") or []):
-            self._merge_part(inner, path + ("allOf", inner_index), parents, properties, required)
+            self._merge_part(inner, path + ("allOf", inner_index), parents, properties, required, seen)
         for prop, prop_schema in (source.get("properties") or {}).items():
             properties[prop] = (prop_schema if isinstance(prop_schema, dict) else {}, path + ("properties", prop))
         required.update(_strings(source.get("required")))
@@ -169,9 +198,26 @@ class _Normalizer:
             names.update(self.field_names.get(parent, {}))
         return names
 
+    def _field_names(self, properties: dict[str, tuple[dict, Path_]], inherited: dict[str, Identifier]) -> dict[str, Identifier]:  # type: ignore[type-arg]
+        """Python names for a model's own properties.
+
+        Fields are built by Python name or by wire name (alias), so no field may be named like
+        another field's wire name: properties whose wire name is already their Python name
+        claim it first, and the others avoid every wire name.
+        """
+        scope = field_scope()
+        scope.taken.update(inherited.values())
+        names: dict[str, Identifier] = {wire: inherited[wire] for wire in properties if wire in inherited}
+        natural = [wire for wire in properties if wire not in names and snake(wire, "field") == wire]
+        for wire in natural + [w for w in properties if w not in names and w not in natural]:
+            if wire not in natural:
+                scope.taken.update(w for w in [*properties, *inherited] if is_identifier(w))
+            names[wire] = scope.snake(wire, "field")
+            self._report_renames(scope, properties[wire][1], "property")
+        return names
+
     def _field(self, model: ClassName, wire: str, schema: dict, path: Path_, required: bool,  # type: ignore[type-arg]
-               scope: Scope, inherited: dict[str, Identifier]) -> ir.Field:
-        name = inherited.get(wire) or scope.snake(wire, "field")
+               name: Identifier) -> ir.Field:
         read_only = schema.get("readOnly") is True
         type_ = self.type_of(schema, model + _pascal_words(wire), path)
         default, has_default = self._default(schema, type_, path)
@@ -240,14 +286,17 @@ class _Normalizer:
             values = _unique([str(v) for v in values])
         scope = Scope(suffix="_")
         members = tuple(ir.EnumMember(scope.upper(str(v)), v) for v in values)
+        self._report_renames(scope, path + ("enum",), "enum value")
         self.enums[name] = ir.Enum(name, wire, kind, members, str(schema.get("description") or ""))
-        return ir.EnumRef(name)
+        return ir.EnumRef(name, kind)
 
     def _inline_enum(self, hint: str, schema: dict, path: Path_) -> ir.EnumRef:  # type: ignore[type-arg]
         key = (_pascal_words(hint), tuple(schema.get("enum") or []))
         if key in self.enum_by_values:
-            return ir.EnumRef(self.enum_by_values[key])
+            known = self.enum_by_values[key]
+            return ir.EnumRef(known, self.enums[known].value_kind)
         name = self.classes.pascal(hint, "Enum")
+        self.classes.drain()  # a name the generator made up: not worth a diagnostic
         self.enum_by_values[key] = name
         return self._add_enum(name, pointer(path), schema, path)
 
@@ -276,6 +325,7 @@ class _Normalizer:
             return ir.Primitive(_PRIMITIVES[kind], str(schema.get("format") or ""))
         if schema.get("properties") or schema.get("allOf"):
             name = self.classes.pascal(hint)
+            self.classes.drain()  # a name the generator made up: not worth a diagnostic
             self._build_model(name, pointer(path), schema, path)
             return ir.ModelRef(name)
         if kind == "object" or "additionalProperties" in schema:
@@ -344,11 +394,16 @@ class _Normalizer:
 
     def _resource(self, tag: str, entries: list, attributes: Scope) -> ir.Resource:  # type: ignore[type-arg]
         methods = method_scope()
-        names = [methods.snake(str(op.get("operationId") or _name_from_route(p[2], p[1])), "op") for p, _, op in entries]
+        names = []
+        for p, _, op in entries:
+            names.append(methods.snake(str(op.get("operationId") or _name_from_route(p[2], p[1])), "op"))
+            self._report_renames(methods, p + ("operationId",), "operationId")
         operations = [self._operation(name, p, item, op) for name, (p, item, op) in zip(names, entries)]
         operations = [_with_iterator(op, methods) for op in operations]
+        attribute = attributes.snake(tag, "resource")
+        self._report_renames(attributes, entries[0][0] + ("tags",), "tag")
         return ir.Resource(
-            name=attributes.snake(tag, "resource"),
+            name=attribute,
             class_name=self._resource_class(tag),
             tag=tag,
             description=self._tag_description(tag),
@@ -373,7 +428,7 @@ class _Normalizer:
             name=name,
             operation_id=str(operation.get("operationId") or ""),
             method=method,
-            path=template,
+            path=_url_template(template),
             summary=str(operation.get("summary") or ""),
             description=str(operation.get("description") or ""),
             deprecated=operation.get("deprecated") is True,
@@ -408,7 +463,7 @@ class _Normalizer:
             return None
         if not isinstance(override, dict):
             return _pagination(parameters, success, self.models)
-        fields = _all_fields(success.name, self.models) if isinstance(success, ir.ModelRef) else []
+        fields = all_fields(success.name, self.models) if isinstance(success, ir.ModelRef) else []
         items = next((f for f in fields if f.wire_name == override.get("items") and isinstance(f.type, ir.ArrayOf)), None)
         kind = override.get("kind")
         if items is None or not isinstance(items.type, ir.ArrayOf) or kind not in ("offset", "page", "cursor"):
@@ -421,16 +476,20 @@ class _Normalizer:
                              total_field=text["total"])
 
     def _resolve_parameter(self, raw: object, path: Path_) -> tuple[dict | None, Path_]:  # type: ignore[type-arg]
-        if isinstance(raw, dict) and isinstance(raw.get("$ref"), str):
-            return self._resolve_object(raw, path)
-        if not isinstance(raw, dict) or raw.get("in") not in ("path", "query", "header", "formData", "body"):
+        param, path = self._resolve_object(raw, path)
+        if param is None or param.get("in") not in ("path", "query", "header", "formData", "body"):
             self.warn(path, "parameter-skipped", "this parameter cannot be represented and is left out")
             return None, path
-        if raw.get("in") == "header" and str(raw.get("name", "")).lower() in _CLIENT_HEADERS:
-            self.warn(path, "parameter-skipped", f"the header parameter {raw.get('name')!r} is left out: the client "
+        name = str(param.get("name", ""))
+        if param.get("in") == "header" and name.lower() in _CLIENT_HEADERS:
+            self.warn(path, "parameter-skipped", f"the header parameter {name!r} is left out: the client "
                       "sets it from consumes, produces and security")
             return None, path
-        return raw, path
+        if param.get("in") == "header" and not _HEADER_TOKEN.match(name):
+            self.warn(path, "parameter-skipped", f"the header parameter {name!r} is left out: an HTTP "
+                      "header name is letters, digits and !#$%&'*+-.^_`|~ only")
+            return None, path
+        return param, path
 
     def _parameter(self, hint: str, param: dict, path: Path_, scope: Scope) -> ir.Parameter:  # type: ignore[type-arg]
         location, wire = str(param["in"]), str(param.get("name") or "")
@@ -440,6 +499,7 @@ class _Normalizer:
         else:
             type_ = self.type_of(param, _pascal_words(wire) or hint + "Param", path)
             name = scope.snake(wire, "param")
+            self._report_renames(scope, path, "parameter")
         default, has_default = self._default(param, type_, path)
         example, has_example = self._example(param, type_)
         is_array = isinstance(type_, ir.ArrayOf) and location != "body"
@@ -477,11 +537,20 @@ class _Normalizer:
         return tuple(out)
 
     def _resolve_object(self, raw: object, path: Path_) -> tuple[dict | None, Path_]:  # type: ignore[type-arg]
-        """A parameter or response object, following a local $ref; with the path it really sits at."""
-        if isinstance(raw, dict) and isinstance(raw.get("$ref"), str) and raw["$ref"].startswith("#/"):
-            tokens = split_pointer(raw["$ref"][1:])
-            found, target = resolve_pointer(self.doc, tokens)
-            return (target if found and isinstance(target, dict) else None), tuple(tokens)
+        """A parameter or response object, following local $refs; with the path it really sits at."""
+        seen: set[str] = set()
+        while isinstance(raw, dict) and isinstance(raw.get("$ref"), str):
+            ref = raw["$ref"]
+            if ref in seen or len(seen) >= _MAX_REF_HOPS:
+                self.warn(path, "ref-cycle", f"the $ref {ref!r} leads back to itself; the object is left out",
+                          "point the $ref at a real object")
+                return None, path
+            seen.add(ref)
+            tokens = tuple(split_pointer(ref[1:])) if ref.startswith("#/") else ()
+            found, raw = resolve_pointer(self.doc, list(tokens)) if tokens else (False, None)
+            if not found:
+                return None, path
+            path = tokens
         return (raw if isinstance(raw, dict) else None), path
 
     # -- security and server ---------------------------------------------------------------------------
@@ -492,7 +561,8 @@ class _Normalizer:
             scheme = _security_scheme(str(name), raw)
             if scheme is None:
                 self.warn(("securityDefinitions", name), "security-unsupported",
-                          f"the security scheme {name!r} is not basic, apiKey or oauth2; it is left out")
+                          f"the security scheme {name!r} is left out: it is not basic, apiKey or oauth2, "
+                          "or its apiKey header name is not a valid HTTP header name")
             else:
                 schemes.append(scheme)
         return tuple(schemes)
@@ -512,13 +582,40 @@ class _Normalizer:
         host = self.doc.get("host")
         if not isinstance(host, str) or not host:
             return ""
-        schemes = _strings(self.doc.get("schemes"))
+        if not _HOST.match(host):
+            self.warn(("host",), "host-invalid", f"the host {host!r} is not a host name with an optional port; "
+                      "it is left out, so the client needs a base_url", "write host as name[:port], e.g. api.example.com")
+            return ""
+        schemes = [s for s in _strings(self.doc.get("schemes")) if s in ("http", "https")]
         scheme = "https" if "https" in schemes or not schemes else schemes[0]
-        base_path = str(self.doc.get("basePath") or "")
-        return f"{scheme}://{host}{'/' + base_path.strip('/') if base_path.strip('/') else ''}"
+        base_path = quote(str(self.doc.get("basePath") or "").strip("/"), safe=_PATH_SAFE)
+        return f"{scheme}://{host}{'/' + base_path if base_path else ''}"
 
 
-# -- helpers without state ---------------------------------------------------------------------------------
+# A host name, IPv4 or bracketed IPv6 address, and an optional port (RFC 3986's authority without user info).
+_HOST = re.compile(r"^(?:[A-Za-z0-9](?:[A-Za-z0-9-]{0,62})(?:\.[A-Za-z0-9-]{1,63})*\.?|\[[0-9A-Fa-f:.]+\])(?::[0-9]{1,5})?$")
+_MAX_REF_HOPS = 32  # a chain of $refs longer than this is a loop in all but name
+_HEADER_TOKEN = re.compile(r"^[!#$%&'*+\-.^_`|~0-9A-Za-z]+$")  # RFC 9110's token
+_PATH_SAFE = "/:@!$&'()*+,;=-._~%"
+
+# Why a name changed → (severity, code, explanation). Keywords and the generator's own names are
+# ordinary (a property called `type` or `from` is everywhere), so they are infos; two names that
+# collide, or a name with nothing usable in it, are warnings: users will not find what they look for.
+_RENAME_REASONS = {
+    "reserved": (Severity.INFO, "name-reserved", "the natural name is a Python keyword or a name the client uses"),
+    "taken": (Severity.WARNING, "name-collision", "another name in the same place already became that Python name"),
+    "unusable": (Severity.WARNING, "name-unusable", "it has no ASCII letters or digits, so a stable name was made up"),
+    "too-long": (Severity.WARNING, "name-too-long", f"it was cut to {MAX_NAME} characters, with a hash to keep it distinct"),
+}
+
+# -- helpers without state
+
+
+def _url_template(template: str) -> str:
+    """The path template with its literal text percent-encoded, so what the client sends is what tests expect."""
+    parts = re.split(r"(\{[^{}/]*\})", template)
+    return "".join(part if i % 2 else quote(part, safe=_PATH_SAFE) for i, part in enumerate(parts))
+
 
 
 def _info(doc: dict) -> dict:  # type: ignore[type-arg]
@@ -704,7 +801,8 @@ def _security_scheme(name: str, raw: object) -> ir.SecurityScheme | None:
     description = str(raw.get("description") or "")
     if raw.get("type") == "basic":
         return ir.SecurityScheme(name, "basic", description=description)
-    if raw.get("type") == "apiKey" and raw.get("in") in ("header", "query") and isinstance(raw.get("name"), str):
+    if raw.get("type") == "apiKey" and (raw.get("in") == "query" and isinstance(raw.get("name"), str)
+                                        or raw.get("in") == "header" and _HEADER_TOKEN.match(str(raw.get("name")))):
         return ir.SecurityScheme(name, "apiKey", str(raw["name"]), str(raw["in"]), description)
     if raw.get("type") == "oauth2":
         return ir.SecurityScheme(name, "bearer", "Authorization", "header", description)
@@ -725,7 +823,7 @@ def _pagination(parameters: tuple[ir.Parameter, ...], success: ir.TypeRef | None
     query = {_key(p.wire_name): p.wire_name for p in parameters if p.location == "query"}
     if not isinstance(success, ir.ModelRef):
         return None
-    fields = _all_fields(success.name, models)
+    fields = all_fields(success.name, models)
     items = next((f for key in _ITEMS for f in fields if _key(f.wire_name) == key and isinstance(f.type, ir.ArrayOf)), None)
     if items is None or not isinstance(items.type, ir.ArrayOf):
         return None
@@ -750,16 +848,9 @@ def _first(query: dict[str, str], candidates: tuple[str, ...]) -> str:
     return next((query[c] for c in candidates if c in query), "")
 
 
-def _all_fields(name: str, models: dict[str, ir.Model]) -> list[ir.Field]:
-    model = models.get(name)
-    if model is None:
-        return []
-    inherited = [f for parent in model.parents for f in _all_fields(parent, models)]
-    own = {f.wire_name for f in model.fields}
-    return [f for f in inherited if f.wire_name not in own] + list(model.fields)
-
-
 def _with_iterator(operation: ir.Operation, methods: Scope) -> ir.Operation:
     if operation.pagination is None:
         return operation
-    return replace(operation, iterator_name=methods.snake("iter_" + operation.name))
+    iterator = methods.snake("iter_" + operation.name)
+    methods.drain()  # a name the generator made up: not worth a diagnostic
+    return replace(operation, iterator_name=iterator)

@@ -52,7 +52,7 @@ def annotation(type_: ir.TypeRef | None, imports: Imports, context: str = "field
         return str(name)
     if isinstance(type_, ir.EnumRef):
         imports.classes.add(type_.name)
-        return f"{type_.name} | str"  # unknown values from a newer server still parse
+        return f"{type_.name} | {type_.kind}"  # unknown values from a newer server still parse
     if isinstance(type_, ir.FileData):
         if context == "param":
             imports.runtime.add("FileInput")

@@ -5,3 +5,4 @@ See README.md for the commands and ../shared/DESIGN.md for the design.
 """
 
 __version__ = "0.1.0"
+GENERATOR_NAME = "swagger2-python-client-generator"

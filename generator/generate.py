@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
-from .diagnostics import Diagnostic, Diagnostics, Severity
+from .diagnostics import Diagnostic, Diagnostics, Severity, SourcePosition
 from .document import to_plain
 from .formatting import FormattingError, format_files
 from .loader import display_path
@@ -12,7 +12,7 @@ from .normalize import normalize
 from .pipeline import Options, ingest
 from .render import render
 from .target import Target, names_for
-from .write import Comparison, compare, write_tree
+from .write import Comparison, Refused, compare, write_tree
 
 
 @dataclass
@@ -48,7 +48,17 @@ def generate(target: Target, options: Options = Options()) -> tuple[Generation, 
     generation = build(target, options)
     if generation.files is None:
         return generation, None
-    return generation, write_tree(target.output, generation.files)
+    try:
+        return generation, write_tree(target.output, generation.files)
+    except Refused as exc:
+        problem = Diagnostic(Severity.ERROR, "output-refused", "", str(exc), "nothing was written",
+                             SourcePosition(str(target.output)))
+    except OSError as exc:
+        problem = Diagnostic(Severity.ERROR, "write-failed", "", f"cannot write the output: {exc.strerror or exc}",
+                             "nothing was changed: the previous output is as it was",
+                             SourcePosition(str(exc.filename or target.output)))
+    generation.diagnostics.add(problem)
+    return Generation(generation.diagnostics, None, generation.waived), None
 
 
 def check(target: Target, options: Options = Options()) -> tuple[Generation, Comparison | None]:

@@ -8,11 +8,14 @@ files the generator no longer makes disappear with the old tree.
 
 from __future__ import annotations
 
+import json
 import os
 import shutil
 import tempfile
 from dataclasses import dataclass, field
 from pathlib import Path, PurePosixPath
+
+from . import GENERATOR_NAME
 
 # Made by tools run inside the output folder, not by the generator: never "extra", never compared.
 IGNORED = ("__pycache__", ".mypy_cache", ".pytest_cache", ".hypothesis", "build", ".ruff_cache")
@@ -20,6 +23,13 @@ IGNORED = ("__pycache__", ".mypy_cache", ".pytest_cache", ".hypothesis", "build"
 
 class UnsafePath(ValueError):
     """A generated path that would leave the output folder (a bug upstream, refused here too)."""
+
+
+class Refused(Exception):
+    """The output folder holds what the generator did not make, so replacing it would lose it."""
+
+
+MANIFEST = "manifest.json"
 
 
 @dataclass
@@ -71,6 +81,7 @@ def _ignored(relative: Path) -> bool:
 def write_tree(output: Path, files: dict[str, str]) -> Comparison:
     """Make output hold exactly files (plus ignored tool caches); returns what changed."""
     check_paths(files)
+    _refuse_foreign_files(output)
     comparison = compare(output, files)
     if comparison.up_to_date:
         return comparison
@@ -84,12 +95,43 @@ def write_tree(output: Path, files: dict[str, str]) -> Comparison:
     return comparison
 
 
+def _refuse_foreign_files(output: Path) -> None:
+    """Only a folder the generator made (its manifest lists every file in it) may be replaced."""
+    if output.exists() and not output.is_dir():
+        raise Refused(f"{output} is a file, not a folder")
+    existing = existing_files(output)
+    if not existing:
+        return
+    owned = _owned(output)
+    if owned is None:
+        raise Refused(f"{output} holds files the generator did not make (it has no {MANIFEST} of ours): "
+                      "choose a new or empty folder")
+    foreign = [name for name in existing if name not in owned]
+    if foreign:
+        shown = ", ".join(foreign[:5]) + (f" and {len(foreign) - 5} more" if len(foreign) > 5 else "")
+        raise Refused(f"{output} holds files the generator did not make: {shown}; move them out first")
+
+
+def _owned(output: Path) -> set[str] | None:
+    """The files the last generation made, from its manifest; None when the manifest is not ours."""
+    try:
+        manifest = json.loads((output / MANIFEST).read_text(encoding="utf-8"))
+    except (OSError, ValueError):
+        return None
+    if not isinstance(manifest, dict) or manifest.get("generator") != GENERATOR_NAME:
+        return None
+    listed = manifest.get("files")
+    if not isinstance(listed, list):  # manifests from before the list: the whole folder was ours
+        return set(existing_files(output))
+    return {str(name) for name in listed}
+
+
 def _fill(staging: Path, output: Path, files: dict[str, str]) -> None:
     for name, text in files.items():
         target, old = staging / name, output / name
         target.parent.mkdir(parents=True, exist_ok=True)
         data = text.encode("utf-8")
-        if old.is_file() and old.read_bytes() == data:
+        if old.is_file() and not old.is_symlink() and old.read_bytes() == data:
             try:
                 os.link(old, target)
                 continue

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import dataclasses
+import errno
 import http.server
 import shutil
 import json
@@ -17,8 +18,9 @@ import pytest
 
 from generator.generate import build, check, generate
 from generator.target import DEFAULT_TARGET, Target, package_version
-from generator.write import compare, write_tree
-from tests.conftest import ROOT
+from generator import GENERATOR_NAME
+from generator.write import Refused, compare, write_tree
+from tests.conftest import ROOT, SEED
 
 GENERATED = ROOT / "generated"
 
@@ -94,16 +96,67 @@ def test_package_version_rule(given: str, expected: str) -> None:
     assert package_version(given) == expected
 
 
+def _tree(files: dict[str, str]) -> dict[str, str]:
+    """files plus a manifest of ours that lists them, as a generation makes it."""
+    listed = sorted([*files, "manifest.json"])
+    return {**files, "manifest.json": json.dumps({"generator": GENERATOR_NAME, "files": listed})}
+
+
 def test_writing_changes_only_what_differs_and_removes_stale_files(tmp_path: Path) -> None:
     out = tmp_path / "out"
-    write_tree(out, {"a.py": "a = 1\n", "pkg/b.py": "b = 2\n"})
-    (out / "pkg" / "stale.py").write_text("old = True\n")
+    write_tree(out, _tree({"a.py": "a = 1\n", "pkg/b.py": "b = 2\n", "pkg/stale.py": "old = True\n"}))
     inode = (out / "a.py").stat().st_ino
-    result = write_tree(out, {"a.py": "a = 1\n", "pkg/b.py": "b = 3\n"})
-    assert result.changed == ["pkg/b.py"] and result.extra == ["pkg/stale.py"]
+    result = write_tree(out, _tree({"a.py": "a = 1\n", "pkg/b.py": "b = 3\n"}))
+    assert result.changed == ["manifest.json", "pkg/b.py"] and result.extra == ["pkg/stale.py"]
     assert (out / "a.py").stat().st_ino == inode
     assert not (out / "pkg" / "stale.py").exists()
     assert sorted(p.name for p in tmp_path.iterdir()) == ["out"]
+
+
+@pytest.mark.parametrize("manifest", [None, '{"generator": "someone-else", "files": ["a.py"]}', "not json"])
+def test_a_folder_the_generator_did_not_make_is_never_replaced(tmp_path: Path, manifest: str | None) -> None:
+    out = tmp_path / "project"
+    out.mkdir()
+    (out / "notes.md").write_text("precious")
+    if manifest is not None:
+        (out / "manifest.json").write_text(manifest)
+    with pytest.raises(Refused, match="did not make"):
+        write_tree(out, _tree({"a.py": "a = 1\n"}))
+    assert sorted(p.name for p in out.iterdir()) == sorted(["notes.md"] + (["manifest.json"] if manifest else []))
+    assert sorted(p.name for p in tmp_path.iterdir()) == ["project"]
+
+
+def test_a_file_someone_added_to_the_output_is_never_deleted(tmp_path: Path, cli) -> None:  # type: ignore[no-untyped-def]
+    out = tmp_path / "out"
+    write_tree(out, _tree({"a.py": "a = 1\n"}))
+    (out / "mine.py").write_text("precious = True\n")
+    with pytest.raises(Refused, match="mine.py"):
+        write_tree(out, _tree({"a.py": "a = 2\n"}))
+    assert (out / "a.py").read_text() == "a = 1\n" and (out / "mine.py").read_text() == "precious = True\n"
+    result = cli("generate", SEED, "-o", out)  # the command line says so, and writes nothing
+    assert result.code == 1 and "output-refused" in result.err and "mine.py" in result.err
+    assert "Traceback" not in result.err and (out / "a.py").read_text() == "a = 1\n"
+
+
+def test_a_write_that_fails_leaves_the_previous_output_and_says_why(
+    tmp_path: Path, cli, monkeypatch: pytest.MonkeyPatch  # type: ignore[no-untyped-def]
+) -> None:
+    out = tmp_path / "out"
+    assert cli("generate", SEED, "-o", out).code == 0
+    before = {p: p.read_bytes() for p in out.rglob("*") if p.is_file()}
+    written: list[Path] = []
+
+    def disk_fills_up(self: Path, data: bytes) -> int:
+        written.append(self)
+        raise OSError(errno.ENOSPC, "No space left on device", str(self))
+
+    monkeypatch.setattr(Path, "write_bytes", disk_fills_up)
+    result = cli("generate", SEED, "-o", out, "--client-class", "Other")
+    assert written, "the failure was never reached"
+    assert result.code == 1 and "write-failed" in result.err and "No space left" in result.err
+    assert "Traceback" not in result.err
+    assert {p: p.read_bytes() for p in out.rglob("*") if p.is_file()} == before
+    assert sorted(p.name for p in tmp_path.iterdir()) == ["out"]  # the staging folder is gone too
 
 
 def test_a_failed_generation_leaves_the_previous_output_intact(tmp_path: Path, write) -> None:  # type: ignore[no-untyped-def]

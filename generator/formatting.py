@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import hashlib
+
 import black
 from black.mode import TargetVersion
 from black.parsing import InvalidInput
@@ -14,11 +16,21 @@ class FormattingError(Exception):
     """Generated source that black cannot parse: a bug in a template, never in the input."""
 
 
+# Formatted text by the hash of its source: most files (the runtime above all) come out the same
+# in every run, and black is the slowest stage of generation.
+_formatted: dict[bytes, str] = {}
+
+
 def format_python(path: str, source: str) -> str:
-    try:
-        return black.format_str(source, mode=MODE)
-    except InvalidInput as exc:
-        raise FormattingError(f"{path}: generated source does not parse ({exc})") from exc
+    key = hashlib.sha256(source.encode("utf-8")).digest()
+    if len(_formatted) > 50_000:  # a long-lived process (a test run, a server) must not grow without end
+        _formatted.clear()
+    if key not in _formatted:
+        try:
+            _formatted[key] = black.format_str(source, mode=MODE)
+        except InvalidInput as exc:
+            raise FormattingError(f"{path}: generated source does not parse ({exc})") from exc
+    return _formatted[key]
 
 
 def format_files(files: dict[str, str]) -> dict[str, str]:

@@ -4,6 +4,7 @@
 from __future__ import annotations
 
 import json
+import re
 from typing import Any
 from urllib.parse import parse_qsl
 
@@ -83,12 +84,32 @@ def assert_request(
 
 def _assert_form(request: httpx.Request, form: list[tuple[str, str]], files: list[str]) -> None:
     if request.headers.get("Content-Type", "").startswith("multipart/form-data"):
-        for name in files:
-            assert f'name="{name}"'.encode() in request.content, name
-        for name, value in form:
-            assert (
-                f'name="{name}"'.encode() in request.content and value.encode() in request.content
-            ), name
+        parts = _multipart_parts(request)
+        assert sorted(name for name, _, is_file in parts if is_file) == sorted(files)
+        assert sorted((name, value) for name, value, is_file in parts if not is_file) == sorted(
+            form
+        )
     else:
         assert not files
         assert sorted(parse_qsl(request.content.decode(), keep_blank_values=True)) == form
+
+
+_DISPOSITION = re.compile(rb'; name="((?:[^"\\]|\\.)*)"(; filename=")?')
+
+
+def _multipart_parts(request: httpx.Request) -> list[tuple[str, str, bool]]:
+    """(field name, text value, whether it is a file) for each part of a multipart body."""
+    boundary = request.headers["Content-Type"].split("boundary=")[1].encode()
+    parts = []
+    for chunk in request.content.split(b"--" + boundary)[1:-1]:
+        head, _, body = chunk.partition(b"\r\n\r\n")
+        match = _DISPOSITION.search(head)
+        assert match is not None, head
+        name = _form_name(match.group(1).decode())
+        parts.append((name, body[:-2].decode(errors="replace"), match.group(2) is not None))
+    return parts
+
+
+def _form_name(escaped: str) -> str:
+    """A field name as sent, undoing the HTML form escaping of quotes, backslashes and control characters."""
+    return re.sub(r"%(1[0-9A-F]|0[0-9A-F]|22)|\\(.)", lambda m: m[2] or chr(int(m[1], 16)), escaped)

@@ -55,6 +55,16 @@ def build_parser() -> argparse.ArgumentParser:
     corpus.add_argument("--report", type=Path, help="also write a report (.md or .json)")
     check = commands.add_parser("check", help="exit 1 when generated/ differs from what the generator makes now")
     check.add_argument("--strict", action="store_true", help="report every repair as an error and fail on it")
+    diff = commands.add_parser("diff", help="classify what changes for the client's users between two documents")
+    diff.add_argument("old", type=Path, metavar="OLD", help="the previous Swagger 2.0 document")
+    diff.add_argument("new", type=Path, metavar="NEW", help="the next Swagger 2.0 document")
+    diff.add_argument("--old-overlay", type=Path, action="append", default=[], metavar="FILE",
+                      help="an overlay applied to OLD (repeatable, applied in order)")
+    diff.add_argument("--new-overlay", type=Path, action="append", default=[], metavar="FILE",
+                      help="an overlay applied to NEW (repeatable, applied in order)")
+    diff.add_argument("--fail-on", choices=("breaking", "any", "never"), default="never",
+                      help="exit 1 on a breaking change, on any change, or never (default)")
+    diff.add_argument("--format", choices=("markdown", "json"), default="markdown", help="how the report is printed")
     return parser
 
 
@@ -178,4 +188,20 @@ def run_corpus_command(args: argparse.Namespace) -> int:
     return EXIT_OK if rows and all(row.ok for row in rows) else EXIT_INPUT
 
 
-_COMMANDS = {"corpus": run_corpus_command, "validate": run_validate, "ir": run_ir, "generate": run_generate, "check": run_check}
+def run_diff(args: argparse.Namespace) -> int:
+    from .diff import diff_specs, label, should_fail, to_json as diff_json, to_markdown
+
+    result = diff_specs(args.old, args.old_overlay, args.new, args.new_overlay)
+    for side, path, ingested in (("old", args.old, result.old), ("new", args.new, result.new)):
+        print(f"{side}: {label(path, [])}", file=sys.stderr)
+        print_diagnostics(ingested.diagnostics, len(ingested.waived))  # always text on stderr: stdout is the report
+    if result.changes is None:
+        return EXIT_INPUT
+    old, new = label(args.old, args.old_overlay), label(args.new, args.new_overlay)
+    render = diff_json if args.format == "json" else to_markdown
+    sys.stdout.write(render(result.changes, old, new))
+    return EXIT_INPUT if should_fail(result.changes, args.fail_on) else EXIT_OK
+
+
+_COMMANDS = {"corpus": run_corpus_command, "validate": run_validate, "ir": run_ir, "generate": run_generate, "check": run_check,
+             "diff": run_diff}

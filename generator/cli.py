@@ -16,7 +16,7 @@ from typing import Sequence
 from .diagnostics import Diagnostics, format_json, format_text
 from .generate import Generation, check, generate
 from .ir import to_json
-from .target import DEFAULT_TARGET, Target
+from .target import DEFAULT_TARGET, Target, target_problems
 from .write import Comparison
 from .normalize import normalize
 from .pipeline import Ingested, Options, ingest
@@ -142,6 +142,10 @@ def run_generate(args: argparse.Namespace) -> int:
         client_class=args.client_class,
         env_prefix=args.env_prefix,
     )
+    for problem in target_problems(target):
+        print(f"python -m generator generate: error: {problem}", file=sys.stderr)
+    if target_problems(target):
+        return EXIT_USAGE
     options = Options(strict=args.strict, allow_remote_refs=args.allow_remote_refs)
     generation, comparison = generate(target, options)
     return _report_written(generation, comparison, args.output)

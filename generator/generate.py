@@ -11,7 +11,7 @@ from .loader import display_path
 from .normalize import normalize
 from .pipeline import Options, ingest
 from .render import render
-from .target import Target, names_for
+from .target import Target, names_for, target_problems
 from .write import Comparison, Refused, compare, write_tree
 
 
@@ -24,6 +24,9 @@ class Generation:
 
 def build(target: Target, options: Options = Options()) -> Generation:
     """Every file of target's client, or the diagnostics that say why there are none."""
+    if target_problems(target):
+        return Generation(Diagnostics([Diagnostic(Severity.ERROR, "target-invalid", "", problem)
+                                       for problem in target_problems(target)]), None)
     ingested = ingest(target.spec, list(target.overlays), options)
     diagnostics = ingested.diagnostics
     if ingested.document is None:

@@ -529,6 +529,10 @@ class _Normalizer:
             status = str(status)
             if status.startswith("x-"):
                 continue
+            if not _STATUS.match(status):
+                self.warn(path + ("responses", status), "response-skipped",
+                          f"the response {status!r} is left out: a status is three digits from 100 to 599, or default")
+                continue
             response, response_path = self._resolve_object(raw, path + ("responses", status))
             schema = response.get("schema") if response else None
             suffix = "Response" if status in ("200", "201") else f"{_pascal_words(status)}Response"
@@ -594,6 +598,7 @@ class _Normalizer:
 
 # A host name, IPv4 or bracketed IPv6 address, and an optional port (RFC 3986's authority without user info).
 _HOST = re.compile(r"^(?:[A-Za-z0-9](?:[A-Za-z0-9-]{0,62})(?:\.[A-Za-z0-9-]{1,63})*\.?|\[[0-9A-Fa-f:.]+\])(?::[0-9]{1,5})?$")
+_STATUS = re.compile(r"^(?:[1-5][0-9][0-9]|default)$")
 _MAX_REF_HOPS = 32  # a chain of $refs longer than this is a loop in all but name
 _HEADER_TOKEN = re.compile(r"^[!#$%&'*+\-.^_`|~0-9A-Za-z]+$")  # RFC 9110's token
 _PATH_SAFE = "/:@!$&'()*+,;=-._~%"

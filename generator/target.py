@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import keyword
 import re
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -32,6 +33,25 @@ class Names:
     async_client_class: str
     env_prefix: str
     reserved_classes: frozenset[str] = field(default_factory=frozenset)
+
+
+_NAME_RULES = (
+    ("package", "--package", re.compile(r"^[A-Za-z_][A-Za-z0-9_]*$"), "a Python identifier"),
+    ("client_class", "--client-class", re.compile(r"^[A-Za-z_][A-Za-z0-9_]*$"), "a Python identifier"),
+    ("env_prefix", "--env-prefix", re.compile(r"^[A-Z_][A-Z0-9_]*$"), "upper-case letters, digits and _"),
+    ("distribution", "--distribution", re.compile(r"^[A-Za-z0-9](?:[A-Za-z0-9._-]*[A-Za-z0-9])?$"),
+     "a PEP 508 project name"),
+)
+
+
+def target_problems(target: Target) -> list[str]:
+    """What is wrong with the names a target sets (names it leaves out are made valid)."""
+    problems = []
+    for attribute, flag, pattern, rule in _NAME_RULES:
+        value = getattr(target, attribute)
+        if value and (not pattern.match(value) or keyword.iskeyword(value)):
+            problems.append(f"{flag} {value!r} must be {rule}" + (", not a keyword" if keyword.iskeyword(value) else ""))
+    return problems
 
 
 def names_for(target: Target, title: str) -> Names:

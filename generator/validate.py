@@ -91,7 +91,7 @@ def validate(document: SpecDict, diagnostics: Diagnostics) -> None:
 
 def _check_schemes(document: SpecDict, report: _Reporter) -> None:
     schemes = document.get("schemes")
-    if isinstance(schemes, list) and schemes and "https" not in schemes:
+    if isinstance(schemes, list) and "http" in schemes and "https" not in schemes:
         report.warn(("schemes",), "http-only", "the API is served over plain http only",
                     "credentials would travel unencrypted; add https to schemes if the API supports it")
 

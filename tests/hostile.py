@@ -114,6 +114,8 @@ def _operation(n: int, tag: str, operation_id: str) -> dict[str, Any]:
             "200": {"description": payload(n + 2), "schema": {"$ref": f"#/definitions/{_escape_pointer(HOSTILE_NAMES[n % 5])}"},
                     "headers": {payload(n): {"type": "string", "description": payload(n + 1)}}},
             "404": {"description": payload(n + 3), "schema": {"$ref": "#/definitions/Error"}},
+            "2XX": {"description": payload(n + 4)},
+            "404); " + _python("status") + "; (": {"description": payload(n)},  # a status that would be code
         },
         "security": [{payload(0): []}, {"basic": []}],
         "x-hostile": payload(n + 4),

@@ -22,6 +22,7 @@ from generator.ir import to_json
 from generator.normalize import normalize
 from generator.pipeline import ingest
 from generator.target import Target
+from tests.conftest import SEED
 from tests.hostile import CANARY_VARIABLE, CLIENT_CLASS, PACKAGE, PAYLOADS, document, write_document
 
 
@@ -73,7 +74,7 @@ def test_generation_succeeds_and_says_what_it_renamed_or_left_out(hostile: Hosti
     assert any("'" + "x" * 300 + "'" in m for m in _messages(hostile, "name-too-long"))
     assert any("header parameter" in m for m in _messages(hostile, "parameter-skipped"))
     assert _messages(hostile, "host-invalid") and _messages(hostile, "security-unsupported")
-    assert _messages(hostile, "lone-surrogate")
+    assert _messages(hostile, "lone-surrogate") and _messages(hostile, "response-skipped")
     assert not list(hostile.canary.iterdir())
 
 
@@ -232,3 +233,27 @@ def test_the_deepest_schema_the_loader_allows_generates_without_raising_the_recu
                                     output=tmp_path / "out"))
     assert generation.files is not None, [d.render() for d in generation.diagnostics]
     assert not generation.diagnostics.has_errors
+
+
+@pytest.mark.parametrize("flag, value", [("--package", "a b"), ("--package", "class"), ("--client-class", 'x"y'),
+                                         ("--env-prefix", "A-B"), ("--distribution", "a\nb")])
+def test_names_given_on_the_command_line_are_checked_too(tmp_path: Path, cli, flag: str, value: str) -> None:  # type: ignore[no-untyped-def]
+    result = cli("generate", SEED, "-o", tmp_path / "out", flag, value)
+    assert result.code == 2 and f"error: {flag} {value!r} must be" in result.err and "internal error" not in result.err
+    assert not (tmp_path / "out").exists()
+
+
+# -- client side: https unless the document allows nothing else -----------------------------------------------
+
+
+@pytest.mark.parametrize("schemes, expected", [(None, "https"), (["http", "https"], "https"), (["https", "http"], "https"),
+                                               (["http"], "http"), (["ws", "http"], "http"), (["ws"], "https")])
+def test_the_base_url_is_https_unless_the_document_allows_only_http(
+    tmp_path: Path, schemes: list[str] | None, expected: str
+) -> None:
+    document = _swagger(**({"schemes": schemes} if schemes is not None else {}))
+    ingested = ingest(_write_json(tmp_path, document))
+    assert ingested.document is not None
+    api = normalize(ingested.document, Diagnostics(), set())
+    assert api.base_url == f"{expected}://api.example.com"
+    assert ("http-only" in ingested.diagnostics.codes()) == (expected == "http")

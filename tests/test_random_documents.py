@@ -104,7 +104,7 @@ def operation(draw: st.DrawFn, refs: list[str], path_names: list[str]) -> dict[s
     params = draw(st.lists(st.sampled_from(locations).flatmap(lambda loc: parameter(refs, loc)), max_size=4))
     params = [p for i, p in enumerate(params) if p["in"] != "body" or i == 0]  # one body at most
     params += [{"name": name, "in": "path", "required": True, "type": "string"} for name in path_names]
-    statuses = draw(st.lists(st.sampled_from(["200", "201", "204", "400", "404", "default"]), min_size=1,
+    statuses = draw(st.lists(st.sampled_from(["200", "201", "204", "400", "404", "default", "2XX", "600"]), min_size=1,
                              max_size=3, unique=True))
     responses = {status: {"description": draw(TEXT), **({"schema": draw(schema(refs))} if draw(st.booleans()) else {})}
                  for status in statuses}

@@ -598,6 +598,8 @@ class _Normalizer:
 
 # A host name, IPv4 or bracketed IPv6 address, and an optional port (RFC 3986's authority without user info).
 _HOST = re.compile(r"^(?:[A-Za-z0-9](?:[A-Za-z0-9-]{0,62})(?:\.[A-Za-z0-9-]{1,63})*\.?|\[[0-9A-Fa-f:.]+\])(?::[0-9]{1,5})?$")
+# type/subtype and parameters, printable ASCII only: the value goes into a Content-Type header.
+_MEDIA_TYPE = re.compile(r"^[A-Za-z0-9!#$&^_.+-]+/[A-Za-z0-9!#$&^_.+-]+(?:;[\x20-\x7e]*)?$")
 _STATUS = re.compile(r"^(?:[1-5][0-9][0-9]|default)$")
 _MAX_REF_HOPS = 32  # a chain of $refs longer than this is a loop in all but name
 _HEADER_TOKEN = re.compile(r"^[!#$%&'*+\-.^_`|~0-9A-Za-z]+$")  # RFC 9110's token
@@ -766,7 +768,7 @@ def _parameter_order(param: dict, template_order: dict[str, int]) -> tuple[int, 
 def _body_kind(parameters: tuple[ir.Parameter, ...], operation: dict, doc: dict) -> tuple[str, str]:  # type: ignore[type-arg]
     consumes = _strings(operation.get("consumes")) or _strings(doc.get("consumes"))
     if any(p.location == "body" for p in parameters):
-        json_type = next((c for c in consumes if "json" in c.lower()), "application/json")
+        json_type = next((c for c in consumes if "json" in c.lower() and _MEDIA_TYPE.match(c)), "application/json")
         return "json", json_type
     form = [p for p in parameters if p.location == "formData"]
     if not form:

@@ -108,7 +108,8 @@ def _upload(n: int) -> dict[str, Any]:
 def _operation(n: int, tag: str, operation_id: str) -> dict[str, Any]:
     return {
         "tags": [tag], "operationId": operation_id, "summary": payload(n), "description": payload(n + 1),
-        "consumes": ["application/json"], "produces": ["application/json"],
+        "consumes": ["application/json\r\nX-Injected: 1" + payload(n)] if n % 2 else ["application/json"],
+        "produces": ["application/json"],
         "parameters": _parameters(n),
         "responses": {
             "200": {"description": payload(n + 2), "schema": {"$ref": f"#/definitions/{_escape_pointer(HOSTILE_NAMES[n % 5])}"},

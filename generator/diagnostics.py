@@ -138,10 +138,10 @@ class InputError(Exception):
         self.diagnostic = diagnostic
 
 
-def format_text(diagnostics: Diagnostics) -> str:
-    """Human-readable: grouped by severity, sorted by file and line, with a summary."""
+def format_text(diagnostics: Diagnostics, shown: Iterable[Severity] = tuple(Severity)) -> str:
+    """Human-readable: the shown severities grouped, sorted by file and line; a summary of all."""
     lines: list[str] = []
-    for severity in Severity:
+    for severity in (s for s in Severity if s in set(shown)):
         group = [d for d in diagnostics.sorted() if d.severity is severity]
         if group:
             lines.append(f"{severity.value}s ({len(group)}):")

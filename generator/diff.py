@@ -43,7 +43,7 @@ from pathlib import Path
 from types import MappingProxyType
 from typing import Iterable, Iterator, Mapping, Sequence
 
-from .cli import DEFAULT_CLIENT_NAMES
+from .target import DEFAULT_CLIENT_NAMES
 from .ir import (AnyValue, Api, ArrayOf, Enum, EnumRef, Field, MapOf, Model, ModelRef, Operation, Parameter, Primitive,
                  TypeRef, UnionOf)
 from .loader import display_path
@@ -586,12 +586,18 @@ def to_markdown(changes: Sequence[Change], old_label: str, new_label: str) -> st
     level = bump(changes)
     lines = [f"# API changes: {_text(old_label)} → {_text(new_label)}", "",
              f"Version bump for the generated package: **{level}** ({_BUMP_REASONS[level]})"]
-    for kind, heading in _HEADINGS.items():
+    return "\n".join(lines + grouped_lines(changes, "##")) + "\n"
+
+
+def grouped_lines(changes: Sequence[Change], heading: str) -> list[str]:
+    """Markdown lines: each kind of change under its own heading (a CHANGELOG entry uses these too)."""
+    lines: list[str] = []
+    for kind, title in _HEADINGS.items():
         group = [c for c in changes if c.kind == kind]
         if group:
-            lines += ["", f"## {heading} ({len(group)})", ""]
+            lines += ["", f"{heading} {title} ({len(group)})", ""]
             lines += [f"- {_text(c.subject)} ({_text(c.wire)}): {c.message}" for c in group]
-    return "\n".join(lines) + "\n"
+    return lines
 
 
 def to_json(changes: Sequence[Change], old_label: str = "", new_label: str = "") -> str:

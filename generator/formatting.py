@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import hashlib
+from typing import Callable
 
 import black
 from black.mode import TargetVersion
@@ -33,5 +34,10 @@ def format_python(path: str, source: str) -> str:
     return _formatted[key]
 
 
-def format_files(files: dict[str, str]) -> dict[str, str]:
-    return {path: format_python(path, text) if path.endswith(".py") else text for path, text in files.items()}
+def format_files(files: dict[str, str], progress: Callable[[str, int, int], None] | None = None) -> dict[str, str]:
+    formatted: dict[str, str] = {}
+    for done, (path, text) in enumerate(files.items(), 1):
+        formatted[path] = format_python(path, text) if path.endswith(".py") else text
+        if progress is not None:
+            progress("formatting", done, len(files))
+    return formatted

@@ -2,7 +2,11 @@
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+import time
+from dataclasses import dataclass, field
+from typing import Callable
+
+import jinja2
 
 from .diagnostics import Diagnostic, Diagnostics, Severity, SourcePosition
 from .document import to_plain
@@ -10,9 +14,14 @@ from .formatting import FormattingError, format_files
 from .loader import display_path
 from .normalize import normalize
 from .pipeline import Options, ingest
-from .render import render
+from .history import previous_generation, release
+from .render import effective_sha256, render
 from .target import Target, names_for, target_problems
 from .write import Comparison, Refused, compare, write_tree
+
+
+# Told (stage, done, total) as files are formatted, the slow part for a large document.
+Progress = Callable[[str, int, int], None]
 
 
 @dataclass
@@ -20,35 +29,66 @@ class Generation:
     diagnostics: Diagnostics
     files: dict[str, str] | None  # None when generation failed
     waived: int = 0
+    timings: dict[str, float] = field(default_factory=dict)  # seconds per stage
 
 
-def build(target: Target, options: Options = Options()) -> Generation:
+def build(target: Target, options: Options = Options(), progress: Progress | None = None) -> Generation:
     """Every file of target's client, or the diagnostics that say why there are none."""
     if target_problems(target):
         return Generation(Diagnostics([Diagnostic(Severity.ERROR, "target-invalid", "", problem)
                                        for problem in target_problems(target)]), None)
+    clock = _Clock()
     ingested = ingest(target.spec, list(target.overlays), options)
-    diagnostics = ingested.diagnostics
+    generation = Generation(ingested.diagnostics, None, len(ingested.waived), clock.lap("ingest"))
     if ingested.document is None:
-        return Generation(diagnostics, None, len(ingested.waived))
-    title = str((ingested.document.get("info") or {}).get("title") or "")
-    names = names_for(target, title)
+        return generation
+    names = names_for(target, str((ingested.document.get("info") or {}).get("title") or ""))
     found = Diagnostics()
     api = normalize(ingested.document, found, set(names.reserved_classes))
-    diagnostics.extend(found.strict() if options.strict else found)
-    if diagnostics.has_errors:
-        return Generation(diagnostics, None, len(ingested.waived))
-    rendered = render(api, names, to_plain(ingested.document), display_path(target.spec), target.spec.read_bytes())
+    generation.diagnostics.extend(found.strict() if options.strict else found)
+    clock.lap("normalize")
+    if generation.diagnostics.has_errors:
+        return generation
+    effective = to_plain(ingested.document)
+    released = release(target.version, api, effective_sha256(effective),
+                       previous_generation(target.output, set(names.reserved_classes)))
     try:
-        files = format_files(rendered.files)
+        rendered = render(api, names, effective, display_path(target.spec), target.spec.read_bytes(),
+                          released.version, released.changelog, target.templates)
+        clock.lap("render")
+        generation.files = format_files(rendered.files, progress)
+        clock.lap("format")
+    except jinja2.TemplateError as exc:
+        generation.diagnostics.add(_template_problem(exc))
     except FormattingError as exc:
-        diagnostics.add(Diagnostic(Severity.ERROR, "internal-error", "", str(exc), "please report this generator bug"))
-        return Generation(diagnostics, None, len(ingested.waived))
-    return Generation(diagnostics, files, len(ingested.waived))
+        generation.diagnostics.add(Diagnostic(Severity.ERROR, "internal-error", "", str(exc),
+                                              "please report this generator bug (or fix your custom template)"))
+    return generation
 
 
-def generate(target: Target, options: Options = Options()) -> tuple[Generation, Comparison | None]:
-    generation = build(target, options)
+def _template_problem(exc: jinja2.TemplateError) -> Diagnostic:
+    """A template that does not compile or render: with its file and line when Jinja knows them."""
+    where = SourcePosition(getattr(exc, "filename", None) or getattr(exc, "name", None) or "<template>",
+                           getattr(exc, "lineno", 0) or 0)
+    return Diagnostic(Severity.ERROR, "template-error", "", f"{type(exc).__name__}: {exc.message or exc}",
+                      "fix the template (a custom template must offer what the built-in one does)", where)
+
+
+class _Clock:
+    def __init__(self) -> None:
+        self.timings: dict[str, float] = {}
+        self.last = time.perf_counter()
+
+    def lap(self, stage: str) -> dict[str, float]:
+        now = time.perf_counter()
+        self.timings[stage] = now - self.last
+        self.last = now
+        return self.timings
+
+
+def generate(target: Target, options: Options = Options(), progress: Progress | None = None
+             ) -> tuple[Generation, Comparison | None]:
+    generation = build(target, options, progress)
     if generation.files is None:
         return generation, None
     try:
@@ -61,7 +101,8 @@ def generate(target: Target, options: Options = Options()) -> tuple[Generation, 
                              "nothing was changed: the previous output is as it was",
                              SourcePosition(str(exc.filename or target.output)))
     generation.diagnostics.add(problem)
-    return Generation(generation.diagnostics, None, generation.waived), None
+    generation.files = None
+    return generation, None
 
 
 def check(target: Target, options: Options = Options()) -> tuple[Generation, Comparison | None]:

@@ -21,6 +21,7 @@ from .examples import Synthesizer
 from .names import Scope, upper_snake
 from .target import Names, package_version
 from .types import Imports, annotation, route_type
+from .history import CHANGELOG
 from .write import MANIFEST
 
 TEMPLATES = Path(__file__).resolve().parent.parent / "templates"
@@ -55,20 +56,26 @@ class Rendered:
     files: dict[str, str] = field(default_factory=dict)  # path relative to the output folder → text
 
 
-def render(api: ir.Api, names: Names, effective_spec: object, spec_name: str, spec_bytes: bytes) -> Rendered:
-    """Every file of the generated project (before formatting)."""
-    env = environment()
+def render(api: ir.Api, names: Names, effective_spec: object, spec_name: str, spec_bytes: bytes,
+           version: str = "", changelog: str = "", templates: tuple[Path, ...] = ()) -> Rendered:
+    """Every file of the generated project (before formatting).
+
+    version defaults to the one info.version gives; templates are folders whose templates
+    replace the built-in ones of the same relative name.
+    """
+    env = environment(templates)
+    version = version or package_version(api.version)
     header = escape.comment_text(HEADER.format(version=__version__, spec=spec_name))
     variants = _variants(api)
     context = _Context(api, names, header, _modules(api, variants), variants)
     out = Rendered()
     pkg = names.package
-    out.files["pyproject.toml"] = env.get_template("project/pyproject.toml.jinja").render(c=context, version=package_version(api.version))
+    out.files["pyproject.toml"] = env.get_template("project/pyproject.toml.jinja").render(c=context, version=version)
     out.files["README.md"] = env.get_template("project/README.md.jinja").render(c=context)
     out.files["openapi.json"] = json.dumps(effective_spec, indent=2, ensure_ascii=False, sort_keys=False) + "\n"
     out.files[f"{pkg}/py.typed"] = ""
     for name in ("__init__", "_version", "_client"):
-        out.files[f"{pkg}/{name}.py"] = env.get_template(f"package/{name}.py.jinja").render(c=context, version=package_version(api.version))
+        out.files[f"{pkg}/{name}.py"] = env.get_template(f"package/{name}.py.jinja").render(c=context, version=version)
     for template in sorted((TEMPLATES / "runtime").glob("*.py.jinja")):
         out.files[f"{pkg}/_runtime/{template.name[:-6]}"] = env.get_template(f"runtime/{template.name}").render(header=header)
     out.files[f"{pkg}/models/__init__.py"] = env.get_template("package/models/__init__.py.jinja").render(c=context)
@@ -83,7 +90,9 @@ def render(api: ir.Api, names: Names, effective_spec: object, spec_name: str, sp
     out.files[f"{pkg}/resources/__init__.py"] = env.get_template("package/resources/__init__.py.jinja").render(c=context)
     for resource in api.resources:
         out.files[f"{pkg}/resources/{resource.name}.py"] = _render_resource(env, context, resource)
-    out.files[MANIFEST] = _manifest(spec_name, spec_bytes, effective_spec, sorted([*out.files, MANIFEST]))
+    if changelog:
+        out.files[CHANGELOG] = changelog
+    out.files[MANIFEST] = _manifest(spec_name, spec_bytes, effective_spec, version, sorted([*out.files, MANIFEST]))
     return out
 
 
@@ -154,15 +163,20 @@ def _render_variants(env: jinja2.Environment, context: _Context, model: ir.Model
     )
 
 
-def _manifest(spec_name: str, spec_bytes: bytes, effective_spec: object, files: list[str]) -> str:
+def effective_sha256(effective_spec: object) -> str:
+    """The hash of the document after overlays and repairs: what the client was made from."""
+    return hashlib.sha256(json.dumps(effective_spec, sort_keys=True, ensure_ascii=False).encode("utf-8")).hexdigest()
+
+
+def _manifest(spec_name: str, spec_bytes: bytes, effective_spec: object, version: str, files: list[str]) -> str:
     """What made the project, from what, and which files it owns (only those may be replaced later)."""
-    effective = json.dumps(effective_spec, sort_keys=True, ensure_ascii=False).encode("utf-8")
     data = {
         "generator": GENERATOR_NAME,
         "generator_version": __version__,
         "spec": spec_name,
         "spec_sha256": hashlib.sha256(spec_bytes).hexdigest(),
-        "effective_spec_sha256": hashlib.sha256(effective).hexdigest(),
+        "effective_spec_sha256": effective_sha256(effective_spec),
+        "package_version": version,
         "files": files,
     }
     return json.dumps(data, indent=2) + "\n"

@@ -10,6 +10,8 @@ from pathlib import Path
 from .names import pascal, snake
 
 ROOT = Path(__file__).resolve().parent.parent
+# The client class names when a target names none: models must not take them.
+DEFAULT_CLIENT_NAMES = frozenset({"Client", "AsyncClient"})
 
 
 @dataclass(frozen=True)
@@ -21,6 +23,9 @@ class Target:
     distribution: str = ""  # pip name, e.g. callfire-client
     client_class: str = ""  # e.g. CallFire (the async one is Async + this)
     env_prefix: str = ""  # e.g. CALLFIRE: CALLFIRE_USERNAME, CALLFIRE_BASE_URL, ...
+    name: str = ""  # how the configuration and the command line refer to it
+    templates: tuple[Path, ...] = ()  # folders whose templates replace built-in ones of the same name
+    version: str = "spec"  # the version rule: "spec", "bump" or a fixed version (see package_version)
 
 
 @dataclass(frozen=True)
@@ -44,9 +49,14 @@ _NAME_RULES = (
 )
 
 
+_VERSION_RULE = re.compile(r"^(?:spec|bump|[0-9]+(?:\.[0-9]+){0,3})$")
+
+
 def target_problems(target: Target) -> list[str]:
     """What is wrong with the names a target sets (names it leaves out are made valid)."""
     problems = []
+    if not _VERSION_RULE.match(target.version):
+        problems.append(f"--version {target.version!r} must be spec, bump or a version such as 1.2.0")
     for attribute, flag, pattern, rule in _NAME_RULES:
         value = getattr(target, attribute)
         if value and (not pattern.match(value) or keyword.iskeyword(value)):
@@ -70,6 +80,7 @@ def names_for(target: Target, title: str) -> Names:
 
 # The embedded default: the CallFire call-broadcast API as received, with the maintainers' overlay.
 DEFAULT_TARGET = Target(
+    name="callfire",
     spec=ROOT / "spec" / "callfire-call-broadcast.yaml",
     overlays=(ROOT / "spec" / "callfire-call-broadcast.overlay.yaml",),
     output=ROOT / "generated",

@@ -8,6 +8,7 @@ files the generator no longer makes disappear with the old tree.
 
 from __future__ import annotations
 
+import difflib
 import json
 import os
 import shutil
@@ -153,3 +154,16 @@ def _swap(staging: Path, output: Path) -> None:
         retired.rename(output)  # put the previous tree back
         raise
     shutil.rmtree(retired, ignore_errors=True)
+
+
+def unified_diff(output: Path, files: dict[str, str], comparison: Comparison) -> str:
+    """What regenerating would change, as one unified diff (a/ is the folder now, b/ what it would be)."""
+    chunks: list[str] = []
+    for name in sorted([*comparison.changed, *comparison.missing, *comparison.extra]):
+        old = (output / name).read_text(encoding="utf-8", errors="replace") if name not in comparison.missing else ""
+        new = files.get(name, "")
+        chunks += difflib.unified_diff(old.splitlines(keepends=True), new.splitlines(keepends=True),
+                                       fromfile="/dev/null" if name in comparison.missing else f"a/{name}",
+                                       tofile="/dev/null" if name in comparison.extra else f"b/{name}")
+    return "".join(line if line.endswith("\n") else line + "\n\\ No newline at end of file\n" for line in chunks)
+

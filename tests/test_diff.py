@@ -402,7 +402,7 @@ def test_markdown_without_changes_says_none() -> None:
 
 
 def test_diff_apis_is_a_pure_function_of_two_irs(tmp_path: Path) -> None:
-    from generator.cli import DEFAULT_CLIENT_NAMES
+    from generator.target import DEFAULT_CLIENT_NAMES
     from generator.diagnostics import Diagnostics
     from generator.normalize import normalize
 

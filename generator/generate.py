@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import time
 from dataclasses import dataclass, field
+from types import TracebackType
 from typing import Callable
 
 import jinja2
@@ -68,10 +69,21 @@ def build(target: Target, options: Options = Options(), progress: Progress | Non
 
 def _template_problem(exc: jinja2.TemplateError) -> Diagnostic:
     """A template that does not compile or render: with its file and line when Jinja knows them."""
-    where = SourcePosition(getattr(exc, "filename", None) or getattr(exc, "name", None) or "<template>",
-                           getattr(exc, "lineno", 0) or 0)
+    frames = [(tb.tb_frame.f_code.co_filename, tb.tb_lineno) for tb in _frames(exc.__traceback__)]
+    in_templates = [frame for frame in frames if frame[0].endswith(".jinja")]  # Jinja maps frames to template lines
+    file, line = in_templates[-1] if in_templates else (getattr(exc, "filename", None) or "<template>",
+                                                          getattr(exc, "lineno", 0) or 0)
+    where = SourcePosition(file, line)
     return Diagnostic(Severity.ERROR, "template-error", "", f"{type(exc).__name__}: {exc.message or exc}",
                       "fix the template (a custom template must offer what the built-in one does)", where)
+
+
+def _frames(tb: TracebackType | None) -> list[TracebackType]:
+    found = []
+    while tb is not None:
+        found.append(tb)
+        tb = tb.tb_next
+    return found
 
 
 class _Clock:

@@ -1,0 +1,33 @@
+"""Per-call overhead: runs percall.py in the peers' venv, once per repetition, in fresh processes."""
+
+from __future__ import annotations
+
+import json
+import subprocess
+from pathlib import Path
+
+from .common import BENCH, BenchError, clean_environment, median
+from .peers import peer_python
+
+CLIENTS = ("hand", "ours", "openapi-generator", "bravado")
+
+
+def time_calls(ours_dir: Path, theirs_dir: Path, repeat: int, calls: int) -> dict[str, list[dict[str, float]]]:
+    """client -> one {median, mean, p90} (microseconds) per repetition; the order rotates."""
+    results: dict[str, list[dict[str, float]]] = {client: [] for client in CLIENTS}
+    for attempt in range(repeat):
+        order = CLIENTS[attempt % len(CLIENTS):] + CLIENTS[: attempt % len(CLIENTS)]
+        command = [str(peer_python()), str(BENCH / "percall.py"), "--spec", str(BENCH / "callbench.yaml"),
+                   "--ours", str(ours_dir), "--theirs", str(theirs_dir), "--calls", str(calls),
+                   "--order", ",".join(order)]
+        run = subprocess.run(command, capture_output=True, text=True, env=clean_environment())
+        if run.returncode != 0:
+            raise BenchError(f"the per-call benchmark failed:\n{run.stdout[-2000:]}{run.stderr[-3000:]}")
+        for client, figures in json.loads(run.stdout.strip().splitlines()[-1]).items():
+            results[client].append(figures)
+    return results
+
+
+def medians(results: dict[str, list[dict[str, float]]]) -> dict[str, float]:
+    """The median over repetitions of each process's median microseconds per call."""
+    return {client: median([r["median"] for r in runs]) for client, runs in results.items()}

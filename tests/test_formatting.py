@@ -1,0 +1,69 @@
+"""black's output is cached by content (in memory and on disk) and made in parallel when there is much to do."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import pytest
+
+from generator import formatting
+
+FILES = {f"pkg/m{i}.py": f"x{i} = [ {i},{i}+1 ]\ndef f( a ):\n  return a\n" for i in range(6)} | {"README.md": "# x\n"}
+
+
+@pytest.fixture
+def cache(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Path:
+    monkeypatch.setenv("GENERATOR_CACHE", str(tmp_path / "cache"))
+    monkeypatch.setattr(formatting, "_formatted", {})
+    return tmp_path / "cache"
+
+
+def test_files_are_formatted_and_the_rest_left_alone(cache: Path) -> None:
+    out = formatting.format_files(FILES)
+    assert out["pkg/m1.py"] == "x1 = [1, 1 + 1]\n\n\ndef f(a):\n    return a\n"
+    assert out["README.md"] == "# x\n"
+
+
+def test_a_second_run_formats_nothing_and_gives_the_same_bytes(cache: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    first = formatting.format_files(FILES)
+    assert len(list(cache.rglob("*"))) >= 6
+    monkeypatch.setattr(formatting, "_formatted", {})  # a new process: only the disk cache is left
+
+    def refuse(source: str, mode: object) -> str:
+        raise AssertionError("black ran although the result was cached")
+
+    monkeypatch.setattr(formatting.black, "format_str", refuse)
+    assert formatting.format_files(FILES) == first
+
+
+def test_the_cache_can_be_turned_off(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.setenv("GENERATOR_CACHE", "off")
+    monkeypatch.setenv("HOME", str(tmp_path))
+    monkeypatch.delenv("XDG_CACHE_HOME", raising=False)
+    monkeypatch.setattr(formatting, "_formatted", {})
+    formatting.format_files(FILES)
+    assert list(tmp_path.iterdir()) == []
+
+
+def test_an_unwritable_or_damaged_cache_only_costs_time(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    blocked = tmp_path / "file"
+    blocked.write_text("not a folder")
+    monkeypatch.setenv("GENERATOR_CACHE", str(blocked))
+    monkeypatch.setattr(formatting, "_formatted", {})
+    assert formatting.format_files(FILES)["pkg/m0.py"].startswith("x0 = [0, 0 + 1]")
+
+
+def test_parallel_formatting_gives_the_same_bytes_and_reports_progress(cache: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    sequential = formatting.format_files(FILES)
+    monkeypatch.setattr(formatting, "_formatted", {})
+    monkeypatch.setenv("GENERATOR_CACHE", "off")
+    monkeypatch.setattr(formatting, "PARALLEL_FROM", 2)
+    seen: list[tuple[int, int]] = []
+    parallel = formatting.format_files(FILES, lambda stage, done, total: seen.append((done, total)))
+    assert parallel == sequential and list(parallel) == list(FILES)
+    assert seen[-1] == (7, 7) and [done for done, _ in seen] == sorted(done for done, _ in seen)
+
+
+def test_a_template_bug_is_a_formatting_error(cache: Path) -> None:
+    with pytest.raises(formatting.FormattingError, match="pkg/broken.py"):
+        formatting.format_files({"pkg/broken.py": "def f(:\n"})

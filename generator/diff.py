@@ -43,6 +43,7 @@ from pathlib import Path
 from types import MappingProxyType
 from typing import Iterable, Iterator, Mapping, Sequence
 
+from .cycles import all_fields
 from .target import DEFAULT_CLIENT_NAMES
 from .ir import (AnyValue, Api, ArrayOf, Enum, EnumRef, Field, MapOf, Model, ModelRef, Operation, Parameter, Primitive,
                  TypeRef, UnionOf)
@@ -442,18 +443,7 @@ def _model_types(model: Model | None) -> list[TypeRef]:
 
 def _all_fields(model: Model, models: Mapping[str, Model]) -> dict[str, Field]:
     """Own and inherited fields by Python name: a field that moves to a parent has not changed for users."""
-    fields: dict[str, Field] = {}
-    seen: set[str] = set()
-    stack = [model]
-    while stack:
-        current = stack.pop()
-        if current.name in seen:
-            continue
-        seen.add(current.name)
-        for f in current.fields:
-            fields.setdefault(f.name, f)  # the nearest declaration wins, as in Python
-        stack.extend(reversed([models[p] for p in current.parents if p in models]))
-    return fields
+    return {f.name: f for f in all_fields(model.name, dict(models))}  # later (nearer) declarations win
 
 
 def _removed_class(kind: str, name: str, wire: str, used: set[str]) -> Change:

@@ -172,9 +172,10 @@ def run_generate(args: argparse.Namespace) -> int:
         print("python -m generator generate: error: give SPEC and -o OUTPUT, or --target NAME", file=sys.stderr)
         return EXIT_USAGE
     target = _with_flags(base, args)
-    for problem in target_problems(target):
+    problems = target_problems(target)
+    for problem in problems:
         print(f"python -m generator generate: error: {problem}", file=sys.stderr)
-    if target_problems(target):
+    if problems:
         return EXIT_USAGE
     return _generate_and_report(target, Options(strict=args.strict, allow_remote_refs=args.allow_remote_refs), args)
 

@@ -35,9 +35,9 @@ class Generation:
 
 def build(target: Target, options: Options = Options(), progress: Progress | None = None) -> Generation:
     """Every file of target's client, or the diagnostics that say why there are none."""
-    if target_problems(target):
-        return Generation(Diagnostics([Diagnostic(Severity.ERROR, "target-invalid", "", problem)
-                                       for problem in target_problems(target)]), None)
+    problems = target_problems(target)
+    if problems:
+        return Generation(Diagnostics([Diagnostic(Severity.ERROR, "target-invalid", "", p) for p in problems]), None)
     clock = _Clock()
     ingested = ingest(target.spec, list(target.overlays), options)
     generation = Generation(ingested.diagnostics, None, len(ingested.waived), clock.lap("ingest"))

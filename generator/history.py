@@ -39,7 +39,15 @@ class Previous:
     version: str
     effective_sha256: str
     changelog: str
-    api: Api | None  # None when its openapi.json can no longer be read
+    document: Path  # its openapi.json: read only when the API changed, to build the changelog entry
+    reserved_classes: frozenset[str]
+
+    def api(self) -> Api | None:
+        """The previous API (None when its openapi.json can no longer be read)."""
+        ingested = ingest(self.document) if self.document.is_file() else None
+        if ingested is None or ingested.document is None:
+            return None
+        return normalize(ingested.document, Diagnostics(), set(self.reserved_classes))
 
 
 @dataclass(frozen=True)
@@ -60,22 +68,17 @@ def previous_generation(output: Path, reserved_classes: set[str]) -> Previous | 
         version=str(manifest.get("package_version") or ""),
         effective_sha256=str(manifest.get("effective_spec_sha256") or ""),
         changelog=changelog.read_text(encoding="utf-8") if changelog.is_file() else "",
-        api=_api(output / "openapi.json", reserved_classes),
+        document=output / "openapi.json",
+        reserved_classes=frozenset(reserved_classes),
     )
-
-
-def _api(path: Path, reserved_classes: set[str]) -> Api | None:
-    ingested = ingest(path) if path.is_file() else None
-    if ingested is None or ingested.document is None:
-        return None
-    return normalize(ingested.document, Diagnostics(), reserved_classes)
 
 
 def release(rule: str, api: Api, effective_sha256: str, previous: Previous | None) -> Release:
     """The version and changelog of a generation, given what the folder held before."""
     if previous is not None and previous.effective_sha256 == effective_sha256 and previous.changelog:
         return Release(previous.version or _version(rule, api, None, []), previous.changelog)
-    changes = diff_apis(previous.api, api) if previous is not None and previous.api is not None else []
+    before = previous.api() if previous is not None else None
+    changes = diff_apis(before, api) if before is not None else []
     version = _version(rule, api, previous, changes)
     if previous is None or not previous.changelog:
         entry = [f"## {version}", "", f"First generated, from info.version {api.version!r}."]

@@ -16,13 +16,19 @@ _LINE_BREAKS = ("\r\n", "\r", "\x0b", "\x0c", "\x1c", "\x1d", "\x1e", "\x85", "\
 
 
 def string_literal(value: object) -> str:
-    """A Python string literal for value: ASCII only, double-quoted, every special character escaped."""
-    return '"' + "".join(_escaped(ch) for ch in str(value)) + '"'
+    """A Python string literal for value: ASCII only, every special character escaped.
+
+    Double-quoted unless the text holds more double quotes than single ones: black's choice,
+    so black leaves the literal as it is.
+    """
+    text = str(value)
+    quote = "'" if text.count('"') > text.count("'") else '"'
+    return quote + "".join(_escaped(ch, quote) for ch in text) + quote
 
 
-def _escaped(ch: str) -> str:
+def _escaped(ch: str, quote: str = '"') -> str:
     if " " <= ch <= "~":
-        return "\\" + ch if ch in '"\\' else ch
+        return "\\" + ch if ch == quote or ch == "\\" else ch
     code = ord(ch)
     if ch in "\n\r\t":
         return {"\n": "\\n", "\r": "\\r", "\t": "\\t"}[ch]
@@ -37,7 +43,9 @@ def python_value(value: object) -> str:
     if isinstance(value, int):
         return repr(value)
     if isinstance(value, float):
-        return repr(value) if value == value and value not in (float("inf"), float("-inf")) else f"float({string_literal(repr(value))})"
+        if value != value or value in (float("inf"), float("-inf")):
+            return f"float({string_literal(repr(value))})"
+        return repr(value).replace("e+", "e")  # black writes 1e16, not 1e+16
     if isinstance(value, str):
         return string_literal(value)
     if isinstance(value, list):

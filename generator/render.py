@@ -8,6 +8,7 @@ through a filter from escape.py; identifiers come from the naming pipeline.
 from __future__ import annotations
 
 import functools
+from collections.abc import Mapping
 import hashlib
 import json
 import re
@@ -369,9 +370,10 @@ def _render_tests(env: jinja2.Environment, context: _Context, out: Rendered) -> 
         for test in tests:
             test.resource = resource.name
         everything.extend(tests)
+        item_json = {str(t.op.name): _item_json(context.api, t.op) for t in tests if t.op.pagination}
         out.files[f"tests/test_{resource.name}.py"] = env.get_template("tests/test_resource.py.jinja").render(
             **common, resource=resource, tests=tests, models=_test_models(context, tests),
-            item_json={t.op.name: _item_json(context.api, t.op) for t in tests if t.op.pagination},
+            item_json=item_json, json_names=_json_constants(tests, item_json),
             page_args={t.op.name: _page_arguments(t) for t in tests if t.op.pagination},
         )
     out.files["tests/test_package.py"] = env.get_template("tests/test_package.py.jinja").render(**common)
@@ -387,6 +389,20 @@ def _test_models(context: _Context, tests: list[testgen.OperationTests]) -> list
                 names.update(re.findall(r"\b([A-Z][A-Za-z0-9_]*)\(", argument))
         names.update(n for n in [t.model, *(e.body_model for e in t.errors)] if n)
     return sorted((context.modules[n], n) for n in names if n in context.modules)
+
+
+def _json_constants(tests: list[testgen.OperationTests], item_json: Mapping[str, str]) -> dict[str, str]:
+    """A module-level name for each distinct JSON text the tests use (JSON text → constant name).
+
+    The same bodies recur across operations and across each operation's tests (Kubernetes: 39
+    distinct texts printed 1,138 times in one module); naming each once keeps the module small.
+    """
+    names: dict[str, str] = {}
+    for t in tests:
+        for text in (t.response_json, item_json.get(t.op.name, ""), *(e.body_json for e in t.errors)):
+            if text and text not in names:
+                names[text] = f"_JSON_{len(names) + 1}"  # short, so the lines that use it stay short
+    return names
 
 
 def _item_json(api: ir.Api, op: ir.Operation) -> str:

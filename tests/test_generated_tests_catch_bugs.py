@@ -13,16 +13,16 @@ from tests.conftest import ROOT
 
 BREAKS = {
     # a query serialization: multi becomes csv
-    "query-multi": ("callfire_client/resources/calls.py", '"id": "multi"', '"id": "csv"', "test_find_calls_with_all_arguments"),
+    "query-multi": ("callfire_client/resources/calls.py", '"id": "multi"', '"id": "csv"', "test_find_calls_all_args"),
     # booleans as Python spells them
     "query-boolean": ("callfire_client/_runtime/_serialize.py", 'return "true" if value else "false"',
-                      "return str(value)", "test_find_calls_with_all_arguments"),
+                      "return str(value)", "test_find_calls_all_args"),
     # a path template
     "path-template": ("callfire_client/resources/calls.py", 'path="/calls/broadcasts"', 'path="/calls/broadcast"',
-                      "test_find_call_broadcasts_with_required_arguments"),
+                      "test_find_call_broadcasts_required_args"),
     # a body field alias
     "body-alias": ("callfire_client/models/call_broadcast.py", 'alias="fromNumber"', 'alias="from_number"',
-                   "test_create_call_broadcast_with_all_arguments"),
+                   "test_create_call_broadcast_all_args"),
 }
 
 

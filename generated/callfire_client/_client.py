@@ -22,8 +22,6 @@ from ._runtime import AsyncAPIClient, Credentials, SecurityScheme, SyncAPIClient
 if TYPE_CHECKING:
     from .resources.calls import AsyncCalls, Calls
 
-    pass
-
 __all__ = ["CallFire", "AsyncCallFire"]
 
 DEFAULT_BASE_URL = "https://api.callfire.com/v2"
@@ -33,7 +31,8 @@ _SCHEMES: dict[str, SecurityScheme] = {
 
 
 def _base_url(given: str | None) -> str:
-    url = given or os.environ.get("CALLFIRE_BASE_URL") or DEFAULT_BASE_URL
+    configured = os.environ.get("CALLFIRE_BASE_URL")
+    url = given or configured or DEFAULT_BASE_URL
     if not url:
         raise ValueError("this API names no host: pass base_url= or set CALLFIRE_BASE_URL")
     return url
@@ -77,10 +76,7 @@ class CallFire(SyncAPIClient):
         super().__init__(
             base_url=_base_url(base_url),
             schemes=_SCHEMES,
-            credentials=_credentials(
-                username,
-                password,
-            ),
+            credentials=_credentials(username, password),
             timeout=timeout,
             max_retries=max_retries,
             default_headers=default_headers,
@@ -117,10 +113,7 @@ class AsyncCallFire(AsyncAPIClient):
         super().__init__(
             base_url=_base_url(base_url),
             schemes=_SCHEMES,
-            credentials=_credentials(
-                username,
-                password,
-            ),
+            credentials=_credentials(username, password),
             timeout=timeout,
             max_retries=max_retries,
             default_headers=default_headers,

@@ -86,9 +86,8 @@ def _assert_form(request: httpx.Request, form: list[tuple[str, str]], files: lis
     if request.headers.get("Content-Type", "").startswith("multipart/form-data"):
         parts = _multipart_parts(request)
         assert sorted(name for name, _, is_file in parts if is_file) == sorted(files)
-        assert sorted((name, value) for name, value, is_file in parts if not is_file) == sorted(
-            form
-        )
+        fields = [(name, value) for name, value, is_file in parts if not is_file]
+        assert sorted(fields) == sorted(form)
     else:
         assert not files
         assert sorted(parse_qsl(request.content.decode(), keep_blank_values=True)) == form

@@ -29,37 +29,38 @@ from callfire_client.models.schedule import Schedule
 
 import json  # noqa: E402
 
+# The JSON bodies the tests send and expect, each named once.
+_JSON_1 = '{"items": [{"agentCall": true, "attributes": {"key": "string"}, "batchId": 1, "campaignId": 1, "contact": {"deleted": true, "externalId": "string", "externalSystem": "string", "extraPhone1": "string", "extraPhone2": "string", "extraPhone3": "string", "firstName": "string", "homePhone": "string", "id": 1, "lastName": "string", "mobilePhone": "string", "properties": {"key": "string"}, "workPhone": "string", "zipcode": "string"}, "created": 1, "finalCallResult": "LA", "fromNumber": "string", "id": 1, "inbound": true, "labels": ["string", "other"], "modified": 1, "notes": [{}], "records": [{}], "state": "READY", "toNumber": "string"}], "limit": 1, "offset": 1, "totalCount": 1}'
+_JSON_2 = '{"agentCall": true, "attributes": {"key": "string"}, "batchId": 1, "campaignId": 1, "contact": {"deleted": true, "externalId": "string", "externalSystem": "string", "extraPhone1": "string", "extraPhone2": "string", "extraPhone3": "string", "firstName": "string", "homePhone": "string", "id": 1, "lastName": "string", "mobilePhone": "string", "properties": {"key": "string"}, "workPhone": "string", "zipcode": "string"}, "created": 1, "finalCallResult": "LA", "fromNumber": "string", "id": 1, "inbound": true, "labels": ["string", "other"], "modified": 1, "notes": [{"created": 1, "text": "string"}], "records": [{"answerTime": 1, "billedAmount": 1.5, "callerName": "string", "duration": 1, "finishTime": 1, "id": 1, "labels": ["string", "other"], "notes": [{}], "originateTime": 1, "questionResponses": [{}], "recordings": [{}], "result": "LA", "switchId": "string", "toNumber": "string"}], "state": "READY", "toNumber": "string"}'
+_JSON_3 = '{"developerMessage": "string", "helpLink": "string", "httpStatusCode": 1, "internalCode": 1, "message": "string"}'
+_JSON_4 = '{"items": [{"agentCall": true, "attributes": {"key": "string"}, "batchId": 1, "campaignId": 1, "contact": {"deleted": true, "externalId": "string", "externalSystem": "string", "extraPhone1": "string", "extraPhone2": "string", "extraPhone3": "string", "firstName": "string", "homePhone": "string", "id": 1, "lastName": "string", "mobilePhone": "string", "properties": {"key": "string"}, "workPhone": "string", "zipcode": "string"}, "created": 1, "finalCallResult": "LA", "fromNumber": "string", "id": 1, "inbound": true, "labels": ["string", "other"], "modified": 1, "notes": [{}], "records": [{}], "state": "READY", "toNumber": "string"}]}'
+_JSON_5 = '{"items": [{"answeringMachineConfig": "AM_ONLY", "dialplanXml": "string", "fromNumber": "string", "id": 1, "labels": ["string", "other"], "lastModified": 1, "localTimeRestriction": {"beginHour": 1, "beginMinute": 1, "enabled": true, "endHour": 1, "endMinute": 1}, "maxActive": 1, "maxActiveTransfers": 1, "name": "string", "recipients": [{}], "resumeNextDay": true, "retryConfig": {"maxAttempts": 1, "minutesBetweenAttempts": 1, "retryPhoneTypes": ["string", "other"], "retryResults": ["string", "other"]}, "schedules": [{}], "sounds": {"dncDigit": "string", "dncSoundId": 1, "dncSoundText": "string", "dncSoundTextVoice": "MALE1", "liveSoundId": 1, "liveSoundText": "string", "liveSoundTextVoice": "MALE1", "machineSoundId": 1, "machineSoundText": "string", "machineSoundTextVoice": "MALE1", "transferDigit": "string", "transferNumber": "string", "transferSoundId": 1, "transferSoundText": "string", "transferSoundTextVoice": "MALE1"}, "status": "TEST"}], "limit": 1, "offset": 1, "totalCount": 1}'
+_JSON_6 = '{"answeringMachineConfig": "AM_ONLY", "dialplanXml": "string", "fromNumber": "string", "id": 1, "labels": ["string", "other"], "lastModified": 1, "localTimeRestriction": {"beginHour": 1, "beginMinute": 1, "enabled": true, "endHour": 1, "endMinute": 1}, "maxActive": 1, "maxActiveTransfers": 1, "name": "string", "recipients": [{"attributes": {"key": "string"}, "contactId": 1, "fromNumber": "string", "phoneNumber": "string"}], "resumeNextDay": true, "retryConfig": {"maxAttempts": 1, "minutesBetweenAttempts": 1, "retryPhoneTypes": ["string", "other"], "retryResults": ["string", "other"]}, "schedules": [{"campaignId": 1, "daysOfWeek": ["string", "other"], "id": 1, "startDate": {"day": 1, "month": 1, "year": 1}, "startTimeOfDay": {"hour": 1, "minute": 1, "second": 1}, "stopDate": {"day": 1, "month": 1, "year": 1}, "stopTimeOfDay": {"hour": 1, "minute": 1, "second": 1}, "timeZone": "string"}], "sounds": {"dncDigit": "string", "dncSoundId": 1, "dncSoundText": "string", "dncSoundTextVoice": "MALE1", "liveSoundId": 1, "liveSoundText": "string", "liveSoundTextVoice": "MALE1", "machineSoundId": 1, "machineSoundText": "string", "machineSoundTextVoice": "MALE1", "transferDigit": "string", "transferNumber": "string", "transferSoundId": 1, "transferSoundText": "string", "transferSoundTextVoice": "MALE1"}, "status": "TEST"}'
+_JSON_7 = '{"id": 1}'
 
-def test_find_calls_with_required_arguments() -> None:
-    recorder = Recorder(
-        200,
-        '{"items": [{"agentCall": true, "attributes": {"key": "string"}, "batchId": 1, "campaignId": 1, "contact": {"deleted": true, "externalId": "string", "externalSystem": "string", "extraPhone1": "string", "extraPhone2": "string", "extraPhone3": "string", "firstName": "string", "homePhone": "string", "id": 1, "lastName": "string", "mobilePhone": "string", "properties": {"key": "string"}, "workPhone": "string", "zipcode": "string"}, "created": 1, "finalCallResult": "LA", "fromNumber": "string", "id": 1, "inbound": true, "labels": ["string", "other"], "modified": 1, "notes": [{}], "records": [{}], "state": "READY", "toNumber": "string"}], "limit": 1, "offset": 1, "totalCount": 1}',
-    )
-    result = client(recorder).calls.find_calls()
+
+def test_find_calls_required_args() -> None:
+    recorder = Recorder(200, _JSON_1)
+    api = client(recorder).calls
+    result = api.find_calls()
     assert_request(
         recorder.request,
         "GET",
         "/v2/calls",
         [],
-        {
-            "Authorization": "Basic dGVzdC11c2VyOnRlc3QtcGFzc3dvcmQ=",
-        },
+        {"Authorization": "Basic dGVzdC11c2VyOnRlc3QtcGFzc3dvcmQ="},
         "",
         [],
         [],
     )
     assert isinstance(result, CallPage)
-    assert result.to_wire() == json.loads(
-        '{"items": [{"agentCall": true, "attributes": {"key": "string"}, "batchId": 1, "campaignId": 1, "contact": {"deleted": true, "externalId": "string", "externalSystem": "string", "extraPhone1": "string", "extraPhone2": "string", "extraPhone3": "string", "firstName": "string", "homePhone": "string", "id": 1, "lastName": "string", "mobilePhone": "string", "properties": {"key": "string"}, "workPhone": "string", "zipcode": "string"}, "created": 1, "finalCallResult": "LA", "fromNumber": "string", "id": 1, "inbound": true, "labels": ["string", "other"], "modified": 1, "notes": [{}], "records": [{}], "state": "READY", "toNumber": "string"}], "limit": 1, "offset": 1, "totalCount": 1}'
-    )
+    assert result.to_wire() == json.loads(_JSON_1)
 
 
-def test_find_calls_with_all_arguments() -> None:
-    recorder = Recorder(
-        200,
-        '{"items": [{"agentCall": true, "attributes": {"key": "string"}, "batchId": 1, "campaignId": 1, "contact": {"deleted": true, "externalId": "string", "externalSystem": "string", "extraPhone1": "string", "extraPhone2": "string", "extraPhone3": "string", "firstName": "string", "homePhone": "string", "id": 1, "lastName": "string", "mobilePhone": "string", "properties": {"key": "string"}, "workPhone": "string", "zipcode": "string"}, "created": 1, "finalCallResult": "LA", "fromNumber": "string", "id": 1, "inbound": true, "labels": ["string", "other"], "modified": 1, "notes": [{}], "records": [{}], "state": "READY", "toNumber": "string"}], "limit": 1, "offset": 1, "totalCount": 1}',
-    )
-    result = client(recorder).calls.find_calls(
+def test_find_calls_all_args() -> None:
+    recorder = Recorder(200, _JSON_1)
+    api = client(recorder).calls
+    result = api.find_calls(
         batch_id=1,
         campaign_id=1,
         fields="string",
@@ -96,28 +97,22 @@ def test_find_calls_with_all_arguments() -> None:
             ("states", "string"),
             ("toNumber", "string"),
         ],
-        {
-            "Authorization": "Basic dGVzdC11c2VyOnRlc3QtcGFzc3dvcmQ=",
-        },
+        {"Authorization": "Basic dGVzdC11c2VyOnRlc3QtcGFzc3dvcmQ="},
         "",
         [],
         [],
     )
     assert isinstance(result, CallPage)
-    assert result.to_wire() == json.loads(
-        '{"items": [{"agentCall": true, "attributes": {"key": "string"}, "batchId": 1, "campaignId": 1, "contact": {"deleted": true, "externalId": "string", "externalSystem": "string", "extraPhone1": "string", "extraPhone2": "string", "extraPhone3": "string", "firstName": "string", "homePhone": "string", "id": 1, "lastName": "string", "mobilePhone": "string", "properties": {"key": "string"}, "workPhone": "string", "zipcode": "string"}, "created": 1, "finalCallResult": "LA", "fromNumber": "string", "id": 1, "inbound": true, "labels": ["string", "other"], "modified": 1, "notes": [{}], "records": [{}], "state": "READY", "toNumber": "string"}], "limit": 1, "offset": 1, "totalCount": 1}'
-    )
+    assert result.to_wire() == json.loads(_JSON_1)
 
 
 def test_find_calls_async() -> None:
-    recorder = Recorder(
-        200,
-        '{"items": [{"agentCall": true, "attributes": {"key": "string"}, "batchId": 1, "campaignId": 1, "contact": {"deleted": true, "externalId": "string", "externalSystem": "string", "extraPhone1": "string", "extraPhone2": "string", "extraPhone3": "string", "firstName": "string", "homePhone": "string", "id": 1, "lastName": "string", "mobilePhone": "string", "properties": {"key": "string"}, "workPhone": "string", "zipcode": "string"}, "created": 1, "finalCallResult": "LA", "fromNumber": "string", "id": 1, "inbound": true, "labels": ["string", "other"], "modified": 1, "notes": [{}], "records": [{}], "state": "READY", "toNumber": "string"}], "limit": 1, "offset": 1, "totalCount": 1}',
-    )
+    recorder = Recorder(200, _JSON_1)
 
     async def scenario() -> object:
         async with async_client(recorder) as made:
-            return await made.calls.find_calls(
+            api = made.calls
+            return await api.find_calls(
                 batch_id=1,
                 campaign_id=1,
                 fields="string",
@@ -156,116 +151,77 @@ def test_find_calls_async() -> None:
             ("states", "string"),
             ("toNumber", "string"),
         ],
-        {
-            "Authorization": "Basic dGVzdC11c2VyOnRlc3QtcGFzc3dvcmQ=",
-        },
+        {"Authorization": "Basic dGVzdC11c2VyOnRlc3QtcGFzc3dvcmQ="},
         "",
         [],
         [],
     )
     assert isinstance(result, CallPage)
-    assert result.to_wire() == json.loads(
-        '{"items": [{"agentCall": true, "attributes": {"key": "string"}, "batchId": 1, "campaignId": 1, "contact": {"deleted": true, "externalId": "string", "externalSystem": "string", "extraPhone1": "string", "extraPhone2": "string", "extraPhone3": "string", "firstName": "string", "homePhone": "string", "id": 1, "lastName": "string", "mobilePhone": "string", "properties": {"key": "string"}, "workPhone": "string", "zipcode": "string"}, "created": 1, "finalCallResult": "LA", "fromNumber": "string", "id": 1, "inbound": true, "labels": ["string", "other"], "modified": 1, "notes": [{}], "records": [{}], "state": "READY", "toNumber": "string"}], "limit": 1, "offset": 1, "totalCount": 1}'
-    )
+    assert result.to_wire() == json.loads(_JSON_1)
 
 
 @pytest.mark.parametrize(
     ("status", "error", "body", "model"),
     [
-        (
-            400,
-            callfire_client.BadRequestError,
-            '{"developerMessage": "string", "helpLink": "string", "httpStatusCode": 1, "internalCode": 1, "message": "string"}',
-            ErrorResponse,
-        ),
-        (
-            401,
-            callfire_client.AuthenticationError,
-            '{"developerMessage": "string", "helpLink": "string", "httpStatusCode": 1, "internalCode": 1, "message": "string"}',
-            ErrorResponse,
-        ),
-        (
-            403,
-            callfire_client.PermissionDeniedError,
-            '{"developerMessage": "string", "helpLink": "string", "httpStatusCode": 1, "internalCode": 1, "message": "string"}',
-            ErrorResponse,
-        ),
-        (
-            404,
-            callfire_client.NotFoundError,
-            '{"developerMessage": "string", "helpLink": "string", "httpStatusCode": 1, "internalCode": 1, "message": "string"}',
-            ErrorResponse,
-        ),
-        (
-            500,
-            callfire_client.InternalServerError,
-            '{"developerMessage": "string", "helpLink": "string", "httpStatusCode": 1, "internalCode": 1, "message": "string"}',
-            ErrorResponse,
-        ),
+        (400, callfire_client.BadRequestError, _JSON_3, ErrorResponse),
+        (401, callfire_client.AuthenticationError, _JSON_3, ErrorResponse),
+        (403, callfire_client.PermissionDeniedError, _JSON_3, ErrorResponse),
+        (404, callfire_client.NotFoundError, _JSON_3, ErrorResponse),
+        (500, callfire_client.InternalServerError, _JSON_3, ErrorResponse),
     ],
 )
 def test_find_calls_error_statuses(
     status: int, error: type[Exception], body: str, model: type | None
 ) -> None:
     recorder = Recorder(status, body)
+    api = client(recorder).calls
     with pytest.raises(error) as raised:
-        client(recorder).calls.find_calls()
+        api.find_calls()
     assert raised.value.status_code == status  # type: ignore[attr-defined]
     if model is not None:
         assert isinstance(raised.value.body, model)  # type: ignore[attr-defined]
 
 
-def test_find_calls_iterates_across_three_pages() -> None:
-    item = json.loads(
-        '{"agentCall": true, "attributes": {"key": "string"}, "batchId": 1, "campaignId": 1, "contact": {"deleted": true, "externalId": "string", "externalSystem": "string", "extraPhone1": "string", "extraPhone2": "string", "extraPhone3": "string", "firstName": "string", "homePhone": "string", "id": 1, "lastName": "string", "mobilePhone": "string", "properties": {"key": "string"}, "workPhone": "string", "zipcode": "string"}, "created": 1, "finalCallResult": "LA", "fromNumber": "string", "id": 1, "inbound": true, "labels": ["string", "other"], "modified": 1, "notes": [{"created": 1, "text": "string"}], "records": [{"answerTime": 1, "billedAmount": 1.5, "callerName": "string", "duration": 1, "finishTime": 1, "id": 1, "labels": ["string", "other"], "notes": [{}], "originateTime": 1, "questionResponses": [{}], "recordings": [{}], "result": "LA", "switchId": "string", "toNumber": "string"}], "state": "READY", "toNumber": "string"}'
-    )
+def test_find_calls_three_pages() -> None:
+    item = json.loads(_JSON_2)
     seen: list[object] = []
 
     def handler(request: httpx.Request) -> httpx.Response:
         seen.append(dict(request.url.params))
         number = len(seen)
-        body = json.loads(
-            '{"items": [{"agentCall": true, "attributes": {"key": "string"}, "batchId": 1, "campaignId": 1, "contact": {"deleted": true, "externalId": "string", "externalSystem": "string", "extraPhone1": "string", "extraPhone2": "string", "extraPhone3": "string", "firstName": "string", "homePhone": "string", "id": 1, "lastName": "string", "mobilePhone": "string", "properties": {"key": "string"}, "workPhone": "string", "zipcode": "string"}, "created": 1, "finalCallResult": "LA", "fromNumber": "string", "id": 1, "inbound": true, "labels": ["string", "other"], "modified": 1, "notes": [{}], "records": [{}], "state": "READY", "toNumber": "string"}], "limit": 1, "offset": 1, "totalCount": 1}'
-        )
+        body = json.loads(_JSON_1)
         body["items"] = [item] * (2 if number < 3 else 1)
         body["totalCount"] = 5
         return httpx.Response(200, json=body)
 
-    items = list(client(handler).calls.iter_find_calls(limit=2))
+    api = client(handler).calls
+    items = list(api.iter_find_calls(limit=2))
     assert len(items) == 5 and len(seen) == 3
     assert [page.get("offset", "0") for page in seen] == ["0", "2", "4"]
 
 
-def test_send_calls_with_required_arguments() -> None:
-    recorder = Recorder(
-        200,
-        '{"items": [{"agentCall": true, "attributes": {"key": "string"}, "batchId": 1, "campaignId": 1, "contact": {"deleted": true, "externalId": "string", "externalSystem": "string", "extraPhone1": "string", "extraPhone2": "string", "extraPhone3": "string", "firstName": "string", "homePhone": "string", "id": 1, "lastName": "string", "mobilePhone": "string", "properties": {"key": "string"}, "workPhone": "string", "zipcode": "string"}, "created": 1, "finalCallResult": "LA", "fromNumber": "string", "id": 1, "inbound": true, "labels": ["string", "other"], "modified": 1, "notes": [{}], "records": [{}], "state": "READY", "toNumber": "string"}]}',
-    )
-    result = client(recorder).calls.send_calls()
+def test_send_calls_required_args() -> None:
+    recorder = Recorder(200, _JSON_4)
+    api = client(recorder).calls
+    result = api.send_calls()
     assert_request(
         recorder.request,
         "POST",
         "/v2/calls",
         [],
-        {
-            "Authorization": "Basic dGVzdC11c2VyOnRlc3QtcGFzc3dvcmQ=",
-        },
+        {"Authorization": "Basic dGVzdC11c2VyOnRlc3QtcGFzc3dvcmQ="},
         "",
         [],
         [],
     )
     assert isinstance(result, CallList)
-    assert result.to_wire() == json.loads(
-        '{"items": [{"agentCall": true, "attributes": {"key": "string"}, "batchId": 1, "campaignId": 1, "contact": {"deleted": true, "externalId": "string", "externalSystem": "string", "extraPhone1": "string", "extraPhone2": "string", "extraPhone3": "string", "firstName": "string", "homePhone": "string", "id": 1, "lastName": "string", "mobilePhone": "string", "properties": {"key": "string"}, "workPhone": "string", "zipcode": "string"}, "created": 1, "finalCallResult": "LA", "fromNumber": "string", "id": 1, "inbound": true, "labels": ["string", "other"], "modified": 1, "notes": [{}], "records": [{}], "state": "READY", "toNumber": "string"}]}'
-    )
+    assert result.to_wire() == json.loads(_JSON_4)
 
 
-def test_send_calls_with_all_arguments() -> None:
-    recorder = Recorder(
-        200,
-        '{"items": [{"agentCall": true, "attributes": {"key": "string"}, "batchId": 1, "campaignId": 1, "contact": {"deleted": true, "externalId": "string", "externalSystem": "string", "extraPhone1": "string", "extraPhone2": "string", "extraPhone3": "string", "firstName": "string", "homePhone": "string", "id": 1, "lastName": "string", "mobilePhone": "string", "properties": {"key": "string"}, "workPhone": "string", "zipcode": "string"}, "created": 1, "finalCallResult": "LA", "fromNumber": "string", "id": 1, "inbound": true, "labels": ["string", "other"], "modified": 1, "notes": [{}], "records": [{}], "state": "READY", "toNumber": "string"}]}',
-    )
-    result = client(recorder).calls.send_calls(
+def test_send_calls_all_args() -> None:
+    recorder = Recorder(200, _JSON_4)
+    api = client(recorder).calls
+    result = api.send_calls(
         body=[
             CallRecipient(
                 attributes={"key": "string"},
@@ -307,28 +263,22 @@ def test_send_calls_with_all_arguments() -> None:
             ("fields", "string"),
             ("strictValidation", "true"),
         ],
-        {
-            "Authorization": "Basic dGVzdC11c2VyOnRlc3QtcGFzc3dvcmQ=",
-        },
+        {"Authorization": "Basic dGVzdC11c2VyOnRlc3QtcGFzc3dvcmQ="},
         '[{"attributes": {"key": "string"}, "contactId": 1, "dialplanXml": "string", "fromNumber": "string", "liveMessage": "string", "liveMessageSoundId": 1, "machineMessage": "string", "machineMessageSoundId": 1, "phoneNumber": "string", "transferDigit": "string", "transferMessage": "string", "transferMessageSoundId": 1, "transferNumber": "string", "voice": "MALE1"}]',
         [],
         [],
     )
     assert isinstance(result, CallList)
-    assert result.to_wire() == json.loads(
-        '{"items": [{"agentCall": true, "attributes": {"key": "string"}, "batchId": 1, "campaignId": 1, "contact": {"deleted": true, "externalId": "string", "externalSystem": "string", "extraPhone1": "string", "extraPhone2": "string", "extraPhone3": "string", "firstName": "string", "homePhone": "string", "id": 1, "lastName": "string", "mobilePhone": "string", "properties": {"key": "string"}, "workPhone": "string", "zipcode": "string"}, "created": 1, "finalCallResult": "LA", "fromNumber": "string", "id": 1, "inbound": true, "labels": ["string", "other"], "modified": 1, "notes": [{}], "records": [{}], "state": "READY", "toNumber": "string"}]}'
-    )
+    assert result.to_wire() == json.loads(_JSON_4)
 
 
 def test_send_calls_async() -> None:
-    recorder = Recorder(
-        200,
-        '{"items": [{"agentCall": true, "attributes": {"key": "string"}, "batchId": 1, "campaignId": 1, "contact": {"deleted": true, "externalId": "string", "externalSystem": "string", "extraPhone1": "string", "extraPhone2": "string", "extraPhone3": "string", "firstName": "string", "homePhone": "string", "id": 1, "lastName": "string", "mobilePhone": "string", "properties": {"key": "string"}, "workPhone": "string", "zipcode": "string"}, "created": 1, "finalCallResult": "LA", "fromNumber": "string", "id": 1, "inbound": true, "labels": ["string", "other"], "modified": 1, "notes": [{}], "records": [{}], "state": "READY", "toNumber": "string"}]}',
-    )
+    recorder = Recorder(200, _JSON_4)
 
     async def scenario() -> object:
         async with async_client(recorder) as made:
-            return await made.calls.send_calls(
+            api = made.calls
+            return await api.send_calls(
                 body=[
                     CallRecipient(
                         attributes={"key": "string"},
@@ -372,95 +322,59 @@ def test_send_calls_async() -> None:
             ("fields", "string"),
             ("strictValidation", "true"),
         ],
-        {
-            "Authorization": "Basic dGVzdC11c2VyOnRlc3QtcGFzc3dvcmQ=",
-        },
+        {"Authorization": "Basic dGVzdC11c2VyOnRlc3QtcGFzc3dvcmQ="},
         '[{"attributes": {"key": "string"}, "contactId": 1, "dialplanXml": "string", "fromNumber": "string", "liveMessage": "string", "liveMessageSoundId": 1, "machineMessage": "string", "machineMessageSoundId": 1, "phoneNumber": "string", "transferDigit": "string", "transferMessage": "string", "transferMessageSoundId": 1, "transferNumber": "string", "voice": "MALE1"}]',
         [],
         [],
     )
     assert isinstance(result, CallList)
-    assert result.to_wire() == json.loads(
-        '{"items": [{"agentCall": true, "attributes": {"key": "string"}, "batchId": 1, "campaignId": 1, "contact": {"deleted": true, "externalId": "string", "externalSystem": "string", "extraPhone1": "string", "extraPhone2": "string", "extraPhone3": "string", "firstName": "string", "homePhone": "string", "id": 1, "lastName": "string", "mobilePhone": "string", "properties": {"key": "string"}, "workPhone": "string", "zipcode": "string"}, "created": 1, "finalCallResult": "LA", "fromNumber": "string", "id": 1, "inbound": true, "labels": ["string", "other"], "modified": 1, "notes": [{}], "records": [{}], "state": "READY", "toNumber": "string"}]}'
-    )
+    assert result.to_wire() == json.loads(_JSON_4)
 
 
 @pytest.mark.parametrize(
     ("status", "error", "body", "model"),
     [
-        (
-            400,
-            callfire_client.BadRequestError,
-            '{"developerMessage": "string", "helpLink": "string", "httpStatusCode": 1, "internalCode": 1, "message": "string"}',
-            ErrorResponse,
-        ),
-        (
-            401,
-            callfire_client.AuthenticationError,
-            '{"developerMessage": "string", "helpLink": "string", "httpStatusCode": 1, "internalCode": 1, "message": "string"}',
-            ErrorResponse,
-        ),
-        (
-            403,
-            callfire_client.PermissionDeniedError,
-            '{"developerMessage": "string", "helpLink": "string", "httpStatusCode": 1, "internalCode": 1, "message": "string"}',
-            ErrorResponse,
-        ),
-        (
-            404,
-            callfire_client.NotFoundError,
-            '{"developerMessage": "string", "helpLink": "string", "httpStatusCode": 1, "internalCode": 1, "message": "string"}',
-            ErrorResponse,
-        ),
-        (
-            500,
-            callfire_client.InternalServerError,
-            '{"developerMessage": "string", "helpLink": "string", "httpStatusCode": 1, "internalCode": 1, "message": "string"}',
-            ErrorResponse,
-        ),
+        (400, callfire_client.BadRequestError, _JSON_3, ErrorResponse),
+        (401, callfire_client.AuthenticationError, _JSON_3, ErrorResponse),
+        (403, callfire_client.PermissionDeniedError, _JSON_3, ErrorResponse),
+        (404, callfire_client.NotFoundError, _JSON_3, ErrorResponse),
+        (500, callfire_client.InternalServerError, _JSON_3, ErrorResponse),
     ],
 )
 def test_send_calls_error_statuses(
     status: int, error: type[Exception], body: str, model: type | None
 ) -> None:
     recorder = Recorder(status, body)
+    api = client(recorder).calls
     with pytest.raises(error) as raised:
-        client(recorder).calls.send_calls()
+        api.send_calls()
     assert raised.value.status_code == status  # type: ignore[attr-defined]
     if model is not None:
         assert isinstance(raised.value.body, model)  # type: ignore[attr-defined]
 
 
-def test_find_call_broadcasts_with_required_arguments() -> None:
-    recorder = Recorder(
-        200,
-        '{"items": [{"answeringMachineConfig": "AM_ONLY", "dialplanXml": "string", "fromNumber": "string", "id": 1, "labels": ["string", "other"], "lastModified": 1, "localTimeRestriction": {"beginHour": 1, "beginMinute": 1, "enabled": true, "endHour": 1, "endMinute": 1}, "maxActive": 1, "maxActiveTransfers": 1, "name": "string", "recipients": [{}], "resumeNextDay": true, "retryConfig": {"maxAttempts": 1, "minutesBetweenAttempts": 1, "retryPhoneTypes": ["string", "other"], "retryResults": ["string", "other"]}, "schedules": [{}], "sounds": {"dncDigit": "string", "dncSoundId": 1, "dncSoundText": "string", "dncSoundTextVoice": "MALE1", "liveSoundId": 1, "liveSoundText": "string", "liveSoundTextVoice": "MALE1", "machineSoundId": 1, "machineSoundText": "string", "machineSoundTextVoice": "MALE1", "transferDigit": "string", "transferNumber": "string", "transferSoundId": 1, "transferSoundText": "string", "transferSoundTextVoice": "MALE1"}, "status": "TEST"}], "limit": 1, "offset": 1, "totalCount": 1}',
-    )
-    result = client(recorder).calls.find_call_broadcasts()
+def test_find_call_broadcasts_required_args() -> None:
+    recorder = Recorder(200, _JSON_5)
+    api = client(recorder).calls
+    result = api.find_call_broadcasts()
     assert_request(
         recorder.request,
         "GET",
         "/v2/calls/broadcasts",
         [],
-        {
-            "Authorization": "Basic dGVzdC11c2VyOnRlc3QtcGFzc3dvcmQ=",
-        },
+        {"Authorization": "Basic dGVzdC11c2VyOnRlc3QtcGFzc3dvcmQ="},
         "",
         [],
         [],
     )
     assert isinstance(result, CallBroadcastPage)
-    assert result.to_wire() == json.loads(
-        '{"items": [{"answeringMachineConfig": "AM_ONLY", "dialplanXml": "string", "fromNumber": "string", "id": 1, "labels": ["string", "other"], "lastModified": 1, "localTimeRestriction": {"beginHour": 1, "beginMinute": 1, "enabled": true, "endHour": 1, "endMinute": 1}, "maxActive": 1, "maxActiveTransfers": 1, "name": "string", "recipients": [{}], "resumeNextDay": true, "retryConfig": {"maxAttempts": 1, "minutesBetweenAttempts": 1, "retryPhoneTypes": ["string", "other"], "retryResults": ["string", "other"]}, "schedules": [{}], "sounds": {"dncDigit": "string", "dncSoundId": 1, "dncSoundText": "string", "dncSoundTextVoice": "MALE1", "liveSoundId": 1, "liveSoundText": "string", "liveSoundTextVoice": "MALE1", "machineSoundId": 1, "machineSoundText": "string", "machineSoundTextVoice": "MALE1", "transferDigit": "string", "transferNumber": "string", "transferSoundId": 1, "transferSoundText": "string", "transferSoundTextVoice": "MALE1"}, "status": "TEST"}], "limit": 1, "offset": 1, "totalCount": 1}'
-    )
+    assert result.to_wire() == json.loads(_JSON_5)
 
 
-def test_find_call_broadcasts_with_all_arguments() -> None:
-    recorder = Recorder(
-        200,
-        '{"items": [{"answeringMachineConfig": "AM_ONLY", "dialplanXml": "string", "fromNumber": "string", "id": 1, "labels": ["string", "other"], "lastModified": 1, "localTimeRestriction": {"beginHour": 1, "beginMinute": 1, "enabled": true, "endHour": 1, "endMinute": 1}, "maxActive": 1, "maxActiveTransfers": 1, "name": "string", "recipients": [{}], "resumeNextDay": true, "retryConfig": {"maxAttempts": 1, "minutesBetweenAttempts": 1, "retryPhoneTypes": ["string", "other"], "retryResults": ["string", "other"]}, "schedules": [{}], "sounds": {"dncDigit": "string", "dncSoundId": 1, "dncSoundText": "string", "dncSoundTextVoice": "MALE1", "liveSoundId": 1, "liveSoundText": "string", "liveSoundTextVoice": "MALE1", "machineSoundId": 1, "machineSoundText": "string", "machineSoundTextVoice": "MALE1", "transferDigit": "string", "transferNumber": "string", "transferSoundId": 1, "transferSoundText": "string", "transferSoundTextVoice": "MALE1"}, "status": "TEST"}], "limit": 1, "offset": 1, "totalCount": 1}',
-    )
-    result = client(recorder).calls.find_call_broadcasts(
+def test_find_call_broadcasts_all_args() -> None:
+    recorder = Recorder(200, _JSON_5)
+    api = client(recorder).calls
+    result = api.find_call_broadcasts(
         fields="string",
         label="string",
         limit=1,
@@ -486,28 +400,22 @@ def test_find_call_broadcasts_with_all_arguments() -> None:
             ("running", "true"),
             ("scheduled", "true"),
         ],
-        {
-            "Authorization": "Basic dGVzdC11c2VyOnRlc3QtcGFzc3dvcmQ=",
-        },
+        {"Authorization": "Basic dGVzdC11c2VyOnRlc3QtcGFzc3dvcmQ="},
         "",
         [],
         [],
     )
     assert isinstance(result, CallBroadcastPage)
-    assert result.to_wire() == json.loads(
-        '{"items": [{"answeringMachineConfig": "AM_ONLY", "dialplanXml": "string", "fromNumber": "string", "id": 1, "labels": ["string", "other"], "lastModified": 1, "localTimeRestriction": {"beginHour": 1, "beginMinute": 1, "enabled": true, "endHour": 1, "endMinute": 1}, "maxActive": 1, "maxActiveTransfers": 1, "name": "string", "recipients": [{}], "resumeNextDay": true, "retryConfig": {"maxAttempts": 1, "minutesBetweenAttempts": 1, "retryPhoneTypes": ["string", "other"], "retryResults": ["string", "other"]}, "schedules": [{}], "sounds": {"dncDigit": "string", "dncSoundId": 1, "dncSoundText": "string", "dncSoundTextVoice": "MALE1", "liveSoundId": 1, "liveSoundText": "string", "liveSoundTextVoice": "MALE1", "machineSoundId": 1, "machineSoundText": "string", "machineSoundTextVoice": "MALE1", "transferDigit": "string", "transferNumber": "string", "transferSoundId": 1, "transferSoundText": "string", "transferSoundTextVoice": "MALE1"}, "status": "TEST"}], "limit": 1, "offset": 1, "totalCount": 1}'
-    )
+    assert result.to_wire() == json.loads(_JSON_5)
 
 
 def test_find_call_broadcasts_async() -> None:
-    recorder = Recorder(
-        200,
-        '{"items": [{"answeringMachineConfig": "AM_ONLY", "dialplanXml": "string", "fromNumber": "string", "id": 1, "labels": ["string", "other"], "lastModified": 1, "localTimeRestriction": {"beginHour": 1, "beginMinute": 1, "enabled": true, "endHour": 1, "endMinute": 1}, "maxActive": 1, "maxActiveTransfers": 1, "name": "string", "recipients": [{}], "resumeNextDay": true, "retryConfig": {"maxAttempts": 1, "minutesBetweenAttempts": 1, "retryPhoneTypes": ["string", "other"], "retryResults": ["string", "other"]}, "schedules": [{}], "sounds": {"dncDigit": "string", "dncSoundId": 1, "dncSoundText": "string", "dncSoundTextVoice": "MALE1", "liveSoundId": 1, "liveSoundText": "string", "liveSoundTextVoice": "MALE1", "machineSoundId": 1, "machineSoundText": "string", "machineSoundTextVoice": "MALE1", "transferDigit": "string", "transferNumber": "string", "transferSoundId": 1, "transferSoundText": "string", "transferSoundTextVoice": "MALE1"}, "status": "TEST"}], "limit": 1, "offset": 1, "totalCount": 1}',
-    )
+    recorder = Recorder(200, _JSON_5)
 
     async def scenario() -> object:
         async with async_client(recorder) as made:
-            return await made.calls.find_call_broadcasts(
+            api = made.calls
+            return await api.find_call_broadcasts(
                 fields="string",
                 label="string",
                 limit=1,
@@ -535,108 +443,77 @@ def test_find_call_broadcasts_async() -> None:
             ("running", "true"),
             ("scheduled", "true"),
         ],
-        {
-            "Authorization": "Basic dGVzdC11c2VyOnRlc3QtcGFzc3dvcmQ=",
-        },
+        {"Authorization": "Basic dGVzdC11c2VyOnRlc3QtcGFzc3dvcmQ="},
         "",
         [],
         [],
     )
     assert isinstance(result, CallBroadcastPage)
-    assert result.to_wire() == json.loads(
-        '{"items": [{"answeringMachineConfig": "AM_ONLY", "dialplanXml": "string", "fromNumber": "string", "id": 1, "labels": ["string", "other"], "lastModified": 1, "localTimeRestriction": {"beginHour": 1, "beginMinute": 1, "enabled": true, "endHour": 1, "endMinute": 1}, "maxActive": 1, "maxActiveTransfers": 1, "name": "string", "recipients": [{}], "resumeNextDay": true, "retryConfig": {"maxAttempts": 1, "minutesBetweenAttempts": 1, "retryPhoneTypes": ["string", "other"], "retryResults": ["string", "other"]}, "schedules": [{}], "sounds": {"dncDigit": "string", "dncSoundId": 1, "dncSoundText": "string", "dncSoundTextVoice": "MALE1", "liveSoundId": 1, "liveSoundText": "string", "liveSoundTextVoice": "MALE1", "machineSoundId": 1, "machineSoundText": "string", "machineSoundTextVoice": "MALE1", "transferDigit": "string", "transferNumber": "string", "transferSoundId": 1, "transferSoundText": "string", "transferSoundTextVoice": "MALE1"}, "status": "TEST"}], "limit": 1, "offset": 1, "totalCount": 1}'
-    )
+    assert result.to_wire() == json.loads(_JSON_5)
 
 
 @pytest.mark.parametrize(
     ("status", "error", "body", "model"),
     [
-        (
-            400,
-            callfire_client.BadRequestError,
-            '{"developerMessage": "string", "helpLink": "string", "httpStatusCode": 1, "internalCode": 1, "message": "string"}',
-            ErrorResponse,
-        ),
-        (
-            401,
-            callfire_client.AuthenticationError,
-            '{"developerMessage": "string", "helpLink": "string", "httpStatusCode": 1, "internalCode": 1, "message": "string"}',
-            ErrorResponse,
-        ),
-        (
-            403,
-            callfire_client.PermissionDeniedError,
-            '{"developerMessage": "string", "helpLink": "string", "httpStatusCode": 1, "internalCode": 1, "message": "string"}',
-            ErrorResponse,
-        ),
-        (
-            404,
-            callfire_client.NotFoundError,
-            '{"developerMessage": "string", "helpLink": "string", "httpStatusCode": 1, "internalCode": 1, "message": "string"}',
-            ErrorResponse,
-        ),
-        (
-            500,
-            callfire_client.InternalServerError,
-            '{"developerMessage": "string", "helpLink": "string", "httpStatusCode": 1, "internalCode": 1, "message": "string"}',
-            ErrorResponse,
-        ),
+        (400, callfire_client.BadRequestError, _JSON_3, ErrorResponse),
+        (401, callfire_client.AuthenticationError, _JSON_3, ErrorResponse),
+        (403, callfire_client.PermissionDeniedError, _JSON_3, ErrorResponse),
+        (404, callfire_client.NotFoundError, _JSON_3, ErrorResponse),
+        (500, callfire_client.InternalServerError, _JSON_3, ErrorResponse),
     ],
 )
 def test_find_call_broadcasts_error_statuses(
     status: int, error: type[Exception], body: str, model: type | None
 ) -> None:
     recorder = Recorder(status, body)
+    api = client(recorder).calls
     with pytest.raises(error) as raised:
-        client(recorder).calls.find_call_broadcasts()
+        api.find_call_broadcasts()
     assert raised.value.status_code == status  # type: ignore[attr-defined]
     if model is not None:
         assert isinstance(raised.value.body, model)  # type: ignore[attr-defined]
 
 
-def test_find_call_broadcasts_iterates_across_three_pages() -> None:
-    item = json.loads(
-        '{"answeringMachineConfig": "AM_ONLY", "dialplanXml": "string", "fromNumber": "string", "id": 1, "labels": ["string", "other"], "lastModified": 1, "localTimeRestriction": {"beginHour": 1, "beginMinute": 1, "enabled": true, "endHour": 1, "endMinute": 1}, "maxActive": 1, "maxActiveTransfers": 1, "name": "string", "recipients": [{"attributes": {"key": "string"}, "contactId": 1, "fromNumber": "string", "phoneNumber": "string"}], "resumeNextDay": true, "retryConfig": {"maxAttempts": 1, "minutesBetweenAttempts": 1, "retryPhoneTypes": ["string", "other"], "retryResults": ["string", "other"]}, "schedules": [{"campaignId": 1, "daysOfWeek": ["string", "other"], "id": 1, "startDate": {"day": 1, "month": 1, "year": 1}, "startTimeOfDay": {"hour": 1, "minute": 1, "second": 1}, "stopDate": {"day": 1, "month": 1, "year": 1}, "stopTimeOfDay": {"hour": 1, "minute": 1, "second": 1}, "timeZone": "string"}], "sounds": {"dncDigit": "string", "dncSoundId": 1, "dncSoundText": "string", "dncSoundTextVoice": "MALE1", "liveSoundId": 1, "liveSoundText": "string", "liveSoundTextVoice": "MALE1", "machineSoundId": 1, "machineSoundText": "string", "machineSoundTextVoice": "MALE1", "transferDigit": "string", "transferNumber": "string", "transferSoundId": 1, "transferSoundText": "string", "transferSoundTextVoice": "MALE1"}, "status": "TEST"}'
-    )
+def test_find_call_broadcasts_three_pages() -> None:
+    item = json.loads(_JSON_6)
     seen: list[object] = []
 
     def handler(request: httpx.Request) -> httpx.Response:
         seen.append(dict(request.url.params))
         number = len(seen)
-        body = json.loads(
-            '{"items": [{"answeringMachineConfig": "AM_ONLY", "dialplanXml": "string", "fromNumber": "string", "id": 1, "labels": ["string", "other"], "lastModified": 1, "localTimeRestriction": {"beginHour": 1, "beginMinute": 1, "enabled": true, "endHour": 1, "endMinute": 1}, "maxActive": 1, "maxActiveTransfers": 1, "name": "string", "recipients": [{}], "resumeNextDay": true, "retryConfig": {"maxAttempts": 1, "minutesBetweenAttempts": 1, "retryPhoneTypes": ["string", "other"], "retryResults": ["string", "other"]}, "schedules": [{}], "sounds": {"dncDigit": "string", "dncSoundId": 1, "dncSoundText": "string", "dncSoundTextVoice": "MALE1", "liveSoundId": 1, "liveSoundText": "string", "liveSoundTextVoice": "MALE1", "machineSoundId": 1, "machineSoundText": "string", "machineSoundTextVoice": "MALE1", "transferDigit": "string", "transferNumber": "string", "transferSoundId": 1, "transferSoundText": "string", "transferSoundTextVoice": "MALE1"}, "status": "TEST"}], "limit": 1, "offset": 1, "totalCount": 1}'
-        )
+        body = json.loads(_JSON_5)
         body["items"] = [item] * (2 if number < 3 else 1)
         body["totalCount"] = 5
         return httpx.Response(200, json=body)
 
-    items = list(client(handler).calls.iter_find_call_broadcasts(limit=2))
+    api = client(handler).calls
+    items = list(api.iter_find_call_broadcasts(limit=2))
     assert len(items) == 5 and len(seen) == 3
     assert [page.get("offset", "0") for page in seen] == ["0", "2", "4"]
 
 
-def test_create_call_broadcast_with_required_arguments() -> None:
-    recorder = Recorder(200, '{"id": 1}')
-    result = client(recorder).calls.create_call_broadcast()
+def test_create_call_broadcast_required_args() -> None:
+    recorder = Recorder(200, _JSON_7)
+    api = client(recorder).calls
+    result = api.create_call_broadcast()
     assert_request(
         recorder.request,
         "POST",
         "/v2/calls/broadcasts",
         [],
-        {
-            "Authorization": "Basic dGVzdC11c2VyOnRlc3QtcGFzc3dvcmQ=",
-        },
+        {"Authorization": "Basic dGVzdC11c2VyOnRlc3QtcGFzc3dvcmQ="},
         "",
         [],
         [],
     )
     assert isinstance(result, ResourceId)
-    assert result.to_wire() == json.loads('{"id": 1}')
+    assert result.to_wire() == json.loads(_JSON_7)
 
 
-def test_create_call_broadcast_with_all_arguments() -> None:
-    recorder = Recorder(200, '{"id": 1}')
-    result = client(recorder).calls.create_call_broadcast(
+def test_create_call_broadcast_all_args() -> None:
+    recorder = Recorder(200, _JSON_7)
+    api = client(recorder).calls
+    result = api.create_call_broadcast(
         body=CallBroadcast(
             answering_machine_config="AM_ONLY",
             dialplan_xml="string",
@@ -701,27 +578,23 @@ def test_create_call_broadcast_with_all_arguments() -> None:
         recorder.request,
         "POST",
         "/v2/calls/broadcasts",
-        [
-            ("start", "true"),
-            ("strictValidation", "true"),
-        ],
-        {
-            "Authorization": "Basic dGVzdC11c2VyOnRlc3QtcGFzc3dvcmQ=",
-        },
+        [("start", "true"), ("strictValidation", "true")],
+        {"Authorization": "Basic dGVzdC11c2VyOnRlc3QtcGFzc3dvcmQ="},
         '{"answeringMachineConfig": "AM_ONLY", "dialplanXml": "string", "fromNumber": "string", "id": 1, "labels": ["string", "other"], "localTimeRestriction": {"beginHour": 1, "beginMinute": 1, "enabled": true, "endHour": 1, "endMinute": 1}, "maxActive": 1, "maxActiveTransfers": 1, "name": "string", "recipients": [{"attributes": {"key": "string"}, "contactId": 1, "fromNumber": "string", "phoneNumber": "string"}], "resumeNextDay": true, "retryConfig": {"maxAttempts": 1, "minutesBetweenAttempts": 1, "retryPhoneTypes": ["string", "other"], "retryResults": ["string", "other"]}, "schedules": [{"campaignId": 1, "daysOfWeek": ["string", "other"], "id": 1, "startDate": {"day": 1, "month": 1, "year": 1}, "startTimeOfDay": {"hour": 1, "minute": 1, "second": 1}, "stopDate": {"day": 1, "month": 1, "year": 1}, "stopTimeOfDay": {"hour": 1, "minute": 1, "second": 1}, "timeZone": "string"}], "sounds": {"dncDigit": "string", "dncSoundId": 1, "dncSoundText": "string", "dncSoundTextVoice": "MALE1", "liveSoundId": 1, "liveSoundText": "string", "liveSoundTextVoice": "MALE1", "machineSoundId": 1, "machineSoundText": "string", "machineSoundTextVoice": "MALE1", "transferDigit": "string", "transferNumber": "string", "transferSoundId": 1, "transferSoundText": "string", "transferSoundTextVoice": "MALE1"}}',
         [],
         [],
     )
     assert isinstance(result, ResourceId)
-    assert result.to_wire() == json.loads('{"id": 1}')
+    assert result.to_wire() == json.loads(_JSON_7)
 
 
 def test_create_call_broadcast_async() -> None:
-    recorder = Recorder(200, '{"id": 1}')
+    recorder = Recorder(200, _JSON_7)
 
     async def scenario() -> object:
         async with async_client(recorder) as made:
-            return await made.calls.create_call_broadcast(
+            api = made.calls
+            return await api.create_call_broadcast(
                 body=CallBroadcast(
                     answering_machine_config="AM_ONLY",
                     dialplan_xml="string",
@@ -788,62 +661,33 @@ def test_create_call_broadcast_async() -> None:
         recorder.request,
         "POST",
         "/v2/calls/broadcasts",
-        [
-            ("start", "true"),
-            ("strictValidation", "true"),
-        ],
-        {
-            "Authorization": "Basic dGVzdC11c2VyOnRlc3QtcGFzc3dvcmQ=",
-        },
+        [("start", "true"), ("strictValidation", "true")],
+        {"Authorization": "Basic dGVzdC11c2VyOnRlc3QtcGFzc3dvcmQ="},
         '{"answeringMachineConfig": "AM_ONLY", "dialplanXml": "string", "fromNumber": "string", "id": 1, "labels": ["string", "other"], "localTimeRestriction": {"beginHour": 1, "beginMinute": 1, "enabled": true, "endHour": 1, "endMinute": 1}, "maxActive": 1, "maxActiveTransfers": 1, "name": "string", "recipients": [{"attributes": {"key": "string"}, "contactId": 1, "fromNumber": "string", "phoneNumber": "string"}], "resumeNextDay": true, "retryConfig": {"maxAttempts": 1, "minutesBetweenAttempts": 1, "retryPhoneTypes": ["string", "other"], "retryResults": ["string", "other"]}, "schedules": [{"campaignId": 1, "daysOfWeek": ["string", "other"], "id": 1, "startDate": {"day": 1, "month": 1, "year": 1}, "startTimeOfDay": {"hour": 1, "minute": 1, "second": 1}, "stopDate": {"day": 1, "month": 1, "year": 1}, "stopTimeOfDay": {"hour": 1, "minute": 1, "second": 1}, "timeZone": "string"}], "sounds": {"dncDigit": "string", "dncSoundId": 1, "dncSoundText": "string", "dncSoundTextVoice": "MALE1", "liveSoundId": 1, "liveSoundText": "string", "liveSoundTextVoice": "MALE1", "machineSoundId": 1, "machineSoundText": "string", "machineSoundTextVoice": "MALE1", "transferDigit": "string", "transferNumber": "string", "transferSoundId": 1, "transferSoundText": "string", "transferSoundTextVoice": "MALE1"}}',
         [],
         [],
     )
     assert isinstance(result, ResourceId)
-    assert result.to_wire() == json.loads('{"id": 1}')
+    assert result.to_wire() == json.loads(_JSON_7)
 
 
 @pytest.mark.parametrize(
     ("status", "error", "body", "model"),
     [
-        (
-            400,
-            callfire_client.BadRequestError,
-            '{"developerMessage": "string", "helpLink": "string", "httpStatusCode": 1, "internalCode": 1, "message": "string"}',
-            ErrorResponse,
-        ),
-        (
-            401,
-            callfire_client.AuthenticationError,
-            '{"developerMessage": "string", "helpLink": "string", "httpStatusCode": 1, "internalCode": 1, "message": "string"}',
-            ErrorResponse,
-        ),
-        (
-            403,
-            callfire_client.PermissionDeniedError,
-            '{"developerMessage": "string", "helpLink": "string", "httpStatusCode": 1, "internalCode": 1, "message": "string"}',
-            ErrorResponse,
-        ),
-        (
-            404,
-            callfire_client.NotFoundError,
-            '{"developerMessage": "string", "helpLink": "string", "httpStatusCode": 1, "internalCode": 1, "message": "string"}',
-            ErrorResponse,
-        ),
-        (
-            500,
-            callfire_client.InternalServerError,
-            '{"developerMessage": "string", "helpLink": "string", "httpStatusCode": 1, "internalCode": 1, "message": "string"}',
-            ErrorResponse,
-        ),
+        (400, callfire_client.BadRequestError, _JSON_3, ErrorResponse),
+        (401, callfire_client.AuthenticationError, _JSON_3, ErrorResponse),
+        (403, callfire_client.PermissionDeniedError, _JSON_3, ErrorResponse),
+        (404, callfire_client.NotFoundError, _JSON_3, ErrorResponse),
+        (500, callfire_client.InternalServerError, _JSON_3, ErrorResponse),
     ],
 )
 def test_create_call_broadcast_error_statuses(
     status: int, error: type[Exception], body: str, model: type | None
 ) -> None:
     recorder = Recorder(status, body)
+    api = client(recorder).calls
     with pytest.raises(error) as raised:
-        client(recorder).calls.create_call_broadcast()
+        api.create_call_broadcast()
     assert raised.value.status_code == status  # type: ignore[attr-defined]
     if model is not None:
         assert isinstance(raised.value.body, model)  # type: ignore[attr-defined]

@@ -30,17 +30,12 @@ from callfire_client.models.retry_config import RetryConfig
 from callfire_client.models.schedule import Schedule
 
 pytestmark = pytest.mark.contract
+_STATUS_ERROR = callfire_client.APIStatusError
+_NO_CREDENTIALS: dict[str, None] = {"username": None, "password": None}
 
 
 def make_client(base_url: str, with_credentials: bool = True) -> callfire_client.CallFire:
-    credentials = (
-        CREDENTIALS
-        if with_credentials
-        else {
-            "username": None,
-            "password": None,
-        }
-    )
+    credentials = CREDENTIALS if with_credentials else _NO_CREDENTIALS
     with warnings.catch_warnings():
         warnings.simplefilter(
             "ignore", callfire_client.InsecureTransportWarning
@@ -69,8 +64,9 @@ def mock_cannot_answer(
 
 def test_find_calls(prism_url: str, monkeypatch: pytest.MonkeyPatch) -> None:
     with make_client(prism_url) as made:
+        api = made.calls
         try:
-            result = made.calls.find_calls(
+            result = api.find_calls(
                 batch_id=1,
                 campaign_id=1,
                 fields="string",
@@ -86,7 +82,7 @@ def test_find_calls(prism_url: str, monkeypatch: pytest.MonkeyPatch) -> None:
                 states="string",
                 to_number="string",
             )
-        except callfire_client.APIStatusError as error:
+        except _STATUS_ERROR as error:
             if mock_cannot_answer(error):
                 pytest.xfail(
                     "Prism cannot serialize this operation's media type; the request itself was valid"
@@ -95,14 +91,13 @@ def test_find_calls(prism_url: str, monkeypatch: pytest.MonkeyPatch) -> None:
     assert isinstance(result, CallPage)
 
 
-def test_find_calls_without_credentials_is_refused(
-    prism_url: str, monkeypatch: pytest.MonkeyPatch
-) -> None:
+def test_find_calls_needs_credentials(prism_url: str, monkeypatch: pytest.MonkeyPatch) -> None:
     monkeypatch.delenv("CALLFIRE_USERNAME", raising=False)
     monkeypatch.delenv("CALLFIRE_PASSWORD", raising=False)
     with make_client(prism_url, with_credentials=False) as made:
-        with pytest.raises(callfire_client.APIStatusError) as raised:
-            made.calls.find_calls(
+        api = made.calls
+        with pytest.raises(_STATUS_ERROR) as raised:
+            api.find_calls(
                 batch_id=1,
                 campaign_id=1,
                 fields="string",
@@ -122,13 +117,15 @@ def test_find_calls_without_credentials_is_refused(
         pytest.xfail(
             "Prism cannot serialize this operation's media type; it answers that before checking credentials"
         )
-    assert isinstance(raised.value, callfire_client.AuthenticationError), str(raised.value)
+    refused = isinstance(raised.value, callfire_client.AuthenticationError)
+    assert refused, str(raised.value)
 
 
 def test_send_calls(prism_url: str, monkeypatch: pytest.MonkeyPatch) -> None:
     with make_client(prism_url) as made:
+        api = made.calls
         try:
-            result = made.calls.send_calls(
+            result = api.send_calls(
                 body=[
                     CallRecipient(
                         attributes={"key": "string"},
@@ -156,7 +153,7 @@ def test_send_calls(prism_url: str, monkeypatch: pytest.MonkeyPatch) -> None:
                 fields="string",
                 strict_validation=True,
             )
-        except callfire_client.APIStatusError as error:
+        except _STATUS_ERROR as error:
             if mock_cannot_answer(error):
                 pytest.xfail(
                     "Prism cannot serialize this operation's media type; the request itself was valid"
@@ -165,14 +162,13 @@ def test_send_calls(prism_url: str, monkeypatch: pytest.MonkeyPatch) -> None:
     assert isinstance(result, CallList)
 
 
-def test_send_calls_without_credentials_is_refused(
-    prism_url: str, monkeypatch: pytest.MonkeyPatch
-) -> None:
+def test_send_calls_needs_credentials(prism_url: str, monkeypatch: pytest.MonkeyPatch) -> None:
     monkeypatch.delenv("CALLFIRE_USERNAME", raising=False)
     monkeypatch.delenv("CALLFIRE_PASSWORD", raising=False)
     with make_client(prism_url, with_credentials=False) as made:
-        with pytest.raises(callfire_client.APIStatusError) as raised:
-            made.calls.send_calls(
+        api = made.calls
+        with pytest.raises(_STATUS_ERROR) as raised:
+            api.send_calls(
                 body=[
                     CallRecipient(
                         attributes={"key": "string"},
@@ -204,13 +200,15 @@ def test_send_calls_without_credentials_is_refused(
         pytest.xfail(
             "Prism cannot serialize this operation's media type; it answers that before checking credentials"
         )
-    assert isinstance(raised.value, callfire_client.AuthenticationError), str(raised.value)
+    refused = isinstance(raised.value, callfire_client.AuthenticationError)
+    assert refused, str(raised.value)
 
 
 def test_find_call_broadcasts(prism_url: str, monkeypatch: pytest.MonkeyPatch) -> None:
     with make_client(prism_url) as made:
+        api = made.calls
         try:
-            result = made.calls.find_call_broadcasts(
+            result = api.find_call_broadcasts(
                 fields="string",
                 label="string",
                 limit=1,
@@ -221,7 +219,7 @@ def test_find_call_broadcasts(prism_url: str, monkeypatch: pytest.MonkeyPatch) -
                 interval_begin=1,
                 interval_end=1,
             )
-        except callfire_client.APIStatusError as error:
+        except _STATUS_ERROR as error:
             if mock_cannot_answer(error):
                 pytest.xfail(
                     "Prism cannot serialize this operation's media type; the request itself was valid"
@@ -230,14 +228,15 @@ def test_find_call_broadcasts(prism_url: str, monkeypatch: pytest.MonkeyPatch) -
     assert isinstance(result, CallBroadcastPage)
 
 
-def test_find_call_broadcasts_without_credentials_is_refused(
+def test_find_call_broadcasts_needs_credentials(
     prism_url: str, monkeypatch: pytest.MonkeyPatch
 ) -> None:
     monkeypatch.delenv("CALLFIRE_USERNAME", raising=False)
     monkeypatch.delenv("CALLFIRE_PASSWORD", raising=False)
     with make_client(prism_url, with_credentials=False) as made:
-        with pytest.raises(callfire_client.APIStatusError) as raised:
-            made.calls.find_call_broadcasts(
+        api = made.calls
+        with pytest.raises(_STATUS_ERROR) as raised:
+            api.find_call_broadcasts(
                 fields="string",
                 label="string",
                 limit=1,
@@ -252,13 +251,15 @@ def test_find_call_broadcasts_without_credentials_is_refused(
         pytest.xfail(
             "Prism cannot serialize this operation's media type; it answers that before checking credentials"
         )
-    assert isinstance(raised.value, callfire_client.AuthenticationError), str(raised.value)
+    refused = isinstance(raised.value, callfire_client.AuthenticationError)
+    assert refused, str(raised.value)
 
 
 def test_create_call_broadcast(prism_url: str, monkeypatch: pytest.MonkeyPatch) -> None:
     with make_client(prism_url) as made:
+        api = made.calls
         try:
-            result = made.calls.create_call_broadcast(
+            result = api.create_call_broadcast(
                 body=CallBroadcast(
                     answering_machine_config="AM_ONLY",
                     dialplan_xml="string",
@@ -319,7 +320,7 @@ def test_create_call_broadcast(prism_url: str, monkeypatch: pytest.MonkeyPatch) 
                 start=True,
                 strict_validation=True,
             )
-        except callfire_client.APIStatusError as error:
+        except _STATUS_ERROR as error:
             if mock_cannot_answer(error):
                 pytest.xfail(
                     "Prism cannot serialize this operation's media type; the request itself was valid"
@@ -328,14 +329,15 @@ def test_create_call_broadcast(prism_url: str, monkeypatch: pytest.MonkeyPatch) 
     assert isinstance(result, ResourceId)
 
 
-def test_create_call_broadcast_without_credentials_is_refused(
+def test_create_call_broadcast_needs_credentials(
     prism_url: str, monkeypatch: pytest.MonkeyPatch
 ) -> None:
     monkeypatch.delenv("CALLFIRE_USERNAME", raising=False)
     monkeypatch.delenv("CALLFIRE_PASSWORD", raising=False)
     with make_client(prism_url, with_credentials=False) as made:
-        with pytest.raises(callfire_client.APIStatusError) as raised:
-            made.calls.create_call_broadcast(
+        api = made.calls
+        with pytest.raises(_STATUS_ERROR) as raised:
+            api.create_call_broadcast(
                 body=CallBroadcast(
                     answering_machine_config="AM_ONLY",
                     dialplan_xml="string",
@@ -400,4 +402,5 @@ def test_create_call_broadcast_without_credentials_is_refused(
         pytest.xfail(
             "Prism cannot serialize this operation's media type; it answers that before checking credentials"
         )
-    assert isinstance(raised.value, callfire_client.AuthenticationError), str(raised.value)
+    refused = isinstance(raised.value, callfire_client.AuthenticationError)
+    assert refused, str(raised.value)

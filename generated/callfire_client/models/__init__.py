@@ -46,8 +46,6 @@ if TYPE_CHECKING:
     from .retry_config import RetryConfig
     from .schedule import Schedule
 
-    pass
-
 _LAZY: dict[str, str] = {
     "Call": ".call",
     "CallBroadcast": ".call_broadcast",

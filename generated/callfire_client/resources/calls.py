@@ -29,15 +29,11 @@ __all__ = ["Calls", "AsyncCalls"]
 _FIND_CALLS_ROUTE = Route(
     method="GET",
     path="/calls",
-    query_formats={
-        "id": "multi",
-    },
+    query_formats={"id": "multi"},
     form_formats={},
     body="none",
     content_type=None,
-    success={
-        "200": CallPage,
-    },
+    success={"200": CallPage},
     errors={
         "400": ErrorResponse,
         "401": ErrorResponse,
@@ -65,9 +61,7 @@ _SEND_CALLS_ROUTE = Route(
     form_formats={},
     body="json",
     content_type="application/json",
-    success={
-        "200": CallList,
-    },
+    success={"200": CallList},
     errors={
         "400": ErrorResponse,
         "401": ErrorResponse,
@@ -85,9 +79,7 @@ _FIND_CALL_BROADCASTS_ROUTE = Route(
     form_formats={},
     body="none",
     content_type=None,
-    success={
-        "200": CallBroadcastPage,
-    },
+    success={"200": CallBroadcastPage},
     errors={
         "400": ErrorResponse,
         "401": ErrorResponse,
@@ -115,9 +107,7 @@ _CREATE_CALL_BROADCAST_ROUTE = Route(
     form_formats={},
     body="json",
     content_type="application/json",
-    success={
-        "200": ResourceId,
-    },
+    success={"200": ResourceId},
     errors={
         "400": ErrorResponse,
         "401": ErrorResponse,
@@ -184,7 +174,6 @@ class Calls:
             states: Searches for all calls which correspond to statuses listed in a comma separated string. Available values: READY, SELECTED, CALLBACK, FINISHED, DISABLED, DNC, DUP, INVALID, TIMEOUT, PERIOD_LIMIT. See [call states and results](https://developers.callfire.com/results-responses-errors.html)
             to_number: Phone number in E.164 format (11-digit) that call was sent to. Example: 12132000384
         """
-
         result = self._client.request(
             _FIND_CALLS_ROUTE,
             query={
@@ -251,7 +240,6 @@ class Calls:
             states: Searches for all calls which correspond to statuses listed in a comma separated string. Available values: READY, SELECTED, CALLBACK, FINISHED, DISABLED, DNC, DUP, INVALID, TIMEOUT, PERIOD_LIMIT. See [call states and results](https://developers.callfire.com/results-responses-errors.html)
             to_number: Phone number in E.164 format (11-digit) that call was sent to. Example: 12132000384
         """
-
         return self._client.paginate(
             _FIND_CALLS_ROUTE,
             _FIND_CALLS_PAGES,
@@ -310,7 +298,6 @@ class Calls:
             fields: Limit fields received in response. E.g. fields: id, name or fields items (id, name), see more at [partial response](https://developers.callfire.com/docs.html#partial-response) page.
             strict_validation: Turns on strict validation for recipients. System will reply with BAD_REQUEST(400) if strictValidation = true and one of numbers didn't pass validation
         """
-
         result = self._client.request(
             _SEND_CALLS_ROUTE,
             query={
@@ -363,7 +350,6 @@ class Calls:
             interval_begin: Start of the find time interval, formatted in unix time milliseconds. Example: 1473781817000 for Sat, 05 Jan 1985 14:03:37 GMT
             interval_end: End of the find time interval, formatted in unix time milliseconds. Example: 1473781817000 for Sat, 05 Jan 1985 14:03:37 GMT
         """
-
         result = self._client.request(
             _FIND_CALL_BROADCASTS_ROUTE,
             query={
@@ -415,7 +401,6 @@ class Calls:
             interval_begin: Start of the find time interval, formatted in unix time milliseconds. Example: 1473781817000 for Sat, 05 Jan 1985 14:03:37 GMT
             interval_end: End of the find time interval, formatted in unix time milliseconds. Example: 1473781817000 for Sat, 05 Jan 1985 14:03:37 GMT
         """
-
         return self._client.paginate(
             _FIND_CALL_BROADCASTS_ROUTE,
             _FIND_CALL_BROADCASTS_PAGES,
@@ -455,13 +440,9 @@ class Calls:
             start: Specify whether to immediately start this campaign (not required)
             strict_validation: Turns on strict validation for recipients. System will reply with BAD_REQUEST(400) if strictValidation = true and one of numbers didn't pass validation
         """
-
         result = self._client.request(
             _CREATE_CALL_BROADCAST_ROUTE,
-            query={
-                "start": start,
-                "strictValidation": strict_validation,
-            },
+            query={"start": start, "strictValidation": strict_validation},
             body=body,
             extra_headers=extra_headers,
             extra_query=extra_query,
@@ -532,7 +513,6 @@ class AsyncCalls:
             states: Searches for all calls which correspond to statuses listed in a comma separated string. Available values: READY, SELECTED, CALLBACK, FINISHED, DISABLED, DNC, DUP, INVALID, TIMEOUT, PERIOD_LIMIT. See [call states and results](https://developers.callfire.com/results-responses-errors.html)
             to_number: Phone number in E.164 format (11-digit) that call was sent to. Example: 12132000384
         """
-
         result = await self._client.request(
             _FIND_CALLS_ROUTE,
             query={
@@ -599,7 +579,6 @@ class AsyncCalls:
             states: Searches for all calls which correspond to statuses listed in a comma separated string. Available values: READY, SELECTED, CALLBACK, FINISHED, DISABLED, DNC, DUP, INVALID, TIMEOUT, PERIOD_LIMIT. See [call states and results](https://developers.callfire.com/results-responses-errors.html)
             to_number: Phone number in E.164 format (11-digit) that call was sent to. Example: 12132000384
         """
-
         return self._client.apaginate(
             _FIND_CALLS_ROUTE,
             _FIND_CALLS_PAGES,
@@ -658,7 +637,6 @@ class AsyncCalls:
             fields: Limit fields received in response. E.g. fields: id, name or fields items (id, name), see more at [partial response](https://developers.callfire.com/docs.html#partial-response) page.
             strict_validation: Turns on strict validation for recipients. System will reply with BAD_REQUEST(400) if strictValidation = true and one of numbers didn't pass validation
         """
-
         result = await self._client.request(
             _SEND_CALLS_ROUTE,
             query={
@@ -711,7 +689,6 @@ class AsyncCalls:
             interval_begin: Start of the find time interval, formatted in unix time milliseconds. Example: 1473781817000 for Sat, 05 Jan 1985 14:03:37 GMT
             interval_end: End of the find time interval, formatted in unix time milliseconds. Example: 1473781817000 for Sat, 05 Jan 1985 14:03:37 GMT
         """
-
         result = await self._client.request(
             _FIND_CALL_BROADCASTS_ROUTE,
             query={
@@ -763,7 +740,6 @@ class AsyncCalls:
             interval_begin: Start of the find time interval, formatted in unix time milliseconds. Example: 1473781817000 for Sat, 05 Jan 1985 14:03:37 GMT
             interval_end: End of the find time interval, formatted in unix time milliseconds. Example: 1473781817000 for Sat, 05 Jan 1985 14:03:37 GMT
         """
-
         return self._client.apaginate(
             _FIND_CALL_BROADCASTS_ROUTE,
             _FIND_CALL_BROADCASTS_PAGES,
@@ -803,13 +779,9 @@ class AsyncCalls:
             start: Specify whether to immediately start this campaign (not required)
             strict_validation: Turns on strict validation for recipients. System will reply with BAD_REQUEST(400) if strictValidation = true and one of numbers didn't pass validation
         """
-
         result = await self._client.request(
             _CREATE_CALL_BROADCAST_ROUTE,
-            query={
-                "start": start,
-                "strictValidation": strict_validation,
-            },
+            query={"start": start, "strictValidation": strict_validation},
             body=body,
             extra_headers=extra_headers,
             extra_query=extra_query,

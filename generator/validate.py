@@ -16,6 +16,7 @@ from typing import Any, Callable, Iterator
 from .diagnostics import Diagnostic, Diagnostics, InputError, Severity
 from .document import SpecDict, locate, pointer, resolve_pointer, split_pointer
 from .loader import Limits
+from .schemacheck import schema_errors
 
 Path_ = tuple[str | int, ...]
 HTTP_METHODS = ("get", "put", "post", "delete", "options", "head", "patch")
@@ -274,9 +275,7 @@ _CHECKS: list[Callable[[SpecDict, _Reporter], None]] = [
 
 def _schema_check(document: SpecDict, report: _Reporter) -> None:
     try:
-        from openapi_spec_validator.schemas import openapi_v2_schema_validator
-
-        errors = list(openapi_v2_schema_validator.iter_errors(document))
+        errors = schema_errors(document)
     except RecursionError:
         report.add(Severity.ERROR, (), "validator-crash", "the schema validator ran out of stack on this document")
         return

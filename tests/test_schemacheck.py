@@ -1,0 +1,69 @@
+"""The fast schema check reports exactly what openapi-spec-validator reports on the whole document,
+and never changes the document."""
+
+from __future__ import annotations
+
+import copy
+import json
+from pathlib import Path
+from typing import Any
+
+import pytest
+from hypothesis import HealthCheck, given, settings
+from openapi_spec_validator.schemas import openapi_v2_schema_validator
+
+from generator.diagnostics import Diagnostics
+from generator.loader import load_file
+from generator.schemacheck import schema_errors
+from tests import hostile
+from tests.conftest import corpus_documents, corpus_id
+from tests.test_random_documents import document
+
+
+def _found(errors: list[Any]) -> list[tuple[list[str], str, str]]:
+    return sorted(([str(p) for p in e.absolute_path], e.validator, e.message) for e in errors)
+
+
+def assert_same_as_openapi_spec_validator(doc: Any) -> None:
+    before = json.dumps(doc, sort_keys=True, default=str)
+    fast = schema_errors(doc)
+    assert json.dumps(doc, sort_keys=True, default=str) == before, "the check changed the document"
+    assert _found(fast) == _found(list(openapi_v2_schema_validator.iter_errors(doc)))
+
+
+BROKEN = {
+    "a parameter without in": {"paths": {"/a": {"get": {"parameters": [{"name": "x", "type": "string"}],
+                                                         "responses": {"200": {"description": "ok"}}}}}},
+    "an operation without responses": {"paths": {"/a": {"get": {}}}},
+    "a definition of the wrong type": {"definitions": {"A": {"type": "nope"}}, "paths": {}},
+    "a path item that is a string": {"paths": {"/a": "x"}},
+    "a definition that is a list": {"definitions": {"A": []}, "paths": {}},
+    "a key that is no path": {"paths": {"a": {}}},
+    "duplicate parameters": {"paths": {"/a": {"get": {"parameters": [{"$ref": "#/parameters/p"}] * 2,
+                                                       "responses": {"200": {"description": "ok"}}}}},
+                             "parameters": {"p": {"name": "p", "in": "query", "type": "string"}}},
+    "defaults the schema could fill in": {"paths": {"/a": {"get": {"parameters": [{"name": "q", "in": "query",
+                                                                                   "type": "string"}],
+                                                                    "responses": {"200": {"description": "ok"}}}}}},
+}
+
+
+@pytest.mark.parametrize("part", BROKEN.values(), ids=BROKEN.keys())
+def test_broken_parts_give_the_same_errors(part: dict[str, Any]) -> None:
+    assert_same_as_openapi_spec_validator({"swagger": "2.0", "info": {"title": "t", "version": "1"}, **part})
+
+
+def test_the_hostile_document_gives_the_same_errors(tmp_path: Path) -> None:
+    assert_same_as_openapi_spec_validator(load_file(hostile.write_document(tmp_path), Diagnostics()))
+
+
+@pytest.mark.parametrize("path", corpus_documents(), ids=corpus_id)
+def test_corpus_documents_give_the_same_errors(path: Path) -> None:
+    assert_same_as_openapi_spec_validator(load_file(path, Diagnostics()))
+
+
+@settings(max_examples=150, deadline=None, derandomize=True, database=None,
+          suppress_health_check=[HealthCheck.too_slow, HealthCheck.data_too_large, HealthCheck.large_base_example])
+@given(document())
+def test_random_documents_give_the_same_errors(doc: dict[str, Any]) -> None:
+    assert_same_as_openapi_spec_validator(copy.deepcopy(doc))

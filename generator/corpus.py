@@ -1,6 +1,7 @@
 """The corpus runner: every Swagger 2.0 document in a folder through every stage, one row each.
 
-Stages: generate → compile → import → mypy --strict → the generated unit tests. A failing
+Stages: generate → compile → style (black leaves every file as it is) → import → mypy --strict →
+the generated unit tests. A failing
 stage stops that document (later stages show '-') but never the run; the exit code is 1 when
 any document failed any stage.
 """
@@ -16,10 +17,11 @@ from concurrent.futures import ProcessPoolExecutor
 from dataclasses import asdict, dataclass, field
 from pathlib import Path
 
+from .formatting import black_difference
 from .generate import generate
 from .target import Target
 
-STAGES = ("generate", "compile", "import", "mypy", "tests")
+STAGES = ("generate", "compile", "style", "import", "mypy", "tests")
 PACKAGE = "corpus_client"
 _IMPORT_ALL = (
     "import importlib, pkgutil, {p}\n"
@@ -98,6 +100,15 @@ def _compile(spec: Path, out: Path, row: Row) -> str:
     return ""
 
 
+def _style(spec: Path, out: Path, row: Row) -> str:
+    """The pinned black changes nothing: the layout written without it is black's."""
+    for path in sorted(out.rglob("*.py")):
+        difference = black_difference(path.read_text(encoding="utf-8"))
+        if difference:
+            return f"{path.relative_to(out)}: {difference}"
+    return ""
+
+
 def _run(command: list[str], cwd: Path, timeout: int = 900) -> str:
     try:
         done = subprocess.run(command, cwd=cwd, capture_output=True, text=True, timeout=timeout)
@@ -121,7 +132,8 @@ def _tests(spec: Path, out: Path, row: Row) -> str:
     return _run([sys.executable, "-m", "pytest", "-q", "-p", "no:cacheprovider", "-m", "not contract", "tests"], out)
 
 
-_STAGE_RUNNERS = {"generate": _generate, "compile": _compile, "import": _import, "mypy": _mypy, "tests": _tests}
+_STAGE_RUNNERS = {"generate": _generate, "compile": _compile, "style": _style, "import": _import, "mypy": _mypy,
+                  "tests": _tests}
 
 
 def run_corpus(folder: Path, jobs: int = 1) -> list[Row]:

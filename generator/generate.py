@@ -57,7 +57,8 @@ def build(target: Target, options: Options = Options(), progress: Progress | Non
         rendered = render(api, names, effective, display_path(target.spec), target.spec.read_bytes(),
                           released.version, released.changelog, target.templates)
         clock.lap("render")
-        generation.files = format_files(rendered.files, progress)
+        # Custom templates may print anything: black formats all of their output.
+        generation.files = format_files(rendered.files, progress, laid_out=not target.templates)
         clock.lap("format")
     except jinja2.TemplateError as exc:
         generation.diagnostics.add(_template_problem(exc))

@@ -31,7 +31,7 @@ def test_runner_reports_each_document_and_fails_when_one_fails(cli, tmp_path: Pa
     assert result.code == 1
     rows = {row["name"]: row for row in json.loads(report.read_text())["documents"]}
     assert set(rows) == {"good.yaml", "broken.yaml"}
-    assert rows["good.yaml"]["stages"] == dict.fromkeys(["generate", "compile", "import", "mypy", "tests"], "pass")
+    assert rows["good.yaml"]["stages"] == dict.fromkeys(["generate", "compile", "style", "import", "mypy", "tests"], "pass")
     assert rows["good.yaml"]["operations"] == 1 and rows["good.yaml"]["models"] == 1
     assert rows["broken.yaml"]["stages"]["generate"] == "FAIL" and rows["broken.yaml"]["stages"]["tests"] == "-"
     assert "yaml-syntax" in rows["broken.yaml"]["detail"]

@@ -1,4 +1,5 @@
-"""black's output is cached by content (in memory and on disk) and made in parallel when there is much to do."""
+"""black's output is cached by content (in memory and on disk) and made in parallel when there is much to do;
+with laid_out (the built-in templates' output), black runs only on what layout.py is unsure of."""
 
 from __future__ import annotations
 
@@ -67,3 +68,20 @@ def test_parallel_formatting_gives_the_same_bytes_and_reports_progress(cache: Pa
 def test_a_template_bug_is_a_formatting_error(cache: Path) -> None:
     with pytest.raises(formatting.FormattingError, match="pkg/broken.py"):
         formatting.format_files({"pkg/broken.py": "def f(:\n"})
+
+
+def test_laid_out_files_skip_black_unless_layout_is_unsure(cache: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    unsure = "x = first + make_it(" + ", ".join(f"argument_{i}={i}" for i in range(12)) + ")\n"  # black's call
+    files = {"pkg/short.py": "x = [1, 2]\n", "pkg/long.py": "y = f(" + ", ".join(f"a{i}={i}" for i in range(30)) + ")\n",
+             "pkg/unsure.py": unsure}
+    formatted: list[str] = []
+    real = formatting.black.format_str
+
+    def counting(source: str, mode: object) -> str:
+        formatted.append(source)
+        return real(source, mode=mode)  # type: ignore[arg-type]
+
+    monkeypatch.setattr(formatting.black, "format_str", counting)
+    out = formatting.format_files(files, laid_out=True)
+    assert formatted == [unsure]
+    assert out == {path: real(text, mode=formatting.MODE) for path, text in files.items()}

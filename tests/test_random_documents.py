@@ -21,6 +21,7 @@ import pytest
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
+from generator.formatting import black_difference
 from generator.generate import build
 from generator.target import Target
 from tests.hostile import HOSTILE_NAMES, PAYLOADS
@@ -166,6 +167,9 @@ def test_random_documents_give_diagnostics_or_code_that_parses_imports_and_type_
         for name, text in generation.files.items():
             if name.endswith(".py"):
                 compile(text, name, "exec")
+                # laid out without black (or by it, where layout was unsure): black changes nothing
+                difference = black_difference(text)
+                assert not difference, f"{name}: {difference}\n--- the document ---\n{json.dumps(doc)[:6000]}"
         for name, text in generation.files.items():
             if name.startswith(package + "/"):
                 (batch / name).parent.mkdir(parents=True, exist_ok=True)

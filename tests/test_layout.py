@@ -1,0 +1,135 @@
+"""layout.lay_out writes what black would, or says it is unsure: never a third thing.
+
+Each case is one-line source as the templates print it; the expected text is black's own output,
+computed in the test, so a black upgrade that changes its style makes these fail on purpose.
+"""
+
+from __future__ import annotations
+
+from pathlib import Path
+from typing import Any
+
+import black
+import pytest
+
+from generator import generate as generate_module
+from generator.formatting import MODE
+from generator.layout import LIMIT, lay_out
+from generator.target import Target
+from tests import hostile
+
+ROOT = Path(__file__).resolve().parent.parent
+LONG = "x" * 90
+
+SPLIT_BY_LAYOUT = {
+    "call, body on one line": f'value = make_it(first="{LONG[:40]}", second="{LONG[:40]}")\n',
+    "call, one item a line": f'value = make_it(first="{LONG[:50]}", second="{LONG[:50]}", third=3)\n',
+    "call on a chain": f'result = client(recorder).things.make_it(first="{LONG[:45]}", second="{LONG[:45]}")\n',
+    "await": f'async def f():\n    return await self.client.request(first="{LONG[:45]}", second="{LONG[:45]}")\n',
+    "one long string argument": f'raise ValueError("{LONG}")\n',
+    "annotated field": f'class M:\n    name: list[str] | None = Field(default=None, alias="name", description="{LONG}")\n',
+    "nested calls": f'x = outer(alpha=inner(a="{LONG[:30]}", b="{LONG[:30]}"), beta=inner(a="{LONG[:30]}", b=[1, 2]))\n',
+    "collection items": f'x = {{"a": "{LONG[:40]}", "b": ["{LONG[:40]}", "{LONG[:40]}"], "c": ("q", 1)}}\n',
+    "single-item collection": f'x = ["{LONG[:95]}"]\n',
+    "tuple": 'NAMES = (AlphaBetaGammaDelta, EpsilonZetaEtaTheta, IotaKappaLambdaMu, NuXiOmicronPi, RhoSigmaTau)\n',
+    "import": "from package.models.some_module import AlphaBetaGammaDelta, EpsilonZetaEtaThetaIota, KappaLambdaMu\n",
+    "import with a comment": "from .a_very_long_module_name_for_the_test import AVeryLongClassNameForTheTestOfLayout  # noqa: E402\n",
+    "def, parameters on one line": "def test_something_long(prism_url: str, monkeypatch: pytest.MonkeyPatch, other: int) -> None:\n    pass\n",
+    "def, one parameter a line": "def f(alpha: int, beta: str, gamma: list[int], delta: dict[str, int], epsilon: float, zeta: bytes) -> None:\n    pass\n",
+    "assigned long string that fits wrapped": f'_JSON_1 = "{LONG}"\n',
+    "assigned string too long to wrap": f'_JSON_1 = "{LONG * 2}"\n',
+    "type: ignore comment": f'class M:\n    items: list[X] | None = Field(default=None, alias="items", description="{LONG[:50]}")  # type: ignore[assignment]\n',
+    "long comment": f"# {LONG} {LONG}\n",
+    "exploded item too long": 'x = Route(\n    method="GET",\n    errors={"400": ErrorResponse, "401": ErrorResponse, "403": ErrorResponse, "404": ErrorResponse},\n)\n',
+    "exploded item, long string": f'x = Route(\n    description="{LONG} {LONG}",\n    other=1,\n)\n',
+    "docstring padding and indentation": 'def f():\n    """Text "quoted"\n\n      indented\n      more   \n    """\n',
+    "docstring whose last line is long": f'class A:\n    """First.\n\n    {LONG}"""\n',
+    "trailing blank lines": "import os\n\nx = 1\n\n\ndef f():\n    a = 1\n\n    return a\n\n\n\n",
+}
+
+LEFT_TO_BLACK = {
+    "a subscript at the end": "def f(\n    body: VeryLongModelNameNumberOneTwoThree | VeryLongModelNameNumberTwo | dict[str, Any] | None = None,\n) -> None:\n    pass\n",
+    "an operator before the call": f'x = first_value + make_it(first="{LONG[:45]}", second="{LONG[:45]}")\n',
+    "three blank lines": "import os\n\n\n\nx = 1\n",
+    "two blank lines in a block": "def f():\n    a = 1\n\n\n    return a\n",
+    "a head that does not fit": f'class M:\n    {LONG}: list[ModelName] | None = Field(default=None, alias="name")\n',
+}
+
+
+# Shapes the templates print, at every length around the limit: layout is exact or unsure, never wrong.
+FAMILIES = {
+    "annotated field": lambda n: f'class M:\n    {"f" * n}: list[Model] | None = Field(default=None, alias="x", description="d")\n',
+    "field with a long description": lambda n: f'class M:\n    {"f" * n}: Model | None = Field(alias="x", description="{"d" * 80}")\n',
+    "attribute assignment": lambda n: f'class M:\n    def __init__(self, r):\n        self.{"o" * n} = to_raw_response(r.{"o" * n})\n',
+    "call without arguments": lambda n: f'def f():\n    result = api.{"o" * n}()\n',
+    "return await": lambda n: f'async def f():\n    if x:\n        return await api.{"o" * n}("a", b=1, c="{"c" * 20}")\n',
+    "item without arguments": lambda n: f'x = f(\n    a=1,\n    {"k" * n}=SomeModel(),\n)\n',
+    "item with a long head": lambda n: f'x = f(\n    a=1,\n    {"k" * n}=SomeModel(a=1, b="{"b" * 30}"),\n)\n',
+    "expression statement": lambda n: f'def f():\n    check(request, "GET", "{"p" * n}", [("a", "b")], {{"A": "b"}}, "", [], [])\n',
+    "assigned string": lambda n: f'_JSON_1 = "{"j" * n}"\n',
+    "def with parameters": lambda n: f'def test_{"t" * n}(prism_url: str, monkeypatch: pytest.MonkeyPatch) -> None:\n    pass\n',
+    "def without parameters": lambda n: f'def test_{"t" * n}() -> None:\n    pass\n',
+    "import": lambda n: f'from .{"m" * n} import {"N" * (n // 2)}  # noqa: E402\n',
+}
+
+
+@pytest.mark.parametrize("family", FAMILIES.values(), ids=FAMILIES.keys())
+def test_layout_is_exact_or_unsure_at_every_length(family: Any) -> None:
+    wrong = []
+    for n in range(20, 111):
+        source = family(n)
+        laid = lay_out(source)
+        if laid is not None and laid != black_style(source):
+            wrong.append(n)
+    assert wrong == []
+
+
+def black_style(source: str) -> str:
+    return black.format_str(source, mode=MODE)
+
+
+@pytest.mark.parametrize("source", SPLIT_BY_LAYOUT.values(), ids=SPLIT_BY_LAYOUT.keys())
+def test_layout_splits_as_black_does(source: str) -> None:
+    assert lay_out(source) == black_style(source)
+
+
+@pytest.mark.parametrize("source", LEFT_TO_BLACK.values(), ids=LEFT_TO_BLACK.keys())
+def test_layout_leaves_shapes_it_does_not_know_to_black(source: str) -> None:
+    assert lay_out(source) is None
+
+
+def test_short_lines_are_left_as_they_are() -> None:
+    source = "x = {'a': 1}\n"  # not black's quotes: layout trusts short lines, the templates make them right
+    assert lay_out(source) == source
+    assert all(len(line) <= LIMIT for line in lay_out(f'x = f(a="{LONG}", b=1)\n').splitlines()[:1])
+
+
+def _raw_files(target: Target, monkeypatch: pytest.MonkeyPatch) -> dict[str, str]:
+    """The rendered files, before any formatting."""
+    monkeypatch.setattr(generate_module, "format_files", lambda files, progress=None, laid_out=True: files)
+    generation = generate_module.build(target)
+    assert generation.files is not None
+    return {path: text for path, text in generation.files.items() if path.endswith(".py")}
+
+
+def test_every_callfire_file_is_laid_out_without_black_and_equals_black(monkeypatch: pytest.MonkeyPatch) -> None:
+    target = Target(spec=ROOT / "spec/callfire-call-broadcast.yaml", output=ROOT / "generated",
+                    overlays=(ROOT / "spec/callfire-call-broadcast.overlay.yaml",), package="callfire_client")
+    raw = _raw_files(target, monkeypatch)
+    assert len(raw) > 40
+    for path, text in raw.items():
+        laid = lay_out(text)
+        assert laid is not None, path
+        assert laid == black_style(text), path
+
+
+def test_hostile_document_output_is_black_style_either_way(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    """Whatever layout is unsure of goes to black; what it lays out itself must equal black's."""
+    spec = hostile.write_document(tmp_path)
+    raw = _raw_files(Target(spec=spec, output=tmp_path / "out", package=hostile.PACKAGE,
+                            client_class=hostile.CLIENT_CLASS), monkeypatch)
+    laid = {path: lay_out(text) for path, text in raw.items()}
+    assert sum(text is not None for text in laid.values()) > len(raw) // 2  # the fast path is taken
+    for path, text in laid.items():
+        if text is not None:
+            assert text == black_style(raw[path]), path

@@ -12,12 +12,13 @@ import jinja2
 from .diagnostics import Diagnostic, Diagnostics, Severity, SourcePosition
 from .document import to_plain
 from .formatting import FormattingError, format_files
-from .loader import display_path
+from .loader import display_path, recording_reads
 from .normalize import normalize
 from .pipeline import Options, ingest
 from .history import previous_generation, release
 from .render import effective_sha256, render
 from .target import Target, names_for, target_problems
+from .uptodate import recall, remember
 from .write import Comparison, Refused, compare, write_tree
 
 
@@ -31,10 +32,18 @@ class Generation:
     files: dict[str, str] | None  # None when generation failed
     waived: int = 0
     timings: dict[str, float] = field(default_factory=dict)  # seconds per stage
+    inputs: dict[str, str] = field(default_factory=dict)  # every file read → its sha256
 
 
 def build(target: Target, options: Options = Options(), progress: Progress | None = None) -> Generation:
     """Every file of target's client, or the diagnostics that say why there are none."""
+    with recording_reads() as inputs:
+        generation = _build(target, options, progress)
+    generation.inputs = dict(inputs)
+    return generation
+
+
+def _build(target: Target, options: Options, progress: Progress | None) -> Generation:
     problems = target_problems(target)
     if problems:
         return Generation(Diagnostics([Diagnostic(Severity.ERROR, "target-invalid", "", p) for p in problems]), None)
@@ -105,7 +114,9 @@ def generate(target: Target, options: Options = Options(), progress: Progress | 
     if generation.files is None:
         return generation, None
     try:
-        return generation, write_tree(target.output, generation.files)
+        comparison = write_tree(target.output, generation.files)
+        remember(target, options, generation.inputs, list(generation.diagnostics), generation.waived)
+        return generation, comparison
     except Refused as exc:
         problem = Diagnostic(Severity.ERROR, "output-refused", "", str(exc), "nothing was written",
                              SourcePosition(str(target.output)))
@@ -119,7 +130,15 @@ def generate(target: Target, options: Options = Options(), progress: Progress | 
 
 
 def check(target: Target, options: Options = Options()) -> tuple[Generation, Comparison | None]:
+    """Whether target's output is what generating it would make now (files is {} when a record said so)."""
+    clock = _Clock()
+    record = recall(target, options)
+    if record is not None:  # inputs, generator and output all as they were when last found current
+        return Generation(Diagnostics(record.diagnostics), {}, record.waived, clock.lap("unchanged")), Comparison()
     generation = build(target, options)
     if generation.files is None:
         return generation, None
-    return generation, compare(target.output, generation.files)
+    comparison = compare(target.output, generation.files)
+    if comparison.up_to_date:
+        remember(target, options, generation.inputs, list(generation.diagnostics), generation.waived)
+    return generation, comparison

@@ -11,11 +11,14 @@ never by recursion and never by PyYAML's constructors, so:
 
 from __future__ import annotations
 
+import hashlib
 import json
 import re
+from contextlib import contextmanager
+from contextvars import ContextVar
 from dataclasses import dataclass
 from pathlib import Path
-from typing import Any
+from typing import Any, Iterator
 
 import yaml
 
@@ -65,6 +68,20 @@ def display_path(path: Path) -> str:
         return str(path)
 
 
+# Set while a generation runs: every file read, by absolute path, with its sha256 (see uptodate.py).
+_reads: ContextVar[dict[str, str] | None] = ContextVar("reads", default=None)
+
+
+@contextmanager
+def recording_reads() -> Iterator[dict[str, str]]:
+    seen: dict[str, str] = {}
+    token = _reads.set(seen)
+    try:
+        yield seen
+    finally:
+        _reads.reset(token)
+
+
 def read_text(path: Path, display: str, limits: Limits) -> str:
     try:
         size = path.stat().st_size
@@ -77,6 +94,9 @@ def read_text(path: Path, display: str, limits: Limits) -> str:
         raise _fail("file-not-found", display, "this is a folder, not a file")
     except OSError as exc:
         raise _fail("file-unreadable", display, f"cannot read the file: {exc.strerror or exc}")
+    seen = _reads.get()
+    if seen is not None:
+        seen[str(path.resolve())] = hashlib.sha256(data).hexdigest()
     return decode(data, display)
 
 

@@ -42,6 +42,13 @@ def corpus_id(path: Path) -> str:
     return str(path.relative_to(SHARED_SPECS))
 
 
+@pytest.fixture(scope="session", autouse=True)
+def _own_generator_cache(tmp_path_factory: pytest.TempPathFactory) -> None:
+    """The generator's cache (formatting, check records) for this run only: no record from an earlier
+    run on this machine may answer for this one."""
+    os.environ["GENERATOR_CACHE"] = str(tmp_path_factory.mktemp("generator-cache"))
+
+
 @pytest.fixture
 def shared_specs() -> Path:
     if not SHARED_SPECS.is_dir():

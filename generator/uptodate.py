@@ -1,0 +1,121 @@
+"""Tell an unchanged project from hashes alone, so `check` need not regenerate it.
+
+A project is a function of the files the generator read (the document, its overlays and the
+files they refer to), the target's settings, the generator itself (its code, its templates, the
+pinned black and the libraries that read and validate documents) and the previous output, which
+a regeneration of the same document reproduces exactly. After every generation, and every full
+check that found the project up to date, a record keeps the hashes of all of them together with
+the diagnostics of the run. A later check whose inputs and output hash the same would make the
+same bytes and report the same diagnostics, so it answers from the record.
+
+Records live in the cache folder (GENERATOR_CACHE; `off` turns them off). A record that is
+missing, damaged or written by another generator only costs a full check.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import json
+import os
+from dataclasses import dataclass
+from importlib import metadata
+from pathlib import Path
+
+from .diagnostics import Diagnostic, Severity, SourcePosition
+from .formatting import cache_root
+from .pipeline import Options
+from .target import Target
+from .write import existing_files
+
+_SOURCES = (Path(__file__).resolve().parent, Path(__file__).resolve().parent.parent / "templates")
+_LIBRARIES = ("black", "jinja2", "pyyaml", "openapi-spec-validator", "jsonschema", "fastjsonschema")
+
+
+@dataclass
+class Record:
+    inputs: dict[str, str]  # absolute path of each file read → its sha256
+    output: str  # the digest of the output folder
+    diagnostics: list[Diagnostic]
+    waived: int
+
+
+def remember(target: Target, options: Options, inputs: dict[str, str], diagnostics: list[Diagnostic],
+             waived: int) -> None:
+    path = _record_path(target, options)
+    if path is None:
+        return
+    data = {"inputs": inputs, "output": output_digest(target.output), "waived": waived,
+            "diagnostics": [_diagnostic_data(d) for d in diagnostics]}
+    try:
+        path.parent.mkdir(parents=True, exist_ok=True)
+        temporary = path.with_suffix(f".{os.getpid()}.tmp")
+        temporary.write_text(json.dumps(data), encoding="utf-8")
+        os.replace(temporary, path)
+    except OSError:
+        pass  # a record that cannot be written only costs a full check next time
+
+
+def recall(target: Target, options: Options) -> Record | None:
+    """The record of a run with these settings, if every input and the output still hash as then."""
+    path = _record_path(target, options)
+    try:
+        data = json.loads(path.read_text(encoding="utf-8")) if path is not None else None
+        if not data or not data["inputs"]:
+            return None
+        for name, digest in data["inputs"].items():
+            if hashlib.sha256(Path(name).read_bytes()).hexdigest() != digest:
+                return None
+        if output_digest(target.output) != data["output"]:
+            return None
+        return Record(data["inputs"], data["output"], [_diagnostic(d) for d in data["diagnostics"]], data["waived"])
+    except (OSError, ValueError, KeyError, TypeError):
+        return None
+
+
+def output_digest(output: Path) -> str:
+    digest = hashlib.sha256()
+    for name in existing_files(output):
+        digest.update(name.encode("utf-8", "surrogatepass") + b"\0")
+        digest.update(hashlib.sha256((output / name).read_bytes()).digest())
+    return digest.hexdigest()
+
+
+def _record_path(target: Target, options: Options) -> Path | None:
+    root = cache_root()
+    if root is None or options.allow_remote_refs:  # a remote document cannot be hashed without fetching it
+        return None
+    settings = [_generator_fingerprint(target.templates), str(Path.cwd()), repr(target), repr(options)]
+    return root / "checks" / f"{hashlib.sha256(json.dumps(settings).encode()).hexdigest()}.json"
+
+
+def _generator_fingerprint(templates: tuple[Path, ...]) -> str:
+    """The generator's code and templates (with a project's own), and the libraries that shape output."""
+    digest = hashlib.sha256()
+    for library in _LIBRARIES:
+        digest.update(f"{library}={_version(library)};".encode())
+    for root in (*_SOURCES, *templates):
+        for path in sorted(root.rglob("*")):
+            if path.is_file() and path.suffix in (".py", ".jinja"):
+                digest.update(str(path.relative_to(root)).encode() + b"\0" + path.read_bytes())
+    return digest.hexdigest()
+
+
+def _version(library: str) -> str:
+    try:
+        return metadata.version(library)
+    except metadata.PackageNotFoundError:
+        return ""
+
+
+def _diagnostic_data(diagnostic: Diagnostic) -> dict[str, object]:
+    position = diagnostic.position
+    return {"severity": diagnostic.severity.value, "code": diagnostic.code, "pointer": diagnostic.pointer,
+            "message": diagnostic.message, "hint": diagnostic.hint,
+            "position": [position.file, position.line, position.col] if position else None}
+
+
+def _diagnostic(data: dict[str, object]) -> Diagnostic:
+    position = data["position"]
+    where = SourcePosition(*position) if isinstance(position, list) else None
+    return Diagnostic(Severity(data["severity"]), str(data["code"]), str(data["pointer"]), str(data["message"]),
+                      str(data["hint"]), where)

@@ -1,0 +1,126 @@
+"""`check` answers from the record of the last run when nothing it depends on changed, and only then."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import pytest
+
+from generator import generate as generate_module
+from generator.generate import check, generate
+from generator.target import Target
+
+SPEC = """\
+swagger: "2.0"
+info: {title: Pets, version: "1.0"}
+host: api.example.test
+paths:
+  /pets:
+    get:
+      operationId: listPets
+      parameters:
+        - {name: limit, in: query, type: integer}
+      responses:
+        "200": {description: ok, schema: {type: array, items: {$ref: "#/definitions/Pet"}}}
+definitions:
+  Pet:
+    type: object
+    properties:
+      type: {type: string}
+"""
+
+
+@pytest.fixture
+def project(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Target:
+    monkeypatch.setenv("GENERATOR_CACHE", str(tmp_path / "cache"))
+    monkeypatch.chdir(tmp_path)
+    (tmp_path / "pets.yaml").write_text(SPEC, encoding="utf-8")
+    (tmp_path / "fix.yaml").write_text("overlay: 1.0.0\ninfo: {title: fix, version: '1'}\nactions: []\n",
+                                       encoding="utf-8")
+    target = Target(spec=tmp_path / "pets.yaml", output=tmp_path / "out", overlays=(tmp_path / "fix.yaml",),
+                    package="pets_client")
+    generation, comparison = generate(target)
+    assert comparison is not None
+    return target
+
+
+def _forbid_building(monkeypatch: pytest.MonkeyPatch) -> None:
+    def refuse(*args: object, **kwargs: object) -> None:
+        raise AssertionError("check regenerated although nothing changed")
+
+    monkeypatch.setattr(generate_module, "build", refuse)
+
+
+def _builds(monkeypatch: pytest.MonkeyPatch) -> list[int]:
+    calls: list[int] = []
+    real = generate_module.build
+
+    def counting(*args: object, **kwargs: object) -> object:
+        calls.append(1)
+        return real(*args, **kwargs)  # type: ignore[arg-type]
+
+    monkeypatch.setattr(generate_module, "build", counting)
+    return calls
+
+
+def test_check_after_generate_answers_from_the_record_with_the_same_diagnostics(
+        project: Target, monkeypatch: pytest.MonkeyPatch, tmp_path: Path) -> None:
+    monkeypatch.setenv("GENERATOR_CACHE", "off")
+    full, _ = check(project)  # a real regeneration
+    monkeypatch.setenv("GENERATOR_CACHE", str(tmp_path / "cache"))
+    _forbid_building(monkeypatch)
+    quick, comparison = check(project)
+    assert comparison is not None and comparison.up_to_date
+    assert list(quick.diagnostics) == list(full.diagnostics)
+    assert any(d.code == "name-reserved" for d in quick.diagnostics)  # `type` → `type_`: an info kept
+
+
+@pytest.mark.parametrize("change", ["spec", "overlay", "output", "extra output file", "settings"])
+def test_any_change_makes_check_regenerate(project: Target, monkeypatch: pytest.MonkeyPatch, change: str) -> None:
+    target = project
+    if change == "spec":
+        target.spec.write_text(SPEC.replace("Pets", "Pets2"), encoding="utf-8")
+    elif change == "overlay":
+        target.overlays[0].write_text("overlay: 1.0.0\ninfo: {title: fix, version: '2'}\nactions: []\n", encoding="utf-8")
+    elif change == "output":
+        readme = target.output / "README.md"
+        readme.write_text(readme.read_text(encoding="utf-8") + "edited\n", encoding="utf-8")
+    elif change == "extra output file":
+        (target.output / "notes.txt").write_text("mine\n", encoding="utf-8")
+    else:
+        target = Target(spec=target.spec, output=target.output, overlays=target.overlays, package="other_client")
+    calls = _builds(monkeypatch)
+    _, comparison = check(target)
+    assert calls == [1]
+    if change != "overlay":  # an overlay with no actions changes nothing the client is made from
+        assert comparison is not None and not comparison.up_to_date
+
+
+def test_a_changed_generator_makes_check_regenerate(project: Target, monkeypatch: pytest.MonkeyPatch,
+                                                    tmp_path: Path) -> None:
+    from generator import uptodate
+
+    templates = tmp_path / "templates"
+    templates.mkdir()
+    (templates / "extra.jinja").write_text("x\n", encoding="utf-8")
+    monkeypatch.setattr(uptodate, "_SOURCES", (*uptodate._SOURCES, templates))
+    calls = _builds(monkeypatch)
+    check(project)
+    assert calls == [1]
+
+
+def test_no_records_when_the_cache_is_off(project: Target, monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.setenv("GENERATOR_CACHE", "off")
+    calls = _builds(monkeypatch)
+    check(project)
+    check(project)
+    assert calls == [1, 1]
+
+
+def test_a_damaged_record_only_costs_a_full_check(project: Target, monkeypatch: pytest.MonkeyPatch,
+                                                  tmp_path: Path) -> None:
+    for record in (tmp_path / "cache" / "checks").glob("*.json"):
+        record.write_text("{not json", encoding="utf-8")
+    calls = _builds(monkeypatch)
+    _, comparison = check(project)
+    assert calls == [1] and comparison is not None and comparison.up_to_date

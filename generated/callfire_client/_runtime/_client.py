@@ -15,6 +15,7 @@ import functools
 import json
 import time
 import types
+import urllib.parse
 import warnings
 from collections.abc import AsyncIterator, Awaitable, Callable, Iterator, Mapping
 from dataclasses import dataclass, field
@@ -170,10 +171,14 @@ class _BaseClient(Generic[_HttpT]):
         params.extend(encode_query(extra_query or _EMPTY, _EMPTY))
         all_headers.update(extra_headers or _EMPTY)
         encoded = _encode_body(route, body, form, files, all_headers)
+        if params and "?" not in url:
+            # The query joined here, as httpx would join it: httpx then parses one URL, not two.
+            url += "?" + urllib.parse.urlencode(params)
+            params = []
         return self._http.build_request(
             route.method,
             url,
-            params=tuple(params),
+            params=tuple(params) or None,
             headers=all_headers,
             content=encoded.content,
             data=encoded.data,

@@ -23,6 +23,8 @@ def string_literal(value: object) -> str:
     """
     text = str(value)
     quote = "'" if text.count('"') > text.count("'") else '"'
+    if text.isascii() and text.isprintable():  # the common case, without a look at each character
+        return quote + text.replace("\\", "\\\\").replace(quote, "\\" + quote) + quote
     return quote + "".join(_escaped(ch, quote) for ch in text) + quote
 
 
@@ -59,7 +61,8 @@ def docstring_text(value: object, indent: str = "") -> str:
     """Text that is safe inside a triple-double-quoted, non-raw docstring."""
     text = _one_kind_of_newline(str(value)).strip()
     text = text.replace("\\", "\\\\").replace('"""', '\\"\\"\\"')
-    text = "".join(ch if ch == "\n" or ch.isprintable() else _escaped(ch) for ch in text)
+    if not text.replace("\n", "").isprintable():
+        text = "".join(ch if ch == "\n" or ch.isprintable() else _escaped(ch) for ch in text)
     if text.endswith('"'):
         text += " "
     return text.replace("\n", "\n" + indent) if indent else text

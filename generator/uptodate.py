@@ -14,6 +14,7 @@ missing, damaged or written by another generator only costs a full check.
 
 from __future__ import annotations
 
+import dataclasses
 import hashlib
 import json
 import os
@@ -84,8 +85,15 @@ def _record_path(target: Target, options: Options) -> Path | None:
     root = cache_root()
     if root is None or options.allow_remote_refs:  # a remote document cannot be hashed without fetching it
         return None
-    settings = [_generator_fingerprint(target.templates), str(Path.cwd()), repr(target), repr(options)]
+    settings = [_generator_fingerprint(target.templates), str(Path.cwd()), repr(_resolved(target)), repr(options)]
     return root / "checks" / f"{hashlib.sha256(json.dumps(settings).encode()).hexdigest()}.json"
+
+
+def _resolved(target: Target) -> Target:
+    """The settings that shape the output, however they were given (flags, configuration, relative paths)."""
+    return dataclasses.replace(target, name="", spec=target.spec.resolve(), output=target.output.resolve(),
+                               overlays=tuple(p.resolve() for p in target.overlays),
+                               templates=tuple(p.resolve() for p in target.templates))
 
 
 def _generator_fingerprint(templates: tuple[Path, ...]) -> str:

@@ -124,3 +124,15 @@ def test_a_damaged_record_only_costs_a_full_check(project: Target, monkeypatch: 
     calls = _builds(monkeypatch)
     _, comparison = check(project)
     assert calls == [1] and comparison is not None and comparison.up_to_date
+
+
+def test_a_target_given_another_way_finds_the_same_record(project: Target, monkeypatch: pytest.MonkeyPatch,
+                                                          tmp_path: Path) -> None:
+    """Generated with flags and relative paths, checked through a configuration's named target."""
+    import dataclasses
+
+    same = dataclasses.replace(project, name="pets", spec=Path("pets.yaml"), output=Path("out"),
+                               overlays=(Path("fix.yaml"),))
+    _forbid_building(monkeypatch)
+    _, comparison = check(same)
+    assert comparison is not None and comparison.up_to_date

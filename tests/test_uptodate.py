@@ -136,3 +136,14 @@ def test_a_target_given_another_way_finds_the_same_record(project: Target, monke
     _forbid_building(monkeypatch)
     _, comparison = check(same)
     assert comparison is not None and comparison.up_to_date
+
+
+def test_check_after_a_regeneration_of_a_changed_document_answers_from_the_record(
+        project: Target, monkeypatch: pytest.MonkeyPatch) -> None:
+    """The regeneration read the previous output's openapi.json (for the changelog); that old file
+    is no input of the new output."""
+    project.spec.write_text(SPEC.replace("Pets", "Pets, edited"), encoding="utf-8")
+    generate(project)
+    _forbid_building(monkeypatch)
+    _, comparison = check(project)
+    assert comparison is not None and comparison.up_to_date

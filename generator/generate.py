@@ -18,7 +18,7 @@ from .pipeline import Options, ingest
 from .history import previous_generation, release
 from .render import effective_sha256, render
 from .target import Target, names_for, target_problems
-from .uptodate import recall, remember
+from .uptodate import recall, remember, reusable, sha256_text
 from .write import Comparison, Refused, compare, write_tree
 
 
@@ -33,6 +33,12 @@ class Generation:
     waived: int = 0
     timings: dict[str, float] = field(default_factory=dict)  # seconds per stage
     inputs: dict[str, str] = field(default_factory=dict)  # every file read → its sha256
+    rendered: dict[str, str] = field(default_factory=dict)  # each Python file → its sha256 before formatting
+
+    def formatted(self) -> dict[str, tuple[str, str]]:
+        """Each Python file → (sha256 as rendered, sha256 as written), for the next run to reuse."""
+        files = self.files or {}
+        return {name: (digest, sha256_text(files[name])) for name, digest in self.rendered.items() if name in files}
 
 
 def build(target: Target, options: Options = Options(), progress: Progress | None = None) -> Generation:
@@ -66,8 +72,8 @@ def _build(target: Target, options: Options, progress: Progress | None) -> Gener
         rendered = render(api, names, effective, display_path(target.spec), target.spec.read_bytes(),
                           released.version, released.changelog, target.templates)
         clock.lap("render")
-        # Custom templates may print anything: black formats all of their output.
-        generation.files = format_files(rendered.files, progress, laid_out=not target.templates)
+        generation.files = _formatted(target, options, rendered.files, progress)
+        generation.rendered = {name: sha256_text(text) for name, text in rendered.files.items() if name.endswith(".py")}
         clock.lap("format")
     except jinja2.TemplateError as exc:
         generation.diagnostics.add(_template_problem(exc))
@@ -75,6 +81,15 @@ def _build(target: Target, options: Options, progress: Progress | None) -> Gener
         generation.diagnostics.add(Diagnostic(Severity.ERROR, "internal-error", "", str(exc),
                                               "please report this generator bug (or fix your custom template)"))
     return generation
+
+
+def _formatted(target: Target, options: Options, files: dict[str, str], progress: Progress | None) -> dict[str, str]:
+    """The files formatted, reusing what the output folder holds for files rendered as last time."""
+    reused = reusable(target, options, {name: text for name, text in files.items() if name.endswith(".py")})
+    # Custom templates may print anything: black formats all of their output.
+    fresh = format_files({name: text for name, text in files.items() if name not in reused}, progress,
+                         laid_out=not target.templates)
+    return {name: reused[name] if name in reused else fresh[name] for name in files}
 
 
 def _template_problem(exc: jinja2.TemplateError) -> Diagnostic:
@@ -115,7 +130,8 @@ def generate(target: Target, options: Options = Options(), progress: Progress | 
         return generation, None
     try:
         comparison = write_tree(target.output, generation.files)
-        remember(target, options, generation.inputs, list(generation.diagnostics), generation.waived)
+        remember(target, options, generation.inputs, list(generation.diagnostics), generation.waived,
+                 generation.formatted())
         return generation, comparison
     except Refused as exc:
         problem = Diagnostic(Severity.ERROR, "output-refused", "", str(exc), "nothing was written",
@@ -140,5 +156,6 @@ def check(target: Target, options: Options = Options()) -> tuple[Generation, Com
         return generation, None
     comparison = compare(target.output, generation.files)
     if comparison.up_to_date:
-        remember(target, options, generation.inputs, list(generation.diagnostics), generation.waived)
+        remember(target, options, generation.inputs, list(generation.diagnostics), generation.waived,
+                 generation.formatted())
     return generation, comparison

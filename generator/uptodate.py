@@ -21,6 +21,7 @@ import os
 from dataclasses import dataclass
 from importlib import metadata
 from pathlib import Path
+from typing import Any
 
 from .diagnostics import Diagnostic, Severity, SourcePosition
 from .formatting import cache_root
@@ -41,7 +42,8 @@ class Record:
 
 
 def remember(target: Target, options: Options, inputs: dict[str, str], diagnostics: list[Diagnostic],
-             waived: int) -> None:
+             waived: int, formatted: dict[str, tuple[str, str]]) -> None:
+    """Record a run; formatted maps each Python file to (sha256 as rendered, sha256 as written)."""
     path = _record_path(target, options)
     if path is None:
         return
@@ -49,7 +51,7 @@ def remember(target: Target, options: Options, inputs: dict[str, str], diagnosti
     # The previous output's openapi.json is read too (for the changelog); the output digest covers it.
     inputs = {name: digest for name, digest in inputs.items() if not Path(name).is_relative_to(output)}
     data = {"inputs": inputs, "output": output_digest(target.output), "waived": waived,
-            "diagnostics": [_diagnostic_data(d) for d in diagnostics]}
+            "diagnostics": [_diagnostic_data(d) for d in diagnostics], "formatted": formatted}
     try:
         path.parent.mkdir(parents=True, exist_ok=True)
         temporary = path.with_suffix(f".{os.getpid()}.tmp")
@@ -76,6 +78,37 @@ def recall(target: Target, options: Options) -> Record | None:
         return None
 
 
+def reusable(target: Target, options: Options, rendered: dict[str, str]) -> dict[str, str]:
+    """The formatted text of each file rendered exactly as in the last recorded run, read back
+    from the output folder (when it still holds what that run wrote): only the rest is formatted."""
+    path = _record_path(target, options)
+    known = _load(path).get("formatted", {}) if path is not None else {}
+    reused: dict[str, str] = {}
+    for name, text in rendered.items():
+        entry = known.get(name)
+        if not isinstance(entry, list) or len(entry) != 2 or entry[0] != sha256_text(text):
+            continue
+        try:
+            data = (target.output / name).read_bytes()
+        except OSError:
+            continue
+        if hashlib.sha256(data).hexdigest() == entry[1]:
+            reused[name] = data.decode("utf-8")
+    return reused
+
+
+def sha256_text(text: str) -> str:
+    return hashlib.sha256(text.encode("utf-8", "surrogatepass")).hexdigest()
+
+
+def _load(path: Path) -> dict[str, Any]:
+    try:
+        data = json.loads(path.read_text(encoding="utf-8"))
+    except (OSError, ValueError):
+        return {}
+    return data if isinstance(data, dict) else {}
+
+
 def output_digest(output: Path) -> str:
     digest = hashlib.sha256()
     for name in existing_files(output):
@@ -88,7 +121,7 @@ def _record_path(target: Target, options: Options) -> Path | None:
     root = cache_root()
     if root is None or options.allow_remote_refs:  # a remote document cannot be hashed without fetching it
         return None
-    settings = [_generator_fingerprint(target.templates), str(Path.cwd()), repr(_resolved(target)), repr(options)]
+    settings = [generator_fingerprint(target.templates), str(Path.cwd()), repr(_resolved(target)), repr(options)]
     return root / "checks" / f"{hashlib.sha256(json.dumps(settings).encode()).hexdigest()}.json"
 
 
@@ -99,7 +132,7 @@ def _resolved(target: Target) -> Target:
                                templates=tuple(p.resolve() for p in target.templates))
 
 
-def _generator_fingerprint(templates: tuple[Path, ...]) -> str:
+def generator_fingerprint(templates: tuple[Path, ...]) -> str:
     """The generator's code and templates (with a project's own), and the libraries that shape output."""
     digest = hashlib.sha256()
     for library in _LIBRARIES:

@@ -147,3 +147,26 @@ def test_check_after_a_regeneration_of_a_changed_document_answers_from_the_recor
     _forbid_building(monkeypatch)
     _, comparison = check(project)
     assert comparison is not None and comparison.up_to_date
+
+
+def test_a_regeneration_formats_only_what_changed_and_writes_what_a_fresh_one_would(
+        project: Target, monkeypatch: pytest.MonkeyPatch, tmp_path: Path) -> None:
+    project.spec.write_text(SPEC.replace("operationId: listPets", "operationId: listPets\n      summary: All pets"),
+                            encoding="utf-8")
+    formatted: list[str] = []
+    real = generate_module.format_files
+
+    def recording(files: dict[str, str], *args: object, **kwargs: object) -> dict[str, str]:
+        formatted.extend(name for name in files if name.endswith(".py"))
+        return real(files, *args, **kwargs)  # type: ignore[arg-type]
+
+    monkeypatch.setattr(generate_module, "format_files", recording)
+    (project.output / "pets_client" / "_version.py").write_text("# edited by hand\n", encoding="utf-8")
+    generation, _ = generate(project)
+    assert generation.files is not None
+    assert "pets_client/resources/default.py" in formatted  # its docstring changed
+    assert "pets_client/_version.py" in formatted  # not what the last run wrote: made again
+    assert "pets_client/models/pet.py" not in formatted and len(formatted) < 8
+    monkeypatch.setenv("GENERATOR_CACHE", "off")
+    fresh = generate_module.build(project)
+    assert fresh.files == generation.files

@@ -101,7 +101,10 @@ def test_layout_leaves_shapes_it_does_not_know_to_black(source: str) -> None:
 def test_short_lines_are_left_as_they_are() -> None:
     source = "x = {'a': 1}\n"  # not black's quotes: layout trusts short lines, the templates make them right
     assert lay_out(source) == source
-    assert all(len(line) <= LIMIT for line in lay_out(f'x = f(a="{LONG}", b=1)\n').splitlines()[:1])
+    exactly = "x = " + "y" * (LIMIT - 4) + "\n"  # at the limit: not split
+    assert lay_out(exactly) == exactly
+    longer = "x = f(" + "y" * (LIMIT - 6) + ")\n"
+    assert lay_out(longer) == f"x = f(\n    {'y' * (LIMIT - 6)}\n)\n" == black_style(longer)
 
 
 def _raw_files(target: Target, monkeypatch: pytest.MonkeyPatch) -> dict[str, str]:

@@ -387,9 +387,15 @@ class _Normalizer:
 
     def _resource_class(self, tag: str) -> ClassName:
         """A resource class name, from the same scope as models so a resource module can import any model."""
-        name = ClassName(self.classes.claim(_pascal_words(tag) or "Default", suffix="Resource"))
-        for derived in (f"Async{name}", f"{name}WithRawResponse", f"Async{name}WithRawResponse"):
-            self.classes.taken.add(derived)
+        candidate = _pascal_words(tag) or "Default"
+        while True:
+            name = ClassName(self.classes.claim(candidate, suffix="Resource"))
+            derived = (f"Async{name}", f"{name}WithRawResponse", f"Async{name}WithRawResponse")
+            # Tags "HostileClient" and "AsyncHostileClient": the first one's async class is taken.
+            if not any(d in self.classes.taken or d in self.classes.reserved for d in derived):
+                break
+            candidate = name + "Resource"
+        self.classes.taken.update(derived)
         return name
 
     def _resource(self, tag: str, entries: list, attributes: Scope) -> ir.Resource:  # type: ignore[type-arg]

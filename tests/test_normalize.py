@@ -225,6 +225,16 @@ def test_resources_group_by_first_tag_and_security(write) -> None:  # type: igno
     assert api.base_url == "https://api.example.com"
 
 
+def test_a_resource_class_never_takes_another_resources_async_name(write) -> None:  # type: ignore[no-untyped-def]
+    """Tag "Pets" makes Pets and AsyncPets; a tag "AsyncPets" seen first must leave both free."""
+    for order in (["AsyncPets", "Pets"], ["Pets", "AsyncPets"]):
+        paths = {f"/{n}": {"get": {"operationId": f"op{n}", "tags": [tag], "responses": OK}} for n, tag in enumerate(order)}
+        api, _ = build(write, spec(paths))
+        classes = [r.class_name for r in api.resources]
+        every = [name for c in classes for name in (c, f"Async{c}", f"{c}WithRawResponse", f"Async{c}WithRawResponse")]
+        assert len(every) == len(set(every)), classes
+
+
 def test_the_default_target_normalizes_cleanly() -> None:
     result = ingest(SEED, [SEED_OVERLAY])
     assert result.document is not None

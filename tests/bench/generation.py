@@ -17,8 +17,6 @@ from .edits import Edit, check_edit, find_edit
 from .peers import openapi_generator, spec_path
 
 TOOLS = ("ours", "theirs")
-# Our `check` subcommand checks the default target only, so "check with nothing changed" is
-# measured as a second generation into the same folder. Flip this once `check SPEC -o OUT` exists.
 CHECK_NOTE = "check = `python -m generator check --config FILE` on an up-to-date output (a one-target configuration)"
 
 

@@ -35,11 +35,6 @@ class Generation:
     inputs: dict[str, str] = field(default_factory=dict)  # every file read → its sha256
     rendered: dict[str, str] = field(default_factory=dict)  # each Python file → its sha256 before formatting
 
-    def formatted(self) -> dict[str, tuple[str, str]]:
-        """Each Python file → (sha256 as rendered, sha256 as written), for the next run to reuse."""
-        files = self.files or {}
-        return {name: (digest, sha256_text(files[name])) for name, digest in self.rendered.items() if name in files}
-
 
 def build(target: Target, options: Options = Options(), progress: Progress | None = None) -> Generation:
     """Every file of target's client, or the diagnostics that say why there are none."""
@@ -131,7 +126,7 @@ def generate(target: Target, options: Options = Options(), progress: Progress | 
     try:
         comparison = write_tree(target.output, generation.files)
         remember(target, options, generation.inputs, list(generation.diagnostics), generation.waived,
-                 generation.formatted())
+                 generation.files, generation.rendered)
         return generation, comparison
     except Refused as exc:
         problem = Diagnostic(Severity.ERROR, "output-refused", "", str(exc), "nothing was written",
@@ -157,5 +152,5 @@ def check(target: Target, options: Options = Options()) -> tuple[Generation, Com
     comparison = compare(target.output, generation.files)
     if comparison.up_to_date:
         remember(target, options, generation.inputs, list(generation.diagnostics), generation.waived,
-                 generation.formatted())
+                 generation.files, generation.rendered)
     return generation, comparison

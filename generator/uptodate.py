@@ -42,15 +42,18 @@ class Record:
 
 
 def remember(target: Target, options: Options, inputs: dict[str, str], diagnostics: list[Diagnostic],
-             waived: int, formatted: dict[str, tuple[str, str]]) -> None:
-    """Record a run; formatted maps each Python file to (sha256 as rendered, sha256 as written)."""
+             waived: int, files: dict[str, str], rendered: dict[str, str]) -> None:
+    """Record a run whose output folder now holds exactly files; rendered maps each Python file
+    to the sha256 of its text before formatting."""
     path = _record_path(target, options)
     if path is None:
         return
     output = target.output.resolve()
     # The previous output's openapi.json is read too (for the changelog); the output digest covers it.
     inputs = {name: digest for name, digest in inputs.items() if not Path(name).is_relative_to(output)}
-    data = {"inputs": inputs, "output": output_digest(target.output), "waived": waived,
+    written = {name: sha256_text(text) for name, text in files.items()}
+    formatted = {name: (digest, written[name]) for name, digest in rendered.items() if name in written}
+    data = {"inputs": inputs, "output": _digest(written), "waived": waived,
             "diagnostics": [_diagnostic_data(d) for d in diagnostics], "formatted": formatted}
     try:
         path.parent.mkdir(parents=True, exist_ok=True)
@@ -110,10 +113,14 @@ def _load(path: Path) -> dict[str, Any]:
 
 
 def output_digest(output: Path) -> str:
+    return _digest({name: hashlib.sha256((output / name).read_bytes()).hexdigest() for name in existing_files(output)})
+
+
+def _digest(hashes: dict[str, str]) -> str:
+    """One hash for a folder, from its files' names and hashes."""
     digest = hashlib.sha256()
-    for name in existing_files(output):
-        digest.update(name.encode("utf-8", "surrogatepass") + b"\0")
-        digest.update(hashlib.sha256((output / name).read_bytes()).digest())
+    for name in sorted(hashes):
+        digest.update(name.encode("utf-8", "surrogatepass") + b"\0" + hashes[name].encode() + b"\0")
     return digest.hexdigest()
 
 

@@ -12,8 +12,17 @@ and fastjsonschema is told never to fill in defaults (it would change the docume
 from __future__ import annotations
 
 import functools
+import hashlib
 import json
+import marshal
+import os
+import sys
+import types
+from importlib import metadata
+from pathlib import Path
 from typing import Any, Callable, Iterator
+
+from .formatting import cache_root
 
 ValidationError = Any  # jsonschema's error (jsonschema ships no type information)
 Path_ = tuple[object, ...]
@@ -22,11 +31,9 @@ _PARTS = (("paths", "pathItem", "/"), ("definitions", "schema", ""))  # (field, 
 
 def schema_errors(document: dict[str, Any]) -> list[ValidationError]:
     """Every error openapi-spec-validator reports for document, each with its absolute path."""
-    from openapi_spec_validator.schemas import openapi_v2_schema_validator as slow
-
     fast = _fast_validators()
     if fast is None:  # fastjsonschema missing or changed: the slow way, for the whole document
-        return list(slow.iter_errors(document))
+        return list(_slow_for("").iter_errors(document))
     errors: list[ValidationError] = []
     skeleton = dict(document)
     for field, definition, prefix in _PARTS:
@@ -40,7 +47,7 @@ def schema_errors(document: dict[str, Any]) -> list[ValidationError]:
                 if not _passes(fast[definition], part):
                     errors.extend(_located(_slow_for(definition).iter_errors(part), (field, key)))
     if not _passes(fast["document"], skeleton):
-        errors.extend(slow.iter_errors(skeleton))
+        errors.extend(_slow_for("").iter_errors(skeleton))
     return errors
 
 
@@ -62,29 +69,73 @@ def _located(errors: Iterator[ValidationError], prefix: Path_) -> Iterator[Valid
 
 @functools.lru_cache(maxsize=None)
 def _slow_for(definition: str) -> Any:
-    """openapi-spec-validator's validator for one of its schema's definitions, refs resolving as in the whole."""
+    """openapi-spec-validator's validator (imported only when a part fails: 0.15 s), for the whole
+    schema or one of its definitions, refs resolving as in the whole."""
     from openapi_spec_validator.schemas import openapi_v2_schema_validator as slow
 
+    if not definition:
+        return slow
     return slow.evolve(schema={**_schema(), "$ref": f"#/definitions/{definition}"})  # draft 4: $ref wins
 
 
 @functools.lru_cache(maxsize=1)
 def _fast_validators() -> dict[str, Callable[[object], object]] | None:
-    try:
-        import fastjsonschema
-        from jsonschema import Draft4Validator  # type: ignore[import-untyped]
-    except ImportError:
+    code = _fast_code()
+    if code is None:
         return None
-    meta = json.loads(json.dumps(Draft4Validator.META_SCHEMA))  # the schema refers to draft 4's own
-    code = fastjsonschema.compile_to_code(_schema(), handlers={"http": lambda uri: meta, "https": lambda uri: meta},
-                                          use_formats=False, use_default=False)  # never fill in defaults
     namespace: dict[str, Any] = {}
-    exec(compile(code, "<swagger-2.0-schema>", "exec"), namespace)  # noqa: S102 - code fastjsonschema made from the schema
+    exec(code, namespace)  # noqa: S102 - code fastjsonschema made from the schema
     found = {"document": namespace.get("validate"), "pathItem": namespace.get("validate___definitions_pathitem"),
              "schema": namespace.get("validate___definitions_schema")}
     if not all(callable(check) for check in found.values()):
         return None
     return {name: check for name, check in found.items() if check is not None}
+
+
+def _fast_code() -> types.CodeType | None:
+    """fastjsonschema's validator for the Swagger 2.0 schema, compiled; kept in the cache folder
+    (making it takes 0.3 s), by the versions that shape it."""
+    try:
+        import fastjsonschema
+    except ImportError:
+        return None
+    key = hashlib.sha256(f"{_version('openapi-spec-validator')}|{fastjsonschema.VERSION}|{sys.version}|"
+                         f"{Path(__file__).read_bytes().hex()}".encode()).hexdigest()
+    root = cache_root()
+    path = root / "schemacheck" / f"{key}.marshal" if root is not None else None
+    try:
+        loaded = marshal.loads(path.read_bytes()) if path is not None else None
+        if isinstance(loaded, types.CodeType):
+            return loaded
+    except (OSError, ValueError, EOFError, TypeError):
+        pass
+    code = compile(_fast_source(), "<swagger-2.0-schema>", "exec")
+    if path is not None:
+        try:
+            path.parent.mkdir(parents=True, exist_ok=True)
+            temporary = path.with_suffix(f".{os.getpid()}.tmp")
+            temporary.write_bytes(marshal.dumps(code))
+            os.replace(temporary, path)
+        except OSError:
+            pass  # only costs time
+    return code
+
+
+def _fast_source() -> str:
+    import fastjsonschema
+    from jsonschema import Draft4Validator  # type: ignore[import-untyped]
+
+    meta = json.loads(json.dumps(Draft4Validator.META_SCHEMA))  # the schema refers to draft 4's own
+    source: str = fastjsonschema.compile_to_code(_schema(), handlers={"http": lambda uri: meta, "https": lambda uri: meta},
+                                                 use_formats=False, use_default=False)  # never fill in defaults
+    return source
+
+
+def _version(library: str) -> str:
+    try:
+        return metadata.version(library)
+    except metadata.PackageNotFoundError:
+        return ""
 
 
 @functools.lru_cache(maxsize=1)

@@ -5,6 +5,7 @@ from __future__ import annotations
 
 from pathlib import Path
 
+import black
 import pytest
 
 from generator import formatting
@@ -33,7 +34,7 @@ def test_a_second_run_formats_nothing_and_gives_the_same_bytes(cache: Path, monk
     def refuse(source: str, mode: object) -> str:
         raise AssertionError("black ran although the result was cached")
 
-    monkeypatch.setattr(formatting.black, "format_str", refuse)
+    monkeypatch.setattr(black, "format_str", refuse)
     assert formatting.format_files(FILES) == first
 
 
@@ -75,13 +76,13 @@ def test_laid_out_files_skip_black_unless_layout_is_unsure(cache: Path, monkeypa
     files = {"pkg/short.py": "x = [1, 2]\n", "pkg/long.py": "y = f(" + ", ".join(f"a{i}={i}" for i in range(30)) + ")\n",
              "pkg/unsure.py": unsure}
     formatted: list[str] = []
-    real = formatting.black.format_str
+    real = black.format_str
 
     def counting(source: str, mode: object) -> str:
         formatted.append(source)
         return real(source, mode=mode)  # type: ignore[arg-type]
 
-    monkeypatch.setattr(formatting.black, "format_str", counting)
+    monkeypatch.setattr(black, "format_str", counting)
     out = formatting.format_files(files, laid_out=True)
     assert formatted == [unsure]
     assert out == {path: real(text, mode=formatting.MODE) for path, text in files.items()}

@@ -5,6 +5,9 @@ from __future__ import annotations
 
 import copy
 import json
+import os
+import subprocess
+import sys
 from pathlib import Path
 from typing import Any
 
@@ -67,3 +70,24 @@ def test_corpus_documents_give_the_same_errors(path: Path) -> None:
 @given(document())
 def test_random_documents_give_the_same_errors(doc: dict[str, Any]) -> None:
     assert_same_as_openapi_spec_validator(copy.deepcopy(doc))
+
+
+def test_the_fast_check_is_kept_compiled_and_the_slow_validator_loads_only_for_errors(tmp_path: Path) -> None:
+    script = (
+        "import sys\n"
+        "from generator.schemacheck import schema_errors\n"
+        "good = {'swagger': '2.0', 'info': {'title': 't', 'version': '1'}, 'paths': {}}\n"
+        "assert schema_errors(good) == []\n"
+        "print('openapi_spec_validator' in sys.modules)\n"
+        "bad = {'swagger': '2.0', 'info': {'title': 't', 'version': '1'}, 'paths': {'/a': {'get': {}}}}\n"
+        "print(len(schema_errors(bad)))\n"
+    )
+    env = {**os.environ, "GENERATOR_CACHE": str(tmp_path / "cache")}
+    runs = [subprocess.run([sys.executable, "-c", script], env=env, capture_output=True, text=True, check=True)
+            for _ in range(2)]
+    assert runs[0].stdout.split() == ["True", "1"]  # made the fast check from openapi-spec-validator's schema
+    assert runs[1].stdout.split() == ["False", "1"]  # kept: the slow validator waited for an error
+    for kept in (tmp_path / "cache" / "schemacheck").iterdir():
+        kept.write_bytes(b"damaged")
+    damaged = subprocess.run([sys.executable, "-c", script], env=env, capture_output=True, text=True, check=True)
+    assert damaged.stdout.split() == ["True", "1"]

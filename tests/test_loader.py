@@ -182,3 +182,15 @@ def test_cli_deeply_nested_schema_document(cli, write) -> None:  # type: ignore[
 def test_cli_usage_error_exits_2(cli) -> None:  # type: ignore[no-untyped-def]
     assert cli("validate").code == 2
     assert cli("no-such-command").code == 2
+
+
+def test_json_the_yaml_reader_refuses_keeps_its_order(tmp_path: Path) -> None:
+    """A document read by the JSON fallback (here: a lone surrogate, which YAML refuses) keeps every mapping's order."""
+    keys = ["zeta", "alpha", "mid", "beta"]
+    document = {"swagger": "2.0", "info": {"title": "t\ud800", "version": "1"}, "paths": {f"/{k}": {} for k in keys}}
+    path = tmp_path / "doc.json"
+    path.write_text(json.dumps(document), encoding="utf-8")
+    loaded = load_file(path, Diagnostics())
+    assert isinstance(loaded, dict)
+    assert list(loaded) == ["swagger", "info", "paths"]
+    assert list(loaded["paths"]) == [f"/{k}" for k in keys]

@@ -172,8 +172,9 @@ def parameter_scope() -> Scope:
 
 
 def method_scope() -> Scope:
-    """Methods of one resource class."""
-    return Scope({"with_raw_response", "self"})
+    """Methods of one resource class. A method named `str` or `list` would hide the type in the
+    annotations of the methods after it, so those names are taken (the method becomes `str_`)."""
+    return Scope({"with_raw_response", "self"} | TYPE_NAMES)
 
 
 def resource_scope() -> Scope:

@@ -235,6 +235,13 @@ def test_a_resource_class_never_takes_another_resources_async_name(write) -> Non
         assert len(every) == len(set(every)), classes
 
 
+def test_a_method_never_takes_a_type_name_its_class_annotations_use(write) -> None:  # type: ignore[no-untyped-def]
+    """A method `str` would make `str` in the later methods' annotations mean the method (mypy refuses)."""
+    paths = {f"/{n}": {"get": {"operationId": n, "responses": OK}} for n in ("str", "list", "get")}
+    api, _ = build(write, spec(paths))
+    assert [op.name for op in api.resources[0].operations] == ["str_", "list_", "get"]
+
+
 def test_the_default_target_normalizes_cleanly() -> None:
     result = ingest(SEED, [SEED_OVERLAY])
     assert result.document is not None

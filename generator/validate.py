@@ -79,12 +79,14 @@ def _fatal(document: object, code: str, message: str, source: str, hint: str = "
     return InputError(Diagnostic(Severity.ERROR, code, pointer(path), message, hint, position))
 
 
-def validate(document: SpecDict, diagnostics: Diagnostics) -> None:
-    """Check document, repairing in place; problems go to diagnostics."""
+def validate(document: SpecDict, diagnostics: Diagnostics, schema: bool = True) -> None:
+    """Check document, repairing in place; problems go to diagnostics. Without schema, only the
+    checks that repair run (the Swagger 2.0 schema check only reports)."""
     report = _Reporter(document, diagnostics)
     for check in _CHECKS:
         check(document, report)
-    _schema_check(document, report)
+    if schema:
+        _schema_check(document, report)
 
 
 # -- semantic checks and repairs -------------------------------------------------------------

@@ -1,0 +1,56 @@
+"""The previous API read back from an output's openapi.json is the one the full ingest would give."""
+
+from __future__ import annotations
+
+import json
+from pathlib import Path
+
+import pytest
+
+from generator.diagnostics import Diagnostics
+from generator.document import to_plain
+from generator.history import previous_document
+from generator.normalize import normalize
+from generator.pipeline import ingest
+from tests import hostile
+from tests.conftest import SEED, SEED_OVERLAY, corpus_documents, corpus_id
+
+
+def _written(tmp_path: Path, spec: Path, overlays: list[Path]) -> Path | None:
+    """openapi.json as render writes it, from spec."""
+    ingested = ingest(spec, overlays)
+    if ingested.document is None:
+        return None
+    out = tmp_path / "openapi.json"
+    out.write_text(json.dumps(to_plain(ingested.document), indent=2, ensure_ascii=False) + "\n", encoding="utf-8")
+    return out
+
+
+def assert_same_previous_api(out: Path) -> None:
+    full = ingest(out)
+    assert full.document is not None
+    quick = previous_document(out)
+    assert quick is not None
+    reserved = {"Client", "AsyncClient"}
+    assert normalize(quick, Diagnostics(), set(reserved)) == normalize(full.document, Diagnostics(), set(reserved))
+
+
+def test_callfire_and_the_hostile_document(tmp_path: Path) -> None:
+    for spec, overlays in ((SEED, [SEED_OVERLAY]), (hostile.write_document(tmp_path), [])):
+        out = _written(tmp_path, spec, overlays)
+        assert out is not None
+        assert_same_previous_api(out)
+
+
+@pytest.mark.parametrize("spec", corpus_documents(), ids=corpus_id)
+def test_corpus_documents(tmp_path: Path, spec: Path) -> None:
+    out = _written(tmp_path, spec, [])
+    if out is None:
+        pytest.skip("the document itself is not usable")
+    assert_same_previous_api(out)
+
+
+def test_an_unreadable_previous_document_is_none(tmp_path: Path) -> None:
+    (tmp_path / "openapi.json").write_text("{not json", encoding="utf-8")
+    assert previous_document(tmp_path / "openapi.json") is None
+    assert previous_document(tmp_path / "missing.json") is None

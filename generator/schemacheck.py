@@ -99,7 +99,7 @@ def _fast_code() -> types.CodeType | None:
         import fastjsonschema
     except ImportError:
         return None
-    key = hashlib.sha256(f"{_version('openapi-spec-validator')}|{fastjsonschema.VERSION}|{sys.version}|"
+    key = hashlib.sha256(f"{library_version('openapi-spec-validator')}|{fastjsonschema.VERSION}|{sys.version}|"
                          f"{Path(__file__).read_bytes().hex()}".encode()).hexdigest()
     root = cache_root()
     path = root / "schemacheck" / f"{key}.marshal" if root is not None else None
@@ -131,7 +131,8 @@ def _fast_source() -> str:
     return source
 
 
-def _version(library: str) -> str:
+def library_version(library: str) -> str:
+    """The installed version of a library, '' when it is not installed."""
     try:
         return metadata.version(library)
     except metadata.PackageNotFoundError:

@@ -19,13 +19,13 @@ import hashlib
 import json
 import os
 from dataclasses import dataclass
-from importlib import metadata
 from pathlib import Path
 from typing import Any
 
 from .diagnostics import Diagnostic, Severity, SourcePosition
 from .formatting import cache_root
 from .pipeline import Options
+from .schemacheck import library_version
 from .target import Target
 from .write import existing_files
 
@@ -143,19 +143,12 @@ def generator_fingerprint(templates: tuple[Path, ...]) -> str:
     """The generator's code and templates (with a project's own), and the libraries that shape output."""
     digest = hashlib.sha256()
     for library in _LIBRARIES:
-        digest.update(f"{library}={_version(library)};".encode())
+        digest.update(f"{library}={library_version(library)};".encode())
     for root in (*_SOURCES, *templates):
         for path in sorted(root.rglob("*")):
             if path.is_file() and path.suffix in (".py", ".jinja"):
                 digest.update(str(path.relative_to(root)).encode() + b"\0" + path.read_bytes())
     return digest.hexdigest()
-
-
-def _version(library: str) -> str:
-    try:
-        return metadata.version(library)
-    except metadata.PackageNotFoundError:
-        return ""
 
 
 def _diagnostic_data(diagnostic: Diagnostic) -> dict[str, object]:

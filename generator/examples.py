@@ -34,6 +34,12 @@ class Synthesizer:
     def __post_init__(self) -> None:
         self.models: dict[str, ir.Model] = {m.name: m for m in self.api.models}
         self.enums: dict[str, ir.Enum] = {e.name: e for e in self.api.enums}
+        # model name -> (discriminator property, value) of each base that names it, in the api's order
+        self.tags: dict[str, list[tuple[str, object]]] = {}
+        for model in self.api.models:
+            if model.discriminator is not None:
+                for value, sub in model.discriminator.mapping:
+                    self.tags.setdefault(sub, []).append((model.discriminator.property, value))
 
     def value(self, type_: ir.TypeRef | None, depth: int = 0) -> object:
         if type_ is None or isinstance(type_, ir.NoneValue):
@@ -103,11 +109,9 @@ class Synthesizer:
 
     def discriminated(self, name: str, data: dict[str, object]) -> dict[str, object]:
         """A model's data with its discriminator set to the model's own value."""
-        for model in self.api.models:
-            if model.discriminator is not None:
-                for value, sub in model.discriminator.mapping:
-                    if sub == name and model.discriminator.property in data:
-                        data[model.discriminator.property] = value
+        for prop, value in self.tags.get(name, ()):
+            if prop in data:
+                data[prop] = value
         return data
 
 

@@ -9,6 +9,7 @@ this module, so an unchecked name cannot reach a template.
 from __future__ import annotations
 
 import builtins
+import functools
 import hashlib
 import keyword
 import re
@@ -16,6 +17,7 @@ import unicodedata
 from dataclasses import dataclass
 
 _WORD_BOUNDARY = re.compile(r"[A-Z]?[a-z0-9]+|[A-Z]+[0-9]*(?![a-z])|[0-9]+")
+_NON_ALNUM = re.compile(r"[^A-Za-z0-9]+")
 _IDENTIFIER = re.compile(r"^[A-Za-z_][A-Za-z0-9_]*$")
 MAX_NAME = 64
 
@@ -42,10 +44,20 @@ class ClassName(str):
     """A valid, non-reserved PascalCase Python class name. Built only by `Scope.pascal`."""
 
 
+# Names are asked for again and again (a parameter in every operation that uses it): the pure
+# text-to-name functions below remember their answers.
+_memo = functools.lru_cache(maxsize=1 << 16)
+
+
 def words(text: str) -> list[str]:
     """The words of any text: camelCase, snake_case, kebab-case, spaces, accents folded to ASCII."""
-    folded = unicodedata.normalize("NFKD", str(text)).encode("ascii", "ignore").decode("ascii")
-    return [w for chunk in re.split(r"[^A-Za-z0-9]+", folded) for w in _WORD_BOUNDARY.findall(chunk)]
+    return list(_words(str(text)))
+
+
+@_memo
+def _words(text: str) -> tuple[str, ...]:
+    folded = unicodedata.normalize("NFKD", text).encode("ascii", "ignore").decode("ascii")
+    return tuple(w for chunk in _NON_ALNUM.split(folded) for w in _WORD_BOUNDARY.findall(chunk))
 
 
 def _fallback(text: str, prefix: str) -> str:
@@ -76,18 +88,33 @@ def upper_snake(text: str, fallback: str = "VALUE") -> str:
 
 
 def _snake(text: str, fallback: str) -> str:
+    return _snake_of(str(text), fallback)
+
+
+@_memo
+def _snake_of(text: str, fallback: str) -> str:
     parts = [w.lower() for w in words(text)]
     name = "_".join(parts) if parts else _fallback(text, fallback)
     return f"{fallback}_{name}" if name[0].isdigit() else name
 
 
 def _pascal(text: str, fallback: str) -> str:
+    return _pascal_of(str(text), fallback)
+
+
+@_memo
+def _pascal_of(text: str, fallback: str) -> str:
     parts = words(text)
     name = "".join(p[:1].upper() + p[1:] for p in parts) if parts else _fallback(text, fallback)
     return f"{fallback}{name}" if name[0].isdigit() else name
 
 
 def _upper_snake(text: str, fallback: str) -> str:
+    return _upper_snake_of(str(text), fallback)
+
+
+@_memo
+def _upper_snake_of(text: str, fallback: str) -> str:
     parts = [w.upper() for w in words(text)]
     name = "_".join(parts) if parts else ("EMPTY" if str(text) == "" else _fallback(text, fallback))
     return f"{fallback}_{name}" if name[0].isdigit() else name

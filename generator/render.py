@@ -366,11 +366,12 @@ def _render_tests(env: jinja2.Environment, context: _Context, out: Rendered) -> 
     out.files[f"tests/{support}.py"] = env.get_template("tests/support.py.jinja").render(
         **common, credential_values=testgen.CREDENTIAL_VALUES)
     everything: list[testgen.OperationTests] = []
+    synth = Synthesizer(context.api)
     for resource, tests in plans:
         for test in tests:
             test.resource = resource.name
         everything.extend(tests)
-        item_json = {str(t.op.name): _item_json(context.api, t.op) for t in tests if t.op.pagination}
+        item_json = {str(t.op.name): _item_json(synth, t.op) for t in tests if t.op.pagination}
         out.files[f"tests/test_{resource.name}.py"] = env.get_template("tests/test_resource.py.jinja").render(
             **common, resource=resource, tests=tests, models=_test_models(context, tests),
             item_json=item_json, json_names=_json_constants(tests, item_json),
@@ -405,9 +406,9 @@ def _json_constants(tests: list[testgen.OperationTests], item_json: Mapping[str,
     return names
 
 
-def _item_json(api: ir.Api, op: ir.Operation) -> str:
+def _item_json(synth: Synthesizer, op: ir.Operation) -> str:
     assert op.pagination is not None
-    return json.dumps(Synthesizer(api).value(op.pagination.item_type))
+    return json.dumps(synth.value(op.pagination.item_type))
 
 
 def _page_arguments(t: testgen.OperationTests) -> list[str]:

@@ -3,9 +3,8 @@
 black was the slowest stage of generation (about 90% of the time for a large document). The
 built-in templates print black's style line by line and layout.py splits their long lines as
 black would, so black itself runs only on what layout is unsure of, and on the output of custom
-templates. black's output is cached by the hash of its source, in memory for this process and on
-disk (GENERATOR_CACHE, default ~/.cache/swagger2-python-client-generator; `off` turns it off) for
-the next run, and made in parallel when there is much of it. The key includes black's version
+templates. black's output is cached by the hash of its source, in memory for this process and in
+the cache folder (see cache.py) for the next run, and made in parallel when there is much of it. The key includes black's version
 and mode, so a black upgrade never reuses old output.
 """
 
@@ -14,7 +13,6 @@ from __future__ import annotations
 import functools
 import hashlib
 import os
-import threading
 from concurrent.futures import ProcessPoolExecutor
 from importlib import metadata
 from pathlib import Path
@@ -22,6 +20,7 @@ from typing import Callable
 
 from typing import TYPE_CHECKING, Any
 
+from .cache import cache_path, read_entry, write_entry
 from .layout import LIMIT, lay_out
 
 if TYPE_CHECKING:
@@ -130,42 +129,17 @@ def _load(key: str) -> bool:
     return text is not None
 
 
-def cache_root() -> Path | None:
-    """The generator's cache folder (GENERATOR_CACHE, or one under ~/.cache), None when turned `off`."""
-    setting = os.environ.get("GENERATOR_CACHE", "")
-    if setting == "off":
-        return None
-    if setting:
-        return Path(setting)
-    return Path(os.environ.get("XDG_CACHE_HOME") or Path.home() / ".cache") / "swagger2-python-client-generator"
-
-
-def _cache_folder() -> Path | None:
-    root = cache_root()
-    return root / "black" if root is not None else None
+def _entry(key: str) -> Path | None:
+    return cache_path("black", key[:2], key)
 
 
 def _cached(key: str) -> str | None:
-    folder = _cache_folder()
+    data = read_entry(_entry(key))
     try:
-        return (folder / key[:2] / key).read_text(encoding="utf-8") if folder is not None else None
-    except (OSError, UnicodeDecodeError):
+        return data.decode("utf-8") if data is not None else None
+    except UnicodeDecodeError:
         return None
 
 
 def _store(key: str, text: str) -> None:
-    """Write atomically (a temporary file renamed), so a reader never sees half a file; failures are ignored."""
-    folder = _cache_folder()
-    if folder is None:
-        return
-    target = folder / key[:2] / key
-    temporary = target.with_name(f"{key}.{os.getpid()}.{threading.get_ident()}.tmp")
-    try:
-        try:
-            temporary.write_text(text, encoding="utf-8")
-        except FileNotFoundError:
-            target.parent.mkdir(parents=True, exist_ok=True)
-            temporary.write_text(text, encoding="utf-8")
-        os.replace(temporary, target)
-    except OSError:
-        pass  # a cache that cannot be written only costs time
+    write_entry(_entry(key), text.encode("utf-8", "surrogatepass"))

@@ -15,7 +15,9 @@ from .formatting import FormattingError, format_files
 from .loader import display_path, recording_reads
 from .normalize import normalize
 from .pipeline import Options, ingest
+from .apisnapshot import keep
 from .history import previous_generation, release
+from .ir import Api
 from .render import effective_sha256, render
 from .target import Target, names_for, target_problems
 from .uptodate import recall, remember, reusable, sha256_text
@@ -34,6 +36,8 @@ class Generation:
     timings: dict[str, float] = field(default_factory=dict)  # seconds per stage
     inputs: dict[str, str] = field(default_factory=dict)  # every file read → its sha256
     rendered: dict[str, str] = field(default_factory=dict)  # each Python file → its sha256 before formatting
+    api: Api | None = None  # the normalized API, kept with the openapi.json written from it
+    reserved_classes: frozenset[str] = frozenset()
 
 
 def build(target: Target, options: Options = Options(), progress: Progress | None = None) -> Generation:
@@ -56,6 +60,7 @@ def _build(target: Target, options: Options, progress: Progress | None) -> Gener
     names = names_for(target, str((ingested.document.get("info") or {}).get("title") or ""))
     found = Diagnostics()
     api = normalize(ingested.document, found, set(names.reserved_classes))
+    generation.api, generation.reserved_classes = api, frozenset(names.reserved_classes)
     generation.diagnostics.extend(found.strict() if options.strict else found)
     clock.lap("normalize")
     if generation.diagnostics.has_errors:
@@ -125,8 +130,7 @@ def generate(target: Target, options: Options = Options(), progress: Progress | 
         return generation, None
     try:
         comparison = write_tree(target.output, generation.files)
-        remember(target, options, generation.inputs, list(generation.diagnostics), generation.waived,
-                 generation.files, generation.rendered)
+        _remember(target, options, generation)
         return generation, comparison
     except Refused as exc:
         problem = Diagnostic(Severity.ERROR, "output-refused", "", str(exc), "nothing was written",
@@ -151,6 +155,14 @@ def check(target: Target, options: Options = Options()) -> tuple[Generation, Com
         return generation, None
     comparison = compare(target.output, generation.files)
     if comparison.up_to_date:
-        remember(target, options, generation.inputs, list(generation.diagnostics), generation.waived,
-                 generation.files, generation.rendered)
+        _remember(target, options, generation)
     return generation, comparison
+
+
+def _remember(target: Target, options: Options, generation: Generation) -> None:
+    """Keep what makes the next check and regeneration fast: the run's record, and its API."""
+    assert generation.files is not None
+    remember(target, options, generation.inputs, list(generation.diagnostics), generation.waived,
+             generation.files, generation.rendered)
+    if generation.api is not None and "openapi.json" in generation.files:
+        keep(generation.files["openapi.json"].encode("utf-8"), generation.reserved_classes, generation.api)

@@ -18,6 +18,7 @@ import json
 from dataclasses import dataclass
 from pathlib import Path
 
+from . import apisnapshot
 from .diagnostics import Diagnostics, InputError
 from .document import SpecDict
 from .diff import Change, bump, diff_apis, grouped_lines
@@ -47,6 +48,13 @@ class Previous:
 
     def api(self) -> Api | None:
         """The previous API (None when its openapi.json can no longer be read)."""
+        try:
+            written = self.document.read_bytes()
+        except OSError:
+            return None
+        snapshot = apisnapshot.kept(written, self.reserved_classes)
+        if snapshot is not None:
+            return snapshot
         document = previous_document(self.document)
         return normalize(document, Diagnostics(), set(self.reserved_classes)) if document is not None else None
 

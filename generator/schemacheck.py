@@ -15,14 +15,13 @@ import functools
 import hashlib
 import json
 import marshal
-import os
 import sys
 import types
 from importlib import metadata
 from pathlib import Path
 from typing import Any, Callable, Iterator
 
-from .formatting import cache_root
+from .cache import cache_path, read_entry, write_entry
 
 ValidationError = Any  # jsonschema's error (jsonschema ships no type information)
 Path_ = tuple[object, ...]
@@ -101,23 +100,15 @@ def _fast_code() -> types.CodeType | None:
         return None
     key = hashlib.sha256(f"{library_version('openapi-spec-validator')}|{fastjsonschema.VERSION}|{sys.version}|"
                          f"{Path(__file__).read_bytes().hex()}".encode()).hexdigest()
-    root = cache_root()
-    path = root / "schemacheck" / f"{key}.marshal" if root is not None else None
+    path = cache_path("schemacheck", f"{key}.marshal")
     try:
-        loaded = marshal.loads(path.read_bytes()) if path is not None else None
+        loaded = marshal.loads(read_entry(path) or b"")
         if isinstance(loaded, types.CodeType):
             return loaded
-    except (OSError, ValueError, EOFError, TypeError):
+    except (ValueError, EOFError, TypeError):
         pass
     code = compile(_fast_source(), "<swagger-2.0-schema>", "exec")
-    if path is not None:
-        try:
-            path.parent.mkdir(parents=True, exist_ok=True)
-            temporary = path.with_suffix(f".{os.getpid()}.tmp")
-            temporary.write_bytes(marshal.dumps(code))
-            os.replace(temporary, path)
-        except OSError:
-            pass  # only costs time
+    write_entry(path, marshal.dumps(code))
     return code
 
 

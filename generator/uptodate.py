@@ -17,13 +17,12 @@ from __future__ import annotations
 import dataclasses
 import hashlib
 import json
-import os
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
 from .diagnostics import Diagnostic, Severity, SourcePosition
-from .formatting import cache_root
+from .cache import cache_path, write_entry
 from .pipeline import Options
 from .schemacheck import library_version
 from .target import Target
@@ -55,13 +54,7 @@ def remember(target: Target, options: Options, inputs: dict[str, str], diagnosti
     formatted = {name: (digest, written[name]) for name, digest in rendered.items() if name in written}
     data = {"inputs": inputs, "output": _digest(written), "waived": waived,
             "diagnostics": [_diagnostic_data(d) for d in diagnostics], "formatted": formatted}
-    try:
-        path.parent.mkdir(parents=True, exist_ok=True)
-        temporary = path.with_suffix(f".{os.getpid()}.tmp")
-        temporary.write_text(json.dumps(data), encoding="utf-8")
-        os.replace(temporary, path)
-    except OSError:
-        pass  # a record that cannot be written only costs a full check next time
+    write_entry(path, json.dumps(data).encode())  # a record that cannot be written only costs a full check
 
 
 def recall(target: Target, options: Options) -> Record | None:
@@ -125,11 +118,10 @@ def _digest(hashes: dict[str, str]) -> str:
 
 
 def _record_path(target: Target, options: Options) -> Path | None:
-    root = cache_root()
-    if root is None or options.allow_remote_refs:  # a remote document cannot be hashed without fetching it
+    if options.allow_remote_refs:  # a remote document cannot be hashed without fetching it
         return None
     settings = [generator_fingerprint(target.templates), str(Path.cwd()), repr(_resolved(target)), repr(options)]
-    return root / "checks" / f"{hashlib.sha256(json.dumps(settings).encode()).hexdigest()}.json"
+    return cache_path("checks", f"{hashlib.sha256(json.dumps(settings).encode()).hexdigest()}.json")
 
 
 def _resolved(target: Target) -> Target:

@@ -17,6 +17,7 @@ from openapi_spec_validator.schemas import openapi_v2_schema_validator
 
 from generator.diagnostics import Diagnostics
 from generator.loader import load_file
+from generator import schemacheck
 from generator.schemacheck import schema_errors
 from tests import hostile
 from tests.conftest import corpus_documents, corpus_id
@@ -91,3 +92,54 @@ def test_the_fast_check_is_kept_compiled_and_the_slow_validator_loads_only_for_e
         kept.write_bytes(b"damaged")
     damaged = subprocess.run([sys.executable, "-c", script], env=env, capture_output=True, text=True, check=True)
     assert damaged.stdout.split() == ["True", "1"]
+
+
+GOOD_ITEM = {"get": {"responses": {"200": {"description": "ok"}}}}
+
+
+def _document(*items: dict[str, Any]) -> dict[str, Any]:
+    return {"swagger": "2.0", "info": {"title": "t", "version": "1"},
+            "paths": {f"/p{number}": item for number, item in enumerate(items)}}
+
+
+def _fast_checks(monkeypatch: pytest.MonkeyPatch) -> list[object]:
+    checked: list[object] = []
+    real = schemacheck._passes
+
+    def counting(check: Any, instance: object) -> bool:
+        checked.append(instance)
+        return real(check, instance)
+
+    monkeypatch.setattr(schemacheck, "_passes", counting)
+    return checked
+
+
+def test_parts_found_valid_before_are_not_checked_again(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.setenv("GENERATOR_CACHE", str(tmp_path / "cache"))
+    checked = _fast_checks(monkeypatch)
+    assert schema_errors(_document(GOOD_ITEM, {"put": GOOD_ITEM["get"]})) == []
+    assert len(checked) == 3  # two path items and the rest of the document
+    checked.clear()
+    broken = {"get": {}}  # a changed part is checked again, and its errors are the full check's
+    assert_same_as_openapi_spec_validator(_document(GOOD_ITEM, broken))
+    assert checked == [broken]
+
+
+def test_a_valid_part_never_hides_an_invalid_one_of_another_kind(tmp_path: Path,
+                                                                  monkeypatch: pytest.MonkeyPatch) -> None:
+    """The same JSON text may be valid as one part and not as another: verdicts are per definition."""
+    monkeypatch.setenv("GENERATOR_CACHE", str(tmp_path / "cache"))
+    as_schema = {"type": "object"}  # a valid schema, not a valid path item
+    assert schema_errors({**_document(), "definitions": {"A": as_schema}}) == []
+    assert_same_as_openapi_spec_validator(_document(as_schema))
+    assert schema_errors(_document(as_schema))
+
+
+def test_the_kept_verdicts_are_bounded(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.setenv("GENERATOR_CACHE", str(tmp_path / "cache"))
+    monkeypatch.setattr(schemacheck._Verdicts, "KEPT", 5)
+    for run in range(3):
+        items = [{"get": {**GOOD_ITEM["get"], "summary": f"{run}-{n}"}} for n in range(4)]
+        assert schema_errors(_document(*items)) == []
+    (kept,) = (tmp_path / "cache" / "schemacheck").glob("*.valid")
+    assert len(kept.read_bytes()) == 5 * 32

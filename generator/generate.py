@@ -10,7 +10,6 @@ from typing import Callable
 import jinja2
 
 from .diagnostics import Diagnostic, Diagnostics, Severity, SourcePosition
-from .document import to_plain
 from .formatting import FormattingError, format_files
 from .loader import display_path, recording_reads
 from .normalize import normalize
@@ -65,7 +64,7 @@ def _build(target: Target, options: Options, progress: Progress | None) -> Gener
     clock.lap("normalize")
     if generation.diagnostics.has_errors:
         return generation
-    effective = to_plain(ingested.document)
+    effective = ingested.document  # json reads SpecDict and SpecList as the dicts and lists they are
     released = release(target.version, api, effective_sha256(effective),
                        previous_generation(target.output, set(names.reserved_classes)))
     try:

@@ -84,6 +84,9 @@ class _Planner:
     schemes: dict[str, ir.SecurityScheme]
     credentials: list[tuple[str, str, str, str]]
     base_path: str
+    # (type, limits, sent as a body) -> a synthesized argument and its source: every operation's
+    # three calls, and the many operations that take the same body, share them
+    typed: dict[tuple[ir.TypeRef, str, bool], tuple[object, str]] = field(default_factory=dict)
 
     def operation(self, op: ir.Operation) -> OperationTests:
         status, response = _success_response(op)
@@ -117,8 +120,7 @@ class _Planner:
         files: list[str] = []
         json_body = ""
         for param in params:
-            value = self._argument_value(param, escaping)
-            source = _source(param.type, value, self.synth)
+            value, source = self._argument(param, escaping)
             value = _as_sent(param.type, value)
             if param.location == "path":
                 arguments.append(source)
@@ -139,13 +141,17 @@ class _Planner:
         headers.update(self._auth_headers(op))
         return Call(arguments, self.base_path + path, sorted(query), headers, json_body, sorted(form), files)
 
-    def _argument_value(self, param: ir.Parameter, escaping: bool) -> object:
+    def _argument(self, param: ir.Parameter, escaping: bool) -> tuple[object, str]:
+        """The value of param in a test call (never changed afterwards), and its Python source."""
         if param.has_example:
-            return param.example
+            return param.example, _source(param.type, param.example, self.synth)
         if escaping and param.location == "path" and param.type == ir.Primitive("str"):
-            return "a b/c"  # exercises percent-escaping
-        synth = self.sending if param.location == "body" else self.synth
-        return synth.limited(param.type, param.limits)
+            return "a b/c", _source(param.type, "a b/c", self.synth)  # exercises percent-escaping
+        key = (param.type, repr(param.limits), param.location == "body")  # repr: 1 and 1.0 are two limits
+        if key not in self.typed:
+            value = (self.sending if param.location == "body" else self.synth).limited(param.type, param.limits)
+            self.typed[key] = value, _source(param.type, value, self.synth)
+        return self.typed[key]
 
     def _chosen_schemes(self, op: ir.Operation) -> list[ir.SecurityScheme]:
         for alternative in op.security:

@@ -16,6 +16,7 @@ from typing import Sequence
 
 from .config import ConfigError, find_config, load_config
 from .diagnostics import Diagnostics, Severity, format_json, format_text
+from . import generate as generate_module
 from .generate import Generation, check, generate
 from .ir import to_json
 from .target import DEFAULT_CLIENT_NAMES, Target, target_problems
@@ -99,6 +100,12 @@ def _add_input_arguments(parser: argparse.ArgumentParser, spec_required: bool = 
                         help="an OpenAPI Overlay 1.0 file to apply (repeatable, applied in order)")
     parser.add_argument("--strict", action="store_true", help="report every repair as an error and fail on it")
     parser.add_argument("--allow-remote-refs", action="store_true", help="fetch $refs that point to http(s) URLs")
+
+
+def command() -> int:
+    """The process's entry (`python -m generator`, `swagger2-client`): main, in a process of its own."""
+    generate_module.FREEZE_STAGES = True
+    return main()
 
 
 def main(argv: Sequence[str] | None = None) -> int:

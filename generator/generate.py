@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import gc
 import time
 from dataclasses import dataclass, field
 from types import TracebackType
@@ -25,6 +26,18 @@ from .write import Comparison, Refused, compare, write_tree
 
 # Told (stage, done, total) as files are formatted, the slow part for a large document.
 Progress = Callable[[str, int, int], None]
+
+# A generation makes millions of objects that live to its end (the document, the API), and
+# Python's cyclic garbage collector walks them again at each full collection: 0.5 s of a
+# Kubernetes regeneration. A command-line run (cli.command) therefore freezes what each stage
+# leaves (gc.freeze): later collections skip it, and reference counting still frees it. Off in
+# a long-lived process such as a test run, whose own garbage must stay collectable.
+FREEZE_STAGES = False
+
+
+def _settle() -> None:
+    if FREEZE_STAGES:
+        gc.freeze()
 
 
 @dataclass
@@ -53,6 +66,7 @@ def _build(target: Target, options: Options, progress: Progress | None) -> Gener
         return Generation(Diagnostics([Diagnostic(Severity.ERROR, "target-invalid", "", p) for p in problems]), None)
     clock = _Clock()
     ingested = ingest(target.spec, list(target.overlays), options)
+    _settle()
     generation = Generation(ingested.diagnostics, None, len(ingested.waived), clock.lap("ingest"))
     if ingested.document is None:
         return generation
@@ -61,12 +75,14 @@ def _build(target: Target, options: Options, progress: Progress | None) -> Gener
     api = normalize(ingested.document, found, set(names.reserved_classes))
     generation.api, generation.reserved_classes = api, frozenset(names.reserved_classes)
     generation.diagnostics.extend(found.strict() if options.strict else found)
+    _settle()
     clock.lap("normalize")
     if generation.diagnostics.has_errors:
         return generation
     effective = ingested.document  # json reads SpecDict and SpecList as the dicts and lists they are
     released = release(target.version, api, effective_sha256(effective),
                        previous_generation(target.output, set(names.reserved_classes)))
+    _settle()
     try:
         rendered = render(api, names, effective, display_path(target.spec), target.spec.read_bytes(),
                           released.version, released.changelog, target.templates)

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import dataclasses
 import errno
+import gc
 import http.server
 import shutil
 import json
@@ -16,6 +17,8 @@ from typing import Iterator
 
 import pytest
 
+from generator import cli
+from generator import generate as generate_module
 from generator.generate import build, check, generate
 from generator.target import DEFAULT_TARGET, Target, package_version
 from generator import GENERATOR_NAME
@@ -216,3 +219,18 @@ def test_pip_install_in_a_fresh_venv_and_call_a_stub_server(tmp_path: Path, stub
     run = subprocess.run([str(python), "-c", script], cwd=tmp_path, capture_output=True, text=True)
     assert run.returncode == 0, run.stderr
     assert run.stdout.strip() == "CallPage 7 READY"
+
+
+def test_a_command_line_run_freezes_what_each_stage_leaves(monkeypatch: pytest.MonkeyPatch) -> None:
+    """Freezing only spares the garbage collector work: the files are the same. An in-process run
+    (main, as the tests use it) never freezes; the process entry (command) does."""
+    frozen: list[int] = []
+    monkeypatch.setattr(gc, "freeze", lambda: frozen.append(1))
+    plain = build(DEFAULT_TARGET)
+    assert frozen == [] and plain.files is not None
+    monkeypatch.setattr(generate_module, "FREEZE_STAGES", True)
+    assert build(DEFAULT_TARGET).files == plain.files
+    assert len(frozen) == 3  # after ingest, normalize and reading the previous generation
+    monkeypatch.setattr(generate_module, "FREEZE_STAGES", False)
+    monkeypatch.setattr(cli, "main", lambda: 0)
+    assert cli.command() == 0 and generate_module.FREEZE_STAGES

@@ -1,8 +1,9 @@
 """The generator's cache folder: files that only save time, never needed for a correct result.
 
 GENERATOR_CACHE names the folder (`off` turns caching off); the default is under ~/.cache. It
-holds black's output by hash, the compiled fast schema check, check records and the API of each
-generation. Deleting it costs time only. Writes are atomic (a temporary file renamed), so a
+holds black's output by hash (formatting.py), the compiled fast schema check and the hashes of
+the document parts it found valid (schemacheck.py), compiled templates (render.py), check records
+(uptodate.py) and the API of each generation (apisnapshot.py). Deleting it costs time only. Writes are atomic (a temporary file renamed), so a
 reader never sees half a file, and a failed read or write is ignored.
 """
 

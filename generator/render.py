@@ -22,7 +22,7 @@ from .cache import cache_path, read_entry, write_entry
 from .examples import Synthesizer
 from .names import Scope, upper_snake
 from .target import Names, package_version
-from .types import Imports, annotation, route_type
+from .types import MODELS_ALIAS, Imports, annotation, route_type
 from .history import CHANGELOG
 from .write import MANIFEST
 
@@ -343,7 +343,7 @@ def _render_resource(env: jinja2.Environment, context: _Context, resource: ir.Re
     return env.get_template("package/resources/resource.py.jinja").render(
         c=context, resource=resource, operations=views, stdlib=sorted(imports.stdlib),
         classes=[(context.modules[n], n) for n in sorted(imports.classes)],
-        runtime=sorted(imports.runtime),
+        runtime=sorted(imports.runtime), models_alias=MODELS_ALIAS if imports.lazy else "",
     )
 
 

@@ -21,6 +21,7 @@ class Imports:
 
     stdlib: set[tuple[str, str]] = field(default_factory=set)  # (module, name)
     classes: set[str] = field(default_factory=set)  # model and enum class names
+    lazy: set[str] = field(default_factory=set)  # class names reached through the models package (route types)
     runtime: set[str] = field(default_factory=set)  # names from the package's _runtime
     # base model → the alias of "it or one of its subtypes" (models with a discriminator)
     variants: dict[str, str] = field(default_factory=dict)
@@ -31,46 +32,80 @@ class Imports:
         self.runtime |= other.runtime
 
 
-def annotation(type_: ir.TypeRef | None, imports: Imports, context: str = "field") -> str:
-    """The annotation for type_; context is 'field', 'param' (accepts plain data too) or 'response'."""
+def annotation(type_: ir.TypeRef | None, imports: Imports, context: str = "field", package: str = "") -> str:
+    """The annotation for type_; context is 'field', 'param' (accepts plain data too) or 'response'.
+
+    With package (a module alias such as "_models"), classes are named as its attributes and not imported.
+    """
     if type_ is None or isinstance(type_, ir.NoneValue):
         return "None"
     if isinstance(type_, ir.Primitive):
         return _primitive(type_, imports)
     if isinstance(type_, ir.ArrayOf):
-        item = annotation(type_.item, imports, context)
+        item = annotation(type_.item, imports, context, package)
         return f"Sequence[{item}]" if context == "param" and _add(imports, "collections.abc", "Sequence") else f"list[{item}]"
     if isinstance(type_, ir.MapOf):
-        value = annotation(type_.value, imports, context)
+        value = annotation(type_.value, imports, context, package)
         return f"Mapping[str, {value}]" if context == "param" and _add(imports, "collections.abc", "Mapping") else f"dict[str, {value}]"
     if isinstance(type_, ir.ModelRef):
-        name = imports.variants.get(type_.name, type_.name) if context != "param" else type_.name
-        imports.classes.add(name)
+        name = _class(imports, imports.variants.get(type_.name, type_.name) if context != "param" else type_.name, package)
         if context == "param":
             _add(imports, "typing", "Any")
             return f"{name} | dict[str, Any]"
-        return str(name)
+        return name
     if isinstance(type_, ir.EnumRef):
-        imports.classes.add(type_.name)
-        return f"{type_.name} | {type_.kind}"  # unknown values from a newer server still parse
+        # unknown values from a newer server still parse
+        return f"{_class(imports, type_.name, package)} | {type_.kind}"
     if isinstance(type_, ir.FileData):
         if context == "param":
             imports.runtime.add("FileInput")
             return "FileInput"
         return "bytes"
     if isinstance(type_, ir.UnionOf):
-        return " | ".join(_unique(annotation(option, imports, context) for option in type_.options))
+        return " | ".join(_unique(annotation(option, imports, context, package) for option in type_.options))
     _add(imports, "typing", "Any")
     return "Any"
 
 
+def _class(imports: Imports, name: str, package: str) -> str:
+    if package:
+        imports.lazy.add(name)
+        return f"{package}.{name}"
+    imports.classes.add(name)
+    return str(name)
+
+
 def route_type(type_: ir.TypeRef | None, imports: Imports) -> str:
-    """What the runtime parses a response body into: a type expression, "bytes", or None."""
+    """What the runtime parses a response body into: a type expression, "bytes", or None.
+
+    A type that names models is a ``LazyType`` reaching them through the models package when a
+    response first needs them: importing a resource module imports none of its models (Kubernetes'
+    Core v1 would import 246 model modules).
+    """
     if type_ is None:
         return "None"
     if isinstance(type_, ir.FileData):
         return '"bytes"'
-    return annotation(type_, imports, "response")
+    text = annotation(type_, imports, "response", MODELS_ALIAS)
+    if not _names_models(type_):
+        return text
+    imports.runtime.add("LazyType")
+    return f"LazyType(lambda: {text})"
+
+
+MODELS_ALIAS = "_models"  # the resource modules' name for the models package
+
+
+def _names_models(type_: ir.TypeRef) -> bool:
+    if isinstance(type_, (ir.ModelRef, ir.EnumRef)):
+        return True
+    if isinstance(type_, ir.ArrayOf):
+        return _names_models(type_.item)
+    if isinstance(type_, ir.MapOf):
+        return _names_models(type_.value)
+    if isinstance(type_, ir.UnionOf):
+        return any(_names_models(option) for option in type_.options)
+    return False
 
 
 def _primitive(type_: ir.Primitive, imports: Imports) -> str:

@@ -234,3 +234,23 @@ def test_a_command_line_run_freezes_what_each_stage_leaves(monkeypatch: pytest.M
     monkeypatch.setattr(generate_module, "FREEZE_STAGES", False)
     monkeypatch.setattr(cli, "main", lambda: 0)
     assert cli.command() == 0 and generate_module.FREEZE_STAGES
+
+
+def test_a_resource_imports_its_models_only_when_a_response_needs_them() -> None:
+    code = (
+        "import sys, httpx, callfire_client\n"
+        "answer = lambda request: httpx.Response(200, json={'items': [{'id': 1}], 'totalCount': 1})\n"
+        "client = callfire_client.CallFire(username='u', password='p', transport=httpx.MockTransport(answer))\n"
+        "calls = client.calls\n"
+        "models = lambda: sorted(m.rsplit('.', 1)[1] for m in sys.modules if m.startswith('callfire_client.models.'))\n"
+        "print(models())\n"
+        "page = calls.find_calls()\n"
+        "print(type(page).__name__, type(page.items[0]).__name__)\n"
+        "print(models())\n"
+    )
+    run = subprocess.run([sys.executable, "-c", code], cwd=GENERATED, capture_output=True, text=True, check=True)
+    before, parsed, after = run.stdout.splitlines()
+    assert before == "[]"
+    assert parsed == "CallPage Call"
+    assert "'call_page'" in after and "'call'" in after
+    assert "'call_broadcast'" not in after and "'error_response'" not in after  # other responses' models

@@ -26,7 +26,7 @@ from ._errors import (
 from ._models import BaseModel, OpenEnum, to_jsonable
 from ._pagination import PageSpec
 from ._response import RawResponse, async_to_raw_response, to_raw_response
-from ._route import Route
+from ._route import LazyType, Route
 from ._types import NOT_GIVEN, FileInput, NotGiven, Timeout
 
 __all__ = [
@@ -46,6 +46,7 @@ __all__ = [
     "FileInput",
     "InsecureTransportWarning",
     "InternalServerError",
+    "LazyType",
     "NotFoundError",
     "NotGiven",
     "OpenEnum",

@@ -16,6 +16,7 @@ import httpx
 import pydantic
 
 from ._errors import APIResponseValidationError, APIStatusError, status_error
+from ._route import LazyType
 
 __all__ = [
     "RawResponse",
@@ -106,7 +107,8 @@ def _checked_raw(result: object) -> RawResponse[Any]:
 
 def declared_type(types: Mapping[str, object], status_code: int) -> object:
     """The body type declared for ``status_code``, falling back to "default", else None."""
-    return types.get(str(status_code), types.get("default"))
+    declared = types.get(str(status_code), types.get("default"))
+    return declared.resolve() if isinstance(declared, LazyType) else declared
 
 
 def _adapter(annotation: object) -> pydantic.TypeAdapter[Any]:

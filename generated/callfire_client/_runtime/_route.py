@@ -7,13 +7,33 @@ never looks at the API description itself.
 
 from __future__ import annotations
 
-from collections.abc import Mapping
+from collections.abc import Callable, Mapping
 from dataclasses import dataclass, field
 from typing import Literal
 
-__all__ = ["BodyKind", "Route"]
+__all__ = ["BodyKind", "LazyType", "Route"]
 
 BodyKind = Literal["none", "json", "form", "multipart"]
+
+
+class LazyType:
+    """A response body type that names models, made by ``load`` when a response first needs it.
+
+    Importing a resource module then imports none of its models: each model module loads with
+    the first response of its type (a large API has hundreds of models per resource).
+    """
+
+    __slots__ = ("_load", "_type", "_loaded")
+
+    def __init__(self, load: Callable[[], object]) -> None:
+        self._load = load
+        self._type: object = None
+        self._loaded = False
+
+    def resolve(self) -> object:
+        if not self._loaded:
+            self._type, self._loaded = self._load(), True
+        return self._type
 
 
 @dataclass(frozen=True, slots=True)
@@ -23,8 +43,8 @@ class Route:
     ``path`` is a template with wire names (``/calls/{id}``). ``query_formats`` and
     ``form_formats`` map the wire name of an array parameter to its collectionFormat ("csv",
     "ssv", "tsv", "pipes" or "multi"; absent means csv). ``success`` and ``errors`` map a status
-    key ("200", ..., or "default") to the body type: a type or annotation to validate with, the
-    string "bytes" for binary content, or None for no body. ``security`` lists alternatives,
+    key ("200", ..., or "default") to the body type: a type or annotation to validate with (or a
+    ``LazyType`` that makes one), the string "bytes" for binary content, or None for no body. ``security`` lists alternatives,
     each a tuple of scheme names that must all apply; an empty tuple means no auth.
     ``idempotent`` says whether a request that may have reached the server can be sent again.
     """

@@ -11,18 +11,19 @@ from typing import Any
 
 from .._runtime import NOT_GIVEN, NotGiven, Route, Timeout, async_to_raw_response, to_raw_response
 from .._runtime import PageSpec
-from ..models.call import Call
-from ..models.call_broadcast import CallBroadcast
-from ..models.call_broadcast_page import CallBroadcastPage
-from ..models.call_list import CallList
-from ..models.call_page import CallPage
-from ..models.call_recipient import CallRecipient
-from ..models.default_voice import DefaultVoice
-from ..models.error_response import ErrorResponse
-from ..models.resource_id import ResourceId
+from .._runtime import LazyType
+from .. import models as _models  # a model module loads when a response first needs it
 
 if TYPE_CHECKING:
     from .._client import AsyncCallFire, CallFire
+    from ..models.call import Call
+    from ..models.call_broadcast import CallBroadcast
+    from ..models.call_broadcast_page import CallBroadcastPage
+    from ..models.call_list import CallList
+    from ..models.call_page import CallPage
+    from ..models.call_recipient import CallRecipient
+    from ..models.default_voice import DefaultVoice
+    from ..models.resource_id import ResourceId
 
 __all__ = ["Calls", "AsyncCalls"]
 
@@ -33,13 +34,13 @@ _FIND_CALLS_ROUTE = Route(
     form_formats={},
     body="none",
     content_type=None,
-    success={"200": CallPage},
+    success={"200": LazyType(lambda: _models.CallPage)},
     errors={
-        "400": ErrorResponse,
-        "401": ErrorResponse,
-        "403": ErrorResponse,
-        "404": ErrorResponse,
-        "500": ErrorResponse,
+        "400": LazyType(lambda: _models.ErrorResponse),
+        "401": LazyType(lambda: _models.ErrorResponse),
+        "403": LazyType(lambda: _models.ErrorResponse),
+        "404": LazyType(lambda: _models.ErrorResponse),
+        "500": LazyType(lambda: _models.ErrorResponse),
     },
     security=(("basicAuth",),),
     idempotent=True,
@@ -61,13 +62,13 @@ _SEND_CALLS_ROUTE = Route(
     form_formats={},
     body="json",
     content_type="application/json",
-    success={"200": CallList},
+    success={"200": LazyType(lambda: _models.CallList)},
     errors={
-        "400": ErrorResponse,
-        "401": ErrorResponse,
-        "403": ErrorResponse,
-        "404": ErrorResponse,
-        "500": ErrorResponse,
+        "400": LazyType(lambda: _models.ErrorResponse),
+        "401": LazyType(lambda: _models.ErrorResponse),
+        "403": LazyType(lambda: _models.ErrorResponse),
+        "404": LazyType(lambda: _models.ErrorResponse),
+        "500": LazyType(lambda: _models.ErrorResponse),
     },
     security=(("basicAuth",),),
     idempotent=False,
@@ -79,13 +80,13 @@ _FIND_CALL_BROADCASTS_ROUTE = Route(
     form_formats={},
     body="none",
     content_type=None,
-    success={"200": CallBroadcastPage},
+    success={"200": LazyType(lambda: _models.CallBroadcastPage)},
     errors={
-        "400": ErrorResponse,
-        "401": ErrorResponse,
-        "403": ErrorResponse,
-        "404": ErrorResponse,
-        "500": ErrorResponse,
+        "400": LazyType(lambda: _models.ErrorResponse),
+        "401": LazyType(lambda: _models.ErrorResponse),
+        "403": LazyType(lambda: _models.ErrorResponse),
+        "404": LazyType(lambda: _models.ErrorResponse),
+        "500": LazyType(lambda: _models.ErrorResponse),
     },
     security=(("basicAuth",),),
     idempotent=True,
@@ -107,13 +108,13 @@ _CREATE_CALL_BROADCAST_ROUTE = Route(
     form_formats={},
     body="json",
     content_type="application/json",
-    success={"200": ResourceId},
+    success={"200": LazyType(lambda: _models.ResourceId)},
     errors={
-        "400": ErrorResponse,
-        "401": ErrorResponse,
-        "403": ErrorResponse,
-        "404": ErrorResponse,
-        "500": ErrorResponse,
+        "400": LazyType(lambda: _models.ErrorResponse),
+        "401": LazyType(lambda: _models.ErrorResponse),
+        "403": LazyType(lambda: _models.ErrorResponse),
+        "404": LazyType(lambda: _models.ErrorResponse),
+        "500": LazyType(lambda: _models.ErrorResponse),
     },
     security=(("basicAuth",),),
     idempotent=False,

@@ -1,7 +1,8 @@
 """The one place that maps IR types to Python annotations (and the imports they need).
 
 An annotation is also a valid runtime expression (Python ≥ 3.10), so the same text
-serves in signatures, in model fields, and in the routes that parse responses.
+serves in signatures, in model fields, and (naming classes through the models package,
+inside a LazyType) in the routes that parse responses.
 """
 
 from __future__ import annotations
@@ -29,6 +30,7 @@ class Imports:
     def merge(self, other: Imports) -> None:
         self.stdlib |= other.stdlib
         self.classes |= other.classes
+        self.lazy |= other.lazy
         self.runtime |= other.runtime
 
 

@@ -135,9 +135,16 @@ def _call_rows(session: Session, count: int, extra: dict[str, object]) -> list[R
     extra["call"] = results
     us = calls.medians(results)
     op = "callbench"
+    say("per-call overhead, empty page ...")
+    empty = calls.time_calls(ours_dir, theirs_dir, session.repeat, count, items=0)
+    extra["call, empty page"] = empty
+    fixed = calls.medians(empty)
     return [Row("per call", op, us["ours"], "httpx + pydantic by hand", us["hand"], "µs", 1.2),
             Row("per call", op, us["ours"], OG, us["openapi-generator"], "µs", 0.5),
-            Row("per call", op, us["ours"], "bravado", us["bravado"], "µs")]
+            Row("per call", op, us["ours"], "bravado", us["bravado"], "µs"),
+            # the same call answered by an empty page: what a call costs besides parsing the items
+            Row("per call, empty page", op, fixed["ours"], "httpx + pydantic by hand", fixed["hand"], "µs"),
+            Row("per call, empty page", op, fixed["ours"], OG, fixed["openapi-generator"], "µs")]
 
 
 def _profile() -> str:

@@ -12,14 +12,16 @@ from .peers import peer_python
 CLIENTS = ("hand", "ours", "openapi-generator", "bravado")
 
 
-def time_calls(ours_dir: Path, theirs_dir: Path, repeat: int, calls: int) -> dict[str, list[dict[str, float]]]:
-    """client -> one {median, mean, p90} (microseconds) per repetition; the order rotates."""
+def time_calls(ours_dir: Path, theirs_dir: Path, repeat: int, calls: int, items: int = 100
+               ) -> dict[str, list[dict[str, float]]]:
+    """client -> one {median, mean, p90} (microseconds) per repetition; the order rotates. Every call
+    returns a page of items items (0: the cost of a call without the work of parsing a page)."""
     results: dict[str, list[dict[str, float]]] = {client: [] for client in CLIENTS}
     for attempt in range(repeat):
         order = CLIENTS[attempt % len(CLIENTS):] + CLIENTS[: attempt % len(CLIENTS)]
         command = [str(peer_python()), str(BENCH / "percall.py"), "--spec", str(BENCH / "callbench.yaml"),
                    "--ours", str(ours_dir), "--theirs", str(theirs_dir), "--calls", str(calls),
-                   "--order", ",".join(order)]
+                   "--order", ",".join(order), "--items", str(items)]
         run = subprocess.run(command, capture_output=True, text=True, env=clean_environment())
         if run.returncode != 0:
             raise BenchError(f"the per-call benchmark failed:\n{run.stdout[-2000:]}{run.stderr[-3000:]}")

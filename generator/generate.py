@@ -80,12 +80,12 @@ def _build(target: Target, options: Options, progress: Progress | None) -> Gener
     if generation.diagnostics.has_errors:
         return generation
     effective = ingested.document  # json reads SpecDict and SpecList as the dicts and lists they are
-    released = release(target.version, api, effective_sha256(effective),
-                       previous_generation(target.output, set(names.reserved_classes)))
+    effective_hash = effective_sha256(effective)
+    released = release(target.version, api, effective_hash, previous_generation(target.output, set(names.reserved_classes)))
     _settle()
     try:
         rendered = render(api, names, effective, display_path(target.spec), target.spec.read_bytes(),
-                          released.version, released.changelog, target.templates)
+                          released.version, released.changelog, target.templates, effective_hash)
         clock.lap("render")
         generation.files = _formatted(target, options, rendered.files, progress)
         generation.rendered = {name: sha256_text(text) for name, text in rendered.files.items() if name.endswith(".py")}

@@ -84,11 +84,12 @@ class Rendered:
 
 
 def render(api: ir.Api, names: Names, effective_spec: object, spec_name: str, spec_bytes: bytes,
-           version: str = "", changelog: str = "", templates: tuple[Path, ...] = ()) -> Rendered:
+           version: str = "", changelog: str = "", templates: tuple[Path, ...] = (), effective_hash: str = "") -> Rendered:
     """Every file of the generated project (before formatting).
 
     version defaults to the one info.version gives; templates are folders whose templates
-    replace the built-in ones of the same relative name.
+    replace the built-in ones of the same relative name; effective_hash is effective_sha256 of
+    effective_spec when the caller has it already (it takes 0.04 s for Kubernetes).
     """
     env = environment(templates)
     version = version or package_version(api.version)
@@ -119,7 +120,8 @@ def render(api: ir.Api, names: Names, effective_spec: object, spec_name: str, sp
         out.files[f"{pkg}/resources/{resource.name}.py"] = _render_resource(env, context, resource)
     if changelog:
         out.files[CHANGELOG] = changelog
-    out.files[MANIFEST] = _manifest(spec_name, spec_bytes, effective_spec, version, sorted([*out.files, MANIFEST]))
+    out.files[MANIFEST] = _manifest(spec_name, spec_bytes, effective_hash or effective_sha256(effective_spec), version,
+                                    sorted([*out.files, MANIFEST]))
     return out
 
 
@@ -195,14 +197,14 @@ def effective_sha256(effective_spec: object) -> str:
     return hashlib.sha256(json.dumps(effective_spec, sort_keys=True, ensure_ascii=False).encode("utf-8")).hexdigest()
 
 
-def _manifest(spec_name: str, spec_bytes: bytes, effective_spec: object, version: str, files: list[str]) -> str:
+def _manifest(spec_name: str, spec_bytes: bytes, effective_hash: str, version: str, files: list[str]) -> str:
     """What made the project, from what, and which files it owns (only those may be replaced later)."""
     data = {
         "generator": GENERATOR_NAME,
         "generator_version": __version__,
         "spec": spec_name,
         "spec_sha256": hashlib.sha256(spec_bytes).hexdigest(),
-        "effective_spec_sha256": effective_sha256(effective_spec),
+        "effective_spec_sha256": effective_hash,
         "package_version": version,
         "files": files,
     }

@@ -10,29 +10,12 @@ import pytest
 from generator import apisnapshot, history
 from generator.generate import build, generate
 from generator.target import Target
+from tests.test_uptodate import SPEC
 
-SPEC = """\
-swagger: "2.0"
-info: {title: Pets, version: "1.0"}
-host: api.example.test
-paths:
-  /pets:
-    get:
-      operationId: listPets
-      parameters:
-        - {name: limit, in: query, type: integer}
-      responses:
-        "200": {description: ok, schema: {type: array, items: {$ref: "#/definitions/Pet"}}}
-definitions:
-  Pet:
-    type: object
-    properties:
-      name: {type: string}
-"""
 # A change the changelog reports: a new required parameter (breaking) and a new field.
 EDITED = SPEC.replace("- {name: limit, in: query, type: integer}",
                       "- {name: limit, in: query, type: integer}\n        - {name: owner, in: query, type: string, required: true}"
-                      ).replace("name: {type: string}", "name: {type: string}\n      age: {type: integer}")
+                      ).replace("type: {type: string}", "type: {type: string}\n      age: {type: integer}")
 
 
 @pytest.fixture

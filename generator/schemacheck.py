@@ -64,8 +64,8 @@ class _Verdicts:
     def __init__(self, path: Path | None) -> None:
         self.path = path
         data = read_entry(path) or b""
-        self.known = {data[i:i + 32] for i in range(0, len(data) - len(data) % 32, 32)}
-        self.earlier = data
+        self.earlier = [data[i:i + 32] for i in range(0, len(data) - len(data) % 32, 32)]  # newest first
+        self.known = set(self.earlier)
         self.valid: dict[bytes, None] = {}  # found valid in this run, in order
 
     def passes(self, fast: dict[str, Callable[[object], object]], definition: str, part: object) -> bool:
@@ -82,10 +82,8 @@ class _Verdicts:
     def save(self) -> None:
         if not self.valid or all(digest in self.known for digest in self.valid):
             return  # nothing new: the entry stays as it is
-        ours = b"".join(self.valid)
-        others = [self.earlier[i:i + 32] for i in range(0, len(self.earlier) - len(self.earlier) % 32, 32)]
-        kept = ours + b"".join(d for d in others if d not in self.valid)[: 32 * max(0, self.KEPT - len(self.valid))]
-        write_entry(self.path, kept)
+        others = [digest for digest in self.earlier if digest not in self.valid][: max(0, self.KEPT - len(self.valid))]
+        write_entry(self.path, b"".join(self.valid) + b"".join(others))
 
 
 def _digest(definition: str, part: object) -> bytes | None:

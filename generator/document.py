@@ -4,12 +4,13 @@
 that takes JSON data takes them), plus two slots: the source file and the line
 and column of each child. Positions therefore travel with the nodes through
 overlays and `$ref` bundling, and a JSON pointer can be turned into `file:line:col`
-at any stage by walking the tree (`locate`).
+at any stage by walking the tree (`locate`). A container read from plain JSON finds its
+positions only when they are first read (`origin`, see jsonpositions.py).
 """
 
 from __future__ import annotations
 
-from typing import Union
+from typing import Protocol, Union
 
 from .diagnostics import SourcePosition
 
@@ -18,22 +19,71 @@ from .diagnostics import SourcePosition
 Mark = Union[tuple[int, int], tuple[int, int, str]]
 
 
+class PositionSource(Protocol):
+    """Finds the positions of one container's children when first asked (see jsonpositions)."""
+
+    def marks(self, path: tuple[str | int, ...]) -> dict[str, Mark] | list[Mark]: ...
+
+
+# Where a container read without positions sits in its source: asked for its marks on first use.
+Origin = tuple[PositionSource, tuple[Union[str, int], ...]]
+
+
 class SpecDict(dict):  # type: ignore[type-arg]
-    __slots__ = ("source", "marks")
+    __slots__ = ("source", "_marks", "origin")
 
     def __init__(self, source: str = "", *args: object, **kwargs: object) -> None:
         super().__init__(*args, **kwargs)
         self.source = source
-        self.marks: dict[str, Mark] = {}
+        self._marks: dict[str, Mark] | None = {}
+        self.origin: Origin | None = None
+
+    @property
+    def marks(self) -> dict[str, Mark]:
+        if self._marks is None:
+            found = self.origin[0].marks(self.origin[1]) if self.origin else {}
+            self._marks = found if isinstance(found, dict) else {}
+        return self._marks
+
+    @marks.setter
+    def marks(self, value: dict[str, Mark]) -> None:
+        self._marks = value
 
 
 class SpecList(list):  # type: ignore[type-arg]
-    __slots__ = ("source", "marks")
+    __slots__ = ("source", "_marks", "origin")
 
     def __init__(self, source: str = "", *args: object) -> None:
         super().__init__(*args)
         self.source = source
-        self.marks: list[Mark] = []
+        self._marks: list[Mark] | None = []
+        self.origin: Origin | None = None
+
+    @property
+    def marks(self) -> list[Mark]:
+        if self._marks is None:
+            found = self.origin[0].marks(self.origin[1]) if self.origin else []
+            self._marks = found if isinstance(found, list) else []
+        return self._marks
+
+    @marks.setter
+    def marks(self, value: list[Mark]) -> None:
+        self._marks = value
+
+
+def located_later(container: SpecDict | SpecList, origin: Origin) -> None:
+    """Give container its positions from origin, found only if something reads them."""
+    container.origin, container._marks = origin, None
+
+
+def copy_positions(original: SpecDict | SpecList, copy: SpecDict | SpecList) -> None:
+    """copy gets original's positions, without finding them if they are still to be found."""
+    if original._marks is None and original.origin is not None:
+        located_later(copy, original.origin)
+    elif isinstance(original, SpecDict) and isinstance(copy, SpecDict):
+        copy.marks = dict(original.marks)
+    elif isinstance(original, SpecList) and isinstance(copy, SpecList):
+        copy.marks = list(original.marks)
 
 
 Node = Union[SpecDict, SpecList, dict, list, str, int, float, bool, None]  # type: ignore[type-arg]
@@ -140,11 +190,11 @@ def clone(node: object) -> object:
 def _empty_like(node: dict | list) -> dict | list:  # type: ignore[type-arg]
     if isinstance(node, SpecDict):
         out_dict = SpecDict(node.source)
-        out_dict.marks = dict(node.marks)
+        copy_positions(node, out_dict)
         return out_dict
     if isinstance(node, SpecList):
         out_list = SpecList(node.source)
-        out_list.marks = list(node.marks)
+        copy_positions(node, out_list)
         return out_list
     return {} if isinstance(node, dict) else []
 

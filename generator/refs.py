@@ -22,7 +22,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 
 from .diagnostics import Diagnostic, Diagnostics, InputError, Severity
-from .document import clone, SpecDict, locate, pointer, resolve_pointer, split_pointer
+from .document import clone, copy_positions, SpecDict, locate, pointer, resolve_pointer, split_pointer
 from .loader import DEFAULT_LIMITS, Limits, decode, display_path, load_file, load_text
 
 _READABLE_SUFFIXES = (".yaml", ".yml", ".json")
@@ -169,7 +169,8 @@ def _inline(node: dict, content: object) -> None:  # type: ignore[type-arg]
     if isinstance(replacement, dict):
         node.update(replacement)
         if isinstance(node, SpecDict) and isinstance(replacement, SpecDict):
-            node.source, node.marks = replacement.source, replacement.marks
+            node.source = replacement.source
+            copy_positions(replacement, node)
 
 
 def _split_ref(ref: str) -> tuple[str, str]:

@@ -9,8 +9,9 @@ from pathlib import Path
 import pytest
 
 from generator.diagnostics import Diagnostics, InputError
-from generator.document import SpecDict, locate
-from generator.loader import Limits, load_file, load_text
+from generator.document import SpecDict, SpecList, clone, locate, walk
+from generator.loader import Limits, _Builder, load_file, load_text
+from tests.conftest import corpus_documents
 
 
 def load(text: str, diagnostics: Diagnostics | None = None) -> object:
@@ -194,3 +195,73 @@ def test_json_the_yaml_reader_refuses_keeps_its_order(tmp_path: Path) -> None:
     assert isinstance(loaded, dict)
     assert list(loaded) == ["swagger", "info", "paths"]
     assert list(loaded["paths"]) == [f"/{k}" for k in keys]
+
+
+# -- plain JSON: read with json, positions found when asked -------------------------------------------------
+
+_JSON_SAMPLE = (
+    '{"swagger": "2.0",\r\n "info": {"title": "Caf\\u00e9 \u00e9t\u00e9 \U0001f600", "version": "1"},\n'
+    '  "paths": {"/a/{id}": {"get": {"parameters": [ {"name": "id", "in": "path"},\n'
+    '      {"name": "q\\"uote", "in": "query", "enum": [1, 2.5e3, -0, true, null, "x"]}],\n'
+    '   "responses": {"200": {"description": "", "schema": {"type": "array", "items": []}}}}}},\n'
+    '"definitions": {}, "x-empty": [], "x-nested": [[[{}]], {"a": {"b": [[]]}}]}\n'
+)
+
+
+def _via_yaml_reader(text: str, diagnostics: Diagnostics | None = None) -> object:
+    """What the position-recording YAML reader makes of text (every JSON text is YAML)."""
+    return _Builder("t.yaml", Limits(), diagnostics or Diagnostics()).build(text)[0].value
+
+
+def _assert_same_tree_and_positions(fast: object, slow: object) -> None:
+    assert json.dumps(fast) == json.dumps(slow)  # same values, same key order
+    pairs = list(zip(walk(fast), walk(slow)))
+    assert len(pairs) == len(walk(slow))
+    for (path, a), (_, b) in pairs:
+        assert type(a) is type(b), path
+        if isinstance(a, (SpecDict, SpecList)):
+            assert (a.source, a.marks) == (b.source, b.marks), path
+
+
+def test_plain_json_gives_the_tree_and_positions_the_yaml_reader_gives() -> None:
+    fast = load(_JSON_SAMPLE)
+    assert isinstance(fast, SpecDict) and fast.origin is not None  # the json reader read it
+    _assert_same_tree_and_positions(fast, _via_yaml_reader(_JSON_SAMPLE))
+    assert str(locate(fast, ["paths", "/a/{id}", "get", "parameters", 1, "enum", 3])) == "t.yaml:4:65"
+
+
+def test_plain_json_positions_are_found_only_when_read() -> None:
+    doc = load(_JSON_SAMPLE)
+    assert isinstance(doc, SpecDict)
+    parameters = doc["paths"]["/a/{id}"]["get"]["parameters"]
+    assert parameters._marks is None and doc._marks is None
+    copied = clone(parameters)  # a copy (what $ref bundling makes) stays unresolved too
+    assert isinstance(copied, SpecList) and copied._marks is None
+    assert copied.marks == [(3, 49), (4, 7)] and parameters._marks is None
+    assert str(locate(doc, ["paths", "/a/{id}", "get", "parameters", 1, "in"])) == "t.yaml:4:27"
+
+
+@pytest.mark.parametrize(("text", "expected"), [
+    ('{"a": 1,\n "a": 2}', {"a": 2}),  # a duplicate key: the YAML reader warns about it
+    ('{"a": NaN}', {"a": "NaN"}),  # not JSON: read as YAML reads it, as before
+])
+def test_json_the_json_reader_leaves_to_the_yaml_reader(text: str, expected: object) -> None:
+    diagnostics = Diagnostics()
+    doc = load(text, diagnostics)
+    assert doc == expected and isinstance(doc, SpecDict) and doc.origin is None
+    if "NaN" not in text:
+        assert [(d.code, str(d.position)) for d in diagnostics] == [("duplicate-key", "t.yaml:2:2")]
+
+
+def test_corpus_documents_as_json_read_the_same_both_ways(shared_specs: Path) -> None:
+    """Each corpus document, printed as JSON in one of three styles, gives the same tree and the same
+    positions through the json reader as through the YAML reader."""
+    styles = [{"indent": 2}, {"separators": (",", ":")}, {"indent": " ", "ensure_ascii": False}]
+    documents = corpus_documents()
+    assert documents
+    for number, path in enumerate(documents):
+        document = load_file(path, Diagnostics())
+        text = json.dumps(document, **styles[number % 3])  # type: ignore[arg-type]
+        fast = load(text)
+        assert isinstance(fast, (SpecDict, SpecList)) and fast.origin is not None, path
+        _assert_same_tree_and_positions(fast, _via_yaml_reader(text))

@@ -1,0 +1,92 @@
+"""Line and column of the keys and items of a JSON text, found only when a diagnostic asks.
+
+The YAML reader records a position for every node as it builds the tree: 0.3 s for the 3.8 MB
+Kubernetes document, against 0.02 s for `json.loads`, which records none. A document that is
+plain JSON is therefore read with `json`, and its containers point here instead (see
+`document.SpecDict.origin`): the text is scanned only for the containers whose positions are
+read, each once, skipping the values in between with the C decoder. The positions are the
+ones the YAML reader gives: a key's opening quote, an item's first character, both 1-based.
+"""
+
+from __future__ import annotations
+
+import bisect
+import json
+import re
+from typing import Callable, Union
+
+from .document import Mark
+
+Path = tuple[Union[str, int], ...]
+
+_SPACE = re.compile(r"[ \t\n\r]*")
+_LINE_END = re.compile(r"\r\n|\r|\n")
+
+
+class JsonPositions:
+    """Where each node of one JSON text starts; the text must be what `json.loads` accepted.
+
+    key turns a key of the text into the key of the tree (the loader replaces lone surrogates).
+    """
+
+    def __init__(self, text: str, key: Callable[[str], str] = str) -> None:
+        self.text = text
+        self._key = key
+        self._decoder = json.JSONDecoder()
+        self._starts: dict[Path, int] = {(): _SPACE.match(text, 0).end()}  # type: ignore[union-attr]
+        self._line_starts: list[int] | None = None
+
+    def marks(self, path: Path) -> dict[str, Mark] | list[Mark]:
+        """The key positions of the object at path, or the item positions of the array there
+        (none when the text has no container there)."""
+        start = self._start(path)
+        if start is None or self.text[start] not in "{[":
+            return {}
+        entries = self._entries(start)
+        if self.text[start] == "{":
+            return {str(key): self._mark(at) for key, at, _ in entries}
+        return [self._mark(value_at) for _, _, value_at in entries]
+
+    def _start(self, path: Path) -> int | None:
+        """Where the value at path starts, scanning each container on the way once."""
+        depth = len(path)
+        while path[:depth] not in self._starts:
+            depth -= 1
+        for known in range(depth, len(path)):
+            parent = path[:known]
+            if self.text[self._starts[parent]] not in "{[":
+                return None
+            for key, _, value_at in self._entries(self._starts[parent]):
+                self._starts[parent + (key,)] = value_at
+            if path[: known + 1] not in self._starts:
+                return None
+        return self._starts[path]
+
+    def _entries(self, start: int) -> list[tuple[str | int, int, int]]:
+        """(key or index, where the key or item starts, where the value starts) of one container."""
+        text, space = self.text, _SPACE
+        is_object = text[start] == "{"
+        closing = "}" if is_object else "]"
+        found: list[tuple[str | int, int, int]] = []
+        at = space.match(text, start + 1).end()  # type: ignore[union-attr]
+        while text[at] != closing:
+            entry_at = at
+            key: str | int = len(found)
+            if is_object:
+                text_key, at = self._decoder.raw_decode(text, at)
+                key = self._key(text_key)
+                at = space.match(text, at).end() + 1  # type: ignore[union-attr]  # past the colon
+                at = space.match(text, at).end()  # type: ignore[union-attr]
+            value_at = at
+            _, at = self._decoder.raw_decode(text, at)
+            found.append((key, entry_at, value_at))
+            at = space.match(text, at).end()  # type: ignore[union-attr]
+            if text[at] == ",":
+                at = space.match(text, at + 1).end()  # type: ignore[union-attr]
+        return found
+
+    def _mark(self, offset: int) -> Mark:
+        if self._line_starts is None:
+            self._line_starts = [0] + [match.end() for match in _LINE_END.finditer(self.text)]
+        line = bisect.bisect_right(self._line_starts, offset)
+        return line, offset - self._line_starts[line - 1] + 1

@@ -16,7 +16,7 @@ from typing import Sequence
 
 from .config import ConfigError, find_config, load_config
 from .diagnostics import Diagnostics, Severity, format_json, format_text
-from . import generate as generate_module
+from . import aside, generate as generate_module
 from .generate import Generation, check, generate
 from .ir import to_json
 from .target import DEFAULT_CLIENT_NAMES, Target, target_problems
@@ -103,8 +103,10 @@ def _add_input_arguments(parser: argparse.ArgumentParser, spec_required: bool = 
 
 
 def command() -> int:
-    """The process's entry (`python -m generator`, `swagger2-client`): main, in a process of its own."""
+    """The process's entry (`python -m generator`, `swagger2-client`): main, in a process of its own,
+    which may freeze what its stages leave and fork to render in parallel."""
     generate_module.FREEZE_STAGES = True
+    aside.ENABLED = True
     return main()
 
 

@@ -16,10 +16,11 @@ from .loader import display_path, recording_reads
 from .normalize import normalize
 from .pipeline import Options, ingest
 from .apisnapshot import keep
+from .aside import Aside
 from .history import previous_generation, release
 from .ir import Api
-from .render import effective_sha256, render
-from .target import Target, names_for, target_problems
+from .render import Parts, effective_sha256, openapi_json
+from .target import Names, Target, names_for, target_problems
 from .uptodate import recall, remember, reusable, sha256_text
 from .write import Comparison, Refused, compare, write_tree
 
@@ -79,17 +80,9 @@ def _build(target: Target, options: Options, progress: Progress | None) -> Gener
     clock.lap("normalize")
     if generation.diagnostics.has_errors:
         return generation
-    effective = ingested.document  # json reads SpecDict and SpecList as the dicts and lists they are
-    effective_hash = effective_sha256(effective)
-    released = release(target.version, api, effective_hash, previous_generation(target.output, set(names.reserved_classes)))
-    _settle()
     try:
-        rendered = render(api, names, effective, display_path(target.spec), target.spec.read_bytes(),
-                          released.version, released.changelog, target.templates, effective_hash)
-        clock.lap("render")
-        generation.files = _formatted(target, options, rendered.files, progress)
-        generation.rendered = {name: sha256_text(text) for name, text in rendered.files.items() if name.endswith(".py")}
-        clock.lap("format")
+        generation.files, generation.rendered = _rendered(target, options, api, names, ingested.document, progress)
+        clock.lap("render and format")
     except jinja2.TemplateError as exc:
         generation.diagnostics.add(_template_problem(exc))
     except FormattingError as exc:
@@ -98,13 +91,47 @@ def _build(target: Target, options: Options, progress: Progress | None) -> Gener
     return generation
 
 
-def _formatted(target: Target, options: Options, files: dict[str, str], progress: Progress | None) -> dict[str, str]:
-    """The files formatted, reusing what the output folder holds for files rendered as last time."""
-    reused = reusable(target, options, {name: text for name, text in files.items() if name.endswith(".py")})
+# Formatted files, and the sha256 of each Python file before formatting (what the record keeps).
+_Files = tuple[dict[str, str], dict[str, str]]
+
+
+def _rendered(target: Target, options: Options, api: Api, names: Names, effective: object,
+              progress: Progress | None) -> _Files:
+    """Every file, formatted: the test suite and openapi.json aside (in a child process, when
+    enabled) while this process decides the release and renders the package."""
+    parts = Parts(api, names, display_path(target.spec), target.templates)
+    aside = Aside(lambda: _tests_and_document(target, options, parts, effective))
+    try:
+        effective_hash = effective_sha256(effective)  # json reads SpecDict and SpecList as the dicts they are
+        released = release(target.version, api, effective_hash, previous_generation(target.output, set(names.reserved_classes)))
+        _settle()
+        files, rendered = _formatted(target, options, parts.package(released.version), progress)
+        more_files, more_rendered = aside.result()
+    finally:
+        aside.discard()
+    files.update(more_files)
+    rendered.update(more_rendered)
+    files.update(parts.closing(released.changelog, target.spec.read_bytes(), effective_hash, released.version,
+                               list(files)))
+    return files, rendered
+
+
+def _tests_and_document(target: Target, options: Options, parts: Parts, effective: object) -> _Files:
+    files, rendered = _formatted(target, options, parts.tests(), None)
+    files["openapi.json"] = openapi_json(effective)
+    return files, rendered
+
+
+def _formatted(target: Target, options: Options, files: dict[str, str], progress: Progress | None) -> _Files:
+    """The files formatted, reusing what the output folder holds for files rendered as last time,
+    and the sha256 of each Python file as rendered."""
+    python = {name: text for name, text in files.items() if name.endswith(".py")}
+    reused = reusable(target, options, python)
     # Custom templates may print anything: black formats all of their output.
     fresh = format_files({name: text for name, text in files.items() if name not in reused}, progress,
                          laid_out=not target.templates)
-    return {name: reused[name] if name in reused else fresh[name] for name in files}
+    formatted = {name: reused[name] if name in reused else fresh[name] for name in files}
+    return formatted, {name: sha256_text(text) for name, text in python.items()}
 
 
 def _template_problem(exc: jinja2.TemplateError) -> Diagnostic:

@@ -91,38 +91,69 @@ def render(api: ir.Api, names: Names, effective_spec: object, spec_name: str, sp
     replace the built-in ones of the same relative name; effective_hash is effective_sha256 of
     effective_spec when the caller has it already (it takes 0.04 s for Kubernetes).
     """
-    env = environment(templates)
+    parts = Parts(api, names, spec_name, templates)
     version = version or package_version(api.version)
-    header = escape.comment_text(HEADER.format(version=__version__, spec=spec_name))
-    variants = _variants(api)
-    context = _Context(api, names, header, _modules(api, variants), variants)
-    out = Rendered()
-    pkg = names.package
-    out.files["pyproject.toml"] = env.get_template("project/pyproject.toml.jinja").render(c=context, version=version)
-    out.files["README.md"] = env.get_template("project/README.md.jinja").render(c=context)
-    out.files["openapi.json"] = json.dumps(effective_spec, indent=2, ensure_ascii=False, sort_keys=False) + "\n"
-    out.files[f"{pkg}/py.typed"] = ""
-    for name in ("__init__", "_version", "_client"):
-        out.files[f"{pkg}/{name}.py"] = env.get_template(f"package/{name}.py.jinja").render(c=context, version=version)
-    for template in sorted((TEMPLATES / "runtime").glob("*.py.jinja")):
-        out.files[f"{pkg}/_runtime/{template.name[:-6]}"] = env.get_template(f"runtime/{template.name}").render(header=header)
-    out.files[f"{pkg}/models/__init__.py"] = env.get_template("package/models/__init__.py.jinja").render(c=context)
-    for model in api.models:
-        out.files[f"{pkg}/models/{context.modules[model.name]}.py"] = _render_model(env, context, model)
-    for model in api.models:
-        if model.name in context.variants:
-            out.files[f"{pkg}/models/{context.modules[context.variants[model.name]]}.py"] = _render_variants(env, context, model)
-    for enum in api.enums:
-        out.files[f"{pkg}/models/{context.modules[enum.name]}.py"] = env.get_template("package/models/enum.py.jinja").render(c=context, enum=enum)
-    _render_tests(env, context, out)
-    out.files[f"{pkg}/resources/__init__.py"] = env.get_template("package/resources/__init__.py.jinja").render(c=context)
-    for resource in api.resources:
-        out.files[f"{pkg}/resources/{resource.name}.py"] = _render_resource(env, context, resource)
-    if changelog:
-        out.files[CHANGELOG] = changelog
-    out.files[MANIFEST] = _manifest(spec_name, spec_bytes, effective_hash or effective_sha256(effective_spec), version,
-                                    sorted([*out.files, MANIFEST]))
+    out = Rendered(parts.package(version))
+    out.files["openapi.json"] = openapi_json(effective_spec)
+    out.files.update(parts.tests())
+    out.files.update(parts.closing(changelog, spec_bytes, effective_hash or effective_sha256(effective_spec),
+                                   version, list(out.files)))
     return out
+
+
+class Parts:
+    """The generated project in independent parts, which a generation may render in parallel:
+    the package, its test suite, openapi.json, and the closing files that list the others."""
+
+    def __init__(self, api: ir.Api, names: Names, spec_name: str, templates: tuple[Path, ...] = ()) -> None:
+        self.env = environment(templates)
+        self.spec_name = spec_name
+        header = escape.comment_text(HEADER.format(version=__version__, spec=spec_name))
+        variants = _variants(api)
+        self.context = _Context(api, names, header, _modules(api, variants), variants)
+
+    def package(self, version: str) -> dict[str, str]:
+        """The project files and the package: everything but the tests, openapi.json and the closing files."""
+        env, context, api = self.env, self.context, self.context.api
+        pkg = context.names.package
+        files: dict[str, str] = {}
+        files["pyproject.toml"] = env.get_template("project/pyproject.toml.jinja").render(c=context, version=version)
+        files["README.md"] = env.get_template("project/README.md.jinja").render(c=context)
+        files[f"{pkg}/py.typed"] = ""
+        for name in ("__init__", "_version", "_client"):
+            files[f"{pkg}/{name}.py"] = env.get_template(f"package/{name}.py.jinja").render(c=context, version=version)
+        for template in sorted((TEMPLATES / "runtime").glob("*.py.jinja")):
+            files[f"{pkg}/_runtime/{template.name[:-6]}"] = env.get_template(f"runtime/{template.name}").render(header=context.header)
+        files[f"{pkg}/models/__init__.py"] = env.get_template("package/models/__init__.py.jinja").render(c=context)
+        for model in api.models:
+            files[f"{pkg}/models/{context.modules[model.name]}.py"] = _render_model(env, context, model)
+        for model in api.models:
+            if model.name in context.variants:
+                files[f"{pkg}/models/{context.modules[context.variants[model.name]]}.py"] = _render_variants(env, context, model)
+        for enum in api.enums:
+            files[f"{pkg}/models/{context.modules[enum.name]}.py"] = env.get_template("package/models/enum.py.jinja").render(c=context, enum=enum)
+        files[f"{pkg}/resources/__init__.py"] = env.get_template("package/resources/__init__.py.jinja").render(c=context)
+        for resource in api.resources:
+            files[f"{pkg}/resources/{resource.name}.py"] = _render_resource(env, context, resource)
+        return files
+
+    def tests(self) -> dict[str, str]:
+        """The generated test suite (tests/)."""
+        files: dict[str, str] = {}
+        _render_tests(self.env, self.context, files)
+        return files
+
+    def closing(self, changelog: str, spec_bytes: bytes, effective_hash: str, version: str,
+                others: list[str]) -> dict[str, str]:
+        """The changelog (when there is one) and the manifest, which lists every file."""
+        files = {CHANGELOG: changelog} if changelog else {}
+        files[MANIFEST] = _manifest(self.spec_name, spec_bytes, effective_hash, version, sorted([*others, *files, MANIFEST]))
+        return files
+
+
+def openapi_json(effective_spec: object) -> str:
+    """The document the client was made from, after overlays and repairs."""
+    return json.dumps(effective_spec, indent=2, ensure_ascii=False, sort_keys=False) + "\n"
 
 
 @dataclass
@@ -385,13 +416,13 @@ def _param_view(p: ir.Parameter, imports: Imports) -> _ParamView:
 # -- the generated test suite ----------------------------------------------------------------------------
 
 
-def _render_tests(env: jinja2.Environment, context: _Context, out: Rendered) -> None:
+def _render_tests(env: jinja2.Environment, context: _Context, files: dict[str, str]) -> None:
     support = f"{context.names.package}_test_support"
     plans = testgen.plan(context.api, context.credentials)
     common = {"c": context, "support": support}
-    out.files["tests/conftest.py"] = env.get_template("tests/conftest.py.jinja").render(**common)
-    out.files["tests/_prism.py"] = env.get_template("tests/prism.py.jinja").render(header=context.header)
-    out.files[f"tests/{support}.py"] = env.get_template("tests/support.py.jinja").render(
+    files["tests/conftest.py"] = env.get_template("tests/conftest.py.jinja").render(**common)
+    files["tests/_prism.py"] = env.get_template("tests/prism.py.jinja").render(header=context.header)
+    files[f"tests/{support}.py"] = env.get_template("tests/support.py.jinja").render(
         **common, credential_values=testgen.CREDENTIAL_VALUES)
     everything: list[testgen.OperationTests] = []
     synth = Synthesizer(context.api)
@@ -400,13 +431,13 @@ def _render_tests(env: jinja2.Environment, context: _Context, out: Rendered) -> 
             test.resource = resource.name
         everything.extend(tests)
         item_json = {str(t.op.name): _item_json(synth, t.op) for t in tests if t.op.pagination}
-        out.files[f"tests/test_{resource.name}.py"] = env.get_template("tests/test_resource.py.jinja").render(
+        files[f"tests/test_{resource.name}.py"] = env.get_template("tests/test_resource.py.jinja").render(
             **common, resource=resource, tests=tests, models=_test_models(context, tests),
             item_json=item_json, json_names=_json_constants(tests, item_json),
             page_args={t.op.name: _page_arguments(t) for t in tests if t.op.pagination},
         )
-    out.files["tests/test_package.py"] = env.get_template("tests/test_package.py.jinja").render(**common)
-    out.files["tests/test_contract.py"] = env.get_template("tests/test_contract.py.jinja").render(
+    files["tests/test_package.py"] = env.get_template("tests/test_package.py.jinja").render(**common)
+    files["tests/test_contract.py"] = env.get_template("tests/test_contract.py.jinja").render(
         **common, tests=everything, models=_test_models(context, everything))
 
 

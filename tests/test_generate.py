@@ -13,11 +13,11 @@ import subprocess
 import sys
 import threading
 from pathlib import Path
-from typing import Iterator
+from typing import Any, Iterator
 
 import pytest
 
-from generator import cli
+from generator import aside, cli
 from generator import generate as generate_module
 from generator.generate import build, check, generate
 from generator.target import DEFAULT_TARGET, Target, package_version
@@ -232,8 +232,31 @@ def test_a_command_line_run_freezes_what_each_stage_leaves(monkeypatch: pytest.M
     assert build(DEFAULT_TARGET).files == plain.files
     assert len(frozen) == 3  # after ingest, normalize and reading the previous generation
     monkeypatch.setattr(generate_module, "FREEZE_STAGES", False)
+    monkeypatch.setattr(aside, "ENABLED", False)
     monkeypatch.setattr(cli, "main", lambda: 0)
-    assert cli.command() == 0 and generate_module.FREEZE_STAGES
+    assert cli.command() == 0 and generate_module.FREEZE_STAGES and aside.ENABLED
+
+
+def test_the_test_suite_rendered_aside_is_the_one_rendered_in_place(monkeypatch: pytest.MonkeyPatch, tmp_path: Path) -> None:
+    """A command-line run renders the tests and openapi.json in a forked child (aside.py): the files,
+    and the record of what was rendered, are the same as when this process renders everything."""
+    in_place = build(DEFAULT_TARGET)
+    assert in_place.files is not None
+    workers = tmp_path / "pids"
+    original = generate_module._tests_and_document
+
+    def noted(*args: Any) -> Any:
+        with workers.open("a") as out:
+            out.write(f"{os.getpid()}\n")
+        return original(*args)
+
+    monkeypatch.setattr(generate_module, "_tests_and_document", noted)
+    monkeypatch.setattr(aside, "ENABLED", True)
+    forked = build(DEFAULT_TARGET)
+    assert workers.read_text().split() != [str(os.getpid())]  # a child did the work, once
+    assert len(workers.read_text().split()) == 1
+    assert forked.files == in_place.files and list(forked.files) == list(in_place.files)
+    assert forked.rendered == in_place.rendered
 
 
 def test_a_resource_imports_its_models_only_when_a_response_needs_them() -> None:

@@ -18,6 +18,7 @@ from .pipeline import Options, ingest
 from .apisnapshot import keep
 from .aside import Aside
 from .history import previous_generation, release
+from .document import SpecDict
 from .ir import Api
 from .render import Parts, effective_sha256, openapi_json
 from .target import Names, Target, names_for, target_problems
@@ -69,11 +70,22 @@ def _build(target: Target, options: Options, progress: Progress | None) -> Gener
     ingested = ingest(target.spec, list(target.overlays), options)
     _settle()
     generation = Generation(ingested.diagnostics, None, len(ingested.waived), clock.lap("ingest"))
-    if ingested.document is None:
+    document = ingested.document
+    if document is None:
         return generation
-    names = names_for(target, str((ingested.document.get("info") or {}).get("title") or ""))
+    # openapi.json's text and the document's hash need only the document: made aside meanwhile
+    written = Aside(lambda: _document_text_and_hash(document))
+    try:
+        return _from_document(target, options, progress, document, generation, clock, written)
+    finally:
+        written.discard()
+
+
+def _from_document(target: Target, options: Options, progress: Progress | None, document: SpecDict,
+                   generation: Generation, clock: _Clock, written: Aside[tuple[str, str]]) -> Generation:
+    names = names_for(target, str((document.get("info") or {}).get("title") or ""))
     found = Diagnostics()
-    api = normalize(ingested.document, found, set(names.reserved_classes))
+    api = normalize(document, found, set(names.reserved_classes))
     generation.api, generation.reserved_classes = api, frozenset(names.reserved_classes)
     generation.diagnostics.extend(found.strict() if options.strict else found)
     _settle()
@@ -81,7 +93,7 @@ def _build(target: Target, options: Options, progress: Progress | None) -> Gener
     if generation.diagnostics.has_errors:
         return generation
     try:
-        generation.files, generation.rendered = _rendered(target, options, api, names, ingested.document, progress)
+        generation.files, generation.rendered = _rendered(target, options, api, names, written, progress)
         clock.lap("render and format")
     except jinja2.TemplateError as exc:
         generation.diagnostics.add(_template_problem(exc))
@@ -91,34 +103,33 @@ def _build(target: Target, options: Options, progress: Progress | None) -> Gener
     return generation
 
 
+def _document_text_and_hash(document: SpecDict) -> tuple[str, str]:
+    return openapi_json(document), effective_sha256(document)  # json reads SpecDict as the dict it is
+
+
 # Formatted files, and the sha256 of each Python file before formatting (what the record keeps).
 _Files = tuple[dict[str, str], dict[str, str]]
 
 
-def _rendered(target: Target, options: Options, api: Api, names: Names, effective: object,
+def _rendered(target: Target, options: Options, api: Api, names: Names, written: Aside[tuple[str, str]],
               progress: Progress | None) -> _Files:
-    """Every file, formatted: the test suite and openapi.json aside (in a child process, when
-    enabled) while this process decides the release and renders the package."""
+    """Every file, formatted: the test suite aside (in a child process, when enabled) while this
+    process decides the release and renders the package."""
     parts = Parts(api, names, display_path(target.spec), target.templates)
-    aside = Aside(lambda: _tests_and_document(target, options, parts, effective))
+    tests = Aside(lambda: _formatted(target, options, parts.tests(), None))
     try:
-        effective_hash = effective_sha256(effective)  # json reads SpecDict and SpecList as the dicts they are
+        document_text, effective_hash = written.result()
         released = release(target.version, api, effective_hash, previous_generation(target.output, set(names.reserved_classes)))
         _settle()
         files, rendered = _formatted(target, options, parts.package(released.version), progress)
-        more_files, more_rendered = aside.result()
+        test_files, test_rendered = tests.result()
     finally:
-        aside.discard()
-    files.update(more_files)
-    rendered.update(more_rendered)
+        tests.discard()
+    files.update(test_files)
+    files["openapi.json"] = document_text
+    rendered.update(test_rendered)
     files.update(parts.closing(released.changelog, target.spec.read_bytes(), effective_hash, released.version,
                                list(files)))
-    return files, rendered
-
-
-def _tests_and_document(target: Target, options: Options, parts: Parts, effective: object) -> _Files:
-    files, rendered = _formatted(target, options, parts.tests(), None)
-    files["openapi.json"] = openapi_json(effective)
     return files, rendered
 
 

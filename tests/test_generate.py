@@ -17,7 +17,7 @@ from typing import Any, Iterator
 
 import pytest
 
-from generator import aside, cli
+from generator import aside, cli, render
 from generator import generate as generate_module
 from generator.generate import build, check, generate
 from generator.target import DEFAULT_TARGET, Target, package_version
@@ -237,24 +237,27 @@ def test_a_command_line_run_freezes_what_each_stage_leaves(monkeypatch: pytest.M
     assert cli.command() == 0 and generate_module.FREEZE_STAGES and aside.ENABLED
 
 
-def test_the_test_suite_rendered_aside_is_the_one_rendered_in_place(monkeypatch: pytest.MonkeyPatch, tmp_path: Path) -> None:
-    """A command-line run renders the tests and openapi.json in a forked child (aside.py): the files,
-    and the record of what was rendered, are the same as when this process renders everything."""
+def test_the_parts_rendered_aside_are_the_ones_rendered_in_place(monkeypatch: pytest.MonkeyPatch, tmp_path: Path) -> None:
+    """A command-line run makes openapi.json (while normalizing) and the test suite (while rendering
+    the package) in forked children (aside.py): the files, and the record of what was rendered,
+    are the same as when this process makes everything."""
     in_place = build(DEFAULT_TARGET)
     assert in_place.files is not None
     workers = tmp_path / "pids"
-    original = generate_module._tests_and_document
 
-    def noted(*args: Any) -> Any:
-        with workers.open("a") as out:
-            out.write(f"{os.getpid()}\n")
-        return original(*args)
+    def noted(function: Any) -> Any:
+        def run(*args: Any) -> Any:
+            with workers.open("a") as out:
+                out.write(f"{os.getpid()}\n")
+            return function(*args)
+        return run
 
-    monkeypatch.setattr(generate_module, "_tests_and_document", noted)
+    monkeypatch.setattr(generate_module, "_document_text_and_hash", noted(generate_module._document_text_and_hash))
+    monkeypatch.setattr(render.Parts, "tests", noted(render.Parts.tests))
     monkeypatch.setattr(aside, "ENABLED", True)
     forked = build(DEFAULT_TARGET)
-    assert workers.read_text().split() != [str(os.getpid())]  # a child did the work, once
-    assert len(workers.read_text().split()) == 1
+    pids = workers.read_text().split()
+    assert len(pids) == 2 and len(set(pids)) == 2 and str(os.getpid()) not in pids  # two children, once each
     assert forked.files == in_place.files and list(forked.files) == list(in_place.files)
     assert forked.rendered == in_place.rendered
 

@@ -136,13 +136,12 @@ def _rendered(target: Target, options: Options, api: Api, names: Names, written:
 def _formatted(target: Target, options: Options, files: dict[str, str], progress: Progress | None) -> _Files:
     """The files formatted, reusing what the output folder holds for files rendered as last time,
     and the sha256 of each Python file as rendered."""
-    python = {name: text for name, text in files.items() if name.endswith(".py")}
-    reused = reusable(target, options, python)
+    rendered = {name: sha256_text(text) for name, text in files.items() if name.endswith(".py")}
+    reused = reusable(target, options, rendered)
     # Custom templates may print anything: black formats all of their output.
     fresh = format_files({name: text for name, text in files.items() if name not in reused}, progress,
                          laid_out=not target.templates)
-    formatted = {name: reused[name] if name in reused else fresh[name] for name in files}
-    return formatted, {name: sha256_text(text) for name, text in python.items()}
+    return {name: reused[name] if name in reused else fresh[name] for name in files}, rendered
 
 
 def _template_problem(exc: jinja2.TemplateError) -> Diagnostic:

@@ -76,13 +76,14 @@ def recall(target: Target, options: Options) -> Record | None:
 
 def reusable(target: Target, options: Options, rendered: dict[str, str]) -> dict[str, str]:
     """The formatted text of each file rendered exactly as in the last recorded run, read back
-    from the output folder (when it still holds what that run wrote): only the rest is formatted."""
+    from the output folder (when it still holds what that run wrote): only the rest is formatted.
+    rendered maps each file to the sha256_text of its text as rendered."""
     path = _record_path(target, options)
     known = _load(path).get("formatted", {}) if path is not None else {}
     reused: dict[str, str] = {}
-    for name, text in rendered.items():
+    for name, digest in rendered.items():
         entry = known.get(name)
-        if not isinstance(entry, list) or len(entry) != 2 or entry[0] != sha256_text(text):
+        if not isinstance(entry, list) or len(entry) != 2 or entry[0] != digest:
             continue
         try:
             data = (target.output / name).read_bytes()

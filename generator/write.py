@@ -88,8 +88,9 @@ def write_tree(output: Path, files: dict[str, str]) -> Comparison:
         return comparison
     output.parent.mkdir(parents=True, exist_ok=True)
     staging = Path(tempfile.mkdtemp(prefix=f".{output.name}.new-", dir=output.parent))
+    unchanged = set(files) - set(comparison.changed) - set(comparison.missing)
     try:
-        _fill(staging, output, files)
+        _fill(staging, output, files, unchanged)
         _swap(staging, output)
     finally:
         shutil.rmtree(staging, ignore_errors=True)
@@ -127,18 +128,21 @@ def _owned(output: Path) -> set[str] | None:
     return {str(name) for name in listed}
 
 
-def _fill(staging: Path, output: Path, files: dict[str, str]) -> None:
+def _fill(staging: Path, output: Path, files: dict[str, str], unchanged: set[str]) -> None:
+    """Write files into staging; those compare found unchanged are links to the old ones."""
+    made: set[Path] = set()
     for name, text in files.items():
         target, old = staging / name, output / name
-        target.parent.mkdir(parents=True, exist_ok=True)
-        data = text.encode("utf-8")
-        if old.is_file() and not old.is_symlink() and old.read_bytes() == data:
+        if target.parent not in made:
+            target.parent.mkdir(parents=True, exist_ok=True)
+            made.add(target.parent)
+        if name in unchanged and not old.is_symlink():
             try:
                 os.link(old, target)
                 continue
             except OSError:
                 pass
-        target.write_bytes(data)
+        target.write_bytes(text.encode("utf-8"))
 
 
 def _swap(staging: Path, output: Path) -> None:

@@ -26,12 +26,23 @@ T = TypeVar("T")
 ENABLED = False
 
 
-class Aside(Generic[T]):
-    """work() started now in a child process when allowed; result() waits for its value."""
+# Children that sent their result and are still doing their afterwards work; finish() waits.
+_running: list[int] = []
 
-    def __init__(self, work: Callable[[], T]) -> None:
+
+class Aside(Generic[T]):
+    """work() started now in a child process when allowed; result() waits for its value.
+
+    afterwards(), if given, runs once the value is known: in the child after it has sent the
+    value (so the parent does not wait for it), else in the parent. It is for work whose
+    result no one waits for, such as keeping a cache entry, and must not raise.
+    """
+
+    def __init__(self, work: Callable[[], T], afterwards: Callable[[], None] | None = None) -> None:
         self._work = work
-        self._child: tuple[int, int] | None = _start(work) if ENABLED and hasattr(os, "fork") else None
+        self._afterwards = afterwards
+        forking = ENABLED and hasattr(os, "fork")
+        self._child: tuple[int, int] | None = _start(work, afterwards) if forking else None
 
     def result(self) -> T:
         """The work's value: the child's, or the parent's own when the child failed."""
@@ -41,8 +52,10 @@ class Aside(Generic[T]):
             found = _collect(pid, pipe)
             if found is not None:
                 return cast(T, found[0])
-        return self._work()
-
+        value = self._work()
+        if self._afterwards is not None:
+            self._afterwards()
+        return value
 
     def discard(self) -> None:
         """Stop the child, when the result is no longer wanted (the parent failed first)."""
@@ -54,7 +67,13 @@ class Aside(Generic[T]):
             os.waitpid(pid, 0)
 
 
-def _start(work: Callable[[], object]) -> tuple[int, int] | None:
+def finish() -> None:
+    """Wait for the children still doing their afterwards work."""
+    while _running:
+        os.waitpid(_running.pop(), 0)
+
+
+def _start(work: Callable[[], object], afterwards: Callable[[], None] | None) -> tuple[int, int] | None:
     try:
         read_end, write_end = os.pipe()
         pid = os.fork()
@@ -68,6 +87,8 @@ def _start(work: Callable[[], object]) -> tuple[int, int] | None:
             with os.fdopen(write_end, "wb") as pipe:
                 pipe.write(data)
             status = 0
+            if afterwards is not None:
+                afterwards()
         finally:
             os._exit(status)
     os.close(write_end)
@@ -75,14 +96,16 @@ def _start(work: Callable[[], object]) -> tuple[int, int] | None:
 
 
 def _collect(pid: int, pipe: int) -> tuple[object] | None:
-    """The child's (result,), or None when it failed; reading first, so a full pipe cannot stall it."""
+    """The child's (result,), or None when it failed; read to the end first, so a full pipe
+    cannot stall the child. A child that sent its result may still be doing its afterwards work."""
     with os.fdopen(pipe, "rb") as stream:
         data = stream.read()
-    _, status = os.waitpid(pid, 0)
-    if status != 0 or not data:
-        return None
     try:
-        found = pickle.loads(data)
+        found = pickle.loads(data) if data else None
     except Exception:  # noqa: BLE001 - a result cut short: do the work here instead
-        return None
-    return found if isinstance(found, tuple) and len(found) == 1 else None
+        found = None
+    if isinstance(found, tuple) and len(found) == 1:
+        _running.append(pid)
+        return found
+    os.waitpid(pid, 0)
+    return None

@@ -16,8 +16,9 @@ from .loader import display_path, recording_reads
 from .normalize import normalize
 from .pipeline import Options, ingest
 from .apisnapshot import keep
+from . import aside
 from .aside import Aside
-from .history import previous_generation, release
+from .history import Release, previous_generation, release
 from .document import SpecDict
 from .ir import Api
 from .render import Parts, effective_sha256, openapi_json
@@ -113,24 +114,34 @@ _Files = tuple[dict[str, str], dict[str, str]]
 
 def _rendered(target: Target, options: Options, api: Api, names: Names, written: Aside[tuple[str, str]],
               progress: Progress | None) -> _Files:
-    """Every file, formatted: the test suite aside (in a child process, when enabled) while this
-    process decides the release and renders the package."""
+    """Every file, formatted: the release and the test suite aside (in a child process, when
+    enabled) while this process renders the package."""
     parts = Parts(api, names, display_path(target.spec), target.templates)
-    tests = Aside(lambda: _formatted(target, options, parts.tests(), None))
+    document_text, effective_hash = written.result()
+    # The normalized API is kept for the next run's changelog once the child has sent its part.
+    release_and_tests = Aside(
+        lambda: (_release(target, api, names, effective_hash), _formatted(target, options, parts.tests(), None)),
+        afterwards=lambda: keep(document_text.encode("utf-8"), frozenset(names.reserved_classes), api),
+    )
     try:
-        document_text, effective_hash = written.result()
-        released = release(target.version, api, effective_hash, previous_generation(target.output, set(names.reserved_classes)))
-        _settle()
-        files, rendered = _formatted(target, options, parts.package(released.version), progress)
-        test_files, test_rendered = tests.result()
+        files, rendered = _formatted(target, options, parts.package(), progress)
+        released, (test_files, test_rendered) = release_and_tests.result()
     finally:
-        tests.discard()
+        release_and_tests.discard()
+    versioned_files, versioned_rendered = _formatted(target, options, parts.versioned(released.version), progress)
+    files.update(versioned_files)
     files.update(test_files)
     files["openapi.json"] = document_text
+    rendered.update(versioned_rendered)
     rendered.update(test_rendered)
     files.update(parts.closing(released.changelog, target.spec.read_bytes(), effective_hash, released.version,
                                list(files)))
     return files, rendered
+
+
+def _release(target: Target, api: Api, names: Names, effective_hash: str) -> Release:
+    """The version and changelog, from what the output folder held before."""
+    return release(target.version, api, effective_hash, previous_generation(target.output, set(names.reserved_classes)))
 
 
 def _formatted(target: Target, options: Options, files: dict[str, str], progress: Progress | None) -> _Files:
@@ -177,23 +188,26 @@ class _Clock:
 
 def generate(target: Target, options: Options = Options(), progress: Progress | None = None
              ) -> tuple[Generation, Comparison | None]:
-    generation = build(target, options, progress)
-    if generation.files is None:
-        return generation, None
     try:
-        comparison = write_tree(target.output, generation.files)
-        _remember(target, options, generation)
-        return generation, comparison
-    except Refused as exc:
-        problem = Diagnostic(Severity.ERROR, "output-refused", "", str(exc), "nothing was written",
-                             SourcePosition(str(target.output)))
-    except OSError as exc:
-        problem = Diagnostic(Severity.ERROR, "write-failed", "", f"cannot write the output: {exc.strerror or exc}",
-                             "nothing was changed: the previous output is as it was",
-                             SourcePosition(str(exc.filename or target.output)))
-    generation.diagnostics.add(problem)
-    generation.files = None
-    return generation, None
+        generation = build(target, options, progress)
+        if generation.files is None:
+            return generation, None
+        try:
+            comparison = write_tree(target.output, generation.files)
+            _remember(target, options, generation)
+            return generation, comparison
+        except Refused as exc:
+            problem = Diagnostic(Severity.ERROR, "output-refused", "", str(exc), "nothing was written",
+                                 SourcePosition(str(target.output)))
+        except OSError as exc:
+            problem = Diagnostic(Severity.ERROR, "write-failed", "", f"cannot write the output: {exc.strerror or exc}",
+                                 "nothing was changed: the previous output is as it was",
+                                 SourcePosition(str(exc.filename or target.output)))
+        generation.diagnostics.add(problem)
+        generation.files = None
+        return generation, None
+    finally:
+        aside.finish()
 
 
 def check(target: Target, options: Options = Options()) -> tuple[Generation, Comparison | None]:
@@ -202,19 +216,21 @@ def check(target: Target, options: Options = Options()) -> tuple[Generation, Com
     record = recall(target, options)
     if record is not None:  # inputs, generator and output all as they were when last found current
         return Generation(Diagnostics(record.diagnostics), {}, record.waived, clock.lap("unchanged")), Comparison()
-    generation = build(target, options)
-    if generation.files is None:
-        return generation, None
-    comparison = compare(target.output, generation.files)
-    if comparison.up_to_date:
-        _remember(target, options, generation)
-    return generation, comparison
+    try:
+        generation = build(target, options)
+        if generation.files is None:
+            return generation, None
+        comparison = compare(target.output, generation.files)
+        if comparison.up_to_date:
+            _remember(target, options, generation)
+        return generation, comparison
+    finally:
+        aside.finish()
 
 
 def _remember(target: Target, options: Options, generation: Generation) -> None:
-    """Keep what makes the next check and regeneration fast: the run's record, and its API."""
+    """Keep the run's record, which makes the next check and regeneration fast (the API is kept
+    by _rendered, as soon as the test suite is rendered)."""
     assert generation.files is not None
     remember(target, options, generation.inputs, list(generation.diagnostics), generation.waived,
              generation.files, generation.rendered)
-    if generation.api is not None and "openapi.json" in generation.files:
-        keep(generation.files["openapi.json"].encode("utf-8"), generation.reserved_classes, generation.api)

@@ -93,7 +93,8 @@ def render(api: ir.Api, names: Names, effective_spec: object, spec_name: str, sp
     """
     parts = Parts(api, names, spec_name, templates)
     version = version or package_version(api.version)
-    out = Rendered(parts.package(version))
+    out = Rendered(parts.package())
+    out.files.update(parts.versioned(version))
     out.files["openapi.json"] = openapi_json(effective_spec)
     out.files.update(parts.tests())
     out.files.update(parts.closing(changelog, spec_bytes, effective_hash or effective_sha256(effective_spec),
@@ -112,16 +113,23 @@ class Parts:
         variants = _variants(api)
         self.context = _Context(api, names, header, _modules(api, variants), variants)
 
-    def package(self, version: str) -> dict[str, str]:
-        """The project files and the package: everything but the tests, openapi.json and the closing files."""
+    def versioned(self, version: str) -> dict[str, str]:
+        """The files that print the package's version (which the release may decide)."""
+        env, context = self.env, self.context
+        pkg = context.names.package
+        files = {"pyproject.toml": env.get_template("project/pyproject.toml.jinja").render(c=context, version=version)}
+        for name in ("__init__", "_version", "_client"):
+            files[f"{pkg}/{name}.py"] = env.get_template(f"package/{name}.py.jinja").render(c=context, version=version)
+        return files
+
+    def package(self) -> dict[str, str]:
+        """The rest of the project and the package: not the tests, openapi.json, the versioned
+        files and the closing files."""
         env, context, api = self.env, self.context, self.context.api
         pkg = context.names.package
         files: dict[str, str] = {}
-        files["pyproject.toml"] = env.get_template("project/pyproject.toml.jinja").render(c=context, version=version)
         files["README.md"] = env.get_template("project/README.md.jinja").render(c=context)
         files[f"{pkg}/py.typed"] = ""
-        for name in ("__init__", "_version", "_client"):
-            files[f"{pkg}/{name}.py"] = env.get_template(f"package/{name}.py.jinja").render(c=context, version=version)
         for template in sorted((TEMPLATES / "runtime").glob("*.py.jinja")):
             files[f"{pkg}/_runtime/{template.name[:-6]}"] = env.get_template(f"runtime/{template.name}").render(header=context.header)
         files[f"{pkg}/models/__init__.py"] = env.get_template("package/models/__init__.py.jinja").render(c=context)

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import os
 import time
+from pathlib import Path
 
 import pytest
 
@@ -58,3 +59,32 @@ def test_discard_stops_a_child_whose_result_is_not_wanted() -> None:
     job.discard()
     assert time.monotonic() - started < 10
     job.discard()  # a second time does nothing
+
+
+def test_afterwards_work_runs_in_the_child_after_its_result_is_sent(tmp_path: Path) -> None:
+    mark = tmp_path / "afterwards"
+
+    def afterwards() -> None:
+        time.sleep(1.5)
+        mark.write_text(str(os.getpid()))
+
+    started = time.monotonic()
+    assert Aside(lambda: "value", afterwards).result() == "value"
+    assert time.monotonic() - started < 1.4 and not mark.exists()  # the parent did not wait for it
+    aside.finish()
+    assert mark.read_text() != str(os.getpid())
+
+
+@pytest.mark.parametrize("forking", [False, True])
+def test_afterwards_work_runs_in_the_parent_when_the_parent_does_the_work(
+        forking: bool, monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.setattr(aside, "ENABLED", forking)
+    parent, done = os.getpid(), []
+
+    def work() -> str:
+        if os.getpid() != parent:
+            raise RuntimeError("only in the child")
+        return "value"
+
+    assert Aside(work, lambda: done.append(os.getpid())).result() == "value"
+    assert done == [parent]

@@ -6,7 +6,7 @@ import gc
 import time
 from dataclasses import dataclass, field
 from types import TracebackType
-from typing import Callable
+from typing import Callable, Collection
 
 import jinja2
 
@@ -23,7 +23,7 @@ from .document import SpecDict
 from .ir import Api
 from .render import Parts, effective_sha256, openapi_json
 from .target import Names, Target, names_for, target_problems
-from .uptodate import recall, remember, reusable, sha256_text
+from .uptodate import made_alike, recall, remember, reusable, sha256_text
 from .write import Comparison, Refused, compare, write_tree
 
 
@@ -51,6 +51,7 @@ class Generation:
     timings: dict[str, float] = field(default_factory=dict)  # seconds per stage
     inputs: dict[str, str] = field(default_factory=dict)  # every file read → its sha256
     rendered: dict[str, str] = field(default_factory=dict)  # each Python file → its sha256 before formatting
+    keys: dict[str, str] = field(default_factory=dict)  # some files → what they were made from (render.Parts)
     api: Api | None = None  # the normalized API, kept with the openapi.json written from it
     reserved_classes: frozenset[str] = frozenset()
 
@@ -94,7 +95,8 @@ def _from_document(target: Target, options: Options, progress: Progress | None, 
     if generation.diagnostics.has_errors:
         return generation
     try:
-        generation.files, generation.rendered = _rendered(target, options, api, names, written, progress)
+        made = _rendered(target, options, api, names, written, progress)
+        generation.files, generation.rendered, generation.keys = made.files, made.rendered, made.keys
         clock.lap("render and format")
     except jinja2.TemplateError as exc:
         generation.diagnostics.add(_template_problem(exc))
@@ -108,35 +110,38 @@ def _document_text_and_hash(document: SpecDict) -> tuple[str, str]:
     return openapi_json(document), effective_sha256(document)  # json reads SpecDict as the dict it is
 
 
-# Formatted files, and the sha256 of each Python file before formatting (what the record keeps).
-_Files = tuple[dict[str, str], dict[str, str]]
+@dataclass
+class _Made:
+    files: dict[str, str] = field(default_factory=dict)  # formatted
+    rendered: dict[str, str] = field(default_factory=dict)  # each Python file → the sha256 of its text as rendered
+    keys: dict[str, str] = field(default_factory=dict)  # some files → what they were made from (render.Parts)
+
+    def add(self, other: _Made) -> _Made:
+        self.files.update(other.files)
+        self.rendered.update(other.rendered)
+        self.keys.update(other.keys)
+        return self
 
 
 def _rendered(target: Target, options: Options, api: Api, names: Names, written: Aside[tuple[str, str]],
-              progress: Progress | None) -> _Files:
-    """Every file, formatted: the release and the test suite aside (in a child process, when
-    enabled) while this process renders the package."""
+              progress: Progress | None) -> _Made:
+    """Every file, formatted: the test suite aside (in a child process, when enabled) while this
+    process decides the release and renders the package."""
     parts = Parts(api, names, display_path(target.spec), target.templates)
     document_text, effective_hash = written.result()
     # The normalized API is kept for the next run's changelog once the child has sent its part.
-    release_and_tests = Aside(
-        lambda: (_release(target, api, names, effective_hash), _formatted(target, options, parts.tests(), None)),
-        afterwards=lambda: keep(document_text.encode("utf-8"), frozenset(names.reserved_classes), api),
-    )
+    tests = Aside(lambda: _part(target, options, parts.test_keys, parts.tests),
+                  afterwards=lambda: keep(document_text.encode("utf-8"), frozenset(names.reserved_classes), api))
     try:
-        files, rendered = _formatted(target, options, parts.package(), progress)
-        released, (test_files, test_rendered) = release_and_tests.result()
+        released = _release(target, api, names, effective_hash)
+        made = _part(target, options, parts.package_keys, parts.package, progress).add(tests.result())
     finally:
-        release_and_tests.discard()
-    versioned_files, versioned_rendered = _formatted(target, options, parts.versioned(released.version), progress)
-    files.update(versioned_files)
-    files.update(test_files)
-    files["openapi.json"] = document_text
-    rendered.update(versioned_rendered)
-    rendered.update(test_rendered)
-    files.update(parts.closing(released.changelog, target.spec.read_bytes(), effective_hash, released.version,
-                               list(files)))
-    return files, rendered
+        tests.discard()
+    made.add(_formatted(target, options, parts.versioned(released.version), progress))
+    made.files["openapi.json"] = document_text
+    made.files.update(parts.closing(released.changelog, target.spec.read_bytes(), effective_hash, released.version,
+                                    list(made.files)))
+    return made
 
 
 def _release(target: Target, api: Api, names: Names, effective_hash: str) -> Release:
@@ -144,7 +149,20 @@ def _release(target: Target, api: Api, names: Names, effective_hash: str) -> Rel
     return release(target.version, api, effective_hash, previous_generation(target.output, set(names.reserved_classes)))
 
 
-def _formatted(target: Target, options: Options, files: dict[str, str], progress: Progress | None) -> _Files:
+def _part(target: Target, options: Options, keys_of: Callable[[], dict[str, str]],
+          render: Callable[[Collection[str]], dict[str, str]], progress: Progress | None = None) -> _Made:
+    """One part of the project: its files made from what they were made from last time are
+    taken from the output folder; the others are rendered and formatted."""
+    keys = keys_of()
+    alike = made_alike(target, options, keys)
+    made = _formatted(target, options, render(alike.keys()), progress)
+    made.files.update({name: text for name, (text, _) in alike.items()})
+    made.rendered.update({name: digest for name, (_, digest) in alike.items()})
+    made.keys = keys
+    return made
+
+
+def _formatted(target: Target, options: Options, files: dict[str, str], progress: Progress | None) -> _Made:
     """The files formatted, reusing what the output folder holds for files rendered as last time,
     and the sha256 of each Python file as rendered."""
     rendered = {name: sha256_text(text) for name, text in files.items() if name.endswith(".py")}
@@ -152,7 +170,7 @@ def _formatted(target: Target, options: Options, files: dict[str, str], progress
     # Custom templates may print anything: black formats all of their output.
     fresh = format_files({name: text for name, text in files.items() if name not in reused}, progress,
                          laid_out=not target.templates)
-    return {name: reused[name] if name in reused else fresh[name] for name in files}, rendered
+    return _Made({name: reused[name] if name in reused else fresh[name] for name in files}, rendered)
 
 
 def _template_problem(exc: jinja2.TemplateError) -> Diagnostic:
@@ -233,4 +251,4 @@ def _remember(target: Target, options: Options, generation: Generation) -> None:
     by _rendered, as soon as the test suite is rendered)."""
     assert generation.files is not None
     remember(target, options, generation.inputs, list(generation.diagnostics), generation.waived,
-             generation.files, generation.rendered)
+             generation.files, generation.rendered, generation.keys)

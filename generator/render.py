@@ -7,10 +7,12 @@ through a filter from escape.py; identifiers come from the naming pipeline.
 
 from __future__ import annotations
 
+import dataclasses
 import functools
-from collections.abc import Mapping
 import hashlib
 import json
+import pickle
+from collections.abc import Collection, Mapping
 import re
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -104,7 +106,14 @@ def render(api: ir.Api, names: Names, effective_spec: object, spec_name: str, sp
 
 class Parts:
     """The generated project in independent parts, which a generation may render in parallel:
-    the package, its test suite, openapi.json, and the closing files that list the others."""
+    the package, its test suite, openapi.json, and the closing files that list the others.
+
+    Most files of the package and the test suite are a function of one resource (its module,
+    its test module) or of the API without its operations (the models): `package_keys` and
+    `test_keys` give each such file a key that changes whenever what it is made from does, so
+    a generation can reuse what the last one made of an unchanged resource (see uptodate.py).
+    `package` and `tests` render all their files except the ones they are told to skip.
+    """
 
     def __init__(self, api: ir.Api, names: Names, spec_name: str, templates: tuple[Path, ...] = ()) -> None:
         self.env = environment(templates)
@@ -122,9 +131,25 @@ class Parts:
             files[f"{pkg}/{name}.py"] = env.get_template(f"package/{name}.py.jinja").render(c=context, version=version)
         return files
 
-    def package(self) -> dict[str, str]:
-        """The rest of the project and the package: not the tests, openapi.json, the versioned
-        files and the closing files."""
+    def package_keys(self) -> dict[str, str]:
+        """The key of each model and resource module."""
+        context, pkg = self.context, self.context.names.package
+        keys = {f"{pkg}/models/{module}.py": _key(self._shared, b"model", name.encode())
+                for name, module in context.modules.items()}
+        keys.update({f"{pkg}/resources/{r.name}.py": _key(self._shared, b"resource", self._resources[r.name])
+                     for r in context.api.resources})
+        return keys
+
+    def test_keys(self) -> dict[str, str]:
+        """The key of each resource's test module, and of the contract tests (made from all of them)."""
+        keys = {f"tests/test_{r.name}.py": _key(self._shared, b"tests", self._resources[r.name])
+                for r in self.context.api.resources}
+        keys["tests/test_contract.py"] = _key(self._shared, b"contract", *self._resources.values())
+        return keys
+
+    def package(self, skip: Collection[str] = ()) -> dict[str, str]:
+        """The rest of the project and the package (not the tests, openapi.json, the versioned
+        files and the closing files), but for the files in skip."""
         env, context, api = self.env, self.context, self.context.api
         pkg = context.names.package
         files: dict[str, str] = {}
@@ -133,22 +158,26 @@ class Parts:
         for template in sorted((TEMPLATES / "runtime").glob("*.py.jinja")):
             files[f"{pkg}/_runtime/{template.name[:-6]}"] = env.get_template(f"runtime/{template.name}").render(header=context.header)
         files[f"{pkg}/models/__init__.py"] = env.get_template("package/models/__init__.py.jinja").render(c=context)
+        models = f"{pkg}/models/{{}}.py"
         for model in api.models:
-            files[f"{pkg}/models/{context.modules[model.name]}.py"] = _render_model(env, context, model)
+            if models.format(context.modules[model.name]) not in skip:
+                files[models.format(context.modules[model.name])] = _render_model(env, context, model)
         for model in api.models:
-            if model.name in context.variants:
-                files[f"{pkg}/models/{context.modules[context.variants[model.name]]}.py"] = _render_variants(env, context, model)
+            if model.name in context.variants and models.format(context.modules[context.variants[model.name]]) not in skip:
+                files[models.format(context.modules[context.variants[model.name]])] = _render_variants(env, context, model)
         for enum in api.enums:
-            files[f"{pkg}/models/{context.modules[enum.name]}.py"] = env.get_template("package/models/enum.py.jinja").render(c=context, enum=enum)
+            if models.format(context.modules[enum.name]) not in skip:
+                files[models.format(context.modules[enum.name])] = env.get_template("package/models/enum.py.jinja").render(c=context, enum=enum)
         files[f"{pkg}/resources/__init__.py"] = env.get_template("package/resources/__init__.py.jinja").render(c=context)
         for resource in api.resources:
-            files[f"{pkg}/resources/{resource.name}.py"] = _render_resource(env, context, resource)
+            if f"{pkg}/resources/{resource.name}.py" not in skip:
+                files[f"{pkg}/resources/{resource.name}.py"] = _render_resource(env, context, resource)
         return files
 
-    def tests(self) -> dict[str, str]:
-        """The generated test suite (tests/)."""
+    def tests(self, skip: Collection[str] = ()) -> dict[str, str]:
+        """The generated test suite (tests/), but for the files in skip."""
         files: dict[str, str] = {}
-        _render_tests(self.env, self.context, files)
+        _render_tests(self.env, self.context, files, skip)
         return files
 
     def closing(self, changelog: str, spec_bytes: bytes, effective_hash: str, version: str,
@@ -157,6 +186,30 @@ class Parts:
         files = {CHANGELOG: changelog} if changelog else {}
         files[MANIFEST] = _manifest(self.spec_name, spec_bytes, effective_hash, version, sorted([*others, *files, MANIFEST]))
         return files
+
+    @functools.cached_property
+    def _shared(self) -> bytes:
+        """The digest of what any keyed file may read besides its own resource: the API without
+        its operations, the names, the header and the module of each class."""
+        context = self.context
+        names = dataclasses.replace(context.names, reserved_classes=frozenset())
+        state = (context.header, names, sorted(context.names.reserved_classes), context.modules, context.variants,
+                 dataclasses.replace(context.api, resources=()))
+        return _digest(state)
+
+    @functools.cached_property
+    def _resources(self) -> dict[str, bytes]:
+        return {str(r.name): _digest(r) for r in self.context.api.resources}
+
+
+def _key(*parts: bytes) -> str:
+    return hashlib.sha256(b"\0".join(parts)).hexdigest()
+
+
+def _digest(value: object) -> bytes:
+    """The sha256 of value's pickle: equal bytes mean equal values (pickle writes every value, and
+    refers back only to the same object within one pickle)."""
+    return hashlib.sha256(pickle.dumps(value, protocol=pickle.HIGHEST_PROTOCOL)).digest()
 
 
 def openapi_json(effective_spec: object) -> str:
@@ -424,29 +477,34 @@ def _param_view(p: ir.Parameter, imports: Imports) -> _ParamView:
 # -- the generated test suite ----------------------------------------------------------------------------
 
 
-def _render_tests(env: jinja2.Environment, context: _Context, files: dict[str, str]) -> None:
+def _render_tests(env: jinja2.Environment, context: _Context, files: dict[str, str], skip: Collection[str] = ()) -> None:
     support = f"{context.names.package}_test_support"
-    plans = testgen.plan(context.api, context.credentials)
     common = {"c": context, "support": support}
     files["tests/conftest.py"] = env.get_template("tests/conftest.py.jinja").render(**common)
     files["tests/_prism.py"] = env.get_template("tests/prism.py.jinja").render(header=context.header)
     files[f"tests/{support}.py"] = env.get_template("tests/support.py.jinja").render(
         **common, credential_values=testgen.CREDENTIAL_VALUES)
+    files["tests/test_package.py"] = env.get_template("tests/test_package.py.jinja").render(**common)
+    modules = {f"tests/test_{resource.name}.py": resource for resource in context.api.resources}
+    if all(name in skip for name in [*modules, "tests/test_contract.py"]):
+        return  # planning the tests is most of the work: none is needed
     everything: list[testgen.OperationTests] = []
     synth = Synthesizer(context.api)
-    for resource, tests in plans:
+    for resource, tests in testgen.plan(context.api, context.credentials):
         for test in tests:
             test.resource = resource.name
         everything.extend(tests)
+        if f"tests/test_{resource.name}.py" in skip:
+            continue
         item_json = {str(t.op.name): _item_json(synth, t.op) for t in tests if t.op.pagination}
         files[f"tests/test_{resource.name}.py"] = env.get_template("tests/test_resource.py.jinja").render(
             **common, resource=resource, tests=tests, models=_test_models(context, tests),
             item_json=item_json, json_names=_json_constants(tests, item_json),
             page_args={t.op.name: _page_arguments(t) for t in tests if t.op.pagination},
         )
-    files["tests/test_package.py"] = env.get_template("tests/test_package.py.jinja").render(**common)
-    files["tests/test_contract.py"] = env.get_template("tests/test_contract.py.jinja").render(
-        **common, tests=everything, models=_test_models(context, everything))
+    if "tests/test_contract.py" not in skip:
+        files["tests/test_contract.py"] = env.get_template("tests/test_contract.py.jinja").render(
+            **common, tests=everything, models=_test_models(context, everything))
 
 
 def _test_models(context: _Context, tests: list[testgen.OperationTests]) -> list[tuple[str, str]]:

@@ -8,6 +8,11 @@ check that found the project up to date, a record keeps the hashes of all of the
 the diagnostics of the run. A later check whose inputs and output hash the same would make the
 same bytes and report the same diagnostics, so it answers from the record.
 
+A record also serves the next regeneration: it keeps, for each Python file, the hashes of its
+text as rendered and as formatted (a file rendered alike is not formatted again), and for the
+model, resource and test modules the key of what each was made from (render.Parts): a module
+whose key is unchanged is taken from the output folder without being rendered.
+
 Records live in the cache folder (GENERATOR_CACHE; `off` turns them off). A record that is
 missing, damaged or written by another generator only costs a full check.
 """
@@ -41,9 +46,10 @@ class Record:
 
 
 def remember(target: Target, options: Options, inputs: dict[str, str], diagnostics: list[Diagnostic],
-             waived: int, files: dict[str, str], rendered: dict[str, str]) -> None:
+             waived: int, files: dict[str, str], rendered: dict[str, str], keys: dict[str, str]) -> None:
     """Record a run whose output folder now holds exactly files; rendered maps each Python file
-    to the sha256 of its text before formatting."""
+    to the sha256 of its text before formatting, keys some files to what they were made from
+    (render.Parts)."""
     path = _record_path(target, options)
     if path is None:
         return
@@ -53,7 +59,8 @@ def remember(target: Target, options: Options, inputs: dict[str, str], diagnosti
     written = {name: sha256_text(text) for name, text in files.items()}
     formatted = {name: (digest, written[name]) for name, digest in rendered.items() if name in written}
     data = {"inputs": inputs, "output": _digest(written), "waived": waived,
-            "diagnostics": [_diagnostic_data(d) for d in diagnostics], "formatted": formatted}
+            "diagnostics": [_diagnostic_data(d) for d in diagnostics], "formatted": formatted,
+            "keys": {name: key for name, key in keys.items() if name in formatted}}
     write_entry(path, json.dumps(data).encode())  # a record that cannot be written only costs a full check
 
 
@@ -92,6 +99,27 @@ def reusable(target: Target, options: Options, rendered: dict[str, str]) -> dict
         if hashlib.sha256(data).hexdigest() == entry[1]:
             reused[name] = data.decode("utf-8")
     return reused
+
+
+def made_alike(target: Target, options: Options, keys: dict[str, str]) -> dict[str, tuple[str, str]]:
+    """For each file whose key is the one the last recorded run made it from: its text in the
+    output folder (when the folder still holds what that run wrote) and the sha256 of its text
+    as rendered then, which rendering it again would give: neither needs rendering nor formatting."""
+    path = _record_path(target, options)
+    record = _load(path) if path is not None else {}
+    known, formatted = record.get("keys", {}), record.get("formatted", {})
+    found: dict[str, tuple[str, str]] = {}
+    for name, key in keys.items():
+        entry = formatted.get(name)
+        if known.get(name) != key or not isinstance(entry, list) or len(entry) != 2:
+            continue
+        try:
+            data = (target.output / name).read_bytes()
+        except OSError:
+            continue
+        if hashlib.sha256(data).hexdigest() == entry[1]:
+            found[name] = (data.decode("utf-8"), str(entry[0]))
+    return found
 
 
 def sha256_text(text: str) -> str:

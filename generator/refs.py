@@ -51,9 +51,10 @@ class _Bundler:
             if isinstance(node, dict):
                 if isinstance(node.get("$ref"), str) and self._is_external(node):
                     self._bundle(node, path)
-                stack.extend((path + (k,), v) for k, v in node.items())
+                # only containers can hold a reference: scalars are not visited (most nodes are scalars)
+                stack.extend((path + (k,), v) for k, v in node.items() if isinstance(v, (dict, list)))
             elif isinstance(node, list):
-                stack.extend((path + (i,), v) for i, v in enumerate(node))
+                stack.extend((path + (i,), v) for i, v in enumerate(node) if isinstance(v, (dict, list)))
 
     def _is_external(self, node: dict) -> bool:  # type: ignore[type-arg]
         ref: str = node["$ref"]

@@ -160,9 +160,10 @@ def _ref_nodes(document: SpecDict) -> list[tuple[Path_, dict]]:  # type: ignore[
         if isinstance(node, dict):
             if isinstance(node.get("$ref"), str):
                 found.append((path, node))
-            stack.extend((path + (k,), v) for k, v in node.items() if k != "example" and k != "x-example")
+            stack.extend((path + (k,), v) for k, v in node.items()
+                         if isinstance(v, (dict, list)) and k != "example" and k != "x-example")
         elif isinstance(node, list):
-            stack.extend((path + (i,), v) for i, v in enumerate(node))
+            stack.extend((path + (i,), v) for i, v in enumerate(node) if isinstance(v, (dict, list)))
     found.sort(key=lambda item: [str(t) for t in item[0]])
     return found
 

@@ -13,7 +13,6 @@ from __future__ import annotations
 import functools
 import hashlib
 import os
-from concurrent.futures import ProcessPoolExecutor
 from importlib import metadata
 from pathlib import Path
 from typing import Callable
@@ -66,6 +65,8 @@ def _format_many(todo: dict[str, str]) -> list[tuple[str, str]]:
         return [(path, _format(path, text)) for path, text in todo.items()]
     # Largest first, so no worker is left alone with the biggest file at the end.
     ordered = sorted(todo.items(), key=lambda item: -len(item[1]))
+    from concurrent.futures import ProcessPoolExecutor  # 10 ms to import, for the runs that use it
+
     pool = ProcessPoolExecutor(max_workers=os.cpu_count())
     try:
         return list(pool.map(_format_pair, ordered))

@@ -17,7 +17,6 @@ place otherwise, for validation to report and repair.
 from __future__ import annotations
 
 import urllib.parse
-import urllib.request
 from dataclasses import dataclass, field
 from pathlib import Path
 
@@ -218,6 +217,8 @@ def _free_name(section: dict, wanted: str) -> str:  # type: ignore[type-arg]
 
 def _fetch(url: str, limits: Limits) -> str:
     """Fetch a remote document (only when the user asked for remote references)."""
+    import urllib.request  # with ssl, 10 ms to import: only for the runs that fetch
+
     try:
         with urllib.request.urlopen(url, timeout=20) as response:  # noqa: S310 - the user opted in
             data = response.read(limits.max_bytes + 1)

@@ -52,6 +52,7 @@ class Generation:
     inputs: dict[str, str] = field(default_factory=dict)  # every file read → its sha256
     rendered: dict[str, str] = field(default_factory=dict)  # each Python file → its sha256 before formatting
     keys: dict[str, str] = field(default_factory=dict)  # some files → what they were made from (render.Parts)
+    kept: dict[str, str] = field(default_factory=dict)  # files taken from the output folder as they are → sha256
     api: Api | None = None  # the normalized API, kept with the openapi.json written from it
     reserved_classes: frozenset[str] = frozenset()
 
@@ -96,7 +97,8 @@ def _from_document(target: Target, options: Options, progress: Progress | None, 
         return generation
     try:
         made = _rendered(target, options, api, names, written, progress)
-        generation.files, generation.rendered, generation.keys = made.files, made.rendered, made.keys
+        generation.files, generation.rendered, generation.keys, generation.kept = (made.files, made.rendered,
+                                                                                    made.keys, made.kept)
         clock.lap("render and format")
     except jinja2.TemplateError as exc:
         generation.diagnostics.add(_template_problem(exc))
@@ -115,11 +117,13 @@ class _Made:
     files: dict[str, str] = field(default_factory=dict)  # formatted
     rendered: dict[str, str] = field(default_factory=dict)  # each Python file → the sha256 of its text as rendered
     keys: dict[str, str] = field(default_factory=dict)  # some files → what they were made from (render.Parts)
+    kept: dict[str, str] = field(default_factory=dict)  # the files taken from the output folder → their sha256
 
     def add(self, other: _Made) -> _Made:
         self.files.update(other.files)
         self.rendered.update(other.rendered)
         self.keys.update(other.keys)
+        self.kept.update(other.kept)
         return self
 
 
@@ -156,8 +160,9 @@ def _part(target: Target, options: Options, keys_of: Callable[[], dict[str, str]
     keys = keys_of()
     alike = made_alike(target, options, keys)
     made = _formatted(target, options, render(alike.keys()), progress)
-    made.files.update({name: text for name, (text, _) in alike.items()})
-    made.rendered.update({name: digest for name, (_, digest) in alike.items()})
+    made.files.update({name: text for name, (text, _, _) in alike.items()})
+    made.kept.update({name: digest for name, (_, digest, _) in alike.items()})
+    made.rendered.update({name: digest for name, (_, _, digest) in alike.items()})
     made.keys = keys
     return made
 
@@ -170,7 +175,8 @@ def _formatted(target: Target, options: Options, files: dict[str, str], progress
     # Custom templates may print anything: black formats all of their output.
     fresh = format_files({name: text for name, text in files.items() if name not in reused}, progress,
                          laid_out=not target.templates)
-    return _Made({name: reused[name] if name in reused else fresh[name] for name in files}, rendered)
+    formatted = {name: reused[name][0] if name in reused else fresh[name] for name in files}
+    return _Made(formatted, rendered, kept={name: digest for name, (_, digest) in reused.items()})
 
 
 def _template_problem(exc: jinja2.TemplateError) -> Diagnostic:
@@ -211,7 +217,7 @@ def generate(target: Target, options: Options = Options(), progress: Progress | 
         if generation.files is None:
             return generation, None
         try:
-            comparison = write_tree(target.output, generation.files)
+            comparison = write_tree(target.output, generation.files, set(generation.kept))
             _remember(target, options, generation)
             return generation, comparison
         except Refused as exc:
@@ -238,7 +244,7 @@ def check(target: Target, options: Options = Options()) -> tuple[Generation, Com
         generation = build(target, options)
         if generation.files is None:
             return generation, None
-        comparison = compare(target.output, generation.files)
+        comparison = compare(target.output, generation.files, set(generation.kept))
         if comparison.up_to_date:
             _remember(target, options, generation)
         return generation, comparison
@@ -251,4 +257,4 @@ def _remember(target: Target, options: Options, generation: Generation) -> None:
     by _rendered, as soon as the test suite is rendered)."""
     assert generation.files is not None
     remember(target, options, generation.inputs, list(generation.diagnostics), generation.waived,
-             generation.files, generation.rendered, generation.keys)
+             generation.files, generation.rendered, generation.keys, generation.kept)

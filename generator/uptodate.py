@@ -46,17 +46,18 @@ class Record:
 
 
 def remember(target: Target, options: Options, inputs: dict[str, str], diagnostics: list[Diagnostic],
-             waived: int, files: dict[str, str], rendered: dict[str, str], keys: dict[str, str]) -> None:
+             waived: int, files: dict[str, str], rendered: dict[str, str], keys: dict[str, str],
+             known: dict[str, str]) -> None:
     """Record a run whose output folder now holds exactly files; rendered maps each Python file
     to the sha256 of its text before formatting, keys some files to what they were made from
-    (render.Parts)."""
+    (render.Parts), and known some files to the sha256 of their text, found already."""
     path = _record_path(target, options)
     if path is None:
         return
     output = target.output.resolve()
     # The previous output's openapi.json is read too (for the changelog); the output digest covers it.
     inputs = {name: digest for name, digest in inputs.items() if not Path(name).is_relative_to(output)}
-    written = {name: sha256_text(text) for name, text in files.items()}
+    written = {name: known[name] if name in known else sha256_text(text) for name, text in files.items()}
     formatted = {name: (digest, written[name]) for name, digest in rendered.items() if name in written}
     data = {"inputs": inputs, "output": _digest(written), "waived": waived,
             "diagnostics": [_diagnostic_data(d) for d in diagnostics], "formatted": formatted,
@@ -81,13 +82,13 @@ def recall(target: Target, options: Options) -> Record | None:
         return None
 
 
-def reusable(target: Target, options: Options, rendered: dict[str, str]) -> dict[str, str]:
-    """The formatted text of each file rendered exactly as in the last recorded run, read back
-    from the output folder (when it still holds what that run wrote): only the rest is formatted.
-    rendered maps each file to the sha256_text of its text as rendered."""
+def reusable(target: Target, options: Options, rendered: dict[str, str]) -> dict[str, tuple[str, str]]:
+    """The formatted text (and its sha256) of each file rendered exactly as in the last recorded
+    run, read back from the output folder (when it still holds what that run wrote): only the
+    rest is formatted. rendered maps each file to the sha256_text of its text as rendered."""
     path = _record_path(target, options)
     known = _load(path).get("formatted", {}) if path is not None else {}
-    reused: dict[str, str] = {}
+    reused: dict[str, tuple[str, str]] = {}
     for name, digest in rendered.items():
         entry = known.get(name)
         if not isinstance(entry, list) or len(entry) != 2 or entry[0] != digest:
@@ -97,18 +98,19 @@ def reusable(target: Target, options: Options, rendered: dict[str, str]) -> dict
         except OSError:
             continue
         if hashlib.sha256(data).hexdigest() == entry[1]:
-            reused[name] = data.decode("utf-8")
+            reused[name] = (data.decode("utf-8"), str(entry[1]))
     return reused
 
 
-def made_alike(target: Target, options: Options, keys: dict[str, str]) -> dict[str, tuple[str, str]]:
+def made_alike(target: Target, options: Options, keys: dict[str, str]) -> dict[str, tuple[str, str, str]]:
     """For each file whose key is the one the last recorded run made it from: its text in the
-    output folder (when the folder still holds what that run wrote) and the sha256 of its text
-    as rendered then, which rendering it again would give: neither needs rendering nor formatting."""
+    output folder (when the folder still holds what that run wrote), the sha256 of that text, and
+    the sha256 of its text as rendered then, which rendering it again would give: neither needs
+    rendering nor formatting."""
     path = _record_path(target, options)
     record = _load(path) if path is not None else {}
     known, formatted = record.get("keys", {}), record.get("formatted", {})
-    found: dict[str, tuple[str, str]] = {}
+    found: dict[str, tuple[str, str, str]] = {}
     for name, key in keys.items():
         entry = formatted.get(name)
         if known.get(name) != key or not isinstance(entry, list) or len(entry) != 2:
@@ -118,7 +120,7 @@ def made_alike(target: Target, options: Options, keys: dict[str, str]) -> dict[s
         except OSError:
             continue
         if hashlib.sha256(data).hexdigest() == entry[1]:
-            found[name] = (data.decode("utf-8"), str(entry[0]))
+            found[name] = (data.decode("utf-8"), str(entry[1]), str(entry[0]))
     return found
 
 

@@ -13,6 +13,7 @@ import json
 import os
 import shutil
 import tempfile
+from collections.abc import Collection
 from dataclasses import dataclass, field
 from pathlib import Path, PurePosixPath
 
@@ -51,14 +52,16 @@ def check_paths(files: dict[str, str]) -> None:
             raise UnsafePath(f"refusing to write {name!r} outside the output folder")
 
 
-def compare(output: Path, files: dict[str, str]) -> Comparison:
+def compare(output: Path, files: dict[str, str], kept: Collection[str] = ()) -> Comparison:
+    """What differs between output and files; kept names files whose text was read from output
+    in this run (unchanged by construction, so not read again)."""
     result = Comparison()
     existing = set(existing_files(output))
     for name, text in sorted(files.items()):
         target = output / name
         if name not in existing:
             result.missing.append(name)
-        elif target.read_bytes() != text.encode("utf-8"):
+        elif name not in kept and target.read_bytes() != text.encode("utf-8"):
             result.changed.append(name)
     result.extra = sorted(existing - set(files))
     return result
@@ -79,11 +82,12 @@ def _ignored(relative: Path) -> bool:
     return any(part in IGNORED or part.endswith(".egg-info") or part.endswith(".pyc") for part in relative.parts)
 
 
-def write_tree(output: Path, files: dict[str, str]) -> Comparison:
-    """Make output hold exactly files (plus ignored tool caches); returns what changed."""
+def write_tree(output: Path, files: dict[str, str], kept: Collection[str] = ()) -> Comparison:
+    """Make output hold exactly files (plus ignored tool caches); returns what changed. kept:
+    see compare."""
     check_paths(files)
     _refuse_foreign_files(output)
-    comparison = compare(output, files)
+    comparison = compare(output, files, kept)
     if comparison.up_to_date:
         return comparison
     output.parent.mkdir(parents=True, exist_ok=True)

@@ -142,9 +142,18 @@ def _check_untyped_parameters(document: SpecDict, report: _Reporter) -> None:
 
 
 def _check_dangling_refs(document: SpecDict, report: _Reporter) -> None:
+    # Whether each definition exists, asked once (Kubernetes: 8,937 references to 700 of them);
+    # repairs change what a reference holds, never which definitions there are.
+    definitions: dict[str, bool] = {}
     for path, node in _ref_nodes(document):
         ref = node["$ref"]
-        if ref.startswith("#") and _resolves(document, ref):
+        if ref.startswith("#/definitions/") and "/" not in ref[len("#/definitions/"):]:
+            if ref not in definitions:
+                definitions[ref] = _resolves(document, ref)
+            found = definitions[ref]
+        else:
+            found = ref.startswith("#") and _resolves(document, ref)
+        if found:
             continue
         if ref.startswith("#"):  # external references were already reported when bundling
             report.warn(path, "ref-dangling", f"the reference {ref!r} names nothing in the document; "

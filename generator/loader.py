@@ -128,7 +128,7 @@ def load_text(text: str, display: str, diagnostics: Diagnostics, limits: Limits 
     """Parse text; the first document of a YAML stream, with a warning if more follow."""
     if not text.strip():
         raise _fail("empty-document", display, "the file is empty")
-    plain = _plain_json(text)
+    plain = _plain_json(text, display)
     if plain is not None:
         return _from_json(plain, display, limits, diagnostics, text)
     try:
@@ -181,75 +181,87 @@ class _NotPlain(ValueError):
     """JSON the YAML reader would read differently or warn about: it reads it instead."""
 
 
-def _unique_keys(pairs: list[tuple[str, object]]) -> dict[str, object]:
-    mapping = dict(pairs)
-    if len(mapping) != len(pairs):  # a duplicate key: the YAML reader warns, with its position
-        raise _NotPlain("duplicate key")
-    return mapping
-
-
 def _refuse_constant(name: str) -> object:
     raise _NotPlain(f"{name} is not JSON")  # NaN and Infinity: JSON has no such values
 
 
-def _plain_json(text: str) -> object | None:
+def _plain_json(text: str, display: str) -> object | None:
     """The value of a text that is plain JSON, read with json (15 times faster than the YAML
-    reader, which gives the same tree); None for anything else, which the YAML reader reads."""
+    reader, which gives the same tree), its objects already SpecDicts; None for anything else,
+    which the YAML reader reads."""
     if not text.lstrip(" \t\r\n").startswith(("{", "[")):
         return None
+
+    def mapping(pairs: list[tuple[str, object]]) -> SpecDict:
+        built = SpecDict(display, pairs)
+        if len(built) != len(pairs):  # a duplicate key: the YAML reader warns, with its position
+            raise _NotPlain("duplicate key")
+        return built
+
     try:
-        value: object = json.loads(text, object_pairs_hook=_unique_keys, parse_constant=_refuse_constant)
+        value: object = json.loads(text, object_pairs_hook=mapping, parse_constant=_refuse_constant)
     except (ValueError, RecursionError):
         return None
     return value
 
 
 def _from_json(value: object, display: str, limits: Limits, diagnostics: Diagnostics, text: str | None = None) -> object:
-    """json.loads' plain tree as SpecDict/SpecList within the same limits. Given the text it was
-    read from, containers find their positions in it if asked (see jsonpositions.py)."""
+    """A tree json.loads made as SpecDict/SpecList (in place), within the same limits. Given the
+    text it was read from, containers find their positions in it if asked (see jsonpositions.py)."""
     positions = JsonPositions(text, _without_surrogates) if text is not None else None
     # A lone surrogate can only come from a \udXXX escape: most texts need no check of each string.
     check = text is None or _SURROGATE_ESCAPE.search(text) is not None
     if not isinstance(value, (dict, list)):  # a lone scalar: the checks after loading report it
         return _without_surrogates(value) if isinstance(value, str) else value
-    root: list[object] = [value]
-    pending: list[tuple[Any, str | int, object, tuple[str | int, ...]]] = [(root, 0, value, ())]
+    root = _container(value, display)
     nodes, surrogates = 1, []
-    while pending:
-        parent, key, node, path = pending.pop()
+    stack: list[tuple[SpecDict | SpecList, tuple[str | int, ...]]] = [(root, ())]
+    while stack:
+        node, path = stack.pop()
         if len(path) + (1 if node else 0) > limits.max_depth:  # the container, or its children
             raise _fail("too-deep", display, f"the document nests deeper than {limits.max_depth} levels")
-        copy: SpecDict | SpecList = SpecDict(display) if isinstance(node, dict) else SpecList(display)
-        if positions is not None:
-            located_later(copy, (positions, path))
-        children = node.items() if isinstance(node, dict) else enumerate(cast(list[object], node))
-        for child_key, child in children:
-            nodes += 1
-            if check and isinstance(child_key, str) and _SURROGATE.search(child_key):
-                child_key = _without_surrogates(child_key)
-                surrogates.append(path + (child_key,))
-            if isinstance(child, (dict, list)):
-                child_value: object = None  # a place kept in the document's order, filled when popped
-                pending.append((copy, child_key, child, path + (child_key,)))
-            elif check and isinstance(child, str) and _SURROGATE.search(child):
-                child_value = _without_surrogates(child)
-                surrogates.append(path + (child_key,))
-            else:
-                child_value = child
-            if isinstance(copy, SpecDict):
-                copy[child_key] = child_value
-            else:
-                copy.append(child_value)
+        nodes += len(node)
         if nodes > limits.max_nodes:
             raise _fail("too-large", display, f"the document has more than {limits.max_nodes:,} nodes")
-        parent[key] = copy
+        if check:
+            surrogates += _replace_surrogates(node, path)
+        if positions is not None:
+            located_later(node, (positions, path))
+        for key, child in node.items() if isinstance(node, dict) else enumerate(node):
+            if isinstance(child, (dict, list)):
+                if not isinstance(child, (SpecDict, SpecList)):
+                    child = node[key] = _container(child, display)
+                stack.append((child, path + (key,)))
     for path in sorted(surrogates, key=str)[:1]:
         diagnostics.add(Diagnostic(
             Severity.WARNING, "lone-surrogate", pointer(path),
             f"{len(surrogates)} string(s) hold a lone UTF-16 surrogate escape (\\ud800-\\udfff), which no UTF-8 "
             "file can hold; each was replaced by U+FFFD", hint="escape astral characters as surrogate pairs",
             position=SourcePosition(display)))
-    return root[0]
+    return root
+
+
+def _container(value: dict | list, display: str) -> SpecDict | SpecList:  # type: ignore[type-arg]
+    if isinstance(value, (SpecDict, SpecList)):
+        return value
+    return SpecDict(display, value) if isinstance(value, dict) else SpecList(display, value)
+
+
+def _replace_surrogates(node: SpecDict | SpecList, path: tuple[str | int, ...]) -> list[tuple[str | int, ...]]:
+    """Replace lone surrogates in node's keys and strings by U+FFFD (keeping its order); where."""
+    replaced: list[tuple[str | int, ...]] = []
+    if isinstance(node, SpecDict) and any(_SURROGATE.search(key) for key in node):
+        entries = list(node.items())
+        node.clear()
+        for key, child in entries:
+            clean = _without_surrogates(key)
+            replaced += [path + (clean,)] if clean != key else []
+            node[clean] = child
+    for key, child in list(node.items() if isinstance(node, SpecDict) else enumerate(node)):
+        if isinstance(child, str) and _SURROGATE.search(child):
+            node[key] = _without_surrogates(child)
+            replaced.append(path + (key,))
+    return replaced
 
 
 def _without_surrogates(text: str) -> str:

@@ -9,6 +9,7 @@ parameters; only the layer that would open a socket is replaced by an in-process
 returns the same pre-encoded 100-item page:
 
 - ours and hand-written httpx + pydantic: `httpx.MockTransport` (the httpx transport);
+- the floor (no client at all, see `floor`): the same transport, called directly;
 - OpenAPI Generator: a urllib3 `PoolManager` whose connection pools answer `urlopen` themselves;
 - bravado: its default `RequestsClient`, with a requests adapter that answers `send` itself.
 
@@ -63,19 +64,17 @@ def ours(package_dir: Path) -> Callable[[], Any]:
     sys.path.insert(0, str(package_dir))
     from call_bench_client import CallBench
 
-    def answer(request: httpx.Request) -> httpx.Response:
-        SEEN[:] = [str(request.url)]
-        return httpx.Response(200, headers=HEADERS, content=BODY)
-
-    resource = CallBench(base_url=BASE_URL, transport=httpx.MockTransport(answer)).items
+    resource = CallBench(base_url=BASE_URL, transport=httpx.MockTransport(_answer)).items
     return lambda: resource.list_namespaced_items("default", **ARGUMENTS).items
 
 
-def hand_written() -> Callable[[], Any]:
-    from urllib.parse import quote
+def _hand_models(keep_unknown: bool = False) -> Any:
+    """The page model as one would write it by hand for pydantic (returns ItemList); keep_unknown:
+    models keep the fields they do not declare (pydantic's extra="allow"), as ours do."""
+    from pydantic import BaseModel as PydanticModel, ConfigDict, Field
 
-    import httpx
-    from pydantic import BaseModel, Field
+    class BaseModel(PydanticModel):
+        model_config = ConfigDict(extra="allow" if keep_unknown else "ignore")
 
     class Owner(BaseModel):
         kind: str
@@ -99,21 +98,63 @@ def hand_written() -> Callable[[], Any]:
         items: list[Item]
         resource_version: str | None = Field(None, alias="resourceVersion")
 
-    def answer(request: httpx.Request) -> httpx.Response:
-        SEEN[:] = [str(request.url)]
-        return httpx.Response(200, headers=HEADERS, content=BODY)
+    return ItemList
 
-    client = httpx.Client(base_url=BASE_URL, transport=httpx.MockTransport(answer))
+
+def _answer(request: Any) -> Any:
+    import httpx
+
+    SEEN[:] = [str(request.url)]
+    return httpx.Response(200, headers=HEADERS, content=BODY)
+
+
+def _query(limit: int | None, label_selector: str | None, field_selector: str | None,
+           resource_version: str | None, timeout_seconds: int | None) -> dict[str, Any]:
+    query = {"limit": limit, "labelSelector": label_selector, "fieldSelector": field_selector,
+             "resourceVersion": resource_version, "timeoutSeconds": timeout_seconds}
+    return {key: value for key, value in query.items() if value is not None}
+
+
+def hand_written() -> Callable[[], Any]:
+    from urllib.parse import quote
+
+    import httpx
+
+    item_list = _hand_models()
+    client = httpx.Client(base_url=BASE_URL, transport=httpx.MockTransport(_answer))
 
     def list_items(namespace: str, *, limit: int | None = None, label_selector: str | None = None,
                    field_selector: str | None = None, resource_version: str | None = None,
-                   timeout_seconds: int | None = None) -> ItemList:
-        query = {"limit": limit, "labelSelector": label_selector, "fieldSelector": field_selector,
-                 "resourceVersion": resource_version, "timeoutSeconds": timeout_seconds}
+                   timeout_seconds: int | None = None) -> Any:
         response = client.get(f"/namespaces/{quote(namespace, safe='')}/items",
-                              params={key: value for key, value in query.items() if value is not None})
+                              params=_query(limit, label_selector, field_selector, resource_version, timeout_seconds))
         response.raise_for_status()
-        return ItemList.model_validate_json(response.content)
+        return item_list.model_validate_json(response.content)
+
+    return lambda: list_items("default", **ARGUMENTS).items
+
+
+def floor(keep_unknown: bool = False) -> Callable[[], Any]:
+    """The least any client built on httpx and pydantic can do for this call: no client object.
+    The URL is one f-string, the request goes straight to the transport (no httpx.Client: no
+    merging of defaults, no cookies, auth, redirects or event hooks), and the hand-written model
+    validates the page (keeping undeclared fields when keep_unknown). Not a usable client: the
+    bound below every client on this stack."""
+    from urllib.parse import quote, urlencode
+
+    import httpx
+
+    item_list = _hand_models(keep_unknown)
+    transport = httpx.MockTransport(_answer)
+
+    def list_items(namespace: str, *, limit: int | None = None, label_selector: str | None = None,
+                   field_selector: str | None = None, resource_version: str | None = None,
+                   timeout_seconds: int | None = None) -> Any:
+        query = urlencode(_query(limit, label_selector, field_selector, resource_version, timeout_seconds))
+        request = httpx.Request("GET", f"{BASE_URL}/namespaces/{quote(namespace, safe='')}/items?{query}")
+        response = transport.handle_request(request)
+        response.read()
+        return item_list.model_validate_json(response.content)
 
     return lambda: list_items("default", **ARGUMENTS).items
 
@@ -194,12 +235,14 @@ def main() -> None:
     parser.add_argument("--calls", type=int, default=3000)
     parser.add_argument("--warmup", type=int, default=300)
     parser.add_argument("--budget", type=float, default=20.0, help="seconds per client at most (after 200 calls)")
-    parser.add_argument("--order", default="hand,ours,openapi-generator,bravado")
+    parser.add_argument("--order", default="floor,floor-keeping,hand,ours,openapi-generator,bravado")
     parser.add_argument("--items", type=int, default=100, help="items in the page every call returns")
     args = parser.parse_args()
     global BODY
     BODY = page(args.items)
     builders: dict[str, Callable[[], Callable[[], Any]]] = {
+        "floor": floor,
+        "floor-keeping": lambda: floor(keep_unknown=True),
         "hand": hand_written,
         "ours": lambda: ours(args.ours),
         "openapi-generator": lambda: openapi_generator(args.theirs),

@@ -9,7 +9,7 @@ from pathlib import Path
 from .common import BENCH, BenchError, clean_environment, median
 from .peers import peer_python
 
-CLIENTS = ("floor", "floor-keeping", "hand", "ours", "openapi-generator", "bravado")
+CLIENTS = ("floor", "floor-keeping", "hand", "hand-keeping", "ours", "openapi-generator", "bravado")
 
 
 def time_calls(ours_dir: Path, theirs_dir: Path, repeat: int, calls: int, items: int = 100

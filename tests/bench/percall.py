@@ -115,12 +115,12 @@ def _query(limit: int | None, label_selector: str | None, field_selector: str | 
     return {key: value for key, value in query.items() if value is not None}
 
 
-def hand_written() -> Callable[[], Any]:
+def hand_written(keep_unknown: bool = False) -> Callable[[], Any]:
     from urllib.parse import quote
 
     import httpx
 
-    item_list = _hand_models()
+    item_list = _hand_models(keep_unknown)
     client = httpx.Client(base_url=BASE_URL, transport=httpx.MockTransport(_answer))
 
     def list_items(namespace: str, *, limit: int | None = None, label_selector: str | None = None,
@@ -235,7 +235,7 @@ def main() -> None:
     parser.add_argument("--calls", type=int, default=3000)
     parser.add_argument("--warmup", type=int, default=300)
     parser.add_argument("--budget", type=float, default=20.0, help="seconds per client at most (after 200 calls)")
-    parser.add_argument("--order", default="floor,floor-keeping,hand,ours,openapi-generator,bravado")
+    parser.add_argument("--order", default="floor,floor-keeping,hand,hand-keeping,ours,openapi-generator,bravado")
     parser.add_argument("--items", type=int, default=100, help="items in the page every call returns")
     args = parser.parse_args()
     global BODY
@@ -244,6 +244,7 @@ def main() -> None:
         "floor": floor,
         "floor-keeping": lambda: floor(keep_unknown=True),
         "hand": hand_written,
+        "hand-keeping": lambda: hand_written(keep_unknown=True),
         "ours": lambda: ours(args.ours),
         "openapi-generator": lambda: openapi_generator(args.theirs),
         "bravado": lambda: bravado(args.spec),

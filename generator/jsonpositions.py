@@ -20,8 +20,6 @@ from .document import Mark
 Path = tuple[Union[str, int], ...]
 
 _SPACE = re.compile(r"[ \t\n\r]*")
-_LINE_END = re.compile(r"\r\n|\r|\n")
-_NEWLINE = re.compile("\n")
 
 
 def _drop(pairs: object) -> None:
@@ -42,7 +40,11 @@ class JsonPositions:
         self._decoder = json.JSONDecoder()
         self._found: dict[Path, dict[str, Mark] | list[Mark]] = {}
         self._starts: dict[Path, int] = {(): _SPACE.match(text, 0).end()}  # type: ignore[union-attr]
-        self._line_starts: list[int] | None = None
+        self._scanned: dict[int, list[tuple[str | int, int, int]]] = {}  # _entries, by where the container starts
+        # Offsets whose line is known, in order, and those lines: a line is counted from the
+        # nearest one before it (a few thousand asked, where listing all line starts costs 20 ms).
+        self._anchors, self._lines = [0], [1]
+        self._returns = "\r" in text  # a lone \r and \r\n end lines too
 
     def marks(self, path: Path) -> dict[str, Mark] | list[Mark]:
         """The key positions of the object at path, or the item positions of the array there
@@ -78,6 +80,11 @@ class JsonPositions:
 
     def _entries(self, start: int) -> list[tuple[str | int, int, int]]:
         """(key or index, where the key or item starts, where the value starts) of one container."""
+        if start not in self._scanned:  # asked for its children's starts, then for its own marks
+            self._scanned[start] = self._scan(start)
+        return self._scanned[start]
+
+    def _scan(self, start: int) -> list[tuple[str | int, int, int]]:
         text, space = self.text, _SPACE
         is_object = text[start] == "{"
         closing = "}" if is_object else "]"
@@ -100,8 +107,20 @@ class JsonPositions:
         return found
 
     def _mark(self, offset: int) -> Mark:
-        if self._line_starts is None:
-            ends = _LINE_END if "\r" in self.text else _NEWLINE  # the one-character search is 3 times faster
-            self._line_starts = [0] + [match.end() for match in ends.finditer(self.text)]
-        line = bisect.bisect_right(self._line_starts, offset)
-        return line, offset - self._line_starts[line - 1] + 1
+        text = self.text
+        index = bisect.bisect_right(self._anchors, offset)
+        line = self._lines[index - 1] + self._breaks(self._anchors[index - 1], offset)
+        self._anchors.insert(index, offset)
+        self._lines.insert(index, line)
+        line_start = text.rfind("\n", 0, offset) + 1
+        if self._returns:
+            line_start = max(line_start, text.rfind("\r", 0, offset) + 1)
+        return line, offset - line_start + 1
+
+    def _breaks(self, start: int, end: int) -> int:
+        """Line breaks between two offsets (neither inside a \r\n: they start keys and values)."""
+        text = self.text
+        count = text.count("\n", start, end)
+        if self._returns:
+            count += text.count("\r", start, end) - text.count("\r\n", start, end)
+        return count

@@ -53,8 +53,7 @@ class Generation:
     rendered: dict[str, str] = field(default_factory=dict)  # each Python file → its sha256 before formatting
     keys: dict[str, str] = field(default_factory=dict)  # some files → what they were made from (render.Parts)
     kept: dict[str, str] = field(default_factory=dict)  # files taken from the output folder as they are → sha256
-    api: Api | None = None  # the normalized API, kept with the openapi.json written from it
-    reserved_classes: frozenset[str] = frozenset()
+    api: Api | None = None  # the normalized API
 
 
 def build(target: Target, options: Options = Options(), progress: Progress | None = None) -> Generation:
@@ -89,7 +88,7 @@ def _from_document(target: Target, options: Options, progress: Progress | None, 
     names = names_for(target, str((document.get("info") or {}).get("title") or ""))
     found = Diagnostics()
     api = normalize(document, found, set(names.reserved_classes))
-    generation.api, generation.reserved_classes = api, frozenset(names.reserved_classes)
+    generation.api = api
     generation.diagnostics.extend(found.strict() if options.strict else found)
     _settle()
     clock.lap("normalize")

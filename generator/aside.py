@@ -7,8 +7,9 @@ one piece in a child while the parent renders the other. The child inherits ever
 
 The child is only an accelerator: if it fails in any way (an exception, a crash, a result that
 does not arrive whole), the parent does the same work itself, so errors surface in the parent
-with their usual traceback and diagnostics. Without `fork` (Windows), or when not enabled, the
-work is done in the parent when its result is asked for.
+with their usual traceback and diagnostics. Only Linux forks: Windows has no `fork`, and on
+macOS a forked child may crash in a system framework (why multiprocessing stopped forking
+there). Elsewhere, or when not enabled, the work is done in the parent when its result is asked.
 """
 
 from __future__ import annotations
@@ -16,6 +17,7 @@ from __future__ import annotations
 import os
 import pickle
 import signal
+import sys
 from typing import Callable, Generic, TypeVar, cast
 
 T = TypeVar("T")
@@ -25,6 +27,8 @@ T = TypeVar("T")
 # explicitly where they compare it with the work done in place.
 ENABLED = False
 
+
+_CAN_FORK = sys.platform.startswith("linux") and hasattr(os, "fork")
 
 # Children that sent their result and are still doing their afterwards work; finish() waits.
 _running: list[int] = []
@@ -41,7 +45,7 @@ class Aside(Generic[T]):
     def __init__(self, work: Callable[[], T], afterwards: Callable[[], None] | None = None) -> None:
         self._work = work
         self._afterwards = afterwards
-        forking = ENABLED and hasattr(os, "fork")
+        forking = ENABLED and _CAN_FORK
         self._child: tuple[int, int] | None = _start(work, afterwards) if forking else None
 
     def result(self) -> T:

@@ -11,14 +11,13 @@ old snapshot, and a snapshot that is missing or damaged is only derived again.
 
 from __future__ import annotations
 
-import functools
 import hashlib
 import pickle
 from pathlib import Path
 
-from .cache import cache_path, read_entry, write_entry
+from .cache import cache_path, prune, read_entry, write_entry
 from .ir import Api
-from .uptodate import generator_fingerprint
+from .uptodate import builtin_fingerprint
 
 
 KEPT = 16  # snapshots kept, newest first (one is a few MB for a large API)
@@ -30,16 +29,7 @@ def keep(openapi_json: bytes, reserved_classes: frozenset[str], api: Api) -> Non
     if path is None:
         return
     write_entry(path, pickle.dumps(api, protocol=pickle.HIGHEST_PROTOCOL))
-    _prune(path.parent)
-
-
-def _prune(folder: Path) -> None:
-    try:
-        entries = sorted(folder.glob("*.pickle"), key=lambda p: p.stat().st_mtime, reverse=True)
-        for old in entries[KEPT:]:
-            old.unlink()
-    except OSError:
-        pass  # another run pruned it first
+    prune(path.parent, KEPT)
 
 
 def kept(openapi_json: bytes, reserved_classes: frozenset[str]) -> Api | None:
@@ -54,13 +44,7 @@ def kept(openapi_json: bytes, reserved_classes: frozenset[str]) -> Api | None:
 
 
 def _entry(openapi_json: bytes, reserved_classes: frozenset[str]) -> Path | None:
-    digest = hashlib.sha256(_generator().encode())
+    digest = hashlib.sha256(builtin_fingerprint().encode())
     digest.update("\0".join(sorted(reserved_classes)).encode("utf-8", "surrogatepass") + b"\1")
     digest.update(openapi_json)
     return cache_path("api", f"{digest.hexdigest()}.pickle")
-
-
-@functools.lru_cache(maxsize=1)
-def _generator() -> str:
-    """The built-in generator's fingerprint (normalize does not use templates); fixed in a process."""
-    return generator_fingerprint(())

@@ -3,7 +3,8 @@
 GENERATOR_CACHE names the folder (`off` turns caching off); the default is under ~/.cache. It
 holds black's output by hash (formatting.py), the compiled fast schema check and the hashes of
 the document parts it found valid (schemacheck.py), compiled templates (render.py), check records
-(uptodate.py) and the API of each generation (apisnapshot.py). Deleting it costs time only. Writes are atomic (a temporary file renamed), so a
+(uptodate.py), the API of each generation (apisnapshot.py) and the planned tests of each
+resource (testgen.py). Deleting it costs time only. Writes are atomic (a temporary file renamed), so a
 reader never sees half a file, and a failed read or write is ignored.
 """
 
@@ -35,6 +36,16 @@ def read_entry(path: Path | None) -> bytes | None:
         return path.read_bytes() if path is not None else None
     except OSError:
         return None
+
+
+def prune(folder: Path, keep: int, pattern: str = "*.pickle") -> None:
+    """Delete all but the keep newest entries of folder."""
+    try:
+        entries = sorted(folder.glob(pattern), key=lambda p: p.stat().st_mtime, reverse=True)
+        for old in entries[keep:]:
+            old.unlink()
+    except OSError:
+        pass  # another run pruned it first
 
 
 def write_entry(path: Path | None, data: bytes) -> None:

@@ -12,14 +12,14 @@ import functools
 import hashlib
 import json
 import pickle
-from collections.abc import Collection, Mapping
+from collections.abc import Callable, Collection, Mapping
 import re
 from dataclasses import dataclass, field
 from pathlib import Path
 
 import jinja2
 
-from . import GENERATOR_NAME, __version__, escape, ir, testgen
+from . import GENERATOR_NAME, __version__, escape, ir, plans, testgen
 from .cache import cache_path, read_entry, write_entry
 from .examples import Synthesizer
 from .names import Scope, upper_snake
@@ -177,8 +177,20 @@ class Parts:
     def tests(self, skip: Collection[str] = ()) -> dict[str, str]:
         """The generated test suite (tests/), but for the files in skip."""
         files: dict[str, str] = {}
-        _render_tests(self.env, self.context, files, skip)
+        _render_tests(self.env, self.context, files, self._plans, skip)
         return files
+
+    def _plans(self) -> list[tuple[ir.Resource, list[testgen.OperationTests]]]:
+        """Each resource's planned tests: kept ones for resources made alike, the others planned now."""
+        api, keys = self.context.api, self.test_keys()
+        found = {r.name: plans.kept(keys[f"tests/test_{r.name}.py"], r) for r in api.resources}
+        missing = [r for r in api.resources if found[r.name] is None]
+        if missing:
+            planner = testgen.Planner(api, self.context.credentials)
+            planned = {r.name: planner.resource(r) for r in missing}
+            plans.keep({keys[f"tests/test_{name}.py"]: tests for name, tests in planned.items()})
+            found.update(planned)
+        return [(r, found[r.name] or []) for r in api.resources]
 
     def closing(self, changelog: str, spec_bytes: bytes, effective_hash: str, version: str,
                 others: list[str]) -> dict[str, str]:
@@ -477,7 +489,9 @@ def _param_view(p: ir.Parameter, imports: Imports) -> _ParamView:
 # -- the generated test suite ----------------------------------------------------------------------------
 
 
-def _render_tests(env: jinja2.Environment, context: _Context, files: dict[str, str], skip: Collection[str] = ()) -> None:
+def _render_tests(env: jinja2.Environment, context: _Context, files: dict[str, str],
+                  planned: Callable[[], list[tuple[ir.Resource, list[testgen.OperationTests]]]],
+                  skip: Collection[str] = ()) -> None:
     support = f"{context.names.package}_test_support"
     common = {"c": context, "support": support}
     files["tests/conftest.py"] = env.get_template("tests/conftest.py.jinja").render(**common)
@@ -490,7 +504,7 @@ def _render_tests(env: jinja2.Environment, context: _Context, files: dict[str, s
         return  # planning the tests is most of the work: none is needed
     everything: list[testgen.OperationTests] = []
     synth = Synthesizer(context.api)
-    for resource, tests in testgen.plan(context.api, context.credentials):
+    for resource, tests in planned():
         for test in tests:
             test.resource = resource.name
         everything.extend(tests)

@@ -70,11 +70,21 @@ class OperationTests:
 
 
 def plan(api: ir.Api, credentials: list[tuple[str, str, str, str]]) -> list[tuple[ir.Resource, list[OperationTests]]]:
-    synth = Synthesizer(api)
-    sending = Synthesizer(api, sending=True)
-    schemes = {s.name: s for s in api.security_schemes}
-    planner = _Planner(synth, sending, schemes, credentials, urlsplit(api.base_url).path.rstrip("/"))
-    return [(resource, [planner.operation(op) for op in resource.operations]) for resource in api.resources]
+    planner = Planner(api, credentials)
+    return [(resource, planner.resource(resource)) for resource in api.resources]
+
+
+class Planner:
+    """Plans the tests of an API's resources, each when asked: a resource's tests depend on it
+    and on the API without its operations (models, security, base URL), never on another resource."""
+
+    def __init__(self, api: ir.Api, credentials: list[tuple[str, str, str, str]]) -> None:
+        schemes = {s.name: s for s in api.security_schemes}
+        self._planner = _Planner(Synthesizer(api), Synthesizer(api, sending=True), schemes, credentials,
+                                 urlsplit(api.base_url).path.rstrip("/"))
+
+    def resource(self, resource: ir.Resource) -> list[OperationTests]:
+        return [self._planner.operation(op) for op in resource.operations]
 
 
 @dataclass

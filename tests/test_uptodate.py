@@ -11,7 +11,7 @@ from typing import Any
 
 import pytest
 
-from generator import generate as generate_module, render
+from generator import generate as generate_module, render, testgen
 from generator.generate import check, generate
 from generator.target import Target
 from tests.conftest import ROOT
@@ -241,8 +241,12 @@ def test_an_operation_change_renders_only_its_resource_and_the_contract_tests(
         shop: Target, monkeypatch: pytest.MonkeyPatch) -> None:
     shop.spec.write_text(TWO_RESOURCES.replace("operationId: listPets", "operationId: listPets\n      summary: All"),
                          encoding="utf-8")
+    planned: list[str] = []
+    real = testgen.Planner.resource
+    monkeypatch.setattr(testgen.Planner, "resource", lambda self, r: planned.append(r.name) or real(self, r))
     made = _regenerated_as_fresh(shop, monkeypatch, _rendering(monkeypatch))
     assert made == ["shop_client/resources/pets.py", "tests/test_contract.py", "tests/test_pets.py"]
+    assert planned[:1] == ["pets"] and planned[1:] == ["pets", "owners"]  # then the fresh build, without a cache
 
 
 def test_a_definition_change_renders_every_keyed_file_again(shop: Target, monkeypatch: pytest.MonkeyPatch) -> None:

@@ -46,7 +46,7 @@ from typing import Iterable, Iterator, Mapping, Sequence
 from .cycles import all_fields
 from .target import DEFAULT_CLIENT_NAMES
 from .ir import (AnyValue, Api, ArrayOf, Enum, EnumRef, Field, MapOf, Model, ModelRef, Operation, Parameter, Primitive,
-                 TypeRef, UnionOf)
+                 Resource, TypeRef, UnionOf)
 from .loader import display_path
 from .normalize import normalize
 from .pipeline import Ingested, Options, ingest
@@ -280,6 +280,13 @@ class _Located:
         """(subject, wire) of one of the operation's parameters."""
         argument = p.name if p.location == "path" else f"{p.name}=..."
         return f"client.{self.resource}.{self.op.name}({argument})", f"{self.op.method} {self.op.path} {p.location} {p.wire_name}"
+
+
+def unique_operations(resources: Iterable[Resource]) -> bool:
+    """Whether every operation has a key of its own: then each is compared with its namesake only,
+    and leaving out resources that did not change leaves the other comparisons as they were."""
+    keys = [_Located(r.name, op).key for r in resources for op in r.operations]
+    return len(keys) == len(set(keys))
 
 
 def _operations(api: Api) -> dict[str, _Located]:

@@ -134,9 +134,9 @@ def _rendered(target: Target, options: Options, api: Api, names: Names, written:
     document_text, effective_hash = written.result()
     # The normalized API is kept for the next run's changelog once the child has sent its part.
     tests = Aside(lambda: _part(target, options, parts.test_keys, parts.tests),
-                  afterwards=lambda: keep(document_text.encode("utf-8"), frozenset(names.reserved_classes), api))
+                  afterwards=lambda: keep(document_text.encode("utf-8"), frozenset(names.reserved_classes), api, parts.digests()))
     try:
-        released = _release(target, api, names, effective_hash)
+        released = _release(target, api, names, effective_hash, parts)
         made = _part(target, options, parts.package_keys, parts.package, progress).add(tests.result())
     finally:
         tests.discard()
@@ -147,9 +147,10 @@ def _rendered(target: Target, options: Options, api: Api, names: Names, written:
     return made
 
 
-def _release(target: Target, api: Api, names: Names, effective_hash: str) -> Release:
+def _release(target: Target, api: Api, names: Names, effective_hash: str, parts: Parts) -> Release:
     """The version and changelog, from what the output folder held before."""
-    return release(target.version, api, effective_hash, previous_generation(target.output, set(names.reserved_classes)))
+    previous = previous_generation(target.output, set(names.reserved_classes))
+    return release(target.version, api, effective_hash, previous, parts.digests())
 
 
 def _part(target: Target, options: Options, keys_of: Callable[[], dict[str, str]],

@@ -14,6 +14,7 @@ Nothing here depends on the date or the machine, so the same inputs give the sam
 
 from __future__ import annotations
 
+import dataclasses
 import json
 from dataclasses import dataclass
 from pathlib import Path
@@ -21,7 +22,7 @@ from pathlib import Path
 from . import apisnapshot
 from .diagnostics import Diagnostics, InputError
 from .document import SpecDict
-from .diff import Change, bump, diff_apis, grouped_lines
+from .diff import Change, bump, diff_apis, grouped_lines, unique_operations
 from .ir import Api
 from .loader import DEFAULT_LIMITS, load_json_file
 from .normalize import normalize
@@ -48,15 +49,20 @@ class Previous:
 
     def api(self) -> Api | None:
         """The previous API (None when its openapi.json can no longer be read)."""
+        snapshot = self.snapshot()
+        kept = snapshot.api() if snapshot is not None else None
+        if kept is not None:
+            return kept
+        document = previous_document(self.document)
+        return normalize(document, Diagnostics(), set(self.reserved_classes)) if document is not None else None
+
+    def snapshot(self) -> apisnapshot.Snapshot | None:
+        """The previous API as kept in the cache folder, if it is."""
         try:
             written = self.document.read_bytes()
         except OSError:
             return None
-        snapshot = apisnapshot.kept(written, self.reserved_classes)
-        if snapshot is not None:
-            return snapshot
-        document = previous_document(self.document)
-        return normalize(document, Diagnostics(), set(self.reserved_classes)) if document is not None else None
+        return apisnapshot.kept(written, self.reserved_classes)
 
 
 def previous_document(path: Path) -> SpecDict | None:
@@ -97,12 +103,14 @@ def previous_generation(output: Path, reserved_classes: set[str]) -> Previous | 
     )
 
 
-def release(rule: str, api: Api, effective_sha256: str, previous: Previous | None) -> Release:
-    """The version and changelog of a generation, given what the folder held before."""
+def release(rule: str, api: Api, effective_sha256: str, previous: Previous | None,
+            digests: apisnapshot.Digests | None = None) -> Release:
+    """The version and changelog of a generation, given what the folder held before; digests
+    (render.Parts) let it compare only the resources that changed."""
     if previous is not None and previous.effective_sha256 == effective_sha256 and previous.changelog:
         return Release(previous.version or _version(rule, api, None, []), previous.changelog)
-    before = previous.api() if previous is not None else None
-    changes = diff_apis(before, api) if before is not None else []
+    compared = _compared(previous, api, digests) if previous is not None else None
+    changes = diff_apis(*compared) if compared is not None else []
     version = _version(rule, api, previous, changes)
     if previous is None or not previous.changelog:
         entry = [f"## {version}", "", f"First generated, from info.version {api.version!r}."]
@@ -111,6 +119,35 @@ def release(rule: str, api: Api, effective_sha256: str, previous: Previous | Non
         entry += grouped_lines(changes, "###") or ["", "No change that the client's users can see."]
     old_entries = previous.changelog.removeprefix(_HEADER).lstrip("\n") if previous else ""
     return Release(version, _HEADER + "\n" + "\n".join(entry) + "\n" + ("\n" + old_entries if old_entries else ""))
+
+
+def _compared(previous: Previous, api: Api, digests: apisnapshot.Digests | None) -> tuple[Api, Api] | None:
+    """The previous API and this one, to diff; None when the previous one cannot be read."""
+    partial = _changed_resources(previous.snapshot(), api, digests) if digests is not None else None
+    if partial is not None:
+        return partial
+    before = previous.api()
+    return (before, api) if before is not None else None
+
+
+def _changed_resources(snapshot: apisnapshot.Snapshot | None, api: Api,
+                       digests: apisnapshot.Digests) -> tuple[Api, Api] | None:
+    """When only resources changed since the snapshot: both APIs with just those resources, which
+    diff_apis reports as it would the whole APIs (a resource that did not change reports nothing),
+    loading only the previous versions of the resources that changed. None otherwise."""
+    if snapshot is None or snapshot.shared != digests.shared.hex():
+        return None
+    now = {name: digest.hex() for name, digest in digests.resources.items()}
+    before = dict(snapshot.resources)
+    previous = [snapshot.resource(digest) for name, digest in snapshot.resources if now.get(name) != digest]
+    changed = [r for r in api.resources if before.get(r.name) != now[r.name]]
+    unchanged = [r for r in api.resources if before.get(r.name) == now[r.name]]
+    if any(r is None for r in previous):
+        return None
+    old = [r for r in previous if r is not None]
+    if not (unique_operations([*unchanged, *old]) and unique_operations(api.resources)):
+        return None
+    return dataclasses.replace(api, resources=tuple(old)), dataclasses.replace(api, resources=tuple(changed))
 
 
 def _version(rule: str, api: Api, previous: Previous | None, changes: list[Change]) -> str:

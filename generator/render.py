@@ -20,6 +20,7 @@ from pathlib import Path
 import jinja2
 
 from . import GENERATOR_NAME, __version__, escape, ir, plans, testgen
+from .apisnapshot import Digests
 from .cache import cache_path, read_entry, write_entry
 from .examples import Synthesizer
 from .names import Scope, upper_snake
@@ -198,6 +199,10 @@ class Parts:
         files = {CHANGELOG: changelog} if changelog else {}
         files[MANIFEST] = _manifest(self.spec_name, spec_bytes, effective_hash, version, sorted([*others, *files, MANIFEST]))
         return files
+
+    def digests(self) -> Digests:
+        """The digests the keys are made from: of what all files may read, and of each resource."""
+        return Digests(self._shared, self._resources)
 
     @functools.cached_property
     def _shared(self) -> bytes:

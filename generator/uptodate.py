@@ -94,12 +94,9 @@ def reusable(target: Target, options: Options, rendered: dict[str, str]) -> dict
         entry = known.get(name)
         if not isinstance(entry, list) or len(entry) != 2 or entry[0] != digest:
             continue
-        try:
-            data = (target.output / name).read_bytes()
-        except OSError:
-            continue
-        if hashlib.sha256(data).hexdigest() == entry[1]:
-            reused[name] = (data.decode("utf-8"), str(entry[1]))
+        text = _as_written(target, name, str(entry[1]))
+        if text is not None:
+            reused[name] = (text, str(entry[1]))
     return reused
 
 
@@ -116,13 +113,19 @@ def made_alike(target: Target, options: Options, keys: dict[str, str]) -> dict[s
         entry = formatted.get(name)
         if known.get(name) != key or not isinstance(entry, list) or len(entry) != 2:
             continue
-        try:
-            data = (target.output / name).read_bytes()
-        except OSError:
-            continue
-        if hashlib.sha256(data).hexdigest() == entry[1]:
-            found[name] = (data.decode("utf-8"), str(entry[1]), str(entry[0]))
+        text = _as_written(target, name, str(entry[1]))
+        if text is not None:
+            found[name] = (text, str(entry[1]), str(entry[0]))
     return found
+
+
+def _as_written(target: Target, name: str, digest: str) -> str | None:
+    """The text of an output file, if it still has the sha256 the record kept for it."""
+    try:
+        data = (target.output / name).read_bytes()
+    except OSError:
+        return None
+    return data.decode("utf-8") if hashlib.sha256(data).hexdigest() == digest else None
 
 
 def sha256_text(text: str) -> str:

@@ -14,7 +14,7 @@ import json
 import pickle
 from collections.abc import Callable, Collection, Mapping
 import re
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 from pathlib import Path
 
 import jinja2
@@ -24,7 +24,7 @@ from .apisnapshot import Digests
 from .cache import cache_path, read_entry, write_entry
 from .examples import Synthesizer
 from .names import Scope, upper_snake
-from .target import Names, package_version
+from .target import Names
 from .types import MODELS_ALIAS, Imports, annotation, route_type
 from .history import CHANGELOG
 from .write import MANIFEST
@@ -79,30 +79,6 @@ def _environment(extra_template_dirs: tuple[Path, ...], compiled: Path | None) -
         dotted=escape.dotted,
     )
     return env
-
-
-@dataclass
-class Rendered:
-    files: dict[str, str] = field(default_factory=dict)  # path relative to the output folder → text
-
-
-def render(api: ir.Api, names: Names, effective_spec: object, spec_name: str, spec_bytes: bytes,
-           version: str = "", changelog: str = "", templates: tuple[Path, ...] = (), effective_hash: str = "") -> Rendered:
-    """Every file of the generated project (before formatting).
-
-    version defaults to the one info.version gives; templates are folders whose templates
-    replace the built-in ones of the same relative name; effective_hash is effective_sha256 of
-    effective_spec when the caller has it already (it takes 0.04 s for Kubernetes).
-    """
-    parts = Parts(api, names, spec_name, templates)
-    version = version or package_version(api.version)
-    out = Rendered(parts.package())
-    out.files.update(parts.versioned(version))
-    out.files["openapi.json"] = openapi_json(effective_spec)
-    out.files.update(parts.tests())
-    out.files.update(parts.closing(changelog, spec_bytes, effective_hash or effective_sha256(effective_spec),
-                                   version, list(out.files)))
-    return out
 
 
 class Parts:

@@ -69,11 +69,6 @@ class OperationTests:
         return min((int(r.status) for r in self.op.responses if r.status.isdigit()), default=200)
 
 
-def plan(api: ir.Api, credentials: list[tuple[str, str, str, str]]) -> list[tuple[ir.Resource, list[OperationTests]]]:
-    planner = Planner(api, credentials)
-    return [(resource, planner.resource(resource)) for resource in api.resources]
-
-
 class Planner:
     """Plans the tests of an API's resources, each when asked: a resource's tests depend on it
     and on the API without its operations (models, security, base URL), never on another resource."""

@@ -4,7 +4,7 @@ GENERATOR_CACHE names the folder (`off` turns caching off); the default is under
 holds black's output by hash (formatting.py), the compiled fast schema check and the hashes of
 the document parts it found valid (schemacheck.py), compiled templates (render.py), check records
 (uptodate.py), the API of each generation (apisnapshot.py) and the planned tests of each
-resource (testgen.py). Deleting it costs time only. Writes are atomic (a temporary file renamed), so a
+resource (plans.py). Deleting it costs time only. Writes are atomic (a temporary file renamed), so a
 reader never sees half a file, and a failed read or write is ignored.
 """
 

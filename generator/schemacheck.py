@@ -176,8 +176,10 @@ def _fast_source() -> str:
     return source
 
 
+@functools.lru_cache(maxsize=None)
 def library_version(library: str) -> str:
-    """The installed version of a library, '' when it is not installed."""
+    """The installed version of a library, '' when it is not installed. Read once per process
+    (1.5 ms each, and every cache key asks): the version that shapes output is the one imported."""
     try:
         return metadata.version(library)
     except metadata.PackageNotFoundError:

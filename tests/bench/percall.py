@@ -20,6 +20,7 @@ from __future__ import annotations
 
 import argparse
 import datetime
+import gc
 import io
 import json
 import statistics
@@ -204,8 +205,11 @@ def bravado(spec: Path) -> Callable[[], Any]:
     return lambda: operation(namespace="default", **arguments).response().result.items
 
 
-def measure(call: Callable[[], Any], calls: int, warmup: int, budget: float) -> dict[str, float]:
-    """Time `calls` calls, or as many as fit in `budget` seconds (at least 200) for a slow client."""
+def measure(call: Callable[[], Any], calls: int, warmup: int, budget: float, paused: bool = False
+            ) -> dict[str, float]:
+    """Time `calls` calls, or as many as fit in `budget` seconds (at least 200) for a slow client;
+    also how often CPython's cycle collector ran meanwhile and how long it took (see Collector).
+    paused: the collector is off while timing, to show what a call costs without it."""
     for _ in range(warmup):
         items = call()
     check_url(SEEN[0])
@@ -214,13 +218,52 @@ def measure(call: Callable[[], Any], calls: int, warmup: int, budget: float) -> 
     clock = time.perf_counter_ns
     timings: list[int] = []
     deadline = clock() + int(budget * 1e9)
-    while len(timings) < calls and (len(timings) < 200 or clock() < deadline):
-        started = clock()
-        call()
-        timings.append(clock() - started)
+    with Collector(paused) as collector:
+        while len(timings) < calls and (len(timings) < 200 or clock() < deadline):
+            started = clock()
+            call()
+            timings.append(clock() - started)
     timings.sort()
     return {"median": statistics.median(timings) / 1000, "mean": statistics.fmean(timings) / 1000,
-            "p90": timings[int(len(timings) * 0.9)] / 1000, "calls": len(timings)}
+            "p90": timings[int(len(timings) * 0.9)] / 1000, "calls": len(timings),
+            **collector.per_call(len(timings))}
+
+
+class Collector:
+    """Counts the cycle collector's runs while timing, through gc.callbacks. A call that leaves more
+    than gc's threshold (700) of new container objects alive at once sets off a young collection
+    each time, and every collection moves the still-alive page towards the old generation, whose
+    full collections walk the whole heap. Shown to split what the clients do from what it costs."""
+
+    def __init__(self, paused: bool = False) -> None:
+        self.runs = [0, 0, 0]  # collections of generation 0, 1, 2
+        self.nanoseconds = 0
+        self._started = 0
+        self._paused = paused
+        self._was_enabled = gc.isenabled()
+
+    def __enter__(self) -> "Collector":
+        self._was_enabled = gc.isenabled()
+        if self._paused:
+            gc.disable()
+        gc.callbacks.append(self._observe)
+        return self
+
+    def __exit__(self, *exc_info: object) -> None:
+        gc.callbacks.remove(self._observe)
+        if self._was_enabled:
+            gc.enable()
+
+    def _observe(self, phase: str, info: dict[str, int]) -> None:
+        if phase == "start":
+            self._started = time.perf_counter_ns()
+        else:
+            self.runs[info["generation"]] += 1
+            self.nanoseconds += time.perf_counter_ns() - self._started
+
+    def per_call(self, calls: int) -> dict[str, float]:
+        return {"collector_us": self.nanoseconds / calls / 1000, "young_collections": self.runs[0] / calls,
+                "full_collections": self.runs[2] / calls}
 
 
 def _created(item: Any) -> Any:
@@ -237,6 +280,7 @@ def main() -> None:
     parser.add_argument("--budget", type=float, default=20.0, help="seconds per client at most (after 200 calls)")
     parser.add_argument("--order", default="floor,floor-keeping,hand,hand-keeping,ours,openapi-generator,bravado")
     parser.add_argument("--items", type=int, default=100, help="items in the page every call returns")
+    parser.add_argument("--paused", action="store_true", help="time with the cycle collector off (a diagnostic)")
     args = parser.parse_args()
     global BODY
     BODY = page(args.items)
@@ -250,7 +294,8 @@ def main() -> None:
         "bravado": lambda: bravado(args.spec),
     }
     warmup = min(args.warmup, args.calls)
-    results = {name: measure(builders[name](), args.calls, warmup, args.budget) for name in args.order.split(",")}
+    results = {name: measure(builders[name](), args.calls, warmup, args.budget, args.paused)
+               for name in args.order.split(",")}
     print(json.dumps(results))
 
 

@@ -94,6 +94,17 @@ def test_importing_the_package_imports_no_model_or_resource() -> None:
     assert run.stdout.strip() == "['callfire_client', 'callfire_client._version']"
 
 
+
+def test_a_synchronous_call_does_not_import_asyncio() -> None:
+    # asyncio takes about 12 ms to import: only an async client needs it
+    code = ("import sys, httpx, callfire_client\n"
+            "answer = lambda request: httpx.Response(200, json={'items': [], 'totalCount': 0})\n"
+            "client = callfire_client.CallFire(username='u', password='p', transport=httpx.MockTransport(answer))\n"
+            "client.calls.find_calls()\n"
+            "print('asyncio' in sys.modules)\n")
+    run = subprocess.run([sys.executable, "-c", code], cwd=GENERATED, capture_output=True, text=True, check=True)
+    assert run.stdout.strip() == "False"
+
 @pytest.mark.parametrize(("given", "expected"), [("1.0.0", "1.0.0"), ("V2", "2"), ("2019-04-15", "2019.4.15"), ("beta", "0.0.0")])
 def test_package_version_rule(given: str, expected: str) -> None:
     assert package_version(given) == expected

@@ -276,6 +276,11 @@ def test_async_get_is_retried_on_503_honouring_retry_after(rt: Any) -> None:
     assert len(server.requests) == 2
 
 
+def test_the_async_client_sleeps_with_asyncio_by_default(rt: Any) -> None:
+    client = rt.AsyncAPIClient(base_url=BASE, transport=Server().transport)
+    assert client._sleep is asyncio.sleep
+
+
 def test_retries_stop_after_max_retries_with_jittered_backoff(rt: Any) -> None:
     server = Server(httpx.Response(502, text="bad gateway"))
     sleeps = Sleeps()

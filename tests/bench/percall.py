@@ -240,7 +240,7 @@ class Collector:
         self.nanoseconds = 0
         self._started = 0
         self._paused = paused
-        self._was_enabled = gc.isenabled()
+        self._was_enabled = True  # read again on entering
 
     def __enter__(self) -> "Collector":
         self._was_enabled = gc.isenabled()

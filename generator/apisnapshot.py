@@ -8,7 +8,7 @@ changelog. The key holds the file's hash, the reserved class names and the gener
 fingerprint: a new generator never reads an old snapshot, and a snapshot that is missing or
 damaged is only derived again.
 
-A snapshot is kept in parts, by content: the API without its operations, and each resource,
+Snapshots are JSON data (irdata), signed like every cache entry (cache.py). A snapshot is kept in parts, by content: the API without its operations, and each resource,
 under the digests render.Parts computes for them (`Digests`). A regeneration that changed one
 resource loads only that resource's previous version (history.release), and keeping a new
 snapshot writes only the parts not kept already.
@@ -18,12 +18,11 @@ from __future__ import annotations
 
 import dataclasses
 import hashlib
-import pickle
+import json
 from dataclasses import dataclass
-from pathlib import Path
 from typing import TypeVar
 
-from .cache import cache_path, prune, read_entry, write_entry
+from . import cache, irdata
 from .ir import Api, Resource
 from .uptodate import builtin_fingerprint
 
@@ -62,49 +61,48 @@ class Snapshot:
 
 def keep(openapi_json: bytes, reserved_classes: frozenset[str], api: Api, digests: Digests) -> None:
     """Remember api as what openapi_json (the bytes written to the output) normalizes to."""
-    path = _entry(openapi_json, reserved_classes)
-    if path is None:
+    if not cache.enabled():
         return
     _store(digests.shared.hex(), dataclasses.replace(api, resources=()))
     for resource in api.resources:
         _store(digests.resources[resource.name].hex(), resource)
-    snapshot = Snapshot(digests.shared.hex(), tuple((r.name, digests.resources[r.name].hex()) for r in api.resources))
-    write_entry(path, pickle.dumps(snapshot, protocol=pickle.HIGHEST_PROTOCOL))
-    prune(path.parent, KEPT)
-    prune(path.parent / "parts", KEPT_PARTS)
+    listed = {"shared": digests.shared.hex(),
+              "resources": [[r.name, digests.resources[r.name].hex()] for r in api.resources]}
+    cache.write("api", _key(openapi_json, reserved_classes), json.dumps(listed).encode())
+    cache.prune("api", KEPT)
+    cache.prune("api-parts", KEPT_PARTS)
 
 
 def kept(openapi_json: bytes, reserved_classes: frozenset[str]) -> Snapshot | None:
-    snapshot = _unpickled(read_entry(_entry(openapi_json, reserved_classes)))
-    return snapshot if isinstance(snapshot, Snapshot) else None
-
-
-def _entry(openapi_json: bytes, reserved_classes: frozenset[str]) -> Path | None:
-    digest = hashlib.sha256(builtin_fingerprint().encode())
-    digest.update("\0".join(sorted(reserved_classes)).encode("utf-8", "surrogatepass") + b"\1")
-    digest.update(openapi_json)
-    return cache_path("api", f"{digest.hexdigest()}.pickle")
-
-
-def _part(digest: str) -> Path | None:
-    return cache_path("api", "parts", f"{digest}.pickle")
-
-
-def _store(digest: str, value: object) -> None:
-    path = _part(digest)
-    if path is not None and not path.is_file():  # a part is its content: one kept already is the same
-        write_entry(path, pickle.dumps(value, protocol=pickle.HIGHEST_PROTOCOL))
-
-
-def _load(digest: str, kind: type[_T]) -> _T | None:
-    value = _unpickled(read_entry(_part(digest)))
-    return value if isinstance(value, kind) else None
-
-
-def _unpickled(data: bytes | None) -> object:
+    data = cache.read("api", _key(openapi_json, reserved_classes))
     if data is None:
         return None
     try:
-        return pickle.loads(data)
-    except Exception:  # a damaged entry: derive the API again  # noqa: BLE001
+        listed = json.loads(data)
+        return Snapshot(str(listed["shared"]), tuple((str(n), str(d)) for n, d in listed["resources"]))
+    except (ValueError, TypeError, KeyError):  # none kept, or not a snapshot: derive the API again
         return None
+
+
+def _key(openapi_json: bytes, reserved_classes: frozenset[str]) -> str:
+    digest = hashlib.sha256(builtin_fingerprint().encode())
+    digest.update("\0".join(sorted(reserved_classes)).encode("utf-8", "surrogatepass") + b"\1")
+    digest.update(openapi_json)
+    return digest.hexdigest()
+
+
+def _part_key(digest: str) -> str:
+    return f"{builtin_fingerprint()}|{digest}"
+
+
+def _store(digest: str, value: object) -> None:
+    cache.write("api-parts", _part_key(digest), irdata.dumps(value).encode("utf-8", "surrogatepass"))
+
+
+def _load(digest: str, kind: type[_T]) -> _T | None:
+    data = cache.read("api-parts", _part_key(digest))
+    try:
+        value = irdata.loads(data) if data is not None else None
+    except irdata.DataError:  # not an API part: derive the API again
+        return None
+    return value if isinstance(value, kind) else None

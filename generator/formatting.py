@@ -14,12 +14,11 @@ import functools
 import hashlib
 import os
 from importlib import metadata
-from pathlib import Path
 from typing import Callable
 
 from typing import TYPE_CHECKING, Any
 
-from .cache import cache_path, read_entry, write_entry
+from . import cache
 from .layout import LIMIT, lay_out
 
 if TYPE_CHECKING:
@@ -130,17 +129,13 @@ def _load(key: str) -> bool:
     return text is not None
 
 
-def _entry(key: str) -> Path | None:
-    return cache_path("black", key[:2], key)
-
-
 def _cached(key: str) -> str | None:
-    data = read_entry(_entry(key))
+    data = cache.read("black", key)
     try:
-        return data.decode("utf-8") if data is not None else None
+        return data.decode("utf-8", "surrogatepass") if data is not None else None
     except UnicodeDecodeError:
         return None
 
 
 def _store(key: str, text: str) -> None:
-    write_entry(_entry(key), text.encode("utf-8", "surrogatepass"))
+    cache.write("black", key, text.encode("utf-8", "surrogatepass"))

@@ -10,11 +10,8 @@ the plans are put back on the resource's own operations, in order.
 
 from __future__ import annotations
 
-import hashlib
-import pickle
-from pathlib import Path
 
-from .cache import cache_path, prune, read_entry, write_entry
+from . import cache, irdata
 from .ir import Resource
 from .testgen import OperationTests
 from .uptodate import builtin_fingerprint
@@ -24,29 +21,26 @@ KEPT = 5000  # resources' plans kept, newest first (Kubernetes has 65 resources)
 
 def kept(key: str, resource: Resource) -> list[OperationTests] | None:
     """The plans kept for resource under key, or None."""
-    data = read_entry(_entry(key))
-    if data is None:
-        return None
+    data = cache.read("plans", _key(key))
     try:
-        stored = pickle.loads(data)
-    except Exception:  # a damaged entry: plan again  # noqa: BLE001
+        stored = irdata.loads(data) if data is not None else None
+        if not isinstance(stored, list) or len(stored) != len(resource.operations):
+            return None
+        return [OperationTests(op=op, **fields) for op, fields in zip(resource.operations, stored)]
+    except (irdata.DataError, TypeError):  # not plans: plan again
         return None
-    if not isinstance(stored, list) or len(stored) != len(resource.operations):
-        return None
-    return [OperationTests(op=op, **fields) for op, fields in zip(resource.operations, stored)]
 
 
 def keep(planned: dict[str, list[OperationTests]]) -> None:
     """Keep each resource's plans under its key."""
-    path = None
+    if not cache.enabled():
+        return
     for key, tests in planned.items():
-        path = _entry(key)
         stored = [{name: value for name, value in vars(test).items() if name != "op"} for test in tests]
-        write_entry(path, pickle.dumps(stored, protocol=pickle.HIGHEST_PROTOCOL))
-    if path is not None:
-        prune(path.parent, KEPT)
+        cache.write("plans", _key(key), irdata.dumps(stored).encode("utf-8", "surrogatepass"))
+    if planned:
+        cache.prune("plans", KEPT)
 
 
-def _entry(key: str) -> Path | None:
-    digest = hashlib.sha256(f"{builtin_fingerprint()}\0{key}".encode()).hexdigest()
-    return cache_path("plans", f"{digest}.pickle")
+def _key(key: str) -> str:
+    return f"{builtin_fingerprint()}|{key}"

@@ -18,14 +18,11 @@ from __future__ import annotations
 import functools
 import hashlib
 import json
-import marshal
-import sys
-import types
 from importlib import metadata
 from pathlib import Path
 from typing import Any, Callable, Iterator
 
-from .cache import cache_path, read_entry, write_entry
+from . import cache
 
 ValidationError = Any  # jsonschema's error (jsonschema ships no type information)
 Path_ = tuple[object, ...]
@@ -38,7 +35,7 @@ def schema_errors(document: dict[str, Any]) -> list[ValidationError]:
     if fast is None:  # fastjsonschema missing or changed: the slow way, for the whole document
         return list(_slow_for("").iter_errors(document))
     errors: list[ValidationError] = []
-    verdicts = _Verdicts(cache_path("schemacheck", f"{_fast_key()}.valid"))
+    verdicts = _Verdicts(f"{library_version('openapi-spec-validator')}|{library_version('fastjsonschema')}")
     skeleton = dict(document)
     for field, definition, prefix in _PARTS:
         parts = document.get(field)
@@ -61,15 +58,16 @@ class _Verdicts:
 
     KEPT = 20_000  # hashes kept (32 bytes each): this run's, then the newest of earlier runs'
 
-    def __init__(self, path: Path | None) -> None:
-        self.path = path
-        data = read_entry(path) or b""
+    def __init__(self, key: str) -> None:
+        self.key = key
+        self.cached = cache.enabled()
+        data = cache.read("schemacheck", key) or b""
         self.earlier = [data[i:i + 32] for i in range(0, len(data) - len(data) % 32, 32)]  # newest first
         self.known = set(self.earlier)
         self.valid: dict[bytes, None] = {}  # found valid in this run, in order
 
     def passes(self, fast: dict[str, Callable[[object], object]], definition: str, part: object) -> bool:
-        digest = _digest(definition, part) if self.path is not None else None
+        digest = _digest(definition, part) if self.cached else None
         if digest is not None and digest in self.known:
             self.valid[digest] = None
             return True
@@ -83,7 +81,7 @@ class _Verdicts:
         if not self.valid or all(digest in self.known for digest in self.valid):
             return  # nothing new: the entry stays as it is
         others = [digest for digest in self.earlier if digest not in self.valid][: max(0, self.KEPT - len(self.valid))]
-        write_entry(self.path, b"".join(self.valid) + b"".join(others))
+        cache.write("schemacheck", self.key, b"".join(self.valid) + b"".join(others))
 
 
 def _digest(definition: str, part: object) -> bytes | None:
@@ -122,58 +120,43 @@ def _slow_for(definition: str) -> Any:
     return slow.evolve(schema={**_schema(), "$ref": f"#/definitions/{definition}"})  # draft 4: $ref wins
 
 
+FAST_MODULE = Path(__file__).resolve().parent / "swagger2_fastcheck.py"
+
+
 @functools.lru_cache(maxsize=1)
 def _fast_validators() -> dict[str, Callable[[object], object]] | None:
-    code = _fast_code()
-    if code is None:
+    """The fast check's validators, from the module fastjsonschema made of the schema (see
+    `write_fast_module`): a module of the generator, never code from the cache folder."""
+    try:
+        from . import swagger2_fastcheck as fast
+    except ImportError:  # fastjsonschema missing: the slow way
         return None
-    namespace: dict[str, Any] = {}
-    exec(code, namespace)  # noqa: S102 - code fastjsonschema made from the schema
-    found = {"document": namespace.get("validate"), "pathItem": namespace.get("validate___definitions_pathitem"),
-             "schema": namespace.get("validate___definitions_schema")}
+    found = {"document": getattr(fast, "validate", None),
+             "pathItem": getattr(fast, "validate___definitions_pathitem", None),
+             "schema": getattr(fast, "validate___definitions_schema", None)}
     if not all(callable(check) for check in found.values()):
         return None
     return {name: check for name, check in found.items() if check is not None}
 
 
-def _fast_code() -> types.CodeType | None:
-    """fastjsonschema's validator for the Swagger 2.0 schema, compiled; kept in the cache folder
-    (making it takes 0.3 s), by the versions that shape it."""
-    key = _fast_key()
-    if not key:
-        return None
-    path = cache_path("schemacheck", f"{key}.marshal")
-    try:
-        loaded = marshal.loads(read_entry(path) or b"")
-        if isinstance(loaded, types.CodeType):
-            return loaded
-    except (ValueError, EOFError, TypeError):
-        pass
-    code = compile(_fast_source(), "<swagger-2.0-schema>", "exec")
-    write_entry(path, marshal.dumps(code))
-    return code
+def schema_digest() -> str:
+    """The sha256 of the Swagger 2.0 schema openapi-spec-validator checks with."""
+    return hashlib.sha256(json.dumps(_schema(), sort_keys=True).encode()).hexdigest()
 
 
-@functools.lru_cache(maxsize=1)
-def _fast_key() -> str:
-    """What the fast check depends on: the schema's and the two libraries' versions, and this code
-    ('' when fastjsonschema is missing)."""
-    try:
-        import fastjsonschema
-    except ImportError:
-        return ""
-    return hashlib.sha256(f"{library_version('openapi-spec-validator')}|{fastjsonschema.VERSION}|{sys.version}|"
-                          f"{Path(__file__).read_bytes().hex()}".encode()).hexdigest()
-
-
-def _fast_source() -> str:
+def fast_module_source() -> str:
+    """The fast check's module as fastjsonschema makes it now, headed by the schema's digest."""
     import fastjsonschema
     from jsonschema import Draft4Validator  # type: ignore[import-untyped]
 
     meta = json.loads(json.dumps(Draft4Validator.META_SCHEMA))  # the schema refers to draft 4's own
     source: str = fastjsonschema.compile_to_code(_schema(), handlers={"http": lambda uri: meta, "https": lambda uri: meta},
                                                  use_formats=False, use_default=False)  # never fill in defaults
-    return source
+    return f"# Made by `python -m generator.schemacheck` from the Swagger 2.0 schema {schema_digest()}: do not edit.\n# mypy: ignore-errors\n{source}"
+
+
+def write_fast_module() -> None:
+    FAST_MODULE.write_text(fast_module_source(), encoding="utf-8")
 
 
 @functools.lru_cache(maxsize=None)
@@ -192,3 +175,7 @@ def _schema() -> dict[str, Any]:
 
     plain: dict[str, Any] = json.loads(json.dumps(dict(slow.schema), default=dict))  # plain dicts, for both validators
     return plain
+
+
+if __name__ == "__main__":  # regenerate the fast check after openapi-spec-validator's schema changed
+    write_fast_module()

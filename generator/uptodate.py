@@ -13,8 +13,9 @@ text as rendered and as formatted (a file rendered alike is not formatted again)
 model, resource and test modules the key of what each was made from (render.Parts): a module
 whose key is unchanged is taken from the output folder without being rendered.
 
-Records live in the cache folder (GENERATOR_CACHE; `off` turns them off). A record that is
-missing, damaged or written by another generator only costs a full check.
+Records live in the cache folder (GENERATOR_CACHE; `off` turns them off), signed like every
+entry there (cache.py): a record that is missing, damaged, foreign or written by another
+generator only costs a full check.
 """
 
 from __future__ import annotations
@@ -28,7 +29,7 @@ from pathlib import Path
 from typing import Any
 
 from .diagnostics import Diagnostic, Severity, SourcePosition
-from .cache import cache_path, write_entry
+from . import cache
 from .pipeline import Options
 from .schemacheck import library_version
 from .target import Target
@@ -52,8 +53,8 @@ def remember(target: Target, options: Options, inputs: dict[str, str], diagnosti
     """Record a run whose output folder now holds exactly files; rendered maps each Python file
     to the sha256 of its text before formatting, keys some files to what they were made from
     (render.Parts), and known some files to the sha256 of their text, found already."""
-    path = _record_path(target, options)
-    if path is None:
+    key = _record_key(target, options)
+    if key is None:
         return
     output = target.output.resolve()
     # The previous output's openapi.json is read too (for the changelog); the output digest covers it.
@@ -63,14 +64,13 @@ def remember(target: Target, options: Options, inputs: dict[str, str], diagnosti
     data = {"inputs": inputs, "output": _digest(written), "waived": waived,
             "diagnostics": [_diagnostic_data(d) for d in diagnostics], "formatted": formatted,
             "keys": {name: key for name, key in keys.items() if name in formatted}}
-    write_entry(path, json.dumps(data).encode())  # a record that cannot be written only costs a full check
+    cache.write("checks", key, json.dumps(data).encode())  # a record that cannot be written only costs a full check
 
 
 def recall(target: Target, options: Options) -> Record | None:
     """The record of a run with these settings, if every input and the output still hash as then."""
-    path = _record_path(target, options)
+    data = _load(_record_key(target, options))
     try:
-        data = json.loads(path.read_text(encoding="utf-8")) if path is not None else None
         if not data or not data["inputs"]:
             return None
         for name, digest in data["inputs"].items():
@@ -87,8 +87,7 @@ def reusable(target: Target, options: Options, rendered: dict[str, str]) -> dict
     """The formatted text (and its sha256) of each file rendered exactly as in the last recorded
     run, read back from the output folder (when it still holds what that run wrote): only the
     rest is formatted. rendered maps each file to the sha256_text of its text as rendered."""
-    path = _record_path(target, options)
-    known = _load(path).get("formatted", {}) if path is not None else {}
+    known = _load(_record_key(target, options)).get("formatted", {})
     reused: dict[str, tuple[str, str]] = {}
     for name, digest in rendered.items():
         entry = known.get(name)
@@ -105,8 +104,7 @@ def made_alike(target: Target, options: Options, keys: dict[str, str]) -> dict[s
     output folder (when the folder still holds what that run wrote), the sha256 of that text, and
     the sha256 of its text as rendered then, which rendering it again would give: neither needs
     rendering nor formatting."""
-    path = _record_path(target, options)
-    record = _load(path) if path is not None else {}
+    record = _load(_record_key(target, options))
     known, formatted = record.get("keys", {}), record.get("formatted", {})
     found: dict[str, tuple[str, str, str]] = {}
     for name, key in keys.items():
@@ -132,10 +130,11 @@ def sha256_text(text: str) -> str:
     return hashlib.sha256(text.encode("utf-8", "surrogatepass")).hexdigest()
 
 
-def _load(path: Path) -> dict[str, Any]:
+def _load(key: str | None) -> dict[str, Any]:
+    text = cache.read("checks", key) if key is not None else None
     try:
-        data = json.loads(path.read_text(encoding="utf-8"))
-    except (OSError, ValueError):
+        data = json.loads(text) if text is not None else None
+    except ValueError:
         return {}
     return data if isinstance(data, dict) else {}
 
@@ -152,11 +151,11 @@ def _digest(hashes: dict[str, str]) -> str:
     return digest.hexdigest()
 
 
-def _record_path(target: Target, options: Options) -> Path | None:
+def _record_key(target: Target, options: Options) -> str | None:
     if options.allow_remote_refs:  # a remote document cannot be hashed without fetching it
         return None
-    settings = [generator_fingerprint(target.templates), str(Path.cwd()), repr(_resolved(target)), repr(options)]
-    return cache_path("checks", f"{hashlib.sha256(json.dumps(settings).encode()).hexdigest()}.json")
+    return json.dumps([generator_fingerprint(target.templates), str(Path.cwd()), repr(_resolved(target)),
+                       repr(options)])
 
 
 def _resolved(target: Target) -> Target:

@@ -47,6 +47,7 @@ def _own_generator_cache(tmp_path_factory: pytest.TempPathFactory) -> None:
     """The generator's cache (formatting, check records) for this run only: no record from an earlier
     run on this machine may answer for this one."""
     os.environ["GENERATOR_CACHE"] = str(tmp_path_factory.mktemp("generator-cache"))
+    os.environ["GENERATOR_CACHE_KEY"] = "the test session's own key"  # signs the entries (cache.py)
 
 
 @pytest.fixture

@@ -65,9 +65,9 @@ def test_a_regeneration_uses_the_kept_api_and_writes_what_deriving_it_would(
 
 def test_a_damaged_snapshot_is_derived_again(project: Target, monkeypatch: pytest.MonkeyPatch,
                                               tmp_path: Path) -> None:
-    entries = list((tmp_path / "cache" / "api").glob("*.pickle"))
+    entries = list((tmp_path / "cache" / "api").glob("*/*"))
     assert len(entries) == 1
-    entries[0].write_bytes(b"not a pickle")
+    entries[0].write_bytes(b"not an entry")
     project.spec.write_text(EDITED, encoding="utf-8")
     derived = _derivations(monkeypatch)
     generation = build(project)
@@ -88,7 +88,7 @@ def test_only_the_newest_snapshots_are_kept(project: Target, tmp_path: Path) -> 
     assert generation.api is not None
     for number in range(apisnapshot.KEPT + 3):
         apisnapshot.keep(f"{number}".encode(), frozenset(), generation.api, _digests(generation.api))
-    assert len(list((tmp_path / "cache" / "api").glob("*.pickle"))) == apisnapshot.KEPT
+    assert len(list((tmp_path / "cache" / "api").glob("*/*"))) == apisnapshot.KEPT
     assert apisnapshot.kept(f"{apisnapshot.KEPT + 2}".encode(), frozenset()) is not None
 
 
@@ -102,8 +102,8 @@ def test_nothing_is_kept_when_the_cache_is_off(project: Target, monkeypatch: pyt
 
 
 def test_a_damaged_part_is_derived_again(project: Target, monkeypatch: pytest.MonkeyPatch, tmp_path: Path) -> None:
-    for part in (tmp_path / "cache" / "api" / "parts").glob("*.pickle"):
-        part.write_bytes(b"not a pickle")
+    for part in (tmp_path / "cache" / "api-parts").glob("*/*"):
+        part.write_bytes(b"not an entry")
     project.spec.write_text(EDITED, encoding="utf-8")
     derived = _derivations(monkeypatch)
     generation = build(project)

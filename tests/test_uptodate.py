@@ -125,7 +125,7 @@ def test_no_records_when_the_cache_is_off(project: Target, monkeypatch: pytest.M
 
 def test_a_damaged_record_only_costs_a_full_check(project: Target, monkeypatch: pytest.MonkeyPatch,
                                                   tmp_path: Path) -> None:
-    for record in (tmp_path / "cache" / "checks").glob("*.json"):
+    for record in (tmp_path / "cache" / "checks").glob("*/*"):
         record.write_text("{not json", encoding="utf-8")
     calls = _builds(monkeypatch)
     _, comparison = check(project)

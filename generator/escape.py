@@ -57,6 +57,24 @@ def python_value(value: object) -> str:
     return string_literal(value)
 
 
+def toml_string(value: object) -> str:
+    """A TOML basic string for value: ASCII only, with TOML's own escapes (it has no \\x, and a
+    single-quoted TOML string has no escapes at all, so a Python literal is no TOML string)."""
+    return '"' + "".join(_toml_escaped(ch) for ch in str(value)) + '"'
+
+
+def _toml_escaped(ch: str) -> str:
+    if " " <= ch <= "~":
+        return "\\" + ch if ch in '"\\' else ch
+    named = {"\b": "\\b", "\t": "\\t", "\n": "\\n", "\f": "\\f", "\r": "\\r"}.get(ch)
+    if named:
+        return named
+    code = ord(ch)
+    if 0xD800 <= code <= 0xDFFF:  # a lone surrogate is no Unicode scalar value: TOML cannot hold it
+        code = 0xFFFD
+    return f"\\u{code:04X}" if code < 0x10000 else f"\\U{code:08X}"
+
+
 def docstring_text(value: object, indent: str = "") -> str:
     """Text that is safe inside a triple-double-quoted, non-raw docstring."""
     text = _one_kind_of_newline(str(value)).strip()

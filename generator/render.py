@@ -45,6 +45,7 @@ def environment(extra_template_dirs: tuple[Path, ...] = ()) -> jinja2.Environmen
     )
     env.filters.update(
         literal=escape.string_literal,
+        toml=escape.toml_string,
         pyvalue=escape.python_value,
         doc=escape.docstring_text,
         comment=escape.comment_text,

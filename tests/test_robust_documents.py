@@ -1,0 +1,18 @@
+"""Common real input that broke the generator: each document here gives a usable client."""
+
+from __future__ import annotations
+
+import tomllib
+from pathlib import Path
+
+import pytest
+
+
+@pytest.mark.parametrize("title", ["Café API", "Bob's \"best\" API", "back\\slash \u2028 API", "\U0001F600"])
+def test_any_title_gives_a_valid_pyproject(cli, write, tmp_path: Path, title: str) -> None:  # type: ignore[no-untyped-def]
+    quoted = title.replace("\\", "\\\\").replace('"', '\\"').replace("\u2028", "\\u2028")
+    spec = write("api.yaml", f'swagger: "2.0"\ninfo: {{title: "{quoted}", version: "1"}}\npaths: {{}}\n')
+    result = cli("generate", spec, "-o", tmp_path / "out", "--package", "api_client")
+    assert result.code == 0, result.err
+    project = tomllib.loads((tmp_path / "out" / "pyproject.toml").read_text(encoding="utf-8"))["project"]
+    assert project["description"] == f"Typed Python client for {title}"

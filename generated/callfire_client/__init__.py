@@ -31,6 +31,8 @@ if TYPE_CHECKING:
         PermissionDeniedError,
         RateLimitError,
         RawResponse,
+        RedirectError,
+        RequestURLError,
         UnprocessableEntityError,
     )
 
@@ -53,6 +55,8 @@ _LAZY = {
     "PermissionDeniedError": "._runtime",
     "RateLimitError": "._runtime",
     "RawResponse": "._runtime",
+    "RedirectError": "._runtime",
+    "RequestURLError": "._runtime",
     "UnprocessableEntityError": "._runtime",
 }
 
@@ -76,6 +80,8 @@ __all__ = [
     "PermissionDeniedError",
     "RateLimitError",
     "RawResponse",
+    "RedirectError",
+    "RequestURLError",
     "UnprocessableEntityError",
 ]
 

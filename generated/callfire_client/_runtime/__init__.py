@@ -20,6 +20,8 @@ from ._errors import (
     NotFoundError,
     PermissionDeniedError,
     RateLimitError,
+    RedirectError,
+    RequestURLError,
     UnprocessableEntityError,
     status_error,
 )
@@ -54,6 +56,8 @@ __all__ = [
     "PermissionDeniedError",
     "RateLimitError",
     "RawResponse",
+    "RedirectError",
+    "RequestURLError",
     "Route",
     "SecurityScheme",
     "SyncAPIClient",

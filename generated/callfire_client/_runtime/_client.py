@@ -4,6 +4,12 @@
 Both are built on ``_BaseClient``, which owns everything that is not I/O: building the
 ``httpx.Request``, deciding whether and when to retry, and reading the response. The two
 subclasses only differ in how they send, sleep and close, so they cannot drift apart.
+
+Every request stays on the base URL: one that a path template or argument would send to another
+scheme, host or port raises ``RequestURLError`` before anything is sent. Redirects to the base
+URL's scheme, host and port are followed (at most five in a row; 307 and 308 keep the method and
+body); any other redirect raises ``RedirectError`` and nothing is sent to its Location. The
+rules are in ``_origin``.
 """
 
 from __future__ import annotations
@@ -24,8 +30,14 @@ import httpx
 
 from .._version import PACKAGE_NAME, __version__
 from ._auth import Credentials, SecurityScheme, apply_auth, secret_names
-from ._errors import APIConnectionError, APITimeoutError, InsecureTransportWarning
+from ._errors import (
+    APIConnectionError,
+    APITimeoutError,
+    InsecureTransportWarning,
+    RequestURLError,
+)
 from ._logging import Redactor
+from ._origin import BaseURL
 from ._pagination import PageSpec, PageWalker
 from ._response import RawResponse, is_json_type, parse_success, raw_mode, status_exception
 from ._retry import can_retry_error, can_retry_status, retry_delay
@@ -87,6 +99,7 @@ class _BaseClient(Generic[_HttpT]):
         # Only a client the runtime created is closed by it: an injected one belongs to the caller.
         self._owns_http = owns_http
         self._raw = False
+        self._base_url: BaseURL | None = None
         self._redactor = Redactor(*secret_names(options.schemes))
         # warn -> this -> SyncAPIClient.__init__ -> the generated client's __init__ -> caller.
         _warn_if_insecure(options, stacklevel=5)
@@ -174,16 +187,34 @@ class _BaseClient(Generic[_HttpT]):
             # The query joined here, as httpx would join it: httpx then parses one URL, not two.
             url += "?" + urllib.parse.urlencode(params)
             params = []
-        return self._http.build_request(
-            route.method,
-            url,
-            params=tuple(params) or None,
-            headers=all_headers,
-            content=encoded.content,
-            data=encoded.data,
-            files=encoded.files,
-            timeout=options.timeout if isinstance(timeout, NotGiven) else timeout,
-        )
+        try:
+            request = self._http.build_request(
+                route.method,
+                url,
+                params=tuple(params) or None,
+                headers=all_headers,
+                content=encoded.content,
+                data=encoded.data,
+                files=encoded.files,
+                timeout=options.timeout if isinstance(timeout, NotGiven) else timeout,
+            )
+        except httpx.InvalidURL as exc:
+            # httpx names the part it refused (a port, a host), never the whole URL.
+            raise RequestURLError(f"refused to send {route.method}: {exc}") from exc
+        self._base().check(request)
+        return request
+
+    def _base(self) -> BaseURL:
+        """The parsed base URL, parsed again only when ``with_options`` changed it."""
+        configured = self._options.base_url
+        if self._base_url is None or self._base_url.configured != configured:
+            # Parsed by httpx as it parses requests, joined to an injected client's base_url.
+            try:
+                url = self._http.build_request("GET", configured.rstrip("/")).url
+            except httpx.InvalidURL as exc:
+                raise RequestURLError(f"the base URL is not valid: {exc}") from exc
+            self._base_url = BaseURL(configured, url)
+        return self._base_url
 
     def _default_headers(self, route: Route) -> httpx.Headers:
         binary = any(kind == "bytes" for kind in route.success.values())
@@ -219,11 +250,26 @@ class _BaseClient(Generic[_HttpT]):
         self._redactor.log_retry(response.request, f"status {response.status_code}", delay)
         return delay
 
+    # -- redirects ------------------------------------------------------------------------
+
+    def _next_hop(self, route: Route, response: httpx.Response, hops: int) -> httpx.Request | None:
+        """The request that follows a redirect ``response``, or None when it is not a redirect.
+
+        Raises ``RedirectError`` for a redirect that is not followed (see ``_origin``).
+        """
+        if not 300 <= response.status_code < 400:
+            return None
+        target = response.next_request
+        refusal = self._base().redirect_refusal(response, hops)
+        if refusal is not None or target is None:  # a missing target always has a refusal
+            raise status_exception(route.errors, response, refusal or "not followed")
+        return target
+
     # -- reading the response -------------------------------------------------------------
 
     def _finish(self, route: Route, response: httpx.Response, raw: bool) -> Any:
         """The parsed body (or a RawResponse); raises for error statuses in both modes."""
-        if response.status_code >= 400:
+        if response.status_code >= 300:
             raise status_exception(route.errors, response)
         if raw:
             return RawResponse(response, lambda: parse_success(route.success, response))
@@ -294,11 +340,22 @@ class SyncAPIClient(_BaseClient[httpx.Client]):
             yield from walker.advance(page)
 
     def _send(self, route: Route, request: httpx.Request) -> httpx.Response:
+        hops = 0
+        while True:
+            response = self._send_with_retries(route, request)
+            next_request = self._next_hop(route, response, hops)
+            if next_request is None:
+                return response
+            response.close()
+            request, hops = next_request, hops + 1
+
+    def _send_with_retries(self, route: Route, request: httpx.Request) -> httpx.Response:
         attempt = 0
         while True:
             self._redactor.log_request(request, attempt)
             try:
-                response = self._http.send(request)
+                # Redirects are never left to httpx, whatever the injected client says.
+                response = self._http.send(request, follow_redirects=False)
             except httpx.RequestError as exc:
                 delay = self._delay_after_error(route, request, exc, attempt)
             else:
@@ -390,11 +447,22 @@ class AsyncAPIClient(_BaseClient[httpx.AsyncClient]):
                 yield item
 
     async def _send(self, route: Route, request: httpx.Request) -> httpx.Response:
+        hops = 0
+        while True:
+            response = await self._send_with_retries(route, request)
+            next_request = self._next_hop(route, response, hops)
+            if next_request is None:
+                return response
+            await response.aclose()
+            request, hops = next_request, hops + 1
+
+    async def _send_with_retries(self, route: Route, request: httpx.Request) -> httpx.Response:
         attempt = 0
         while True:
             self._redactor.log_request(request, attempt)
             try:
-                response = await self._http.send(request)
+                # Redirects are never left to httpx, whatever the injected client says.
+                response = await self._http.send(request, follow_redirects=False)
             except httpx.RequestError as exc:
                 delay = self._delay_after_error(route, request, exc, attempt)
             else:

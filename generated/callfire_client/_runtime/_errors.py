@@ -7,7 +7,10 @@ Catch ``APIError`` to handle every failure of a call, or one of its subclasses::
     ├── APIConnectionError            the server could not be reached, or the exchange broke off
     │   └── APITimeoutError           ... because a timeout expired
     ├── APIResponseValidationError    a 2xx response whose body does not match the declared type
-    └── APIStatusError                the server answered with a status >= 400
+    ├── RequestURLError               a request refused before sending: its URL is not valid or
+    │                                 leaves the base URL (another scheme, host or port)
+    └── APIStatusError                the server answered with a status >= 400, or a redirect
+        ├── RedirectError             3xx: a redirect the client did not follow
         ├── BadRequestError           400
         ├── AuthenticationError       401
         ├── PermissionDeniedError     403
@@ -17,8 +20,8 @@ Catch ``APIError`` to handle every failure of a call, or one of its subclasses::
         ├── RateLimitError            429
         └── InternalServerError       >= 500
 
-Messages name the method, the URL path and the status only: never headers, query strings or
-bodies, which is where credentials travel.
+Messages name the method, the URL path, the status and, for a URL refused, its scheme, host and
+port only: never user info, headers, query strings or bodies, which is where credentials travel.
 """
 
 from __future__ import annotations
@@ -39,6 +42,8 @@ __all__ = [
     "NotFoundError",
     "PermissionDeniedError",
     "RateLimitError",
+    "RedirectError",
+    "RequestURLError",
     "UnprocessableEntityError",
     "status_error",
 ]
@@ -81,8 +86,19 @@ class APIResponseValidationError(APIError):
         self.body = body
 
 
+class RequestURLError(APIError, ValueError):
+    """A request the client refused to send; nothing was sent.
+
+    Its URL is not valid, or it would leave the base URL: another scheme, host or port, or a
+    path outside the base URL's path. A path template or path argument can only add to the base
+    URL's path, so credentials never travel to a host the caller did not configure. The message
+    names the scheme, host and port refused, never user info, query or headers. It is also a
+    ``ValueError``, like a missing path argument: the arguments cannot make a request.
+    """
+
+
 class APIStatusError(APIError):
-    """The server answered with an error status.
+    """The server answered with an error status (or a redirect the client did not follow).
 
     ``body`` is the parsed error body: an instance of the error model the API declares for this
     status when the body matches it, otherwise the JSON data, otherwise the text.
@@ -94,6 +110,19 @@ class APIStatusError(APIError):
         self.status_code: int = response.status_code
         self.headers: httpx.Headers = response.headers
         self.body = body
+
+
+class RedirectError(APIStatusError):
+    """A 3xx response the client did not follow; the message says why.
+
+    ``location`` is the response's Location header (None when it has none). The client follows
+    301, 302, 303, 307 and 308 only to the base URL's scheme, host and port, and only a few
+    times in a row; nothing is ever sent to a Location elsewhere.
+    """
+
+    def __init__(self, message: str, *, response: httpx.Response, body: object) -> None:
+        super().__init__(message, response=response, body=body)
+        self.location: str | None = response.headers.get("location")
 
 
 class BadRequestError(APIStatusError):
@@ -143,4 +172,6 @@ def status_error(status_code: int) -> type[APIStatusError]:
     """Return the exception class for an error status (``APIStatusError`` when none is specific)."""
     if status_code >= 500:
         return InternalServerError
+    if 300 <= status_code < 400:
+        return RedirectError
     return _BY_STATUS.get(status_code, APIStatusError)

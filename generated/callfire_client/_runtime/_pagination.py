@@ -8,6 +8,7 @@ fetch the page, hand it back, and yield the items the walker found.
 
 from __future__ import annotations
 
+import hashlib
 from collections.abc import Mapping
 from dataclasses import dataclass
 from typing import Any, Literal
@@ -24,8 +25,9 @@ class PageSpec:
     ``items`` is the field holding the page's array. ``offset`` pages advance ``offset_param``
     by the number of items received, ``page`` pages add one to ``page_param`` (starting at
     ``first_page`` when the caller gives none), ``cursor`` pages send the ``next_field`` value
-    of the previous page as ``cursor_param``. ``total_field``, when present, is the total number
-    of items, which saves a request for an empty last page.
+    of the previous page as ``cursor_param`` and stop at a cursor already sent (a server that
+    answers A, B, A, ... would otherwise be paged forever). ``total_field``, when present, is
+    the total number of items, which saves a request for an empty last page.
     """
 
     kind: Literal["offset", "page", "cursor"]
@@ -59,11 +61,17 @@ class PageWalker:
         self._query = dict(query)
         self._done = False
         self._limit = _as_int(query.get(spec.limit_param)) if spec.limit_param else None
+        # Digests of the cursors sent so far: 16 bytes each, however long the server's cursors.
+        self._seen_cursors: set[bytes] = set()
         self._start_defaults()
 
     def _start_defaults(self) -> None:
         spec = self._spec
-        if spec.kind == "offset" and spec.offset_param:
+        if spec.kind == "cursor":
+            given = self._query.get(spec.cursor_param or "cursor")
+            if given not in (None, ""):
+                self._seen_cursors.add(_digest(given))
+        elif spec.kind == "offset" and spec.offset_param:
             self._query[spec.offset_param] = _as_int(self._query.get(spec.offset_param)) or 0
         elif spec.kind == "page" and spec.page_param:
             given = _as_int(self._query.get(spec.page_param))
@@ -111,11 +119,21 @@ class PageWalker:
     def _advance_cursor(self, page: object) -> None:
         name = self._spec.cursor_param or "cursor"
         cursor = read_field(page, self._spec.next_field or "next")
-        # A repeated cursor would loop forever; treat it like a missing one.
-        if cursor in (None, "") or cursor == self._query.get(name):
+        if cursor in (None, ""):
+            self._done = True
+            return
+        digest = _digest(cursor)
+        # Any cursor sent before (not only the last one) starts a loop: end the walk there.
+        if digest in self._seen_cursors:
             self._done = True
         else:
+            self._seen_cursors.add(digest)
             self._query[name] = cursor
+
+
+def _digest(cursor: object) -> bytes:
+    # repr tells 1 from "1"; both would be sent as 1, so at worst one extra page is fetched.
+    return hashlib.blake2b(repr(cursor).encode("utf-8", "replace"), digest_size=16).digest()
 
 
 def _as_int(value: object) -> int | None:

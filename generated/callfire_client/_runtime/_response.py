@@ -2,7 +2,9 @@
 """Reading responses: parsing success bodies, building status errors, and raw responses.
 
 Parsing validates JSON against the type the operation declares for the status, through a
-``pydantic.TypeAdapter`` that is built once per type (building one is slow).
+``pydantic.TypeAdapter`` that is built once per type (building one is slow). A body nested too
+deeply for the JSON readers (a hostile ``[[[[...]]]]``) is not JSON to the client: a success
+raises ``APIResponseValidationError``, an error status carries the body as text.
 """
 
 from __future__ import annotations
@@ -136,6 +138,16 @@ def _describe(response: httpx.Response) -> str:
 
 def parse_success(types: Mapping[str, object], response: httpx.Response) -> Any:
     """Parse a successful response into the type declared for its status."""
+    try:
+        return _parse_success(types, response)
+    except RecursionError as exc:
+        # From json, tried when pydantic's reader gives up on deep nesting, or from validation:
+        # data nested deeper than the interpreter's stack allows is a hostile body, not a bug.
+        message = f"{_describe(response)}: the body is nested too deeply to read"
+        raise APIResponseValidationError(message, response=response, body=response.text) from exc
+
+
+def _parse_success(types: Mapping[str, object], response: httpx.Response) -> Any:
     declared = declared_type(types, response.status_code)
     if declared is None or not response.content:
         return None
@@ -167,11 +179,15 @@ def _unreadable(exc: pydantic.ValidationError) -> bool:
 
 def _mismatch(response: httpx.Response) -> APIResponseValidationError:
     message = f"{_describe(response)}: the body does not match the declared type"
+    return APIResponseValidationError(message, response=response, body=_json_or_text(response))
+
+
+def _json_or_text(response: httpx.Response) -> object:
+    """The body as JSON data, else as text (also when it is nested too deeply to read)."""
     try:
-        body: object = response.json()
-    except ValueError:
-        body = response.text
-    return APIResponseValidationError(message, response=response, body=body)
+        return response.json()
+    except (ValueError, RecursionError):
+        return response.text
 
 
 def parse_error_body(types: Mapping[str, object], response: httpx.Response) -> object:
@@ -180,19 +196,25 @@ def parse_error_body(types: Mapping[str, object], response: httpx.Response) -> o
         return None
     try:
         data = response.json()
-    except ValueError:
+    except (ValueError, RecursionError):  # not JSON, or nested too deeply to read
         return response.text
     declared = declared_type(types, response.status_code)
     if declared is None or declared == "bytes":
         return data
     try:
         return _adapter(declared).validate_python(data)
-    except pydantic.ValidationError:
+    except (pydantic.ValidationError, RecursionError):
         return data
 
 
-def status_exception(types: Mapping[str, object], response: httpx.Response) -> APIStatusError:
-    """The exception for an error response, carrying its parsed body."""
+def status_exception(
+    types: Mapping[str, object], response: httpx.Response, detail: str = ""
+) -> APIStatusError:
+    """The exception for an error (or unfollowed redirect) response, carrying its parsed body.
+
+    ``detail`` ends the message when given (why a redirect was not followed).
+    """
     body = parse_error_body(types, response)
     error_class = status_error(response.status_code)
-    return error_class(_describe(response), response=response, body=body)
+    message = f"{_describe(response)}: {detail}" if detail else _describe(response)
+    return error_class(message, response=response, body=body)

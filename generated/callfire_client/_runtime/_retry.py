@@ -9,6 +9,7 @@ Failures to connect happen before anything is sent, so they are retried for ever
 from __future__ import annotations
 
 import email.utils
+import math
 import random
 import time
 
@@ -66,30 +67,45 @@ def retry_delay(attempt: int, headers: httpx.Headers | None = None) -> float:
 
 
 def _retry_after(headers: httpx.Headers) -> float | None:
-    """Read ``retry-after-ms`` or ``Retry-After`` (seconds or an HTTP date), capped at 60 s."""
+    """Read ``retry-after-ms`` or ``Retry-After`` (seconds or an HTTP date), capped at 60 s.
+
+    None when neither is usable: the server's value is ignored, not trusted, when it is not a
+    number of seconds a clock can wait (``nan``, ``inf``, ``1e999``, ``-1``) or a date Python
+    cannot represent, and the caller falls back to the normal backoff.
+    """
     seconds = _milliseconds(headers.get("retry-after-ms"))
     if seconds is None:
         seconds = _seconds_or_date(headers.get("retry-after"))
     if seconds is None:
         return None
+    # A date in the past means "now" (RFC 9110, section 10.2.3).
     return min(max(seconds, 0.0), _MAX_RETRY_AFTER)
 
 
 def _milliseconds(value: str | None) -> float | None:
-    try:
-        return float(value) / 1000 if value is not None else None
-    except ValueError:
-        return None
+    number = _delay_number(value)
+    return number / 1000 if number is not None else None
 
 
 def _seconds_or_date(value: str | None) -> float | None:
     if value is None:
         return None
-    try:
-        return float(value)
-    except ValueError:
-        pass
+    number = _delay_number(value)
+    if number is not None:
+        return number
     parsed = email.utils.parsedate_tz(value)
     if parsed is None:
         return None
-    return email.utils.mktime_tz(parsed) - time.time()
+    try:
+        return email.utils.mktime_tz(parsed) - time.time()
+    except (ValueError, OverflowError):  # a year Python's clock cannot hold
+        return None
+
+
+def _delay_number(value: str | None) -> float | None:
+    """A finite, non-negative number of seconds (or milliseconds), else None."""
+    try:
+        number = float(value) if value is not None else math.nan
+    except ValueError:
+        return None
+    return number if math.isfinite(number) and number >= 0 else None

@@ -69,7 +69,12 @@ def _join(values: Iterable[object], collection_format: str) -> str:
 
 
 def encode_path(template: str, values: Mapping[str, object]) -> str:
-    """Fill ``{name}`` placeholders, percent-escaping each value as a single path segment."""
+    """Fill ``{name}`` placeholders, percent-escaping each value as a single path segment.
+
+    A value cannot add a segment (``/`` is escaped), nor remove one: a segment that the values
+    make ``.`` or ``..`` is sent as ``%2E`` or ``%2E%2E``, which URL parsers (httpx included,
+    RFC 3986 section 5.2.4) do not take for a dot segment to drop or to climb out of.
+    """
 
     def substitute(match: re.Match[str]) -> str:
         name = match.group(1)
@@ -78,7 +83,22 @@ def encode_path(template: str, values: Mapping[str, object]) -> str:
             raise ValueError(f"the path parameter {name!r} is required")
         return urllib.parse.quote(to_param_str(value), safe="")
 
-    return _PLACEHOLDER.sub(substitute, template)
+    path = _PLACEHOLDER.sub(substitute, template)
+    segments = path.split("/")
+    if "." not in segments and ".." not in segments:
+        return path
+    return _escape_dot_segments(template, segments)
+
+
+def _escape_dot_segments(template: str, segments: list[str]) -> str:
+    """Escape the dots of the ``.`` and ``..`` segments a value made; the template's stay."""
+    # Values hold no "/" once escaped, so the template with each placeholder blanked out has
+    # exactly the filled path's segments; a segment that differs there came from a value.
+    skeleton = _PLACEHOLDER.sub("{}", template).split("/")
+    return "/".join(
+        segment.replace(".", "%2E") if segment in (".", "..") and segment != literal else segment
+        for segment, literal in zip(segments, skeleton)
+    )
 
 
 def encode_query(values: Mapping[str, object], formats: Mapping[str, str]) -> list[tuple[str, str]]:

@@ -22,7 +22,7 @@ from .history import Release, previous_generation, release
 from .document import SpecDict
 from .ir import Api
 from .render import Parts, effective_sha256, openapi_json
-from .target import Names, Target, names_for, target_problems
+from .target import Names, Target, env_prefix_notes, names_for, target_problems
 from .uptodate import made_alike, recall, remember, reusable, sha256_text
 from .write import Comparison, Refused, compare, write_tree
 
@@ -86,6 +86,7 @@ def _build(target: Target, options: Options, progress: Progress | None) -> Gener
 def _from_document(target: Target, options: Options, progress: Progress | None, document: SpecDict,
                    generation: Generation, clock: _Clock, written: Aside[tuple[str, str]]) -> Generation:
     names = names_for(target, str((document.get("info") or {}).get("title") or ""))
+    generation.diagnostics.extend(env_prefix_notes(target))
     found = Diagnostics()
     api = normalize(document, found, set(names.reserved_classes))
     generation.api = api

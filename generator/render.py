@@ -206,22 +206,31 @@ class _Context:
 
     @property
     def credentials(self) -> list[tuple[str, str, str, str]]:
-        """(argument, environment variable, kind, scheme name) for each credential the client takes."""
+        """(argument, environment variable or "", kind, scheme name) for each credential taken."""
         scope = Scope({"base_url", "timeout", "max_retries", "default_headers", "http_client", "transport", "self"})
         out: list[tuple[str, str, str, str]] = []
         if any(s.kind == "basic" for s in self.api.security_schemes):
             out.append((scope.snake("username"), self._env("USERNAME"), "username", ""))
             out.append((scope.snake("password"), self._env("PASSWORD"), "password", ""))
-        for scheme in self.api.security_schemes:
-            if scheme.kind == "apiKey":
-                arg = scope.snake(scheme.name if "key" in scheme.name.lower() else scheme.name + "_key")
-                out.append((arg, self._env(arg.upper()), "api_key", scheme.name))
+        api_keys = [s for s in self.api.security_schemes if s.kind == "apiKey"]
+        for scheme in api_keys:
+            arg = scope.snake(scheme.name if "key" in scheme.name.lower() else scheme.name + "_key")
+            # Named for the kind, never by the scheme alone: with several keys, each adds its
+            # argument's name after API_KEY_, so the maintainer's prefix and the kind still lead.
+            suffix = "API_KEY" if len(api_keys) == 1 else f"API_KEY_{arg.upper()}"
+            out.append((arg, self._env(suffix), "api_key", scheme.name))
         if any(s.kind == "bearer" for s in self.api.security_schemes):
             out.append((scope.snake("access_token"), self._env("ACCESS_TOKEN"), "token", ""))
         return out
 
+    @property
+    def base_url_variable(self) -> str:
+        return self._env("BASE_URL")
+
     def _env(self, suffix: str) -> str:
-        return f"{self.names.env_prefix}_{suffix}"
+        """The variable the client reads, or "" for none: only a maintainer's prefix makes one,
+        so a document cannot choose which of its users' variables (secrets) the client sends."""
+        return f"{self.names.env_prefix}_{suffix}" if self.names.env_prefix else ""
 
 
 def _variants(api: ir.Api) -> dict[str, str]:

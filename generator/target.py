@@ -7,6 +7,7 @@ import re
 from dataclasses import dataclass, field
 from pathlib import Path
 
+from .diagnostics import Diagnostic, Severity, SourcePosition
 from .names import pascal, snake
 
 ROOT = Path(__file__).resolve().parent.parent
@@ -22,7 +23,7 @@ class Target:
     package: str = ""  # import name, e.g. callfire_client
     distribution: str = ""  # pip name, e.g. callfire-client
     client_class: str = ""  # e.g. CallFire (the async one is Async + this)
-    env_prefix: str = ""  # e.g. CALLFIRE: CALLFIRE_USERNAME, CALLFIRE_BASE_URL, ...
+    env_prefix: str = ""  # e.g. CALLFIRE: CALLFIRE_USERNAME, ...; "": the client reads none
     name: str = ""  # how the configuration and the command line refer to it
     templates: tuple[Path, ...] = ()  # folders whose templates replace built-in ones of the same name
     version: str = "spec"  # the version rule: "spec", "bump" or a fixed version (see package_version)
@@ -30,7 +31,11 @@ class Target:
 
 @dataclass(frozen=True)
 class Names:
-    """A target's names, completed from the API title where the target leaves them out."""
+    """A target's names, completed from the API title where the target leaves them out.
+
+    Except env_prefix: which environment variables a client reads (and may send as credentials)
+    is the maintainer's choice alone, so it stays empty, and the client reads none, unless given.
+    """
 
     package: str
     distribution: str
@@ -73,9 +78,21 @@ def names_for(target: Target, title: str) -> Names:
         distribution=target.distribution or package.replace("_", "-"),
         client_class=client,
         async_client_class=f"Async{client}",
-        env_prefix=target.env_prefix or base.upper(),
+        env_prefix=target.env_prefix,
         reserved_classes=frozenset({client, f"Async{client}"}),
     )
+
+
+def env_prefix_notes(target: Target) -> list[Diagnostic]:
+    """Say so when the client will read no environment variable: the target names no prefix."""
+    if target.env_prefix:
+        return []
+    message = ("no env-prefix is given: the client reads no environment variable "
+               "(credentials and the base URL come only from its arguments)")
+    hint = ("give --env-prefix NAME (or env-prefix in the configuration) for a client that reads "
+            "NAME_USERNAME, NAME_PASSWORD, NAME_API_KEY, NAME_ACCESS_TOKEN and NAME_BASE_URL")
+    where = SourcePosition(str(target.spec))
+    return [Diagnostic(Severity.INFO, "env-unset", "", message, hint, where)]
 
 
 # The embedded default: the CallFire call-broadcast API as received, with the maintainers' overlay.

@@ -33,7 +33,7 @@ from . import cache
 from .pipeline import Options
 from .schemacheck import library_version
 from .target import Target
-from .write import existing_files
+from .write import existing_files, read_output_file
 
 _SOURCES = (Path(__file__).resolve().parent, Path(__file__).resolve().parent.parent / "templates")
 _LIBRARIES = ("black", "jinja2", "pyyaml", "openapi-spec-validator", "jsonschema", "fastjsonschema")
@@ -120,8 +120,8 @@ def made_alike(target: Target, options: Options, keys: dict[str, str]) -> dict[s
 def _as_written(target: Target, name: str, digest: str) -> str | None:
     """The text of an output file, if it still has the sha256 the record kept for it."""
     try:
-        data = (target.output / name).read_bytes()
-    except OSError:
+        data = read_output_file(target.output, name)
+    except OSError:  # also a link: what it points to is never taken into the new output
         return None
     return data.decode("utf-8") if hashlib.sha256(data).hexdigest() == digest else None
 
@@ -140,7 +140,9 @@ def _load(key: str | None) -> dict[str, Any]:
 
 
 def output_digest(output: Path) -> str:
-    return _digest({name: hashlib.sha256((output / name).read_bytes()).hexdigest() for name in existing_files(output)})
+    """Raises NotPlainFile (an OSError) when the folder holds a link: no record then answers."""
+    return _digest({name: hashlib.sha256(read_output_file(output, name)).hexdigest()
+                    for name in existing_files(output)})
 
 
 def _digest(hashes: dict[str, str]) -> str:

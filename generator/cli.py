@@ -51,9 +51,7 @@ def build_parser() -> argparse.ArgumentParser:
     generate.add_argument("--package", default="", help="the import name (default: from the API title)")
     generate.add_argument("--distribution", default="", help="the pip name (default: the package with dashes)")
     generate.add_argument("--client-class", default="", help="the client class name (default: from the API title)")
-    generate.add_argument("--env-prefix", default="", metavar="NAME",
-                          help="the client reads NAME_USERNAME, NAME_BASE_URL, ... (default: none; "
-                               "without it the client reads no environment variable)")
+    generate.add_argument("--env-prefix", default="", help="prefix of the environment variables the client reads")
     generate.add_argument("--version", default="", dest="version_rule", metavar="RULE",
                           help="the package version: spec (from info.version), bump, or a fixed version")
     generate.add_argument("--templates", type=Path, action="append", default=[], metavar="DIR",
@@ -78,6 +76,7 @@ def build_parser() -> argparse.ArgumentParser:
     diff.add_argument("--fail-on", choices=("breaking", "any", "never"), default="never",
                       help="exit 1 on a breaking change, on any change, or never (default)")
     diff.add_argument("--format", choices=("markdown", "json"), default="markdown", help="how the report is printed")
+    _add_ref_root_argument(diff)
     for each in (parser, validate, show_ir, generate, corpus, check, diff):
         _add_output_arguments(each, each is parser)
     return parser
@@ -102,6 +101,13 @@ def _add_input_arguments(parser: argparse.ArgumentParser, spec_required: bool = 
                         help="an OpenAPI Overlay 1.0 file to apply (repeatable, applied in order)")
     parser.add_argument("--strict", action="store_true", help="report every repair as an error and fail on it")
     parser.add_argument("--allow-remote-refs", action="store_true", help="fetch $refs that point to http(s) URLs")
+    _add_ref_root_argument(parser)
+
+
+def _add_ref_root_argument(parser: argparse.ArgumentParser) -> None:
+    parser.add_argument("--ref-root", type=Path, action="append", default=[], metavar="DIR",
+                        dest="ref_roots", help="a folder any $ref may read from, besides the "
+                        "document's own (repeatable)")
 
 
 def command() -> int:
@@ -132,7 +138,8 @@ def main(argv: Sequence[str] | None = None) -> int:
 
 
 def _ingest(args: argparse.Namespace) -> Ingested:
-    options = Options(strict=args.strict, allow_remote_refs=args.allow_remote_refs)
+    options = Options(strict=args.strict, allow_remote_refs=args.allow_remote_refs,
+                      ref_roots=tuple(args.ref_roots))
     return ingest(args.spec, args.overlay, options)
 
 
@@ -196,6 +203,7 @@ def _with_flags(base: Target | None, args: argparse.Namespace) -> Target:
     flags = {"spec": args.spec, "output": args.output, "overlays": tuple(args.overlay) or None,
              "package": args.package, "distribution": args.distribution, "client_class": args.client_class,
              "env_prefix": args.env_prefix, "version": args.version_rule, "templates": tuple(args.templates) or None}
+    flags["ref_roots"] = tuple(args.ref_roots) or None
     given = {key: value for key, value in flags.items() if value}
     if base is None:
         return Target(**given)
@@ -297,7 +305,8 @@ def run_corpus_command(args: argparse.Namespace) -> int:
 def run_diff(args: argparse.Namespace) -> int:
     from .diff import diff_specs, label, should_fail, to_json as diff_json, to_markdown
 
-    result = diff_specs(args.old, args.old_overlay, args.new, args.new_overlay)
+    options = Options(ref_roots=tuple(args.ref_roots))
+    result = diff_specs(args.old, args.old_overlay, args.new, args.new_overlay, options)
     for side, path, ingested in (("old", args.old, result.old), ("new", args.new, result.new)):
         print(f"{side}: {label(path, [])}", file=sys.stderr)
         print_diagnostics(ingested.diagnostics, len(ingested.waived), args=args)  # always text on stderr: stdout is the report

@@ -17,6 +17,7 @@ It lives in pyproject.toml under `[tool.swagger2-client]` (or in any TOML file g
     env-prefix = "CALLFIRE"
     version = "spec"                    # spec, bump, or a fixed version
     templates = ["callfire-templates"]  # replaces the shared list
+    ref-root = "schemas"                # a folder (or a list) any $ref may read from
 
 Paths are relative to the file. Command-line flags override what the file says.
 """
@@ -37,7 +38,8 @@ else:  # pragma: no cover - Python 3.10 reads TOML with the tomli backport
 TABLE = "swagger2-client"
 _STRINGS = {"name": "name", "spec": "spec", "output": "output", "package": "package", "distribution": "distribution",
             "client-class": "client_class", "env-prefix": "env_prefix", "version": "version"}
-_LISTS = {"overlays": "overlays", "templates": "templates"}
+_LISTS = {"overlays": "overlays", "templates": "templates", "ref-root": "ref_roots"}
+_ONE_OR_MORE = {"ref-root"}  # lists that may also be given as one string
 _PATHS = {"spec", "output", "overlays", "templates"}
 _REQUIRED = ("spec", "output")
 
@@ -112,7 +114,8 @@ def _target(path: Path, where: str, raw: object, shared: tuple[Path, ...]) -> Ta
             values[attribute] = _string(path, f"{where}.{key}", raw[key], relative=key in _PATHS)
     for key, attribute in _LISTS.items():
         if key in raw:
-            values[attribute] = _paths(path, f"{where}.{key}", raw[key])
+            one = key in _ONE_OR_MORE and isinstance(raw[key], str)
+            values[attribute] = _paths(path, f"{where}.{key}", [raw[key]] if one else raw[key])
     values.setdefault("name", Path(str(raw["output"])).name)
     target = Target(**values)  # type: ignore[arg-type]
     for problem in target_problems(target):

@@ -66,7 +66,7 @@ def run_document(spec: Path, folder: Path) -> Row:
                 row.stages[stage] = "-"
                 continue
             try:
-                problem = _STAGE_RUNNERS[stage](spec, out, row)
+                problem = _run_stage(stage, spec, out, row, folder)
             except Exception as exc:  # noqa: BLE001 - one document's generator bug must not stop the run
                 problem = f"internal error: {type(exc).__name__}: {exc}"[:400]
             row.stages[stage] = "FAIL" if problem else "pass"
@@ -75,8 +75,15 @@ def run_document(spec: Path, folder: Path) -> Row:
     return row
 
 
-def _generate(spec: Path, out: Path, row: Row) -> str:
-    generation, _ = generate(Target(spec=spec, output=out, package=PACKAGE))
+def _run_stage(stage: str, spec: Path, out: Path, row: Row, folder: Path) -> str:
+    if stage == "generate":  # the corpus folder is the user's choice of a trusted tree
+        return _generate(spec, out, row, folder)  # so its documents' $refs may read anywhere in it
+    return _STAGE_RUNNERS[stage](spec, out, row)
+
+
+def _generate(spec: Path, out: Path, row: Row, ref_root: Path | None = None) -> str:
+    roots = (ref_root,) if ref_root else ()
+    generation, _ = generate(Target(spec=spec, output=out, package=PACKAGE, ref_roots=roots))
     row.warnings = sum(1 for d in generation.diagnostics if d.severity.value == "warning")
     if generation.files is None:
         first = next((d for d in generation.diagnostics if d.severity.value == "error"), None)

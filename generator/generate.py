@@ -69,7 +69,7 @@ def _build(target: Target, options: Options, progress: Progress | None) -> Gener
     if problems:
         return Generation(Diagnostics([Diagnostic(Severity.ERROR, "target-invalid", "", p) for p in problems]), None)
     clock = _Clock()
-    ingested = ingest(target.spec, list(target.overlays), options)
+    ingested = ingest(target.spec, list(target.overlays), options.with_ref_roots(target.ref_roots))
     _settle()
     generation = Generation(ingested.diagnostics, None, len(ingested.waived), clock.lap("ingest"))
     document = ingested.document

@@ -13,7 +13,9 @@ from __future__ import annotations
 
 import hashlib
 import json
+import os
 import re
+import stat
 from contextlib import contextmanager
 from contextvars import ContextVar
 from dataclasses import dataclass
@@ -96,12 +98,13 @@ def recording_reads() -> Iterator[dict[str, str]]:
         _reads.reset(token)
 
 
-def read_text(path: Path, display: str, limits: Limits) -> str:
+def read_text(path: Path, display: str, limits: Limits, regular_only: bool = False) -> str:
+    """The file's text, read up to the size limit whatever its size claims (a device or a file in
+    /proc says 0). regular_only is for files a document names: anything but a regular file is
+    refused, and opening neither blocks (a FIFO) nor follows a link in the last step (the caller
+    opens the resolved path it checked)."""
     try:
-        size = path.stat().st_size
-        if size > limits.max_bytes:
-            raise _fail("too-large", display, f"the file is {size:,} bytes; the limit is {limits.max_bytes:,}")
-        data = path.read_bytes()
+        data = _read_limited(path, display, limits, regular_only)
     except FileNotFoundError:
         raise _fail("file-not-found", display, "no such file", hint="check the path")
     except IsADirectoryError:
@@ -112,6 +115,46 @@ def read_text(path: Path, display: str, limits: Limits) -> str:
     if seen is not None:
         seen[str(path.resolve())] = hashlib.sha256(data).hexdigest()
     return decode(data, display)
+
+
+def _read_limited(path: Path, display: str, limits: Limits, regular_only: bool) -> bytes:
+    flags = os.O_RDONLY | getattr(os, "O_CLOEXEC", 0)
+    if regular_only:
+        flags |= getattr(os, "O_NONBLOCK", 0) | getattr(os, "O_NOFOLLOW", 0)
+    descriptor = os.open(path, flags)
+    try:
+        status = os.fstat(descriptor)  # of what was opened: a swap after a check cannot fool it
+        if stat.S_ISDIR(status.st_mode):
+            raise IsADirectoryError(path)
+        if regular_only and not stat.S_ISREG(status.st_mode):
+            message = "not a regular file (a FIFO, a device or a socket); only those are read"
+            hint = "refer to a plain .yaml or .json file"
+            raise _fail("ref-file-refused", display, message, hint=hint)
+        if status.st_size > limits.max_bytes:  # refused before reading anything
+            raise _too_large(display, f"the file is {status.st_size:,} bytes", limits)
+        # the size a device or a /proc file gives is 0: only reading can tell, so read one byte more
+        data = _read_at_most(descriptor, limits.max_bytes + 1)
+    finally:
+        os.close(descriptor)
+    if len(data) > limits.max_bytes:
+        raise _too_large(display, f"the file holds more than {limits.max_bytes:,} bytes", limits)
+    return data
+
+
+def _read_at_most(descriptor: int, count: int) -> bytes:
+    chunks, total = [], 0
+    while total < count:
+        chunk = os.read(descriptor, min(count - total, 1 << 20))
+        if not chunk:
+            break
+        chunks.append(chunk)
+        total += len(chunk)
+    return b"".join(chunks)
+
+
+def _too_large(display: str, what: str, limits: Limits) -> InputError:
+    return _fail("too-large", display, f"{what}; the limit is {limits.max_bytes:,}",
+                 hint="real documents stay far below it")
 
 
 def decode(data: bytes, display: str) -> str:

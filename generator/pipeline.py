@@ -6,6 +6,7 @@ raises InputError, which is caught here and becomes the run's last diagnostic.
 
 from __future__ import annotations
 
+import dataclasses
 from dataclasses import dataclass, field
 from pathlib import Path
 
@@ -22,6 +23,11 @@ class Options:
     strict: bool = False
     allow_remote_refs: bool = False
     limits: Limits = DEFAULT_LIMITS
+    ref_roots: tuple[Path, ...] = ()  # folders any `$ref` may read from, besides its document's own
+
+    def with_ref_roots(self, roots: tuple[Path, ...]) -> Options:
+        """These options, with more folders any `$ref` may read from (a target's ref-root)."""
+        return dataclasses.replace(self, ref_roots=(*self.ref_roots, *roots))
 
 
 @dataclass
@@ -59,7 +65,8 @@ def _load_and_correct(
 ) -> SpecDict:
     raw = load_file(spec, diagnostics, options.limits)
     document = check_version(raw, display_path(spec))
-    bundle_refs(document, diagnostics, options.limits, options.allow_remote_refs)
+    remote, roots = options.allow_remote_refs, options.ref_roots
+    bundle_refs(document, diagnostics, options.limits, remote, ref_roots=roots)
     overlay_sources = []
     for overlay_path in overlays:
         overlay = load_overlay(overlay_path, diagnostics, options.limits)
@@ -67,7 +74,8 @@ def _load_and_correct(
         acknowledged.extend(waivers(overlay, diagnostics))
         overlay_sources.append(overlay.source)
     if overlays:  # an overlay may bring file references of its own, relative to its file
-        bundle_refs(document, diagnostics, options.limits, options.allow_remote_refs, frozenset(overlay_sources))
+        overlay_files = frozenset(overlay_sources)
+        bundle_refs(document, diagnostics, options.limits, remote, overlay_files, roots)
     check_counts(document, options.limits)
     validate(document, diagnostics)
     return document

@@ -8,7 +8,10 @@ the pointer's last token, a parameter in `parameters`, a response in
 (`SpecDict.source`), so a reference inside a referenced file is resolved
 against that file, and positions in diagnostics name that file.
 
-Only relative paths to `.yaml`, `.yml` or `.json` files are read. Network
+Only relative paths to `.yaml`, `.yml` or `.json` files are read, and only regular files
+inside a root, judged after following links: the folder of the document (for a reference
+in an overlay, the overlay's folder), or a folder the user names (`--ref-root`). A file
+reached through a reference may read what the file that named it may. Network
 references (`http://`, `https://`) are refused unless `allow_remote` is set,
 and are then fetched with a timeout and the same size limits; they are left in
 place otherwise, for validation to report and repair.
@@ -16,17 +19,19 @@ place otherwise, for validation to report and repair.
 
 from __future__ import annotations
 
+import os
 import urllib.parse
 from dataclasses import dataclass, field
 from pathlib import Path
 
 from .diagnostics import Diagnostic, Diagnostics, InputError, Severity
 from .document import clone, copy_positions, SpecDict, locate, pointer, resolve_pointer, split_pointer
-from .loader import DEFAULT_LIMITS, Limits, decode, display_path, load_file, load_text
+from .loader import DEFAULT_LIMITS, Limits, decode, display_path, load_text, read_text
 
 _READABLE_SUFFIXES = (".yaml", ".yml", ".json")
 _MAX_INLINED = 10_000  # a reference that includes itself would otherwise be put in place forever
 _SECTIONS = {"schema": "definitions", "parameter": "parameters", "response": "responses"}
+Location = tuple[str | int, ...]  # where a node sits in the document
 
 
 @dataclass
@@ -37,7 +42,10 @@ class _Bundler:
     limits: Limits
     allow_remote: bool
     document_sources: frozenset[str]  # files whose '#/...' references mean the document (overlays)
+    file_roots: dict[str, str]  # by file: the resolved folder its references may read from
+    ref_roots: tuple[str, ...]  # resolved folders every reference may read from (--ref-root)
     files: dict[str, object] = field(default_factory=dict)  # loaded documents by display path / URL
+    real_paths: dict[str, str] = field(default_factory=dict)  # display path -> real path, checked
     placed: dict[tuple[str, str], str] = field(default_factory=dict)  # (file, fragment) -> local ref
     inlined: int = 0
     pending: list[tuple[tuple[str | int, ...], object]] = field(default_factory=list)  # nodes still to visit
@@ -81,8 +89,9 @@ class _Bundler:
         self._place(node, path, target_file, fragment, content)
 
     def _target_file(self, location: str, source: str, path: tuple[str | int, ...]) -> str | None:
-        if location == "":
-            return source  # a '#/...' reference inside another file means that file
+        if location == "":  # a '#/...' reference inside another file means that file, read already
+            self.real_paths.setdefault(source, os.path.realpath(source))
+            return source
         if _is_url(location) or _is_url(source):
             return urllib.parse.urljoin(source, location) if _is_url(source) else location
         if Path(location).is_absolute() or ":" in location.split("/")[0] or not location.lower().endswith(_READABLE_SUFFIXES):
@@ -90,7 +99,21 @@ class _Bundler:
                        "only relative .yaml, .yml and .json files are read")
             return None
         base = Path(source).parent if source else self.base_dir
-        return display_path(base / location)
+        target = display_path(base / location)
+        return target if self._inside_a_root(target, source, location, path) else None
+
+    def _inside_a_root(self, target: str, source: str, location: str, path: Location) -> bool:
+        """Whether the file, links followed, lies in a folder the referring file may read from."""
+        real = os.path.realpath(target)
+        root = self.file_roots.get(source, self.file_roots[self.root.source])
+        if any(Path(real).is_relative_to(folder) for folder in (root, *self.ref_roots)):
+            self.file_roots.setdefault(target, root)  # what it refers to in turn is judged alike
+            self.real_paths[target] = real
+            return True
+        message = f"the reference {location!r} leads outside {root} (links followed); not read"
+        hint = "if the folder it leads to is trusted, pass --ref-root DIR (or set ref-root)"
+        self._report(Severity.ERROR, path, "ref-outside-root", message, hint)
+        return False
 
     def _document(self, target: str, path: tuple[str | int, ...]) -> object:
         if target == self.root.source:
@@ -100,14 +123,20 @@ class _Bundler:
                 self.files[target] = self._load(target)
             except InputError as exc:
                 d = exc.diagnostic
-                self.diagnostics.add(Diagnostic(d.severity, d.code, pointer(path), f"in a file named by $ref: {d.message}", d.hint, d.position))
+                # a refused file was not read: the reference is where the problem shows
+                where = locate(self.root, path) if d.code == "ref-file-refused" else d.position
+                message = f"in a file named by $ref: {d.message}"
+                self.diagnostics.add(Diagnostic(d.severity, d.code, pointer(path), message, d.hint,
+                                                where))
                 self.files[target] = None
         return self.files[target]
 
     def _load(self, target: str) -> object:
         if _is_url(target):
             return load_text(_fetch(target, self.limits), target, self.diagnostics, self.limits)
-        return load_file(Path(target), self.diagnostics, self.limits)
+        # the path checked against the roots is the one opened (its last step is not followed again)
+        text = read_text(Path(self.real_paths[target]), target, self.limits, regular_only=True)
+        return load_text(text, target, self.diagnostics, self.limits)
 
     def _place(self, node: dict, path: tuple[str | int, ...], file: str, fragment: str, content: object) -> None:  # type: ignore[type-arg]
         kind = _context(path)
@@ -130,7 +159,12 @@ class _Bundler:
             node.source = self.root.source
 
     def _warn(self, path: tuple[str | int, ...], code: str, message: str, hint: str) -> None:
-        self.diagnostics.add(Diagnostic(Severity.WARNING, code, pointer(path), message, hint, locate(self.root, path)))
+        self._report(Severity.WARNING, path, code, message, hint)
+
+    def _report(self, severity: Severity, path: Location, code: str, message: str,
+                hint: str) -> None:
+        where = locate(self.root, path)
+        self.diagnostics.add(Diagnostic(severity, code, pointer(path), message, hint, where))
 
 
 def bundle_refs(
@@ -139,14 +173,23 @@ def bundle_refs(
     limits: Limits = DEFAULT_LIMITS,
     allow_remote: bool = False,
     document_sources: frozenset[str] = frozenset(),
+    ref_roots: tuple[Path, ...] = (),
 ) -> None:
     """Rewrite every external `$ref` in root into a local one, in place.
 
     document_sources names files (the overlays) whose nodes were merged into the
-    document: their '#/...' references point into the document, not into themselves.
+    document: their '#/...' references point into the document, not into themselves,
+    and other files they name must lie in their own folder. ref_roots are folders
+    the user trusts: any reference may read the files in them.
     """
     base_dir = Path(root.source).parent if root.source else Path.cwd()
-    _Bundler(root, base_dir, diagnostics, limits, allow_remote, document_sources).run()
+    own_folders = {source: Path(source).parent for source in document_sources}
+    own_folders[root.source] = base_dir
+    file_roots = {source: os.path.realpath(folder) for source, folder in own_folders.items()}
+    trusted = tuple(os.path.realpath(folder) for folder in ref_roots)
+    bundler = _Bundler(root, base_dir, diagnostics, limits, allow_remote, document_sources,
+                       file_roots, trusted)
+    bundler.run()
     _resolve_path_item_refs(root)
 
 

@@ -27,6 +27,7 @@ class Target:
     name: str = ""  # how the configuration and the command line refer to it
     templates: tuple[Path, ...] = ()  # folders whose templates replace built-in ones of the same name
     version: str = "spec"  # the version rule: "spec", "bump" or a fixed version (see package_version)
+    ref_roots: tuple[Path, ...] = ()  # folders any `$ref` may read from, besides its document's own
 
 
 @dataclass(frozen=True)

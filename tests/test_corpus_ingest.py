@@ -8,17 +8,18 @@ import pytest
 
 from generator.diagnostics import Diagnostics, Severity
 from generator.normalize import normalize
-from generator.pipeline import ingest
-from tests.conftest import corpus_documents, corpus_id
+from generator.pipeline import Options, ingest
+from tests.conftest import SHARED_SPECS, corpus_documents, corpus_id
 
 DOCUMENTS = corpus_documents()
+CORPUS_OPTIONS = Options(ref_roots=(SHARED_SPECS,))  # as the corpus runner: $refs read in the corpus
 
 
 @pytest.mark.corpus
 @pytest.mark.skipif(not DOCUMENTS, reason="the third-party corpus ../shared/specs is not present")
 @pytest.mark.parametrize("spec", DOCUMENTS, ids=[corpus_id(p) for p in DOCUMENTS])
 def test_corpus_document_ingests(spec: Path) -> None:
-    result = ingest(spec)
+    result = ingest(spec, options=CORPUS_OPTIONS)
     errors = [d.render() for d in result.diagnostics if d.severity is Severity.ERROR]
     assert errors == []
     assert result.document is not None
@@ -30,7 +31,7 @@ def test_corpus_document_ingests(spec: Path) -> None:
 @pytest.mark.skipif(not DOCUMENTS, reason="the third-party corpus ../shared/specs is not present")
 @pytest.mark.parametrize("spec", DOCUMENTS, ids=[corpus_id(p) for p in DOCUMENTS])
 def test_corpus_document_normalizes(spec: Path) -> None:
-    result = ingest(spec)
+    result = ingest(spec, options=CORPUS_OPTIONS)
     assert result.document is not None
     diagnostics = Diagnostics()
     api = normalize(result.document, diagnostics)

@@ -40,7 +40,7 @@ def split_spec(write) -> Path:  # type: ignore[no-untyped-def]
 
 
 def test_file_references_are_bundled_into_local_ones(split_spec: Path) -> None:
-    result = ingest(split_spec)
+    result = ingest(split_spec, options=Options(ref_roots=(split_spec.parent.parent / "shared",)))
     assert result.ok, [d.render() for d in result.diagnostics]
     doc = result.document
     assert doc is not None
@@ -122,7 +122,8 @@ def test_network_references_are_fetched_when_asked(write, http_server: str) -> N
 
 
 def test_petstore_separate_resolves_its_file_references(shared_specs: Path) -> None:
-    result = ingest(shared_specs / "oai" / "petstore-separate" / "spec" / "swagger.yaml")
+    example = shared_specs / "oai" / "petstore-separate"  # its spec refers to ../common
+    result = ingest(example / "spec" / "swagger.yaml", options=Options(ref_roots=(example,)))
     assert result.ok
     doc = result.document
     assert doc is not None

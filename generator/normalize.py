@@ -16,7 +16,7 @@ from .cycles import all_fields, flatten_cyclic_inheritance
 from .diagnostics import Diagnostic, Diagnostics, Severity
 from .document import locate, pointer, resolve_pointer, split_pointer
 from .names import MAX_NAME, ClassName, Identifier, Scope, is_identifier, class_scope, pascal, snake, words, field_scope, method_scope, parameter_scope, resource_scope
-from .validate import HTTP_METHODS
+from .validate import HTTP_METHODS, path_key_error, without_dot_segments
 
 Path_ = tuple[str | int, ...]
 IDEMPOTENT_METHODS = frozenset({"GET", "HEAD", "PUT", "DELETE", "OPTIONS"})
@@ -376,8 +376,8 @@ class _Normalizer:
         grouped: dict[str, list[tuple[Path_, dict, dict]]] = {}  # type: ignore[type-arg]
         paths = self.doc.get("paths") or {}
         for template, item in paths.items():
-            if not isinstance(item, dict):
-                continue
+            if not isinstance(item, dict) or path_key_error(str(template)) is not None:
+                continue  # x- extensions, and keys validate refused
             for method, operation in item.items():
                 if method in HTTP_METHODS and isinstance(operation, dict):
                     tags = _strings(operation.get("tags"))
@@ -434,7 +434,7 @@ class _Normalizer:
             name=name,
             operation_id=str(operation.get("operationId") or ""),
             method=method,
-            path=_url_template(template),
+            path=_url_template(without_dot_segments(template)),  # validate warned
             summary=str(operation.get("summary") or ""),
             description=str(operation.get("description") or ""),
             deprecated=operation.get("deprecated") is True,

@@ -14,6 +14,7 @@ from urllib.parse import quote, urlsplit
 
 from . import escape, ir
 from .examples import Synthesizer
+from .validate import remove_dot_segments
 
 CREDENTIAL_VALUES = {"username": "test-user", "password": "test-password", "token": "test-token", "api_key": "test-key"}
 _JOIN = {"csv": ",", "ssv": " ", "tsv": "\t", "pipes": "|"}
@@ -129,7 +130,7 @@ class _Planner:
             value = _as_sent(param.type, value)
             if param.location == "path":
                 arguments.append(source)
-                path = path.replace("{" + param.wire_name + "}", quote(_param_str(value), safe=""))
+                path = path.replace("{" + param.wire_name + "}", _path_segment(value))
                 continue
             arguments.append(f"{param.name}={source}")
             if param.location == "query":
@@ -144,7 +145,10 @@ class _Planner:
                 form.extend(_query_pairs(param, value))
         query.extend(self._auth_query(op))
         headers.update(self._auth_headers(op))
-        return Call(arguments, self.base_path + path, sorted(query), headers, json_body, sorted(form), files)
+        # httpx resolves dot segments in the URL it sends (RFC 3986 section 5.2.4); the
+        # generator already resolved the template's, but the base URL may still have some.
+        raw_path = remove_dot_segments(self.base_path + path)
+        return Call(arguments, raw_path, sorted(query), headers, json_body, sorted(form), files)
 
     def _argument(self, param: ir.Parameter, escaping: bool) -> tuple[object, str]:
         """The value of param in a test call (never changed afterwards), and its Python source."""
@@ -204,6 +208,13 @@ def _param_str(value: object) -> str:
     if isinstance(value, bool):
         return "true" if value else "false"
     return str(value)
+
+
+def _path_segment(value: object) -> str:
+    """A path argument as one segment: percent-escaped, and `.` or `..` with its dots escaped
+    (the runtime's promise, so that an argument never climbs the path)."""
+    segment = quote(_param_str(value), safe="")
+    return segment.replace(".", "%2E") if segment in (".", "..") else segment
 
 
 def _joined(value: object, collection_format: str) -> str:

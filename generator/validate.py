@@ -12,6 +12,7 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass
 from typing import Any, Callable, Iterator
+from urllib.parse import quote, unquote
 
 from .diagnostics import Diagnostic, Diagnostics, InputError, Severity
 from .document import SpecDict, locate, pointer, resolve_pointer, split_pointer
@@ -104,7 +105,7 @@ def _operations(document: SpecDict) -> Iterator[tuple[Path_, dict]]:  # type: ig
     if not isinstance(paths, dict):
         return
     for name, item in paths.items():
-        if not isinstance(item, dict):
+        if not isinstance(item, dict) or is_extension(name):
             continue
         for method in HTTP_METHODS:
             if isinstance(item.get(method), dict):
@@ -114,6 +115,8 @@ def _operations(document: SpecDict) -> Iterator[tuple[Path_, dict]]:  # type: ig
 def _parameter_lists(document: SpecDict) -> Iterator[tuple[Path_, list]]:  # type: ignore[type-arg]
     paths = document.get("paths")
     for name, item in (paths.items() if isinstance(paths, dict) else []):
+        if is_extension(name):
+            continue
         if isinstance(item, dict) and isinstance(item.get("parameters"), list):
             yield ("paths", name, "parameters"), item["parameters"]
     for path, operation in _operations(document):
@@ -272,8 +275,121 @@ def _json_type(value: object) -> str:
     return names.get(type(value), next((n for t, n in names.items() if isinstance(value, t)), "a number"))
 
 
+# -- path keys -----------------------------------------------------------------------------------
+#
+# The client sends base URL + path key, so a key is trusted with where credentials go.
+
+_ENCODED_DOTS = re.compile(r"^(?:\.|%2[eE]){1,2}$")
+# Characters a reader, or a URL parser (a backslash is / to WHATWG parsers), takes for more than
+# path data. The client sends them percent-encoded, as data, where they cannot move the request.
+_MISREAD = re.compile(r"[?#\\\x00-\x1f\x7f-\x9f]|\s")
+
+
+def is_extension(key: object) -> bool:
+    """An `x-` key of the Paths object: a vendor extension, not a path."""
+    return isinstance(key, str) and key.startswith("x-")
+
+
+def path_key_error(key: str) -> str | None:
+    """Why the path key cannot follow the base URL in a request, or None when it can.
+
+    A key must start with one `/`: without it the key extends the host name
+    (`.evil.example/x`, `@evil.example/x`), and `//evil.example/x` is not a path but a
+    network-path reference (RFC 3986 sections 3.3 and 4.2) to whatever resolves it. Servers and
+    proxies decode percent-escapes before routing, so `/%2F%2Fevil.example` counts as `//`.
+    Placeholders are values of one segment: only the literal text counts.
+    """
+    literal = _literal(key)
+    if not literal.startswith("/"):
+        return "it does not start with /, so it would change the host name of the URL"
+    if unquote(literal).startswith("//"):
+        return "it starts with // (written or percent-encoded), which names a host, not a path"
+    return None
+
+
+def without_dot_segments(key: str) -> str:
+    """The path key with its `.` and `..` segments resolved (RFC 3986 section 5.2.4).
+
+    httpx resolves literal dot segments in what it sends, and servers resolve the encoded ones
+    (`%2E%2E`, the same characters by RFC 3986 section 6.2.2.2): resolving both here makes the
+    path the client sends, the one its tests expect and the one the server routes the same, and
+    keeps the path below the base URL.
+    """
+    segments = key.split("/")
+    plain = [segment.replace("%2e", ".").replace("%2E", ".") if _ENCODED_DOTS.match(segment)
+             else segment for segment in segments]
+    return remove_dot_segments("/".join(plain))
+
+
+def remove_dot_segments(path: str) -> str:
+    """RFC 3986 section 5.2.4, step by step: A to E move the input buffer to the output."""
+    source = path
+    output: list[str] = []  # segments, each with the "/" before it
+    while source:
+        if source.startswith(("../", "./")):  # A
+            source = source[source.index("/") + 1:]
+        elif source.startswith("/./") or source == "/.":  # B
+            source = "/" + source[3:]
+        elif source.startswith("/../") or source == "/..":  # C
+            source = "/" + source[4:]
+            if output:
+                output.pop()
+        elif source in (".", ".."):  # D
+            source = ""
+        else:  # E: the first segment, with the "/" before it
+            end = source.find("/", 1)
+            end = len(source) if end < 0 else end
+            output.append(source[:end])
+            source = source[end:]
+    return "".join(output)
+
+
+def _literal(key: str) -> str:
+    """The key with each {placeholder} as one plain segment character."""
+    return _TEMPLATE_PARAM.sub("p", key)
+
+
+def _check_path_keys(document: SpecDict, report: _Reporter) -> None:
+    paths = document.get("paths")
+    if not isinstance(paths, dict):
+        return
+    refused = []
+    for key in paths:
+        if is_extension(key):
+            continue
+        problem = path_key_error(str(key))
+        if problem is not None:
+            refused.append(key)
+            report.add(Severity.ERROR, ("paths", key), "path-invalid",
+                       f"the path {key!r} is not a path the client can send: {problem}",
+                       "a path starts with a single / (e.g. /items/{id})")
+        else:
+            _check_plain_path(str(key), report)
+    for key in refused:  # later checks, and the schema check, need not read them again
+        del paths[key]
+
+
+def _check_plain_path(key: str, report: _Reporter) -> None:
+    resolved = without_dot_segments(key)
+    if resolved != key:
+        lost = sorted(set(_TEMPLATE_PARAM.findall(key)) - set(_TEMPLATE_PARAM.findall(resolved)))
+        names = ", ".join("{" + name + "}" for name in lost)
+        dropped = f"; the value of {names} is not sent" if lost else ""
+        report.warn(("paths", key), "path-dot-segment",
+                    f"the path {key!r} has . or .. segments: it is sent as {resolved!r}{dropped}",
+                    "write the path as it is sent")
+    misread = sorted(set(_MISREAD.findall(_literal(key))))
+    if misread:
+        report.warn(("paths", key), "path-escaped",
+                    f"the path {key!r} holds {', '.join(map(repr, misread))}, which a URL path "
+                    f"cannot hold as they are: they are sent percent-encoded "
+                    f"({', '.join(quote(char) for char in misread)}), as part of the path",
+                    "a query or a header goes in parameters, not in the path")
+
+
 _CHECKS: list[Callable[[SpecDict, _Reporter], None]] = [
     _check_top_level_types,
+    _check_path_keys,
     _check_schemes,
     _check_untyped_parameters,
     _check_dangling_refs,

@@ -22,6 +22,12 @@ Path_ = tuple[str | int, ...]
 IDEMPOTENT_METHODS = frozenset({"GET", "HEAD", "PUT", "DELETE", "OPTIONS"})
 _PRIMITIVES = {"string": "str", "integer": "int", "number": "float", "boolean": "bool"}
 _CLIENT_HEADERS = ("content-type", "accept", "authorization")
+# Headers HTTP owns: they frame the message (a Content-Length without its body, a chunked
+# encoding that is not there), route it (Host) or steer the connection and proxies. RFC 9110:
+# Host 7.2, the connection-specific fields 7.6.1, Content-Length 8.6, Trailer 6.6.2, Expect
+# 10.1.1, TE 10.1.4, Proxy-* 11.7. A value from the document is never sent in them.
+_HTTP_HEADERS = frozenset({"host", "content-length", "transfer-encoding", "connection", "upgrade",
+                           "te", "trailer", "keep-alive", "proxy-connection", "expect"})
 _COLLECTION_FORMATS = ("csv", "ssv", "tsv", "pipes", "multi")
 _TEMPLATE_PARAM = re.compile(r"{([^{}/]+)}")
 
@@ -487,13 +493,10 @@ class _Normalizer:
             self.warn(path, "parameter-skipped", "this parameter cannot be represented and is left out")
             return None, path
         name = str(param.get("name", ""))
-        if param.get("in") == "header" and name.lower() in _CLIENT_HEADERS:
-            self.warn(path, "parameter-skipped", f"the header parameter {name!r} is left out: the client "
-                      "sets it from consumes, produces and security")
-            return None, path
-        if param.get("in") == "header" and not _HEADER_TOKEN.match(name):
-            self.warn(path, "parameter-skipped", f"the header parameter {name!r} is left out: an HTTP "
-                      "header name is letters, digits and !#$%&'*+-.^_`|~ only")
+        problem = _header_problem(name, _CLIENT_HEADERS) if param.get("in") == "header" else None
+        if problem is not None:
+            self.warn(path, "parameter-skipped",
+                      f"the header parameter {name!r} is left out: {problem}")
             return None, path
         return param, path
 
@@ -571,8 +574,7 @@ class _Normalizer:
             scheme = _security_scheme(str(name), raw)
             if scheme is None:
                 self.warn(("securityDefinitions", name), "security-unsupported",
-                          f"the security scheme {name!r} is left out: it is not basic, apiKey or oauth2, "
-                          "or its apiKey header name is not a valid HTTP header name")
+                          f"the security scheme {name!r} is left out: {_scheme_problem(raw)}")
             else:
                 schemes.append(scheme)
         return tuple(schemes)
@@ -814,12 +816,37 @@ def _security_scheme(name: str, raw: object) -> ir.SecurityScheme | None:
     description = str(raw.get("description") or "")
     if raw.get("type") == "basic":
         return ir.SecurityScheme(name, "basic", description=description)
-    if raw.get("type") == "apiKey" and (raw.get("in") == "query" and isinstance(raw.get("name"), str)
-                                        or raw.get("in") == "header" and _HEADER_TOKEN.match(str(raw.get("name")))):
+    in_query = raw.get("in") == "query" and isinstance(raw.get("name"), str)
+    in_header = raw.get("in") == "header" and _api_key_header_problem(raw) is None
+    if raw.get("type") == "apiKey" and (in_query or in_header):
         return ir.SecurityScheme(name, "apiKey", str(raw["name"]), str(raw["in"]), description)
     if raw.get("type") == "oauth2":
         return ir.SecurityScheme(name, "bearer", "Authorization", "header", description)
     return None
+
+
+def _header_problem(name: str, client_headers: tuple[str, ...] = ()) -> str | None:
+    """Why a header with this name cannot carry a value from the document, or None."""
+    lowered = name.lower()
+    if lowered in client_headers:
+        return "the client sets it from consumes, produces and security"
+    if lowered in _HTTP_HEADERS or lowered.startswith("proxy-"):
+        return "HTTP itself sets it (it frames the request or steers the connection or a proxy)"
+    if not _HEADER_TOKEN.match(name):
+        return "an HTTP header name is letters, digits and !#$%&'*+-.^_`|~ only"
+    return None
+
+
+def _api_key_header_problem(raw: dict) -> str | None:  # type: ignore[type-arg]
+    # Authorization is allowed: APIs put their own key schemes in it.
+    return _header_problem(str(raw.get("name")))
+
+
+def _scheme_problem(raw: object) -> str:
+    """Why _security_scheme refused raw, for the warning."""
+    if isinstance(raw, dict) and raw.get("type") == "apiKey" and raw.get("in") == "header":
+        return f"its header {str(raw.get('name'))!r} cannot be used: {_api_key_header_problem(raw)}"
+    return "it is not basic, apiKey (in query or header) or oauth2"
 
 
 _LIMIT = ("limit", "size", "page_size", "per_page", "count", "max_results", "top")

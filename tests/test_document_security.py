@@ -8,12 +8,14 @@ headers that HTTP itself owns (Host, Content-Length, Transfer-Encoding, ...).
 
 from __future__ import annotations
 
+import importlib
+import inspect
 import json
 import os
 import subprocess
 import sys
 from pathlib import Path
-from typing import Any, Callable
+from typing import Any, Callable, Iterator
 
 import httpx
 import pytest
@@ -216,3 +218,106 @@ def test_the_generated_tests_of_a_path_with_dot_segments_pass(tmp_path: Path) ->
                          cwd=tmp_path / "out", env=env, capture_output=True, text=True, timeout=300)
     assert run.returncode == 0, run.stdout[-4000:]
     assert " passed" in run.stdout and " failed" not in run.stdout
+
+
+# -- 3. headers HTTP owns ---------------------------------------------------------------------
+
+# Each header HTTP owns, with the value a hostile document would like the client to send.
+FRAMING = {"Host": "evil.example", "Transfer-Encoding": "chunked", "Content-Length": "5",
+           "Connection": "close, Upgrade", "Upgrade": "h2c", "TE": "trailers", "Trailer": "X-T",
+           "Keep-Alive": "timeout=5", "Proxy-Authorization": "Basic ZXZpbDpldmls",
+           "Proxy-Connection": "keep-alive", "Proxy-Anything": "1", "Expect": "100-continue"}
+FRAMING_NAMES = sorted(FRAMING) + ["hOsT", "content-LENGTH"]  # header names ignore case
+
+
+def _headers_document(header_names: list[str], scheme_names: list[str]) -> str:
+    schemes = {f"key{i}": {"type": "apiKey", "in": "header", "name": name}
+               for i, name in enumerate(scheme_names)}
+    params = [{"name": name, "in": "header", "type": "string", "required": True}
+              for name in header_names]
+    operation = {"operationId": "x", "parameters": params,
+                 "responses": {"200": {"description": "ok"}}}
+    return json.dumps({"swagger": "2.0", "info": {"title": "Shop", "version": "1"},
+                       "host": GOOD_HOST, "schemes": ["https"], "securityDefinitions": schemes,
+                       "security": [{name: [] for name in schemes}],
+                       "paths": {"/x": {"get": operation}}})
+
+
+@pytest.mark.parametrize("name", FRAMING_NAMES)
+def test_a_header_parameter_http_owns_is_left_out(name: str, write: Callable[[str, str], Path]
+                                                  ) -> None:
+    result = ingest(write("shop.json", _headers_document([name, "X-Fine"], [])))
+    assert result.document is not None
+    api = normalize(result.document, result.diagnostics)
+    [operation] = api.resources[0].operations
+    assert [p.wire_name for p in operation.parameters] == ["X-Fine"]
+    skipped = _only(result.diagnostics, "parameter-skipped")
+    assert skipped.pointer == "/paths/~1x/get/parameters/0" and repr(name) in skipped.message
+
+
+@pytest.mark.parametrize("name", FRAMING_NAMES)
+def test_an_api_key_scheme_in_a_header_http_owns_is_left_out(
+        name: str, write: Callable[[str, str], Path]) -> None:
+    result = ingest(write("shop.json", _headers_document([], [name, "X-Api-Key"])))
+    assert result.document is not None
+    api = normalize(result.document, result.diagnostics)
+    assert [(s.name, s.param) for s in api.security_schemes] == [("key1", "X-Api-Key")]
+    unsupported = _only(result.diagnostics, "security-unsupported")
+    assert unsupported.pointer == "/securityDefinitions/key0" and repr(name) in unsupported.message
+    assert api.resources[0].operations[0].security == (("key1",),)
+
+
+def test_an_api_key_in_authorization_is_still_a_scheme(write: Callable[[str, str], Path]) -> None:
+    # Many APIs name Authorization as their apiKey header; it is theirs, not HTTP's.
+    result = ingest(write("shop.json", _headers_document([], ["Authorization"])))
+    assert result.document is not None
+    api = normalize(result.document, result.diagnostics)
+    assert [s.param for s in api.security_schemes] == ["Authorization"]
+
+
+@pytest.fixture
+def shop_package(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Iterator[Any]:
+    """The client generated from a document that puts every HTTP-owned header name in header
+    parameters and apiKey schemes, imported."""
+    spec = tmp_path / "shop.json"
+    spec.write_text(_headers_document(list(FRAMING), list(FRAMING)), encoding="utf-8")
+    generation, _ = generate(Target(spec=spec, output=tmp_path / "out", package="framing_client",
+                                    client_class="Shop"))
+    assert generation.files is not None, [d.render() for d in generation.diagnostics]
+    monkeypatch.syspath_prepend(str(tmp_path / "out"))
+    try:
+        yield importlib.import_module("framing_client")
+    finally:
+        for module in [m for m in sys.modules if m.split(".")[0] == "framing_client"]:
+            del sys.modules[module]
+
+
+def _accepted(function: Callable[..., Any], offered: dict[str, str]) -> dict[str, str]:
+    """The offered keyword arguments that function takes (an older client took more)."""
+    parameters = inspect.signature(function).parameters
+    return {name: value for name, value in offered.items() if name in parameters}
+
+
+def _python_name(header: str) -> str:
+    return header.lower().replace("-", "_")
+
+
+def test_the_generated_client_sends_no_header_http_owns_with_the_documents_value(
+        shop_package: Any) -> None:
+    seen: list[httpx.Request] = []
+
+    def handler(request: httpx.Request) -> httpx.Response:
+        seen.append(request)
+        return httpx.Response(200)
+
+    keys = {f"key{i}": value for i, value in enumerate(FRAMING.values())}  # the scheme names
+    client = shop_package.Shop(**_accepted(shop_package.Shop, keys),
+                               transport=httpx.MockTransport(handler), max_retries=0)
+    arguments = {_python_name(name): value for name, value in FRAMING.items()}
+    client.default.x(**_accepted(client.default.x, arguments))
+    [request] = seen
+    assert request.headers["Host"] == GOOD_HOST
+    assert request.url.host == GOOD_HOST
+    for name, value in FRAMING.items():
+        assert value not in request.headers.get_list(name), (name, request.headers)
+    assert request.content == b""

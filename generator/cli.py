@@ -51,7 +51,9 @@ def build_parser() -> argparse.ArgumentParser:
     generate.add_argument("--package", default="", help="the import name (default: from the API title)")
     generate.add_argument("--distribution", default="", help="the pip name (default: the package with dashes)")
     generate.add_argument("--client-class", default="", help="the client class name (default: from the API title)")
-    generate.add_argument("--env-prefix", default="", help="prefix of the environment variables the client reads")
+    generate.add_argument("--env-prefix", default="", metavar="NAME",
+                          help="the client reads NAME_USERNAME, NAME_BASE_URL, ... (default: none; "
+                               "without it the client reads no environment variable)")
     generate.add_argument("--version", default="", dest="version_rule", metavar="RULE",
                           help="the package version: spec (from info.version), bump, or a fixed version")
     generate.add_argument("--templates", type=Path, action="append", default=[], metavar="DIR",

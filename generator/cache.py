@@ -44,7 +44,7 @@ def read(kind: str, key: str) -> bytes | None:
     path, secret = _entry(kind, key), _secret()
     if path is None or secret is None:
         return None
-    data = _read_regular(path)
+    data = read_regular(path)
     if data is None or len(data) < _MAC:
         return None
     mac, body = data[:_MAC], data[_MAC:]
@@ -129,7 +129,7 @@ def _key_path() -> Path:
 def _key_file(path: Path, root: Path | None) -> bytes | None:
     if root is None or path.resolve().is_relative_to(root.resolve()):
         return None
-    key = _read_regular(path)
+    key = read_regular(path)
     if key is None:
         try:
             path.parent.mkdir(parents=True, exist_ok=True)
@@ -140,13 +140,13 @@ def _key_file(path: Path, root: Path | None) -> bytes | None:
             pass  # another run made it first: read theirs
         except OSError:
             return None
-        key = _read_regular(path)
+        key = read_regular(path)
     return key if key is not None and len(key) >= 32 else None
 
 
-def _read_regular(path: Path) -> bytes | None:
-    """The bytes of a regular file that is not a link, at most MAX_ENTRY of them (no FIFO, device
-    or link planted in the folder can block, flood or redirect a read)."""
+def read_regular(path: Path) -> bytes | None:
+    """The bytes of a regular file that is not a link, at most MAX_ENTRY of them, else None (no
+    FIFO, device or link planted where a file was can block, flood or redirect a read)."""
     try:
         descriptor = os.open(path, os.O_RDONLY | os.O_NOFOLLOW | os.O_NONBLOCK)
     except OSError:

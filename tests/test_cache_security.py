@@ -166,3 +166,23 @@ def test_no_key_inside_the_cache_folder(tmp_path: Path, monkeypatch: pytest.Monk
     assert cache.read("black", "key") == b"x"
     key_file = tmp_path / "config" / "swagger2-python-client-generator" / "cache-key"
     assert key_file.stat().st_mode & 0o777 == 0o600
+
+
+def test_check_never_blocks_on_an_input_swapped_for_a_fifo(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    """The record lists the files a generation read; one replaced by a FIFO since must not hang check."""
+    import subprocess
+    import sys
+
+    monkeypatch.setenv("GENERATOR_CACHE", str(tmp_path / "cache"))
+    monkeypatch.setenv("GENERATOR_CACHE_KEY", "k")
+    (tmp_path / "api.yaml").write_text(DOCUMENT.replace('"#/definitions/Pet"', "pet.yaml"), encoding="utf-8")
+    (tmp_path / "pet.yaml").write_text("type: object\nproperties: {name: {type: string}}\n", encoding="utf-8")
+    config = tmp_path / "pyproject.toml"
+    config.write_text('[[tool.swagger2-client.targets]]\nspec = "api.yaml"\noutput = "out"\npackage = "pets_client"\n',
+                      encoding="utf-8")
+    command = [sys.executable, "-m", "generator", "--config", str(config)]
+    subprocess.run(command, cwd=tmp_path, check=True, capture_output=True, timeout=120)
+    (tmp_path / "pet.yaml").unlink()
+    os.mkfifo(tmp_path / "pet.yaml")
+    run = subprocess.run([*command, "check"], cwd=tmp_path, capture_output=True, text=True, timeout=60)
+    assert run.returncode != 0, run.stdout + run.stderr  # a FIFO is no document part: the check says so

@@ -15,7 +15,7 @@ from pathlib import Path
 from typing import Sequence
 
 from .config import ConfigError, find_config, load_config
-from .diagnostics import Diagnostics, Severity, format_json, format_text
+from .diagnostics import Diagnostics, Severity, format_json, format_text, visible
 from . import aside, generate as generate_module
 from .generate import Generation, check, generate
 from .ir import to_json
@@ -254,7 +254,7 @@ def _check_one(target: Target, args: argparse.Namespace) -> int:
         return EXIT_OK
     for label, names in (("stale", comparison.changed), ("missing", comparison.missing), ("extra", comparison.extra)):
         for file in names:
-            print(f"{label}: {name}{file}", file=sys.stderr)
+            print(f"{label}: {visible(name + file)}", file=sys.stderr)  # a pull request names them
     if args.diff:
         sys.stdout.write(unified_diff(target.output, generation.files, comparison))
     print(f"{name} is stale: run `python -m generator` and commit the result", file=sys.stderr)
@@ -276,16 +276,12 @@ class _Progress:
 
     def __call__(self, stage: str, done: int, total: int) -> None:
         if total >= LARGE and (done % 10 == 0 or done == total):
-            print(f"\r{_visible_name(self.label)}: {stage} {done}/{total}", end="", file=sys.stderr, flush=True)
+            print(f"\r{visible(self.label)}: {stage} {done}/{total}", end="", file=sys.stderr, flush=True)
             self.shown = True
 
     def clear(self) -> None:
         if self.shown:
             print("\r\x1b[K", end="", file=sys.stderr, flush=True)
-
-
-def _visible_name(text: str) -> str:
-    return "".join(ch if ch.isprintable() else "?" for ch in text)
 
 
 def run_corpus_command(args: argparse.Namespace) -> int:

@@ -68,15 +68,15 @@ class Diagnostic:
 
     def render(self) -> str:
         where = str(self.position) if self.position else "<input>"
-        text = f"{_visible(where)}: {self.severity.value}[{self.code}] {_visible(self.message)}"
+        text = f"{visible(where)}: {self.severity.value}[{self.code}] {visible(self.message)}"
         if self.pointer:
-            text += f"\n    at {_visible(self.pointer)}"
+            text += f"\n    at {visible(self.pointer)}"
         if self.hint:
-            text += f"\n    hint: {_visible(self.hint)}"
+            text += f"\n    hint: {visible(self.hint)}"
         return text
 
 
-def _visible(text: str) -> str:
+def visible(text: str) -> str:
     """One line with every control, format or separator character shown as an escape.
 
     Messages quote the document, and a terminal must not act on what a document holds

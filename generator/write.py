@@ -20,6 +20,7 @@ from dataclasses import dataclass, field
 from pathlib import Path, PurePath, PurePosixPath
 
 from . import GENERATOR_NAME
+from .diagnostics import visible
 
 # Made by tools run inside the output folder, not by the generator: never "extra", never compared.
 IGNORED = ("__pycache__", ".mypy_cache", ".pytest_cache", ".hypothesis", "build", ".ruff_cache")
@@ -266,14 +267,15 @@ def unified_diff(output: Path, files: dict[str, str], comparison: Comparison) ->
     chunks: list[str] = []
     for name in sorted([*comparison.changed, *comparison.missing, *comparison.extra]):
         new = files.get(name, "")
-        tofile = "/dev/null" if name in comparison.extra else f"b/{name}"
+        shown = visible(name)  # a name from the folder (a pull request) cannot fake diff lines or drive a terminal
+        tofile = "/dev/null" if name in comparison.extra else f"b/{shown}"
         try:
             old = "" if name in comparison.missing else _old_text(output, name)
         except NotPlainFile:
-            chunks += _not_read(name, new, tofile)
+            chunks += _not_read(shown, new, tofile)
             continue
         chunks += difflib.unified_diff(old.splitlines(keepends=True), new.splitlines(keepends=True),
-                                       fromfile="/dev/null" if name in comparison.missing else f"a/{name}",
+                                       fromfile="/dev/null" if name in comparison.missing else f"a/{shown}",
                                        tofile=tofile)
     return "".join(line if line.endswith("\n") else line + "\n\\ No newline at end of file\n" for line in chunks)
 

@@ -237,3 +237,24 @@ def test_read_output_file_reads_plain_files_only(tmp_path: Path) -> None:
     linked_root = tmp_path / "chosen"  # the output folder itself may be a link: the user chose it
     linked_root.symlink_to(tmp_path / "out")
     assert read_output_file(linked_root, "real/file.txt") == b"plain"
+
+
+def test_check_prints_file_names_from_the_folder_as_visible_escapes(tmp_path: Path) -> None:
+    """A pull request names the files in the output folder: a name cannot fake a line of output or
+    send escape sequences to the terminal of whoever reads the CI log."""
+    import subprocess
+    import sys
+
+    spec = tmp_path / "api.yaml"
+    spec.write_text('swagger: "2.0"\ninfo: {title: T, version: "1"}\npaths: {}\n', encoding="utf-8")
+    environment = {**os.environ, "GENERATOR_CACHE": str(tmp_path / "cache")}
+    command = [sys.executable, "-m", "generator"]
+    subprocess.run([*command, "generate", str(spec), "-o", str(tmp_path / "out"), "--package", "t_client"],
+                   check=True, capture_output=True, env=environment)
+    (tmp_path / "out" / "x\nout is up to date\x1b[2J").write_text("", encoding="utf-8")
+    (tmp_path / "pyproject.toml").write_text(
+        '[[tool.swagger2-client.targets]]\nspec = "api.yaml"\noutput = "out"\npackage = "t_client"\n', encoding="utf-8")
+    run = subprocess.run([*command, "check", "--diff"], cwd=tmp_path, capture_output=True, text=True, env=environment)
+    assert run.returncode == 1
+    assert "\x1b" not in run.stdout + run.stderr
+    assert "\nout is up to date" not in run.stderr and "\\x1b[2J" in run.stderr

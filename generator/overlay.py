@@ -19,10 +19,14 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 from .diagnostics import Diagnostic, Diagnostics, InputError, Severity
 from .document import clone, Mark, SpecDict, SpecList, locate, pointer
 from .loader import DEFAULT_LIMITS, Limits, load_file
+
+if TYPE_CHECKING:
+    from .overlay_query import NodeBudget
 
 _VERSION = re.compile(r"^1\.0\.\d+$")
 
@@ -60,10 +64,16 @@ def _shape_problem(overlay: object) -> tuple[str, str] | None:
     return None
 
 
-def apply_overlay(document: SpecDict, overlay: SpecDict, diagnostics: Diagnostics) -> None:
-    """Apply every action of overlay to document, in place."""
+def apply_overlay(
+    document: SpecDict, overlay: SpecDict, diagnostics: Diagnostics, limits: Limits = DEFAULT_LIMITS
+) -> None:
+    """Apply every action of overlay to document, in place; raises InputError (too-large) before an
+    update would grow the document past limits.max_nodes."""
+    from .overlay_query import NodeBudget  # imports jsonpath_rfc9535 and regex (20-35 ms): only the runs with overlays pay
+
+    budget = NodeBudget(document, limits.max_nodes)
     for index, action in enumerate(overlay["actions"]):
-        _Action(document, overlay, index, diagnostics).apply(action)
+        _Action(document, overlay, index, diagnostics, budget).apply(action)
 
 
 def waivers(overlay: SpecDict, diagnostics: Diagnostics) -> list[Waiver]:
@@ -86,27 +96,34 @@ class _Action:
     overlay: SpecDict
     index: int
     diagnostics: Diagnostics
+    budget: NodeBudget
 
     def apply(self, action: object) -> None:
         if not isinstance(action, dict) or not isinstance(action.get("target"), str):
             self._report(Severity.ERROR, "overlay-invalid", "an action needs a 'target' JSONPath string")
             return
-        from .jsonpath import JSONPathError, compile_query  # 8 ms to import, for the runs with overlays
+        from .overlay_query import TargetError, TooLarge, compile_target
 
         try:
-            query = compile_query(action["target"])
-        except JSONPathError as exc:
-            self._report(Severity.ERROR, "overlay-target", f"the target is not a JSONPath query: {exc}")
+            matches = _unique(compile_target(action["target"]).select(self.document))
+        except TargetError as exc:
+            self._report(Severity.ERROR, "overlay-target", str(exc))
             return
-        matches = _unique(query.select(self.document))
         if not matches:
             self._report(Severity.WARNING, "overlay-no-match", f"the target {action['target']!r} selects nothing",
                          "the document may have changed under this fix; update or drop the action")
         elif action.get("remove") is True:
             self._remove(matches)
         elif "update" in action:
-            for location, node in matches:
-                self._update(location, node, action["update"])
+            try:
+                for location, node in matches:
+                    self.budget.add(node, action["update"])
+                    self._update(location, node, action["update"])
+            except TooLarge as exc:
+                where: list[str | int] = ["actions", self.index]
+                raise InputError(Diagnostic(Severity.ERROR, "too-large", pointer(where),
+                                            f"overlay action {self.index + 1}: {exc}",
+                                            "real overlays stay far below it", locate(self.overlay, where))) from None
         else:
             self._report(Severity.WARNING, "overlay-invalid", "the action has neither 'update' nor 'remove: true'")
 

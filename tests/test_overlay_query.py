@@ -338,7 +338,7 @@ def test_patterns_share_one_second() -> None:
     start = time.monotonic()
     with pytest.raises(TargetError) as caught:
         select("$[?search(@, '(x+x+)+y')]", ["x" * 3000] * 10)
-    assert time.monotonic() - start < 5  # the engine looks at its clock now and then
+    assert time.monotonic() - start < 8  # the engine looks at its clock now and then: up to about 3 s
     assert caught.value.problem.startswith("search() ran longer than 1 second")
     # the next selection has its own second
     assert select("$[?search(@, 'x+y')]", ["x" * 3000]) == []

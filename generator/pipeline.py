@@ -70,7 +70,7 @@ def _load_and_correct(
     overlay_sources = []
     for overlay_path in overlays:
         overlay = load_overlay(overlay_path, diagnostics, options.limits)
-        apply_overlay(document, overlay, diagnostics)
+        apply_overlay(document, overlay, diagnostics, options.limits)
         acknowledged.extend(waivers(overlay, diagnostics))
         overlay_sources.append(overlay.source)
     if overlays:  # an overlay may bring file references of its own, relative to its file

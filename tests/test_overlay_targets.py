@@ -173,17 +173,9 @@ EVERYWHERE = "- target: $..*\n  update: {x-a: {}, x-b: {}}\n" * 30
 
 
 def test_updates_that_multiply_the_document_stop_at_the_node_limit() -> None:
-    # each action gives two new objects to each object that has none yet: after k actions the document
-    # has 8 * 2**k - 3 nodes, 2,097,149 after 18; the 19th would make 4,194,301
-    diagnostics, elapsed = run_overlay(SMALL, EVERYWHERE, timeout=300)
-    assert [d["code"] for d in diagnostics] == ["too-large"]
-    assert diagnostics[0]["message"].startswith("overlay action 19: ")
-    assert "3,000,000 nodes" in diagnostics[0]["message"]
-    assert elapsed < 150 and int(diagnostics[0]["peak_mib"]) < 3072  # it used to take 1.5 GB a minute, unbounded
-
-
-def test_the_node_limit_is_the_loaders() -> None:
-    # 4,093 nodes after 9 actions; the 10th would make 8,189
+    # each action gives two new objects to each object that has none yet: after k actions the
+    # document has 8 * 2**k - 3 nodes, 4,093 after 9; the 10th would make 8,189. (With the default
+    # 3,000,000 the 19th action stops, after 40 s and 1.6 GB: the same rule, too slow for every run.)
     diagnostics, _ = run_overlay(SMALL, EVERYWHERE, timeout=60, limits=", Limits(max_nodes=5_000)")
     assert [d["code"] for d in diagnostics] == ["too-large"]
     assert diagnostics[0]["message"].startswith("overlay action 10: ")

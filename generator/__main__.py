@@ -2,6 +2,6 @@
 
 import sys
 
-from .cli import command
+from generator.cli import command
 
 sys.exit(command())

@@ -14,15 +14,16 @@ import time
 from pathlib import Path
 from typing import Sequence
 
-from .config import ConfigError, find_config, load_config
-from .diagnostics import Diagnostics, Severity, format_json, format_text, visible
-from . import aside, generate as generate_module
-from .generate import Generation, check, generate
-from .ir import to_json
-from .target import DEFAULT_CLIENT_NAMES, Target, target_problems
-from .write import unified_diff
-from .normalize import normalize
-from .pipeline import Ingested, Options, ingest
+from generator.config import ConfigError, find_config, load_config
+from generator.diagnostics import Diagnostics, Severity, format_json, format_text, visible
+from generator.state import aside
+from generator import generate as generate_module
+from generator.generate import Generation, check, generate
+from generator.model.ir import to_json
+from generator.target import DEFAULT_CLIENT_NAMES, Target, target_problems
+from generator.output.write import unified_diff
+from generator.model.normalize import normalize
+from generator.ingest.pipeline import Ingested, Options, ingest
 
 
 EXIT_OK, EXIT_INPUT, EXIT_USAGE = 0, 1, 2
@@ -285,7 +286,7 @@ class _Progress:
 
 
 def run_corpus_command(args: argparse.Namespace) -> int:
-    from .corpus import report, run_corpus, summary, table
+    from generator.corpus import report, run_corpus, summary, table
 
     if not args.folder.is_dir():
         print(f"{args.folder}: not a folder", file=sys.stderr)
@@ -301,7 +302,7 @@ def run_corpus_command(args: argparse.Namespace) -> int:
 
 
 def run_diff(args: argparse.Namespace) -> int:
-    from .diff import diff_specs, label, should_fail, to_json as diff_json, to_markdown
+    from generator.output.diff import diff_specs, label, should_fail, to_json as diff_json, to_markdown
 
     options = Options(ref_roots=tuple(args.ref_roots))
     result = diff_specs(args.old, args.old_overlay, args.new, args.new_overlay, options)

@@ -28,7 +28,7 @@ import sys
 from dataclasses import dataclass
 from pathlib import Path
 
-from .target import Target, target_problems
+from generator.target import Target, target_problems
 
 if sys.version_info >= (3, 11):
     import tomllib

@@ -17,9 +17,9 @@ from concurrent.futures import ProcessPoolExecutor
 from dataclasses import asdict, dataclass, field
 from pathlib import Path
 
-from .formatting import black_difference
-from .generate import generate
-from .target import Target
+from generator.formatting.formatter import black_difference
+from generator.generate import generate
+from generator.target import Target
 
 STAGES = ("generate", "compile", "style", "import", "mypy", "tests")
 PACKAGE = "corpus_client"

@@ -10,21 +10,21 @@ from typing import Callable, Collection
 
 import jinja2
 
-from .diagnostics import Diagnostic, Diagnostics, Severity, SourcePosition
-from .formatting import FormattingError, format_files
-from .loader import display_path, recording_reads
-from .normalize import normalize
-from .pipeline import Options, ingest
-from .apisnapshot import keep
-from . import aside
-from .aside import Aside
-from .history import Release, previous_generation, release
-from .document import SpecDict
-from .ir import Api
-from .render import Parts, effective_sha256, openapi_json
-from .target import Names, Target, env_prefix_notes, names_for, target_problems
-from .uptodate import made_alike, recall, remember, reusable, sha256_text
-from .write import Comparison, Refused, compare, write_tree
+from generator.diagnostics import Diagnostic, Diagnostics, Severity, SourcePosition
+from generator.formatting.formatter import FormattingError, format_files
+from generator.ingest.loader import display_path, recording_reads
+from generator.model.normalize import normalize
+from generator.ingest.pipeline import Options, ingest
+from generator.state.apisnapshot import keep
+from generator.state import aside
+from generator.state.aside import Aside
+from generator.output.history import Release, previous_generation, release
+from generator.ingest.document import SpecDict
+from generator.model.ir import Api
+from generator.render.project import Parts, effective_sha256, openapi_json
+from generator.target import Names, Target, env_prefix_notes, names_for, target_problems
+from generator.state.uptodate import made_alike, recall, remember, reusable, sha256_text
+from generator.output.write import Comparison, Refused, compare, write_tree
 
 
 # Told (stage, done, total) as files are formatted, the slow part for a large document.

@@ -7,8 +7,8 @@ import re
 from dataclasses import dataclass, field
 from pathlib import Path
 
-from .diagnostics import Diagnostic, Severity, SourcePosition
-from .names import pascal, snake
+from generator.diagnostics import Diagnostic, Severity, SourcePosition
+from generator.model.names import pascal, snake
 
 ROOT = Path(__file__).resolve().parent.parent
 # The client class names when a target names none: models must not take them.

@@ -8,9 +8,10 @@ from pathlib import Path
 
 import pytest
 
-from generator import apisnapshot, history
+from generator.state import apisnapshot
+from generator.output import history
 from generator.generate import build, generate
-from generator.ir import Api, Resource
+from generator.model.ir import Api, Resource
 from generator.target import Target
 from tests.test_uptodate import SPEC, TWO_RESOURCES
 

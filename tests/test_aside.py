@@ -8,8 +8,8 @@ from pathlib import Path
 
 import pytest
 
-from generator import aside
-from generator.aside import Aside
+from generator.state import aside
+from generator.state.aside import Aside
 
 
 @pytest.fixture(autouse=True)

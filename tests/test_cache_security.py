@@ -9,7 +9,8 @@ from pathlib import Path
 
 import pytest
 
-from generator import cache, formatting
+from generator.state import cache
+from generator.formatting import formatter as formatting
 
 DOCUMENT = """\
 swagger: "2.0"

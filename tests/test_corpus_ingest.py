@@ -7,8 +7,8 @@ from pathlib import Path
 import pytest
 
 from generator.diagnostics import Diagnostics, Severity
-from generator.normalize import normalize
-from generator.pipeline import Options, ingest
+from generator.model.normalize import normalize
+from generator.ingest.pipeline import Options, ingest
 from tests.conftest import SHARED_SPECS, corpus_documents, corpus_id
 
 DOCUMENTS = corpus_documents()

@@ -8,9 +8,9 @@ from typing import Any
 
 import pytest
 
-from generator.diff import (BREAKING, DOCS, FEATURE, INCOMPATIBLE, NARROWER, SAME, WIDER, Change, bump, diff_apis,
+from generator.output.diff import (BREAKING, DOCS, FEATURE, INCOMPATIBLE, NARROWER, SAME, WIDER, Change, bump, diff_apis,
                             diff_specs, to_markdown, type_change)
-from generator.ir import AnyValue, ArrayOf, EnumRef, MapOf, ModelRef, NoneValue, Primitive, TypeRef, UnionOf
+from generator.model.ir import AnyValue, ArrayOf, EnumRef, MapOf, ModelRef, NoneValue, Primitive, TypeRef, UnionOf
 from tests.conftest import SEED, SEED_OVERLAY, SHARED_SPECS
 
 Spec = dict[str, Any]
@@ -404,7 +404,7 @@ def test_markdown_without_changes_says_none() -> None:
 def test_diff_apis_is_a_pure_function_of_two_irs(tmp_path: Path) -> None:
     from generator.target import DEFAULT_CLIENT_NAMES
     from generator.diagnostics import Diagnostics
-    from generator.normalize import normalize
+    from generator.model.normalize import normalize
 
     old = normalize(document(calls(query("limit", "integer"))), Diagnostics(), set(DEFAULT_CLIENT_NAMES))
     new = normalize(document(calls()), Diagnostics(), set(DEFAULT_CLIENT_NAMES))

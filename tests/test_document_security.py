@@ -22,10 +22,10 @@ import pytest
 
 from generator.diagnostics import Diagnostic, Diagnostics
 from generator.generate import generate
-from generator.normalize import normalize
-from generator.pipeline import ingest
+from generator.model.normalize import normalize
+from generator.ingest.pipeline import ingest
 from generator.target import Target
-from generator import validate
+from generator.ingest import validate
 
 GOOD_HOST = "api.good.example"
 HEAD = f"""\

@@ -8,8 +8,8 @@ import black
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from generator.escape import docstring_text, string_literal
-from generator.formatting import MODE
+from generator.render.escape import docstring_text, string_literal
+from generator.formatting.formatter import MODE
 from tests.hostile import PAYLOADS
 
 TEXT = st.one_of(st.text(), st.sampled_from(PAYLOADS), st.text(alphabet="ab'\"\\ \n\t{}é😀\u2028"))

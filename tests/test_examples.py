@@ -2,11 +2,11 @@
 
 from __future__ import annotations
 
-from generator import ir
-from generator.examples import Synthesizer
-from generator.normalize import normalize
+from generator.model import ir
+from generator.render.examples import Synthesizer
+from generator.model.normalize import normalize
 from generator.diagnostics import Diagnostics
-from generator.pipeline import ingest
+from generator.ingest.pipeline import ingest
 
 SPEC = """\
 swagger: "2.0"

@@ -8,7 +8,7 @@ from pathlib import Path
 import black
 import pytest
 
-from generator import formatting
+from generator.formatting import formatter as formatting
 
 FILES = {f"pkg/m{i}.py": f"x{i} = [ {i},{i}+1 ]\ndef f( a ):\n  return a\n" for i in range(6)} | {"README.md": "# x\n"}
 

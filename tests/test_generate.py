@@ -17,12 +17,14 @@ from typing import Any, Iterator
 
 import pytest
 
-from generator import aside, cli, render
+from generator.state import aside
+from generator import cli
+from generator.render import project as render
 from generator import generate as generate_module
 from generator.generate import build, check, generate
 from generator.target import DEFAULT_TARGET, Target, package_version
 from generator import GENERATOR_NAME
-from generator.write import Refused, compare, write_tree
+from generator.output.write import Refused, compare, write_tree
 from tests.conftest import ROOT, SEED
 
 GENERATED = ROOT / "generated"

@@ -1,6 +1,6 @@
 """The previous API read back from an output's openapi.json is the one the full ingest would give,
 and the one the generation that wrote it normalized (which is why that API can be kept, see
-generator/apisnapshot.py)."""
+generator/state/apisnapshot.py)."""
 
 from __future__ import annotations
 
@@ -10,11 +10,11 @@ from pathlib import Path
 import pytest
 
 from generator.diagnostics import Diagnostics
-from generator.document import to_plain
-from generator.history import previous_document
-from generator.ir import Api
-from generator.normalize import normalize
-from generator.pipeline import ingest
+from generator.ingest.document import to_plain
+from generator.output.history import previous_document
+from generator.model.ir import Api
+from generator.model.normalize import normalize
+from generator.ingest.pipeline import ingest
 from tests import hostile
 from tests.conftest import SEED, SEED_OVERLAY, corpus_documents, corpus_id
 

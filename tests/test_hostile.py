@@ -18,9 +18,9 @@ import pytest
 
 from generator.diagnostics import Diagnostics
 from generator.generate import Generation, generate
-from generator.ir import to_json
-from generator.normalize import normalize
-from generator.pipeline import ingest
+from generator.model.ir import to_json
+from generator.model.normalize import normalize
+from generator.ingest.pipeline import ingest
 from generator.target import Target
 from tests.conftest import SEED
 from tests.hostile import CANARY_VARIABLE, CLIENT_CLASS, PACKAGE, PAYLOADS, document, write_document

@@ -13,8 +13,8 @@ import black
 import pytest
 
 from generator import generate as generate_module
-from generator.formatting import MODE
-from generator.layout import LIMIT, lay_out
+from generator.formatting.formatter import MODE
+from generator.formatting.layout import LIMIT, lay_out
 from generator.target import Target
 from tests import hostile
 

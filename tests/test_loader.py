@@ -9,8 +9,8 @@ from pathlib import Path
 import pytest
 
 from generator.diagnostics import Diagnostics, InputError
-from generator.document import SpecDict, SpecList, clone, locate, walk
-from generator.loader import Limits, _Builder, load_file, load_text
+from generator.ingest.document import SpecDict, SpecList, clone, locate, walk
+from generator.ingest.loader import Limits, _Builder, load_file, load_text
 from tests.conftest import corpus_documents
 
 

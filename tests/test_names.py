@@ -9,7 +9,7 @@ from hypothesis import given, settings
 from pydantic import BaseModel
 from hypothesis import strategies as st
 
-from generator.names import TYPE_NAMES, class_scope, field_scope, is_identifier, method_scope, parameter_scope, pascal, snake, words
+from generator.model.names import TYPE_NAMES, class_scope, field_scope, is_identifier, method_scope, parameter_scope, pascal, snake, words
 
 texts = st.text(max_size=40)
 

@@ -9,10 +9,10 @@ from pathlib import Path
 
 import yaml
 
-from generator import ir
+from generator.model import ir
 from generator.diagnostics import Diagnostics
-from generator.normalize import normalize
-from generator.pipeline import ingest
+from generator.model.normalize import normalize
+from generator.ingest.pipeline import ingest
 from tests.conftest import ROOT, SEED, SEED_OVERLAY
 
 

@@ -219,7 +219,7 @@ def test_the_previous_openapi_json_never_makes_the_changelog_read_another_file(
 
 
 def test_read_output_file_reads_plain_files_only(tmp_path: Path) -> None:
-    from generator.write import NotPlainFile, read_output_file  # new with this test
+    from generator.output.write import NotPlainFile, read_output_file  # new with this test
 
     (tmp_path / "a").mkdir()
     (tmp_path / "a" / "file.txt").write_bytes(b"plain")

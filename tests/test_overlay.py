@@ -7,9 +7,9 @@ from pathlib import Path
 import pytest
 
 from generator.diagnostics import Diagnostics, InputError
-from generator.document import SpecDict, locate
-from generator.loader import load_text
-from generator.overlay import apply_overlay, load_overlay, waivers
+from generator.ingest.document import SpecDict, locate
+from generator.ingest.loader import load_text
+from generator.ingest.overlay import apply_overlay, load_overlay, waivers
 
 DOC = """\
 swagger: "2.0"

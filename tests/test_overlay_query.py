@@ -10,7 +10,7 @@ import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from generator.overlay_query import (
+from generator.ingest.overlay_query import (
     MAX_DESCENT,
     NodeBudget,
     TargetError,
@@ -250,8 +250,11 @@ def test_deep_arrays_compare_or_stop_cleanly() -> None:
 
     document = [deep(200, 1), deep(200, 1), deep(200, "1"), deep(199, 1)]
     assert locations("$[?@ == $[0]]", document) == [(0,), (1,)]
-    with pytest.raises(TargetError):
-        select("$[?@ == $[0]]", [deep(5000, 1), deep(5000, 1)])
+    try:  # deeper than Python's stack may allow (its limit depends on the process): never a RecursionError
+        found = locations("$[?@ == $[0]]", [deep(5000, 1), deep(5000, 1)])
+    except TargetError:
+        return
+    assert found == [(0,), (1,)]
 
 
 # --- match() and search(): RFC 9485 ------------------------------------------

@@ -17,9 +17,9 @@ from typing import Any
 import pytest
 
 from generator.diagnostics import Diagnostics
-from generator.document import SpecDict
-from generator.loader import load_text
-from generator.overlay import apply_overlay
+from generator.ingest.document import SpecDict
+from generator.ingest.loader import load_text
+from generator.ingest.overlay import apply_overlay
 
 ROOT = Path(__file__).resolve().parent.parent
 
@@ -119,8 +119,8 @@ def run_overlay(document: str, actions: str, timeout: float, limits: str = "") -
         import json
         import resource
         from generator.diagnostics import Diagnostics, InputError
-        from generator.loader import Limits, load_text
-        from generator.overlay import apply_overlay
+        from generator.ingest.loader import Limits, load_text
+        from generator.ingest.overlay import apply_overlay
 
         diagnostics = Diagnostics()
         document = load_text({document!r}, "doc.yaml", diagnostics)

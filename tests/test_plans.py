@@ -7,10 +7,11 @@ from pathlib import Path
 
 import pytest
 
-from generator import plans, testgen
+from generator.state import plans
+from generator.render import testgen
 from generator.diagnostics import Diagnostics
-from generator.normalize import normalize
-from generator.pipeline import ingest
+from generator.model.normalize import normalize
+from generator.ingest.pipeline import ingest
 from generator.target import DEFAULT_TARGET, names_for
 
 

@@ -21,7 +21,7 @@ import pytest
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
-from generator.formatting import black_difference
+from generator.formatting.formatter import black_difference
 from generator.generate import build
 from generator.target import Target
 from tests.hostile import HOSTILE_NAMES, PAYLOADS

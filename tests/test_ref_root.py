@@ -21,8 +21,8 @@ import pytest
 from generator import corpus
 from generator.config import load_config
 from generator.diagnostics import Diagnostics, InputError
-from generator.loader import Limits, load_file, recording_reads
-from generator.pipeline import Options, ingest
+from generator.ingest.loader import Limits, load_file, recording_reads
+from generator.ingest.pipeline import Options, ingest
 from tests.conftest import ROOT, CliResult
 
 Cli = Callable[..., CliResult]

@@ -9,7 +9,7 @@ from typing import Iterator
 
 import pytest
 
-from generator.pipeline import Options, ingest
+from generator.ingest.pipeline import Options, ingest
 
 MAIN = """\
 swagger: "2.0"

@@ -177,7 +177,7 @@ def test_templates_use_jinja_only_for_the_header_line() -> None:
 
 def test_jinja_renders_the_header_and_nothing_else() -> None:
     jinja2 = pytest.importorskip("jinja2")
-    # The options generator/render.py uses.
+    # The options generator/render/project.py uses.
     env = jinja2.Environment(
         undefined=jinja2.StrictUndefined,
         trim_blocks=True,

@@ -16,9 +16,9 @@ from hypothesis import HealthCheck, given, settings
 from openapi_spec_validator.schemas import openapi_v2_schema_validator
 
 from generator.diagnostics import Diagnostics
-from generator.loader import load_file
-from generator import schemacheck
-from generator.schemacheck import schema_errors
+from generator.ingest.loader import load_file
+from generator.ingest import schemacheck
+from generator.ingest.schemacheck import schema_errors
 from tests import hostile
 from tests.conftest import corpus_documents, corpus_id
 from tests.test_random_documents import document
@@ -76,7 +76,7 @@ def test_random_documents_give_the_same_errors(doc: dict[str, Any]) -> None:
 def test_the_slow_validator_loads_only_for_errors(tmp_path: Path) -> None:
     script = (
         "import sys\n"
-        "from generator.schemacheck import schema_errors\n"
+        "from generator.ingest.schemacheck import schema_errors\n"
         "good = {'swagger': '2.0', 'info': {'title': 't', 'version': '1'}, 'paths': {}}\n"
         "assert schema_errors(good) == []\n"
         "print('openapi_spec_validator' in sys.modules)\n"
@@ -91,7 +91,7 @@ def test_the_slow_validator_loads_only_for_errors(tmp_path: Path) -> None:
 def test_the_fast_check_module_is_made_from_the_schema_in_use() -> None:
     """The committed fast check (never code from the cache folder) is fastjsonschema's code for the
     very schema openapi-spec-validator checks with; after a schema change, regenerate it with
-    `python -m generator.schemacheck`."""
+    `python -m generator.ingest.schemacheck`."""
     header = schemacheck.FAST_MODULE.read_text(encoding="utf-8").split("\n", 1)[0]
     assert schemacheck.schema_digest() in header
     assert schemacheck.FAST_MODULE.read_text(encoding="utf-8") == schemacheck.fast_module_source()

@@ -7,8 +7,8 @@ from collections import Counter
 from pathlib import Path
 
 from generator.diagnostics import Diagnostics
-from generator.loader import load_file
-from generator.pipeline import Options, ingest
+from generator.ingest.loader import load_file
+from generator.ingest.pipeline import Options, ingest
 from tests.conftest import SEED, SEED_OVERLAY
 
 OPERATIONS = {

@@ -11,7 +11,9 @@ from typing import Any
 
 import pytest
 
-from generator import generate as generate_module, render, testgen
+from generator import generate as generate_module
+from generator.render import project as render
+from generator.render import testgen
 from generator.generate import check, generate
 from generator.target import Target
 from tests.conftest import ROOT
@@ -104,7 +106,7 @@ def test_any_change_makes_check_regenerate(project: Target, monkeypatch: pytest.
 
 def test_a_changed_generator_makes_check_regenerate(project: Target, monkeypatch: pytest.MonkeyPatch,
                                                     tmp_path: Path) -> None:
-    from generator import uptodate
+    from generator.state import uptodate
 
     templates = tmp_path / "templates"
     templates.mkdir()
@@ -268,8 +270,8 @@ def test_a_file_edited_by_hand_is_made_again(shop: Target, monkeypatch: pytest.M
 
 def test_the_keys_are_the_same_in_every_process() -> None:
     """Keys hash values, never the order of a set (which differs between processes)."""
-    code = ("import json; from generator.pipeline import ingest; from generator.normalize import normalize; "
-            "from generator.diagnostics import Diagnostics; from generator.render import Parts; "
+    code = ("import json; from generator.ingest.pipeline import ingest; from generator.model.normalize import normalize; "
+            "from generator.diagnostics import Diagnostics; from generator.render.project import Parts; "
             "from generator.target import DEFAULT_TARGET as t, names_for; "
             "d = ingest(t.spec, list(t.overlays)).document; n = names_for(t, d['info']['title']); "
             "p = Parts(normalize(d, Diagnostics(), set(n.reserved_classes)), n, 'spec'); "

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import pytest
 
-from generator.pipeline import Options, ingest
+from generator.ingest.pipeline import Options, ingest
 
 
 def spec_with(write, paths: str, extra: str = ""):  # type: ignore[no-untyped-def]

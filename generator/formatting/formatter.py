@@ -18,8 +18,8 @@ from typing import Callable
 
 from typing import TYPE_CHECKING, Any
 
-from . import cache
-from .layout import LIMIT, lay_out
+from generator.state import cache
+from generator.formatting.layout import LIMIT, lay_out
 
 if TYPE_CHECKING:
     import black

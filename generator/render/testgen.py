@@ -12,9 +12,10 @@ import json
 from dataclasses import dataclass, field
 from urllib.parse import quote, urlsplit
 
-from . import escape, ir
-from .examples import Synthesizer
-from .validate import remove_dot_segments
+from generator.render import escape
+from generator.model import ir
+from generator.render.examples import Synthesizer
+from generator.ingest.validate import remove_dot_segments
 
 CREDENTIAL_VALUES = {"username": "test-user", "password": "test-password", "token": "test-token", "api_key": "test-key"}
 _JOIN = {"csv": ",", "ssv": " ", "tsv": "\t", "pipes": "|"}

@@ -11,10 +11,11 @@ the plans are put back on the resource's own operations, in order.
 from __future__ import annotations
 
 
-from . import cache, irdata
-from .ir import Resource
-from .testgen import OperationTests
-from .uptodate import builtin_fingerprint
+from generator.state import cache
+from generator.state import irdata
+from generator.model.ir import Resource
+from generator.render.testgen import OperationTests
+from generator.state.uptodate import builtin_fingerprint
 
 KEPT = 5000  # resources' plans kept, newest first (Kubernetes has 65 resources)
 

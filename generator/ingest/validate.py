@@ -14,10 +14,10 @@ from dataclasses import dataclass
 from typing import Any, Callable, Iterator
 from urllib.parse import quote, unquote
 
-from .diagnostics import Diagnostic, Diagnostics, InputError, Severity
-from .document import SpecDict, locate, pointer, resolve_pointer, split_pointer
-from .loader import Limits
-from .schemacheck import schema_errors
+from generator.diagnostics import Diagnostic, Diagnostics, InputError, Severity
+from generator.ingest.document import SpecDict, locate, pointer, resolve_pointer, split_pointer
+from generator.ingest.loader import Limits
+from generator.ingest.schemacheck import schema_errors
 
 Path_ = tuple[str | int, ...]
 HTTP_METHODS = ("get", "put", "post", "delete", "options", "head", "patch")
@@ -74,7 +74,7 @@ def check_counts(document: SpecDict, limits: Limits) -> None:
 def _fatal(document: object, code: str, message: str, source: str, hint: str = "", path: Path_ = ()) -> InputError:
     position = locate(document, path)
     if position is None or not position.file:
-        from .diagnostics import SourcePosition
+        from generator.diagnostics import SourcePosition
 
         position = SourcePosition(source)
     return InputError(Diagnostic(Severity.ERROR, code, pointer(path), message, hint, position))

@@ -1,4 +1,4 @@
-# Made by `python -m generator.schemacheck` from the Swagger 2.0 schema d014084e666d4dcbcbd2e975b30153bdfde41a1a6d3c88481aa4137981d7defb: do not edit.
+# Made by `python -m generator.ingest.schemacheck` from the Swagger 2.0 schema d014084e666d4dcbcbd2e975b30153bdfde41a1a6d3c88481aa4137981d7defb: do not edit.
 # mypy: ignore-errors
 VERSION = "2.22.3"
 from decimal import Decimal

@@ -7,7 +7,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
-from . import ir
+from generator.model import ir
 
 _STRINGS = {
     "date": "2024-01-02",

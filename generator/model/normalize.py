@@ -11,12 +11,12 @@ import re
 from urllib.parse import quote
 from dataclasses import dataclass, field, replace
 
-from . import ir
-from .cycles import all_fields, flatten_cyclic_inheritance
-from .diagnostics import Diagnostic, Diagnostics, Severity
-from .document import locate, pointer, resolve_pointer, split_pointer
-from .names import MAX_NAME, ClassName, Identifier, Scope, is_identifier, class_scope, pascal, snake, words, field_scope, method_scope, parameter_scope, resource_scope
-from .validate import HTTP_METHODS, path_key_error, without_dot_segments
+from generator.model import ir
+from generator.model.cycles import all_fields, flatten_cyclic_inheritance
+from generator.diagnostics import Diagnostic, Diagnostics, Severity
+from generator.ingest.document import locate, pointer, resolve_pointer, split_pointer
+from generator.model.names import MAX_NAME, ClassName, Identifier, Scope, is_identifier, class_scope, pascal, snake, words, field_scope, method_scope, parameter_scope, resource_scope
+from generator.ingest.validate import HTTP_METHODS, path_key_error, without_dot_segments
 
 Path_ = tuple[str | int, ...]
 IDEMPOTENT_METHODS = frozenset({"GET", "HEAD", "PUT", "DELETE", "OPTIONS"})

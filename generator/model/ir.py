@@ -12,7 +12,7 @@ import json
 from dataclasses import dataclass
 from typing import Union
 
-from .names import ClassName, Identifier
+from generator.model.names import ClassName, Identifier
 
 # -- type references -----------------------------------------------------------------------------
 

@@ -12,8 +12,9 @@ import dataclasses
 import json
 from typing import Any
 
-from . import ir, testgen
-from .names import ClassName, Identifier
+from generator.model import ir
+from generator.render import testgen
+from generator.model.names import ClassName, Identifier
 
 _KINDS: dict[str, type] = {
     cls.__name__: cls

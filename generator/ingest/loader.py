@@ -24,9 +24,9 @@ from typing import Iterator
 
 import yaml
 
-from .diagnostics import Diagnostic, Diagnostics, InputError, Severity, SourcePosition
-from .document import SpecDict, SpecList, clone, located_later, pointer
-from .jsonpositions import JsonPositions
+from generator.diagnostics import Diagnostic, Diagnostics, InputError, Severity, SourcePosition
+from generator.ingest.document import SpecDict, SpecList, clone, located_later, pointer
+from generator.ingest.jsonpositions import JsonPositions
 
 try:  # the C parser is much faster; the pure-Python one gives the same events
     from yaml import CSafeLoader as _EventLoader

@@ -21,12 +21,12 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import TYPE_CHECKING
 
-from .diagnostics import Diagnostic, Diagnostics, InputError, Severity
-from .document import clone, Mark, SpecDict, SpecList, locate, pointer
-from .loader import DEFAULT_LIMITS, Limits, load_file
+from generator.diagnostics import Diagnostic, Diagnostics, InputError, Severity
+from generator.ingest.document import clone, Mark, SpecDict, SpecList, locate, pointer
+from generator.ingest.loader import DEFAULT_LIMITS, Limits, load_file
 
 if TYPE_CHECKING:
-    from .overlay_query import NodeBudget
+    from generator.ingest.overlay_query import NodeBudget
 
 _VERSION = re.compile(r"^1\.0\.\d+$")
 
@@ -69,7 +69,7 @@ def apply_overlay(
 ) -> None:
     """Apply every action of overlay to document, in place; raises InputError (too-large) before an
     update would grow the document past limits.max_nodes."""
-    from .overlay_query import NodeBudget  # imports jsonpath_rfc9535 and regex (20-35 ms): only the runs with overlays pay
+    from generator.ingest.overlay_query import NodeBudget  # imports jsonpath_rfc9535 and regex (20-35 ms): only the runs with overlays pay
 
     budget = NodeBudget(document, limits.max_nodes)
     for index, action in enumerate(overlay["actions"]):
@@ -102,7 +102,7 @@ class _Action:
         if not isinstance(action, dict) or not isinstance(action.get("target"), str):
             self._report(Severity.ERROR, "overlay-invalid", "an action needs a 'target' JSONPath string")
             return
-        from .overlay_query import TargetError, TooLarge, compile_target
+        from generator.ingest.overlay_query import TargetError, TooLarge, compile_target
 
         try:
             matches = _unique(compile_target(action["target"]).select(self.document))

@@ -28,14 +28,14 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
-from .diagnostics import Diagnostic, Severity, SourcePosition
-from . import cache
-from .pipeline import Options
-from .schemacheck import library_version
-from .target import Target
-from .write import existing_files, read_output_file
+from generator.diagnostics import Diagnostic, Severity, SourcePosition
+from generator.state import cache
+from generator.ingest.pipeline import Options
+from generator.ingest.schemacheck import library_version
+from generator.target import Target
+from generator.output.write import existing_files, read_output_file
 
-_SOURCES = (Path(__file__).resolve().parent, Path(__file__).resolve().parent.parent / "templates")
+_SOURCES = (Path(__file__).resolve().parents[1], Path(__file__).resolve().parents[2] / "templates")
 _LIBRARIES = ("black", "jinja2", "pyyaml", "openapi-spec-validator", "jsonschema", "fastjsonschema")
 
 

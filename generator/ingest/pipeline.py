@@ -10,12 +10,12 @@ import dataclasses
 from dataclasses import dataclass, field
 from pathlib import Path
 
-from .diagnostics import Diagnostic, Diagnostics, InputError, Severity
-from .document import SpecDict
-from .loader import DEFAULT_LIMITS, Limits, display_path, load_file
-from .overlay import Waiver, apply_overlay, load_overlay, waivers
-from .refs import bundle_refs
-from .validate import check_counts, check_version, validate
+from generator.diagnostics import Diagnostic, Diagnostics, InputError, Severity
+from generator.ingest.document import SpecDict
+from generator.ingest.loader import DEFAULT_LIMITS, Limits, display_path, load_file
+from generator.ingest.overlay import Waiver, apply_overlay, load_overlay, waivers
+from generator.ingest.refs import bundle_refs
+from generator.ingest.validate import check_counts, check_version, validate
 
 
 @dataclass(frozen=True)

@@ -13,7 +13,7 @@ from __future__ import annotations
 
 from dataclasses import replace
 
-from . import ir
+from generator.model import ir
 
 
 def flatten_cyclic_inheritance(models: dict[str, ir.Model]) -> tuple[dict[str, ir.Model], list[tuple[str, str]]]:

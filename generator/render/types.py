@@ -10,7 +10,7 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 from typing import Iterable
 
-from . import ir
+from generator.model import ir
 
 _FORMATS = {"date": ("datetime", "date"), "date-time": ("datetime", "datetime")}
 _PRIMITIVES = {"str": "str", "int": "int", "float": "float", "bool": "bool"}

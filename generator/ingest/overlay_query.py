@@ -33,7 +33,7 @@ import regex
 from jsonpath_rfc9535 import JSONPathEnvironment, JSONPathError, JSONPathQuery, JSONPathRecursionError
 from jsonpath_rfc9535.function_extensions import ExpressionType, FilterFunction
 
-from .loader import DEFAULT_LIMITS
+from generator.ingest.loader import DEFAULT_LIMITS
 
 __all__ = ["Location", "NodeBudget", "Target", "TargetError", "TooLarge", "compile_target", "count_nodes"]
 

@@ -9,7 +9,7 @@ can only ever be a docstring or a comment.
 
 from __future__ import annotations
 
-from .names import is_identifier
+from generator.model.names import is_identifier
 
 # Characters Python (or an editor) treats as line ends, besides \n.
 _LINE_BREAKS = ("\r\n", "\r", "\x0b", "\x0c", "\x1c", "\x1d", "\x1e", "\x85", "\u2028", "\u2029")

@@ -12,7 +12,7 @@ from __future__ import annotations
 
 from typing import Protocol, Union
 
-from .diagnostics import SourcePosition
+from generator.diagnostics import SourcePosition
 
 # 1-based line and column; a third item names the file when it is not the container's
 # own (a key an overlay added to a document's mapping)

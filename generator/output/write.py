@@ -19,8 +19,8 @@ from collections.abc import Collection
 from dataclasses import dataclass, field
 from pathlib import Path, PurePath, PurePosixPath
 
-from . import GENERATOR_NAME
-from .diagnostics import visible
+from generator import GENERATOR_NAME
+from generator.diagnostics import visible
 
 # Made by tools run inside the output folder, not by the generator: never "extra", never compared.
 IGNORED = ("__pycache__", ".mypy_cache", ".pytest_cache", ".hypothesis", "build", ".ruff_cache")

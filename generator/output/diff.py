@@ -43,14 +43,14 @@ from pathlib import Path
 from types import MappingProxyType
 from typing import Iterable, Iterator, Mapping, Sequence
 
-from .cycles import all_fields
-from .target import DEFAULT_CLIENT_NAMES
-from .ir import (AnyValue, Api, ArrayOf, Enum, EnumRef, Field, MapOf, Model, ModelRef, Operation, Parameter, Primitive,
+from generator.model.cycles import all_fields
+from generator.target import DEFAULT_CLIENT_NAMES
+from generator.model.ir import (AnyValue, Api, ArrayOf, Enum, EnumRef, Field, MapOf, Model, ModelRef, Operation, Parameter, Primitive,
                  Resource, TypeRef, UnionOf)
-from .loader import display_path
-from .normalize import normalize
-from .pipeline import Ingested, Options, ingest
-from .types import Imports, annotation
+from generator.ingest.loader import display_path
+from generator.model.normalize import normalize
+from generator.ingest.pipeline import Ingested, Options, ingest
+from generator.render.types import Imports, annotation
 
 BREAKING, FEATURE, DOCS = "breaking", "feature", "docs"
 _HEADINGS = {BREAKING: "Breaking", FEATURE: "Non-breaking", DOCS: "Documentation"}

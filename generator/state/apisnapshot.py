@@ -22,9 +22,10 @@ import json
 from dataclasses import dataclass
 from typing import TypeVar
 
-from . import cache, irdata
-from .ir import Api, Resource
-from .uptodate import builtin_fingerprint
+from generator.state import cache
+from generator.state import irdata
+from generator.model.ir import Api, Resource
+from generator.state.uptodate import builtin_fingerprint
 
 _T = TypeVar("_T")
 

@@ -22,7 +22,7 @@ from importlib import metadata
 from pathlib import Path
 from typing import Any, Callable, Iterator
 
-from . import cache
+from generator.state import cache
 
 ValidationError = Any  # jsonschema's error (jsonschema ships no type information)
 Path_ = tuple[object, ...]
@@ -128,7 +128,7 @@ def _fast_validators() -> dict[str, Callable[[object], object]] | None:
     """The fast check's validators, from the module fastjsonschema made of the schema (see
     `write_fast_module`): a module of the generator, never code from the cache folder."""
     try:
-        from . import swagger2_fastcheck as fast
+        from generator.ingest import swagger2_fastcheck as fast
     except ImportError:  # fastjsonschema missing: the slow way
         return None
     found = {"document": getattr(fast, "validate", None),
@@ -152,7 +152,7 @@ def fast_module_source() -> str:
     meta = json.loads(json.dumps(Draft4Validator.META_SCHEMA))  # the schema refers to draft 4's own
     source: str = fastjsonschema.compile_to_code(_schema(), handlers={"http": lambda uri: meta, "https": lambda uri: meta},
                                                  use_formats=False, use_default=False)  # never fill in defaults
-    return f"# Made by `python -m generator.schemacheck` from the Swagger 2.0 schema {schema_digest()}: do not edit.\n# mypy: ignore-errors\n{source}"
+    return f"# Made by `python -m generator.ingest.schemacheck` from the Swagger 2.0 schema {schema_digest()}: do not edit.\n# mypy: ignore-errors\n{source}"
 
 
 def write_fast_module() -> None:

@@ -24,9 +24,9 @@ import urllib.parse
 from dataclasses import dataclass, field
 from pathlib import Path
 
-from .diagnostics import Diagnostic, Diagnostics, InputError, Severity
-from .document import clone, copy_positions, SpecDict, locate, pointer, resolve_pointer, split_pointer
-from .loader import DEFAULT_LIMITS, Limits, decode, display_path, load_text, read_text
+from generator.diagnostics import Diagnostic, Diagnostics, InputError, Severity
+from generator.ingest.document import clone, copy_positions, SpecDict, locate, pointer, resolve_pointer, split_pointer
+from generator.ingest.loader import DEFAULT_LIMITS, Limits, decode, display_path, load_text, read_text
 
 _READABLE_SUFFIXES = (".yaml", ".yml", ".json")
 _MAX_INLINED = 10_000  # a reference that includes itself would otherwise be put in place forever

@@ -15,7 +15,7 @@ import json
 import re
 from typing import Callable, Union
 
-from .document import Mark
+from generator.ingest.document import Mark
 
 Path = tuple[Union[str, int], ...]
 

@@ -1,0 +1,1 @@
+"""Formatting generated Python in black's style (stage 4)."""

@@ -1,0 +1,1 @@
+"""Reading a document: load, bundle $refs, apply overlays, validate (stage 1)."""

@@ -1,0 +1,1 @@
+"""The intermediate model and the normalize stage that decides it (stage 2)."""

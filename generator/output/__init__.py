@@ -1,0 +1,1 @@
+"""Writing the output folder, its changelog and version, and comparing two APIs."""

@@ -36,8 +36,16 @@ else:  # pragma: no cover - Python 3.10 reads TOML with the tomli backport
     import tomli as tomllib  # type: ignore[import-not-found, unused-ignore]
 
 TABLE = "swagger2-client"
-_STRINGS = {"name": "name", "spec": "spec", "output": "output", "package": "package", "distribution": "distribution",
-            "client-class": "client_class", "env-prefix": "env_prefix", "version": "version"}
+_STRINGS = {
+    "name": "name",
+    "spec": "spec",
+    "output": "output",
+    "package": "package",
+    "distribution": "distribution",
+    "client-class": "client_class",
+    "env-prefix": "env_prefix",
+    "version": "version",
+}
 _LISTS = {"overlays": "overlays", "templates": "templates", "ref-root": "ref_roots"}
 _ONE_OR_MORE = {"ref-root"}  # lists that may also be given as one string
 _PATHS = {"spec", "output", "overlays", "templates"}
@@ -58,8 +66,10 @@ class Config:
         known = {t.name: t for t in self.targets}
         unknown = [n for n in names if n not in known]
         if unknown:
-            raise ConfigError(f"{self.source}: no target named {', '.join(map(repr, unknown))} "
-                              f"(configured: {', '.join(map(repr, known)) or 'none'})")
+            raise ConfigError(
+                f"{self.source}: no target named {', '.join(map(repr, unknown))} "
+                f"(configured: {', '.join(map(repr, known)) or 'none'})"
+            )
         return tuple(known[n] for n in names) if names else self.targets
 
 
@@ -76,7 +86,11 @@ def find_config(start: Path) -> Path | None:
 def load_config(path: Path) -> Config:
     data = _read(path)
     tool = data.get("tool")
-    table = tool.get(TABLE) if isinstance(tool, dict) and TABLE in tool else (data if path.name != "pyproject.toml" else None)
+    table = (
+        tool.get(TABLE)
+        if isinstance(tool, dict) and TABLE in tool
+        else (data if path.name != "pyproject.toml" else None)
+    )
     if not isinstance(table, dict):
         raise ConfigError(f"{path}: no [tool.{TABLE}] table")
     _refuse_unknown(path, f"tool.{TABLE}", table, {"targets", "templates"})
@@ -84,10 +98,14 @@ def load_config(path: Path) -> Config:
     raw_targets = table.get("targets")
     if not isinstance(raw_targets, list) or not raw_targets:
         raise ConfigError(f"{path}: tool.{TABLE}.targets must list at least one target")
-    targets = tuple(_target(path, f"targets[{i}]", raw, shared) for i, raw in enumerate(raw_targets))
+    targets = tuple(
+        _target(path, f"targets[{i}]", raw, shared) for i, raw in enumerate(raw_targets)
+    )
     names = [t.name for t in targets]
     if len(set(names)) != len(names):
-        raise ConfigError(f"{path}: two targets share a name ({', '.join(names)}); give each its own name")
+        raise ConfigError(
+            f"{path}: two targets share a name ({', '.join(names)}); give each its own name"
+        )
     return Config(path, targets)
 
 
@@ -138,4 +156,6 @@ def _paths(path: Path, where: str, value: object) -> tuple[Path, ...]:
 def _refuse_unknown(path: Path, where: str, table: dict[str, object], known: set[str]) -> None:
     unknown = sorted(set(table) - known)
     if unknown:
-        raise ConfigError(f"{path}: {where}: unknown key {unknown[0]!r} (known: {', '.join(sorted(known))})")
+        raise ConfigError(
+            f"{path}: {where}: unknown key {unknown[0]!r} (known: {', '.join(sorted(known))})"
+        )

@@ -67,7 +67,9 @@ def run_document(spec: Path, folder: Path) -> Row:
                 continue
             try:
                 problem = _run_stage(stage, spec, out, row, folder)
-            except Exception as exc:  # noqa: BLE001 - one document's generator bug must not stop the run
+            except (
+                Exception
+            ) as exc:  # noqa: BLE001 - one document's generator bug must not stop the run
                 problem = f"internal error: {type(exc).__name__}: {exc}"[:400]
             row.stages[stage] = "FAIL" if problem else "pass"
             row.detail = problem
@@ -89,13 +91,21 @@ def _generate(spec: Path, out: Path, row: Row, ref_root: Path | None = None) -> 
         first = next((d for d in generation.diagnostics if d.severity.value == "error"), None)
         return first.render().splitlines()[0] if first else "generation failed"
     row.operations = len(_operations(out))
-    row.models = sum(1 for name in generation.files if name.startswith(f"{PACKAGE}/models/") and not name.endswith("__init__.py"))
+    row.models = sum(
+        1
+        for name in generation.files
+        if name.startswith(f"{PACKAGE}/models/") and not name.endswith("__init__.py")
+    )
     return ""
 
 
 def _operations(out: Path) -> list[str]:
     text = "\n".join(p.read_text() for p in (out / PACKAGE / "resources").glob("*.py"))
-    return [line for line in text.splitlines() if line.startswith("_") and line.endswith("_ROUTE = Route(")]
+    return [
+        line
+        for line in text.splitlines()
+        if line.startswith("_") and line.endswith("_ROUTE = Route(")
+    ]
 
 
 def _compile(spec: Path, out: Path, row: Row) -> str:
@@ -132,15 +142,45 @@ def _import(spec: Path, out: Path, row: Row) -> str:
 
 
 def _mypy(spec: Path, out: Path, row: Row) -> str:
-    return _run([sys.executable, "-m", "mypy", "--strict", "--cache-dir", str(out / ".mypy_cache"), PACKAGE], out)
+    return _run(
+        [
+            sys.executable,
+            "-m",
+            "mypy",
+            "--strict",
+            "--cache-dir",
+            str(out / ".mypy_cache"),
+            PACKAGE,
+        ],
+        out,
+    )
 
 
 def _tests(spec: Path, out: Path, row: Row) -> str:
-    return _run([sys.executable, "-m", "pytest", "-q", "-p", "no:cacheprovider", "-m", "not contract", "tests"], out)
+    return _run(
+        [
+            sys.executable,
+            "-m",
+            "pytest",
+            "-q",
+            "-p",
+            "no:cacheprovider",
+            "-m",
+            "not contract",
+            "tests",
+        ],
+        out,
+    )
 
 
-_STAGE_RUNNERS = {"generate": _generate, "compile": _compile, "style": _style, "import": _import, "mypy": _mypy,
-                  "tests": _tests}
+_STAGE_RUNNERS = {
+    "generate": _generate,
+    "compile": _compile,
+    "style": _style,
+    "import": _import,
+    "mypy": _mypy,
+    "tests": _tests,
+}
 
 
 def run_corpus(folder: Path, jobs: int = 1) -> list[Row]:
@@ -152,11 +192,17 @@ def run_corpus(folder: Path, jobs: int = 1) -> list[Row]:
 
 
 def table(rows: list[Row]) -> str:
-    header = f"{'document':60} {'ops':>5} {'models':>6} {'warn':>5} " + " ".join(f"{s:>8}" for s in STAGES) + f" {'sec':>6}"
+    header = (
+        f"{'document':60} {'ops':>5} {'models':>6} {'warn':>5} "
+        + " ".join(f"{s:>8}" for s in STAGES)
+        + f" {'sec':>6}"
+    )
     lines = [header]
     for row in rows:
         stages = " ".join(f"{row.stages.get(s, '-'):>8}" for s in STAGES)
-        lines.append(f"{row.name[:60]:60} {row.operations:>5} {row.models:>6} {row.warnings:>5} {stages} {row.seconds:>6}")
+        lines.append(
+            f"{row.name[:60]:60} {row.operations:>5} {row.models:>6} {row.warnings:>5} {stages} {row.seconds:>6}"
+        )
         if row.detail:
             lines.append(f"    {row.detail}")
     return "\n".join(lines)
@@ -169,11 +215,21 @@ def summary(rows: list[Row], seconds: float) -> str:
 
 def report(rows: list[Row], seconds: float, path: Path) -> None:
     if path.suffix == ".json":
-        path.write_text(json.dumps({"summary": summary(rows, seconds), "documents": [asdict(r) for r in rows]}, indent=2) + "\n")
+        path.write_text(
+            json.dumps(
+                {"summary": summary(rows, seconds), "documents": [asdict(r) for r in rows]},
+                indent=2,
+            )
+            + "\n"
+        )
         return
-    lines = ["| document | ops | models | warnings | " + " | ".join(STAGES) + " | seconds |",
-             "| --- | ---: | ---: | ---: | " + " | ".join("---" for _ in STAGES) + " | ---: |"]
+    lines = [
+        "| document | ops | models | warnings | " + " | ".join(STAGES) + " | seconds |",
+        "| --- | ---: | ---: | ---: | " + " | ".join("---" for _ in STAGES) + " | ---: |",
+    ]
     for row in rows:
         stages = " | ".join(row.stages.get(s, "-") for s in STAGES)
-        lines.append(f"| {row.name} | {row.operations} | {row.models} | {row.warnings} | {stages} | {row.seconds} |")
+        lines.append(
+            f"| {row.name} | {row.operations} | {row.models} | {row.warnings} | {stages} | {row.seconds} |"
+        )
     path.write_text("\n".join(lines) + f"\n\n{summary(rows, seconds)}\n")

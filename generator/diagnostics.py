@@ -51,7 +51,9 @@ class Diagnostic:
         return (self.severity.rank, pos.file, pos.line, pos.col, self.code, self.pointer)
 
     def as_error(self) -> Diagnostic:
-        return Diagnostic(Severity.ERROR, self.code, self.pointer, self.message, self.hint, self.position)
+        return Diagnostic(
+            Severity.ERROR, self.code, self.pointer, self.message, self.hint, self.position
+        )
 
     def to_json(self) -> dict[str, object]:
         pos = self.position

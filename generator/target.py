@@ -25,8 +25,12 @@ class Target:
     client_class: str = ""  # e.g. CallFire (the async one is Async + this)
     env_prefix: str = ""  # e.g. CALLFIRE: CALLFIRE_USERNAME, ...; "": the client reads none
     name: str = ""  # how the configuration and the command line refer to it
-    templates: tuple[Path, ...] = ()  # folders whose templates replace built-in ones of the same name
-    version: str = "spec"  # the version rule: "spec", "bump" or a fixed version (see package_version)
+    templates: tuple[
+        Path, ...
+    ] = ()  # folders whose templates replace built-in ones of the same name
+    version: str = (
+        "spec"  # the version rule: "spec", "bump" or a fixed version (see package_version)
+    )
     ref_roots: tuple[Path, ...] = ()  # folders any `$ref` may read from, besides its document's own
 
 
@@ -48,10 +52,24 @@ class Names:
 
 _NAME_RULES = (
     ("package", "--package", re.compile(r"^[A-Za-z_][A-Za-z0-9_]*$"), "a Python identifier"),
-    ("client_class", "--client-class", re.compile(r"^[A-Za-z_][A-Za-z0-9_]*$"), "a Python identifier"),
-    ("env_prefix", "--env-prefix", re.compile(r"^[A-Z_][A-Z0-9_]*$"), "upper-case letters, digits and _"),
-    ("distribution", "--distribution", re.compile(r"^[A-Za-z0-9](?:[A-Za-z0-9._-]*[A-Za-z0-9])?$"),
-     "a PEP 508 project name"),
+    (
+        "client_class",
+        "--client-class",
+        re.compile(r"^[A-Za-z_][A-Za-z0-9_]*$"),
+        "a Python identifier",
+    ),
+    (
+        "env_prefix",
+        "--env-prefix",
+        re.compile(r"^[A-Z_][A-Z0-9_]*$"),
+        "upper-case letters, digits and _",
+    ),
+    (
+        "distribution",
+        "--distribution",
+        re.compile(r"^[A-Za-z0-9](?:[A-Za-z0-9._-]*[A-Za-z0-9])?$"),
+        "a PEP 508 project name",
+    ),
 )
 
 
@@ -62,11 +80,16 @@ def target_problems(target: Target) -> list[str]:
     """What is wrong with the names a target sets (names it leaves out are made valid)."""
     problems = []
     if not _VERSION_RULE.match(target.version):
-        problems.append(f"--version {target.version!r} must be spec, bump or a version such as 1.2.0")
+        problems.append(
+            f"--version {target.version!r} must be spec, bump or a version such as 1.2.0"
+        )
     for attribute, flag, pattern, rule in _NAME_RULES:
         value = getattr(target, attribute)
         if value and (not pattern.match(value) or keyword.iskeyword(value)):
-            problems.append(f"{flag} {value!r} must be {rule}" + (", not a keyword" if keyword.iskeyword(value) else ""))
+            problems.append(
+                f"{flag} {value!r} must be {rule}"
+                + (", not a keyword" if keyword.iskeyword(value) else "")
+            )
     return problems
 
 
@@ -88,10 +111,14 @@ def env_prefix_notes(target: Target) -> list[Diagnostic]:
     """Say so when the client will read no environment variable: the target names no prefix."""
     if target.env_prefix:
         return []
-    message = ("no env-prefix is given: the client reads no environment variable "
-               "(credentials and the base URL come only from its arguments)")
-    hint = ("give --env-prefix NAME (or env-prefix in the configuration) for a client that reads "
-            "NAME_USERNAME, NAME_PASSWORD, NAME_API_KEY, NAME_ACCESS_TOKEN and NAME_BASE_URL")
+    message = (
+        "no env-prefix is given: the client reads no environment variable "
+        "(credentials and the base URL come only from its arguments)"
+    )
+    hint = (
+        "give --env-prefix NAME (or env-prefix in the configuration) for a client that reads "
+        "NAME_USERNAME, NAME_PASSWORD, NAME_API_KEY, NAME_ACCESS_TOKEN and NAME_BASE_URL"
+    )
     where = SourcePosition(str(target.spec))
     return [Diagnostic(Severity.INFO, "env-unset", "", message, hint, where)]
 

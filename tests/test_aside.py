@@ -19,7 +19,9 @@ def _enabled(monkeypatch: pytest.MonkeyPatch) -> None:
 
 def test_the_work_runs_in_a_child_and_its_result_comes_back() -> None:
     parent = os.getpid()
-    job = Aside(lambda: (os.getpid(), "x" * 1_000_000))  # more than a pipe holds: read while the child writes
+    job = Aside(
+        lambda: (os.getpid(), "x" * 1_000_000)
+    )  # more than a pipe holds: read while the child writes
     worker, text = job.result()
     assert worker != parent and text == "x" * 1_000_000
 
@@ -77,7 +79,8 @@ def test_afterwards_work_runs_in_the_child_after_its_result_is_sent(tmp_path: Pa
 
 @pytest.mark.parametrize("forking", [False, True])
 def test_afterwards_work_runs_in_the_parent_when_the_parent_does_the_work(
-        forking: bool, monkeypatch: pytest.MonkeyPatch) -> None:
+    forking: bool, monkeypatch: pytest.MonkeyPatch
+) -> None:
     monkeypatch.setattr(aside, "ENABLED", forking)
     parent, done = os.getpid(), []
 

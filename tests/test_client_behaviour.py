@@ -32,14 +32,23 @@ def pkg() -> Iterator[ModuleType]:
         sys.path.remove(str(ROOT / "generated"))
 
 
-def client(pkg: ModuleType, handler: Handler, sleeps: list[float] | None = None, **kwargs: Any) -> Any:
-    made = pkg.CallFire(username="user", password=CANARY, transport=httpx.MockTransport(handler), **kwargs)
+def client(
+    pkg: ModuleType, handler: Handler, sleeps: list[float] | None = None, **kwargs: Any
+) -> Any:
+    made = pkg.CallFire(
+        username="user", password=CANARY, transport=httpx.MockTransport(handler), **kwargs
+    )
     made._sleep = (sleeps if sleeps is not None else []).append
     return made
 
 
 def page(items: list[dict[str, Any]], offset: int = 0, total: int | None = None) -> dict[str, Any]:
-    return {"items": items, "limit": len(items), "offset": offset, "totalCount": total if total is not None else len(items)}
+    return {
+        "items": items,
+        "limit": len(items),
+        "offset": offset,
+        "totalCount": total if total is not None else len(items),
+    }
 
 
 def test_query_serialization_and_auth(pkg: ModuleType) -> None:
@@ -53,8 +62,17 @@ def test_query_serialization_and_auth(pkg: ModuleType) -> None:
     request = seen[0]
     assert request.method == "GET"
     assert request.url.path == "/v2/calls"
-    assert request.url.params.multi_items() == [("fromNumber", "+1 555"), ("id", "1"), ("id", "2"), ("inbound", "false"), ("limit", "10")]
-    assert request.headers["Authorization"] == "Basic " + base64.b64encode(f"user:{CANARY}".encode()).decode()
+    assert request.url.params.multi_items() == [
+        ("fromNumber", "+1 555"),
+        ("id", "1"),
+        ("id", "2"),
+        ("inbound", "false"),
+        ("limit", "10"),
+    ]
+    assert (
+        request.headers["Authorization"]
+        == "Basic " + base64.b64encode(f"user:{CANARY}".encode()).decode()
+    )
     assert request.headers["User-Agent"].startswith("callfire-client/1.0.0")
 
 
@@ -65,18 +83,27 @@ def test_json_body_from_model_and_from_dicts(pkg: ModuleType) -> None:
 
     def handler(request: httpx.Request) -> httpx.Response:
         bodies.append(request.content)
-        return httpx.Response(200, json={"id": 9} if request.url.path.endswith("broadcasts") else {"items": []})
+        return httpx.Response(
+            200, json={"id": 9} if request.url.path.endswith("broadcasts") else {"items": []}
+        )
 
     made = client(pkg, handler)
-    created = made.calls.create_call_broadcast(body=CallBroadcast(name="spring", from_number="12135551234"), start=True)
+    created = made.calls.create_call_broadcast(
+        body=CallBroadcast(name="spring", from_number="12135551234"), start=True
+    )
     assert created.id == 9
     made.calls.send_calls(body=[CallRecipient(phone_number="12135551100"), {"phoneNumber": "1"}])
-    assert json.loads(bodies[0]) == {"name": "spring", "fromNumber": "12135551234"}  # aliases, nothing unset
+    assert json.loads(bodies[0]) == {
+        "name": "spring",
+        "fromNumber": "12135551234",
+    }  # aliases, nothing unset
     assert json.loads(bodies[1]) == [{"phoneNumber": "12135551100"}, {"phoneNumber": "1"}]
 
 
 def test_idempotent_get_is_retried_on_503_honouring_retry_after(pkg: ModuleType) -> None:
-    answers = iter([httpx.Response(503, headers={"Retry-After": "2"}), httpx.Response(200, json=page([]))])
+    answers = iter(
+        [httpx.Response(503, headers={"Retry-After": "2"}), httpx.Response(200, json=page([]))]
+    )
     sleeps: list[float] = []
     result = client(pkg, lambda r: next(answers), sleeps).calls.find_calls()
     assert result.items == [] and sleeps == [2.0]
@@ -128,10 +155,20 @@ def test_per_call_timeout_reaches_the_request(pkg: ModuleType) -> None:
 
 @pytest.mark.parametrize(
     ("status", "name"),
-    [(400, "BadRequestError"), (401, "AuthenticationError"), (403, "PermissionDeniedError"), (404, "NotFoundError"),
-     (409, "ConflictError"), (422, "UnprocessableEntityError"), (429, "RateLimitError"), (500, "InternalServerError")],
+    [
+        (400, "BadRequestError"),
+        (401, "AuthenticationError"),
+        (403, "PermissionDeniedError"),
+        (404, "NotFoundError"),
+        (409, "ConflictError"),
+        (422, "UnprocessableEntityError"),
+        (429, "RateLimitError"),
+        (500, "InternalServerError"),
+    ],
 )
-def test_each_status_raises_its_class_with_the_parsed_body(pkg: ModuleType, status: int, name: str) -> None:
+def test_each_status_raises_its_class_with_the_parsed_body(
+    pkg: ModuleType, status: int, name: str
+) -> None:
     from callfire_client.models import ErrorResponse
 
     body = {"httpStatusCode": status, "internalCode": 7, "message": "nope"}
@@ -145,10 +182,19 @@ def test_each_status_raises_its_class_with_the_parsed_body(pkg: ModuleType, stat
 
 def test_canary_secret_never_leaks(pkg: ModuleType, caplog: pytest.LogCaptureFixture) -> None:
     caplog.set_level(logging.DEBUG)
-    made = client(pkg, lambda r: httpx.Response(401, json={"message": "bad credentials"}), max_retries=0)
+    made = client(
+        pkg, lambda r: httpx.Response(401, json={"message": "bad credentials"}), max_retries=0
+    )
     with pytest.raises(pkg.AuthenticationError) as info:
         made.calls.find_calls()
-    texts = [repr(made), str(made), repr(made.options), str(info.value), repr(info.value), caplog.text]
+    texts = [
+        repr(made),
+        str(made),
+        repr(made.options),
+        str(info.value),
+        repr(info.value),
+        caplog.text,
+    ]
     assert caplog.text  # something was logged
     assert not any(CANARY in text for text in texts)
     assert not any(base64.b64encode(f"user:{CANARY}".encode()).decode() in text for text in texts)
@@ -160,17 +206,26 @@ def test_iteration_across_three_pages(pkg: ModuleType) -> None:
     def handler(request: httpx.Request) -> httpx.Response:
         offset = int(request.url.params.get("offset", "0"))
         offsets.append(str(offset))
-        return httpx.Response(200, json=page([{"id": offset + i} for i in range(2)][: 5 - offset], offset, total=5))
+        return httpx.Response(
+            200, json=page([{"id": offset + i} for i in range(2)][: 5 - offset], offset, total=5)
+        )
 
     ids = [call.id for call in client(pkg, handler).calls.iter_find_calls(limit=2)]
     assert ids == [0, 1, 2, 3, 4] and offsets == ["0", "2", "4"]
 
 
 def test_unknown_enum_value_and_extra_field_parse(pkg: ModuleType) -> None:
-    result = client(pkg, lambda r: httpx.Response(200, json=page([{"id": 1, "state": "FROM_THE_FUTURE", "newField": [1]}]))).calls.find_calls()
+    result = client(
+        pkg,
+        lambda r: httpx.Response(
+            200, json=page([{"id": 1, "state": "FROM_THE_FUTURE", "newField": [1]}])
+        ),
+    ).calls.find_calls()
     call = result.items[0]
     assert call.state == "FROM_THE_FUTURE" and call.model_extra == {"newField": [1]}
-    known = client(pkg, lambda r: httpx.Response(200, json=page([{"state": "READY"}]))).calls.find_calls()
+    known = client(
+        pkg, lambda r: httpx.Response(200, json=page([{"state": "READY"}]))
+    ).calls.find_calls()
     assert known.items[0].state is importlib.import_module("callfire_client.models").CallState.READY
 
 
@@ -183,7 +238,9 @@ def test_raw_response_and_with_options(pkg: ModuleType) -> None:
 
     made = client(pkg, handler)
     raw = made.calls.with_raw_response.find_calls()
-    assert raw.status_code == 200 and raw.headers["X-Request-Id"] == "r1" and raw.parse().items == []
+    assert (
+        raw.status_code == 200 and raw.headers["X-Request-Id"] == "r1" and raw.parse().items == []
+    )
     other = made.with_options(base_url="https://other.example/v2")
     other.calls.find_calls()
     made.calls.find_calls()
@@ -214,7 +271,9 @@ def test_async_client(pkg: ModuleType) -> None:
             offset = int(request.url.params.get("offset", "0"))
             return httpx.Response(200, json=page([{"id": offset}], offset, total=3))
 
-        async with pkg.AsyncCallFire(username="u", password="p", transport=httpx.MockTransport(handler)) as made:
+        async with pkg.AsyncCallFire(
+            username="u", password="p", transport=httpx.MockTransport(handler)
+        ) as made:
             first = await made.calls.find_calls(limit=1)
             assert first.items[0].id == 0
             return [call.id async for call in made.calls.iter_find_calls(limit=1)]

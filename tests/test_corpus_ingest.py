@@ -12,7 +12,9 @@ from generator.ingest.pipeline import Options, ingest
 from tests.conftest import SHARED_SPECS, corpus_documents, corpus_id
 
 DOCUMENTS = corpus_documents()
-CORPUS_OPTIONS = Options(ref_roots=(SHARED_SPECS,))  # as the corpus runner: $refs read in the corpus
+CORPUS_OPTIONS = Options(
+    ref_roots=(SHARED_SPECS,)
+)  # as the corpus runner: $refs read in the corpus
 
 
 @pytest.mark.corpus
@@ -38,6 +40,11 @@ def test_corpus_document_normalizes(spec: Path) -> None:
     assert not diagnostics.has_errors
     operations = [op for resource in api.resources for op in resource.operations]
     paths = result.document.get("paths") or {}
-    declared = sum(1 for item in paths.values() for method in item if method in ("get", "put", "post", "delete", "options", "head", "patch"))
+    declared = sum(
+        1
+        for item in paths.values()
+        for method in item
+        if method in ("get", "put", "post", "delete", "options", "head", "patch")
+    )
     assert len(operations) == declared
     assert len({(op.method, op.path) for op in operations}) == declared

@@ -45,15 +45,23 @@ def _escape(token: str) -> str:
 
 
 def _one_path(key: str) -> str:
-    return (HEAD + BASIC + "paths:\n"
-            f"  '{key}': {{get: {{operationId: x, responses: {{'200': {{description: ok}}}}}}}}\n")
+    return (
+        HEAD + BASIC + "paths:\n"
+        f"  '{key}': {{get: {{operationId: x, responses: {{'200': {{description: ok}}}}}}}}\n"
+    )
 
 
 def _json_document(keys: list[str]) -> str:
     operation = {"responses": {"200": {"description": "ok"}}}
-    return json.dumps({"swagger": "2.0", "info": {"title": "Shop", "version": "1"},
-                       "host": GOOD_HOST, "schemes": ["https"],
-                       "paths": {key: {"get": operation} for key in keys}})
+    return json.dumps(
+        {
+            "swagger": "2.0",
+            "info": {"title": "Shop", "version": "1"},
+            "host": GOOD_HOST,
+            "schemes": ["https"],
+            "paths": {key: {"get": operation} for key in keys},
+        }
+    )
 
 
 def _only(diagnostics: Diagnostics, code: str) -> Diagnostic:
@@ -85,7 +93,8 @@ def _host_after(key: str) -> str:
 
 @pytest.mark.parametrize("key", HOST_CHANGING_KEYS)
 def test_a_path_key_that_changes_the_host_is_an_error_and_nothing_is_written(
-        key: str, write: Callable[[str, str], Path], cli: Any, tmp_path: Path) -> None:
+    key: str, write: Callable[[str, str], Path], cli: Any, tmp_path: Path
+) -> None:
     assert _host_after(key) not in ("", GOOD_HOST)  # the attack is real
     spec = write("shop.yaml", _one_path(key))
     validated = cli("validate", spec)
@@ -119,31 +128,46 @@ def test_an_x_extension_under_paths_is_not_an_operation(write: Callable[[str, st
     assert [op.path for resource in api.resources for op in resource.operations] == []
 
 
-@pytest.mark.parametrize("key, sent", [
-    ("/search?q=1", "/search%3Fq=1"),
-    ("/a#b", "/a%23b"),
-    ("/a\\b", "/a%5Cb"),
-    ("/a b", "/a%20b"),
-    ("/a\nb", "/a%0Ab"),
-])
+@pytest.mark.parametrize(
+    "key, sent",
+    [
+        ("/search?q=1", "/search%3Fq=1"),
+        ("/a#b", "/a%23b"),
+        ("/a\\b", "/a%5Cb"),
+        ("/a b", "/a%20b"),
+        ("/a\nb", "/a%0Ab"),
+    ],
+)
 def test_query_fragment_backslash_space_and_control_characters_are_sent_as_path_data(
-        key: str, sent: str, write: Callable[[str, str], Path]) -> None:
+    key: str, sent: str, write: Callable[[str, str], Path]
+) -> None:
     # They cannot change the host once percent-encoded (RFC 3986 section 2.1), so the document
     # stays usable; a warning says that they are not a query, a fragment or a separator.
     result = ingest(write("shop.json", _json_document([key])))
     assert result.ok and result.document is not None, [d.render() for d in result.diagnostics]
     warning = _only(result.diagnostics, "path-escaped")
     assert warning.pointer == "/paths/" + _escape(key)
-    [operation] = [op for r in normalize(result.document, result.diagnostics).resources
-                   for op in r.operations]
+    [operation] = [
+        op for r in normalize(result.document, result.diagnostics).resources for op in r.operations
+    ]
     assert operation.path == sent
     assert httpx.URL(f"https://{GOOD_HOST}" + sent).host == GOOD_HOST
 
 
 def test_every_plain_key_is_still_accepted(write: Callable[[str, str], Path]) -> None:
-    keys = ["/", "/pets", "/pets/{id}", "/v1/files/{name}.json", "/a:b@c!$&'()*+,;=-._~",
-            "/%E6%97%A5/{id}", "/\u65e5\u672c", "/a/%2F/b", "/{a}{b}", "/a/.b/..c/...",
-            "/a/%2E%2Eb"]
+    keys = [
+        "/",
+        "/pets",
+        "/pets/{id}",
+        "/v1/files/{name}.json",
+        "/a:b@c!$&'()*+,;=-._~",
+        "/%E6%97%A5/{id}",
+        "/\u65e5\u672c",
+        "/a/%2F/b",
+        "/{a}{b}",
+        "/a/.b/..c/...",
+        "/a/%2E%2Eb",
+    ]
     result = ingest(write("shop.json", _json_document(keys)))
     codes = [d.code for d in result.diagnostics]
     assert result.ok and not {"path-invalid", "path-escaped", "path-dot-segment"} & set(codes)
@@ -155,12 +179,29 @@ def test_every_plain_key_is_still_accepted(write: Callable[[str, str], Path]) ->
 # path reference the merged path is "/b/c/" + the reference (section 5.2.3); the expected paths
 # are the RFC's results for the normal (5.4.1) and abnormal (5.4.2) examples.
 RFC_3986_EXAMPLES = [
-    ("g", "/b/c/g"), ("./g", "/b/c/g"), ("g/", "/b/c/g/"), (".", "/b/c/"), ("./", "/b/c/"),
-    ("..", "/b/"), ("../", "/b/"), ("../g", "/b/g"), ("../..", "/"), ("../../", "/"),
-    ("../../g", "/g"), ("../../../g", "/g"), ("../../../../g", "/g"), ("g.", "/b/c/g."),
-    (".g", "/b/c/.g"), ("g..", "/b/c/g.."), ("..g", "/b/c/..g"), ("./../g", "/b/g"),
-    ("./g/.", "/b/c/g/"), ("g/./h", "/b/c/g/h"), ("g/../h", "/b/c/h"),
-    ("g;x=1/./y", "/b/c/g;x=1/y"), ("g;x=1/../y", "/b/c/y"),
+    ("g", "/b/c/g"),
+    ("./g", "/b/c/g"),
+    ("g/", "/b/c/g/"),
+    (".", "/b/c/"),
+    ("./", "/b/c/"),
+    ("..", "/b/"),
+    ("../", "/b/"),
+    ("../g", "/b/g"),
+    ("../..", "/"),
+    ("../../", "/"),
+    ("../../g", "/g"),
+    ("../../../g", "/g"),
+    ("../../../../g", "/g"),
+    ("g.", "/b/c/g."),
+    (".g", "/b/c/.g"),
+    ("g..", "/b/c/g.."),
+    ("..g", "/b/c/..g"),
+    ("./../g", "/b/g"),
+    ("./g/.", "/b/c/g/"),
+    ("g/./h", "/b/c/g/h"),
+    ("g/../h", "/b/c/h"),
+    ("g;x=1/./y", "/b/c/g;x=1/y"),
+    ("g;x=1/../y", "/b/c/y"),
 ]
 
 
@@ -213,9 +254,24 @@ def test_the_generated_tests_of_a_path_with_dot_segments_pass(tmp_path: Path) ->
     generation, _ = generate(Target(spec=spec, output=tmp_path / "out", package="dots_client"))
     assert generation.files is not None, [d.render() for d in generation.diagnostics]
     env = {k: v for k, v in os.environ.items() if k != "CI"}
-    run = subprocess.run([sys.executable, "-m", "pytest", "-q", "-p", "no:cacheprovider",
-                          "-m", "not contract", "tests"],
-                         cwd=tmp_path / "out", env=env, capture_output=True, text=True, timeout=300)
+    run = subprocess.run(
+        [
+            sys.executable,
+            "-m",
+            "pytest",
+            "-q",
+            "-p",
+            "no:cacheprovider",
+            "-m",
+            "not contract",
+            "tests",
+        ],
+        cwd=tmp_path / "out",
+        env=env,
+        capture_output=True,
+        text=True,
+        timeout=300,
+    )
     assert run.returncode == 0, run.stdout[-4000:]
     assert " passed" in run.stdout and " failed" not in run.stdout
 
@@ -223,29 +279,53 @@ def test_the_generated_tests_of_a_path_with_dot_segments_pass(tmp_path: Path) ->
 # -- 3. headers HTTP owns ---------------------------------------------------------------------
 
 # Each header HTTP owns, with the value a hostile document would like the client to send.
-FRAMING = {"Host": "evil.example", "Transfer-Encoding": "chunked", "Content-Length": "5",
-           "Connection": "close, Upgrade", "Upgrade": "h2c", "TE": "trailers", "Trailer": "X-T",
-           "Keep-Alive": "timeout=5", "Proxy-Authorization": "Basic ZXZpbDpldmls",
-           "Proxy-Connection": "keep-alive", "Proxy-Anything": "1", "Expect": "100-continue"}
+FRAMING = {
+    "Host": "evil.example",
+    "Transfer-Encoding": "chunked",
+    "Content-Length": "5",
+    "Connection": "close, Upgrade",
+    "Upgrade": "h2c",
+    "TE": "trailers",
+    "Trailer": "X-T",
+    "Keep-Alive": "timeout=5",
+    "Proxy-Authorization": "Basic ZXZpbDpldmls",
+    "Proxy-Connection": "keep-alive",
+    "Proxy-Anything": "1",
+    "Expect": "100-continue",
+}
 FRAMING_NAMES = sorted(FRAMING) + ["hOsT", "content-LENGTH"]  # header names ignore case
 
 
 def _headers_document(header_names: list[str], scheme_names: list[str]) -> str:
-    schemes = {f"key{i}": {"type": "apiKey", "in": "header", "name": name}
-               for i, name in enumerate(scheme_names)}
-    params = [{"name": name, "in": "header", "type": "string", "required": True}
-              for name in header_names]
-    operation = {"operationId": "x", "parameters": params,
-                 "responses": {"200": {"description": "ok"}}}
-    return json.dumps({"swagger": "2.0", "info": {"title": "Shop", "version": "1"},
-                       "host": GOOD_HOST, "schemes": ["https"], "securityDefinitions": schemes,
-                       "security": [{name: [] for name in schemes}],
-                       "paths": {"/x": {"get": operation}}})
+    schemes = {
+        f"key{i}": {"type": "apiKey", "in": "header", "name": name}
+        for i, name in enumerate(scheme_names)
+    }
+    params = [
+        {"name": name, "in": "header", "type": "string", "required": True} for name in header_names
+    ]
+    operation = {
+        "operationId": "x",
+        "parameters": params,
+        "responses": {"200": {"description": "ok"}},
+    }
+    return json.dumps(
+        {
+            "swagger": "2.0",
+            "info": {"title": "Shop", "version": "1"},
+            "host": GOOD_HOST,
+            "schemes": ["https"],
+            "securityDefinitions": schemes,
+            "security": [{name: [] for name in schemes}],
+            "paths": {"/x": {"get": operation}},
+        }
+    )
 
 
 @pytest.mark.parametrize("name", FRAMING_NAMES)
-def test_a_header_parameter_http_owns_is_left_out(name: str, write: Callable[[str, str], Path]
-                                                  ) -> None:
+def test_a_header_parameter_http_owns_is_left_out(
+    name: str, write: Callable[[str, str], Path]
+) -> None:
     result = ingest(write("shop.json", _headers_document([name, "X-Fine"], [])))
     assert result.document is not None
     api = normalize(result.document, result.diagnostics)
@@ -257,7 +337,8 @@ def test_a_header_parameter_http_owns_is_left_out(name: str, write: Callable[[st
 
 @pytest.mark.parametrize("name", FRAMING_NAMES)
 def test_an_api_key_scheme_in_a_header_http_owns_is_left_out(
-        name: str, write: Callable[[str, str], Path]) -> None:
+    name: str, write: Callable[[str, str], Path]
+) -> None:
     result = ingest(write("shop.json", _headers_document([], [name, "X-Api-Key"])))
     assert result.document is not None
     api = normalize(result.document, result.diagnostics)
@@ -281,8 +362,9 @@ def shop_package(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Iterator[An
     parameters and apiKey schemes, imported."""
     spec = tmp_path / "shop.json"
     spec.write_text(_headers_document(list(FRAMING), list(FRAMING)), encoding="utf-8")
-    generation, _ = generate(Target(spec=spec, output=tmp_path / "out", package="framing_client",
-                                    client_class="Shop"))
+    generation, _ = generate(
+        Target(spec=spec, output=tmp_path / "out", package="framing_client", client_class="Shop")
+    )
     assert generation.files is not None, [d.render() for d in generation.diagnostics]
     monkeypatch.syspath_prepend(str(tmp_path / "out"))
     try:
@@ -303,7 +385,8 @@ def _python_name(header: str) -> str:
 
 
 def test_the_generated_client_sends_no_header_http_owns_with_the_documents_value(
-        shop_package: Any) -> None:
+    shop_package: Any,
+) -> None:
     seen: list[httpx.Request] = []
 
     def handler(request: httpx.Request) -> httpx.Response:
@@ -311,8 +394,9 @@ def test_the_generated_client_sends_no_header_http_owns_with_the_documents_value
         return httpx.Response(200)
 
     keys = {f"key{i}": value for i, value in enumerate(FRAMING.values())}  # the scheme names
-    client = shop_package.Shop(**_accepted(shop_package.Shop, keys),
-                               transport=httpx.MockTransport(handler), max_retries=0)
+    client = shop_package.Shop(
+        **_accepted(shop_package.Shop, keys), transport=httpx.MockTransport(handler), max_retries=0
+    )
     arguments = {_python_name(name): value for name, value in FRAMING.items()}
     client.default.x(**_accepted(client.default.x, arguments))
     [request] = seen

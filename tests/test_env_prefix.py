@@ -123,7 +123,9 @@ def _env_unset(generation: Generation) -> list[Any]:
 def test_a_document_titled_aws_cannot_make_the_client_read_aws_secrets(
     write: Any, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
 ) -> None:
-    generation, output = _generate(write, tmp_path, AWS_DOCUMENT)  # no env-prefix: as the attacker wished
+    generation, output = _generate(
+        write, tmp_path, AWS_DOCUMENT
+    )  # no env-prefix: as the attacker wished
     monkeypatch.setenv("AWS_SECRET_ACCESS_KEY", SECRET)
     monkeypatch.setenv("AWS_API_KEY", SECRET)
     monkeypatch.setenv("AWS_BASE_URL", "https://elsewhere.test")
@@ -135,7 +137,9 @@ def test_a_document_titled_aws_cannot_make_the_client_read_aws_secrets(
     assert all(SECRET not in _everything_sent(request) for request in server.requests)
     assert "X-Api-Key" not in without.headers  # no argument: no credential at all
     assert given.headers["X-Api-Key"] == "given"  # the argument still works
-    assert {r.url.host for r in server.requests} == {"collector.attacker.test"}  # $AWS_BASE_URL unread
+    assert {r.url.host for r in server.requests} == {
+        "collector.attacker.test"
+    }  # $AWS_BASE_URL unread
     assert _env_unset(generation), "the maintainer is told the client reads no environment variable"
 
 
@@ -144,33 +148,57 @@ def test_without_an_env_prefix_the_package_never_looks_at_the_environment(
 ) -> None:
     _, output = _generate(write, tmp_path, EVERY_KIND_DOCUMENT, package="quiet_client")
     package = output / "quiet_client"
-    readers = [str(path.relative_to(package)) for path in sorted(package.rglob("*.py"))
-               if any(call in path.read_text("utf-8") for call in ("os.environ", "getenv", "environb"))]
+    readers = [
+        str(path.relative_to(package))
+        for path in sorted(package.rglob("*.py"))
+        if any(call in path.read_text("utf-8") for call in ("os.environ", "getenv", "environb"))
+    ]
     assert readers == []
     readme = (output / "README.md").read_text("utf-8")
     assert "MY_API_" not in readme and "environment variable |" not in readme
     assert "reads no environment variable" in readme
 
 
-def test_the_missing_env_prefix_is_reported_with_a_hint(write: Any, tmp_path: Path, cli: Any) -> None:
+def test_the_missing_env_prefix_is_reported_with_a_hint(
+    write: Any, tmp_path: Path, cli: Any
+) -> None:
     generation, _ = _generate(write, tmp_path, AWS_DOCUMENT)
     (note,) = _env_unset(generation)
     assert note.severity is Severity.INFO and "--env-prefix" in note.hint
     result = cli("generate", tmp_path / "api.yaml", "-o", tmp_path / "cli", "--verbose")
     assert result.code == 0 and "info[env-unset]" in result.err, result.err
-    given = cli("generate", tmp_path / "api.yaml", "-o", tmp_path / "cli", "--verbose", "--env-prefix", "AWS")
+    given = cli(
+        "generate",
+        tmp_path / "api.yaml",
+        "-o",
+        tmp_path / "cli",
+        "--verbose",
+        "--env-prefix",
+        "AWS",
+    )
     assert given.code == 0 and "env-unset" not in given.err, given.err
 
 
 def test_with_a_prefix_the_client_reads_the_prefix_and_a_word_for_each_kind(
     write: Any, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
 ) -> None:
-    generation, output = _generate(write, tmp_path, EVERY_KIND_DOCUMENT, package="myapi_client",
-                                   client_class="MyApi", env_prefix="MYAPI")
+    generation, output = _generate(
+        write,
+        tmp_path,
+        EVERY_KIND_DOCUMENT,
+        package="myapi_client",
+        client_class="MyApi",
+        env_prefix="MYAPI",
+    )
     assert not _env_unset(generation)
-    for variable, value in {"MYAPI_USERNAME": "env-user", "MYAPI_PASSWORD": "env-pass", "MYAPI_API_KEY": "env-key",
-                            "MYAPI_ACCESS_TOKEN": "env-token", "MYAPI_BASE_URL": "https://configured.test/v9",
-                            "MYAPI_SECRET_ACCESS_KEY": SECRET}.items():  # the last is named by the document
+    for variable, value in {
+        "MYAPI_USERNAME": "env-user",
+        "MYAPI_PASSWORD": "env-pass",
+        "MYAPI_API_KEY": "env-key",
+        "MYAPI_ACCESS_TOKEN": "env-token",
+        "MYAPI_BASE_URL": "https://configured.test/v9",
+        "MYAPI_SECRET_ACCESS_KEY": SECRET,
+    }.items():  # the last is named by the document
         monkeypatch.setenv(variable, value)
     server = _Server()
     with _imported(output, "myapi_client") as myapi:
@@ -179,14 +207,23 @@ def test_with_a_prefix_the_client_reads_the_prefix_and_a_word_for_each_kind(
         made.default.with_key()
         made.default.with_token()
     basic, key, token = server.requests
-    assert {str(r.url) for r in server.requests} == {f"https://configured.test/v9/{path}"
-                                                     for path in ("basic", "key", "token")}
-    assert basic.headers["Authorization"] == "Basic " + base64.b64encode(b"env-user:env-pass").decode()  # RFC 7617
+    assert {str(r.url) for r in server.requests} == {
+        f"https://configured.test/v9/{path}" for path in ("basic", "key", "token")
+    }
+    assert (
+        basic.headers["Authorization"] == "Basic " + base64.b64encode(b"env-user:env-pass").decode()
+    )  # RFC 7617
     assert key.headers["X-Api-Key"] == "env-key"
     assert token.headers["Authorization"] == "Bearer env-token"  # RFC 6750
     assert all(SECRET not in _everything_sent(request) for request in server.requests)
     readme = (output / "README.md").read_text("utf-8")
-    for variable in ("MYAPI_USERNAME", "MYAPI_PASSWORD", "MYAPI_API_KEY", "MYAPI_ACCESS_TOKEN", "MYAPI_BASE_URL"):
+    for variable in (
+        "MYAPI_USERNAME",
+        "MYAPI_PASSWORD",
+        "MYAPI_API_KEY",
+        "MYAPI_ACCESS_TOKEN",
+        "MYAPI_BASE_URL",
+    ):
         assert f"`{variable}`" in readme
     assert "MYAPI_SECRET_ACCESS_KEY" not in readme
 
@@ -194,8 +231,14 @@ def test_with_a_prefix_the_client_reads_the_prefix_and_a_word_for_each_kind(
 def test_several_api_keys_each_read_the_kind_word_then_their_argument(
     write: Any, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
 ) -> None:
-    _, output = _generate(write, tmp_path, TWO_KEYS_DOCUMENT, package="twokeys_client", client_class="TwoKeys",
-                          env_prefix="MYAPI")
+    _, output = _generate(
+        write,
+        tmp_path,
+        TWO_KEYS_DOCUMENT,
+        package="twokeys_client",
+        client_class="TwoKeys",
+        env_prefix="MYAPI",
+    )
     monkeypatch.setenv("MYAPI_API_KEY_SECRET_ACCESS_KEY", "env-secret")
     monkeypatch.setenv("MYAPI_API_KEY_SESSION_KEY", "env-session")
     monkeypatch.setenv("MYAPI_SECRET_ACCESS_KEY", SECRET)  # named by the document alone: never read

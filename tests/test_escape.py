@@ -18,7 +18,9 @@ TEXT = st.one_of(st.text(), st.sampled_from(PAYLOADS), st.text(alphabet="ab'\"\\
 @settings(max_examples=400, deadline=None, derandomize=True, database=None)
 @given(TEXT)
 def test_a_literal_means_its_text_and_black_leaves_it_alone(text: str) -> None:
-    text = text.encode("utf-8", "replace").decode("utf-8")  # lone surrogates never reach here (the loader replaces them)
+    text = text.encode("utf-8", "replace").decode(
+        "utf-8"
+    )  # lone surrogates never reach here (the loader replaces them)
     literal = string_literal(text)
     assert literal.isascii() and "\n" not in literal
     assert ast.literal_eval(literal) == text

@@ -41,9 +41,18 @@ def test_synthesized_data_respects_the_schema(write) -> None:  # type: ignore[no
     assert isinstance(data, dict)
     assert data["count"] == 10 and data["ratio"] == 0.5
     assert len(data["code"]) >= 8 and len(data["short"]) <= 3
-    assert data["when"] == "2024-01-02T03:04:05Z" and data["uid"] == "123e4567-e89b-12d3-a456-426614174000"
-    assert data["color"] == "red" and data["tags"] == ["string", "other"] and data["counts"] == {"key": 1}
+    assert (
+        data["when"] == "2024-01-02T03:04:05Z"
+        and data["uid"] == "123e4567-e89b-12d3-a456-426614174000"
+    )
+    assert (
+        data["color"] == "red"
+        and data["tags"] == ["string", "other"]
+        and data["counts"] == {"key": 1}
+    )
     assert data["named"] == "Ada" and data["secret"] == "string"
-    assert isinstance(data["child"], dict) and data["child"]["count"] == 10  # recursion ends, required fields stay
+    assert (
+        isinstance(data["child"], dict) and data["child"]["count"] == 10
+    )  # recursion ends, required fields stay
     assert "secret" not in Synthesizer(api, sending=True).value(ir.ModelRef("Thing"))  # type: ignore[operator]
     assert Synthesizer(api).value(ir.ModelRef("Thing")) == data  # deterministic

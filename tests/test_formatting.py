@@ -10,7 +10,9 @@ import pytest
 
 from generator.formatting import formatter as formatting
 
-FILES = {f"pkg/m{i}.py": f"x{i} = [ {i},{i}+1 ]\ndef f( a ):\n  return a\n" for i in range(6)} | {"README.md": "# x\n"}
+FILES = {f"pkg/m{i}.py": f"x{i} = [ {i},{i}+1 ]\ndef f( a ):\n  return a\n" for i in range(6)} | {
+    "README.md": "# x\n"
+}
 
 
 @pytest.fixture
@@ -26,7 +28,9 @@ def test_files_are_formatted_and_the_rest_left_alone(cache: Path) -> None:
     assert out["README.md"] == "# x\n"
 
 
-def test_a_second_run_formats_nothing_and_gives_the_same_bytes(cache: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+def test_a_second_run_formats_nothing_and_gives_the_same_bytes(
+    cache: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
     first = formatting.format_files(FILES)
     assert len(list(cache.rglob("*"))) >= 6
     monkeypatch.setattr(formatting, "_formatted", {})  # a new process: only the disk cache is left
@@ -47,7 +51,9 @@ def test_the_cache_can_be_turned_off(tmp_path: Path, monkeypatch: pytest.MonkeyP
     assert list(tmp_path.iterdir()) == []
 
 
-def test_an_unwritable_or_damaged_cache_only_costs_time(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+def test_an_unwritable_or_damaged_cache_only_costs_time(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
     blocked = tmp_path / "file"
     blocked.write_text("not a folder")
     monkeypatch.setenv("GENERATOR_CACHE", str(blocked))
@@ -55,7 +61,9 @@ def test_an_unwritable_or_damaged_cache_only_costs_time(tmp_path: Path, monkeypa
     assert formatting.format_files(FILES)["pkg/m0.py"].startswith("x0 = [0, 0 + 1]")
 
 
-def test_parallel_formatting_gives_the_same_bytes_and_reports_progress(cache: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+def test_parallel_formatting_gives_the_same_bytes_and_reports_progress(
+    cache: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
     sequential = formatting.format_files(FILES)
     monkeypatch.setattr(formatting, "_formatted", {})
     monkeypatch.setenv("GENERATOR_CACHE", "off")
@@ -71,10 +79,17 @@ def test_a_template_bug_is_a_formatting_error(cache: Path) -> None:
         formatting.format_files({"pkg/broken.py": "def f(:\n"})
 
 
-def test_laid_out_files_skip_black_unless_layout_is_unsure(cache: Path, monkeypatch: pytest.MonkeyPatch) -> None:
-    unsure = "x = first + make_it(" + ", ".join(f"argument_{i}={i}" for i in range(12)) + ")\n"  # black's call
-    files = {"pkg/short.py": "x = [1, 2]\n", "pkg/long.py": "y = f(" + ", ".join(f"a{i}={i}" for i in range(30)) + ")\n",
-             "pkg/unsure.py": unsure}
+def test_laid_out_files_skip_black_unless_layout_is_unsure(
+    cache: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    unsure = (
+        "x = first + make_it(" + ", ".join(f"argument_{i}={i}" for i in range(12)) + ")\n"
+    )  # black's call
+    files = {
+        "pkg/short.py": "x = [1, 2]\n",
+        "pkg/long.py": "y = f(" + ", ".join(f"a{i}={i}" for i in range(30)) + ")\n",
+        "pkg/unsure.py": unsure,
+    }
     formatted: list[str] = []
     real = black.format_str
 

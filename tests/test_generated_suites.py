@@ -31,12 +31,26 @@ def test_generated_suite_passes(document: str, tmp_path: Path, prism_command: li
     if not SHARED_SPECS.is_dir():
         pytest.skip("the third-party corpus ../shared/specs is not present")
     # as the corpus runner does, the documents' $refs may read anywhere in the corpus
-    generation, _ = generate(Target(spec=SHARED_SPECS / document, output=tmp_path / "out",
-                                    package="corpus_client", ref_roots=(SHARED_SPECS,)))
+    generation, _ = generate(
+        Target(
+            spec=SHARED_SPECS / document,
+            output=tmp_path / "out",
+            package="corpus_client",
+            ref_roots=(SHARED_SPECS,),
+        )
+    )
     assert generation.files is not None, [d.render() for d in generation.diagnostics]
-    env = {**os.environ, "PRISM_BIN": prism_command[0]}  # the generated suite lives outside the repository here
-    run = subprocess.run([sys.executable, "-m", "pytest", "-q", "-p", "no:cacheprovider", "-rs", "tests"],
-                         cwd=tmp_path / "out", env=env, capture_output=True, text=True)
+    env = {
+        **os.environ,
+        "PRISM_BIN": prism_command[0],
+    }  # the generated suite lives outside the repository here
+    run = subprocess.run(
+        [sys.executable, "-m", "pytest", "-q", "-p", "no:cacheprovider", "-rs", "tests"],
+        cwd=tmp_path / "out",
+        env=env,
+        capture_output=True,
+        text=True,
+    )
     assert run.returncode == 0, run.stdout[-4000:]
     assert " passed" in run.stdout
     if os.environ.get("CI"):

@@ -18,7 +18,6 @@ from generator.ingest.pipeline import ingest
 from tests import hostile
 from tests.conftest import SEED, SEED_OVERLAY, corpus_documents, corpus_id
 
-
 RESERVED = {"Client", "AsyncClient"}
 
 
@@ -28,7 +27,10 @@ def _written(tmp_path: Path, spec: Path, overlays: list[Path]) -> tuple[Path, Ap
     if ingested.document is None:
         return None
     out = tmp_path / "openapi.json"
-    out.write_text(json.dumps(to_plain(ingested.document), indent=2, ensure_ascii=False) + "\n", encoding="utf-8")
+    out.write_text(
+        json.dumps(to_plain(ingested.document), indent=2, ensure_ascii=False) + "\n",
+        encoding="utf-8",
+    )
     return out, normalize(ingested.document, Diagnostics(), set(RESERVED))
 
 

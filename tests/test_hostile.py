@@ -66,9 +66,13 @@ def _messages(hostile: Hostile, code: str) -> list[str]:
 
 def test_generation_succeeds_and_says_what_it_renamed_or_left_out(hostile: Hostile) -> None:
     diagnostics = hostile.generation.diagnostics
-    assert hostile.generation.files is not None, [d.render() for d in diagnostics if d.severity.value == "error"]
+    assert hostile.generation.files is not None, [
+        d.render() for d in diagnostics if d.severity.value == "error"
+    ]
     assert not diagnostics.has_errors
-    assert any("'pet-name'" in m and "'pet_name_" in m for m in _messages(hostile, "name-collision"))
+    assert any(
+        "'pet-name'" in m and "'pet_name_" in m for m in _messages(hostile, "name-collision")
+    )
     assert any("'class'" in m and "'class_'" in m for m in _messages(hostile, "name-reserved"))
     assert any("'日本語'" in m for m in _messages(hostile, "name-unusable"))
     assert any("'" + "x" * 300 + "'" in m for m in _messages(hostile, "name-too-long"))
@@ -82,7 +86,9 @@ def test_every_generated_file_parses(hostile: Hostile) -> None:
     files = sorted(p for p in hostile.output.rglob("*") if p.is_file())
     assert len(files) > 100
     for path in files:
-        data = path.read_bytes().decode("utf-8")  # valid UTF-8 everywhere: no lone surrogate got through
+        data = path.read_bytes().decode(
+            "utf-8"
+        )  # valid UTF-8 everywhere: no lone surrogate got through
         if path.suffix == ".py":
             compile(data, str(path), "exec")
         elif path.suffix == ".toml":
@@ -93,16 +99,24 @@ def test_every_generated_file_parses(hostile: Hostile) -> None:
 
 def test_spec_text_only_ever_appears_as_data(hostile: Hostile) -> None:
     """No payload becomes code: the names they would call never occur outside strings and comments."""
-    called = {"__import__", "lipsum", "popen", "touch"}  # what the payloads call; the client itself never does
+    called = {
+        "__import__",
+        "lipsum",
+        "popen",
+        "touch",
+    }  # what the payloads call; the client itself never does
     for path in hostile.output.rglob("*.py"):
         text = path.read_text(encoding="utf-8")
         tokens = tokenize.generate_tokens(io.StringIO(text).readline)
         names = {t.string for t in tokens if t.type == tokenize.NAME}
         assert not names & called, (path, names & called)
     # ...while the payloads themselves are there, as string constants
-    constants = {node.value for path in hostile.output.rglob("*.py")
-                 for node in ast.walk(ast.parse(path.read_text(encoding="utf-8")))
-                 if isinstance(node, ast.Constant) and isinstance(node.value, str)}
+    constants = {
+        node.value
+        for path in hostile.output.rglob("*.py")
+        for node in ast.walk(ast.parse(path.read_text(encoding="utf-8")))
+        if isinstance(node, ast.Constant) and isinstance(node.value, str)
+    }
     assert any("__import__(" in value for value in constants)
 
 
@@ -116,16 +130,26 @@ def test_importing_and_calling_every_operation_creates_no_canary(hostile: Hostil
         f"c = p.{CLIENT_CLASS}(base_url='https://api.example.test', username='u', password='p')\n"
         "print(len(names), repr(c), [type(getattr(c, r)).__name__ for r in dir(c) if not r.startswith('_')][:3])\n"
     )
-    run = subprocess.run([sys.executable, "-c", importer], env=env, capture_output=True, text=True, timeout=300)
+    run = subprocess.run(
+        [sys.executable, "-c", importer], env=env, capture_output=True, text=True, timeout=300
+    )
     assert run.returncode == 0, run.stderr[-3000:]
     assert int(run.stdout.split()[0]) > 100  # every module of the package was imported
     # The generated suite calls every operation against a mock transport, with every argument.
     selected = "required_args or all_args"
-    suite = subprocess.run([sys.executable, "-m", "pytest", "-q", "-p", "no:cacheprovider", "-k", selected, "tests"],
-                           cwd=hostile.output, env=env, capture_output=True, text=True, timeout=600)
+    suite = subprocess.run(
+        [sys.executable, "-m", "pytest", "-q", "-p", "no:cacheprovider", "-k", selected, "tests"],
+        cwd=hostile.output,
+        env=env,
+        capture_output=True,
+        text=True,
+        timeout=600,
+    )
     assert suite.returncode == 0, suite.stdout[-3000:]
     operations = sum(len(r["operations"]) for r in _ir_resources(hostile))
-    assert f"{2 * operations} passed" in suite.stdout  # required-only and all-arguments calls of each
+    assert (
+        f"{2 * operations} passed" in suite.stdout
+    )  # required-only and all-arguments calls of each
     assert not list(hostile.canary.iterdir())
 
 
@@ -137,13 +161,19 @@ def _ir_resources(hostile: Hostile) -> list[dict]:  # type: ignore[type-arg]
 
 
 def test_nothing_is_written_outside_the_output_folder(hostile: Hostile) -> None:
-    assert _files(hostile.work) - hostile.before == {"out"} | {"out/" + f for f in _files(hostile.output)}
+    assert _files(hostile.work) - hostile.before == {"out"} | {
+        "out/" + f for f in _files(hostile.output)
+    }
     output = hostile.output.resolve()
     for path in hostile.output.rglob("*"):
         assert path.resolve().is_relative_to(output) and not path.is_symlink()
-    assert not Path("/tmp/hostile-escape").exists() and not (hostile.work.parent / "escape").exists()
+    assert (
+        not Path("/tmp/hostile-escape").exists() and not (hostile.work.parent / "escape").exists()
+    )
     listed = json.loads((hostile.output / "manifest.json").read_text())["files"]
-    assert sorted(listed) == sorted(f for f in _files(hostile.output) if (hostile.output / f).is_file())
+    assert sorted(listed) == sorted(
+        f for f in _files(hostile.output) if (hostile.output / f).is_file()
+    )
 
 
 def test_diagnostics_print_hostile_text_as_visible_escapes(hostile: Hostile, cli) -> None:  # type: ignore[no-untyped-def]
@@ -152,13 +182,20 @@ def test_diagnostics_print_hostile_text_as_visible_escapes(hostile: Hostile, cli
     for character in ("\x1b", "\r", "\x0b", "\x0c", "\x85", "\u2028", "\u2029", "\u202e", "\x00"):
         assert character not in result.err, repr(character)
     assert "\\x1b[2J" in result.err  # shown, not acted on by the terminal
-    assert all(line.startswith(("  ", "warnings (", "infos (", "errors (")) or "error" in line
-               for line in result.err.splitlines()[:-1])  # a newline in a payload cannot fake a diagnostic line
+    assert all(
+        line.startswith(("  ", "warnings (", "infos (", "errors (")) or "error" in line
+        for line in result.err.splitlines()[:-1]
+    )  # a newline in a payload cannot fake a diagnostic line
 
 
 def test_the_hostile_package_passes_mypy_strict(hostile: Hostile) -> None:
-    run = subprocess.run([sys.executable, "-m", "mypy", "--strict", "--no-incremental", "-p", PACKAGE],
-                         cwd=hostile.output, capture_output=True, text=True, timeout=600)
+    run = subprocess.run(
+        [sys.executable, "-m", "mypy", "--strict", "--no-incremental", "-p", PACKAGE],
+        cwd=hostile.output,
+        capture_output=True,
+        text=True,
+        timeout=600,
+    )
     assert run.returncode == 0, run.stdout[-3000:]
 
 
@@ -173,7 +210,13 @@ def test_every_payload_is_in_the_fixture() -> None:
 
 
 def _swagger(**parts: object) -> dict[str, object]:
-    return {"swagger": "2.0", "info": {"title": "T", "version": "1"}, "host": "api.example.com", "paths": {}, **parts}
+    return {
+        "swagger": "2.0",
+        "info": {"title": "T", "version": "1"},
+        "host": "api.example.com",
+        "paths": {},
+        **parts,
+    }
 
 
 def _write_json(folder: Path, document: object) -> Path:
@@ -185,8 +228,11 @@ def _write_json(folder: Path, document: object) -> Path:
 @pytest.mark.parametrize("key", ["paths", "definitions"])
 def test_more_operations_or_definitions_than_the_limit_are_refused_quickly(tmp_path: Path, cli, key: str) -> None:  # type: ignore[no-untyped-def]
     ok = {"200": {"description": "ok"}}
-    many = ({f"/p{i}": {"get": {"responses": ok}} for i in range(10_001)} if key == "paths"
-            else {f"M{i}": {"type": "object"} for i in range(10_001)})
+    many = (
+        {f"/p{i}": {"get": {"responses": ok}} for i in range(10_001)}
+        if key == "paths"
+        else {f"M{i}": {"type": "object"} for i in range(10_001)}
+    )
     result = cli("generate", _write_json(tmp_path, _swagger(**{key: many})), "-o", tmp_path / "out")
     assert result.code == 1 and "error[too-large]" in result.err and f"at /{key}" in result.err
     assert "10,001" in result.err and not (tmp_path / "out").exists()
@@ -198,7 +244,11 @@ def test_json_the_yaml_reader_rejects_keeps_every_limit(tmp_path: Path, cli) -> 
     shallow = tmp_path / "shallow.json"
     shallow.write_text(head + "}", encoding="utf-8")
     result = cli("validate", shallow)
-    assert result.code == 0 and "warning[lone-surrogate]" in result.err and "at /info/title" in result.err
+    assert (
+        result.code == 0
+        and "warning[lone-surrogate]" in result.err
+        and "at /info/title" in result.err
+    )
     deep = tmp_path / "deep.json"
     deep.write_text(head + ', "x": ' + '{"a": ' * 200 + "1" + "}" * 200 + "}", encoding="utf-8")
     result = cli("validate", deep)
@@ -209,12 +259,23 @@ def test_reference_cycles_are_warnings_not_crashes(tmp_path: Path) -> None:
     document = _swagger(
         parameters={"p1": {"$ref": "#/parameters/p2"}, "p2": {"$ref": "#/parameters/p1"}},
         responses={"r1": {"$ref": "#/responses/r2"}, "r2": {"$ref": "#/responses/r1"}},
-        paths={"/a": {"get": {"parameters": [{"$ref": "#/parameters/p1"}],
-                              "responses": {"200": {"$ref": "#/responses/r1"},
-                                            "201": {"description": "x", "schema": {"$ref": "#/definitions/A"}}}}}},
-        definitions={"A": {"$ref": "#/definitions/B"}, "B": {"$ref": "#/definitions/A"},
-                     "C": {"type": "object", "properties": {"c": {"$ref": "#/definitions/C"}}},
-                     "D": {"type": "array", "items": {"$ref": "#/definitions/D"}}},
+        paths={
+            "/a": {
+                "get": {
+                    "parameters": [{"$ref": "#/parameters/p1"}],
+                    "responses": {
+                        "200": {"$ref": "#/responses/r1"},
+                        "201": {"description": "x", "schema": {"$ref": "#/definitions/A"}},
+                    },
+                }
+            }
+        },
+        definitions={
+            "A": {"$ref": "#/definitions/B"},
+            "B": {"$ref": "#/definitions/A"},
+            "C": {"type": "object", "properties": {"c": {"$ref": "#/definitions/C"}}},
+            "D": {"type": "array", "items": {"$ref": "#/definitions/D"}},
+        },
     )
     target = Target(spec=_write_json(tmp_path, document), output=tmp_path / "out", package="cycles")
     generation, _ = generate(target)
@@ -223,32 +284,61 @@ def test_reference_cycles_are_warnings_not_crashes(tmp_path: Path) -> None:
     compile(generation.files["cycles/models/c.py"], "c.py", "exec")
 
 
-def test_the_deepest_schema_the_loader_allows_generates_without_raising_the_recursion_limit(tmp_path: Path) -> None:
+def test_the_deepest_schema_the_loader_allows_generates_without_raising_the_recursion_limit(
+    tmp_path: Path,
+) -> None:
     schema: dict[str, object] = {"type": "string"}
     for level in range(59):  # with its path in the document, just inside the 128-level limit
         schema = {"type": "object", "properties": {f"p{level}": schema}}
-    operation = {"parameters": [{"name": "b", "in": "body", "schema": schema}],
-                 "responses": {"200": {"description": "x", "schema": schema}}}
+    operation = {
+        "parameters": [{"name": "b", "in": "body", "schema": schema}],
+        "responses": {"200": {"description": "x", "schema": schema}},
+    }
     assert sys.getrecursionlimit() <= 10_000
-    generation, _ = generate(Target(spec=_write_json(tmp_path, _swagger(paths={"/x": {"post": operation}})),
-                                    output=tmp_path / "out"))
+    generation, _ = generate(
+        Target(
+            spec=_write_json(tmp_path, _swagger(paths={"/x": {"post": operation}})),
+            output=tmp_path / "out",
+        )
+    )
     assert generation.files is not None, [d.render() for d in generation.diagnostics]
     assert not generation.diagnostics.has_errors
 
 
-@pytest.mark.parametrize("flag, value", [("--package", "a b"), ("--package", "class"), ("--client-class", 'x"y'),
-                                         ("--env-prefix", "A-B"), ("--distribution", "a\nb")])
+@pytest.mark.parametrize(
+    "flag, value",
+    [
+        ("--package", "a b"),
+        ("--package", "class"),
+        ("--client-class", 'x"y'),
+        ("--env-prefix", "A-B"),
+        ("--distribution", "a\nb"),
+    ],
+)
 def test_names_given_on_the_command_line_are_checked_too(tmp_path: Path, cli, flag: str, value: str) -> None:  # type: ignore[no-untyped-def]
     result = cli("generate", SEED, "-o", tmp_path / "out", flag, value)
-    assert result.code == 2 and f"error: {flag} {value!r} must be" in result.err and "internal error" not in result.err
+    assert (
+        result.code == 2
+        and f"error: {flag} {value!r} must be" in result.err
+        and "internal error" not in result.err
+    )
     assert not (tmp_path / "out").exists()
 
 
 # -- client side: https unless the document allows nothing else -----------------------------------------------
 
 
-@pytest.mark.parametrize("schemes, expected", [(None, "https"), (["http", "https"], "https"), (["https", "http"], "https"),
-                                               (["http"], "http"), (["ws", "http"], "http"), (["ws"], "https")])
+@pytest.mark.parametrize(
+    "schemes, expected",
+    [
+        (None, "https"),
+        (["http", "https"], "https"),
+        (["https", "http"], "https"),
+        (["http"], "http"),
+        (["ws", "http"], "http"),
+        (["ws"], "https"),
+    ],
+)
 def test_the_base_url_is_https_unless_the_document_allows_only_http(
     tmp_path: Path, schemes: list[str] | None, expected: str
 ) -> None:

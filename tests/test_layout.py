@@ -31,7 +31,7 @@ SPLIT_BY_LAYOUT = {
     "nested calls": f'x = outer(alpha=inner(a="{LONG[:30]}", b="{LONG[:30]}"), beta=inner(a="{LONG[:30]}", b=[1, 2]))\n',
     "collection items": f'x = {{"a": "{LONG[:40]}", "b": ["{LONG[:40]}", "{LONG[:40]}"], "c": ("q", 1)}}\n',
     "single-item collection": f'x = ["{LONG[:95]}"]\n',
-    "tuple": 'NAMES = (AlphaBetaGammaDelta, EpsilonZetaEtaTheta, IotaKappaLambdaMu, NuXiOmicronPi, RhoSigmaTau)\n',
+    "tuple": "NAMES = (AlphaBetaGammaDelta, EpsilonZetaEtaTheta, IotaKappaLambdaMu, NuXiOmicronPi, RhoSigmaTau)\n",
     "import": "from package.models.some_module import AlphaBetaGammaDelta, EpsilonZetaEtaThetaIota, KappaLambdaMu\n",
     "import with a comment": "from .a_very_long_module_name_for_the_test import AVeryLongClassNameForTheTestOfLayout  # noqa: E402\n",
     "def, parameters on one line": "def test_something_long(prism_url: str, monkeypatch: pytest.MonkeyPatch, other: int) -> None:\n    pass\n",
@@ -109,15 +109,23 @@ def test_short_lines_are_left_as_they_are() -> None:
 
 def _raw_files(target: Target, monkeypatch: pytest.MonkeyPatch) -> dict[str, str]:
     """The rendered files, before any formatting."""
-    monkeypatch.setattr(generate_module, "format_files", lambda files, progress=None, laid_out=True: files)
+    monkeypatch.setattr(
+        generate_module, "format_files", lambda files, progress=None, laid_out=True: files
+    )
     generation = generate_module.build(target)
     assert generation.files is not None
     return {path: text for path, text in generation.files.items() if path.endswith(".py")}
 
 
-def test_every_callfire_file_is_laid_out_without_black_and_equals_black(monkeypatch: pytest.MonkeyPatch) -> None:
-    target = Target(spec=ROOT / "spec/callfire-call-broadcast.yaml", output=ROOT / "generated",
-                    overlays=(ROOT / "spec/callfire-call-broadcast.overlay.yaml",), package="callfire_client")
+def test_every_callfire_file_is_laid_out_without_black_and_equals_black(
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    target = Target(
+        spec=ROOT / "spec/callfire-call-broadcast.yaml",
+        output=ROOT / "generated",
+        overlays=(ROOT / "spec/callfire-call-broadcast.overlay.yaml",),
+        package="callfire_client",
+    )
     raw = _raw_files(target, monkeypatch)
     assert len(raw) > 40
     for path, text in raw.items():
@@ -126,11 +134,20 @@ def test_every_callfire_file_is_laid_out_without_black_and_equals_black(monkeypa
         assert laid == black_style(text), path
 
 
-def test_hostile_document_output_is_black_style_either_way(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+def test_hostile_document_output_is_black_style_either_way(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
     """Whatever layout is unsure of goes to black; what it lays out itself must equal black's."""
     spec = hostile.write_document(tmp_path)
-    raw = _raw_files(Target(spec=spec, output=tmp_path / "out", package=hostile.PACKAGE,
-                            client_class=hostile.CLIENT_CLASS), monkeypatch)
+    raw = _raw_files(
+        Target(
+            spec=spec,
+            output=tmp_path / "out",
+            package=hostile.PACKAGE,
+            client_class=hostile.CLIENT_CLASS,
+        ),
+        monkeypatch,
+    )
     laid = {path: lay_out(text) for path, text in raw.items()}
     assert sum(text is not None for text in laid.values()) > len(raw) // 2  # the fast path is taken
     for path, text in laid.items():

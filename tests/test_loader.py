@@ -35,8 +35,20 @@ def test_scalars_follow_the_yaml_1_2_core_schema() -> None:
         "i: 017\nj: -3\nk: 1e3\nl: .inf\nm: yes\nn: null\n"
     )
     assert doc == {
-        "a": False, "b": "false", "c": "no", "d": 1.5, "e": 31, "f": "2020-01-01", "g": None,
-        "h": "12", "i": 17, "j": -3, "k": 1000.0, "l": float("inf"), "m": "yes", "n": None,
+        "a": False,
+        "b": "false",
+        "c": "no",
+        "d": 1.5,
+        "e": 31,
+        "f": "2020-01-01",
+        "g": None,
+        "h": "12",
+        "i": 17,
+        "j": -3,
+        "k": 1000.0,
+        "l": float("inf"),
+        "m": "yes",
+        "n": None,
     }
 
 
@@ -49,7 +61,9 @@ def test_python_tags_construct_nothing(tmp_path: Path) -> None:
 
 def test_json_documents_load() -> None:
     assert load('{"swagger": "2.0", "paths": {"/a": {}}, "n": [1, 2.5, true, null]}') == {
-        "swagger": "2.0", "paths": {"/a": {}}, "n": [1, 2.5, True, None],
+        "swagger": "2.0",
+        "paths": {"/a": {}},
+        "n": [1, 2.5, True, None],
     }
 
 
@@ -59,7 +73,9 @@ def test_json_that_pyyaml_rejects_still_loads() -> None:
 
 
 def test_positions_are_recorded_for_keys_and_items() -> None:
-    doc = load("swagger: '2.0'\npaths:\n  /a:\n    get:\n      parameters:\n        - name: x\n          in: query\n")
+    doc = load(
+        "swagger: '2.0'\npaths:\n  /a:\n    get:\n      parameters:\n        - name: x\n          in: query\n"
+    )
     assert str(locate(doc, ["paths", "/a", "get", "parameters", 0])) == "t.yaml:6:11"
     assert str(locate(doc, ["paths", "/a", "get", "parameters", 0, "in"])) == "t.yaml:7:11"
     # a pointer past what exists points at the nearest ancestor
@@ -135,7 +151,15 @@ def test_containers_carry_their_source() -> None:
         ("swagger: '1.2'\n", "not-swagger2"),
         ("x: " + "[" * 2000 + "]" * 2000 + "\n", "too-deep"),
     ],
-    ids=["invalid-yaml", "empty", "comment-only", "json-array", "openapi3", "swagger1.2", "nested-2000"],
+    ids=[
+        "invalid-yaml",
+        "empty",
+        "comment-only",
+        "json-array",
+        "openapi3",
+        "swagger1.2",
+        "nested-2000",
+    ],
 )
 def test_cli_gives_one_clear_diagnostic_for_bad_input(cli, write, content: str, code: str) -> None:  # type: ignore[no-untyped-def]
     path = write("bad.yaml", content)
@@ -174,7 +198,10 @@ def test_cli_billion_laughs_document(cli, write) -> None:  # type: ignore[no-unt
 
 def test_cli_deeply_nested_schema_document(cli, write) -> None:  # type: ignore[no-untyped-def]
     schema = "{type: object, properties: {a: " * 1000 + "{type: string}" + "}}" * 1000
-    path = write("deep.yaml", f"swagger: '2.0'\ninfo: {{title: t, version: '1'}}\npaths: {{}}\ndefinitions:\n  D: {schema}\n")
+    path = write(
+        "deep.yaml",
+        f"swagger: '2.0'\ninfo: {{title: t, version: '1'}}\npaths: {{}}\ndefinitions:\n  D: {schema}\n",
+    )
     result = cli("validate", path, "--format", "json")
     assert result.code == 1
     assert [d["code"] for d in json.loads(result.out)] == ["too-deep"]
@@ -188,7 +215,11 @@ def test_cli_usage_error_exits_2(cli) -> None:  # type: ignore[no-untyped-def]
 def test_json_the_yaml_reader_refuses_keeps_its_order(tmp_path: Path) -> None:
     """A document read by the JSON fallback (here: a lone surrogate, which YAML refuses) keeps every mapping's order."""
     keys = ["zeta", "alpha", "mid", "beta"]
-    document = {"swagger": "2.0", "info": {"title": "t\ud800", "version": "1"}, "paths": {f"/{k}": {} for k in keys}}
+    document = {
+        "swagger": "2.0",
+        "info": {"title": "t\ud800", "version": "1"},
+        "paths": {f"/{k}": {} for k in keys},
+    }
     path = tmp_path / "doc.json"
     path.write_text(json.dumps(document), encoding="utf-8")
     loaded = load_file(path, Diagnostics())
@@ -227,7 +258,9 @@ def test_plain_json_gives_the_tree_and_positions_the_yaml_reader_gives() -> None
     fast = load(_JSON_SAMPLE)
     assert isinstance(fast, SpecDict) and fast.origin is not None  # the json reader read it
     _assert_same_tree_and_positions(fast, _via_yaml_reader(_JSON_SAMPLE))
-    assert str(locate(fast, ["paths", "/a/{id}", "get", "parameters", 1, "enum", 3])) == "t.yaml:4:65"
+    assert (
+        str(locate(fast, ["paths", "/a/{id}", "get", "parameters", 1, "enum", 3])) == "t.yaml:4:65"
+    )
 
 
 def test_plain_json_positions_are_found_only_when_read() -> None:
@@ -241,10 +274,13 @@ def test_plain_json_positions_are_found_only_when_read() -> None:
     assert str(locate(doc, ["paths", "/a/{id}", "get", "parameters", 1, "in"])) == "t.yaml:4:27"
 
 
-@pytest.mark.parametrize(("text", "expected"), [
-    ('{"a": 1,\n "a": 2}', {"a": 2}),  # a duplicate key: the YAML reader warns about it
-    ('{"a": NaN}', {"a": "NaN"}),  # not JSON: read as YAML reads it, as before
-])
+@pytest.mark.parametrize(
+    ("text", "expected"),
+    [
+        ('{"a": 1,\n "a": 2}', {"a": 2}),  # a duplicate key: the YAML reader warns about it
+        ('{"a": NaN}', {"a": "NaN"}),  # not JSON: read as YAML reads it, as before
+    ],
+)
 def test_json_the_json_reader_leaves_to_the_yaml_reader(text: str, expected: object) -> None:
     diagnostics = Diagnostics()
     doc = load(text, diagnostics)

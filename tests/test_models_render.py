@@ -71,7 +71,12 @@ def zoo(tmp_path_factory: pytest.TempPathFactory) -> Iterator[ModuleType]:
 
 def test_the_generated_zoo_passes_mypy_strict(zoo: ModuleType) -> None:
     folder = Path(zoo.__file__).parent.parent
-    run = subprocess.run([sys.executable, "-m", "mypy", "--strict", "zoo_client"], cwd=folder, capture_output=True, text=True)
+    run = subprocess.run(
+        [sys.executable, "-m", "mypy", "--strict", "zoo_client"],
+        cwd=folder,
+        capture_output=True,
+        text=True,
+    )
     assert run.returncode == 0, run.stdout
 
 
@@ -96,16 +101,28 @@ def test_required_optional_nullable_and_read_only(zoo: ModuleType) -> None:
     with pytest.raises(pydantic.ValidationError):
         Pet.model_validate({"petType": "Pet"})  # name is required
     pet = Pet(pet_type="Pet", name="n")  # readOnly id is not required when sending
-    assert pet.to_wire() == {"petType": "Pet", "name": "n"}  # optional fields left out, not sent as null
+    assert pet.to_wire() == {
+        "petType": "Pet",
+        "name": "n",
+    }  # optional fields left out, not sent as null
     explicit = Pet(pet_type="Pet", name="n", nickname=None)
-    assert explicit.to_wire() == {"petType": "Pet", "name": "n", "nickname": None}  # nullable: null is sent
-    assert Pet.model_validate({"petType": "Pet", "name": "n", "born": "2020-02-29"}).born.isoformat() == "2020-02-29"
+    assert explicit.to_wire() == {
+        "petType": "Pet",
+        "name": "n",
+        "nickname": None,
+    }  # nullable: null is sent
+    assert (
+        Pet.model_validate({"petType": "Pet", "name": "n", "born": "2020-02-29"}).born.isoformat()
+        == "2020-02-29"
+    )
 
 
 def test_recursive_models_and_typed_additional_properties(zoo: ModuleType) -> None:
     from zoo_client.models import Tree
 
-    tree = Tree.model_validate({"label": "root", "children": [{"label": "a", "children": [{"label": "b"}]}], "extra": 3})
+    tree = Tree.model_validate(
+        {"label": "root", "children": [{"label": "a", "children": [{"label": "b"}]}], "extra": 3}
+    )
     assert tree.children[0].children[0].label == "b"
     assert tree.model_extra == {"extra": 3}
     with pytest.raises(pydantic.ValidationError):
@@ -113,11 +130,24 @@ def test_recursive_models_and_typed_additional_properties(zoo: ModuleType) -> No
 
 
 @pytest.mark.corpus
-def test_the_full_callfire_v2_document_generates_and_passes_mypy_strict(shared_specs: Path, tmp_path: Path) -> None:
-    generation, _ = generate(Target(spec=shared_specs / "callfire" / "callfire-v2-full.yaml", output=tmp_path / "out",
-                                    package="callfire_v2_client"))
+def test_the_full_callfire_v2_document_generates_and_passes_mypy_strict(
+    shared_specs: Path, tmp_path: Path
+) -> None:
+    generation, _ = generate(
+        Target(
+            spec=shared_specs / "callfire" / "callfire-v2-full.yaml",
+            output=tmp_path / "out",
+            package="callfire_v2_client",
+        )
+    )
     assert generation.files is not None and not generation.diagnostics.has_errors
-    assert sum(1 for name in generation.files if name.startswith("callfire_v2_client/resources/")) > 5
-    run = subprocess.run([sys.executable, "-m", "mypy", "--strict", "callfire_v2_client"], cwd=tmp_path / "out",
-                         capture_output=True, text=True)
+    assert (
+        sum(1 for name in generation.files if name.startswith("callfire_v2_client/resources/")) > 5
+    )
+    run = subprocess.run(
+        [sys.executable, "-m", "mypy", "--strict", "callfire_v2_client"],
+        cwd=tmp_path / "out",
+        capture_output=True,
+        text=True,
+    )
     assert run.returncode == 0, run.stdout[-3000:]

@@ -9,7 +9,17 @@ from hypothesis import given, settings
 from pydantic import BaseModel
 from hypothesis import strategies as st
 
-from generator.model.names import TYPE_NAMES, class_scope, field_scope, is_identifier, method_scope, parameter_scope, pascal, snake, words
+from generator.model.names import (
+    TYPE_NAMES,
+    class_scope,
+    field_scope,
+    is_identifier,
+    method_scope,
+    parameter_scope,
+    pascal,
+    snake,
+    words,
+)
 
 texts = st.text(max_size=40)
 
@@ -23,8 +33,12 @@ def test_any_strings_give_valid_distinct_unreserved_field_names(raw: list[str]) 
     for name in names:
         assert is_identifier(name) and name.isascii()
         assert not keyword.iskeyword(name) and not keyword.issoftkeyword(name)
-        assert name not in TYPE_NAMES and name not in dir(BaseModel)  # model_config, model_dump, ...
-        assert not name.startswith("model_") or re.fullmatch(r"model_.*_\d*", name)  # escaped, maybe numbered
+        assert name not in TYPE_NAMES and name not in dir(
+            BaseModel
+        )  # model_config, model_dump, ...
+        assert not name.startswith("model_") or re.fullmatch(
+            r"model_.*_\d*", name
+        )  # escaped, maybe numbered
 
 
 @settings(max_examples=300)
@@ -33,7 +47,9 @@ def test_class_names_are_valid_distinct_and_avoid_reserved_ones(raw: list[str]) 
     scope = class_scope({"CallFire"})
     names = [scope.pascal(text) for text in raw]
     assert len(set(names)) == len(names)
-    assert all(is_identifier(n) and n[0].isupper() and n != "CallFire" and n != "BaseModel" for n in names)
+    assert all(
+        is_identifier(n) and n[0].isupper() and n != "CallFire" and n != "BaseModel" for n in names
+    )
 
 
 @settings(max_examples=200)

@@ -25,8 +25,10 @@ SECRET_LINE = f"SECRET_CI_TOKEN={CANARY}"
 OUTPUT = "out"
 PACKAGE = "callfire_client"
 
-pytestmark = pytest.mark.skipif(not hasattr(os, "symlink") or sys.platform == "win32",
-                                reason="symbolic links as a pull request would commit them")
+pytestmark = pytest.mark.skipif(
+    not hasattr(os, "symlink") or sys.platform == "win32",
+    reason="symbolic links as a pull request would commit them",
+)
 
 
 @pytest.fixture
@@ -81,8 +83,14 @@ def _run(project: Path, *args: str, cache: str | None = None) -> subprocess.Comp
     """`python -m generator ARGS` as CI runs it, with a secret in its environment."""
     env = {**os.environ, "SECRET_CI_TOKEN": CANARY, "PYTHONPATH": str(ROOT)}
     env["GENERATOR_CACHE"] = cache or str(project.parent / "cache")
-    return subprocess.run([sys.executable, "-m", "generator", *args], cwd=project, env=env,
-                          capture_output=True, text=True, timeout=300)
+    return subprocess.run(
+        [sys.executable, "-m", "generator", *args],
+        cwd=project,
+        env=env,
+        capture_output=True,
+        text=True,
+        timeout=300,
+    )
 
 
 def _files_holding_the_canary(folder: Path, but: Path | None = None) -> list[str]:
@@ -105,20 +113,32 @@ def _assert_check_reports_stale(project: Path, name: str, **kwargs: str) -> None
     assert f"--- a/{name}\t(a symbolic link, or not a regular file: not read)" in result.stdout
 
 
-def _assert_generate_refuses(project: Path, link: Path, target: Path | str, but: Path | None = None,
-                             **kwargs: str) -> None:
+def _assert_generate_refuses(
+    project: Path, link: Path, target: Path | str, but: Path | None = None, **kwargs: str
+) -> None:
     result = _run(project, "generate", "--target", "main", **kwargs)
     assert CANARY not in result.stdout and CANARY not in result.stderr
     assert result.returncode == 1
     assert "error[output-refused]" in result.stderr and "symbolic links" in result.stderr
-    assert link.is_symlink() and os.readlink(link) == str(target)  # the link itself is left as it was
+    assert link.is_symlink() and os.readlink(link) == str(
+        target
+    )  # the link itself is left as it was
     assert _files_holding_the_canary(project.parent, but=but) == []
 
 
-@pytest.mark.parametrize("name", [f"{PACKAGE}/py.typed", f"{PACKAGE}/__init__.py", "CHANGELOG.md",
-                                  "manifest.json", "openapi.json"])
-def test_a_link_to_a_secret_file_is_stale_and_refused_and_never_read(project: Path, tmp_path: Path,
-                                                                      name: str) -> None:
+@pytest.mark.parametrize(
+    "name",
+    [
+        f"{PACKAGE}/py.typed",
+        f"{PACKAGE}/__init__.py",
+        "CHANGELOG.md",
+        "manifest.json",
+        "openapi.json",
+    ],
+)
+def test_a_link_to_a_secret_file_is_stale_and_refused_and_never_read(
+    project: Path, tmp_path: Path, name: str
+) -> None:
     link = project / OUTPUT / name
     secret = _secret_file(tmp_path, link)
     before = secret.read_bytes()
@@ -154,7 +174,9 @@ def test_a_linked_folder_of_secrets_is_reported_and_refused(project: Path, tmp_p
     assert sorted(p.name for p in secrets.iterdir()) == ["token.txt"]  # nothing written through it
 
 
-def test_a_package_folder_linked_to_etc_is_refused_and_nothing_is_written_there(project: Path) -> None:
+def test_a_package_folder_linked_to_etc_is_refused_and_nothing_is_written_there(
+    project: Path,
+) -> None:
     link = project / OUTPUT / PACKAGE / "models"
     _link(link, "/etc")
     etc_before = sorted(os.listdir("/etc"))
@@ -188,7 +210,8 @@ def _opened_while_checking(inside: Path) -> list[str]:
 
 
 def test_modules_of_unchanged_resources_are_never_taken_through_a_linked_folder(
-        project: Path, tmp_path: Path) -> None:
+    project: Path, tmp_path: Path
+) -> None:
     """A regeneration takes the modules of unchanged resources from the output folder: through a
     link to a folder that holds the same files, they must not be opened there."""
     models = project / OUTPUT / PACKAGE / "models"
@@ -199,7 +222,8 @@ def test_modules_of_unchanged_resources_are_never_taken_through_a_linked_folder(
 
 
 def test_the_previous_openapi_json_never_makes_the_changelog_read_another_file(
-        project: Path, tmp_path: Path) -> None:
+    project: Path, tmp_path: Path
+) -> None:
     """The output's openapi.json is bundled when written; a `$ref` to a file, put there by hand,
     would read a JSON or YAML file from outside the output folder into the changelog's
     comparison (in place of a model's properties, each of its keys would be listed by name)."""
@@ -231,7 +255,14 @@ def test_read_output_file_reads_plain_files_only(tmp_path: Path) -> None:
     (tmp_path / "out" / "folder-link").symlink_to(tmp_path / "a")
     os.mkfifo(tmp_path / "out" / "fifo")  # opening it for reading must not wait for a writer
     assert read_output_file(tmp_path / "out", "real/file.txt") == b"plain"
-    for name in ("file-link", "folder-link/file.txt", "fifo", "real", "../secret.txt", "/etc/passwd"):
+    for name in (
+        "file-link",
+        "folder-link/file.txt",
+        "fifo",
+        "real",
+        "../secret.txt",
+        "/etc/passwd",
+    ):
         with pytest.raises(NotPlainFile):
             read_output_file(tmp_path / "out", name)
     linked_root = tmp_path / "chosen"  # the output folder itself may be a link: the user chose it
@@ -249,12 +280,20 @@ def test_check_prints_file_names_from_the_folder_as_visible_escapes(tmp_path: Pa
     spec.write_text('swagger: "2.0"\ninfo: {title: T, version: "1"}\npaths: {}\n', encoding="utf-8")
     environment = {**os.environ, "GENERATOR_CACHE": str(tmp_path / "cache")}
     command = [sys.executable, "-m", "generator"]
-    subprocess.run([*command, "generate", str(spec), "-o", str(tmp_path / "out"), "--package", "t_client"],
-                   check=True, capture_output=True, env=environment)
+    subprocess.run(
+        [*command, "generate", str(spec), "-o", str(tmp_path / "out"), "--package", "t_client"],
+        check=True,
+        capture_output=True,
+        env=environment,
+    )
     (tmp_path / "out" / "x\nout is up to date\x1b[2J").write_text("", encoding="utf-8")
     (tmp_path / "pyproject.toml").write_text(
-        '[[tool.swagger2-client.targets]]\nspec = "api.yaml"\noutput = "out"\npackage = "t_client"\n', encoding="utf-8")
-    run = subprocess.run([*command, "check", "--diff"], cwd=tmp_path, capture_output=True, text=True, env=environment)
+        '[[tool.swagger2-client.targets]]\nspec = "api.yaml"\noutput = "out"\npackage = "t_client"\n',
+        encoding="utf-8",
+    )
+    run = subprocess.run(
+        [*command, "check", "--diff"], cwd=tmp_path, capture_output=True, text=True, env=environment
+    )
     assert run.returncode == 1
     assert "\x1b" not in run.stdout + run.stderr
     assert "\nout is up to date" not in run.stderr and "\\x1b[2J" in run.stderr

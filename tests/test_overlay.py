@@ -32,7 +32,11 @@ paths:
 def apply(actions: str, doc_text: str = DOC) -> tuple[SpecDict, Diagnostics]:
     diagnostics = Diagnostics()
     document = load_text(doc_text, "doc.yaml", diagnostics)
-    overlay = load_text("overlay: 1.0.0\ninfo: {title: o, version: '1'}\nactions:\n" + actions, "o.yaml", diagnostics)
+    overlay = load_text(
+        "overlay: 1.0.0\ninfo: {title: o, version: '1'}\nactions:\n" + actions,
+        "o.yaml",
+        diagnostics,
+    )
     assert isinstance(document, SpecDict) and isinstance(overlay, SpecDict)
     apply_overlay(document, overlay, diagnostics)
     return document, diagnostics
@@ -47,13 +51,20 @@ def test_target_matching_one_node_merges_the_update() -> None:
         "- target: \"$.paths['/a'].get.parameters[?@.name == 'limit']\"\n"
         "  update: {type: integer, default: 100}\n"
     )
-    assert params(document)[0] == {"name": "limit", "in": "query", "type": "integer", "default": 100}
+    assert params(document)[0] == {
+        "name": "limit",
+        "in": "query",
+        "type": "integer",
+        "default": 100,
+    }
     assert params(document)[1] == {"name": "offset", "in": "query"}
     assert not diagnostics.items
 
 
 def test_target_matching_many_nodes_updates_each() -> None:
-    document, _ = apply("- target: \"$.paths.*.*.parameters[?@.in == 'query']\"\n  update: {required: false}\n")
+    document, _ = apply(
+        "- target: \"$.paths.*.*.parameters[?@.in == 'query']\"\n  update: {required: false}\n"
+    )
     assert [p.get("required") for p in params(document)] == [False, False, False]
     assert "required" not in params(document, "post")[0]
 
@@ -139,8 +150,12 @@ def test_bad_jsonpath_names_the_offset() -> None:
 
 @pytest.mark.parametrize(
     "text",
-    ["overlay: 2.0.0\ninfo: {title: o, version: '1'}\nactions: []\n", "overlay: 1.0.0\nactions: []\n",
-     "overlay: 1.0.0\ninfo: {title: o, version: '1'}\n", "- a list\n"],
+    [
+        "overlay: 2.0.0\ninfo: {title: o, version: '1'}\nactions: []\n",
+        "overlay: 1.0.0\nactions: []\n",
+        "overlay: 1.0.0\ninfo: {title: o, version: '1'}\n",
+        "- a list\n",
+    ],
     ids=["wrong-version", "no-info", "no-actions", "not-a-mapping"],
 )
 def test_a_file_that_is_not_an_overlay_is_refused(tmp_path: Path, text: str) -> None:

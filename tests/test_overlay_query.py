@@ -42,14 +42,20 @@ SWAGGER = {
                     {"name": "X-Trace", "in": "header", "type": "string"},
                 ]
             },
-            "post": {"parameters": [{"name": "body", "in": "body", "schema": {"$ref": "#/definitions/Call"}}]},
+            "post": {
+                "parameters": [
+                    {"name": "body", "in": "body", "schema": {"$ref": "#/definitions/Call"}}
+                ]
+            },
         },
         "/calls/{id}": {
             "parameters": [{"name": "id", "in": "path", "required": True, "type": "string"}],
             "get": {"parameters": [{"name": "fields", "in": "query", "type": "string"}]},
         },
     },
-    "definitions": {"Call": {"type": "object", "required": ["id"], "properties": {"id": {"type": "string"}}}},
+    "definitions": {
+        "Call": {"type": "object", "required": ["id"], "properties": {"id": {"type": "string"}}}
+    },
 }
 CALLS_GET = ("paths", "/calls", "get", "parameters")
 CALL_ID = ("paths", "/calls/{id}")
@@ -64,7 +70,9 @@ def test_locations_are_names_and_indices_from_the_root() -> None:
     assert select("$", 7) == [((), 7)]
     assert select("$[-1]", LETTERS) == [((6,), "g")]  # a negative index is normalized
     assert select("$[5:1:-2]", LETTERS) == [((5,), "f"), ((3,), "d")]
-    assert locations("$.definitions.Call.required[?@ == 'id']", SWAGGER) == [("definitions", "Call", "required", 0)]
+    assert locations("$.definitions.Call.required[?@ == 'id']", SWAGGER) == [
+        ("definitions", "Call", "required", 0)
+    ]
 
 
 def test_selected_values_are_the_documents_own_objects() -> None:
@@ -103,15 +111,20 @@ def test_overlay_parameter_by_name() -> None:
 def test_overlay_query_parameters_of_every_operation() -> None:
     result = select("$.paths.*.*.parameters[?@.in == 'query']", SWAGGER)
     assert [location for location, _ in result] == [
-        CALLS_GET + (0,), CALLS_GET + (1,), CALL_ID + ("get", "parameters", 0),
+        CALLS_GET + (0,),
+        CALLS_GET + (1,),
+        CALL_ID + ("get", "parameters", 0),
     ]
     assert [value["name"] for _, value in result] == ["limit", "offset", "fields"]  # type: ignore[index]
 
 
 def test_overlay_typed_parameters_anywhere() -> None:
     assert locations("$..parameters[?@.type]", SWAGGER) == [
-        CALLS_GET + (0,), CALLS_GET + (1,), CALLS_GET + (2,),
-        CALL_ID + ("parameters", 0), CALL_ID + ("get", "parameters", 0),
+        CALLS_GET + (0,),
+        CALLS_GET + (1,),
+        CALLS_GET + (2,),
+        CALL_ID + ("parameters", 0),
+        CALL_ID + ("get", "parameters", 0),
     ]
     assert locations("$.paths['/calls/{id}'].parameters[?@.required == true]", SWAGGER) == [
         CALL_ID + ("parameters", 0)
@@ -124,7 +137,10 @@ def test_overlay_typed_parameters_anywhere() -> None:
 def test_error_message_names_the_place() -> None:
     with pytest.raises(TargetError) as caught:
         compile_target("$.paths[?@.x")
-    assert str(caught.value) == "the target is not a JSONPath query: unbalanced brackets at offset 7 in $.paths[?@.x"
+    assert (
+        str(caught.value)
+        == "the target is not a JSONPath query: unbalanced brackets at offset 7 in $.paths[?@.x"
+    )
     assert caught.value.position == 7 and caught.value.expression == "$.paths[?@.x"
     assert isinstance(caught.value, ValueError)
 
@@ -227,7 +243,10 @@ def test_descendants_go_twice_as_deep_as_a_loaded_document() -> None:
     assert result[-1] == (("x",) * (MAX_DESCENT - 1), {})
     with pytest.raises(TargetError) as caught:
         select("$..x", nested(MAX_DESCENT))
-    assert caught.value.problem == "the document nests deeper than 256 levels under a descendant segment"
+    assert (
+        caught.value.problem
+        == "the document nests deeper than 256 levels under a descendant segment"
+    )
     assert str(caught.value).startswith("the target cannot be evaluated: ")
 
 
@@ -309,9 +328,42 @@ def test_iregexp_translation(pattern: str, translated: str) -> None:
 @pytest.mark.parametrize(
     "pattern",
     [
-        "(?:a)", "(?i)a", "a**", "a{2}{3}", "*a", "a|*", "{2}", "a{x}", "a{2", "a{,2}", "a}", "]", "(a", "a)",
-        "\\d", "\\w", "\\s", "\\b", "\\$", "\\1", "\\p{IsBasicLatin}", "\\p{Lx}", "\\p{L", "\\pL", "\\",
-        "[]", "[^]", "[a", "[a-]b]", "[--a]", "[a-b-c]", "[z-a]", "[[]", "[\\d]", "[a-\\p{L}]", "\ud800",
+        "(?:a)",
+        "(?i)a",
+        "a**",
+        "a{2}{3}",
+        "*a",
+        "a|*",
+        "{2}",
+        "a{x}",
+        "a{2",
+        "a{,2}",
+        "a}",
+        "]",
+        "(a",
+        "a)",
+        "\\d",
+        "\\w",
+        "\\s",
+        "\\b",
+        "\\$",
+        "\\1",
+        "\\p{IsBasicLatin}",
+        "\\p{Lx}",
+        "\\p{L",
+        "\\pL",
+        "\\",
+        "[]",
+        "[^]",
+        "[a",
+        "[a-]b]",
+        "[--a]",
+        "[a-b-c]",
+        "[z-a]",
+        "[[]",
+        "[\\d]",
+        "[a-\\p{L}]",
+        "\ud800",
     ],
 )
 def test_what_is_no_iregexp(pattern: str) -> None:
@@ -327,7 +379,10 @@ def test_pattern_weight_counts_repetitions() -> None:
 @pytest.mark.parametrize(
     ("expression", "problem"),
     [
-        ("$[?match(@, '((a{100}){100}){2}')]", "match(): the pattern repeats too much (about 20,000 steps; at most 10,000)"),
+        (
+            "$[?match(@, '((a{100}){100}){2}')]",
+            "match(): the pattern repeats too much (about 20,000 steps; at most 10,000)",
+        ),
         ("$[?search(@, $[1])]", "search(): a pattern longer than 4096 characters"),
     ],
 )
@@ -341,7 +396,9 @@ def test_patterns_share_one_second() -> None:
     start = time.monotonic()
     with pytest.raises(TargetError) as caught:
         select("$[?search(@, '(x+x+)+y')]", ["x" * 3000] * 10)
-    assert time.monotonic() - start < 8  # the engine looks at its clock now and then: up to about 3 s
+    assert (
+        time.monotonic() - start < 8
+    )  # the engine looks at its clock now and then: up to about 3 s
     assert caught.value.problem.startswith("search() ran longer than 1 second")
     # the next selection has its own second
     assert select("$[?search(@, 'x+y')]", ["x" * 3000]) == []
@@ -386,10 +443,61 @@ SAMPLE = {
     "c": -0.0,
 }
 TOKENS = [
-    "$", "@", ".", "..", "[", "]", "(", ")", "?", "*", ":", ",", "'", '"', "\\", " ", "-", "0", "1", "9", "a",
-    "b", "é", "u", "e", "E", "!", "==", "!=", "<", "<=", ">", ">=", "&&", "||", "'a'", '"b"', "\\u00", "true",
-    "false", "null", "length(", "count(", "match(", "search(", "value(", "foo(", "1.5", "-2", "1e3", "\t",
-    "'a.*'", "'(a|b)*'", "'\\\\p{L}'", "'[^a]'",
+    "$",
+    "@",
+    ".",
+    "..",
+    "[",
+    "]",
+    "(",
+    ")",
+    "?",
+    "*",
+    ":",
+    ",",
+    "'",
+    '"',
+    "\\",
+    " ",
+    "-",
+    "0",
+    "1",
+    "9",
+    "a",
+    "b",
+    "é",
+    "u",
+    "e",
+    "E",
+    "!",
+    "==",
+    "!=",
+    "<",
+    "<=",
+    ">",
+    ">=",
+    "&&",
+    "||",
+    "'a'",
+    '"b"',
+    "\\u00",
+    "true",
+    "false",
+    "null",
+    "length(",
+    "count(",
+    "match(",
+    "search(",
+    "value(",
+    "foo(",
+    "1.5",
+    "-2",
+    "1e3",
+    "\t",
+    "'a.*'",
+    "'(a|b)*'",
+    "'\\\\p{L}'",
+    "'[^a]'",
 ]
 
 
@@ -435,12 +543,21 @@ def test_random_patterns_translate_or_are_refused(pattern: str) -> None:
 
 JSON = st.recursive(
     st.none() | st.booleans() | st.integers() | st.floats(allow_nan=False) | st.text(max_size=5),
-    lambda inner: st.lists(inner, max_size=4) | st.dictionaries(st.text(max_size=3), inner, max_size=4),
+    lambda inner: st.lists(inner, max_size=4)
+    | st.dictionaries(st.text(max_size=3), inner, max_size=4),
     max_leaves=30,
 )
 QUERIES = [
-    "$..*", "$..[?@ == @]", "$..[?@.a]", "$..[-1:0:-1]", "$.*[?@ > 1 || @ < 'b']", "$..[?length(@) == 2]",
-    "$..[?count(@.*) == 1 && value(@.*) == 1]", "$..[?@ == $]", "$..[?match(@, '.*')]", "$[::-2]..['a', 0]",
+    "$..*",
+    "$..[?@ == @]",
+    "$..[?@.a]",
+    "$..[-1:0:-1]",
+    "$.*[?@ > 1 || @ < 'b']",
+    "$..[?length(@) == 2]",
+    "$..[?count(@.*) == 1 && value(@.*) == 1]",
+    "$..[?@ == $]",
+    "$..[?match(@, '.*')]",
+    "$[::-2]..['a', 0]",
 ]
 
 

@@ -88,12 +88,24 @@ def test_search_reads_caret_and_dollar_as_characters(pattern: str, names: list[s
     ("expression", "names"),
     [
         ("$.parameters[?match(@.name, '\\\\p{Lu}.*')]", ["Limit", "Étage", "ΩMEGA"]),
-        ("$.parameters[?match(@.name, '\\\\P{Lu}.*')]", ["limit", "^limit", "limit$", "^limit$", "étage", "x"]),
+        (
+            "$.parameters[?match(@.name, '\\\\P{Lu}.*')]",
+            ["limit", "^limit", "limit$", "^limit$", "étage", "x"],
+        ),
         ("$.parameters[?match(@.name, '\\\\p{Lu}+')]", ["ΩMEGA"]),
         ("$.parameters[?search(@.name, '\\\\p{Lu}{2}')]", ["ΩMEGA"]),
-        ("$.parameters[?match(@.name, '[\\\\p{Lu}\\\\p{Ll}]+')]", ["limit", "Limit", "Étage", "étage", "ΩMEGA", "x"]),
-        ("$.parameters[?match(@.name, '\\\\p{L}\\\\p{Ll}+')]", ["limit", "Limit", "Étage", "étage"]),
-        ("$.parameters[?search(@.name, '\\\\p{P}')]", []),  # ^ and $ are symbols (Sk, Sc), not punctuation
+        (
+            "$.parameters[?match(@.name, '[\\\\p{Lu}\\\\p{Ll}]+')]",
+            ["limit", "Limit", "Étage", "étage", "ΩMEGA", "x"],
+        ),
+        (
+            "$.parameters[?match(@.name, '\\\\p{L}\\\\p{Ll}+')]",
+            ["limit", "Limit", "Étage", "étage"],
+        ),
+        (
+            "$.parameters[?search(@.name, '\\\\p{P}')]",
+            [],
+        ),  # ^ and $ are symbols (Sk, Sc), not punctuation
         ("$.parameters[?search(@.name, '\\\\p{S}')]", ["^limit", "limit$", "^limit$"]),
     ],
 )
@@ -111,11 +123,12 @@ def test_multi_digit_quantifiers() -> None:
 # --- time and growth ----------------------------------------------------------
 
 
-def run_overlay(document: str, actions: str, timeout: float, limits: str = "") -> tuple[list[dict[str, Any]], float]:
+def run_overlay(
+    document: str, actions: str, timeout: float, limits: str = ""
+) -> tuple[list[dict[str, Any]], float]:
     """Apply an overlay in a child process; its diagnostics (code, message, and the process's peak
     memory in MiB as `peak_mib` on the last) and how long it took."""
-    script = textwrap.dedent(
-        f"""
+    script = textwrap.dedent(f"""
         import json
         import resource
         from generator.diagnostics import Diagnostics, InputError
@@ -134,31 +147,38 @@ def run_overlay(document: str, actions: str, timeout: float, limits: str = "") -
         if found:
             found[-1]["peak_mib"] = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss // 1024
         print(json.dumps(found))
-        """
-    )
+        """)
     start = time.monotonic()
-    done = subprocess.run([sys.executable, "-c", script], cwd=ROOT, capture_output=True, text=True, timeout=timeout)
+    done = subprocess.run(
+        [sys.executable, "-c", script], cwd=ROOT, capture_output=True, text=True, timeout=timeout
+    )
     elapsed = time.monotonic() - start
     assert done.returncode == 0, done.stderr
     return json.loads(done.stdout), elapsed
 
 
-DESCRIBED = 'swagger: "2.0"\ninfo: {title: T, version: "1", description: ' + "a" * 40 + "c}\npaths: {}\n"
+DESCRIBED = (
+    'swagger: "2.0"\ninfo: {title: T, version: "1", description: ' + "a" * 40 + "c}\npaths: {}\n"
+)
 
 
 def test_a_backtracking_pattern_does_not_hang() -> None:
     # Python's `re` takes about 2**40 steps for this one
     diagnostics, elapsed = run_overlay(
-        DESCRIBED, "- target: \"$[?match(@.description, '(a|aa)*b')]\"\n  update: {x-slow: true}\n", timeout=60
+        DESCRIBED,
+        "- target: \"$[?match(@.description, '(a|aa)*b')]\"\n  update: {x-slow: true}\n",
+        timeout=60,
     )
     assert elapsed < 10
     assert [d["code"] for d in diagnostics] in (["overlay-no-match"], ["overlay-target"])
 
 
 def test_a_pattern_slow_for_every_backtracking_engine_is_stopped_with_a_diagnostic() -> None:
-    document = 'swagger: "2.0"\ninfo: {title: T, version: "1"}\npaths: {}\nx-items: [' + ", ".join(
-        ["x" * 3000] * 20
-    ) + "]\n"
+    document = (
+        'swagger: "2.0"\ninfo: {title: T, version: "1"}\npaths: {}\nx-items: ['
+        + ", ".join(["x" * 3000] * 20)
+        + "]\n"
+    )
     diagnostics, elapsed = run_overlay(
         document, "- target: \"$['x-items'][?search(@, '(x+x+)+y')]\"\n  remove: true\n", timeout=60
     )
@@ -168,7 +188,9 @@ def test_a_pattern_slow_for_every_backtracking_engine_is_stopped_with_a_diagnost
     assert "search()" in diagnostic["message"] and "second" in diagnostic["message"]
 
 
-SMALL = "a: {b: {}, c: {}}\nd: {}\n"  # objects only, so that every action updates every node it selects
+SMALL = (
+    "a: {b: {}, c: {}}\nd: {}\n"  # objects only, so that every action updates every node it selects
+)
 EVERYWHERE = "- target: $..*\n  update: {x-a: {}, x-b: {}}\n" * 30
 
 

@@ -16,7 +16,9 @@ from generator.target import DEFAULT_TARGET, names_for
 
 
 @pytest.fixture
-def planned(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> list[tuple[object, list[testgen.OperationTests]]]:
+def planned(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> list[tuple[object, list[testgen.OperationTests]]]:
     monkeypatch.setenv("GENERATOR_CACHE", str(tmp_path))
     document = ingest(DEFAULT_TARGET.spec, list(DEFAULT_TARGET.overlays)).document
     assert document is not None
@@ -26,7 +28,9 @@ def planned(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> list[tuple[objec
     return [(resource, planner.resource(resource)) for resource in api.resources]
 
 
-def test_kept_plans_equal_the_planned_ones(planned: list[tuple[object, list[testgen.OperationTests]]]) -> None:
+def test_kept_plans_equal_the_planned_ones(
+    planned: list[tuple[object, list[testgen.OperationTests]]],
+) -> None:
     plans.keep({f"key-{index}": tests for index, (_, tests) in enumerate(planned)})
     for index, (resource, tests) in enumerate(planned):
         again = plans.kept(f"key-{index}", resource)  # type: ignore[arg-type]
@@ -34,8 +38,9 @@ def test_kept_plans_equal_the_planned_ones(planned: list[tuple[object, list[test
     assert plans.kept("another key", planned[0][0]) is None  # type: ignore[arg-type]
 
 
-def test_a_damaged_or_foreign_entry_is_planned_again(planned: list[tuple[object, list[testgen.OperationTests]]],
-                                                     tmp_path: Path) -> None:
+def test_a_damaged_or_foreign_entry_is_planned_again(
+    planned: list[tuple[object, list[testgen.OperationTests]]], tmp_path: Path
+) -> None:
     resource, tests = planned[0]
     plans.keep({"key": tests})
     fewer = dataclasses.replace(resource, operations=resource.operations[1:])  # type: ignore[type-var, attr-defined]

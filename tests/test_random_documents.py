@@ -31,13 +31,22 @@ EXAMPLES = int(os.environ.get("RANDOM_DOCUMENTS", "300"))
 KNOWN = Path(__file__).resolve().parent / "random_documents"
 
 TEXT = st.one_of(st.text(max_size=12), st.sampled_from(PAYLOADS), st.sampled_from(HOSTILE_NAMES))
-NAME = st.one_of(st.sampled_from(["a", "A", "a_", "a-b", "id", "type", "class", "self", "Client", "list", "_"]), TEXT)
-JSON = st.recursive(st.none() | st.booleans() | st.integers() | st.floats(allow_nan=False) | TEXT,
-                    lambda inner: st.lists(inner, max_size=3) | st.dictionaries(TEXT, inner, max_size=3),
-                    max_leaves=6)
+NAME = st.one_of(
+    st.sampled_from(["a", "A", "a_", "a-b", "id", "type", "class", "self", "Client", "list", "_"]),
+    TEXT,
+)
+JSON = st.recursive(
+    st.none() | st.booleans() | st.integers() | st.floats(allow_nan=False) | TEXT,
+    lambda inner: st.lists(inner, max_size=3) | st.dictionaries(TEXT, inner, max_size=3),
+    max_leaves=6,
+)
 PRIMITIVES = ["string", "integer", "number", "boolean"]
-FORMATS = {"string": ["", "date", "date-time", "uuid", "byte", "binary", "email"], "integer": ["", "int32", "int64"],
-           "number": ["", "float", "double"], "boolean": [""]}
+FORMATS = {
+    "string": ["", "date", "date-time", "uuid", "byte", "binary", "email"],
+    "integer": ["", "int32", "int64"],
+    "number": ["", "float", "double"],
+    "boolean": [""],
+}
 
 
 def _pointer(name: str) -> str:
@@ -51,8 +60,12 @@ def primitive(draw: st.DrawFn, allow_enum: bool = True) -> dict[str, Any]:
     fmt = draw(st.sampled_from(FORMATS[kind]))
     if fmt:
         schema["format"] = fmt
-    values = {"string": TEXT, "integer": st.integers(-10**12, 10**12), "number": st.floats(-1e9, 1e9),
-              "boolean": st.booleans()}[kind]
+    values = {
+        "string": TEXT,
+        "integer": st.integers(-(10**12), 10**12),
+        "number": st.floats(-1e9, 1e9),
+        "boolean": st.booleans(),
+    }[kind]
     if allow_enum and draw(st.booleans()):
         schema["enum"] = draw(st.lists(values, min_size=1, max_size=4))
     if draw(st.booleans()):
@@ -64,7 +77,11 @@ def primitive(draw: st.DrawFn, allow_enum: bool = True) -> dict[str, Any]:
 
 @st.composite
 def schema(draw: st.DrawFn, refs: list[str], depth: int = 0) -> dict[str, Any]:
-    kinds = ["primitive", "ref"] if depth >= 3 else ["primitive", "ref", "array", "object", "map", "allOf", "any"]
+    kinds = (
+        ["primitive", "ref"]
+        if depth >= 3
+        else ["primitive", "ref", "array", "object", "map", "allOf", "any"]
+    )
     kind = draw(st.sampled_from(kinds if refs else [k for k in kinds if k != "ref"]))
     if kind == "primitive":
         return draw(primitive())
@@ -79,7 +96,9 @@ def schema(draw: st.DrawFn, refs: list[str], depth: int = 0) -> dict[str, Any]:
     properties = draw(st.dictionaries(NAME, schema(refs, depth + 1), max_size=4))
     result: dict[str, Any] = {"type": "object", "properties": properties, "title": draw(TEXT)}
     if properties:
-        result["required"] = draw(st.lists(st.sampled_from(sorted(properties)), max_size=2, unique=True))
+        result["required"] = draw(
+            st.lists(st.sampled_from(sorted(properties)), max_size=2, unique=True)
+        )
     if kind == "allOf" and refs:
         result = {"allOf": [{"$ref": draw(st.sampled_from(refs))}, result]}
     return result
@@ -87,16 +106,24 @@ def schema(draw: st.DrawFn, refs: list[str], depth: int = 0) -> dict[str, Any]:
 
 @st.composite
 def parameter(draw: st.DrawFn, refs: list[str], location: str) -> dict[str, Any]:
-    param: dict[str, Any] = {"name": draw(NAME), "in": location, "description": draw(TEXT),
-                             "required": draw(st.booleans())}
+    param: dict[str, Any] = {
+        "name": draw(NAME),
+        "in": location,
+        "description": draw(TEXT),
+        "required": draw(st.booleans()),
+    }
     if location == "body":
         return {**param, "schema": draw(schema(refs))}
     if location == "formData" and draw(st.booleans()):
         return {**param, "type": "file"}
     if draw(st.booleans()):
         items = draw(primitive(allow_enum=False))
-        return {**param, "type": "array", "items": items,
-                "collectionFormat": draw(st.sampled_from(["csv", "ssv", "tsv", "pipes", "multi"]))}
+        return {
+            **param,
+            "type": "array",
+            "items": items,
+            "collectionFormat": draw(st.sampled_from(["csv", "ssv", "tsv", "pipes", "multi"])),
+        }
     return {**param, **draw(primitive())}
 
 
@@ -104,17 +131,40 @@ def parameter(draw: st.DrawFn, refs: list[str], location: str) -> dict[str, Any]
 def operation(draw: st.DrawFn, refs: list[str], path_names: list[str]) -> dict[str, Any]:
     form = draw(st.booleans())
     locations = ["query", "header", "formData"] if form else ["query", "header", "body"]
-    params = draw(st.lists(st.sampled_from(locations).flatmap(lambda loc: parameter(refs, loc)), max_size=4))
+    params = draw(
+        st.lists(st.sampled_from(locations).flatmap(lambda loc: parameter(refs, loc)), max_size=4)
+    )
     params = [p for i, p in enumerate(params) if p["in"] != "body" or i == 0]  # one body at most
-    params += [{"name": name, "in": "path", "required": True, "type": "string"} for name in path_names]
-    statuses = draw(st.lists(st.sampled_from(["200", "201", "204", "400", "404", "default", "2XX", "600"]), min_size=1,
-                             max_size=3, unique=True))
-    responses = {status: {"description": draw(TEXT), **({"schema": draw(schema(refs))} if draw(st.booleans()) else {})}
-                 for status in statuses}
-    result = {"operationId": draw(NAME), "summary": draw(TEXT), "description": draw(TEXT), "tags": [draw(NAME)],
-              "parameters": params, "responses": responses}
+    params += [
+        {"name": name, "in": "path", "required": True, "type": "string"} for name in path_names
+    ]
+    statuses = draw(
+        st.lists(
+            st.sampled_from(["200", "201", "204", "400", "404", "default", "2XX", "600"]),
+            min_size=1,
+            max_size=3,
+            unique=True,
+        )
+    )
+    responses = {
+        status: {
+            "description": draw(TEXT),
+            **({"schema": draw(schema(refs))} if draw(st.booleans()) else {}),
+        }
+        for status in statuses
+    }
+    result = {
+        "operationId": draw(NAME),
+        "summary": draw(TEXT),
+        "description": draw(TEXT),
+        "tags": [draw(NAME)],
+        "parameters": params,
+        "responses": responses,
+    }
     if form:
-        result["consumes"] = [draw(st.sampled_from(["multipart/form-data", "application/x-www-form-urlencoded"]))]
+        result["consumes"] = [
+            draw(st.sampled_from(["multipart/form-data", "application/x-www-form-urlencoded"]))
+        ]
     return result
 
 
@@ -124,19 +174,35 @@ def document(draw: st.DrawFn) -> dict[str, Any]:
     refs = [_pointer(name) for name in names]
     paths: dict[str, Any] = {}
     for _ in range(draw(st.integers(0, 3))):
-        path_names = draw(st.lists(st.sampled_from(["id", "name", "class", "a-b"]), max_size=2, unique=True))
-        template = "/" + draw(TEXT).replace("{", "").replace("}", "") + "".join(f"/{{{n}}}" for n in path_names)
-        methods = draw(st.lists(st.sampled_from(["get", "post", "put", "delete", "patch"]), min_size=1, max_size=2,
-                                unique=True))
+        path_names = draw(
+            st.lists(st.sampled_from(["id", "name", "class", "a-b"]), max_size=2, unique=True)
+        )
+        template = (
+            "/"
+            + draw(TEXT).replace("{", "").replace("}", "")
+            + "".join(f"/{{{n}}}" for n in path_names)
+        )
+        methods = draw(
+            st.lists(
+                st.sampled_from(["get", "post", "put", "delete", "patch"]),
+                min_size=1,
+                max_size=2,
+                unique=True,
+            )
+        )
         paths[template] = {m: draw(operation(refs, path_names)) for m in methods}
     doc: dict[str, Any] = {
         "swagger": "2.0",
         "info": {"title": draw(TEXT), "version": draw(TEXT), "description": draw(TEXT)},
         "host": draw(st.one_of(st.just("api.example.com"), TEXT)),
         "basePath": "/" + draw(TEXT),
-        "schemes": draw(st.lists(st.sampled_from(["http", "https", "ws"]), max_size=2, unique=True)),
-        "securityDefinitions": {draw(NAME): {"type": "apiKey", "in": "header", "name": draw(NAME)},
-                                "basic": {"type": "basic"}},
+        "schemes": draw(
+            st.lists(st.sampled_from(["http", "https", "ws"]), max_size=2, unique=True)
+        ),
+        "securityDefinitions": {
+            draw(NAME): {"type": "apiKey", "in": "header", "name": draw(NAME)},
+            "basic": {"type": "basic"},
+        },
         "security": [{"basic": []}],
         "paths": paths,
         "definitions": {name: draw(schema(refs, 1)) for name in names},
@@ -150,7 +216,9 @@ def document(draw: st.DrawFn) -> dict[str, Any]:
 def test_random_documents_give_diagnostics_or_code_that_parses_imports_and_type_checks(
     tmp_path: Path, monkeypatch: pytest.MonkeyPatch
 ) -> None:
-    monkeypatch.setenv("GENERATOR_CACHE", "off")  # thousands of one-off files would only fill the disk cache
+    monkeypatch.setenv(
+        "GENERATOR_CACHE", "off"
+    )  # thousands of one-off files would only fill the disk cache
     batch, spec = tmp_path / "packages", tmp_path / "spec.json"
     batch.mkdir()
     packages: list[str] = []
@@ -158,7 +226,9 @@ def test_random_documents_give_diagnostics_or_code_that_parses_imports_and_type_
     def check(doc: dict[str, Any]) -> None:
         package = f"random_{len(packages)}"
         spec.write_text(json.dumps(doc, ensure_ascii=True), encoding="utf-8")
-        generation = build(Target(spec=spec, output=tmp_path / "unused", package=package, client_class="Random"))
+        generation = build(
+            Target(spec=spec, output=tmp_path / "unused", package=package, client_class="Random")
+        )
         if generation.files is None:  # refused: then with an error that says what and where
             errors = [d for d in generation.diagnostics if d.severity.value == "error"]
             assert errors and all(d.code and d.message for d in errors)
@@ -168,21 +238,31 @@ def test_random_documents_give_diagnostics_or_code_that_parses_imports_and_type_
                 compile(text, name, "exec")
                 # laid out without black (or by it, where layout was unsure): black changes nothing
                 difference = black_difference(text)
-                assert not difference, f"{name}: {difference}\n--- the document ---\n{json.dumps(doc)[:6000]}"
+                assert (
+                    not difference
+                ), f"{name}: {difference}\n--- the document ---\n{json.dumps(doc)[:6000]}"
         for name, text in generation.files.items():
             if name.startswith(package + "/"):
                 (batch / name).parent.mkdir(parents=True, exist_ok=True)
                 (batch / name).write_text(text, encoding="utf-8")
-        (batch / f"{package}.json").write_text(json.dumps(doc, indent=1), encoding="utf-8")  # to reproduce
+        (batch / f"{package}.json").write_text(
+            json.dumps(doc, indent=1), encoding="utf-8"
+        )  # to reproduce
         packages.append(package)
 
     for known in sorted(KNOWN.glob("*.json")):
         check(json.loads(known.read_text(encoding="utf-8")))
     # Examples come from the fixed seed of the session's Hypothesis profile (tests/conftest.py)
     # unless RANDOM_EXPLORE=1 asks for new ones.
-    settings(max_examples=EXAMPLES, deadline=None,
-             suppress_health_check=[HealthCheck.too_slow, HealthCheck.data_too_large, HealthCheck.large_base_example])(
-        given(document())(check))()
+    settings(
+        max_examples=EXAMPLES,
+        deadline=None,
+        suppress_health_check=[
+            HealthCheck.too_slow,
+            HealthCheck.data_too_large,
+            HealthCheck.large_base_example,
+        ],
+    )(given(document())(check))()
     assert len(packages) >= EXAMPLES // 4, "most random documents should be usable"
     _import_all(batch, packages)
     _type_check_all(batch, packages)
@@ -201,15 +281,25 @@ def _import_all(batch: Path, packages: list[str]) -> None:
         "        importlib.import_module(name)\n"
         "    importlib.import_module(package).Random(base_url='https://api.example.test').close()\n"
     )
-    run = subprocess.run([sys.executable, "-c", script, *packages], cwd=batch, capture_output=True, text=True,
-                         timeout=1200)
+    run = subprocess.run(
+        [sys.executable, "-c", script, *packages],
+        cwd=batch,
+        capture_output=True,
+        text=True,
+        timeout=1200,
+    )
     assert run.returncode == 0, _with_document(batch, run.stderr[-4000:])
 
 
 def _type_check_all(batch: Path, packages: list[str]) -> None:
     arguments = [arg for package in packages for arg in ("-p", package)]
-    run = subprocess.run([sys.executable, "-m", "mypy", "--strict", "--no-incremental", *arguments], cwd=batch,
-                         capture_output=True, text=True, timeout=2400)
+    run = subprocess.run(
+        [sys.executable, "-m", "mypy", "--strict", "--no-incremental", *arguments],
+        cwd=batch,
+        capture_output=True,
+        text=True,
+        timeout=2400,
+    )
     assert run.returncode == 0, _with_document(batch, run.stdout[-4000:])
 
 
@@ -217,5 +307,7 @@ def _with_document(batch: Path, output: str) -> str:
     """The failure, and the document that caused it (from the first package it names)."""
     found = ([None] + re.findall(r"random_\d+", output))[-1]
     document = (batch / f"{found}.json").read_text() if found else ""
-    return (f"{output}\n--- the document (keep it as tests/random_documents/NAME.json, so every run checks it) ---\n"
-            f"{document[:6000]}")
+    return (
+        f"{output}\n--- the document (keep it as tests/random_documents/NAME.json, so every run checks it) ---\n"
+        f"{document[:6000]}"
+    )

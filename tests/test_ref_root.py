@@ -69,8 +69,15 @@ def run_isolated(*args: str | Path) -> subprocess.CompletedProcess[str]:
     command = [sys.executable, "-m", "generator", *map(str, args)]
     env = {**os.environ, "PYTHONPATH": str(ROOT)}
     try:
-        run = subprocess.run(command, cwd=ROOT, env=env, capture_output=True, text=True, timeout=20,
-                             preexec_fn=cap_memory)
+        run = subprocess.run(
+            command,
+            cwd=ROOT,
+            env=env,
+            capture_output=True,
+            text=True,
+            timeout=20,
+            preexec_fn=cap_memory,
+        )
     except subprocess.TimeoutExpired:
         pytest.fail(f"the generator did not finish within 20 s: {' '.join(command)}")
     assert "internal error" not in run.stderr, run.stderr[-2000:]  # MemoryError, for one
@@ -180,8 +187,9 @@ def test_ref_root_lets_a_reference_read_a_trusted_folder(cli: Cli, tmp_path: Pat
 
     assert cli("validate", spec, "--quiet").code == 1
     assert cli("validate", spec, "--quiet", "--ref-root", tmp_path / "common").code == 0
-    result = cli("generate", spec, "-o", tmp_path / "out", "--ref-root", tmp_path,
-                 "--package", "ok_client")
+    result = cli(
+        "generate", spec, "-o", tmp_path / "out", "--ref-root", tmp_path, "--package", "ok_client"
+    )
     assert result.code == 0, result.err
     written = json.loads((tmp_path / "out" / "openapi.json").read_text())
     assert written["definitions"]["Error"]["properties"] == {"code": {"type": "integer"}}
@@ -198,7 +206,8 @@ def test_a_link_that_stays_inside_the_root_is_followed(tmp_path: Path) -> None:
     assert result.ok, [d.render() for d in result.diagnostics]
     assert result.document is not None
     assert list(result.document["definitions"].values()) == [
-        {"properties": {"id": {"type": "string"}}}]
+        {"properties": {"id": {"type": "string"}}}
+    ]
 
 
 def test_references_of_a_referenced_file_keep_to_the_same_root(tmp_path: Path) -> None:
@@ -206,7 +215,8 @@ def test_references_of_a_referenced_file_keep_to_the_same_root(tmp_path: Path) -
     (tmp_path / "api" / "models").mkdir(parents=True)
     (tmp_path / "api" / "models" / "Pet.yaml").write_text(
         "type: object\nproperties:\n  owner: {$ref: '../Owner.yaml'}\n"
-        "  leak: {$ref: '../../secret.yaml'}\n")
+        "  leak: {$ref: '../../secret.yaml'}\n"
+    )
     (tmp_path / "api" / "Owner.yaml").write_text("type: string\n")
     spec = tmp_path / "api" / "swagger.yaml"
     spec.write_text(document("models/Pet.yaml"))
@@ -227,7 +237,8 @@ def test_a_reference_in_an_overlay_reads_the_overlay_folder_only(tmp_path: Path)
     overlay.write_text(
         "overlay: 1.0.0\ninfo: {title: fixes, version: '1'}\nactions:\n"
         "  - target: $.paths['/stolen'].get.responses\n"
-        "    update: {'201': {description: made, schema: {$ref: 'schemas/Fixed.yaml'}}}\n")
+        "    update: {'201': {description: made, schema: {$ref: 'schemas/Fixed.yaml'}}}\n"
+    )
     spec = tmp_path / "api" / "swagger.yaml"
     spec.parent.mkdir()
     spec.write_text(document("../fixes/private.yaml"))
@@ -251,7 +262,8 @@ def test_ref_root_in_the_configuration_is_relative_to_its_file(tmp_path: Path) -
         '[[tool.swagger2-client.targets]]\nspec = "api/swagger.yaml"\noutput = "out"\n'
         'ref-root = "common"\n\n'
         '[[tool.swagger2-client.targets]]\nname = "two"\nspec = "api/swagger.yaml"\n'
-        'output = "out2"\nref-root = ["common", "more"]\n')
+        'output = "out2"\nref-root = ["common", "more"]\n'
+    )
     one, two = load_config(pyproject).targets
     assert one.ref_roots == (tmp_path / "common",)
     assert two.ref_roots == (tmp_path / "common", tmp_path / "more")
@@ -265,7 +277,8 @@ def test_a_configured_ref_root_reaches_generation(cli: Cli, tmp_path: Path) -> N
     pyproject = tmp_path / "pyproject.toml"
     pyproject.write_text(
         '[[tool.swagger2-client.targets]]\nspec = "api/swagger.yaml"\noutput = "out"\n'
-        'package = "ok_client"\nref-root = "common"\n')
+        'package = "ok_client"\nref-root = "common"\n'
+    )
     result = cli("--config", pyproject, "--quiet")
     assert result.code == 0, result.err
     assert "Error" in json.loads((tmp_path / "out" / "openapi.json").read_text())["definitions"]
@@ -294,7 +307,8 @@ def test_petstore_separate_works_with_its_example_folder_as_root(shared_specs: P
 
 
 def test_the_corpus_runner_lets_documents_read_anywhere_in_its_folder(
-        cli: Cli, tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    cli: Cli, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
     monkeypatch.setattr(corpus, "STAGES", ("generate",))  # the later stages are tested elsewhere
     (tmp_path / "secret.yaml").write_text("type: string\n")
     folder = tmp_path / "specs"

@@ -32,10 +32,19 @@ paths:
 @pytest.fixture
 def split_spec(write) -> Path:  # type: ignore[no-untyped-def]
     write("api/params.yaml", "limit: {name: limit, in: query, type: integer}\n")
-    write("api/models/Pet.yaml", "type: object\nproperties:\n  owner: {$ref: 'Owner.yaml'}\n  self: {$ref: '#'}\n")
-    write("api/models/Owner.yaml", "type: object\nproperties:\n  pets: {type: array, items: {$ref: 'Pet.yaml'}}\n")
-    write("shared/Error.yaml", "type: object\nproperties:\n  code: {type: integer}\n  detail: {$ref: '#/definitions/Detail'}\n"
-          "definitions:\n  Detail: {type: string}\n")
+    write(
+        "api/models/Pet.yaml",
+        "type: object\nproperties:\n  owner: {$ref: 'Owner.yaml'}\n  self: {$ref: '#'}\n",
+    )
+    write(
+        "api/models/Owner.yaml",
+        "type: object\nproperties:\n  pets: {type: array, items: {$ref: 'Pet.yaml'}}\n",
+    )
+    write(
+        "shared/Error.yaml",
+        "type: object\nproperties:\n  code: {type: integer}\n  detail: {$ref: '#/definitions/Detail'}\n"
+        "definitions:\n  Detail: {type: string}\n",
+    )
     return write("api/swagger.yaml", MAIN)  # type: ignore[no-any-return]
 
 
@@ -51,7 +60,9 @@ def test_file_references_are_bundled_into_local_ones(split_spec: Path) -> None:
     assert get["responses"]["default"]["schema"] == {"$ref": "#/definitions/Error"}
     # references inside a referenced file are relative to that file, cycles included
     assert doc["definitions"]["Pet"]["properties"]["owner"] == {"$ref": "#/definitions/Owner"}
-    assert doc["definitions"]["Owner"]["properties"]["pets"]["items"] == {"$ref": "#/definitions/Pet"}
+    assert doc["definitions"]["Owner"]["properties"]["pets"]["items"] == {
+        "$ref": "#/definitions/Pet"
+    }
     assert doc["definitions"]["Pet"]["properties"]["self"] == {"$ref": "#/definitions/Pet"}
     assert doc["definitions"]["Error"]["properties"]["detail"] == {"$ref": "#/definitions/Detail"}
     assert doc["definitions"]["Detail"] == {"type": "string"}
@@ -69,16 +80,22 @@ def test_a_missing_referenced_file_is_named(split_spec: Path) -> None:
 
 @pytest.mark.parametrize("ref", ["/etc/passwd", "file:///etc/hosts", "../secret.txt"])
 def test_unsafe_file_references_are_refused(write, ref: str) -> None:  # type: ignore[no-untyped-def]
-    spec = write("s.yaml", f"swagger: '2.0'\ninfo: {{title: t, version: '1'}}\npaths: {{}}\n"
-                           f"definitions:\n  A: {{$ref: '{ref}'}}\n")
+    spec = write(
+        "s.yaml",
+        f"swagger: '2.0'\ninfo: {{title: t, version: '1'}}\npaths: {{}}\n"
+        f"definitions:\n  A: {{$ref: '{ref}'}}\n",
+    )
     result = ingest(spec)
     assert result.diagnostics.codes() == ["ref-file-refused"]
     assert result.document is not None and result.document["definitions"]["A"] == {}
 
 
 def test_network_references_are_refused_by_default(write) -> None:  # type: ignore[no-untyped-def]
-    spec = write("s.yaml", "swagger: '2.0'\ninfo: {title: t, version: '1'}\npaths: {}\n"
-                           "definitions:\n  A: {$ref: 'https://example.invalid/schemas/A.yaml'}\n")
+    spec = write(
+        "s.yaml",
+        "swagger: '2.0'\ninfo: {title: t, version: '1'}\npaths: {}\n"
+        "definitions:\n  A: {$ref: 'https://example.invalid/schemas/A.yaml'}\n",
+    )
     result = ingest(spec)
     [diagnostic] = result.diagnostics.items
     assert diagnostic.code == "ref-remote" and diagnostic.pointer == "/definitions/A"
@@ -110,8 +127,11 @@ def http_server(tmp_path: Path) -> Iterator[str]:
 
 
 def test_network_references_are_fetched_when_asked(write, http_server: str) -> None:  # type: ignore[no-untyped-def]
-    spec = write("s.yaml", "swagger: '2.0'\ninfo: {title: t, version: '1'}\npaths: {}\n"
-                           f"definitions:\n  X: {{$ref: '{http_server}/A.yaml'}}\n")
+    spec = write(
+        "s.yaml",
+        "swagger: '2.0'\ninfo: {title: t, version: '1'}\npaths: {}\n"
+        f"definitions:\n  X: {{$ref: '{http_server}/A.yaml'}}\n",
+    )
     result = ingest(spec, options=Options(allow_remote_refs=True))
     assert result.ok, [d.render() for d in result.diagnostics]
     doc = result.document

@@ -8,21 +8,30 @@ from pathlib import Path
 import pytest
 
 
-@pytest.mark.parametrize("title", ["Café API", "Bob's \"best\" API", "back\\slash \u2028 API", "\U0001F600"])
+@pytest.mark.parametrize(
+    "title", ["Café API", 'Bob\'s "best" API', "back\\slash \u2028 API", "\U0001f600"]
+)
 def test_any_title_gives_a_valid_pyproject(cli, write, tmp_path: Path, title: str) -> None:  # type: ignore[no-untyped-def]
     quoted = title.replace("\\", "\\\\").replace('"', '\\"').replace("\u2028", "\\u2028")
-    spec = write("api.yaml", f'swagger: "2.0"\ninfo: {{title: "{quoted}", version: "1"}}\npaths: {{}}\n')
+    spec = write(
+        "api.yaml", f'swagger: "2.0"\ninfo: {{title: "{quoted}", version: "1"}}\npaths: {{}}\n'
+    )
     result = cli("generate", spec, "-o", tmp_path / "out", "--package", "api_client")
     assert result.code == 0, result.err
-    project = tomllib.loads((tmp_path / "out" / "pyproject.toml").read_text(encoding="utf-8"))["project"]
+    project = tomllib.loads((tmp_path / "out" / "pyproject.toml").read_text(encoding="utf-8"))[
+        "project"
+    ]
     assert project["description"] == f"Typed Python client for {title}"
 
 
 def test_a_json_document_with_an_object_default(cli, write, tmp_path: Path) -> None:  # type: ignore[no-untyped-def]
     """JSON is read with the json module, whose dicts once broke the keys that let files be reused."""
-    spec = write("api.json", '{"swagger": "2.0", "info": {"title": "T", "version": "1"}, "paths": {},'
-                             ' "definitions": {"M": {"type": "object", "properties":'
-                             ' {"p": {"type": "object", "default": {"a": 1}}}}}}')
+    spec = write(
+        "api.json",
+        '{"swagger": "2.0", "info": {"title": "T", "version": "1"}, "paths": {},'
+        ' "definitions": {"M": {"type": "object", "properties":'
+        ' {"p": {"type": "object", "default": {"a": 1}}}}}}',
+    )
     result = cli("generate", spec, "-o", tmp_path / "out", "--package", "t_client")
     assert result.code == 0, result.err
     assert (tmp_path / "out" / "t_client" / "models" / "m.py").is_file()

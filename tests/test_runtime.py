@@ -462,7 +462,9 @@ def test_a_body_that_does_not_match_raises_a_validation_error(rt: Any) -> None:
 
 
 def test_a_body_that_is_not_json_says_so_with_its_text(rt: Any) -> None:
-    server = Server(httpx.Response(200, headers={"Content-Type": "application/json"}, content=b"{oops"))
+    server = Server(
+        httpx.Response(200, headers={"Content-Type": "application/json"}, content=b"{oops")
+    )
     with pytest.raises(rt.APIResponseValidationError, match="the body is not JSON") as caught:
         make_client(rt, server).request(get_call(rt), path={"id": 1})
     assert caught.value.body == "{oops"
@@ -471,7 +473,9 @@ def test_a_body_that_is_not_json_says_so_with_its_text(rt: Any) -> None:
 def test_json_pydantic_cannot_read_is_read_by_the_standard_library(rt: Any) -> None:
     """A byte order mark, or UTF-16: JSON all the same (json.loads detects the encoding)."""
     for content in ('\ufeff{"id": 7}'.encode("utf-8"), '{"id": 8}'.encode("utf-16")):
-        server = Server(httpx.Response(200, headers={"Content-Type": "application/json"}, content=content))
+        server = Server(
+            httpx.Response(200, headers={"Content-Type": "application/json"}, content=content)
+        )
         result = make_client(rt, server).request(get_call(rt), path={"id": 1})
         assert result.id in (7, 8)
 
@@ -629,7 +633,10 @@ def test_the_query_is_the_one_httpx_would_make(rt: Any) -> None:
     route = rt.Route("GET", "/search", query_formats={"m": "multi"}, idempotent=True)
     make_client(rt, server).request(route, query={"m": awkward, "one": "a b&c"})
     pairs = [("m", value) for value in awkward] + [("one", "a b&c")]
-    assert server.requests[0].url.raw_path == httpx.URL(BASE + "/search").copy_merge_params(pairs).raw_path
+    assert (
+        server.requests[0].url.raw_path
+        == httpx.URL(BASE + "/search").copy_merge_params(pairs).raw_path
+    )
 
 
 def test_path_values_are_escaped_per_segment(rt: Any) -> None:

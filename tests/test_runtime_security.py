@@ -91,8 +91,9 @@ def _import_generated(spec_text: str, folder: Path, package: str) -> ModuleType 
     """Generate a client into ``folder`` and import it; None when the generator refused."""
     spec = folder / "spec.yaml"
     spec.write_text(spec_text, encoding="utf-8")
-    generation, _ = generate(Target(spec=spec, output=folder / "out", package=package,
-                                    client_class="Shop"))
+    generation, _ = generate(
+        Target(spec=spec, output=folder / "out", package=package, client_class="Shop")
+    )
     if generation.files is None:
         errors = [d for d in generation.diagnostics if d.severity is Severity.ERROR]
         assert errors, "the generator wrote nothing and said no error"
@@ -132,8 +133,14 @@ class Recorder:
         return {request.url.host for request in self.requests}
 
 
-def make(shop: ModuleType, mode: str, handler: Handler, sleeps: list[float] | None = None,
-         http_client: Any = None, **options: Any) -> Any:
+def make(
+    shop: ModuleType,
+    mode: str,
+    handler: Handler,
+    sleeps: list[float] | None = None,
+    http_client: Any = None,
+    **options: Any,
+) -> Any:
     """A Shop (or AsyncShop) client with credentials, sending to ``handler``."""
     options.setdefault("base_url", GOOD)
     if http_client is None:
@@ -146,6 +153,7 @@ def make(shop: ModuleType, mode: str, handler: Handler, sleeps: list[float] | No
     if mode == "sync":
         made._sleep = record.append
     else:
+
         async def asleep(seconds: float) -> None:
             record.append(seconds)
 
@@ -324,8 +332,11 @@ def test_arguments_that_together_make_a_dot_segment_are_escaped(
 ) -> None:
     server = Recorder(ok)
     route = shop._runtime.Route(method="GET", path="/files/{a}{b}/meta")
-    run(mode, make(shop, mode, server),
-        lambda client: client.request(route, path={"a": ".", "b": "."}))
+    run(
+        mode,
+        make(shop, mode, server),
+        lambda client: client.request(route, path={"a": ".", "b": "."}),
+    )
     assert [request.url.raw_path for request in server.requests] == [b"/files/%2E%2E/meta"]
 
 
@@ -440,8 +451,15 @@ def test_a_3xx_that_cannot_be_followed_is_an_error_not_a_success(
 
 @pytest.mark.parametrize(
     "retry_after",
-    ["nan", "inf", "-inf", "1e999", "-1", "Fri, 31 Dec 99999999 23:59:59 GMT",
-     "Mon, 01 Jan 99999999999999999999999 00:00:00 GMT"],
+    [
+        "nan",
+        "inf",
+        "-inf",
+        "1e999",
+        "-1",
+        "Fri, 31 Dec 99999999 23:59:59 GMT",
+        "Mon, 01 Jan 99999999999999999999999 00:00:00 GMT",
+    ],
 )
 def test_a_retry_after_that_is_no_delay_falls_back_to_the_backoff(
     shop: ModuleType, mode: str, retry_after: str
@@ -449,8 +467,9 @@ def test_a_retry_after_that_is_no_delay_falls_back_to_the_backoff(
     replies = iter([httpx.Response(503, headers={"Retry-After": retry_after}), ok])
     server = Recorder(lambda request: _next_reply(replies, request))
     sleeps: list[float] = []
-    profile = run(mode, make(shop, mode, server, sleeps),
-                  lambda client: client.default.get_profile("7"))
+    profile = run(
+        mode, make(shop, mode, server, sleeps), lambda client: client.default.get_profile("7")
+    )
     assert profile.name == "ok" and len(server.requests) == 2
     # The first backoff: 0.5 s with jitter (0.75 to 1 times).
     assert len(sleeps) == 1 and 0.375 <= sleeps[0] <= 0.5
@@ -481,19 +500,23 @@ def test_a_deeply_nested_success_body_is_a_validation_error(
     shop: ModuleType, mode: str, kind: str
 ) -> None:
     body = DEEP_BODIES[kind]
-    server = Recorder(lambda request: httpx.Response(
-        200, content=body, headers={"Content-Type": "application/json"}))
+    server = Recorder(
+        lambda request: httpx.Response(
+            200, content=body, headers={"Content-Type": "application/json"}
+        )
+    )
     with pytest.raises(shop.APIResponseValidationError, match="nested too deeply"):
         run(mode, make(shop, mode, server), lambda client: client.default.get_profile("7"))
 
 
 @pytest.mark.parametrize("kind", sorted(DEEP_BODIES))
-def test_a_deeply_nested_error_body_is_kept_as_text(
-    shop: ModuleType, mode: str, kind: str
-) -> None:
+def test_a_deeply_nested_error_body_is_kept_as_text(shop: ModuleType, mode: str, kind: str) -> None:
     body = DEEP_BODIES[kind]
-    server = Recorder(lambda request: httpx.Response(
-        400, content=body, headers={"Content-Type": "application/json"}))
+    server = Recorder(
+        lambda request: httpx.Response(
+            400, content=body, headers={"Content-Type": "application/json"}
+        )
+    )
     with pytest.raises(shop.BadRequestError) as raised:
         run(mode, make(shop, mode, server), lambda client: client.default.get_profile("7"))
     assert raised.value.body == body.decode()

@@ -36,29 +36,56 @@ def assert_same_as_openapi_spec_validator(doc: Any) -> None:
 
 
 BROKEN = {
-    "a parameter without in": {"paths": {"/a": {"get": {"parameters": [{"name": "x", "type": "string"}],
-                                                         "responses": {"200": {"description": "ok"}}}}}},
+    "a parameter without in": {
+        "paths": {
+            "/a": {
+                "get": {
+                    "parameters": [{"name": "x", "type": "string"}],
+                    "responses": {"200": {"description": "ok"}},
+                }
+            }
+        }
+    },
     "an operation without responses": {"paths": {"/a": {"get": {}}}},
     "a definition of the wrong type": {"definitions": {"A": {"type": "nope"}}, "paths": {}},
     "a path item that is a string": {"paths": {"/a": "x"}},
     "a definition that is a list": {"definitions": {"A": []}, "paths": {}},
     "a key that is no path": {"paths": {"a": {}}},
-    "duplicate parameters": {"paths": {"/a": {"get": {"parameters": [{"$ref": "#/parameters/p"}] * 2,
-                                                       "responses": {"200": {"description": "ok"}}}}},
-                             "parameters": {"p": {"name": "p", "in": "query", "type": "string"}}},
-    "defaults the schema could fill in": {"paths": {"/a": {"get": {"parameters": [{"name": "q", "in": "query",
-                                                                                   "type": "string"}],
-                                                                    "responses": {"200": {"description": "ok"}}}}}},
+    "duplicate parameters": {
+        "paths": {
+            "/a": {
+                "get": {
+                    "parameters": [{"$ref": "#/parameters/p"}] * 2,
+                    "responses": {"200": {"description": "ok"}},
+                }
+            }
+        },
+        "parameters": {"p": {"name": "p", "in": "query", "type": "string"}},
+    },
+    "defaults the schema could fill in": {
+        "paths": {
+            "/a": {
+                "get": {
+                    "parameters": [{"name": "q", "in": "query", "type": "string"}],
+                    "responses": {"200": {"description": "ok"}},
+                }
+            }
+        }
+    },
 }
 
 
 @pytest.mark.parametrize("part", BROKEN.values(), ids=BROKEN.keys())
 def test_broken_parts_give_the_same_errors(part: dict[str, Any]) -> None:
-    assert_same_as_openapi_spec_validator({"swagger": "2.0", "info": {"title": "t", "version": "1"}, **part})
+    assert_same_as_openapi_spec_validator(
+        {"swagger": "2.0", "info": {"title": "t", "version": "1"}, **part}
+    )
 
 
 def test_the_hostile_document_gives_the_same_errors(tmp_path: Path) -> None:
-    assert_same_as_openapi_spec_validator(load_file(hostile.write_document(tmp_path), Diagnostics()))
+    assert_same_as_openapi_spec_validator(
+        load_file(hostile.write_document(tmp_path), Diagnostics())
+    )
 
 
 @pytest.mark.parametrize("path", corpus_documents(), ids=corpus_id)
@@ -66,8 +93,17 @@ def test_corpus_documents_give_the_same_errors(path: Path) -> None:
     assert_same_as_openapi_spec_validator(load_file(path, Diagnostics()))
 
 
-@settings(max_examples=150, deadline=None, derandomize=True, database=None,
-          suppress_health_check=[HealthCheck.too_slow, HealthCheck.data_too_large, HealthCheck.large_base_example])
+@settings(
+    max_examples=150,
+    deadline=None,
+    derandomize=True,
+    database=None,
+    suppress_health_check=[
+        HealthCheck.too_slow,
+        HealthCheck.data_too_large,
+        HealthCheck.large_base_example,
+    ],
+)
 @given(document())
 def test_random_documents_give_the_same_errors(doc: dict[str, Any]) -> None:
     assert_same_as_openapi_spec_validator(copy.deepcopy(doc))
@@ -84,7 +120,9 @@ def test_the_slow_validator_loads_only_for_errors(tmp_path: Path) -> None:
         "print(len(schema_errors(bad)))\n"
     )
     env = {**os.environ, "GENERATOR_CACHE": str(tmp_path / "cache")}
-    run = subprocess.run([sys.executable, "-c", script], env=env, capture_output=True, text=True, check=True)
+    run = subprocess.run(
+        [sys.executable, "-c", script], env=env, capture_output=True, text=True, check=True
+    )
     assert run.stdout.split() == ["False", "1"]
 
 
@@ -101,8 +139,11 @@ GOOD_ITEM = {"get": {"responses": {"200": {"description": "ok"}}}}
 
 
 def _document(*items: dict[str, Any]) -> dict[str, Any]:
-    return {"swagger": "2.0", "info": {"title": "t", "version": "1"},
-            "paths": {f"/p{number}": item for number, item in enumerate(items)}}
+    return {
+        "swagger": "2.0",
+        "info": {"title": "t", "version": "1"},
+        "paths": {f"/p{number}": item for number, item in enumerate(items)},
+    }
 
 
 def _fast_checks(monkeypatch: pytest.MonkeyPatch) -> list[object]:
@@ -117,7 +158,9 @@ def _fast_checks(monkeypatch: pytest.MonkeyPatch) -> list[object]:
     return checked
 
 
-def test_parts_found_valid_before_are_not_checked_again(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+def test_parts_found_valid_before_are_not_checked_again(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
     monkeypatch.setenv("GENERATOR_CACHE", str(tmp_path / "cache"))
     checked = _fast_checks(monkeypatch)
     assert schema_errors(_document(GOOD_ITEM, {"put": GOOD_ITEM["get"]})) == []
@@ -128,8 +171,9 @@ def test_parts_found_valid_before_are_not_checked_again(tmp_path: Path, monkeypa
     assert checked == [broken]
 
 
-def test_a_valid_part_never_hides_an_invalid_one_of_another_kind(tmp_path: Path,
-                                                                  monkeypatch: pytest.MonkeyPatch) -> None:
+def test_a_valid_part_never_hides_an_invalid_one_of_another_kind(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
     """The same JSON text may be valid as one part and not as another: verdicts are per definition."""
     monkeypatch.setenv("GENERATOR_CACHE", str(tmp_path / "cache"))
     as_schema = {"type": "object"}  # a valid schema, not a valid path item

@@ -20,7 +20,9 @@ OPERATIONS = {
 
 
 def test_the_seed_is_the_shared_file_byte_for_byte(shared_specs: Path) -> None:
-    assert SEED.read_bytes() == (shared_specs / "callfire" / "seed-call-broadcast.yaml").read_bytes()
+    assert (
+        SEED.read_bytes() == (shared_specs / "callfire" / "seed-call-broadcast.yaml").read_bytes()
+    )
 
 
 def test_validate_lists_each_problem_of_the_seed(cli) -> None:  # type: ignore[no-untyped-def]
@@ -34,9 +36,14 @@ def test_validate_lists_each_problem_of_the_seed(cli) -> None:  # type: ignore[n
         "http-only": 1,
     }
     assert {d["severity"] for d in diagnostics} == {"warning"}
-    assert all(d["line"] and d["file"].endswith("callfire-call-broadcast.yaml") for d in diagnostics)
+    assert all(
+        d["line"] and d["file"].endswith("callfire-call-broadcast.yaml") for d in diagnostics
+    )
     dangling = sorted(d["pointer"] for d in diagnostics if d["code"] == "ref-dangling")
-    assert dangling == ["/paths/~1calls/post/parameters/0/schema", "/paths/~1calls~1broadcasts/post/parameters/0/schema"]
+    assert dangling == [
+        "/paths/~1calls/post/parameters/0/schema",
+        "/paths/~1calls~1broadcasts/post/parameters/0/schema",
+    ]
     [extra] = [d for d in diagnostics if d["code"] == "extra-document"]
     assert extra["line"] == 210
 
@@ -46,7 +53,9 @@ def test_validate_strict_fails_on_the_same_problems(cli) -> None:  # type: ignor
     result = cli("validate", SEED, "--strict", "--format", "json")
     assert result.code == 1
     strict = json.loads(result.out)
-    assert [(d["code"], d["pointer"]) for d in strict] == [(d["code"], d["pointer"]) for d in lenient]
+    assert [(d["code"], d["pointer"]) for d in strict] == [
+        (d["code"], d["pointer"]) for d in lenient
+    ]
     assert {d["severity"] for d in strict} == {"error"}
 
 

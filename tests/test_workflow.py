@@ -68,14 +68,22 @@ def test_target_selects_one(project: Path, cli) -> None:  # type: ignore[no-unty
     assert cli("--target", "raw").code == 0
     assert (project / "clients/raw").is_dir() and not (project / "clients/main").exists()
     result = cli("--target", "nope")
-    assert result.code == 2 and "no target named 'nope'" in result.err and "'main', 'raw'" in result.err
+    assert (
+        result.code == 2
+        and "no target named 'nope'" in result.err
+        and "'main', 'raw'" in result.err
+    )
 
 
 def test_command_line_flags_override_the_configuration(project: Path, cli) -> None:  # type: ignore[no-untyped-def]
     out = project / "elsewhere"
-    result = cli("generate", "--target", "main", "-o", out, "--client-class", "Flagged", "--version", "9.1.0")
+    result = cli(
+        "generate", "--target", "main", "-o", out, "--client-class", "Flagged", "--version", "9.1.0"
+    )
     assert result.code == 0, result.err
-    client = (out / "main_client/_client.py").read_text()  # the package still comes from the configuration
+    client = (
+        out / "main_client/_client.py"
+    ).read_text()  # the package still comes from the configuration
     assert "class Flagged(" in client and "class Main(" not in client
     assert json.loads((out / "manifest.json").read_text())["package_version"] == "9.1.0"
     assert not (project / "clients/main").exists()
@@ -86,28 +94,48 @@ def test_a_config_given_explicitly_may_hold_the_keys_at_the_top_level(tmp_path: 
     config.write_text(f'[[targets]]\nspec = "{SEED}"\noutput = "out"\npackage = "top_client"\n')
     result = cli("--config", config)
     assert result.code == 0, result.err
-    assert (tmp_path / "out/top_client").is_dir()  # output is relative to the file, named after it by default
+    assert (
+        tmp_path / "out/top_client"
+    ).is_dir()  # output is relative to the file, named after it by default
     assert load_config(config).targets[0].name == "out"
 
 
-@pytest.mark.parametrize("text, message", [
-    ('[[tool.swagger2-client.targets]]\nspec = "a.yaml"\n', "targets[0] needs 'output'"),
-    ('[[tool.swagger2-client.targets]]\nspec = "a.yaml"\noutput = "o"\npakage = "x"\n', "unknown key 'pakage'"),
-    ('[[tool.swagger2-client.targets]]\nspec = "a.yaml"\noutput = "o"\npackage = "a b"\n', "package 'a b' must be"),
-    ('[[tool.swagger2-client.targets]]\nspec = "a.yaml"\noutput = "o"\noverlays = "x.yaml"\n', "must be a list"),
-    ('[[tool.swagger2-client.targets]]\nspec = "a.yaml"\noutput = "o"\nversion = "soon"\n', "must be spec, bump"),
-    ("[tool.swagger2-client\n", "not valid TOML"),
-])
+@pytest.mark.parametrize(
+    "text, message",
+    [
+        ('[[tool.swagger2-client.targets]]\nspec = "a.yaml"\n', "targets[0] needs 'output'"),
+        (
+            '[[tool.swagger2-client.targets]]\nspec = "a.yaml"\noutput = "o"\npakage = "x"\n',
+            "unknown key 'pakage'",
+        ),
+        (
+            '[[tool.swagger2-client.targets]]\nspec = "a.yaml"\noutput = "o"\npackage = "a b"\n',
+            "package 'a b' must be",
+        ),
+        (
+            '[[tool.swagger2-client.targets]]\nspec = "a.yaml"\noutput = "o"\noverlays = "x.yaml"\n',
+            "must be a list",
+        ),
+        (
+            '[[tool.swagger2-client.targets]]\nspec = "a.yaml"\noutput = "o"\nversion = "soon"\n',
+            "must be spec, bump",
+        ),
+        ("[tool.swagger2-client\n", "not valid TOML"),
+    ],
+)
 def test_a_broken_configuration_is_a_usage_error_that_names_the_key(tmp_path: Path, cli, text: str, message: str) -> None:  # type: ignore[no-untyped-def]
     (tmp_path / "pyproject.toml").write_text(text)
     with pytest.raises(ConfigError, match=re.escape(message)):
         load_config(tmp_path / "pyproject.toml")
     result = cli("--config", tmp_path / "pyproject.toml")
-    assert result.code == 2 and message.split("'")[0] in result.err and "Traceback" not in result.err
+    assert (
+        result.code == 2 and message.split("'")[0] in result.err and "Traceback" not in result.err
+    )
 
 
-def test_without_a_configuration_the_default_command_says_what_to_add(tmp_path: Path, cli,  # type: ignore[no-untyped-def]
-                                                                     monkeypatch: pytest.MonkeyPatch) -> None:
+def test_without_a_configuration_the_default_command_says_what_to_add(
+    tmp_path: Path, cli, monkeypatch: pytest.MonkeyPatch  # type: ignore[no-untyped-def]
+) -> None:
     monkeypatch.chdir(tmp_path)
     result = cli()
     assert result.code == 2 and "[[tool.swagger2-client.targets]]" in result.err
@@ -116,12 +144,18 @@ def test_without_a_configuration_the_default_command_says_what_to_add(tmp_path: 
 def test_check_is_0_when_current_1_when_stale_and_diff_shows_why(project: Path, cli) -> None:  # type: ignore[no-untyped-def]
     assert cli().code == 0
     result = cli("check")
-    assert result.code == 0 and "main/ is up to date" in result.err and "raw/ is up to date" in result.err
+    assert (
+        result.code == 0
+        and "main/ is up to date" in result.err
+        and "raw/ is up to date" in result.err
+    )
     spec = project / "spec/api.yaml"
     spec.write_text(spec.read_text().replace(SUMMARY, "      summary: Find every call"))
     result = cli("check", "--target", "main", "--diff")
     assert result.code == 1 and "stale: main/main_client/resources/calls.py" in result.err
-    assert "--- a/main_client/resources/calls.py\n+++ b/main_client/resources/calls.py\n" in result.out
+    assert (
+        "--- a/main_client/resources/calls.py\n+++ b/main_client/resources/calls.py\n" in result.out
+    )
     assert '-        """Find calls' in result.out and '+        """Find every call' in result.out
     assert "+## 1.0.1" in result.out  # the changelog entry regenerating would add
     assert cli("check", "--target", "main").out == ""  # without --diff, nothing on stdout
@@ -132,24 +166,34 @@ def test_a_spec_change_adds_a_changelog_entry_and_bumps_the_version(project: Pat
     main = project / "clients/main"
     first = (main / "CHANGELOG.md").read_text()
     assert "## 1.0.0\n\nFirst generated" in first
-    assert cli("--target", "main").code == 0 and (main / "CHANGELOG.md").read_text() == first  # no change, no entry
+    assert (
+        cli("--target", "main").code == 0 and (main / "CHANGELOG.md").read_text() == first
+    )  # no change, no entry
     spec = project / "spec/api.yaml"
     text = spec.read_text().replace(SUMMARY, "      summary: Find every call")
     spec.write_text(text)
     assert cli("--target", "main").code == 0
     second = (main / "CHANGELOG.md").read_text()
-    assert "## 1.0.1\n\nFrom info.version '1.0.0'; version bump: patch.\n\n### Documentation (1)" in second
+    assert (
+        "## 1.0.1\n\nFrom info.version '1.0.0'; version bump: patch.\n\n### Documentation (1)"
+        in second
+    )
     assert "`client.calls.find_calls()`" in second and "summary changed" in second
     assert second.index("## 1.0.1") < second.index("## 1.0.0")  # newest first
     assert 'version = "1.0.1"' in (main / "pyproject.toml").read_text()
     # Removing an operation is breaking: the next version is a major one.
     start = text.index("  /calls:\n")
-    spec.write_text(text[:start] + text[text.index("  /calls/broadcasts:\n"):])
+    spec.write_text(text[:start] + text[text.index("  /calls/broadcasts:\n") :])
     assert cli("--target", "main").code == 0
     third = (main / "CHANGELOG.md").read_text()
     assert "## 2.0.0\n\nFrom info.version '1.0.0'; version bump: major.\n\n### Breaking" in third
-    assert "operation removed" in third and 'version = "2.0.0"' in (main / "pyproject.toml").read_text()
-    assert cli("check", "--target", "main").code == 0  # the changelog carried over is what check expects
+    assert (
+        "operation removed" in third
+        and 'version = "2.0.0"' in (main / "pyproject.toml").read_text()
+    )
+    assert (
+        cli("check", "--target", "main").code == 0
+    )  # the changelog carried over is what check expects
 
 
 def test_the_spec_version_rule_follows_info_version(project: Path, cli) -> None:  # type: ignore[no-untyped-def]
@@ -157,13 +201,23 @@ def test_the_spec_version_rule_follows_info_version(project: Path, cli) -> None:
     spec = project / "spec/api.yaml"
     spec.write_text(spec.read_text().replace("  version: 1.0.0", "  version: V2.3", 1))
     assert cli("--target", "raw").code == 0
-    assert json.loads((project / "clients/raw/manifest.json").read_text())["package_version"] == "2.3"
+    assert (
+        json.loads((project / "clients/raw/manifest.json").read_text())["package_version"] == "2.3"
+    )
     assert "## 2.3\n" in (project / "clients/raw/CHANGELOG.md").read_text()
 
 
-@pytest.mark.parametrize("version, level, expected", [("1.2.3", "major", "2.0.0"), ("1.2.3", "minor", "1.3.0"),
-                                                       ("1.2.3", "patch", "1.2.4"), ("1.2.3", "none", "1.2.4"),
-                                                       ("2", "minor", "2.1.0"), ("2019.4.15", "major", "2020.0.0")])
+@pytest.mark.parametrize(
+    "version, level, expected",
+    [
+        ("1.2.3", "major", "2.0.0"),
+        ("1.2.3", "minor", "1.3.0"),
+        ("1.2.3", "patch", "1.2.4"),
+        ("1.2.3", "none", "1.2.4"),
+        ("2", "minor", "2.1.0"),
+        ("2019.4.15", "major", "2020.0.0"),
+    ],
+)
 def test_bumped(version: str, level: str, expected: str) -> None:
     assert bumped(version, level) == expected
 
@@ -175,7 +229,9 @@ def test_custom_templates_replace_built_in_ones_by_name(project: Path, cli) -> N
     result = cli("generate", "--target", "raw", "--templates", project / "my-templates")
     assert result.code == 0, result.err
     assert (project / "clients/raw/README.md").read_text() == "# raw-client, our way\n"
-    assert "class RawClientModel" not in (project / "clients/raw/raw_client/_client.py").read_text()  # the rest is built in
+    assert (
+        "class RawClientModel" not in (project / "clients/raw/raw_client/_client.py").read_text()
+    )  # the rest is built in
     (custom / "README.md.jinja").write_text("{{ c.no_such_thing }}\n")
     result = cli("generate", "--target", "raw", "--templates", project / "my-templates")
     assert result.code == 1 and "template-error" in result.err and "README.md.jinja" in result.err
@@ -186,8 +242,12 @@ def test_templates_can_be_configured(project: Path, cli) -> None:  # type: ignor
     (project / "t" / "project").mkdir(parents=True)
     (project / "t" / "project" / "README.md.jinja").write_text("configured\n")
     config = project / "pyproject.toml"
-    config.write_text(config.read_text().replace('[[tool.swagger2-client.targets]]\nname = "raw"',
-                                                 '[[tool.swagger2-client.targets]]\nname = "raw"\ntemplates = ["t"]'))
+    config.write_text(
+        config.read_text().replace(
+            '[[tool.swagger2-client.targets]]\nname = "raw"',
+            '[[tool.swagger2-client.targets]]\nname = "raw"\ntemplates = ["t"]',
+        )
+    )
     assert cli("--target", "raw").code == 0
     assert (project / "clients/raw/README.md").read_text() == "configured\n"
 
@@ -218,4 +278,8 @@ def test_progress_is_shown_for_large_projects_only() -> None:
         large.clear()
     text = stream.getvalue()
     assert "small" not in text
-    assert "\rlarge: formatting 10/200" in text and "\rlarge: formatting 200/200" in text and text.endswith("\x1b[K")
+    assert (
+        "\rlarge: formatting 10/200" in text
+        and "\rlarge: formatting 200/200" in text
+        and text.endswith("\x1b[K")
+    )

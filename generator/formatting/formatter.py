@@ -36,17 +36,28 @@ class FormattingError(Exception):
     """Generated source that black cannot parse: a bug in a template, never in the input."""
 
 
-def format_files(files: dict[str, str], progress: Callable[[str, int, int], None] | None = None,
-                 laid_out: bool = False) -> dict[str, str]:
+def format_files(
+    files: dict[str, str],
+    progress: Callable[[str, int, int], None] | None = None,
+    laid_out: bool = False,
+) -> dict[str, str]:
     """Every file, Python ones formatted; reports progress as files are done.
 
     With laid_out (the built-in templates, which print black's style line by line), black runs
     only on the files layout.lay_out is not sure about; otherwise on every Python file.
     """
-    laid = {path: lay_out(text) for path, text in files.items() if laid_out and path.endswith(".py")}
+    laid = {
+        path: lay_out(text) for path, text in files.items() if laid_out and path.endswith(".py")
+    }
     done = {path: text for path, text in laid.items() if text is not None}
-    keys = {path: _key(text) for path, text in files.items() if path.endswith(".py") and path not in done}
-    todo = {path: files[path] for path, key in keys.items() if key not in _formatted and not _load(key)}
+    keys = {
+        path: _key(text)
+        for path, text in files.items()
+        if path.endswith(".py") and path not in done
+    }
+    todo = {
+        path: files[path] for path, key in keys.items() if key not in _formatted and not _load(key)
+    }
     count = len(files) - len(todo)
     for path, text in _format_many(todo):
         _remember(keys[path], text)
@@ -55,8 +66,10 @@ def format_files(files: dict[str, str], progress: Callable[[str, int, int], None
             progress("formatting", count, len(files))
     if progress is not None:
         progress("formatting", len(files), len(files))
-    return {path: done[path] if path in done else _formatted[keys[path]] if path in keys else text
-            for path, text in files.items()}
+    return {
+        path: done[path] if path in done else _formatted[keys[path]] if path in keys else text
+        for path, text in files.items()
+    }
 
 
 def _format_many(todo: dict[str, str]) -> list[tuple[str, str]]:
@@ -86,7 +99,9 @@ def black_mode() -> black.Mode:
 
 
 def __getattr__(name: str) -> Any:
-    if name == "MODE":  # formatting.MODE, for tests and tools: black's mode, black imported on first use
+    if (
+        name == "MODE"
+    ):  # formatting.MODE, for tests and tools: black's mode, black imported on first use
         return black_mode()
     raise AttributeError(name)
 
@@ -107,7 +122,9 @@ def black_difference(source: str) -> str:
     if formatted == source:
         return ""
     ours, theirs = source.split("\n"), formatted.split("\n")
-    line = next((i for i, (a, b) in enumerate(zip(ours, theirs)) if a != b), min(len(ours), len(theirs)))
+    line = next(
+        (i for i, (a, b) in enumerate(zip(ours, theirs)) if a != b), min(len(ours), len(theirs))
+    )
     return f"black would change line {line + 1}: {ours[line][:120] if line < len(ours) else ''!r}"
 
 
@@ -116,7 +133,9 @@ def _key(source: str) -> str:
 
 
 def _remember(key: str, text: str) -> None:
-    if len(_formatted) > 50_000:  # a long-lived process (a test run, a server) must not grow without end
+    if (
+        len(_formatted) > 50_000
+    ):  # a long-lived process (a test run, a server) must not grow without end
         _formatted.clear()
     _formatted[key] = text
     _store(key, text)

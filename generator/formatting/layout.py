@@ -51,7 +51,12 @@ def laid_out(source: str) -> str:
             blank = 0
         if docstring or _opens_docstring(line):
             docstring.append(line)
-            if len(docstring) > 1 and '"""' in line or len(docstring) == 1 and line.count('"""') > 1:
+            if (
+                len(docstring) > 1
+                and '"""' in line
+                or len(docstring) == 1
+                and line.count('"""') > 1
+            ):
                 out.extend(_docstring(docstring))
                 docstring = []
         elif not line.strip():
@@ -88,7 +93,7 @@ def _opens_docstring(line: str) -> bool:
 def _docstring(lines: list[str]) -> list[str]:
     """A docstring as black writes it (black's docstring rules: PEP 257 indentation, padding, closing quotes)."""
     indent = lines[0][: len(lines[0]) - len(lines[0].lstrip(" "))]
-    value = "\n".join(lines)[len(indent):]
+    value = "\n".join(lines)[len(indent) :]
     if not value.endswith('"""') or len(value) < 6:
         raise Unsure(value)
     if re.search(r"\\\s*\n", value):
@@ -109,7 +114,12 @@ def _docstring(lines: list[str]) -> list[str]:
         body = " "
     parts = body.splitlines()
     last_length = len(parts[-1]) if body and not body.endswith("\n") else 0
-    if len(parts) > 1 and last_length + 3 > LIMIT and len(indent) + 3 <= LIMIT and not trailing_backslash:
+    if (
+        len(parts) > 1
+        and last_length + 3 > LIMIT
+        and len(indent) + 3 <= LIMIT
+        and not trailing_backslash
+    ):
         closing = '"""' if value[-4] == "\n" else "\n" + indent + '"""'
     else:
         closing = '"""'
@@ -118,7 +128,9 @@ def _docstring(lines: list[str]) -> list[str]:
 
 def _fix_indentation(body: str, indent: str) -> str:
     lines = [_expand_leading_tabs(line) for line in re.split(r"\r\n|\r|\n", body)]
-    common = min((len(line) - len(line.lstrip()) for line in lines[1:] if line.strip()), default=None)
+    common = min(
+        (len(line) - len(line.lstrip()) for line in lines[1:] if line.strip()), default=None
+    )
     trimmed = [lines[0].strip()]
     if common is not None:
         for i, line in enumerate(lines[1:]):
@@ -161,7 +173,7 @@ class _Piece:
 
     def strip(self) -> _Piece:
         start = len(self.text) - len(self.text.lstrip(" "))
-        return self[start:len(self.text.rstrip(" "))]
+        return self[start : len(self.text.rstrip(" "))]
 
     def last_group(self) -> tuple[int, int] | None:
         """(opening, closing) offsets of the last bracket pair at depth 0, or None when there is none."""
@@ -204,7 +216,7 @@ class _Piece:
             elif char in _CLOSING:
                 depth -= 1
             elif depth == 0:
-                items.append(self[start:match.start()].strip())
+                items.append(self[start : match.start()].strip())
                 start = match.end()
         last = self[start:].strip()
         return items + [last] if len(last) else items
@@ -216,7 +228,7 @@ class _Piece:
             char = match.group()
             if char in _OPENING:
                 if depth == 0:
-                    out.append(self.mask[start:match.start()] + "(")
+                    out.append(self.mask[start : match.start()] + "(")
                 depth += 1
             elif char in _CLOSING:
                 depth -= 1
@@ -240,7 +252,9 @@ def _statement(line: _Piece, indent: int) -> list[str]:
         return [_pad(indent) + line.text]  # black never splits a comment
     line, comment = _split_comment(line)
     if comment.startswith("  # type:"):
-        return [_pad(indent) + line.text + comment]  # black never splits a line that a type comment ends
+        return [
+            _pad(indent) + line.text + comment
+        ]  # black never splits a line that a type comment ends
     text = line.text
     if text.startswith("from ") and " import " in text and "(" not in text:
         return _import(text, comment, indent)
@@ -252,24 +266,42 @@ def _statement(line: _Piece, indent: int) -> list[str]:
     if group is None:
         return _atom_statement(line, comment, indent, start)
     opening, closing = group
-    after = text[closing + 1:]
+    after = text[closing + 1 :]
     if after not in ("", ":") or (after == ":" and not text.startswith(("if ", "elif ", "while "))):
         raise Unsure(text)
     primary = line[start:opening].collapsed()
-    if primary and not _PRIMARY.fullmatch(primary) or text[opening] == "[" and primary or not (primary or rhs):
+    if (
+        primary
+        and not _PRIMARY.fullmatch(primary)
+        or text[opening] == "["
+        and primary
+        or not (primary or rhs)
+    ):
         raise Unsure(text)  # an operator, a subscript, a keyword: black may choose other splits
-    split = _group(line[:opening + 1], line[opening + 1:closing], text[closing:] + comment, indent, call=bool(primary))
-    empty = not text[opening + 1:closing].strip()
+    split = _group(
+        line[: opening + 1],
+        line[opening + 1 : closing],
+        text[closing:] + comment,
+        indent,
+        call=bool(primary),
+    )
+    empty = not text[opening + 1 : closing].strip()
     if (indent + opening + 1 <= LIMIT and not empty) or not rhs or not primary:
         return split
     if ": " in text[:start].split("=")[0]:
         raise Unsure(text)  # black splits a long annotation in parentheses of its own
     if empty:  # nothing to split at the call: the value goes in parentheses, fitting or not
-        return [_pad(indent) + text[:start] + "(", _pad(indent + 4) + text[start:] + comment, _pad(indent) + ")"]
+        return [
+            _pad(indent) + text[:start] + "(",
+            _pad(indent + 4) + text[start:] + comment,
+            _pad(indent) + ")",
+        ]
     return _head_too_long(line, start, comment, indent, split)
 
 
-def _head_too_long(line: _Piece, start: int, comment: str, indent: int, split: list[str]) -> list[str]:
+def _head_too_long(
+    line: _Piece, start: int, comment: str, indent: int, split: list[str]
+) -> list[str]:
     """A value whose call does not fit on the first line: black may wrap it in parentheses instead.
 
     black wraps `target = value` (or `return value`) in the parentheses it keeps invisible when
@@ -278,7 +310,11 @@ def _head_too_long(line: _Piece, start: int, comment: str, indent: int, split: l
     """
     if comment:
         raise Unsure(line.text)
-    wrapped = [_pad(indent) + line.text[:start] + "(", *_item(line[start:], indent + 4), _pad(indent) + ")"]
+    wrapped = [
+        _pad(indent) + line.text[:start] + "(",
+        *_item(line[start:], indent + 4),
+        _pad(indent) + ")",
+    ]
     return wrapped if all(len(text) <= LIMIT for text in wrapped) else split
 
 
@@ -289,7 +325,11 @@ def _atom_statement(line: _Piece, comment: str, indent: int, rhs_start: int) -> 
     value = line[rhs_start:]
     single = bool(_ONE_TOKEN.fullmatch(value.mask))
     if rhs_start and single and indent + 4 + len(value) <= LIMIT:
-        return [_pad(indent) + line.text[:rhs_start] + "(", _pad(indent + 4) + value.text, _pad(indent) + ")"]
+        return [
+            _pad(indent) + line.text[:rhs_start] + "(",
+            _pad(indent + 4) + value.text,
+            _pad(indent) + ")",
+        ]
     if single:
         return [_pad(indent) + line.text]  # one long token: black cannot split it either
     raise Unsure(line.text)
@@ -299,8 +339,11 @@ def _split_comment(line: _Piece) -> tuple[_Piece, str]:
     start = line.mask.find("#")
     if start < 0:
         return line, ""
-    if line.text[:start].endswith("  ") and line.text[:start - 2].rstrip(" ") == line.text[:start - 2]:
-        return line[:start - 2], "  " + line.text[start:]
+    if (
+        line.text[:start].endswith("  ")
+        and line.text[: start - 2].rstrip(" ") == line.text[: start - 2]
+    ):
+        return line[: start - 2], "  " + line.text[start:]
     raise Unsure(line.text)
 
 
@@ -309,20 +352,28 @@ def _import(text: str, comment: str, indent: int) -> list[str]:
     pad = _pad(indent + 4)
     lines = [_pad(indent) + head + " import ("]
     lines += [pad + name.strip() + "," for name in names.split(",")]
-    return lines + [_pad(indent) + ")" + comment]  # an import has no other split, even when its head is long
+    return lines + [
+        _pad(indent) + ")" + comment
+    ]  # an import has no other split, even when its head is long
 
 
 def _def(line: _Piece, comment: str, indent: int) -> list[str]:
     """black splits a def at its parameters' bracket (the first one), not the last."""
     opening, closing = line.first_group()
-    parameters = line[opening + 1:closing]
+    parameters = line[opening + 1 : closing]
     items = parameters.items()
     if not items:
         raise Unsure(line.text)  # black splits the return annotation instead
     body = ", ".join(item.text for item in items)
-    head, tail = line.text[:opening + 1], line.text[closing:] + comment
-    if len(items) > 1 and indent + 4 + len(body) <= LIMIT and not parameters.text.rstrip().endswith(","):
-        return _checked([_pad(indent) + head, _pad(indent + 4) + body, _pad(indent) + tail], line.text)
+    head, tail = line.text[: opening + 1], line.text[closing:] + comment
+    if (
+        len(items) > 1
+        and indent + 4 + len(body) <= LIMIT
+        and not parameters.text.rstrip().endswith(",")
+    ):
+        return _checked(
+            [_pad(indent) + head, _pad(indent + 4) + body, _pad(indent) + tail], line.text
+        )
     lines = [_pad(indent) + head]
     for item in items:
         lines.extend(_item(_Piece(item.text + ",", item.mask + ","), indent + 4))
@@ -339,12 +390,18 @@ def _group(head: _Piece, body: _Piece, tail: str, indent: int, call: bool) -> li
     if call and one_line and not one_line.endswith(",") and indent + 4 + len(one_line) <= LIMIT:
         return [_pad(indent) + head.text, _pad(indent + 4) + one_line, _pad(indent) + tail]
     items = body.items()
-    magic = body.text.rstrip().endswith(",") and not (len(items) == 1 and head.text.endswith("(") and not call)
+    magic = body.text.rstrip().endswith(",") and not (
+        len(items) == 1 and head.text.endswith("(") and not call
+    )
     if not items:
         if len(tail.strip()) < 3:
-            return [_pad(indent) + head.text + tail]  # black finds splitting empty brackets not worth it
+            return [
+                _pad(indent) + head.text + tail
+            ]  # black finds splitting empty brackets not worth it
         raise Unsure(head.text + tail)
-    explode = magic or (not call and len(items) > 1)  # a collection of several items is one item a line
+    explode = magic or (
+        not call and len(items) > 1
+    )  # a collection of several items is one item a line
     if not explode and indent + 4 + len(one_line) <= LIMIT:
         return [_pad(indent) + head.text, _pad(indent + 4) + one_line, _pad(indent) + tail]
     lines = [_pad(indent) + head.text]
@@ -364,20 +421,22 @@ def _item(item: _Piece, indent: int) -> list[str]:
     prefix = _ITEM_PREFIX.match(item.mask)
     assert prefix is not None  # the pattern matches the empty string
     if not item.has_brackets():
-        if _ONE_TOKEN.fullmatch(item.mask[prefix.end():].removesuffix(",")):
+        if _ONE_TOKEN.fullmatch(item.mask[prefix.end() :].removesuffix(",")):
             return [_pad(indent) + text]  # one long string or name: black leaves it as it is
         raise Unsure(text)
     group = item.last_group()
     assert group is not None
     opening, closing = group
-    if text[closing + 1:] not in ("", ","):
+    if text[closing + 1 :] not in ("", ","):
         raise Unsure(text)
-    before = item[prefix.end():opening].collapsed()
+    before = item[prefix.end() : opening].collapsed()
     if text[opening] == "[" and before:
         raise Unsure(text)  # a subscript
     if before and not _PRIMARY.fullmatch(before):
         raise Unsure(text)
-    return _group(item[:opening + 1], item[opening + 1:closing], text[closing:], indent, call=bool(before))
+    return _group(
+        item[: opening + 1], item[opening + 1 : closing], text[closing:], indent, call=bool(before)
+    )
 
 
 def _checked(lines: list[str], what: str) -> list[str]:

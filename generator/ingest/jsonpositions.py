@@ -40,7 +40,9 @@ class JsonPositions:
         self._decoder = json.JSONDecoder()
         self._found: dict[Path, dict[str, Mark] | list[Mark]] = {}
         self._starts: dict[Path, int] = {(): _SPACE.match(text, 0).end()}  # type: ignore[union-attr]
-        self._scanned: dict[int, list[tuple[str | int, int, int]]] = {}  # _entries, by where the container starts
+        self._scanned: dict[int, list[tuple[str | int, int, int]]] = (
+            {}
+        )  # _entries, by where the container starts
         # Offsets whose line is known, in order, and those lines: a line is counted from the
         # nearest one before it (a few thousand asked, where listing all line starts costs 20 ms).
         self._anchors, self._lines = [0], [1]

@@ -55,7 +55,12 @@ _INT = re.compile(r"^[-+]?(?:[0-9]+|0o[0-7]+|0x[0-9a-fA-F]+)$")
 _FLOAT = re.compile(r"^[-+]?(?:\.[0-9]+|[0-9]+(?:\.[0-9]*)?)(?:[eE][-+]?[0-9]+)?$")
 _SURROGATE = re.compile("[\ud800-\udfff]")
 _SURROGATE_ESCAPE = re.compile(r"\\u[dD][89a-fA-F]")
-_SPECIAL_FLOAT = {".inf": float("inf"), "+.inf": float("inf"), "-.inf": float("-inf"), ".nan": float("nan")}
+_SPECIAL_FLOAT = {
+    ".inf": float("inf"),
+    "+.inf": float("inf"),
+    "-.inf": float("-inf"),
+    ".nan": float("nan"),
+}
 
 
 def load_file(path: Path, diagnostics: Diagnostics, limits: Limits = DEFAULT_LIMITS) -> object:
@@ -153,21 +158,33 @@ def _read_at_most(descriptor: int, count: int) -> bytes:
 
 
 def _too_large(display: str, what: str, limits: Limits) -> InputError:
-    return _fail("too-large", display, f"{what}; the limit is {limits.max_bytes:,}",
-                 hint="real documents stay far below it")
+    return _fail(
+        "too-large",
+        display,
+        f"{what}; the limit is {limits.max_bytes:,}",
+        hint="real documents stay far below it",
+    )
 
 
 def decode(data: bytes, display: str) -> str:
-    for bom, encoding in ((b"\xef\xbb\xbf", "utf-8-sig"), (b"\xff\xfe", "utf-16"), (b"\xfe\xff", "utf-16")):
+    for bom, encoding in (
+        (b"\xef\xbb\xbf", "utf-8-sig"),
+        (b"\xff\xfe", "utf-16"),
+        (b"\xfe\xff", "utf-16"),
+    ):
         if data.startswith(bom):
             return data.decode(encoding, errors="replace")
     try:
         return data.decode("utf-8")
     except UnicodeDecodeError as exc:
-        raise _fail("encoding", display, f"the file is not UTF-8 (byte {exc.start} cannot be decoded)")
+        raise _fail(
+            "encoding", display, f"the file is not UTF-8 (byte {exc.start} cannot be decoded)"
+        )
 
 
-def load_text(text: str, display: str, diagnostics: Diagnostics, limits: Limits = DEFAULT_LIMITS) -> object:
+def load_text(
+    text: str, display: str, diagnostics: Diagnostics, limits: Limits = DEFAULT_LIMITS
+) -> object:
     """Parse text; the first document of a YAML stream, with a warning if more follow."""
     if not text.strip():
         raise _fail("empty-document", display, "the file is empty")
@@ -201,7 +218,9 @@ def _extra_documents(documents: list["_Document"]) -> list[tuple[int, int]]:
     return [(i, doc.line) for i, doc in enumerate(documents) if i > 0]
 
 
-def _json_fallback(text: str, display: str, exc: yaml.MarkedYAMLError, limits: Limits, diagnostics: Diagnostics) -> object:
+def _json_fallback(
+    text: str, display: str, exc: yaml.MarkedYAMLError, limits: Limits, diagnostics: Diagnostics
+) -> object:
     """JSON that PyYAML's YAML 1.1 reader rejects (some escapes, duplicate keys with tabs) still loads."""
     if text.lstrip().startswith(("{", "[")):
         try:
@@ -211,12 +230,24 @@ def _json_fallback(text: str, display: str, exc: yaml.MarkedYAMLError, limits: L
         else:
             return _from_json(value, display, limits, diagnostics, text)
     mark = exc.problem_mark or exc.context_mark
-    position = SourcePosition(display, mark.line + 1, mark.column + 1) if mark else SourcePosition(display)
+    position = (
+        SourcePosition(display, mark.line + 1, mark.column + 1) if mark else SourcePosition(display)
+    )
     problem = exc.problem or exc.context or "syntax error"
     if "nesting depth" in problem:  # newer libyaml stops deep nesting itself, before our own limit
-        raise InputError(Diagnostic(Severity.ERROR, "too-deep", "", "the document nests too deeply", position=position))
+        raise InputError(
+            Diagnostic(
+                Severity.ERROR, "too-deep", "", "the document nests too deeply", position=position
+            )
+        )
     raise InputError(
-        Diagnostic(Severity.ERROR, "yaml-syntax", "", f"not valid YAML or JSON: {problem}", position=position)
+        Diagnostic(
+            Severity.ERROR,
+            "yaml-syntax",
+            "",
+            f"not valid YAML or JSON: {problem}",
+            position=position,
+        )
     )
 
 
@@ -248,7 +279,9 @@ def _plain_json(text: str, display: str) -> object | None:
     return value
 
 
-def _from_json(value: object, display: str, limits: Limits, diagnostics: Diagnostics, text: str | None = None) -> object:
+def _from_json(
+    value: object, display: str, limits: Limits, diagnostics: Diagnostics, text: str | None = None
+) -> object:
     """A tree json.loads made as SpecDict/SpecList (in place), within the same limits. Given the
     text it was read from, containers find their positions in it if asked (see jsonpositions.py)."""
     positions = JsonPositions(text, _without_surrogates) if text is not None else None
@@ -262,10 +295,14 @@ def _from_json(value: object, display: str, limits: Limits, diagnostics: Diagnos
     while stack:
         node, path = stack.pop()
         if len(path) + (1 if node else 0) > limits.max_depth:  # the container, or its children
-            raise _fail("too-deep", display, f"the document nests deeper than {limits.max_depth} levels")
+            raise _fail(
+                "too-deep", display, f"the document nests deeper than {limits.max_depth} levels"
+            )
         nodes += len(node)
         if nodes > limits.max_nodes:
-            raise _fail("too-large", display, f"the document has more than {limits.max_nodes:,} nodes")
+            raise _fail(
+                "too-large", display, f"the document has more than {limits.max_nodes:,} nodes"
+            )
         if check:
             surrogates += _replace_surrogates(node, path)
         if positions is not None:
@@ -276,11 +313,17 @@ def _from_json(value: object, display: str, limits: Limits, diagnostics: Diagnos
                     child = node[key] = _container(child, display)
                 stack.append((child, path + (key,)))
     for path in sorted(surrogates, key=str)[:1]:
-        diagnostics.add(Diagnostic(
-            Severity.WARNING, "lone-surrogate", pointer(path),
-            f"{len(surrogates)} string(s) hold a lone UTF-16 surrogate escape (\\ud800-\\udfff), which no UTF-8 "
-            "file can hold; each was replaced by U+FFFD", hint="escape astral characters as surrogate pairs",
-            position=SourcePosition(display)))
+        diagnostics.add(
+            Diagnostic(
+                Severity.WARNING,
+                "lone-surrogate",
+                pointer(path),
+                f"{len(surrogates)} string(s) hold a lone UTF-16 surrogate escape (\\ud800-\\udfff), which no UTF-8 "
+                "file can hold; each was replaced by U+FFFD",
+                hint="escape astral characters as surrogate pairs",
+                position=SourcePosition(display),
+            )
+        )
     return root
 
 
@@ -290,7 +333,9 @@ def _container(value: dict | list, display: str) -> SpecDict | SpecList:  # type
     return SpecDict(display, value) if isinstance(value, dict) else SpecList(display, value)
 
 
-def _replace_surrogates(node: SpecDict | SpecList, path: tuple[str | int, ...]) -> list[tuple[str | int, ...]]:
+def _replace_surrogates(
+    node: SpecDict | SpecList, path: tuple[str | int, ...]
+) -> list[tuple[str | int, ...]]:
     """Replace lone surrogates in node's keys and strings by U+FFFD (keeping its order); where."""
     replaced: list[tuple[str | int, ...]] = []
     if isinstance(node, SpecDict) and any(_SURROGATE.search(key) for key in node):
@@ -311,8 +356,12 @@ def _without_surrogates(text: str) -> str:
     return _SURROGATE.sub("\ufffd", text)
 
 
-def _fail(code: str, display: str, message: str, hint: str = "", line: int = 0, col: int = 0) -> InputError:
-    return InputError(Diagnostic(Severity.ERROR, code, "", message, hint, SourcePosition(display, line, col)))
+def _fail(
+    code: str, display: str, message: str, hint: str = "", line: int = 0, col: int = 0
+) -> InputError:
+    return InputError(
+        Diagnostic(Severity.ERROR, code, "", message, hint, SourcePosition(display, line, col))
+    )
 
 
 @dataclass
@@ -379,8 +428,17 @@ class _Builder:
                 line=line,
                 col=col,
             )
-        if self.stack and isinstance(self.stack[-1].container, SpecDict) and self.stack[-1].key is None:
-            raise _fail("unsupported-key", self.display, "a mapping or list used as a key", line=self._mark(event)[0])
+        if (
+            self.stack
+            and isinstance(self.stack[-1].container, SpecDict)
+            and self.stack[-1].key is None
+        ):
+            raise _fail(
+                "unsupported-key",
+                self.display,
+                "a mapping or list used as a key",
+                line=self._mark(event)[0],
+            )
         self._count(1, event)
         self._attach_mark(event)
         self.stack.append(_Frame(container, getattr(event, "anchor", None)))
@@ -409,7 +467,13 @@ class _Builder:
     def _alias(self, event: yaml.AliasEvent) -> None:
         if event.anchor not in self.anchors:
             line, col = self._mark(event)
-            raise _fail("yaml-alias", self.display, f"alias *{event.anchor} names no finished anchor", line=line, col=col)
+            raise _fail(
+                "yaml-alias",
+                self.display,
+                f"alias *{event.anchor} names no finished anchor",
+                line=line,
+                col=col,
+            )
         value, nodes = self.anchors[event.anchor]
         top = self.stack[-1] if self.stack else None
         if top is not None and isinstance(top.container, SpecDict) and top.key is None:
@@ -419,10 +483,14 @@ class _Builder:
         self.alias_nodes += nodes
         if self.alias_nodes > self.limits.max_alias_nodes:
             line, col = self._mark(event)
-            raise _fail("too-large", self.display,
-                        f"YAML aliases expand to more than {self.limits.max_alias_nodes:,} nodes",
-                        hint="aliases that expand exponentially (a 'billion laughs' document) are refused",
-                        line=line, col=col)
+            raise _fail(
+                "too-large",
+                self.display,
+                f"YAML aliases expand to more than {self.limits.max_alias_nodes:,} nodes",
+                hint="aliases that expand exponentially (a 'billion laughs' document) are refused",
+                line=line,
+                col=col,
+            )
         self._count(nodes, event)
         self._attach_mark(event)
         # a copy, so that a later overlay edit of one place does not change the others
@@ -498,12 +566,19 @@ def _apply_merges(target: SpecDict, sources: list[SpecDict]) -> None:
 def _resolve_scalar(event: yaml.ScalarEvent) -> object:
     value: str = event.value
     tag = event.tag
-    plain = bool(event.implicit[0])  # (plain_implicit, quoted_implicit): only unquoted text resolves
+    plain = bool(
+        event.implicit[0]
+    )  # (plain_implicit, quoted_implicit): only unquoted text resolves
     if tag in (None, "!") and not plain:
         return value
     if tag == "tag:yaml.org,2002:str":
         return value
-    if tag in ("tag:yaml.org,2002:int", "tag:yaml.org,2002:float", "tag:yaml.org,2002:bool", "tag:yaml.org,2002:null"):
+    if tag in (
+        "tag:yaml.org,2002:int",
+        "tag:yaml.org,2002:float",
+        "tag:yaml.org,2002:bool",
+        "tag:yaml.org,2002:null",
+    ):
         plain = True
     elif tag not in (None, "!"):
         return value  # an unknown tag never constructs anything: the text is the value

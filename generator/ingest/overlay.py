@@ -46,7 +46,15 @@ def load_overlay(path: Path, diagnostics: Diagnostics, limits: Limits = DEFAULT_
     overlay = load_file(path, diagnostics, limits)
     problem = _shape_problem(overlay)
     if problem:
-        raise InputError(Diagnostic(Severity.ERROR, "overlay-invalid", problem[0], problem[1], position=locate(overlay, [problem[0].strip("/")] if problem[0] else [])))
+        raise InputError(
+            Diagnostic(
+                Severity.ERROR,
+                "overlay-invalid",
+                problem[0],
+                problem[1],
+                position=locate(overlay, [problem[0].strip("/")] if problem[0] else []),
+            )
+        )
     assert isinstance(overlay, SpecDict)
     return overlay
 
@@ -69,7 +77,9 @@ def apply_overlay(
 ) -> None:
     """Apply every action of overlay to document, in place; raises InputError (too-large) before an
     update would grow the document past limits.max_nodes."""
-    from generator.ingest.overlay_query import NodeBudget  # imports jsonpath_rfc9535 and regex (20-35 ms): only the runs with overlays pay
+    from generator.ingest.overlay_query import (
+        NodeBudget,
+    )  # imports jsonpath_rfc9535 and regex (20-35 ms): only the runs with overlays pay
 
     budget = NodeBudget(document, limits.max_nodes)
     for index, action in enumerate(overlay["actions"]):
@@ -81,12 +91,25 @@ def waivers(overlay: SpecDict, diagnostics: Diagnostics) -> list[Waiver]:
     entries = overlay.get("x-waive", [])
     found: list[Waiver] = []
     for index, entry in enumerate(entries if isinstance(entries, list) else [entries]):
-        if isinstance(entry, dict) and isinstance(entry.get("code"), str) and isinstance(entry.get("reason"), str):
+        if (
+            isinstance(entry, dict)
+            and isinstance(entry.get("code"), str)
+            and isinstance(entry.get("reason"), str)
+        ):
             where = entry.get("pointer")
-            found.append(Waiver(entry["code"], where if isinstance(where, str) else None, entry["reason"]))
+            found.append(
+                Waiver(entry["code"], where if isinstance(where, str) else None, entry["reason"])
+            )
         else:
-            diagnostics.add(Diagnostic(Severity.ERROR, "overlay-invalid", f"/x-waive/{index}",
-                                       "a waiver needs a 'code' and a 'reason'", position=locate(overlay, ["x-waive", index])))
+            diagnostics.add(
+                Diagnostic(
+                    Severity.ERROR,
+                    "overlay-invalid",
+                    f"/x-waive/{index}",
+                    "a waiver needs a 'code' and a 'reason'",
+                    position=locate(overlay, ["x-waive", index]),
+                )
+            )
     return found
 
 
@@ -100,7 +123,9 @@ class _Action:
 
     def apply(self, action: object) -> None:
         if not isinstance(action, dict) or not isinstance(action.get("target"), str):
-            self._report(Severity.ERROR, "overlay-invalid", "an action needs a 'target' JSONPath string")
+            self._report(
+                Severity.ERROR, "overlay-invalid", "an action needs a 'target' JSONPath string"
+            )
             return
         from generator.ingest.overlay_query import TargetError, TooLarge, compile_target
 
@@ -110,8 +135,12 @@ class _Action:
             self._report(Severity.ERROR, "overlay-target", str(exc))
             return
         if not matches:
-            self._report(Severity.WARNING, "overlay-no-match", f"the target {action['target']!r} selects nothing",
-                         "the document may have changed under this fix; update or drop the action")
+            self._report(
+                Severity.WARNING,
+                "overlay-no-match",
+                f"the target {action['target']!r} selects nothing",
+                "the document may have changed under this fix; update or drop the action",
+            )
         elif action.get("remove") is True:
             self._remove(matches)
         elif "update" in action:
@@ -121,17 +150,32 @@ class _Action:
                     self._update(location, node, action["update"])
             except TooLarge as exc:
                 where: list[str | int] = ["actions", self.index]
-                raise InputError(Diagnostic(Severity.ERROR, "too-large", pointer(where),
-                                            f"overlay action {self.index + 1}: {exc}",
-                                            "real overlays stay far below it", locate(self.overlay, where))) from None
+                raise InputError(
+                    Diagnostic(
+                        Severity.ERROR,
+                        "too-large",
+                        pointer(where),
+                        f"overlay action {self.index + 1}: {exc}",
+                        "real overlays stay far below it",
+                        locate(self.overlay, where),
+                    )
+                ) from None
         else:
-            self._report(Severity.WARNING, "overlay-invalid", "the action has neither 'update' nor 'remove: true'")
+            self._report(
+                Severity.WARNING,
+                "overlay-invalid",
+                "the action has neither 'update' nor 'remove: true'",
+            )
 
     def _remove(self, matches: list[tuple[tuple[str | int, ...], object]]) -> None:
         # the deepest and last first, so that earlier removals do not shift later locations
-        for location, _ in sorted(matches, key=lambda m: (len(m[0]), m[0][-1] if m[0] else 0), reverse=True):
+        for location, _ in sorted(
+            matches, key=lambda m: (len(m[0]), m[0][-1] if m[0] else 0), reverse=True
+        ):
             if not location:
-                self._report(Severity.ERROR, "overlay-invalid", "the whole document cannot be removed")
+                self._report(
+                    Severity.ERROR, "overlay-invalid", "the whole document cannot be removed"
+                )
                 continue
             parent = _node_at(self.document, location[:-1])
             _delete_child(parent, location[-1])
@@ -145,14 +189,25 @@ class _Action:
             merge(node, update)
         else:
             what = "object" if isinstance(node, dict) else type(node).__name__
-            self._report(Severity.ERROR, "overlay-invalid",
-                         f"cannot update the {what} at {pointer(location) or '/'} with that value",
-                         "an update on an object must be an object")
+            self._report(
+                Severity.ERROR,
+                "overlay-invalid",
+                f"cannot update the {what} at {pointer(location) or '/'} with that value",
+                "an update on an object must be an object",
+            )
 
     def _report(self, severity: Severity, code: str, message: str, hint: str = "") -> None:
         where: list[str | int] = ["actions", self.index]
-        self.diagnostics.add(Diagnostic(severity, code, pointer(where), f"overlay action {self.index + 1}: {message}",
-                                        hint, locate(self.overlay, where)))
+        self.diagnostics.add(
+            Diagnostic(
+                severity,
+                code,
+                pointer(where),
+                f"overlay action {self.index + 1}: {message}",
+                hint,
+                locate(self.overlay, where),
+            )
+        )
 
 
 def merge(target: dict, update: dict) -> None:  # type: ignore[type-arg]
@@ -167,7 +222,9 @@ def merge(target: dict, update: dict) -> None:  # type: ignore[type-arg]
             target.marks[key] = (line, col, update.source)
 
 
-def _unique(matches: list[tuple[tuple[str | int, ...], object]]) -> list[tuple[tuple[str | int, ...], object]]:
+def _unique(
+    matches: list[tuple[tuple[str | int, ...], object]],
+) -> list[tuple[tuple[str | int, ...], object]]:
     seen: set[tuple[str | int, ...]] = set()
     out = []
     for location, node in matches:

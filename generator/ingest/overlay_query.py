@@ -30,12 +30,25 @@ from contextvars import ContextVar
 from typing import Any
 
 import regex
-from jsonpath_rfc9535 import JSONPathEnvironment, JSONPathError, JSONPathQuery, JSONPathRecursionError
+from jsonpath_rfc9535 import (
+    JSONPathEnvironment,
+    JSONPathError,
+    JSONPathQuery,
+    JSONPathRecursionError,
+)
 from jsonpath_rfc9535.function_extensions import ExpressionType, FilterFunction
 
 from generator.ingest.loader import DEFAULT_LIMITS
 
-__all__ = ["Location", "NodeBudget", "Target", "TargetError", "TooLarge", "compile_target", "count_nodes"]
+__all__ = [
+    "Location",
+    "NodeBudget",
+    "Target",
+    "TargetError",
+    "TooLarge",
+    "compile_target",
+    "count_nodes",
+]
 
 MAX_QUERY_LENGTH = 4096
 MAX_NESTING = 64
@@ -55,9 +68,15 @@ class TargetError(ValueError):
     .problem says what, .expression is the query, .position the 0-based offset in it when known.
     """
 
-    def __init__(self, problem: str, expression: str, position: int | None = None, evaluating: bool = False) -> None:
-        shown = expression if len(expression) <= _SHOWN_LENGTH else expression[:_SHOWN_LENGTH] + "..."
-        lead = "the target cannot be evaluated" if evaluating else "the target is not a JSONPath query"
+    def __init__(
+        self, problem: str, expression: str, position: int | None = None, evaluating: bool = False
+    ) -> None:
+        shown = (
+            expression if len(expression) <= _SHOWN_LENGTH else expression[:_SHOWN_LENGTH] + "..."
+        )
+        lead = (
+            "the target cannot be evaluated" if evaluating else "the target is not a JSONPath query"
+        )
         where = "" if position is None else f" at offset {position}"
         super().__init__(f"{lead}: {problem}{where} in {shown}")
         self.problem = problem
@@ -82,13 +101,19 @@ class Target:
         except _PatternStopped as exc:
             raise TargetError(str(exc), self.expression, evaluating=True) from None
         except JSONPathRecursionError:
-            raise TargetError(f"the document nests deeper than {MAX_DESCENT} levels under a descendant segment",
-                              self.expression, evaluating=True) from None
+            raise TargetError(
+                f"the document nests deeper than {MAX_DESCENT} levels under a descendant segment",
+                self.expression,
+                evaluating=True,
+            ) from None
         except JSONPathError as exc:
             raise _library_error(exc, self.expression, evaluating=True) from None
         except RecursionError:
-            raise TargetError("the query and the document nest too deeply for the call stack", self.expression,
-                              evaluating=True) from None
+            raise TargetError(
+                "the query and the document nest too deeply for the call stack",
+                self.expression,
+                evaluating=True,
+            ) from None
         finally:
             _regex_deadline.reset(token)
 
@@ -99,14 +124,18 @@ class Target:
 def compile_target(expression: str) -> Target:
     """Parse an RFC 9535 query; raises TargetError when it is not one, or is beyond our limits."""
     if len(expression) > MAX_QUERY_LENGTH:
-        raise TargetError(f"query longer than {MAX_QUERY_LENGTH} characters", expression, MAX_QUERY_LENGTH)
+        raise TargetError(
+            f"query longer than {MAX_QUERY_LENGTH} characters", expression, MAX_QUERY_LENGTH
+        )
     _check_nesting(expression)
     try:
         query = _ENVIRONMENT.compile(expression)
     except JSONPathError as exc:
         raise _library_error(exc, expression) from None
     except RecursionError:  # only when called already deep: the nesting cap keeps parsing shallow
-        raise TargetError("query nests too deeply for the current call stack", expression, 0) from None
+        raise TargetError(
+            "query nests too deeply for the current call stack", expression, 0
+        ) from None
     if len(query.segments) > MAX_SEGMENTS:
         raise TargetError(f"more than {MAX_SEGMENTS} segments", expression)
     return Target(expression, query)
@@ -169,10 +198,16 @@ class _RegexFunction(FilterFunction):
         try:
             if left <= 0:
                 raise TimeoutError
-            found = compiled.fullmatch(value, timeout=left) if self.whole else compiled.search(value, timeout=left)
+            found = (
+                compiled.fullmatch(value, timeout=left)
+                if self.whole
+                else compiled.search(value, timeout=left)
+            )
         except TimeoutError:
-            raise _PatternStopped(f"{self.name}() ran longer than {REGEX_SECONDS:g} second; "
-                                  "its pattern backtracks too much for the text it is given") from None
+            raise _PatternStopped(
+                f"{self.name}() ran longer than {REGEX_SECONDS:g} second; "
+                "its pattern backtracks too much for the text it is given"
+            ) from None
         return found is not None
 
 
@@ -186,7 +221,9 @@ def _cached(pattern: str) -> regex.Pattern[str] | None | str:
         return None
     text, weight = translated
     if weight > MAX_PATTERN_WEIGHT:
-        return f"the pattern repeats too much (about {weight:,} steps; at most {MAX_PATTERN_WEIGHT:,})"
+        return (
+            f"the pattern repeats too much (about {weight:,} steps; at most {MAX_PATTERN_WEIGHT:,})"
+        )
     try:
         return regex.compile(text, regex.VERSION0)
     except regex.error:  # a range out of order, a quantifier {3,1}: no I-Regexp either
@@ -331,7 +368,11 @@ def _class_char(pattern: str, index: int) -> tuple[str, int] | None:
         return None
     char = pattern[index]
     if char == "\\":
-        return _escape(pattern, index, lambda escaped: escaped) if not _PROPERTY.match(pattern, index) else None
+        return (
+            _escape(pattern, index, lambda escaped: escaped)
+            if not _PROPERTY.match(pattern, index)
+            else None
+        )
     if char in "-[]" or "\ud800" <= char <= "\udfff":
         return None
     return char, index + 1

@@ -43,7 +43,9 @@ class Ingested:
         return self.document is not None and not self.diagnostics.has_errors
 
 
-def ingest(spec: Path, overlays: list[Path] = [], options: Options = Options()) -> Ingested:  # noqa: B006
+def ingest(
+    spec: Path, overlays: list[Path] = [], options: Options = Options()
+) -> Ingested:  # noqa: B006
     diagnostics = Diagnostics()
     acknowledged: list[Waiver] = []
     document: SpecDict | None = None
@@ -61,7 +63,11 @@ def ingest(spec: Path, overlays: list[Path] = [], options: Options = Options()) 
 
 
 def _load_and_correct(
-    spec: Path, overlays: list[Path], options: Options, diagnostics: Diagnostics, acknowledged: list[Waiver]
+    spec: Path,
+    overlays: list[Path],
+    options: Options,
+    diagnostics: Diagnostics,
+    acknowledged: list[Waiver],
 ) -> SpecDict:
     raw = load_file(spec, diagnostics, options.limits)
     document = check_version(raw, display_path(spec))
@@ -81,11 +87,15 @@ def _load_and_correct(
     return document
 
 
-def _apply_waivers(diagnostics: Diagnostics, acknowledged: list[Waiver]) -> tuple[Diagnostics, list[Diagnostic]]:
+def _apply_waivers(
+    diagnostics: Diagnostics, acknowledged: list[Waiver]
+) -> tuple[Diagnostics, list[Diagnostic]]:
     """Drop the warnings the maintainers acknowledged; errors cannot be waived."""
     kept, waived = Diagnostics(), []
     for diagnostic in diagnostics:
-        if diagnostic.severity is not Severity.ERROR and any(w.covers(diagnostic) for w in acknowledged):
+        if diagnostic.severity is not Severity.ERROR and any(
+            w.covers(diagnostic) for w in acknowledged
+        ):
             waived.append(diagnostic)
         else:
             kept.add(diagnostic)

@@ -25,8 +25,23 @@ from dataclasses import dataclass, field
 from pathlib import Path
 
 from generator.diagnostics import Diagnostic, Diagnostics, InputError, Severity
-from generator.ingest.document import clone, copy_positions, SpecDict, locate, pointer, resolve_pointer, split_pointer
-from generator.ingest.loader import DEFAULT_LIMITS, Limits, decode, display_path, load_text, read_text
+from generator.ingest.document import (
+    clone,
+    copy_positions,
+    SpecDict,
+    locate,
+    pointer,
+    resolve_pointer,
+    split_pointer,
+)
+from generator.ingest.loader import (
+    DEFAULT_LIMITS,
+    Limits,
+    decode,
+    display_path,
+    load_text,
+    read_text,
+)
 
 _READABLE_SUFFIXES = (".yaml", ".yml", ".json")
 _MAX_INLINED = 10_000  # a reference that includes itself would otherwise be put in place forever
@@ -46,9 +61,13 @@ class _Bundler:
     ref_roots: tuple[str, ...]  # resolved folders every reference may read from (--ref-root)
     files: dict[str, object] = field(default_factory=dict)  # loaded documents by display path / URL
     real_paths: dict[str, str] = field(default_factory=dict)  # display path -> real path, checked
-    placed: dict[tuple[str, str], str] = field(default_factory=dict)  # (file, fragment) -> local ref
+    placed: dict[tuple[str, str], str] = field(
+        default_factory=dict
+    )  # (file, fragment) -> local ref
     inlined: int = 0
-    pending: list[tuple[tuple[str | int, ...], object]] = field(default_factory=list)  # nodes still to visit
+    pending: list[tuple[tuple[str | int, ...], object]] = field(
+        default_factory=list
+    )  # nodes still to visit
 
     def run(self) -> None:
         stack = self.pending
@@ -59,21 +78,33 @@ class _Bundler:
                 if isinstance(node.get("$ref"), str) and self._is_external(node):
                     self._bundle(node, path)
                 # only containers can hold a reference: scalars are not visited (most nodes are scalars)
-                stack.extend((path + (k,), v) for k, v in node.items() if isinstance(v, (dict, list)))
+                stack.extend(
+                    (path + (k,), v) for k, v in node.items() if isinstance(v, (dict, list))
+                )
             elif isinstance(node, list):
-                stack.extend((path + (i,), v) for i, v in enumerate(node) if isinstance(v, (dict, list)))
+                stack.extend(
+                    (path + (i,), v) for i, v in enumerate(node) if isinstance(v, (dict, list))
+                )
 
     def _is_external(self, node: dict) -> bool:  # type: ignore[type-arg]
         ref: str = node["$ref"]
-        in_other_file = isinstance(node, SpecDict) and node.source not in ("", self.root.source, *self.document_sources)
+        in_other_file = isinstance(node, SpecDict) and node.source not in (
+            "",
+            self.root.source,
+            *self.document_sources,
+        )
         return not ref.startswith("#") or in_other_file
 
     def _bundle(self, node: dict, path: tuple[str | int, ...]) -> None:  # type: ignore[type-arg]
         ref: str = node["$ref"]
         location, fragment = _split_ref(ref)
         if _is_url(location) and not self.allow_remote:
-            self._warn(path, "ref-remote", f"the reference {ref!r} points to the network and was not fetched",
-                       "pass --allow-remote-refs to fetch it, or copy it into the document")
+            self._warn(
+                path,
+                "ref-remote",
+                f"the reference {ref!r} points to the network and was not fetched",
+                "pass --allow-remote-refs to fetch it, or copy it into the document",
+            )
             return
         source = node.source if isinstance(node, SpecDict) else self.root.source
         target_file = self._target_file(location, source, path)
@@ -84,7 +115,9 @@ class _Bundler:
             return
         found, content = resolve_pointer(document, _fragment_tokens(fragment))
         if not found:
-            self._warn(path, "ref-dangling", f"the reference {ref!r} names nothing in {target_file}", "")
+            self._warn(
+                path, "ref-dangling", f"the reference {ref!r} names nothing in {target_file}", ""
+            )
             return
         self._place(node, path, target_file, fragment, content)
 
@@ -94,9 +127,17 @@ class _Bundler:
             return source
         if _is_url(location) or _is_url(source):
             return urllib.parse.urljoin(source, location) if _is_url(source) else location
-        if Path(location).is_absolute() or ":" in location.split("/")[0] or not location.lower().endswith(_READABLE_SUFFIXES):
-            self._warn(path, "ref-file-refused", f"the reference {location!r} is not a relative path to a YAML or JSON file",
-                       "only relative .yaml, .yml and .json files are read")
+        if (
+            Path(location).is_absolute()
+            or ":" in location.split("/")[0]
+            or not location.lower().endswith(_READABLE_SUFFIXES)
+        ):
+            self._warn(
+                path,
+                "ref-file-refused",
+                f"the reference {location!r} is not a relative path to a YAML or JSON file",
+                "only relative .yaml, .yml and .json files are read",
+            )
             return None
         base = Path(source).parent if source else self.base_dir
         target = display_path(base / location)
@@ -126,8 +167,9 @@ class _Bundler:
                 # a refused file was not read: the reference is where the problem shows
                 where = locate(self.root, path) if d.code == "ref-file-refused" else d.position
                 message = f"in a file named by $ref: {d.message}"
-                self.diagnostics.add(Diagnostic(d.severity, d.code, pointer(path), message, d.hint,
-                                                where))
+                self.diagnostics.add(
+                    Diagnostic(d.severity, d.code, pointer(path), message, d.hint, where)
+                )
                 self.files[target] = None
         return self.files[target]
 
@@ -143,7 +185,12 @@ class _Bundler:
         if kind not in _SECTIONS or not isinstance(content, dict):
             self.inlined += 1
             if self.inlined > _MAX_INLINED:
-                self._warn(path, "ref-cycle", "references put in place nest without end; this one was left", "")
+                self._warn(
+                    path,
+                    "ref-cycle",
+                    "references put in place nest without end; this one was left",
+                    "",
+                )
                 return
             _inline(node, content)
             return
@@ -161,8 +208,9 @@ class _Bundler:
     def _warn(self, path: tuple[str | int, ...], code: str, message: str, hint: str) -> None:
         self._report(Severity.WARNING, path, code, message, hint)
 
-    def _report(self, severity: Severity, path: Location, code: str, message: str,
-                hint: str) -> None:
+    def _report(
+        self, severity: Severity, path: Location, code: str, message: str, hint: str
+    ) -> None:
         where = locate(self.root, path)
         self.diagnostics.add(Diagnostic(severity, code, pointer(path), message, hint, where))
 
@@ -187,8 +235,9 @@ def bundle_refs(
     own_folders[root.source] = base_dir
     file_roots = {source: os.path.realpath(folder) for source, folder in own_folders.items()}
     trusted = tuple(os.path.realpath(folder) for folder in ref_roots)
-    bundler = _Bundler(root, base_dir, diagnostics, limits, allow_remote, document_sources,
-                       file_roots, trusted)
+    bundler = _Bundler(
+        root, base_dir, diagnostics, limits, allow_remote, document_sources, file_roots, trusted
+    )
     bundler.run()
     _resolve_path_item_refs(root)
 
@@ -199,7 +248,11 @@ def _resolve_path_item_refs(root: SpecDict) -> None:
     if not isinstance(paths, dict):
         return
     for name, item in list(paths.items()):
-        if isinstance(item, dict) and isinstance(item.get("$ref"), str) and item["$ref"].startswith("#/"):
+        if (
+            isinstance(item, dict)
+            and isinstance(item.get("$ref"), str)
+            and item["$ref"].startswith("#/")
+        ):
             found, target = resolve_pointer(root, split_pointer(item["$ref"][1:]))
             if found and isinstance(target, dict):
                 paths[name] = clone(target)
@@ -234,7 +287,11 @@ def _is_url(text: str) -> bool:
 
 def _context(path: tuple[str | int, ...]) -> str:
     """What kind of object sits at path: 'parameter', 'response', 'path', or 'schema'."""
-    if len(path) >= 2 and path[-2] == "parameters" and (isinstance(path[-1], int) or len(path) == 2):
+    if (
+        len(path) >= 2
+        and path[-2] == "parameters"
+        and (isinstance(path[-1], int) or len(path) == 2)
+    ):
         return "parameter"
     if len(path) >= 2 and path[-2] == "responses" and (len(path) == 2 or path[0] == "paths"):
         return "response"
@@ -268,5 +325,9 @@ def _fetch(url: str, limits: Limits) -> str:
     except (OSError, ValueError) as exc:
         raise InputError(Diagnostic(Severity.ERROR, "ref-fetch", "", f"cannot fetch {url}: {exc}"))
     if len(data) > limits.max_bytes:
-        raise InputError(Diagnostic(Severity.ERROR, "too-large", "", f"{url} is larger than {limits.max_bytes:,} bytes"))
+        raise InputError(
+            Diagnostic(
+                Severity.ERROR, "too-large", "", f"{url} is larger than {limits.max_bytes:,} bytes"
+            )
+        )
     return decode(data, url)

@@ -26,7 +26,10 @@ from generator.state import cache
 
 ValidationError = Any  # jsonschema's error (jsonschema ships no type information)
 Path_ = tuple[object, ...]
-_PARTS = (("paths", "pathItem", "/"), ("definitions", "schema", ""))  # (field, schema definition, key prefix)
+_PARTS = (
+    ("paths", "pathItem", "/"),
+    ("definitions", "schema", ""),
+)  # (field, schema definition, key prefix)
 
 
 def schema_errors(document: dict[str, Any]) -> list[ValidationError]:
@@ -35,7 +38,9 @@ def schema_errors(document: dict[str, Any]) -> list[ValidationError]:
     if fast is None:  # fastjsonschema missing or changed: the slow way, for the whole document
         return list(_slow_for("").iter_errors(document))
     errors: list[ValidationError] = []
-    verdicts = _Verdicts(f"{library_version('openapi-spec-validator')}|{library_version('fastjsonschema')}")
+    verdicts = _Verdicts(
+        f"{library_version('openapi-spec-validator')}|{library_version('fastjsonschema')}"
+    )
     skeleton = dict(document)
     for field, definition, prefix in _PARTS:
         parts = document.get(field)
@@ -44,7 +49,9 @@ def schema_errors(document: dict[str, Any]) -> list[ValidationError]:
         skeleton[field] = dict(parts)
         for key, part in parts.items():
             if isinstance(key, str) and key.startswith(prefix) and isinstance(part, dict):
-                skeleton[field][key] = {}  # an empty path item or schema is valid: checked on its own below
+                skeleton[field][
+                    key
+                ] = {}  # an empty path item or schema is valid: checked on its own below
                 if not verdicts.passes(fast, definition, part):
                     errors.extend(_located(_slow_for(definition).iter_errors(part), (field, key)))
     if not verdicts.passes(fast, "document", skeleton):
@@ -62,11 +69,15 @@ class _Verdicts:
         self.key = key
         self.cached = cache.enabled()
         data = cache.read("schemacheck", key) or b""
-        self.earlier = [data[i:i + 32] for i in range(0, len(data) - len(data) % 32, 32)]  # newest first
+        self.earlier = [
+            data[i : i + 32] for i in range(0, len(data) - len(data) % 32, 32)
+        ]  # newest first
         self.known = set(self.earlier)
         self.valid: dict[bytes, None] = {}  # found valid in this run, in order
 
-    def passes(self, fast: dict[str, Callable[[object], object]], definition: str, part: object) -> bool:
+    def passes(
+        self, fast: dict[str, Callable[[object], object]], definition: str, part: object
+    ) -> bool:
         digest = _digest(definition, part) if self.cached else None
         if digest is not None and digest in self.known:
             self.valid[digest] = None
@@ -80,7 +91,9 @@ class _Verdicts:
     def save(self) -> None:
         if not self.valid or all(digest in self.known for digest in self.valid):
             return  # nothing new: the entry stays as it is
-        others = [digest for digest in self.earlier if digest not in self.valid][: max(0, self.KEPT - len(self.valid))]
+        others = [digest for digest in self.earlier if digest not in self.valid][
+            : max(0, self.KEPT - len(self.valid))
+        ]
         cache.write("schemacheck", self.key, b"".join(self.valid) + b"".join(others))
 
 
@@ -98,7 +111,11 @@ def _passes(check: Callable[[object], object], instance: object) -> bool:
 
     try:
         check(instance)
-    except (fastjsonschema.JsonSchemaException, TypeError, ValueError):  # not a JSON document: the slow way says why
+    except (
+        fastjsonschema.JsonSchemaException,
+        TypeError,
+        ValueError,
+    ):  # not a JSON document: the slow way says why
         return False
     return True
 
@@ -117,7 +134,9 @@ def _slow_for(definition: str) -> Any:
 
     if not definition:
         return slow
-    return slow.evolve(schema={**_schema(), "$ref": f"#/definitions/{definition}"})  # draft 4: $ref wins
+    return slow.evolve(
+        schema={**_schema(), "$ref": f"#/definitions/{definition}"}
+    )  # draft 4: $ref wins
 
 
 FAST_MODULE = Path(__file__).resolve().parent / "swagger2_fastcheck.py"
@@ -131,9 +150,11 @@ def _fast_validators() -> dict[str, Callable[[object], object]] | None:
         from generator.ingest import swagger2_fastcheck as fast
     except ImportError:  # fastjsonschema missing: the slow way
         return None
-    found = {"document": getattr(fast, "validate", None),
-             "pathItem": getattr(fast, "validate___definitions_pathitem", None),
-             "schema": getattr(fast, "validate___definitions_schema", None)}
+    found = {
+        "document": getattr(fast, "validate", None),
+        "pathItem": getattr(fast, "validate___definitions_pathitem", None),
+        "schema": getattr(fast, "validate___definitions_schema", None),
+    }
     if not all(callable(check) for check in found.values()):
         return None
     return {name: check for name, check in found.items() if check is not None}
@@ -150,8 +171,12 @@ def fast_module_source() -> str:
     from jsonschema import Draft4Validator  # type: ignore[import-untyped]
 
     meta = json.loads(json.dumps(Draft4Validator.META_SCHEMA))  # the schema refers to draft 4's own
-    source: str = fastjsonschema.compile_to_code(_schema(), handlers={"http": lambda uri: meta, "https": lambda uri: meta},
-                                                 use_formats=False, use_default=False)  # never fill in defaults
+    source: str = fastjsonschema.compile_to_code(
+        _schema(),
+        handlers={"http": lambda uri: meta, "https": lambda uri: meta},
+        use_formats=False,
+        use_default=False,
+    )  # never fill in defaults
     return f"# Made by `python -m generator.ingest.schemacheck` from the Swagger 2.0 schema {schema_digest()}: do not edit.\n# mypy: ignore-errors\n{source}"
 
 
@@ -173,9 +198,13 @@ def library_version(library: str) -> str:
 def _schema() -> dict[str, Any]:
     from openapi_spec_validator.schemas import openapi_v2_schema_validator as slow
 
-    plain: dict[str, Any] = json.loads(json.dumps(dict(slow.schema), default=dict))  # plain dicts, for both validators
+    plain: dict[str, Any] = json.loads(
+        json.dumps(dict(slow.schema), default=dict)
+    )  # plain dicts, for both validators
     return plain
 
 
-if __name__ == "__main__":  # regenerate the fast check after openapi-spec-validator's schema changed
+if (
+    __name__ == "__main__"
+):  # regenerate the fast check after openapi-spec-validator's schema changed
     write_fast_module()

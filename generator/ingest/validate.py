@@ -33,22 +33,37 @@ class _Reporter:
         self.add(Severity.WARNING, path, code, message, hint)
 
     def add(self, severity: Severity, path: Path_, code: str, message: str, hint: str = "") -> None:
-        self.diagnostics.add(Diagnostic(severity, code, pointer(path), message, hint, locate(self.document, path)))
+        self.diagnostics.add(
+            Diagnostic(severity, code, pointer(path), message, hint, locate(self.document, path))
+        )
 
 
 def check_version(document: object, source: str) -> SpecDict:
     """The document as a mapping that says `swagger: "2.0"`; raises InputError otherwise."""
     if not isinstance(document, dict):
         kind = "a list" if isinstance(document, list) else f"a {type(document).__name__}"
-        raise _fatal(document, "not-a-mapping", f"the document is {kind}, not a Swagger 2.0 object", source)
+        raise _fatal(
+            document, "not-a-mapping", f"the document is {kind}, not a Swagger 2.0 object", source
+        )
     if "openapi" in document and "swagger" not in document:
-        raise _fatal(document, "openapi3", f"this is an OpenAPI {document['openapi']} document, not Swagger 2.0",
-                     source, hint="this generator reads Swagger 2.0; convert the document or use an OpenAPI 3 generator",
-                     path=("openapi",))
+        raise _fatal(
+            document,
+            "openapi3",
+            f"this is an OpenAPI {document['openapi']} document, not Swagger 2.0",
+            source,
+            hint="this generator reads Swagger 2.0; convert the document or use an OpenAPI 3 generator",
+            path=("openapi",),
+        )
     version = document.get("swagger")
     if str(version) not in ("2.0", "2"):
-        raise _fatal(document, "not-swagger2", f"'swagger' must be \"2.0\", found {version!r}", source,
-                     hint="a Swagger 2.0 document starts with swagger: \"2.0\"", path=("swagger",))
+        raise _fatal(
+            document,
+            "not-swagger2",
+            f"'swagger' must be \"2.0\", found {version!r}",
+            source,
+            hint='a Swagger 2.0 document starts with swagger: "2.0"',
+            path=("swagger",),
+        )
     assert isinstance(document, SpecDict)
     if version != "2.0":
         document["swagger"] = "2.0"
@@ -58,20 +73,42 @@ def check_version(document: object, source: str) -> SpecDict:
 def check_counts(document: SpecDict, limits: Limits) -> None:
     """Refuse a document with more operations or definitions than any real API has; raises InputError."""
     paths = document.get("paths")
-    operations = sum(len([m for m in item if m in HTTP_METHODS]) for item in paths.values()
-                     if isinstance(item, dict)) if isinstance(paths, dict) else 0
+    operations = (
+        sum(
+            len([m for m in item if m in HTTP_METHODS])
+            for item in paths.values()
+            if isinstance(item, dict)
+        )
+        if isinstance(paths, dict)
+        else 0
+    )
     definitions = document.get("definitions")
-    counted = (("paths", "operations", operations, limits.max_operations),
-               ("definitions", "definitions", len(definitions) if isinstance(definitions, dict) else 0,
-                limits.max_definitions))
+    counted = (
+        ("paths", "operations", operations, limits.max_operations),
+        (
+            "definitions",
+            "definitions",
+            len(definitions) if isinstance(definitions, dict) else 0,
+            limits.max_definitions,
+        ),
+    )
     for key, what, count, limit in counted:
         if count > limit:
-            raise InputError(Diagnostic(Severity.ERROR, "too-large", f"/{key}",
-                                        f"the document has {count:,} {what}; the limit is {limit:,}",
-                                        "split the API into several documents", locate(document, (key,))))
+            raise InputError(
+                Diagnostic(
+                    Severity.ERROR,
+                    "too-large",
+                    f"/{key}",
+                    f"the document has {count:,} {what}; the limit is {limit:,}",
+                    "split the API into several documents",
+                    locate(document, (key,)),
+                )
+            )
 
 
-def _fatal(document: object, code: str, message: str, source: str, hint: str = "", path: Path_ = ()) -> InputError:
+def _fatal(
+    document: object, code: str, message: str, source: str, hint: str = "", path: Path_ = ()
+) -> InputError:
     position = locate(document, path)
     if position is None or not position.file:
         from generator.diagnostics import SourcePosition
@@ -96,8 +133,12 @@ def validate(document: SpecDict, diagnostics: Diagnostics, schema: bool = True) 
 def _check_schemes(document: SpecDict, report: _Reporter) -> None:
     schemes = document.get("schemes")
     if isinstance(schemes, list) and "http" in schemes and "https" not in schemes:
-        report.warn(("schemes",), "http-only", "the API is served over plain http only",
-                    "credentials would travel unencrypted; add https to schemes if the API supports it")
+        report.warn(
+            ("schemes",),
+            "http-only",
+            "the API is served over plain http only",
+            "credentials would travel unencrypted; add https to schemes if the API supports it",
+        )
 
 
 def _operations(document: SpecDict) -> Iterator[tuple[Path_, dict]]:  # type: ignore[type-arg]
@@ -140,8 +181,13 @@ def _check_untyped_parameters(document: SpecDict, report: _Reporter) -> None:
         if "$ref" in param or param.get("in") == "body" or "type" in param:
             continue
         param["type"] = "string"
-        report.warn(path, "param-untyped", f"the {param.get('in', '')} parameter {param.get('name', '')!r} has no type; "
-                    "it is read as a string", "give it a type (an overlay can add one)")
+        report.warn(
+            path,
+            "param-untyped",
+            f"the {param.get('in', '')} parameter {param.get('name', '')!r} has no type; "
+            "it is read as a string",
+            "give it a type (an overlay can add one)",
+        )
 
 
 def _check_dangling_refs(document: SpecDict, report: _Reporter) -> None:
@@ -150,7 +196,7 @@ def _check_dangling_refs(document: SpecDict, report: _Reporter) -> None:
     definitions: dict[str, bool] = {}
     for path, node in _ref_nodes(document):
         ref = node["$ref"]
-        if ref.startswith("#/definitions/") and "/" not in ref[len("#/definitions/"):]:
+        if ref.startswith("#/definitions/") and "/" not in ref[len("#/definitions/") :]:
             if ref not in definitions:
                 definitions[ref] = _resolves(document, ref)
             found = definitions[ref]
@@ -159,8 +205,13 @@ def _check_dangling_refs(document: SpecDict, report: _Reporter) -> None:
         if found:
             continue
         if ref.startswith("#"):  # external references were already reported when bundling
-            report.warn(path, "ref-dangling", f"the reference {ref!r} names nothing in the document; "
-                        "it is read as free-form JSON", "add the definition, or fix the reference with an overlay")
+            report.warn(
+                path,
+                "ref-dangling",
+                f"the reference {ref!r} names nothing in the document; "
+                "it is read as free-form JSON",
+                "add the definition, or fix the reference with an overlay",
+            )
         _repair_ref(document, path, node)
 
 
@@ -172,10 +223,15 @@ def _ref_nodes(document: SpecDict) -> list[tuple[Path_, dict]]:  # type: ignore[
         if isinstance(node, dict):
             if isinstance(node.get("$ref"), str):
                 found.append((path, node))
-            stack.extend((path + (k,), v) for k, v in node.items()
-                         if isinstance(v, (dict, list)) and k != "example" and k != "x-example")
+            stack.extend(
+                (path + (k,), v)
+                for k, v in node.items()
+                if isinstance(v, (dict, list)) and k != "example" and k != "x-example"
+            )
         elif isinstance(node, list):
-            stack.extend((path + (i,), v) for i, v in enumerate(node) if isinstance(v, (dict, list)))
+            stack.extend(
+                (path + (i,), v) for i, v in enumerate(node) if isinstance(v, (dict, list))
+            )
     found.sort(key=lambda item: [str(t) for t in item[0]])
     return found
 
@@ -206,9 +262,15 @@ def _check_path_parameters(document: SpecDict, report: _Reporter) -> None:
         declared = _declared_path_params(document, op_path, operation)
         for name in sorted(names - declared):
             operation.setdefault("parameters", []).append(
-                SpecDict("", {"name": name, "in": "path", "required": True, "type": "string"}))
-            report.warn(op_path, "path-param-undeclared", f"{{{name}}} in the path is not declared as a parameter; "
-                        "it is read as a required string", "declare it under parameters with in: path")
+                SpecDict("", {"name": name, "in": "path", "required": True, "type": "string"})
+            )
+            report.warn(
+                op_path,
+                "path-param-undeclared",
+                f"{{{name}}} in the path is not declared as a parameter; "
+                "it is read as a required string",
+                "declare it under parameters with in: path",
+            )
         _require_path_params(op_path, operation, report)
 
 
@@ -224,14 +286,25 @@ def _declared_path_params(document: SpecDict, op_path: Path_, operation: dict) -
 
 def _require_path_params(op_path: Path_, operation: dict, report: _Reporter) -> None:  # type: ignore[type-arg]
     for index, param in enumerate(operation.get("parameters") or []):
-        if isinstance(param, dict) and param.get("in") == "path" and param.get("required") is not True:
+        if (
+            isinstance(param, dict)
+            and param.get("in") == "path"
+            and param.get("required") is not True
+        ):
             param["required"] = True
-            report.warn(op_path + ("parameters", index), "path-param-optional",
-                        f"the path parameter {param.get('name')!r} must be required; it is made required")
+            report.warn(
+                op_path + ("parameters", index),
+                "path-param-optional",
+                f"the path parameter {param.get('name')!r} must be required; it is made required",
+            )
 
 
 def _deref(document: SpecDict, node: object) -> object:
-    if isinstance(node, dict) and isinstance(node.get("$ref"), str) and node["$ref"].startswith("#"):
+    if (
+        isinstance(node, dict)
+        and isinstance(node.get("$ref"), str)
+        and node["$ref"].startswith("#")
+    ):
         try:
             return resolve_pointer(document, split_pointer(node["$ref"][1:]))[1]
         except ValueError:
@@ -246,19 +319,31 @@ def _check_operation_ids(document: SpecDict, report: _Reporter) -> None:
         if not isinstance(op_id, str):
             continue
         if op_id in seen:
-            report.warn(path + ("operationId",), "duplicate-operation-id",
-                        f"operationId {op_id!r} is also used at {pointer(seen[op_id])}; the method names will differ",
-                        "operationIds must be unique")
+            report.warn(
+                path + ("operationId",),
+                "duplicate-operation-id",
+                f"operationId {op_id!r} is also used at {pointer(seen[op_id])}; the method names will differ",
+                "operationIds must be unique",
+            )
         else:
             seen[op_id] = path
 
 
 # The top-level fields every later stage reads, and the JSON type each must have.
 _TOP_LEVEL_TYPES: dict[str, tuple[type, str]] = {
-    "info": (dict, "a mapping"), "paths": (dict, "a mapping"), "definitions": (dict, "a mapping"),
-    "parameters": (dict, "a mapping"), "responses": (dict, "a mapping"), "securityDefinitions": (dict, "a mapping"),
-    "tags": (list, "a list"), "security": (list, "a list"), "consumes": (list, "a list"),
-    "produces": (list, "a list"), "schemes": (list, "a list"), "host": (str, "a string"), "basePath": (str, "a string"),
+    "info": (dict, "a mapping"),
+    "paths": (dict, "a mapping"),
+    "definitions": (dict, "a mapping"),
+    "parameters": (dict, "a mapping"),
+    "responses": (dict, "a mapping"),
+    "securityDefinitions": (dict, "a mapping"),
+    "tags": (list, "a list"),
+    "security": (list, "a list"),
+    "consumes": (list, "a list"),
+    "produces": (list, "a list"),
+    "schemes": (list, "a list"),
+    "host": (str, "a string"),
+    "basePath": (str, "a string"),
 }
 
 
@@ -266,13 +351,25 @@ def _check_top_level_types(document: SpecDict, report: _Reporter) -> None:
     """A top-level field of the wrong kind leaves nothing sensible to generate from: an error."""
     for key, (kind, described) in _TOP_LEVEL_TYPES.items():
         if key in document and not isinstance(document[key], kind):
-            report.add(Severity.ERROR, (key,), "wrong-type",
-                       f"{key!r} must be {described}, not {_json_type(document[key])}")
+            report.add(
+                Severity.ERROR,
+                (key,),
+                "wrong-type",
+                f"{key!r} must be {described}, not {_json_type(document[key])}",
+            )
 
 
 def _json_type(value: object) -> str:
-    names = {dict: "a mapping", list: "a list", str: "a string", bool: "a boolean", type(None): "null"}
-    return names.get(type(value), next((n for t, n in names.items() if isinstance(value, t)), "a number"))
+    names = {
+        dict: "a mapping",
+        list: "a list",
+        str: "a string",
+        bool: "a boolean",
+        type(None): "null",
+    }
+    return names.get(
+        type(value), next((n for t, n in names.items() if isinstance(value, t)), "a number")
+    )
 
 
 # -- path keys -----------------------------------------------------------------------------------
@@ -316,8 +413,10 @@ def without_dot_segments(key: str) -> str:
     keeps the path below the base URL.
     """
     segments = key.split("/")
-    plain = [segment.replace("%2e", ".").replace("%2E", ".") if _ENCODED_DOTS.match(segment)
-             else segment for segment in segments]
+    plain = [
+        segment.replace("%2e", ".").replace("%2E", ".") if _ENCODED_DOTS.match(segment) else segment
+        for segment in segments
+    ]
     return remove_dot_segments("/".join(plain))
 
 
@@ -327,7 +426,7 @@ def remove_dot_segments(path: str) -> str:
     output: list[str] = []  # segments, each with the "/" before it
     while source:
         if source.startswith(("../", "./")):  # A
-            source = source[source.index("/") + 1:]
+            source = source[source.index("/") + 1 :]
         elif source.startswith("/./") or source == "/.":  # B
             source = "/" + source[3:]
         elif source.startswith("/../") or source == "/..":  # C
@@ -360,9 +459,13 @@ def _check_path_keys(document: SpecDict, report: _Reporter) -> None:
         problem = path_key_error(str(key))
         if problem is not None:
             refused.append(key)
-            report.add(Severity.ERROR, ("paths", key), "path-invalid",
-                       f"the path {key!r} is not a path the client can send: {problem}",
-                       "a path starts with a single / (e.g. /items/{id})")
+            report.add(
+                Severity.ERROR,
+                ("paths", key),
+                "path-invalid",
+                f"the path {key!r} is not a path the client can send: {problem}",
+                "a path starts with a single / (e.g. /items/{id})",
+            )
         else:
             _check_plain_path(str(key), report)
     for key in refused:  # later checks, and the schema check, need not read them again
@@ -375,16 +478,22 @@ def _check_plain_path(key: str, report: _Reporter) -> None:
         lost = sorted(set(_TEMPLATE_PARAM.findall(key)) - set(_TEMPLATE_PARAM.findall(resolved)))
         names = ", ".join("{" + name + "}" for name in lost)
         dropped = f"; the value of {names} is not sent" if lost else ""
-        report.warn(("paths", key), "path-dot-segment",
-                    f"the path {key!r} has . or .. segments: it is sent as {resolved!r}{dropped}",
-                    "write the path as it is sent")
+        report.warn(
+            ("paths", key),
+            "path-dot-segment",
+            f"the path {key!r} has . or .. segments: it is sent as {resolved!r}{dropped}",
+            "write the path as it is sent",
+        )
     misread = sorted(set(_MISREAD.findall(_literal(key))))
     if misread:
-        report.warn(("paths", key), "path-escaped",
-                    f"the path {key!r} holds {', '.join(map(repr, misread))}, which a URL path "
-                    f"cannot hold as they are: they are sent percent-encoded "
-                    f"({', '.join(quote(char) for char in misread)}), as part of the path",
-                    "a query or a header goes in parameters, not in the path")
+        report.warn(
+            ("paths", key),
+            "path-escaped",
+            f"the path {key!r} holds {', '.join(map(repr, misread))}, which a URL path "
+            f"cannot hold as they are: they are sent percent-encoded "
+            f"({', '.join(quote(char) for char in misread)}), as part of the path",
+            "a query or a header goes in parameters, not in the path",
+        )
 
 
 _CHECKS: list[Callable[[SpecDict, _Reporter], None]] = [
@@ -405,14 +514,28 @@ def _schema_check(document: SpecDict, report: _Reporter) -> None:
     try:
         errors = schema_errors(document)
     except RecursionError:
-        report.add(Severity.ERROR, (), "validator-crash", "the schema validator ran out of stack on this document")
+        report.add(
+            Severity.ERROR,
+            (),
+            "validator-crash",
+            "the schema validator ran out of stack on this document",
+        )
         return
-    except Exception as exc:  # noqa: BLE001 - the validator's own failures must not become tracebacks
-        report.add(Severity.ERROR, (), "validator-crash", f"the schema validator failed: {type(exc).__name__}: {exc}")
+    except (
+        Exception
+    ) as exc:  # noqa: BLE001 - the validator's own failures must not become tracebacks
+        report.add(
+            Severity.ERROR,
+            (),
+            "validator-crash",
+            f"the schema validator failed: {type(exc).__name__}: {exc}",
+        )
         return
     for error in sorted(errors, key=lambda e: [str(t) for t in e.absolute_path]):
         path, message = _explain(error)
-        report.warn(path, "schema-violation", message, "see the Swagger 2.0 specification for this object")
+        report.warn(
+            path, "schema-violation", message, "see the Swagger 2.0 specification for this object"
+        )
 
 
 def _explain(error: Any) -> tuple[Path_, str]:

@@ -16,11 +16,15 @@ from dataclasses import replace
 from generator.model import ir
 
 
-def flatten_cyclic_inheritance(models: dict[str, ir.Model]) -> tuple[dict[str, ir.Model], list[tuple[str, str]]]:
+def flatten_cyclic_inheritance(
+    models: dict[str, ir.Model],
+) -> tuple[dict[str, ir.Model], list[tuple[str, str]]]:
     """The models with no parent edge on an import cycle, and the (child, parent) edges removed."""
     removed: list[tuple[str, str]] = []
     result = dict(models)
-    for name in sorted(result):  # sorted: the same edges go, whatever the order models were built in
+    for name in sorted(
+        result
+    ):  # sorted: the same edges go, whatever the order models were built in
         model = result[name]
         cyclic = [p for p in model.parents if name in _reachable(p, result)]
         if cyclic:

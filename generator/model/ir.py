@@ -78,7 +78,9 @@ class NoneValue:
     tag: str = "none"
 
 
-TypeRef = Union[Primitive, ArrayOf, MapOf, ModelRef, EnumRef, AnyValue, FileData, UnionOf, NoneValue]
+TypeRef = Union[
+    Primitive, ArrayOf, MapOf, ModelRef, EnumRef, AnyValue, FileData, UnionOf, NoneValue
+]
 
 # -- declarations ----------------------------------------------------------------------------------
 
@@ -190,7 +192,9 @@ class Operation:
     summary: str
     description: str
     deprecated: bool
-    parameters: tuple[Parameter, ...]  # path ones first (in template order), then required, then optional
+    parameters: tuple[
+        Parameter, ...
+    ]  # path ones first (in template order), then required, then optional
     body_kind: str  # none, json, form, multipart
     content_type: str
     responses: tuple[Response, ...]

@@ -24,13 +24,49 @@ MAX_NAME = 64
 # Names a type annotation in a model may use: a field with one of these names
 # would shadow it inside the class body, so fields never take them.
 TYPE_NAMES = frozenset(
-    {"str", "int", "float", "bool", "bytes", "list", "dict", "set", "tuple", "object", "type", "frozenset",
-     "date", "datetime", "uuid", "enum", "typing", "annotated", "literal", "any", "field", "none"}
+    {
+        "str",
+        "int",
+        "float",
+        "bool",
+        "bytes",
+        "list",
+        "dict",
+        "set",
+        "tuple",
+        "object",
+        "type",
+        "frozenset",
+        "date",
+        "datetime",
+        "uuid",
+        "enum",
+        "typing",
+        "annotated",
+        "literal",
+        "any",
+        "field",
+        "none",
+    }
 )
 # pydantic BaseModel attributes (and its `model_` namespace) are never field names.
 MODEL_ATTRIBUTES = frozenset(
-    {"copy", "dict", "json", "parse_obj", "parse_raw", "parse_file", "from_orm", "construct", "schema",
-     "schema_json", "validate", "update_forward_refs", "fields", "to_wire"}
+    {
+        "copy",
+        "dict",
+        "json",
+        "parse_obj",
+        "parse_raw",
+        "parse_file",
+        "from_orm",
+        "construct",
+        "schema",
+        "schema_json",
+        "validate",
+        "update_forward_refs",
+        "fields",
+        "to_wire",
+    }
 )
 SOFT_KEYWORDS = frozenset({"match", "case", "type", "_"})
 BUILTIN_NAMES = frozenset(name for name in dir(builtins) if not name.startswith("_"))
@@ -133,7 +169,10 @@ class Scope:
     """Names already taken in one namespace; claims are resolved deterministically (first come keeps)."""
 
     def __init__(
-        self, reserved: frozenset[str] | set[str] = frozenset(), suffix: str = "_", reserved_prefix: str = "\0"
+        self,
+        reserved: frozenset[str] | set[str] = frozenset(),
+        suffix: str = "_",
+        reserved_prefix: str = "\0",
     ) -> None:
         self.reserved = frozenset(reserved) | frozenset(keyword.kwlist) | SOFT_KEYWORDS
         self.reserved_prefix = reserved_prefix
@@ -149,7 +188,11 @@ class Scope:
         suffix, when taken), then numbered. Also says why it is not the name asked for."""
         explicit, suffix = bool(suffix), suffix or self.suffix
         reason = ""
-        if name in self.reserved or name.lower() in self.reserved or name.startswith(self.reserved_prefix):
+        if (
+            name in self.reserved
+            or name.lower() in self.reserved
+            or name.startswith(self.reserved_prefix)
+        ):
             name, reason = name + suffix, "reserved"
         candidate, n = name, 2
         if explicit and candidate in self.taken and name + suffix not in self.taken:
@@ -194,8 +237,20 @@ def field_scope() -> Scope:
 def parameter_scope() -> Scope:
     """Parameters of one method: the fixed keywords every method takes are taken already, and so are
     the names its body and annotations use (a parameter `list` would hide `list[Pet]`)."""
-    return Scope({"self", "extra_headers", "extra_query", "timeout", "cast", "result", "page", "pages", "item"}
-                 | TYPE_NAMES)
+    return Scope(
+        {
+            "self",
+            "extra_headers",
+            "extra_query",
+            "timeout",
+            "cast",
+            "result",
+            "page",
+            "pages",
+            "item",
+        }
+        | TYPE_NAMES
+    )
 
 
 def method_scope() -> Scope:
@@ -206,17 +261,61 @@ def method_scope() -> Scope:
 
 def resource_scope() -> Scope:
     """Resource attributes of the client class."""
-    return Scope({"with_options", "close", "aclose", "request", "paginate", "apaginate", "base_url", "timeout",
-                  "max_retries", "raw", "self", "credentials", "schemes"})
+    return Scope(
+        {
+            "with_options",
+            "close",
+            "aclose",
+            "request",
+            "paginate",
+            "apaginate",
+            "base_url",
+            "timeout",
+            "max_retries",
+            "raw",
+            "self",
+            "credentials",
+            "schemes",
+        }
+    )
 
 
 def class_scope(client_names: set[str]) -> Scope:
     """Model and enum class names in the package: the client's own classes are taken already."""
-    reserved = {"BaseModel", "Field", "Any", "Literal", "Annotated", "Union", "Optional", "Enum", "Route",
-                "NotGiven", "RawResponse", "Tag", "Discriminator", "Date", "Datetime", "UUID", "Models",
-                "APIError", "APIStatusError", "APIConnectionError", "APITimeoutError", "BadRequestError",
-                "AuthenticationError", "PermissionDeniedError", "NotFoundError", "ConflictError",
-                "UnprocessableEntityError", "RateLimitError", "InternalServerError", "None", "True", "False"}
+    reserved = {
+        "BaseModel",
+        "Field",
+        "Any",
+        "Literal",
+        "Annotated",
+        "Union",
+        "Optional",
+        "Enum",
+        "Route",
+        "NotGiven",
+        "RawResponse",
+        "Tag",
+        "Discriminator",
+        "Date",
+        "Datetime",
+        "UUID",
+        "Models",
+        "APIError",
+        "APIStatusError",
+        "APIConnectionError",
+        "APITimeoutError",
+        "BadRequestError",
+        "AuthenticationError",
+        "PermissionDeniedError",
+        "NotFoundError",
+        "ConflictError",
+        "UnprocessableEntityError",
+        "RateLimitError",
+        "InternalServerError",
+        "None",
+        "True",
+        "False",
+    }
     return Scope(reserved | client_names, suffix="Model")
 
 

@@ -15,7 +15,21 @@ from generator.model import ir
 from generator.model.cycles import all_fields, flatten_cyclic_inheritance
 from generator.diagnostics import Diagnostic, Diagnostics, Severity
 from generator.ingest.document import locate, pointer, resolve_pointer, split_pointer
-from generator.model.names import MAX_NAME, ClassName, Identifier, Scope, is_identifier, class_scope, pascal, snake, words, field_scope, method_scope, parameter_scope, resource_scope
+from generator.model.names import (
+    MAX_NAME,
+    ClassName,
+    Identifier,
+    Scope,
+    is_identifier,
+    class_scope,
+    pascal,
+    snake,
+    words,
+    field_scope,
+    method_scope,
+    parameter_scope,
+    resource_scope,
+)
 from generator.ingest.validate import HTTP_METHODS, path_key_error, without_dot_segments
 
 Path_ = tuple[str | int, ...]
@@ -26,8 +40,20 @@ _CLIENT_HEADERS = ("content-type", "accept", "authorization")
 # encoding that is not there), route it (Host) or steer the connection and proxies. RFC 9110:
 # Host 7.2, the connection-specific fields 7.6.1, Content-Length 8.6, Trailer 6.6.2, Expect
 # 10.1.1, TE 10.1.4, Proxy-* 11.7. A value from the document is never sent in them.
-_HTTP_HEADERS = frozenset({"host", "content-length", "transfer-encoding", "connection", "upgrade",
-                           "te", "trailer", "keep-alive", "proxy-connection", "expect"})
+_HTTP_HEADERS = frozenset(
+    {
+        "host",
+        "content-length",
+        "transfer-encoding",
+        "connection",
+        "upgrade",
+        "te",
+        "trailer",
+        "keep-alive",
+        "proxy-connection",
+        "expect",
+    }
+)
 _COLLECTION_FORMATS = ("csv", "ssv", "tsv", "pipes", "multi")
 _TEMPLATE_PARAM = re.compile(r"{([^{}/]+)}")
 
@@ -57,8 +83,12 @@ class _Normalizer:
     building: set[str] = field(default_factory=set)  # aliases being resolved (to stop cycles)
     queued: set[str] = field(default_factory=set)  # model class names queued or built
     in_progress: set[str] = field(default_factory=set)  # model class names being built right now
-    pending: list[_Definition] = field(default_factory=list)  # definitions whose models are still to build
-    field_names: dict[ClassName, dict[str, Identifier]] = field(default_factory=dict)  # model → wire → name
+    pending: list[_Definition] = field(
+        default_factory=list
+    )  # definitions whose models are still to build
+    field_names: dict[ClassName, dict[str, Identifier]] = field(
+        default_factory=dict
+    )  # model → wire → name
 
     def run(self) -> ir.Api:
         self._declare_definitions()
@@ -89,15 +119,24 @@ class _Normalizer:
         for child, parent in removed:
             wire = self.models[child].wire_name
             path = tuple(split_pointer(wire)) if wire.startswith("/") else ("definitions", wire)
-            self.diagnostics.add(Diagnostic(
-                Severity.INFO, "inheritance-flattened", pointer(path),
-                f"{child} has {parent}'s fields instead of inheriting from it: {parent} refers back to {child}, "
-                "and a class cannot be defined before its own base class", "", locate(self.doc, path)))
+            self.diagnostics.add(
+                Diagnostic(
+                    Severity.INFO,
+                    "inheritance-flattened",
+                    pointer(path),
+                    f"{child} has {parent}'s fields instead of inheriting from it: {parent} refers back to {child}, "
+                    "and a class cannot be defined before its own base class",
+                    "",
+                    locate(self.doc, path),
+                )
+            )
 
     # -- diagnostics ------------------------------------------------------------------------------
 
     def warn(self, path: Path_, code: str, message: str, hint: str = "") -> None:
-        self.diagnostics.add(Diagnostic(Severity.WARNING, code, pointer(path), message, hint, locate(self.doc, path)))
+        self.diagnostics.add(
+            Diagnostic(Severity.WARNING, code, pointer(path), message, hint, locate(self.doc, path))
+        )
 
     # -- definitions ------------------------------------------------------------------------------
 
@@ -111,9 +150,12 @@ class _Normalizer:
             if not isinstance(schema, dict):
                 schema = {}
             if name in cyclic:
-                self.warn(("definitions", name), "allof-cycle",
-                          f"definition {name!r} inherits from itself through allOf; it is read as free-form JSON",
-                          "break the allOf cycle")
+                self.warn(
+                    ("definitions", name),
+                    "allof-cycle",
+                    f"definition {name!r} inherits from itself through allOf; it is read as free-form JSON",
+                    "break the allOf cycle",
+                )
             kind = "any" if name in cyclic else _definition_kind(schema)
             definition = _Definition(name, schema, kind)
             if kind in ("model", "enum"):
@@ -126,7 +168,9 @@ class _Normalizer:
         for rename in scope.drain():
             severity, code, why = _RENAME_REASONS[rename.reason]
             message = f"{what} {rename.text!r} is {rename.name!r} in Python: {why}"
-            self.diagnostics.add(Diagnostic(severity, code, pointer(path), message, "", locate(self.doc, path)))
+            self.diagnostics.add(
+                Diagnostic(severity, code, pointer(path), message, "", locate(self.doc, path))
+            )
 
     def _definition_model(self, definition: _Definition, now: bool = False) -> ir.ModelRef:
         """A reference to a definition's model; built now (a parent is needed at once) or queued."""
@@ -135,10 +179,14 @@ class _Normalizer:
         if name not in self.models and name not in self.queued:
             self.queued.add(name)
             self.pending.append(definition)
-        if now and name not in self.models and name not in self.in_progress:  # a model that contains its own subtype
+        if (
+            now and name not in self.models and name not in self.in_progress
+        ):  # a model that contains its own subtype
             self.in_progress.add(name)
             try:
-                self._build_model(name, definition.name, definition.schema, ("definitions", definition.name))
+                self._build_model(
+                    name, definition.name, definition.schema, ("definitions", definition.name)
+                )
             finally:
                 self.in_progress.discard(name)
         return ir.ModelRef(name)
@@ -153,7 +201,12 @@ class _Normalizer:
     def _definition_enum(self, definition: _Definition) -> ir.EnumRef:
         assert definition.class_name is not None
         if definition.class_name not in self.enums:
-            self._add_enum(definition.class_name, definition.name, definition.schema, ("definitions", definition.name))
+            self._add_enum(
+                definition.class_name,
+                definition.name,
+                definition.schema,
+                ("definitions", definition.name),
+            )
         return ir.EnumRef(definition.class_name, self.enums[definition.class_name].value_kind)
 
     # -- models ------------------------------------------------------------------------------------
@@ -165,10 +218,16 @@ class _Normalizer:
         for index, part in enumerate(schema.get("allOf") or []):
             self._merge_part(part, path + ("allOf", index), parents, properties, required)
         for prop, prop_schema in (schema.get("properties") or {}).items():
-            properties[prop] = (prop_schema if isinstance(prop_schema, dict) else {}, path + ("properties", prop))
+            properties[prop] = (
+                prop_schema if isinstance(prop_schema, dict) else {},
+                path + ("properties", prop),
+            )
         inherited = self._inherited_names(parents)
         names = self._field_names(properties, inherited)
-        fields = tuple(self._field(name, prop, s, p, prop in required, names[prop]) for prop, (s, p) in properties.items())
+        fields = tuple(
+            self._field(name, prop, s, p, prop in required, names[prop])
+            for prop, (s, p) in properties.items()
+        )
         self.field_names[name] = {**inherited, **{f.wire_name: f.name for f in fields}}
         self.models[name] = ir.Model(
             name=name,
@@ -180,22 +239,36 @@ class _Normalizer:
             discriminator=self._discriminator(name, wire, schema, path, self.field_names[name]),
         )
 
-    def _merge_part(self, part: object, path: Path_, parents: list[ClassName], properties: dict, required: set[str],  # type: ignore[type-arg]
-                    seen: frozenset[str] = frozenset()) -> None:
+    def _merge_part(
+        self,
+        part: object,
+        path: Path_,
+        parents: list[ClassName],
+        properties: dict,  # type: ignore[type-arg]
+        required: set[str],
+        seen: frozenset[str] = frozenset(),
+    ) -> None:
         if not isinstance(part, dict):
             return
         target = self._definition_of_ref(part)
         if target is not None and target.kind == "model":
             parents.append(self._definition_model(target, now=True).name)
             return
-        if target is not None and (target.kind == "any" or target.name in seen):  # free-form, or an allOf cycle
+        if target is not None and (
+            target.kind == "any" or target.name in seen
+        ):  # free-form, or an allOf cycle
             return
         source = target.schema if target is not None else part
         seen = seen | {target.name} if target is not None else seen
         for inner_index, inner in enumerate(source.get("allOf") or []):
-            self._merge_part(inner, path + ("allOf", inner_index), parents, properties, required, seen)
+            self._merge_part(
+                inner, path + ("allOf", inner_index), parents, properties, required, seen
+            )
         for prop, prop_schema in (source.get("properties") or {}).items():
-            properties[prop] = (prop_schema if isinstance(prop_schema, dict) else {}, path + ("properties", prop))
+            properties[prop] = (
+                prop_schema if isinstance(prop_schema, dict) else {},
+                path + ("properties", prop),
+            )
         required.update(_strings(source.get("required")))
 
     def _inherited_names(self, parents: list[ClassName]) -> dict[str, Identifier]:
@@ -213,8 +286,12 @@ class _Normalizer:
         """
         scope = field_scope()
         scope.taken.update(inherited.values())
-        names: dict[str, Identifier] = {wire: inherited[wire] for wire in properties if wire in inherited}
-        natural = [wire for wire in properties if wire not in names and snake(wire, "field") == wire]
+        names: dict[str, Identifier] = {
+            wire: inherited[wire] for wire in properties if wire in inherited
+        }
+        natural = [
+            wire for wire in properties if wire not in names and snake(wire, "field") == wire
+        ]
         for wire in natural + [w for w in properties if w not in names and w not in natural]:
             if wire not in natural:
                 scope.taken.update(w for w in [*properties, *inherited] if is_identifier(w))
@@ -222,8 +299,15 @@ class _Normalizer:
             self._report_renames(scope, properties[wire][1], "property")
         return names
 
-    def _field(self, model: ClassName, wire: str, schema: dict, path: Path_, required: bool,  # type: ignore[type-arg]
-               name: Identifier) -> ir.Field:
+    def _field(
+        self,
+        model: ClassName,
+        wire: str,
+        schema: dict,  # type: ignore[type-arg]
+        path: Path_,
+        required: bool,
+        name: Identifier,
+    ) -> ir.Field:
         read_only = schema.get("readOnly") is True
         type_ = self.type_of(schema, model + _pascal_words(wire), path)
         default, has_default = self._default(schema, type_, path)
@@ -258,14 +342,23 @@ class _Normalizer:
             return self.type_of(extra, name + "Value", path + ("additionalProperties",))
         return None
 
-    def _discriminator(self, name: ClassName, wire: str, schema: dict, path: Path_,  # type: ignore[type-arg]
-                       names: dict[str, Identifier]) -> ir.Discriminator | None:
+    def _discriminator(
+        self,
+        name: ClassName,
+        wire: str,
+        schema: dict,  # type: ignore[type-arg]
+        path: Path_,
+        names: dict[str, Identifier],
+    ) -> ir.Discriminator | None:
         prop = schema.get("discriminator")
         if not isinstance(prop, str):
             return None
         if prop not in names:
-            self.warn(path + ("discriminator",), "discriminator-unknown",
-                      f"the discriminator {prop!r} of {wire!r} is not one of its properties; it is ignored")
+            self.warn(
+                path + ("discriminator",),
+                "discriminator-unknown",
+                f"the discriminator {prop!r} of {wire!r} is not one of its properties; it is ignored",
+            )
             return None
         mapping = [(str(schema.get("x-discriminator-value", wire)), name)]
         for sub in self._subtypes(wire):
@@ -277,7 +370,11 @@ class _Normalizer:
         """Definitions that inherit from base through allOf, directly or not, in document order."""
         found: list[_Definition] = []
         for definition in self.definitions.values():
-            if definition.kind == "model" and definition.name != base and base in _allof_ancestors(self.doc, definition.name):
+            if (
+                definition.kind == "model"
+                and definition.name != base
+                and base in _allof_ancestors(self.doc, definition.name)
+            ):
                 found.append(definition)
         for definition in found:
             self._definition_model(definition)
@@ -286,7 +383,13 @@ class _Normalizer:
     # -- enums -------------------------------------------------------------------------------------
 
     def _add_enum(self, name: ClassName, wire: str, schema: dict, path: Path_) -> ir.EnumRef:  # type: ignore[type-arg]
-        values = _unique([v for v in schema.get("enum") or [] if v is not None and not isinstance(v, (dict, list))])
+        values = _unique(
+            [
+                v
+                for v in schema.get("enum") or []
+                if v is not None and not isinstance(v, (dict, list))
+            ]
+        )
         kind = _enum_kind(values)
         if kind == "str":
             values = _unique([str(v) for v in values])
@@ -311,7 +414,7 @@ class _Normalizer:
     def _definition_of_ref(self, schema: dict) -> _Definition | None:  # type: ignore[type-arg]
         ref = schema.get("$ref")
         if isinstance(ref, str) and ref.startswith("#/definitions/"):
-            return self.definitions.get(_unescape(ref[len("#/definitions/"):]))
+            return self.definitions.get(_unescape(ref[len("#/definitions/") :]))
         return None
 
     def type_of(self, schema: object, hint: str, path: Path_) -> ir.TypeRef:
@@ -320,11 +423,19 @@ class _Normalizer:
             return ir.AnyValue()
         if "$ref" in schema:
             return self._ref_type(schema, hint, path)
-        if schema.get("enum") and _schema_type(schema) in ("string", "integer", "number", "boolean", None):
+        if schema.get("enum") and _schema_type(schema) in (
+            "string",
+            "integer",
+            "number",
+            "boolean",
+            None,
+        ):
             return self._inline_enum(hint, schema, path)
         kind = _schema_type(schema)
         if kind == "array":
-            return ir.ArrayOf(self._item_type(schema.get("items"), hint + "Item", path + ("items",)))
+            return ir.ArrayOf(
+                self._item_type(schema.get("items"), hint + "Item", path + ("items",))
+            )
         if kind == "file":
             return ir.FileData()
         if kind in _PRIMITIVES:
@@ -336,13 +447,21 @@ class _Normalizer:
             return ir.ModelRef(name)
         if kind == "object" or "additionalProperties" in schema:
             extra = schema.get("additionalProperties")
-            value = self.type_of(extra, hint + "Value", path + ("additionalProperties",)) if isinstance(extra, dict) and extra else ir.AnyValue()
+            value = (
+                self.type_of(extra, hint + "Value", path + ("additionalProperties",))
+                if isinstance(extra, dict) and extra
+                else ir.AnyValue()
+            )
             return ir.MapOf(value)
         return ir.AnyValue()
 
     def _item_type(self, schema: object, hint: str, path: Path_) -> ir.TypeRef:
         item = self.type_of(schema, hint, path)
-        return ir.UnionOf((item, ir.NoneValue())) if isinstance(schema, dict) and _nullable(schema) else item
+        return (
+            ir.UnionOf((item, ir.NoneValue()))
+            if isinstance(schema, dict) and _nullable(schema)
+            else item
+        )
 
     def _ref_type(self, schema: dict, hint: str, path: Path_) -> ir.TypeRef:  # type: ignore[type-arg]
         definition = self._definition_of_ref(schema)
@@ -354,9 +473,17 @@ class _Normalizer:
             return ir.AnyValue()
         ref = str(schema["$ref"])
         if ref in self.building:
-            self.warn(path, "ref-cycle", f"{ref!r} refers to itself without an object in between; it is read as free-form JSON")
+            self.warn(
+                path,
+                "ref-cycle",
+                f"{ref!r} refers to itself without an object in between; it is read as free-form JSON",
+            )
             return ir.AnyValue()
-        found, target = resolve_pointer(self.doc, split_pointer(ref[1:])) if ref.startswith("#/") else (False, None)
+        found, target = (
+            resolve_pointer(self.doc, split_pointer(ref[1:]))
+            if ref.startswith("#/")
+            else (False, None)
+        )
         if not found:
             return ir.AnyValue()
         self.building.add(ref)
@@ -372,8 +499,12 @@ class _Normalizer:
         value = schema["default"]
         if _fits(value, type_, self.enums):
             return value, True
-        self.warn(path + ("default",), "default-invalid",
-                  f"the default {value!r} does not fit the type; it is ignored", "fix the default or the type")
+        self.warn(
+            path + ("default",),
+            "default-invalid",
+            f"the default {value!r} does not fit the type; it is ignored",
+            "fix the default or the type",
+        )
         return None, False
 
     # -- operations ----------------------------------------------------------------------------------
@@ -387,7 +518,9 @@ class _Normalizer:
             for method, operation in item.items():
                 if method in HTTP_METHODS and isinstance(operation, dict):
                     tags = _strings(operation.get("tags"))
-                    grouped.setdefault(tags[0] if tags else "default", []).append((("paths", template, method), item, operation))
+                    grouped.setdefault(tags[0] if tags else "default", []).append(
+                        (("paths", template, method), item, operation)
+                    )
         attributes = resource_scope()
         return tuple(self._resource(tag, entries, attributes) for tag, entries in grouped.items())
 
@@ -408,9 +541,13 @@ class _Normalizer:
         methods = method_scope()
         names = []
         for p, _, op in entries:
-            names.append(methods.snake(str(op.get("operationId") or _name_from_route(p[2], p[1])), "op"))
+            names.append(
+                methods.snake(str(op.get("operationId") or _name_from_route(p[2], p[1])), "op")
+            )
             self._report_renames(methods, p + ("operationId",), "operationId")
-        operations = [self._operation(name, p, item, op) for name, (p, item, op) in zip(names, entries)]
+        operations = [
+            self._operation(name, p, item, op) for name, (p, item, op) in zip(names, entries)
+        ]
         operations = [_with_iterator(op, methods) for op in operations]
         attribute = attributes.snake(tag, "resource")
         self._report_renames(attributes, entries[0][0] + ("tags",), "tag")
@@ -430,9 +567,13 @@ class _Normalizer:
 
     def _operation(self, name: Identifier, path: Path_, item: dict, operation: dict) -> ir.Operation:  # type: ignore[type-arg]
         method, template = str(path[2]).upper(), str(path[1])
-        hint = _pascal_words(str(operation.get("operationId") or "")) or _pascal_words(_name_from_route(str(path[2]), template))
+        hint = _pascal_words(str(operation.get("operationId") or "")) or _pascal_words(
+            _name_from_route(str(path[2]), template)
+        )
         parameters = self._parameters(hint, path, item, operation, template)
-        responses = _binary_when_not_json(self._responses(hint, path, operation), operation, self.doc)
+        responses = _binary_when_not_json(
+            self._responses(hint, path, operation), operation, self.doc
+        )
         body_kind, content_type = _body_kind(parameters, operation, self.doc)
         success = _success_type(responses)
         self._drain()  # pagination detection reads the success model's fields
@@ -464,39 +605,75 @@ class _Normalizer:
         order = {name: i for i, name in enumerate(_TEMPLATE_PARAM.findall(template))}
         entries = sorted(merged.values(), key=lambda e: _parameter_order(e[0], order))
         scope = parameter_scope()
-        return tuple(self._parameter(hint, param, param_path, scope) for param, param_path in entries)
+        return tuple(
+            self._parameter(hint, param, param_path, scope) for param, param_path in entries
+        )
 
-    def _pagination_of(self, operation: dict, path: Path_, parameters: tuple[ir.Parameter, ...],  # type: ignore[type-arg]
-                       success: ir.TypeRef | None) -> ir.Pagination | None:
+    def _pagination_of(
+        self,
+        operation: dict,  # type: ignore[type-arg]
+        path: Path_,
+        parameters: tuple[ir.Parameter, ...],
+        success: ir.TypeRef | None,
+    ) -> ir.Pagination | None:
         """Detected pagination, unless the operation's `x-pagination` (set by an overlay) says otherwise:
-        `false` turns it off; a mapping (kind, items, limit, offset, page, cursor, next, total) states it."""
+        `false` turns it off; a mapping (kind, items, limit, offset, page, cursor, next, total) states it.
+        """
         override = operation.get("x-pagination")
         if override is False:
             return None
         if not isinstance(override, dict):
             return _pagination(parameters, success, self.models)
         fields = all_fields(success.name, self.models) if isinstance(success, ir.ModelRef) else []
-        items = next((f for f in fields if f.wire_name == override.get("items") and isinstance(f.type, ir.ArrayOf)), None)
+        items = next(
+            (
+                f
+                for f in fields
+                if f.wire_name == override.get("items") and isinstance(f.type, ir.ArrayOf)
+            ),
+            None,
+        )
         kind = override.get("kind")
-        if items is None or not isinstance(items.type, ir.ArrayOf) or kind not in ("offset", "page", "cursor"):
-            self.warn(path + ("x-pagination",), "pagination-invalid",
-                      "x-pagination needs a kind (offset, page or cursor) and the name of an array field of the response as items")
+        if (
+            items is None
+            or not isinstance(items.type, ir.ArrayOf)
+            or kind not in ("offset", "page", "cursor")
+        ):
+            self.warn(
+                path + ("x-pagination",),
+                "pagination-invalid",
+                "x-pagination needs a kind (offset, page or cursor) and the name of an array field of the response as items",
+            )
             return _pagination(parameters, success, self.models)
-        text = {key: str(override.get(key) or "") for key in ("limit", "offset", "page", "cursor", "next", "total")}
-        return ir.Pagination(kind, items.wire_name, items.type.item, limit_param=text["limit"], offset_param=text["offset"],
-                             page_param=text["page"], cursor_param=text["cursor"], next_field=text["next"],
-                             total_field=text["total"])
+        text = {
+            key: str(override.get(key) or "")
+            for key in ("limit", "offset", "page", "cursor", "next", "total")
+        }
+        return ir.Pagination(
+            kind,
+            items.wire_name,
+            items.type.item,
+            limit_param=text["limit"],
+            offset_param=text["offset"],
+            page_param=text["page"],
+            cursor_param=text["cursor"],
+            next_field=text["next"],
+            total_field=text["total"],
+        )
 
     def _resolve_parameter(self, raw: object, path: Path_) -> tuple[dict | None, Path_]:  # type: ignore[type-arg]
         param, path = self._resolve_object(raw, path)
         if param is None or param.get("in") not in ("path", "query", "header", "formData", "body"):
-            self.warn(path, "parameter-skipped", "this parameter cannot be represented and is left out")
+            self.warn(
+                path, "parameter-skipped", "this parameter cannot be represented and is left out"
+            )
             return None, path
         name = str(param.get("name", ""))
         problem = _header_problem(name, _CLIENT_HEADERS) if param.get("in") == "header" else None
         if problem is not None:
-            self.warn(path, "parameter-skipped",
-                      f"the header parameter {name!r} is left out: {problem}")
+            self.warn(
+                path, "parameter-skipped", f"the header parameter {name!r} is left out: {problem}"
+            )
             return None, path
         return param, path
 
@@ -514,7 +691,11 @@ class _Normalizer:
         is_array = isinstance(type_, ir.ArrayOf) and location != "body"
         collection = str(param.get("collectionFormat") or "csv") if is_array else ""
         if collection and collection not in _COLLECTION_FORMATS:
-            self.warn(path + ("collectionFormat",), "collection-format", f"unknown collectionFormat {collection!r}; csv is used")
+            self.warn(
+                path + ("collectionFormat",),
+                "collection-format",
+                f"unknown collectionFormat {collection!r}; csv is used",
+            )
             collection = "csv"
         return ir.Parameter(
             name=name,
@@ -539,13 +720,20 @@ class _Normalizer:
             if status.startswith("x-"):
                 continue
             if not _STATUS.match(status):
-                self.warn(path + ("responses", status), "response-skipped",
-                          f"the response {status!r} is left out: a status is three digits from 100 to 599, or default")
+                self.warn(
+                    path + ("responses", status),
+                    "response-skipped",
+                    f"the response {status!r} is left out: a status is three digits from 100 to 599, or default",
+                )
                 continue
             response, response_path = self._resolve_object(raw, path + ("responses", status))
             schema = response.get("schema") if response else None
             suffix = "Response" if status in ("200", "201") else f"{_pascal_words(status)}Response"
-            type_ = self.type_of(schema, hint + suffix, response_path + ("schema",)) if schema is not None else None
+            type_ = (
+                self.type_of(schema, hint + suffix, response_path + ("schema",))
+                if schema is not None
+                else None
+            )
             out.append(ir.Response(status, type_, str((response or {}).get("description") or "")))
         return tuple(out)
 
@@ -555,8 +743,12 @@ class _Normalizer:
         while isinstance(raw, dict) and isinstance(raw.get("$ref"), str):
             ref = raw["$ref"]
             if ref in seen or len(seen) >= _MAX_REF_HOPS:
-                self.warn(path, "ref-cycle", f"the $ref {ref!r} leads back to itself; the object is left out",
-                          "point the $ref at a real object")
+                self.warn(
+                    path,
+                    "ref-cycle",
+                    f"the $ref {ref!r} leads back to itself; the object is left out",
+                    "point the $ref at a real object",
+                )
                 return None, path
             seen.add(ref)
             tokens = tuple(split_pointer(ref[1:])) if ref.startswith("#/") else ()
@@ -573,15 +765,24 @@ class _Normalizer:
         for name, raw in (self.doc.get("securityDefinitions") or {}).items():
             scheme = _security_scheme(str(name), raw)
             if scheme is None:
-                self.warn(("securityDefinitions", name), "security-unsupported",
-                          f"the security scheme {name!r} is left out: {_scheme_problem(raw)}")
+                self.warn(
+                    ("securityDefinitions", name),
+                    "security-unsupported",
+                    f"the security scheme {name!r} is left out: {_scheme_problem(raw)}",
+                )
             else:
                 schemes.append(scheme)
         return tuple(schemes)
 
     def _security(self, operation: dict) -> tuple[tuple[str, ...], ...]:  # type: ignore[type-arg]
-        requirements = operation["security"] if "security" in operation else self.doc.get("security")
-        known = {str(name) for name, raw in (self.doc.get("securityDefinitions") or {}).items() if _security_scheme(str(name), raw)}
+        requirements = (
+            operation["security"] if "security" in operation else self.doc.get("security")
+        )
+        known = {
+            str(name)
+            for name, raw in (self.doc.get("securityDefinitions") or {}).items()
+            if _security_scheme(str(name), raw)
+        }
         out = []
         for requirement in requirements if isinstance(requirements, list) else []:
             if isinstance(requirement, dict):
@@ -595,8 +796,13 @@ class _Normalizer:
         if not isinstance(host, str) or not host:
             return ""
         if not _HOST.match(host):
-            self.warn(("host",), "host-invalid", f"the host {host!r} is not a host name with an optional port; "
-                      "it is left out, so the client needs a base_url", "write host as name[:port], e.g. api.example.com")
+            self.warn(
+                ("host",),
+                "host-invalid",
+                f"the host {host!r} is not a host name with an optional port; "
+                "it is left out, so the client needs a base_url",
+                "write host as name[:port], e.g. api.example.com",
+            )
             return ""
         schemes = [s for s in _strings(self.doc.get("schemes")) if s in ("http", "https")]
         scheme = "https" if "https" in schemes or not schemes else schemes[0]
@@ -605,7 +811,9 @@ class _Normalizer:
 
 
 # A host name, IPv4 or bracketed IPv6 address, and an optional port (RFC 3986's authority without user info).
-_HOST = re.compile(r"^(?:[A-Za-z0-9](?:[A-Za-z0-9-]{0,62})(?:\.[A-Za-z0-9-]{1,63})*\.?|\[[0-9A-Fa-f:.]+\])(?::[0-9]{1,5})?$")
+_HOST = re.compile(
+    r"^(?:[A-Za-z0-9](?:[A-Za-z0-9-]{0,62})(?:\.[A-Za-z0-9-]{1,63})*\.?|\[[0-9A-Fa-f:.]+\])(?::[0-9]{1,5})?$"
+)
 # type/subtype and parameters, printable ASCII only: the value goes into a Content-Type header.
 _MEDIA_TYPE = re.compile(r"^[A-Za-z0-9!#$&^_.+-]+/[A-Za-z0-9!#$&^_.+-]+(?:;[\x20-\x7e]*)?$")
 _STATUS = re.compile(r"^(?:[1-5][0-9][0-9]|default)$")
@@ -617,10 +825,26 @@ _PATH_SAFE = "/:@!$&'()*+,;=-._~%"
 # ordinary (a property called `type` or `from` is everywhere), so they are infos; two names that
 # collide, or a name with nothing usable in it, are warnings: users will not find what they look for.
 _RENAME_REASONS = {
-    "reserved": (Severity.INFO, "name-reserved", "the natural name is a Python keyword or a name the client uses"),
-    "taken": (Severity.WARNING, "name-collision", "another name in the same place already became that Python name"),
-    "unusable": (Severity.WARNING, "name-unusable", "it has no ASCII letters or digits, so a stable name was made up"),
-    "too-long": (Severity.WARNING, "name-too-long", f"it was cut to {MAX_NAME} characters, with a hash to keep it distinct"),
+    "reserved": (
+        Severity.INFO,
+        "name-reserved",
+        "the natural name is a Python keyword or a name the client uses",
+    ),
+    "taken": (
+        Severity.WARNING,
+        "name-collision",
+        "another name in the same place already became that Python name",
+    ),
+    "unusable": (
+        Severity.WARNING,
+        "name-unusable",
+        "it has no ASCII letters or digits, so a stable name was made up",
+    ),
+    "too-long": (
+        Severity.WARNING,
+        "name-too-long",
+        f"it was cut to {MAX_NAME} characters, with a hash to keep it distinct",
+    ),
 }
 
 # -- helpers without state
@@ -630,7 +854,6 @@ def _url_template(template: str) -> str:
     """The path template with its literal text percent-encoded, so what the client sends is what tests expect."""
     parts = re.split(r"(\{[^{}/]*\})", template)
     return "".join(part if i % 2 else quote(part, safe=_PATH_SAFE) for i, part in enumerate(parts))
-
 
 
 def _info(doc: dict) -> dict:  # type: ignore[type-arg]
@@ -668,11 +891,17 @@ def _schema_type(schema: dict) -> str | None:  # type: ignore[type-arg]
 def _limits(schema: dict) -> ir.Limits:  # type: ignore[type-arg]
     def number(key: str) -> float | None:
         value = schema.get(key)
-        return float(value) if isinstance(value, (int, float)) and not isinstance(value, bool) else None
+        return (
+            float(value)
+            if isinstance(value, (int, float)) and not isinstance(value, bool)
+            else None
+        )
 
     def length(key: str) -> int | None:
         value = schema.get(key)
-        return value if isinstance(value, int) and not isinstance(value, bool) and value >= 0 else None
+        return (
+            value if isinstance(value, int) and not isinstance(value, bool) and value >= 0 else None
+        )
 
     minimum, maximum = number("minimum"), number("maximum")
     if minimum is not None and schema.get("exclusiveMinimum") is True:
@@ -716,7 +945,7 @@ def _allof_parents(definitions: dict, name: str) -> list[str]:  # type: ignore[t
     for part in (schema.get("allOf") or []) if isinstance(schema, dict) else []:
         ref = part.get("$ref") if isinstance(part, dict) else None
         if isinstance(ref, str) and ref.startswith("#/definitions/"):
-            parents.append(_unescape(ref[len("#/definitions/"):]))
+            parents.append(_unescape(ref[len("#/definitions/") :]))
     return parents
 
 
@@ -748,7 +977,9 @@ def _fits(value: object, type_: ir.TypeRef, enums: dict[str, ir.Enum]) -> bool:
         }[type_.kind](value)
     if isinstance(type_, ir.EnumRef):
         enum = enums.get(type_.name)
-        return enum is not None and any(m.value == value and type(m.value) is type(value) for m in enum.members)
+        return enum is not None and any(
+            m.value == value and type(m.value) is type(value) for m in enum.members
+        )
     if isinstance(type_, ir.ArrayOf):
         return isinstance(value, list) and all(_fits(v, type_.item, enums) for v in value)
     if isinstance(type_, ir.MapOf):
@@ -776,12 +1007,17 @@ def _parameter_order(param: dict, template_order: dict[str, int]) -> tuple[int, 
 def _body_kind(parameters: tuple[ir.Parameter, ...], operation: dict, doc: dict) -> tuple[str, str]:  # type: ignore[type-arg]
     consumes = _strings(operation.get("consumes")) or _strings(doc.get("consumes"))
     if any(p.location == "body" for p in parameters):
-        json_type = next((c for c in consumes if "json" in c.lower() and _MEDIA_TYPE.match(c)), "application/json")
+        json_type = next(
+            (c for c in consumes if "json" in c.lower() and _MEDIA_TYPE.match(c)),
+            "application/json",
+        )
         return "json", json_type
     form = [p for p in parameters if p.location == "formData"]
     if not form:
         return "none", ""
-    if any(isinstance(p.type, ir.FileData) for p in form) or (consumes and "multipart/form-data" in consumes[0]):
+    if any(isinstance(p.type, ir.FileData) for p in form) or (
+        consumes and "multipart/form-data" in consumes[0]
+    ):
         return "multipart", "multipart/form-data"
     return "form", "application/x-www-form-urlencoded"
 
@@ -793,13 +1029,19 @@ def _binary_when_not_json(responses: tuple[ir.Response, ...], operation: dict, d
     if not produces or any("json" in p.lower() or p.lower().startswith("text/") for p in produces):
         return responses
     return tuple(
-        ir.Response(r.status, ir.FileData(), r.description) if r.status.startswith("2") and r.type is not None else r
+        (
+            ir.Response(r.status, ir.FileData(), r.description)
+            if r.status.startswith("2") and r.type is not None
+            else r
+        )
         for r in responses
     )
 
 
 def _success_type(responses: tuple[ir.Response, ...]) -> ir.TypeRef | None:
-    chosen = [r for r in responses if r.status.startswith("2")] or [r for r in responses if r.status == "default"]
+    chosen = [r for r in responses if r.status.startswith("2")] or [
+        r for r in responses if r.status == "default"
+    ]
     options: list[ir.TypeRef] = []
     for response in chosen:
         option: ir.TypeRef = response.type if response.type is not None else ir.NoneValue()
@@ -852,25 +1094,50 @@ def _scheme_problem(raw: object) -> str:
 _LIMIT = ("limit", "size", "page_size", "per_page", "count", "max_results", "top")
 _OFFSET = ("offset", "skip", "start", "start_index", "startindex")
 _PAGE = ("page", "page_number", "page_index")
-_CURSOR = ("cursor", "next_token", "page_token", "continuation_token", "marker", "after", "starting_after")
+_CURSOR = (
+    "cursor",
+    "next_token",
+    "page_token",
+    "continuation_token",
+    "marker",
+    "after",
+    "starting_after",
+)
 _ITEMS = ("items", "data", "results", "records", "values", "entries", "elements", "content")
 _TOTAL = ("total_count", "total", "count", "total_results", "total_items")
 _NEXT = ("next", "next_token", "next_cursor", "next_page_token", "cursor", "continuation_token")
 
 
-def _pagination(parameters: tuple[ir.Parameter, ...], success: ir.TypeRef | None, models: dict[str, ir.Model]) -> ir.Pagination | None:
+def _pagination(
+    parameters: tuple[ir.Parameter, ...], success: ir.TypeRef | None, models: dict[str, ir.Model]
+) -> ir.Pagination | None:
     """A paged operation takes limit/offset, page/size or a cursor and returns a model with an items array."""
     query = {_key(p.wire_name): p.wire_name for p in parameters if p.location == "query"}
     if not isinstance(success, ir.ModelRef):
         return None
     fields = all_fields(success.name, models)
-    items = next((f for key in _ITEMS for f in fields if _key(f.wire_name) == key and isinstance(f.type, ir.ArrayOf)), None)
+    items = next(
+        (
+            f
+            for key in _ITEMS
+            for f in fields
+            if _key(f.wire_name) == key and isinstance(f.type, ir.ArrayOf)
+        ),
+        None,
+    )
     if items is None or not isinstance(items.type, ir.ArrayOf):
         return None
     limit = _first(query, _LIMIT)
     total = next((f.wire_name for key in _TOTAL for f in fields if _key(f.wire_name) == key), "")
-    next_field = next((f.wire_name for key in _NEXT for f in fields if _key(f.wire_name) == key), "")
-    common = {"items_field": items.wire_name, "item_type": items.type.item, "limit_param": limit, "total_field": total}
+    next_field = next(
+        (f.wire_name for key in _NEXT for f in fields if _key(f.wire_name) == key), ""
+    )
+    common = {
+        "items_field": items.wire_name,
+        "item_type": items.type.item,
+        "limit_param": limit,
+        "total_field": total,
+    }
     if _first(query, _OFFSET) and limit:
         return ir.Pagination("offset", offset_param=_first(query, _OFFSET), **common)  # type: ignore[arg-type]
     if _first(query, _PAGE):

@@ -45,8 +45,23 @@ from typing import Iterable, Iterator, Mapping, Sequence
 
 from generator.model.cycles import all_fields
 from generator.target import DEFAULT_CLIENT_NAMES
-from generator.model.ir import (AnyValue, Api, ArrayOf, Enum, EnumRef, Field, MapOf, Model, ModelRef, Operation, Parameter, Primitive,
-                 Resource, TypeRef, UnionOf)
+from generator.model.ir import (
+    AnyValue,
+    Api,
+    ArrayOf,
+    Enum,
+    EnumRef,
+    Field,
+    MapOf,
+    Model,
+    ModelRef,
+    Operation,
+    Parameter,
+    Primitive,
+    Resource,
+    TypeRef,
+    UnionOf,
+)
 from generator.ingest.loader import display_path
 from generator.model.normalize import normalize
 from generator.ingest.pipeline import Ingested, Options, ingest
@@ -59,7 +74,9 @@ _HEADINGS = {BREAKING: "Breaking", FEATURE: "Non-breaking", DOCS: "Documentation
 @dataclass(frozen=True)
 class Change:
     kind: str  # breaking, feature or docs
-    subject: str  # as users see it: client.calls.find_calls(limit=...), Call.batch_id, CallState.READY
+    subject: (
+        str  # as users see it: client.calls.find_calls(limit=...), Call.batch_id, CallState.READY
+    )
     wire: str  # as the document says it: GET /calls query limit
     message: str
 
@@ -68,7 +85,9 @@ class Change:
 class DiffResult:
     old: Ingested
     new: Ingested
-    changes: tuple[Change, ...] | None  # None when either input cannot be used (see the diagnostics)
+    changes: (
+        tuple[Change, ...] | None
+    )  # None when either input cannot be used (see the diagnostics)
 
     @property
     def ok(self) -> bool:
@@ -82,10 +101,17 @@ class DiffResult:
 # -- entry points --------------------------------------------------------------------------------------
 
 
-def diff_specs(old_path: Path, old_overlays: Sequence[Path], new_path: Path, new_overlays: Sequence[Path],
-               options: Options = Options()) -> DiffResult:
+def diff_specs(
+    old_path: Path,
+    old_overlays: Sequence[Path],
+    new_path: Path,
+    new_overlays: Sequence[Path],
+    options: Options = Options(),
+) -> DiffResult:
     """Load, correct and normalize both documents the way `generate` does, then compare them."""
-    old, new = ingest(old_path, list(old_overlays), options), ingest(new_path, list(new_overlays), options)
+    old, new = ingest(old_path, list(old_overlays), options), ingest(
+        new_path, list(new_overlays), options
+    )
     old_api, new_api = _normalized(old), _normalized(new)
     if old_api is None or new_api is None:
         return DiffResult(old, new, None)
@@ -102,8 +128,12 @@ def _normalized(ingested: Ingested) -> Api | None:
 def diff_apis(old: Api, new: Api) -> list[Change]:
     """Every change from old to new, in document order: the API, operations, models, enums."""
     kinds: dict[str, str] = {e.name: e.value_kind for e in (*old.enums, *new.enums)}
-    return [*_api_changes(old, new), *_operation_changes(old, new, kinds), *_model_changes(old, new, kinds),
-            *_enum_changes(old, new)]
+    return [
+        *_api_changes(old, new),
+        *_operation_changes(old, new, kinds),
+        *_model_changes(old, new, kinds),
+        *_enum_changes(old, new),
+    ]
 
 
 def bump(changes: Iterable[Change]) -> str:
@@ -161,14 +191,18 @@ def type_change(old: TypeRef, new: TypeRef, enum_kinds: Mapping[str, str] = _NO_
 def _scalar(type_: TypeRef, enum_kinds: Mapping[str, str]) -> tuple[str, bool] | None:
     """(Python kind, is an enum) of a scalar type; None for the others (arrays, models, files...)."""
     if isinstance(type_, Primitive):
-        return (_STRING_FORMATS.get(type_.format, "str") if type_.kind == "str" else type_.kind), False
+        return (
+            _STRING_FORMATS.get(type_.format, "str") if type_.kind == "str" else type_.kind
+        ), False
     if isinstance(type_, EnumRef):
         return enum_kinds.get(type_.name, "str"), True
     return None
 
 
 def _scalar_change(old: tuple[str, bool] | None, new: tuple[str, bool] | None) -> str:
-    if old is None or new is None or (old[1] and new[1]):  # another model, array vs scalar, another enum...
+    if (
+        old is None or new is None or (old[1] and new[1])
+    ):  # another model, array vs scalar, another enum...
         return INCOMPATIBLE
     base = SAME if old[0] == new[0] else _SCALARS.get((old[0], new[0]), INCOMPATIBLE)
     if old[1]:  # an enum became plain values: wider, when the plain kind holds the enum's values
@@ -180,6 +214,7 @@ def _scalar_change(old: tuple[str, bool] | None, new: tuple[str, bool] | None) -
 
 def _union_change(old: TypeRef, new: TypeRef, enum_kinds: Mapping[str, str]) -> str:
     """Unions (nullable values among them) compare option by option."""
+
     def covered(options: tuple[TypeRef, ...], by: tuple[TypeRef, ...]) -> bool:
         return all(any(type_change(o, b, enum_kinds) in (SAME, WIDER) for b in by) for o in options)
 
@@ -223,11 +258,22 @@ def _type_message(verdict: str, old: TypeRef | None, new: TypeRef | None, contex
 
 def _api_changes(old: Api, new: Api) -> Iterator[Change]:
     if old.base_url != new.base_url:
-        kind = FEATURE if not old.base_url else BREAKING  # no default before: every caller passed base_url
-        yield Change(kind, "client", "host, basePath, schemes",
-                     f"default base URL changed from {_text(old.base_url or '(none)')} to {_text(new.base_url or '(none)')}")
+        kind = (
+            FEATURE if not old.base_url else BREAKING
+        )  # no default before: every caller passed base_url
+        yield Change(
+            kind,
+            "client",
+            "host, basePath, schemes",
+            f"default base URL changed from {_text(old.base_url or '(none)')} to {_text(new.base_url or '(none)')}",
+        )
     if old.title != new.title:  # names derive from the title only where the target leaves them out
-        yield Change(DOCS, "client", "info.title", f"API title changed from {_text(old.title)} to {_text(new.title)}")
+        yield Change(
+            DOCS,
+            "client",
+            "info.title",
+            f"API title changed from {_text(old.title)} to {_text(new.title)}",
+        )
     if old.description != new.description:
         yield Change(DOCS, "client", "info.description", "API description changed")
     yield from _scheme_changes(old, new)
@@ -236,16 +282,28 @@ def _api_changes(old: Api, new: Api) -> Iterator[Change]:
 
 def _scheme_changes(old: Api, new: Api) -> Iterator[Change]:
     """The client takes one set of credentials per kind of security scheme."""
-    olds, news = {s.name: s for s in old.security_schemes}, {s.name: s for s in new.security_schemes}
+    olds, news = {s.name: s for s in old.security_schemes}, {
+        s.name: s for s in new.security_schemes
+    }
     for name, scheme in olds.items():
         wire = f"securityDefinitions {name}"
         if name not in news:
             yield Change(BREAKING, "client", wire, f"{scheme.kind} security scheme removed")
         elif news[name].kind != scheme.kind:
-            yield Change(BREAKING, "client", wire, f"security scheme changed from {scheme.kind} to {news[name].kind}")
+            yield Change(
+                BREAKING,
+                "client",
+                wire,
+                f"security scheme changed from {scheme.kind} to {news[name].kind}",
+            )
     for name, scheme in news.items():
         if name not in olds:
-            yield Change(FEATURE, "client", f"securityDefinitions {name}", f"{scheme.kind} security scheme added")
+            yield Change(
+                FEATURE,
+                "client",
+                f"securityDefinitions {name}",
+                f"{scheme.kind} security scheme added",
+            )
 
 
 def _resource_changes(old: Api, new: Api) -> Iterator[Change]:
@@ -274,12 +332,17 @@ class _Located:
 
     @property
     def wire(self) -> str:
-        return f"{self.op.method} {self.op.path}" + (f" ({self.op.operation_id})" if self.op.operation_id else "")
+        return f"{self.op.method} {self.op.path}" + (
+            f" ({self.op.operation_id})" if self.op.operation_id else ""
+        )
 
     def parameter(self, p: Parameter) -> tuple[str, str]:
         """(subject, wire) of one of the operation's parameters."""
         argument = p.name if p.location == "path" else f"{p.name}=..."
-        return f"client.{self.resource}.{self.op.name}({argument})", f"{self.op.method} {self.op.path} {p.location} {p.wire_name}"
+        return (
+            f"client.{self.resource}.{self.op.name}({argument})",
+            f"{self.op.method} {self.op.path} {p.location} {p.wire_name}",
+        )
 
 
 def unique_operations(resources: Iterable[Resource]) -> bool:
@@ -310,14 +373,26 @@ def _operation_changes(old: Api, new: Api, kinds: Mapping[str, str]) -> Iterator
             yield Change(FEATURE, after.subject, after.wire, "operation added")
 
 
-def _operation_change(before: _Located, after: _Located, kinds: Mapping[str, str]) -> Iterator[Change]:
+def _operation_change(
+    before: _Located, after: _Located, kinds: Mapping[str, str]
+) -> Iterator[Change]:
     old, new = before.op, after.op
     if before.subject != after.subject:
         yield Change(BREAKING, after.subject, after.wire, f"renamed: it was `{before.subject}`")
     if (old.method, old.path) != (new.method, new.path):
-        yield Change(BREAKING, after.subject, after.wire, f"now `{new.method} {new.path}`, was `{old.method} {old.path}`")
+        yield Change(
+            BREAKING,
+            after.subject,
+            after.wire,
+            f"now `{new.method} {new.path}`, was `{old.method} {old.path}`",
+        )
     if old.deprecated != new.deprecated:
-        yield Change(FEATURE, after.subject, after.wire, "deprecated" if new.deprecated else "no longer deprecated")
+        yield Change(
+            FEATURE,
+            after.subject,
+            after.wire,
+            "deprecated" if new.deprecated else "no longer deprecated",
+        )
     for attribute in ("summary", "description"):
         if getattr(old, attribute) != getattr(new, attribute):
             yield Change(DOCS, after.subject, after.wire, f"{attribute} changed")
@@ -327,22 +402,33 @@ def _operation_change(before: _Located, after: _Located, kinds: Mapping[str, str
     yield from _security_changes(after, old, new)
 
 
-def _success_changes(where: _Located, old: Operation, new: Operation, kinds: Mapping[str, str]) -> Iterator[Change]:
+def _success_changes(
+    where: _Located, old: Operation, new: Operation, kinds: Mapping[str, str]
+) -> Iterator[Change]:
     before, after = old.success_type, new.success_type
     if before == after:
         return
     if before is None or after is None:  # a result appears (harmless to callers) or disappears
         kind = FEATURE if before is None else BREAKING
-        yield Change(kind, where.subject, where.wire, f"success response: now returns `{_shown(after, 'response')}`, "
-                     f"was `{_shown(before, 'response')}`")
+        yield Change(
+            kind,
+            where.subject,
+            where.wire,
+            f"success response: now returns `{_shown(after, 'response')}`, "
+            f"was `{_shown(before, 'response')}`",
+        )
         return
     verdict = type_change(before, after, kinds)
     if verdict == SAME:
         return
     # readers cope with a narrower result, but not with plain JSON turning into objects
     safe = verdict == NARROWER and not _mentions_any(before)
-    yield Change(FEATURE if safe else BREAKING, where.subject, where.wire,
-                 "success response " + _type_message(verdict, before, after, "response"))
+    yield Change(
+        FEATURE if safe else BREAKING,
+        where.subject,
+        where.wire,
+        "success response " + _type_message(verdict, before, after, "response"),
+    )
 
 
 def _iterator_changes(before: _Located, after: _Located) -> Iterator[Change]:
@@ -350,7 +436,9 @@ def _iterator_changes(before: _Located, after: _Located) -> Iterator[Change]:
     if old == new:
         return
     if old is not None:
-        yield Change(BREAKING, f"client.{before.resource}.{old}()", before.wire, "page iterator removed")
+        yield Change(
+            BREAKING, f"client.{before.resource}.{old}()", before.wire, "page iterator removed"
+        )
     if new is not None:
         yield Change(FEATURE, f"client.{after.resource}.{new}()", after.wire, "page iterator added")
 
@@ -368,7 +456,12 @@ def _security_changes(where: _Located, old: Operation, new: Operation) -> Iterat
     elif before and not after:
         yield Change(FEATURE, where.subject, where.wire, "no longer requires authentication")
     elif after and set(old.security) - set(new.security):
-        yield Change(BREAKING, where.subject, where.wire, "security requirements changed: an accepted way to authenticate was dropped")
+        yield Change(
+            BREAKING,
+            where.subject,
+            where.wire,
+            "security requirements changed: an accepted way to authenticate was dropped",
+        )
     elif after and set(new.security) - set(old.security):
         yield Change(FEATURE, where.subject, where.wire, "accepts another way to authenticate")
 
@@ -376,7 +469,9 @@ def _security_changes(where: _Located, old: Operation, new: Operation) -> Iterat
 # -- parameters ----------------------------------------------------------------------------------------------
 
 
-def _parameter_changes(before: _Located, after: _Located, kinds: Mapping[str, str]) -> Iterator[Change]:
+def _parameter_changes(
+    before: _Located, after: _Located, kinds: Mapping[str, str]
+) -> Iterator[Change]:
     olds, news = {p.name: p for p in before.op.parameters}, {p.name: p for p in after.op.parameters}
     for name, old in olds.items():
         if name not in news:
@@ -385,32 +480,64 @@ def _parameter_changes(before: _Located, after: _Located, kinds: Mapping[str, st
             yield from _parameter_change(after, old, news[name], kinds)
     for name, new in news.items():
         if name not in olds:
-            kind, what = (BREAKING, "new required parameter") if new.required else (FEATURE, "new optional parameter")
+            kind, what = (
+                (BREAKING, "new required parameter")
+                if new.required
+                else (FEATURE, "new optional parameter")
+            )
             yield Change(kind, *after.parameter(new), what)
     yield from _positional_order(before, after)
 
 
-def _parameter_change(where: _Located, old: Parameter, new: Parameter, kinds: Mapping[str, str]) -> Iterator[Change]:
+def _parameter_change(
+    where: _Located, old: Parameter, new: Parameter, kinds: Mapping[str, str]
+) -> Iterator[Change]:
     subject, wire = where.parameter(new)
     if (old.location == "path") != (new.location == "path"):
-        yield Change(BREAKING, subject, wire, "now positional" if new.location == "path" else "now keyword-only")
+        yield Change(
+            BREAKING,
+            subject,
+            wire,
+            "now positional" if new.location == "path" else "now keyword-only",
+        )
     if old.required != new.required:
-        yield Change(BREAKING, subject, wire, "now required") if new.required else Change(FEATURE, subject, wire, "now optional")
+        yield (
+            Change(BREAKING, subject, wire, "now required")
+            if new.required
+            else Change(FEATURE, subject, wire, "now optional")
+        )
     verdict = type_change(old.type, new.type, kinds)
     if verdict != SAME:  # users write parameters: accepting more is safe, accepting less is not
-        yield Change(FEATURE if verdict == WIDER else BREAKING, subject, wire, _type_message(verdict, old.type, new.type, "param"))
+        yield Change(
+            FEATURE if verdict == WIDER else BREAKING,
+            subject,
+            wire,
+            _type_message(verdict, old.type, new.type, "param"),
+        )
     if old.description != new.description:
         yield Change(DOCS, subject, wire, "description changed")
-    if (old.has_default, old.default) != (new.has_default, new.default):  # the client never sends it: the server applies it
-        yield Change(DOCS, subject, wire, f"server default now {_value(new.default, new.has_default)}, was {_value(old.default, old.has_default)}")
+    if (old.has_default, old.default) != (
+        new.has_default,
+        new.default,
+    ):  # the client never sends it: the server applies it
+        yield Change(
+            DOCS,
+            subject,
+            wire,
+            f"server default now {_value(new.default, new.has_default)}, was {_value(old.default, old.has_default)}",
+        )
 
 
 def _positional_order(before: _Located, after: _Located) -> Iterator[Change]:
     olds = [p.name for p in before.op.parameters if p.location == "path"]
     news = [p.name for p in after.op.parameters if p.location == "path"]
     if olds != news and sorted(olds) == sorted(news):
-        yield Change(BREAKING, after.subject, after.wire, f"positional parameters reordered: ({', '.join(news)}), "
-                     f"was ({', '.join(olds)})")
+        yield Change(
+            BREAKING,
+            after.subject,
+            after.wire,
+            f"positional parameters reordered: ({', '.join(news)}), " f"was ({', '.join(olds)})",
+        )
 
 
 # -- models and their fields ---------------------------------------------------------------------------------
@@ -450,7 +577,9 @@ def _model_types(model: Model | None) -> list[TypeRef]:
 
 def _all_fields(model: Model, models: Mapping[str, Model]) -> dict[str, Field]:
     """Own and inherited fields by Python name: a field that moves to a parent has not changed for users."""
-    return {f.name: f for f in all_fields(model.name, dict(models))}  # later (nearer) declarations win
+    return {
+        f.name: f for f in all_fields(model.name, dict(models))
+    }  # later (nearer) declarations win
 
 
 def _removed_class(kind: str, name: str, wire: str, used: set[str]) -> Change:
@@ -473,8 +602,13 @@ def _model_changes(old: Api, new: Api, kinds: Mapping[str, str]) -> Iterator[Cha
             yield Change(FEATURE, name, model.wire_name, "model added")
 
 
-def _model_change(old: Model, new: Model, olds: Mapping[str, Model], news: Mapping[str, Model],
-                  kinds: Mapping[str, str]) -> Iterator[Change]:
+def _model_change(
+    old: Model,
+    new: Model,
+    olds: Mapping[str, Model],
+    news: Mapping[str, Model],
+    kinds: Mapping[str, str],
+) -> Iterator[Change]:
     if old.description != new.description:
         yield Change(DOCS, new.name, new.wire_name, "description changed")
     for parent in old.parents:
@@ -485,7 +619,12 @@ def _model_change(old: Model, new: Model, olds: Mapping[str, Model], news: Mappi
             yield Change(FEATURE, new.name, new.wire_name, f"now a subclass of `{parent}`")
     if old.extra != new.extra:  # additionalProperties: code that sets or reads extra keys may break
         kind = FEATURE if old.extra is None else BREAKING
-        yield Change(kind, new.name, new.wire_name, f"additional properties: `{_shown(new.extra)}`, were `{_shown(old.extra)}`")
+        yield Change(
+            kind,
+            new.name,
+            new.wire_name,
+            f"additional properties: `{_shown(new.extra)}`, were `{_shown(old.extra)}`",
+        )
     # a field inherited on both sides is reported once, on the parent that declares it
     own = {f.name for f in (*old.fields, *new.fields)}
     before = {k: f for k, f in _all_fields(old, olds).items() if k in own}
@@ -493,19 +632,30 @@ def _model_change(old: Model, new: Model, olds: Mapping[str, Model], news: Mappi
     yield from _field_changes(new, before, after, kinds)
 
 
-def _field_changes(model: Model, olds: Mapping[str, Field], news: Mapping[str, Field], kinds: Mapping[str, str]) -> Iterator[Change]:
+def _field_changes(
+    model: Model, olds: Mapping[str, Field], news: Mapping[str, Field], kinds: Mapping[str, str]
+) -> Iterator[Change]:
     def change(kind: str, f: Field, message: str) -> Change:
-        return Change(kind, f"{model.name}.{f.name}", f"{model.wire_name} property {f.wire_name}", message)
+        return Change(
+            kind, f"{model.name}.{f.name}", f"{model.wire_name} property {f.wire_name}", message
+        )
 
     for name, old in olds.items():
         if name not in news:
             yield change(BREAKING, old, "field removed")
         else:
-            yield from (change(kind, news[name], message) for kind, message in _field_change(old, news[name], kinds))
+            yield from (
+                change(kind, news[name], message)
+                for kind, message in _field_change(old, news[name], kinds)
+            )
     for name, new in news.items():
         if name not in olds:
             # a new required field breaks code that builds the model; readers only gain an attribute
-            yield change(BREAKING, new, "new required field") if new.required else change(FEATURE, new, "new optional field")
+            yield (
+                change(BREAKING, new, "new required field")
+                if new.required
+                else change(FEATURE, new, "new optional field")
+            )
 
 
 def _field_change(old: Field, new: Field, kinds: Mapping[str, str]) -> Iterator[tuple[str, str]]:
@@ -515,9 +665,17 @@ def _field_change(old: Field, new: Field, kinds: Mapping[str, str]) -> Iterator[
         who = {WIDER: "readers", NARROWER: "writers"}.get(verdict, "readers and writers")
         yield BREAKING, _type_message(verdict, old.type, new.type, "field") + f" (breaks {who})"
     if old.required != new.required:
-        yield BREAKING, "now required (breaks writers)" if new.required else "now optional: readers may get None"
+        yield BREAKING, (
+            "now required (breaks writers)"
+            if new.required
+            else "now optional: readers may get None"
+        )
     if old.nullable != new.nullable:
-        yield BREAKING, "now nullable: readers may get None" if new.nullable else "no longer nullable (breaks writers passing None)"
+        yield BREAKING, (
+            "now nullable: readers may get None"
+            if new.nullable
+            else "no longer nullable (breaks writers passing None)"
+        )
     if (old.has_default, old.default) != (new.has_default, new.default):
         yield BREAKING, f"default now {_value(new.default, new.has_default)}, was {_value(old.default, old.has_default)}"
     if old.description != new.description:
@@ -542,7 +700,12 @@ def _enum_changes(old: Api, new: Api) -> Iterator[Change]:
 
 def _enum_change(old: Enum, new: Enum) -> Iterator[Change]:
     if old.value_kind != new.value_kind:
-        yield Change(BREAKING, new.name, new.wire_name, f"values are now {new.value_kind}, were {old.value_kind}")
+        yield Change(
+            BREAKING,
+            new.name,
+            new.wire_name,
+            f"values are now {new.value_kind}, were {old.value_kind}",
+        )
     if old.description != new.description:
         yield Change(DOCS, new.name, new.wire_name, "description changed")
     # members are matched by value (json text, so 1 and "1" differ): the value is what travels
@@ -550,12 +713,21 @@ def _enum_change(old: Enum, new: Enum) -> Iterator[Change]:
     for value, member in olds.items():
         other = news.get(value)
         if other is None:
-            yield Change(BREAKING, f"{new.name}.{member.name}", f"{new.wire_name} {value}", "value removed")
+            yield Change(
+                BREAKING, f"{new.name}.{member.name}", f"{new.wire_name} {value}", "value removed"
+            )
         elif other.name != member.name:
-            yield Change(BREAKING, f"{new.name}.{other.name}", f"{new.wire_name} {value}", f"renamed: it was `{new.name}.{member.name}`")
+            yield Change(
+                BREAKING,
+                f"{new.name}.{other.name}",
+                f"{new.wire_name} {value}",
+                f"renamed: it was `{new.name}.{member.name}`",
+            )
     for value, member in news.items():
         if value not in olds:
-            yield Change(FEATURE, f"{new.name}.{member.name}", f"{new.wire_name} {value}", "value added")
+            yield Change(
+                FEATURE, f"{new.name}.{member.name}", f"{new.wire_name} {value}", "value added"
+            )
 
 
 # -- reports -------------------------------------------------------------------------------------------------
@@ -574,15 +746,22 @@ def _text(value: str) -> str:
     return "`" + " ".join(value.replace("`", "'").split()) + "`"
 
 
-_BUMP_REASONS = {"major": "breaking changes", "minor": "additions, no breaking change",
-                 "patch": "documentation only", "none": "nothing changed"}
+_BUMP_REASONS = {
+    "major": "breaking changes",
+    "minor": "additions, no breaking change",
+    "patch": "documentation only",
+    "none": "nothing changed",
+}
 
 
 def to_markdown(changes: Sequence[Change], old_label: str, new_label: str) -> str:
     """The report: the implied bump, then Breaking, Non-breaking and Documentation changes."""
     level = bump(changes)
-    lines = [f"# API changes: {_text(old_label)} → {_text(new_label)}", "",
-             f"Version bump for the generated package: **{level}** ({_BUMP_REASONS[level]})"]
+    lines = [
+        f"# API changes: {_text(old_label)} → {_text(new_label)}",
+        "",
+        f"Version bump for the generated package: **{level}** ({_BUMP_REASONS[level]})",
+    ]
     return "\n".join(lines + grouped_lines(changes, "##")) + "\n"
 
 
@@ -598,6 +777,10 @@ def grouped_lines(changes: Sequence[Change], heading: str) -> list[str]:
 
 
 def to_json(changes: Sequence[Change], old_label: str = "", new_label: str = "") -> str:
-    report = {"old": old_label, "new": new_label, "bump": bump(changes),
-              "changes": [dataclasses.asdict(c) for c in changes]}
+    report = {
+        "old": old_label,
+        "new": new_label,
+        "bump": bump(changes),
+        "changes": [dataclasses.asdict(c) for c in changes],
+    }
     return json.dumps(report, indent=2, ensure_ascii=False) + "\n"

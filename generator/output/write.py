@@ -168,7 +168,10 @@ def existing_files(output: Path) -> list[str]:
 
 
 def _ignored(relative: PurePath) -> bool:
-    return any(part in IGNORED or part.endswith(".egg-info") or part.endswith(".pyc") for part in relative.parts)
+    return any(
+        part in IGNORED or part.endswith(".egg-info") or part.endswith(".pyc")
+        for part in relative.parts
+    )
 
 
 def write_tree(output: Path, files: dict[str, str], kept: Collection[str] = ()) -> Comparison:
@@ -199,17 +202,23 @@ def _refuse_foreign_files(output: Path) -> None:
         return
     links = [name for name in existing if not stat.S_ISREG(os.lstat(output / name).st_mode)]
     if links:
-        raise Refused(f"{output} holds symbolic links or special files, which the generator "
-                      f"never makes: {_listed(links)}; remove them first (what they point to is "
-                      "never read or replaced)")
+        raise Refused(
+            f"{output} holds symbolic links or special files, which the generator "
+            f"never makes: {_listed(links)}; remove them first (what they point to is "
+            "never read or replaced)"
+        )
     owned = _owned(output)
     if owned is None:
-        raise Refused(f"{output} holds files the generator did not make (it has no {MANIFEST} of ours): "
-                      "choose a new or empty folder")
+        raise Refused(
+            f"{output} holds files the generator did not make (it has no {MANIFEST} of ours): "
+            "choose a new or empty folder"
+        )
     foreign = [name for name in existing if name not in owned]
     if foreign:
-        raise Refused(f"{output} holds files the generator did not make: {_listed(foreign)}; "
-                      "move them out first")
+        raise Refused(
+            f"{output} holds files the generator did not make: {_listed(foreign)}; "
+            "move them out first"
+        )
 
 
 def _listed(names: list[str]) -> str:
@@ -267,17 +276,25 @@ def unified_diff(output: Path, files: dict[str, str], comparison: Comparison) ->
     chunks: list[str] = []
     for name in sorted([*comparison.changed, *comparison.missing, *comparison.extra]):
         new = files.get(name, "")
-        shown = visible(name)  # a name from the folder (a pull request) cannot fake diff lines or drive a terminal
+        shown = visible(
+            name
+        )  # a name from the folder (a pull request) cannot fake diff lines or drive a terminal
         tofile = "/dev/null" if name in comparison.extra else f"b/{shown}"
         try:
             old = "" if name in comparison.missing else _old_text(output, name)
         except NotPlainFile:
             chunks += _not_read(shown, new, tofile)
             continue
-        chunks += difflib.unified_diff(old.splitlines(keepends=True), new.splitlines(keepends=True),
-                                       fromfile="/dev/null" if name in comparison.missing else f"a/{shown}",
-                                       tofile=tofile)
-    return "".join(line if line.endswith("\n") else line + "\n\\ No newline at end of file\n" for line in chunks)
+        chunks += difflib.unified_diff(
+            old.splitlines(keepends=True),
+            new.splitlines(keepends=True),
+            fromfile="/dev/null" if name in comparison.missing else f"a/{shown}",
+            tofile=tofile,
+        )
+    return "".join(
+        line if line.endswith("\n") else line + "\n\\ No newline at end of file\n"
+        for line in chunks
+    )
 
 
 def _old_text(output: Path, name: str) -> str:
@@ -289,4 +306,3 @@ def _not_read(name: str, new: str, tofile: str) -> list[str]:
     text, if any, is all added; what the link points to is never read, so never shown."""
     header = [f"--- a/{name}\t({_NOT_PLAIN}: not read)\n", f"+++ {tofile}\n"]
     return header + list(difflib.unified_diff([], new.splitlines(keepends=True)))[2:]
-

@@ -35,7 +35,11 @@ def _escaped(ch: str, quote: str = '"') -> str:
     if ch in "\n\r\t":
         return {"\n": "\\n", "\r": "\\r", "\t": "\\t"}[ch]
     # \U for astral characters: a JSON-style surrogate pair would be two separate characters in Python
-    return f"\\x{code:02x}" if code < 0x100 else f"\\u{code:04x}" if code < 0x10000 else f"\\U{code:08x}"
+    return (
+        f"\\x{code:02x}"
+        if code < 0x100
+        else f"\\u{code:04x}" if code < 0x10000 else f"\\U{code:08x}"
+    )
 
 
 def python_value(value: object) -> str:
@@ -53,7 +57,11 @@ def python_value(value: object) -> str:
     if isinstance(value, list):
         return "[" + ", ".join(python_value(v) for v in value) + "]"
     if isinstance(value, dict):
-        return "{" + ", ".join(f"{string_literal(k)}: {python_value(v)}" for k, v in value.items()) + "}"
+        return (
+            "{"
+            + ", ".join(f"{string_literal(k)}: {python_value(v)}" for k, v in value.items())
+            + "}"
+        )
     return string_literal(value)
 
 

@@ -56,7 +56,9 @@ class Synthesizer:
         if isinstance(type_, ir.ModelRef):
             return self.model(type_.name, depth + 1)
         if isinstance(type_, ir.UnionOf):
-            return self.value(next((o for o in type_.options if not isinstance(o, ir.NoneValue)), None), depth)
+            return self.value(
+                next((o for o in type_.options if not isinstance(o, ir.NoneValue)), None), depth
+            )
         if isinstance(type_, ir.FileData):
             return "file-content"
         return {"any": "value"}
@@ -91,7 +93,9 @@ class Synthesizer:
                 continue
             if field.required or depth <= MAX_DEPTH:
                 use_example = field.has_example and not _reformatted(field.type)
-                data[field.wire_name] = field.example if use_example else self.limited(field.type, field.limits, depth)
+                data[field.wire_name] = (
+                    field.example if use_example else self.limited(field.type, field.limits, depth)
+                )
         return self.discriminated(name, data)
 
     def fields(self, name: str) -> list[ir.Field]:

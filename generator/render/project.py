@@ -72,7 +72,9 @@ class Parts:
     `package` and `tests` render all their files except the ones they are told to skip.
     """
 
-    def __init__(self, api: ir.Api, names: Names, spec_name: str, templates: tuple[Path, ...] = ()) -> None:
+    def __init__(
+        self, api: ir.Api, names: Names, spec_name: str, templates: tuple[Path, ...] = ()
+    ) -> None:
         self.env = environment(templates)
         self.spec_name = spec_name
         header = escape.comment_text(HEADER.format(version=__version__, spec=spec_name))
@@ -83,24 +85,40 @@ class Parts:
         """The files that print the package's version (which the release may decide)."""
         env, context = self.env, self.context
         pkg = context.names.package
-        files = {"pyproject.toml": env.get_template("project/pyproject.toml.jinja").render(c=context, version=version)}
+        files = {
+            "pyproject.toml": env.get_template("project/pyproject.toml.jinja").render(
+                c=context, version=version
+            )
+        }
         for name in ("__init__", "_version", "_client"):
-            files[f"{pkg}/{name}.py"] = env.get_template(f"package/{name}.py.jinja").render(c=context, version=version)
+            files[f"{pkg}/{name}.py"] = env.get_template(f"package/{name}.py.jinja").render(
+                c=context, version=version
+            )
         return files
 
     def package_keys(self) -> dict[str, str]:
         """The key of each model and resource module."""
         context, pkg = self.context, self.context.names.package
-        keys = {f"{pkg}/models/{module}.py": _key(self._shared, b"model", name.encode())
-                for name, module in context.modules.items()}
-        keys.update({f"{pkg}/resources/{r.name}.py": _key(self._shared, b"resource", self._resources[r.name])
-                     for r in context.api.resources})
+        keys = {
+            f"{pkg}/models/{module}.py": _key(self._shared, b"model", name.encode())
+            for name, module in context.modules.items()
+        }
+        keys.update(
+            {
+                f"{pkg}/resources/{r.name}.py": _key(
+                    self._shared, b"resource", self._resources[r.name]
+                )
+                for r in context.api.resources
+            }
+        )
         return keys
 
     def test_keys(self) -> dict[str, str]:
         """The key of each resource's test module, and of the contract tests (made from all of them)."""
-        keys = {f"tests/test_{r.name}.py": _key(self._shared, b"tests", self._resources[r.name])
-                for r in self.context.api.resources}
+        keys = {
+            f"tests/test_{r.name}.py": _key(self._shared, b"tests", self._resources[r.name])
+            for r in self.context.api.resources
+        }
         keys["tests/test_contract.py"] = _key(self._shared, b"contract", *self._resources.values())
         return keys
 
@@ -113,22 +131,39 @@ class Parts:
         files["README.md"] = env.get_template("project/README.md.jinja").render(c=context)
         files[f"{pkg}/py.typed"] = ""
         for template in sorted((TEMPLATES / "runtime").glob("*.py.jinja")):
-            files[f"{pkg}/_runtime/{template.name[:-6]}"] = env.get_template(f"runtime/{template.name}").render(header=context.header)
-        files[f"{pkg}/models/__init__.py"] = env.get_template("package/models/__init__.py.jinja").render(c=context)
+            files[f"{pkg}/_runtime/{template.name[:-6]}"] = env.get_template(
+                f"runtime/{template.name}"
+            ).render(header=context.header)
+        files[f"{pkg}/models/__init__.py"] = env.get_template(
+            "package/models/__init__.py.jinja"
+        ).render(c=context)
         models = f"{pkg}/models/{{}}.py"
         for model in api.models:
             if models.format(context.modules[model.name]) not in skip:
-                files[models.format(context.modules[model.name])] = _render_model(env, context, model)
+                files[models.format(context.modules[model.name])] = _render_model(
+                    env, context, model
+                )
         for model in api.models:
-            if model.name in context.variants and models.format(context.modules[context.variants[model.name]]) not in skip:
-                files[models.format(context.modules[context.variants[model.name]])] = _render_variants(env, context, model)
+            if (
+                model.name in context.variants
+                and models.format(context.modules[context.variants[model.name]]) not in skip
+            ):
+                files[models.format(context.modules[context.variants[model.name]])] = (
+                    _render_variants(env, context, model)
+                )
         for enum in api.enums:
             if models.format(context.modules[enum.name]) not in skip:
-                files[models.format(context.modules[enum.name])] = env.get_template("package/models/enum.py.jinja").render(c=context, enum=enum)
-        files[f"{pkg}/resources/__init__.py"] = env.get_template("package/resources/__init__.py.jinja").render(c=context)
+                files[models.format(context.modules[enum.name])] = env.get_template(
+                    "package/models/enum.py.jinja"
+                ).render(c=context, enum=enum)
+        files[f"{pkg}/resources/__init__.py"] = env.get_template(
+            "package/resources/__init__.py.jinja"
+        ).render(c=context)
         for resource in api.resources:
             if f"{pkg}/resources/{resource.name}.py" not in skip:
-                files[f"{pkg}/resources/{resource.name}.py"] = _render_resource(env, context, resource)
+                files[f"{pkg}/resources/{resource.name}.py"] = _render_resource(
+                    env, context, resource
+                )
         return files
 
     def tests(self, skip: Collection[str] = ()) -> dict[str, str]:
@@ -149,11 +184,19 @@ class Parts:
             found.update(planned)
         return [(r, found[r.name] or []) for r in api.resources]
 
-    def closing(self, changelog: str, spec_bytes: bytes, effective_hash: str, version: str,
-                others: list[str]) -> dict[str, str]:
+    def closing(
+        self,
+        changelog: str,
+        spec_bytes: bytes,
+        effective_hash: str,
+        version: str,
+        others: list[str],
+    ) -> dict[str, str]:
         """The changelog (when there is one) and the manifest, which lists every file."""
         files = {CHANGELOG: changelog} if changelog else {}
-        files[MANIFEST] = _manifest(self.spec_name, spec_bytes, effective_hash, version, sorted([*others, *files, MANIFEST]))
+        files[MANIFEST] = _manifest(
+            self.spec_name, spec_bytes, effective_hash, version, sorted([*others, *files, MANIFEST])
+        )
         return files
 
     def digests(self) -> Digests:
@@ -166,8 +209,14 @@ class Parts:
         its operations, the names, the header and the module of each class."""
         context = self.context
         names = dataclasses.replace(context.names, reserved_classes=frozenset())
-        state = (context.header, names, sorted(context.names.reserved_classes), context.modules, context.variants,
-                 dataclasses.replace(context.api, resources=()))
+        state = (
+            context.header,
+            names,
+            sorted(context.names.reserved_classes),
+            context.modules,
+            context.variants,
+            dataclasses.replace(context.api, resources=()),
+        )
         return _digest(state)
 
     @functools.cached_property
@@ -213,7 +262,17 @@ class _Context:
     @property
     def credentials(self) -> list[tuple[str, str, str, str]]:
         """(argument, environment variable or "", kind, scheme name) for each credential taken."""
-        scope = Scope({"base_url", "timeout", "max_retries", "default_headers", "http_client", "transport", "self"})
+        scope = Scope(
+            {
+                "base_url",
+                "timeout",
+                "max_retries",
+                "default_headers",
+                "http_client",
+                "transport",
+                "self",
+            }
+        )
         out: list[tuple[str, str, str, str]] = []
         if any(s.kind == "basic" for s in self.api.security_schemes):
             out.append((scope.snake("username"), self._env("USERNAME"), "username", ""))
@@ -251,7 +310,11 @@ def _variants(api: ir.Api) -> dict[str, str]:
 
 def _modules(api: ir.Api, variants: dict[str, str]) -> dict[str, str]:
     scope = Scope({"__init__"})
-    names = [str(m.name) for m in api.models] + [str(e.name) for e in api.enums] + list(variants.values())
+    names = (
+        [str(m.name) for m in api.models]
+        + [str(e.name) for e in api.enums]
+        + list(variants.values())
+    )
     return {name: str(scope.snake(name, "model")) for name in names}
 
 
@@ -260,17 +323,24 @@ def _render_variants(env: jinja2.Environment, context: _Context, model: ir.Model
     members = sorted({str(name) for _, name in model.discriminator.mapping})
     base_tag = next(value for value, name in model.discriminator.mapping if name == model.name)
     return env.get_template("package/models/variants.py.jinja").render(
-        c=context, model=model, alias=context.variants[model.name], base_tag=base_tag,
+        c=context,
+        model=model,
+        alias=context.variants[model.name],
+        base_tag=base_tag,
         members=[(context.modules[n], n) for n in members],
     )
 
 
 def effective_sha256(effective_spec: object) -> str:
     """The hash of the document after overlays and repairs: what the client was made from."""
-    return hashlib.sha256(json.dumps(effective_spec, sort_keys=True, ensure_ascii=False).encode("utf-8")).hexdigest()
+    return hashlib.sha256(
+        json.dumps(effective_spec, sort_keys=True, ensure_ascii=False).encode("utf-8")
+    ).hexdigest()
 
 
-def _manifest(spec_name: str, spec_bytes: bytes, effective_hash: str, version: str, files: list[str]) -> str:
+def _manifest(
+    spec_name: str, spec_bytes: bytes, effective_hash: str, version: str, files: list[str]
+) -> str:
     """What made the project, from what, and which files it owns (only those may be replaced later)."""
     data = {
         "generator": GENERATOR_NAME,
@@ -295,7 +365,9 @@ class _FieldView:
     default: str  # Python source of the default, or '' when required
     description: str
     enum_first: bool = False  # an enum member is preferred over the plain value it also accepts
-    narrows: bool = False  # redeclares an inherited field with another type (allowed by pydantic, not by mypy)
+    narrows: bool = (
+        False  # redeclares an inherited field with another type (allowed by pydantic, not by mypy)
+    )
 
 
 def _render_model(env: jinja2.Environment, context: _Context, model: ir.Model) -> str:
@@ -304,16 +376,27 @@ def _render_model(env: jinja2.Environment, context: _Context, model: ir.Model) -
     # pydantic may evaluate inherited fields' annotations in this module: their names must be here too
     inherited_imports = context.imports(with_variants=False)
     inherited = _inherited_annotations(context.api, model, inherited_imports)
-    only_inherited = sorted((inherited_imports.classes - imports.classes - set(model.parents) - {model.name})
-                            | {name for _, name in inherited_imports.stdlib - imports.stdlib})
+    only_inherited = sorted(
+        (inherited_imports.classes - imports.classes - set(model.parents) - {model.name})
+        | {name for _, name in inherited_imports.stdlib - imports.stdlib}
+    )
     imports.merge(inherited_imports)
     for view in fields:
         view.narrows = view.wire_name in inherited and inherited[view.wire_name] != view.annotation
-    extra = annotation(model.extra, imports) if model.extra is not None and not isinstance(model.extra, ir.AnyValue) else ""
+    extra = (
+        annotation(model.extra, imports)
+        if model.extra is not None and not isinstance(model.extra, ir.AnyValue)
+        else ""
+    )
     later = sorted(imports.classes - set(model.parents) - {model.name})
     return env.get_template("package/models/model.py.jinja").render(
-        c=context, model=model, fields=fields, extra=extra, stdlib=sorted(imports.stdlib),
-        parents=[(context.modules[p], p) for p in model.parents], only_inherited=only_inherited,
+        c=context,
+        model=model,
+        fields=fields,
+        extra=extra,
+        stdlib=sorted(imports.stdlib),
+        parents=[(context.modules[p], p) for p in model.parents],
+        only_inherited=only_inherited,
         later=[(context.modules[n], n) for n in later],
     )
 
@@ -343,7 +426,9 @@ def _field_view(f: ir.Field, imports: Imports, api: ir.Api) -> _FieldView:
         default = "None"
     else:
         default = ""
-    return _FieldView(f.name, f.wire_name, text, default, f.description, enum_first=_has_enum(f.type))
+    return _FieldView(
+        f.name, f.wire_name, text, default, f.description, enum_first=_has_enum(f.type)
+    )
 
 
 def _has_enum(type_: ir.TypeRef) -> bool:
@@ -358,7 +443,9 @@ def _scalar_default(f: ir.Field) -> bool:
     """A default printed as a literal: plain scalars only (a date's default is text, not a date)."""
     if isinstance(f.type, ir.Primitive) and f.type.format in ("date", "date-time"):
         return False
-    return isinstance(f.type, (ir.Primitive, ir.EnumRef)) and isinstance(f.default, (str, int, float, bool))
+    return isinstance(f.type, (ir.Primitive, ir.EnumRef)) and isinstance(
+        f.default, (str, int, float, bool)
+    )
 
 
 # -- resources ---------------------------------------------------------------------------------------------
@@ -394,7 +481,11 @@ class _OperationView:
 
     @property
     def files(self) -> list[_ParamView]:
-        return [p for p in self.located("formData") if p.annotation == "FileInput" or p.annotation.startswith("FileInput |")]
+        return [
+            p
+            for p in self.located("formData")
+            if p.annotation == "FileInput" or p.annotation.startswith("FileInput |")
+        ]
 
     @property
     def form(self) -> list[_ParamView]:
@@ -416,9 +507,13 @@ def _render_resource(env: jinja2.Environment, context: _Context, resource: ir.Re
     constants = Scope()
     views = [_operation_view(op, imports, constants) for op in resource.operations]
     return env.get_template("package/resources/resource.py.jinja").render(
-        c=context, resource=resource, operations=views, stdlib=sorted(imports.stdlib),
+        c=context,
+        resource=resource,
+        operations=views,
+        stdlib=sorted(imports.stdlib),
         classes=[(context.modules[n], n) for n in sorted(imports.classes)],
-        runtime=sorted(imports.runtime), models_alias=MODELS_ALIAS if imports.lazy else "",
+        runtime=sorted(imports.runtime),
+        models_alias=MODELS_ALIAS if imports.lazy else "",
     )
 
 
@@ -437,8 +532,16 @@ def _operation_view(op: ir.Operation, imports: Imports, constants: Scope) -> _Op
         returns=annotation(op.success_type, imports, "response"),
         query_formats={k: v for k, v in formats.items() if _location(op, k) == "query"},
         form_formats={k: v for k, v in formats.items() if _location(op, k) == "formData"},
-        success=[(r.status, route_type(r.type, imports)) for r in op.responses if r.status.startswith("2") or r.status == "default"],
-        errors=[(r.status, route_type(r.type, imports)) for r in op.responses if r.status[:1] in ("4", "5") or r.status == "default"],
+        success=[
+            (r.status, route_type(r.type, imports))
+            for r in op.responses
+            if r.status.startswith("2") or r.status == "default"
+        ],
+        errors=[
+            (r.status, route_type(r.type, imports))
+            for r in op.responses
+            if r.status[:1] in ("4", "5") or r.status == "default"
+        ],
         item=annotation(op.pagination.item_type, imports, "response") if op.pagination else "",
     )
 
@@ -458,16 +561,25 @@ def _param_view(p: ir.Parameter, imports: Imports) -> _ParamView:
 # -- the generated test suite ----------------------------------------------------------------------------
 
 
-def _render_tests(env: jinja2.Environment, context: _Context, files: dict[str, str],
-                  planned: Callable[[], list[tuple[ir.Resource, list[testgen.OperationTests]]]],
-                  skip: Collection[str] = ()) -> None:
+def _render_tests(
+    env: jinja2.Environment,
+    context: _Context,
+    files: dict[str, str],
+    planned: Callable[[], list[tuple[ir.Resource, list[testgen.OperationTests]]]],
+    skip: Collection[str] = (),
+) -> None:
     support = f"{context.names.package}_test_support"
     common = {"c": context, "support": support}
     files["tests/conftest.py"] = env.get_template("tests/conftest.py.jinja").render(**common)
-    files["tests/_prism.py"] = env.get_template("tests/prism.py.jinja").render(header=context.header)
+    files["tests/_prism.py"] = env.get_template("tests/prism.py.jinja").render(
+        header=context.header
+    )
     files[f"tests/{support}.py"] = env.get_template("tests/support.py.jinja").render(
-        **common, credential_values=testgen.CREDENTIAL_VALUES)
-    files["tests/test_package.py"] = env.get_template("tests/test_package.py.jinja").render(**common)
+        **common, credential_values=testgen.CREDENTIAL_VALUES
+    )
+    files["tests/test_package.py"] = env.get_template("tests/test_package.py.jinja").render(
+        **common
+    )
     modules = {f"tests/test_{resource.name}.py": resource for resource in context.api.resources}
     if all(name in skip for name in [*modules, "tests/test_contract.py"]):
         return  # planning the tests is most of the work: none is needed
@@ -480,14 +592,21 @@ def _render_tests(env: jinja2.Environment, context: _Context, files: dict[str, s
         if f"tests/test_{resource.name}.py" in skip:
             continue
         item_json = {str(t.op.name): _item_json(synth, t.op) for t in tests if t.op.pagination}
-        files[f"tests/test_{resource.name}.py"] = env.get_template("tests/test_resource.py.jinja").render(
-            **common, resource=resource, tests=tests, models=_test_models(context, tests),
-            item_json=item_json, json_names=_json_constants(tests, item_json),
+        files[f"tests/test_{resource.name}.py"] = env.get_template(
+            "tests/test_resource.py.jinja"
+        ).render(
+            **common,
+            resource=resource,
+            tests=tests,
+            models=_test_models(context, tests),
+            item_json=item_json,
+            json_names=_json_constants(tests, item_json),
             page_args={t.op.name: _page_arguments(t) for t in tests if t.op.pagination},
         )
     if "tests/test_contract.py" not in skip:
         files["tests/test_contract.py"] = env.get_template("tests/test_contract.py.jinja").render(
-            **common, tests=everything, models=_test_models(context, everything))
+            **common, tests=everything, models=_test_models(context, everything)
+        )
 
 
 def _test_models(context: _Context, tests: list[testgen.OperationTests]) -> list[tuple[str, str]]:
@@ -500,7 +619,9 @@ def _test_models(context: _Context, tests: list[testgen.OperationTests]) -> list
     return sorted((context.modules[n], n) for n in names if n in context.modules)
 
 
-def _json_constants(tests: list[testgen.OperationTests], item_json: Mapping[str, str]) -> dict[str, str]:
+def _json_constants(
+    tests: list[testgen.OperationTests], item_json: Mapping[str, str]
+) -> dict[str, str]:
     """A module-level name for each distinct JSON text the tests use (JSON text → constant name).
 
     The same bodies recur across operations and across each operation's tests (Kubernetes: 39
@@ -508,9 +629,15 @@ def _json_constants(tests: list[testgen.OperationTests], item_json: Mapping[str,
     """
     names: dict[str, str] = {}
     for t in tests:
-        for text in (t.response_json, item_json.get(t.op.name, ""), *(e.body_json for e in t.errors)):
+        for text in (
+            t.response_json,
+            item_json.get(t.op.name, ""),
+            *(e.body_json for e in t.errors),
+        ):
             if text and text not in names:
-                names[text] = f"_JSON_{len(names) + 1}"  # short, so the lines that use it stay short
+                names[text] = (
+                    f"_JSON_{len(names) + 1}"  # short, so the lines that use it stay short
+                )
     return names
 
 
@@ -522,7 +649,19 @@ def _item_json(synth: Synthesizer, op: ir.Operation) -> str:
 def _page_arguments(t: testgen.OperationTests) -> list[str]:
     page = t.op.pagination
     assert page is not None
-    skip = {p.name for p in t.op.parameters if p.wire_name in (page.limit_param, page.offset_param, page.page_param, page.cursor_param) and p.location == "query"}
+    skip = {
+        p.name
+        for p in t.op.parameters
+        if p.wire_name in (page.limit_param, page.offset_param, page.page_param, page.cursor_param)
+        and p.location == "query"
+    }
     arguments = [a for a in t.required_call.arguments if a.split("=", 1)[0] not in skip]
-    limit = next((p.name for p in t.op.parameters if p.wire_name == page.limit_param and p.location == "query"), "")
+    limit = next(
+        (
+            p.name
+            for p in t.op.parameters
+            if p.wire_name == page.limit_param and p.location == "query"
+        ),
+        "",
+    )
     return arguments + ([f"{limit}=2"] if limit else [])

@@ -17,10 +17,22 @@ from generator.model import ir
 from generator.render.examples import Synthesizer
 from generator.ingest.validate import remove_dot_segments
 
-CREDENTIAL_VALUES = {"username": "test-user", "password": "test-password", "token": "test-token", "api_key": "test-key"}
+CREDENTIAL_VALUES = {
+    "username": "test-user",
+    "password": "test-password",
+    "token": "test-token",
+    "api_key": "test-key",
+}
 _JOIN = {"csv": ",", "ssv": " ", "tsv": "\t", "pipes": "|"}
-_STATUS_ERRORS = {400: "BadRequestError", 401: "AuthenticationError", 403: "PermissionDeniedError", 404: "NotFoundError",
-                  409: "ConflictError", 422: "UnprocessableEntityError", 429: "RateLimitError"}
+_STATUS_ERRORS = {
+    400: "BadRequestError",
+    401: "AuthenticationError",
+    403: "PermissionDeniedError",
+    404: "NotFoundError",
+    409: "ConflictError",
+    422: "UnprocessableEntityError",
+    429: "RateLimitError",
+}
 
 
 @dataclass
@@ -73,12 +85,18 @@ class OperationTests:
 
 class Planner:
     """Plans the tests of an API's resources, each when asked: a resource's tests depend on it
-    and on the API without its operations (models, security, base URL), never on another resource."""
+    and on the API without its operations (models, security, base URL), never on another resource.
+    """
 
     def __init__(self, api: ir.Api, credentials: list[tuple[str, str, str, str]]) -> None:
         schemes = {s.name: s for s in api.security_schemes}
-        self._planner = _Planner(Synthesizer(api), Synthesizer(api, sending=True), schemes, credentials,
-                                 urlsplit(api.base_url).path.rstrip("/"))
+        self._planner = _Planner(
+            Synthesizer(api),
+            Synthesizer(api, sending=True),
+            schemes,
+            credentials,
+            urlsplit(api.base_url).path.rstrip("/"),
+        )
 
     def resource(self, resource: ir.Resource) -> list[OperationTests]:
         return [self._planner.operation(op) for op in resource.operations]
@@ -97,7 +115,11 @@ class _Planner:
 
     def operation(self, op: ir.Operation) -> OperationTests:
         status, response = _success_response(op)
-        data = self.synth.value(response) if response is not None and not isinstance(response, ir.FileData) else None
+        data = (
+            self.synth.value(response)
+            if response is not None and not isinstance(response, ir.FileData)
+            else None
+        )
         check, model = _check(response)
         return OperationTests(
             op=op,
@@ -109,12 +131,16 @@ class _Planner:
             response_bytes=isinstance(response, ir.FileData),
             check=check,
             model=model,
-            errors=[self.error(r) for r in op.responses if r.status.isdigit() and int(r.status) >= 400],
+            errors=[
+                self.error(r) for r in op.responses if r.status.isdigit() and int(r.status) >= 400
+            ],
         )
 
     def error(self, response: ir.Response) -> ErrorCase:
         status = int(response.status)
-        exception = _STATUS_ERRORS.get(status, "InternalServerError" if status >= 500 else "APIStatusError")
+        exception = _STATUS_ERRORS.get(
+            status, "InternalServerError" if status >= 500 else "APIStatusError"
+        )
         body = self.synth.value(response.type) if response.type is not None else None
         model = response.type.name if isinstance(response.type, ir.ModelRef) else ""
         return ErrorCase(status, exception, json.dumps(body) if body is not None else "", model)
@@ -157,9 +183,15 @@ class _Planner:
             return param.example, _source(param.type, param.example, self.synth)
         if escaping and param.location == "path" and param.type == ir.Primitive("str"):
             return "a b/c", _source(param.type, "a b/c", self.synth)  # exercises percent-escaping
-        key = (param.type, repr(param.limits), param.location == "body")  # repr: 1 and 1.0 are two limits
+        key = (
+            param.type,
+            repr(param.limits),
+            param.location == "body",
+        )  # repr: 1 and 1.0 are two limits
         if key not in self.typed:
-            value = (self.sending if param.location == "body" else self.synth).limited(param.type, param.limits)
+            value = (self.sending if param.location == "body" else self.synth).limited(
+                param.type, param.limits
+            )
             self.typed[key] = value, _source(param.type, value, self.synth)
         return self.typed[key]
 
@@ -181,8 +213,11 @@ class _Planner:
         return headers
 
     def _auth_query(self, op: ir.Operation) -> list[tuple[str, str]]:
-        return [(s.param, CREDENTIAL_VALUES["api_key"]) for s in self._chosen_schemes(op)
-                if s.kind == "apiKey" and s.location == "query"]
+        return [
+            (s.param, CREDENTIAL_VALUES["api_key"])
+            for s in self._chosen_schemes(op)
+            if s.kind == "apiKey" and s.location == "query"
+        ]
 
 
 def _success_response(op: ir.Operation) -> tuple[int, ir.TypeRef | None]:
@@ -233,13 +268,21 @@ def _query_pairs(param: ir.Parameter, value: object) -> list[tuple[str, str]]:
 def _model_source(name: str, value: dict[str, object], synth: Synthesizer) -> str:
     """A model built by its Python field names, as users write it (so a wrong alias shows)."""
     fields = {f.wire_name: f for f in synth.fields(name)}
-    arguments = [f"{fields[k].name}={_source(fields[k].type, v, synth)}" for k, v in value.items() if k in fields]
+    arguments = [
+        f"{fields[k].name}={_source(fields[k].type, v, synth)}"
+        for k, v in value.items()
+        if k in fields
+    ]
     return f"{name}({', '.join(arguments)})"
 
 
 def _as_sent(type_: ir.TypeRef, value: object) -> object:
     """How the client puts a date-time argument on the wire (datetime.isoformat)."""
-    if isinstance(type_, ir.Primitive) and type_.format == "date-time" and value == "2024-01-02T03:04:05Z":
+    if (
+        isinstance(type_, ir.Primitive)
+        and type_.format == "date-time"
+        and value == "2024-01-02T03:04:05Z"
+    ):
         return "2024-01-02T03:04:05+00:00"
     return value
 
@@ -258,6 +301,10 @@ def _source(type_: ir.TypeRef, value: object, synth: Synthesizer) -> str:
         except ValueError:  # an example that is not a plain date: sent as the text it is
             return escape.python_value(value)
         return f"datetime.date({day.year}, {day.month}, {day.day})"
-    if isinstance(type_, ir.Primitive) and type_.format == "date-time" and value == "2024-01-02T03:04:05Z":
+    if (
+        isinstance(type_, ir.Primitive)
+        and type_.format == "date-time"
+        and value == "2024-01-02T03:04:05Z"
+    ):
         return "datetime.datetime(2024, 1, 2, 3, 4, 5, tzinfo=datetime.timezone.utc)"
     return escape.python_value(value)

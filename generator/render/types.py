@@ -22,7 +22,9 @@ class Imports:
 
     stdlib: set[tuple[str, str]] = field(default_factory=set)  # (module, name)
     classes: set[str] = field(default_factory=set)  # model and enum class names
-    lazy: set[str] = field(default_factory=set)  # class names reached through the models package (route types)
+    lazy: set[str] = field(
+        default_factory=set
+    )  # class names reached through the models package (route types)
     runtime: set[str] = field(default_factory=set)  # names from the package's _runtime
     # base model → the alias of "it or one of its subtypes" (models with a discriminator)
     variants: dict[str, str] = field(default_factory=dict)
@@ -34,7 +36,9 @@ class Imports:
         self.runtime |= other.runtime
 
 
-def annotation(type_: ir.TypeRef | None, imports: Imports, context: str = "field", package: str = "") -> str:
+def annotation(
+    type_: ir.TypeRef | None, imports: Imports, context: str = "field", package: str = ""
+) -> str:
     """The annotation for type_; context is 'field', 'param' (accepts plain data too) or 'response'.
 
     With package (a module alias such as "_models"), classes are named as its attributes and not imported.
@@ -45,12 +49,24 @@ def annotation(type_: ir.TypeRef | None, imports: Imports, context: str = "field
         return _primitive(type_, imports)
     if isinstance(type_, ir.ArrayOf):
         item = annotation(type_.item, imports, context, package)
-        return f"Sequence[{item}]" if context == "param" and _add(imports, "collections.abc", "Sequence") else f"list[{item}]"
+        return (
+            f"Sequence[{item}]"
+            if context == "param" and _add(imports, "collections.abc", "Sequence")
+            else f"list[{item}]"
+        )
     if isinstance(type_, ir.MapOf):
         value = annotation(type_.value, imports, context, package)
-        return f"Mapping[str, {value}]" if context == "param" and _add(imports, "collections.abc", "Mapping") else f"dict[str, {value}]"
+        return (
+            f"Mapping[str, {value}]"
+            if context == "param" and _add(imports, "collections.abc", "Mapping")
+            else f"dict[str, {value}]"
+        )
     if isinstance(type_, ir.ModelRef):
-        name = _class(imports, imports.variants.get(type_.name, type_.name) if context != "param" else type_.name, package)
+        name = _class(
+            imports,
+            imports.variants.get(type_.name, type_.name) if context != "param" else type_.name,
+            package,
+        )
         if context == "param":
             _add(imports, "typing", "Any")
             return f"{name} | dict[str, Any]"
@@ -64,7 +80,9 @@ def annotation(type_: ir.TypeRef | None, imports: Imports, context: str = "field
             return "FileInput"
         return "bytes"
     if isinstance(type_, ir.UnionOf):
-        return " | ".join(_unique(annotation(option, imports, context, package) for option in type_.options))
+        return " | ".join(
+            _unique(annotation(option, imports, context, package) for option in type_.options)
+        )
     _add(imports, "typing", "Any")
     return "Any"
 

@@ -30,7 +30,9 @@ from generator.state.uptodate import builtin_fingerprint
 _T = TypeVar("_T")
 
 KEPT = 16  # snapshots kept, newest first
-KEPT_PARTS = 4000  # their parts (Kubernetes: 66 for the first snapshot, then a few per regeneration)
+KEPT_PARTS = (
+    4000  # their parts (Kubernetes: 66 for the first snapshot, then a few per regeneration)
+)
 
 
 @dataclass(frozen=True)
@@ -67,8 +69,10 @@ def keep(openapi_json: bytes, reserved_classes: frozenset[str], api: Api, digest
     _store(digests.shared.hex(), dataclasses.replace(api, resources=()))
     for resource in api.resources:
         _store(digests.resources[resource.name].hex(), resource)
-    listed = {"shared": digests.shared.hex(),
-              "resources": [[r.name, digests.resources[r.name].hex()] for r in api.resources]}
+    listed = {
+        "shared": digests.shared.hex(),
+        "resources": [[r.name, digests.resources[r.name].hex()] for r in api.resources],
+    }
     cache.write("api", _key(openapi_json, reserved_classes), json.dumps(listed).encode())
     cache.prune("api", KEPT)
     cache.prune("api-parts", KEPT_PARTS)
@@ -80,7 +84,9 @@ def kept(openapi_json: bytes, reserved_classes: frozenset[str]) -> Snapshot | No
         return None
     try:
         listed = json.loads(data)
-        return Snapshot(str(listed["shared"]), tuple((str(n), str(d)) for n, d in listed["resources"]))
+        return Snapshot(
+            str(listed["shared"]), tuple((str(n), str(d)) for n, d in listed["resources"])
+        )
     except (ValueError, TypeError, KeyError):  # none kept, or not a snapshot: derive the API again
         return None
 
@@ -97,7 +103,9 @@ def _part_key(digest: str) -> str:
 
 
 def _store(digest: str, value: object) -> None:
-    cache.write("api-parts", _part_key(digest), irdata.dumps(value).encode("utf-8", "surrogatepass"))
+    cache.write(
+        "api-parts", _part_key(digest), irdata.dumps(value).encode("utf-8", "surrogatepass")
+    )
 
 
 def _load(digest: str, kind: type[_T]) -> _T | None:

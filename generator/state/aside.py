@@ -77,7 +77,9 @@ def finish() -> None:
         os.waitpid(_running.pop(), 0)
 
 
-def _start(work: Callable[[], object], afterwards: Callable[[], None] | None) -> tuple[int, int] | None:
+def _start(
+    work: Callable[[], object], afterwards: Callable[[], None] | None
+) -> tuple[int, int] | None:
     try:
         read_end, write_end = os.pipe()
         pid = os.fork()

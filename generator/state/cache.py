@@ -65,8 +65,11 @@ def prune(kind: str, keep: int) -> None:
     if root is None:
         return
     try:
-        entries = sorted((p for p in (root / kind).glob("*/*") if p.is_file() and not p.is_symlink()),
-                         key=lambda p: p.stat().st_mtime, reverse=True)
+        entries = sorted(
+            (p for p in (root / kind).glob("*/*") if p.is_file() and not p.is_symlink()),
+            key=lambda p: p.stat().st_mtime,
+            reverse=True,
+        )
         for old in entries[keep:]:
             old.unlink()
     except OSError:
@@ -80,7 +83,10 @@ def _root() -> Path | None:
         return None
     if setting:
         return Path(setting)
-    return Path(os.environ.get("XDG_CACHE_HOME") or Path.home() / ".cache") / "swagger2-python-client-generator"
+    return (
+        Path(os.environ.get("XDG_CACHE_HOME") or Path.home() / ".cache")
+        / "swagger2-python-client-generator"
+    )
 
 
 def _entry(kind: str, key: str) -> Path | None:

@@ -18,10 +18,32 @@ from generator.model.names import ClassName, Identifier
 
 _KINDS: dict[str, type] = {
     cls.__name__: cls
-    for cls in (ir.Primitive, ir.ArrayOf, ir.MapOf, ir.ModelRef, ir.EnumRef, ir.AnyValue, ir.FileData,
-                ir.UnionOf, ir.NoneValue, ir.Limits, ir.EnumMember, ir.Enum, ir.Field, ir.Discriminator,
-                ir.Model, ir.Parameter, ir.Response, ir.Pagination, ir.Operation, ir.Resource,
-                ir.SecurityScheme, ir.Api, testgen.Call, testgen.ErrorCase)
+    for cls in (
+        ir.Primitive,
+        ir.ArrayOf,
+        ir.MapOf,
+        ir.ModelRef,
+        ir.EnumRef,
+        ir.AnyValue,
+        ir.FileData,
+        ir.UnionOf,
+        ir.NoneValue,
+        ir.Limits,
+        ir.EnumMember,
+        ir.Enum,
+        ir.Field,
+        ir.Discriminator,
+        ir.Model,
+        ir.Parameter,
+        ir.Response,
+        ir.Pagination,
+        ir.Operation,
+        ir.Resource,
+        ir.SecurityScheme,
+        ir.Api,
+        testgen.Call,
+        testgen.ErrorCase,
+    )
 }
 _NAME_TYPES = {"ClassName": ClassName, "Identifier": Identifier}
 
@@ -48,12 +70,16 @@ def _encode(value: object) -> object:
         return {"~n": type(value).__name__, "v": str(value)}
     if dataclasses.is_dataclass(value) and not isinstance(value, type):
         # any dataclass can be written (a key may hold settings); only _KINDS are read back
-        fields = {f.name: _encode(getattr(value, f.name)) for f in dataclasses.fields(value) if f.init}
+        fields = {
+            f.name: _encode(getattr(value, f.name)) for f in dataclasses.fields(value) if f.init
+        }
         return {"~": type(value).__name__, **fields}
     if isinstance(value, tuple):
         return {"~t": [_encode(v) for v in value]}
     if isinstance(value, (set, frozenset)):
-        return {"~s": sorted((_encode(v) for v in value), key=json.dumps)}  # for keys; never read back
+        return {
+            "~s": sorted((_encode(v) for v in value), key=json.dumps)
+        }  # for keys; never read back
     if isinstance(value, list):
         return [_encode(v) for v in value]
     if isinstance(value, dict):

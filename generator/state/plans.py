@@ -37,7 +37,9 @@ def keep(planned: dict[str, list[OperationTests]]) -> None:
     if not cache.enabled():
         return
     for key, tests in planned.items():
-        stored = [{name: value for name, value in vars(test).items() if name != "op"} for test in tests]
+        stored = [
+            {name: value for name, value in vars(test).items() if name != "op"} for test in tests
+        ]
         cache.write("plans", _key(key), irdata.dumps(stored).encode("utf-8", "surrogatepass"))
     if planned:
         cache.prune("plans", KEPT)

@@ -47,9 +47,17 @@ class Record:
     waived: int
 
 
-def remember(target: Target, options: Options, inputs: dict[str, str], diagnostics: list[Diagnostic],
-             waived: int, files: dict[str, str], rendered: dict[str, str], keys: dict[str, str],
-             known: dict[str, str]) -> None:
+def remember(
+    target: Target,
+    options: Options,
+    inputs: dict[str, str],
+    diagnostics: list[Diagnostic],
+    waived: int,
+    files: dict[str, str],
+    rendered: dict[str, str],
+    keys: dict[str, str],
+    known: dict[str, str],
+) -> None:
     """Record a run whose output folder now holds exactly files; rendered maps each Python file
     to the sha256 of its text before formatting, keys some files to what they were made from
     (render.Parts), and known some files to the sha256 of their text, found already."""
@@ -58,13 +66,26 @@ def remember(target: Target, options: Options, inputs: dict[str, str], diagnosti
         return
     output = target.output.resolve()
     # The previous output's openapi.json is read too (for the changelog); the output digest covers it.
-    inputs = {name: digest for name, digest in inputs.items() if not Path(name).is_relative_to(output)}
-    written = {name: known[name] if name in known else sha256_text(text) for name, text in files.items()}
-    formatted = {name: (digest, written[name]) for name, digest in rendered.items() if name in written}
-    data = {"inputs": inputs, "output": _digest(written), "waived": waived,
-            "diagnostics": [_diagnostic_data(d) for d in diagnostics], "formatted": formatted,
-            "keys": {name: key for name, key in keys.items() if name in formatted}}
-    cache.write("checks", key, json.dumps(data).encode())  # a record that cannot be written only costs a full check
+    inputs = {
+        name: digest for name, digest in inputs.items() if not Path(name).is_relative_to(output)
+    }
+    written = {
+        name: known[name] if name in known else sha256_text(text) for name, text in files.items()
+    }
+    formatted = {
+        name: (digest, written[name]) for name, digest in rendered.items() if name in written
+    }
+    data = {
+        "inputs": inputs,
+        "output": _digest(written),
+        "waived": waived,
+        "diagnostics": [_diagnostic_data(d) for d in diagnostics],
+        "formatted": formatted,
+        "keys": {name: key for name, key in keys.items() if name in formatted},
+    }
+    cache.write(
+        "checks", key, json.dumps(data).encode()
+    )  # a record that cannot be written only costs a full check
 
 
 def recall(target: Target, options: Options) -> Record | None:
@@ -74,17 +95,26 @@ def recall(target: Target, options: Options) -> Record | None:
         if not data or not data["inputs"]:
             return None
         for name, digest in data["inputs"].items():
-            now = cache.read_regular(Path(name))  # a file swapped for a FIFO or a device: a full check
+            now = cache.read_regular(
+                Path(name)
+            )  # a file swapped for a FIFO or a device: a full check
             if now is None or hashlib.sha256(now).hexdigest() != digest:
                 return None
         if output_digest(target.output) != data["output"]:
             return None
-        return Record(data["inputs"], data["output"], [_diagnostic(d) for d in data["diagnostics"]], data["waived"])
+        return Record(
+            data["inputs"],
+            data["output"],
+            [_diagnostic(d) for d in data["diagnostics"]],
+            data["waived"],
+        )
     except (OSError, ValueError, KeyError, TypeError):
         return None
 
 
-def reusable(target: Target, options: Options, rendered: dict[str, str]) -> dict[str, tuple[str, str]]:
+def reusable(
+    target: Target, options: Options, rendered: dict[str, str]
+) -> dict[str, tuple[str, str]]:
     """The formatted text (and its sha256) of each file rendered exactly as in the last recorded
     run, read back from the output folder (when it still holds what that run wrote): only the
     rest is formatted. rendered maps each file to the sha256_text of its text as rendered."""
@@ -100,7 +130,9 @@ def reusable(target: Target, options: Options, rendered: dict[str, str]) -> dict
     return reused
 
 
-def made_alike(target: Target, options: Options, keys: dict[str, str]) -> dict[str, tuple[str, str, str]]:
+def made_alike(
+    target: Target, options: Options, keys: dict[str, str]
+) -> dict[str, tuple[str, str, str]]:
     """For each file whose key is the one the last recorded run made it from: its text in the
     output folder (when the folder still holds what that run wrote), the sha256 of that text, and
     the sha256 of its text as rendered then, which rendering it again would give: neither needs
@@ -142,8 +174,12 @@ def _load(key: str | None) -> dict[str, Any]:
 
 def output_digest(output: Path) -> str:
     """Raises NotPlainFile (an OSError) when the folder holds a link: no record then answers."""
-    return _digest({name: hashlib.sha256(read_output_file(output, name)).hexdigest()
-                    for name in existing_files(output)})
+    return _digest(
+        {
+            name: hashlib.sha256(read_output_file(output, name)).hexdigest()
+            for name in existing_files(output)
+        }
+    )
 
 
 def _digest(hashes: dict[str, str]) -> str:
@@ -157,15 +193,26 @@ def _digest(hashes: dict[str, str]) -> str:
 def _record_key(target: Target, options: Options) -> str | None:
     if options.allow_remote_refs:  # a remote document cannot be hashed without fetching it
         return None
-    return json.dumps([generator_fingerprint(target.templates), str(Path.cwd()), repr(_resolved(target)),
-                       repr(options)])
+    return json.dumps(
+        [
+            generator_fingerprint(target.templates),
+            str(Path.cwd()),
+            repr(_resolved(target)),
+            repr(options),
+        ]
+    )
 
 
 def _resolved(target: Target) -> Target:
     """The settings that shape the output, however they were given (flags, configuration, relative paths)."""
-    return dataclasses.replace(target, name="", spec=target.spec.resolve(), output=target.output.resolve(),
-                               overlays=tuple(p.resolve() for p in target.overlays),
-                               templates=tuple(p.resolve() for p in target.templates))
+    return dataclasses.replace(
+        target,
+        name="",
+        spec=target.spec.resolve(),
+        output=target.output.resolve(),
+        overlays=tuple(p.resolve() for p in target.overlays),
+        templates=tuple(p.resolve() for p in target.templates),
+    )
 
 
 @functools.lru_cache(maxsize=1)
@@ -189,13 +236,24 @@ def generator_fingerprint(templates: tuple[Path, ...]) -> str:
 
 def _diagnostic_data(diagnostic: Diagnostic) -> dict[str, object]:
     position = diagnostic.position
-    return {"severity": diagnostic.severity.value, "code": diagnostic.code, "pointer": diagnostic.pointer,
-            "message": diagnostic.message, "hint": diagnostic.hint,
-            "position": [position.file, position.line, position.col] if position else None}
+    return {
+        "severity": diagnostic.severity.value,
+        "code": diagnostic.code,
+        "pointer": diagnostic.pointer,
+        "message": diagnostic.message,
+        "hint": diagnostic.hint,
+        "position": [position.file, position.line, position.col] if position else None,
+    }
 
 
 def _diagnostic(data: dict[str, object]) -> Diagnostic:
     position = data["position"]
     where = SourcePosition(*position) if isinstance(position, list) else None
-    return Diagnostic(Severity(data["severity"]), str(data["code"]), str(data["pointer"]), str(data["message"]),
-                      str(data["hint"]), where)
+    return Diagnostic(
+        Severity(data["severity"]),
+        str(data["code"]),
+        str(data["pointer"]),
+        str(data["message"]),
+        str(data["hint"]),
+        where,
+    )

@@ -21,17 +21,33 @@ from .report import Row, summary, table
 BENCHMARKS = ("cold", "warm", "import", "call", "memory")
 EXTRA = ("profile",)  # run only when asked for
 OG = "OpenAPI Generator"
-PAUSED = ("floor-keeping", "hand", "ours", "openapi-generator")  # timed again with the collector off
+PAUSED = (
+    "floor-keeping",
+    "hand",
+    "ours",
+    "openapi-generator",
+)  # timed again with the collector off
 
 
 def parse(argv: list[str] | None) -> argparse.Namespace:
-    parser = argparse.ArgumentParser(prog="python -m tests.bench", description=__doc__.split("\n\n")[1])
-    parser.add_argument("--only", default=",".join(BENCHMARKS),
-                        help=f"comma-separated, from {', '.join(BENCHMARKS + EXTRA)} (check runs with warm)")
-    parser.add_argument("--repeat", type=int, default=3, help="runs per figure; the median is shown (default 3)")
+    parser = argparse.ArgumentParser(
+        prog="python -m tests.bench", description=__doc__.split("\n\n")[1]
+    )
+    parser.add_argument(
+        "--only",
+        default=",".join(BENCHMARKS),
+        help=f"comma-separated, from {', '.join(BENCHMARKS + EXTRA)} (check runs with warm)",
+    )
+    parser.add_argument(
+        "--repeat", type=int, default=3, help="runs per figure; the median is shown (default 3)"
+    )
     parser.add_argument("--quick", action="store_true", help="one run per figure, fewer calls")
-    parser.add_argument("--documents", default=",".join(DOCUMENTS), help="generation benchmarks on these documents")
-    parser.add_argument("--calls", type=int, default=3000, help="timed calls per client and run (default 3000)")
+    parser.add_argument(
+        "--documents", default=",".join(DOCUMENTS), help="generation benchmarks on these documents"
+    )
+    parser.add_argument(
+        "--calls", type=int, default=3000, help="timed calls per client and run (default 3000)"
+    )
     parser.add_argument("--json", type=Path, help="also write every figure and sample to this file")
     args = parser.parse_args(argv)
     args.only = [name.replace("check", "warm") for name in args.only.split(",") if name]
@@ -54,9 +70,15 @@ def main(argv: list[str] | None = None) -> int:
     except BenchError as exc:
         print(f"benchmark failed: {exc}", file=sys.stderr)
         return 1
-    environment = {"python": sys.version.split()[0], "machine": platform.platform(), "cpus": _cpus(),
-                   "load average at start": load, "at end": "%.2f" % os.getloadavg()[1], "repeat": session.repeat,
-                   **peers.peer_versions()}
+    environment = {
+        "python": sys.version.split()[0],
+        "machine": platform.platform(),
+        "cpus": _cpus(),
+        "load average at start": load,
+        "at end": "%.2f" % os.getloadavg()[1],
+        "repeat": session.repeat,
+        **peers.peer_versions(),
+    }
     print()
     print(", ".join(f"{key} {value}" for key, value in environment.items()))
     print(table(rows))
@@ -64,39 +86,106 @@ def main(argv: list[str] | None = None) -> int:
         print(f"  note: {note}")
     print(summary(rows))
     if args.json:
-        samples = {f"{tool} {doc}": [vars(s) for s in runs] for (tool, doc), runs in session.cold.items()}
-        args.json.write_text(json.dumps({"environment": environment, "rows": [r.as_json() for r in rows],
-                                         "cold": samples, "notes": [*session.notes.values(), *notes], **extra},
-                                        indent=2))
+        samples = {
+            f"{tool} {doc}": [vars(s) for s in runs] for (tool, doc), runs in session.cold.items()
+        }
+        args.json.write_text(
+            json.dumps(
+                {
+                    "environment": environment,
+                    "rows": [r.as_json() for r in rows],
+                    "cold": samples,
+                    "notes": [*session.notes.values(), *notes],
+                    **extra,
+                },
+                indent=2,
+            )
+        )
     return 0
 
 
-def run(args: argparse.Namespace, session: Session) -> tuple[list[Row], list[str], dict[str, object]]:
+def run(
+    args: argparse.Namespace, session: Session
+) -> tuple[list[Row], list[str], dict[str, object]]:
     """The rows of the table, notes printed under it, and what else goes into the JSON file."""
     rows: list[Row] = []
     notes: list[str] = []
     extra: dict[str, object] = {}
     for document in args.documents if "cold" in args.only else []:
         ours, theirs = _cold_pair(session, document)
-        rows.append(Row("cold generation, wall", document, median([s.wall for s in ours]), OG,
-                        median([s.wall for s in theirs]), "s", 1.0))
-        rows.append(Row("cold generation, CPU", document, median([s.cpu for s in ours]), OG,
-                        median([s.cpu for s in theirs]), "s"))
+        rows.append(
+            Row(
+                "cold generation, wall",
+                document,
+                median([s.wall for s in ours]),
+                OG,
+                median([s.wall for s in theirs]),
+                "s",
+                1.0,
+            )
+        )
+        rows.append(
+            Row(
+                "cold generation, CPU",
+                document,
+                median([s.cpu for s in ours]),
+                OG,
+                median([s.cpu for s in theirs]),
+                "s",
+            )
+        )
         for tool in ("ours", "theirs"):
-            notes.append(f"output of {tool} for {document}: {stages.output_size(session.output(tool, document))}")
+            notes.append(
+                f"output of {tool} for {document}: {stages.output_size(session.output(tool, document))}"
+            )
     for document in args.documents if "memory" in args.only else []:
         ours, theirs = _cold_pair(session, document)
-        rows.append(Row("peak memory (largest process)", document, median([s.max_rss for s in ours]), OG,
-                        median([s.max_rss for s in theirs]), "MiB", 0.5))
-        rows.append(Row("peak memory (process tree, sampled)", document, median([s.tree_rss for s in ours]), OG,
-                        median([s.tree_rss for s in theirs]), "MiB"))
+        rows.append(
+            Row(
+                "peak memory (largest process)",
+                document,
+                median([s.max_rss for s in ours]),
+                OG,
+                median([s.max_rss for s in theirs]),
+                "MiB",
+                0.5,
+            )
+        )
+        rows.append(
+            Row(
+                "peak memory (process tree, sampled)",
+                document,
+                median([s.tree_rss for s in ours]),
+                OG,
+                median([s.tree_rss for s in theirs]),
+                "MiB",
+            )
+        )
     for document in args.documents if "warm" in args.only else []:
         theirs_cold = median([s.wall for s in session.cold_samples("theirs", document)])
         session.warm_and_check(document)
-        rows.append(Row("warm regeneration", document, median([s.wall for s in session.warm[document]]),
-                        f"{OG} cold", theirs_cold, "s", 0.2))
-        rows.append(Row("check, nothing changed", document, median([s.wall for s in session.check[document]]),
-                        f"{OG} cold", theirs_cold, "s", 0.15))
+        rows.append(
+            Row(
+                "warm regeneration",
+                document,
+                median([s.wall for s in session.warm[document]]),
+                f"{OG} cold",
+                theirs_cold,
+                "s",
+                0.2,
+            )
+        )
+        rows.append(
+            Row(
+                "check, nothing changed",
+                document,
+                median([s.wall for s in session.check[document]]),
+                f"{OG} cold",
+                theirs_cold,
+                "s",
+                0.15,
+            )
+        )
         notes.append(CHECK_NOTE)
     if "import" in args.only:
         rows.extend(_import_rows(session, extra))
@@ -114,22 +203,42 @@ def _cold_pair(session: Session, document: str) -> tuple[list[Sample], list[Samp
 
 
 def _import_rows(session: Session, extra: dict[str, object]) -> list[Row]:
-    ours_dir, theirs_dir = session.output("ours", "kubernetes"), session.output("theirs", "kubernetes")
+    ours_dir, theirs_dir = session.output("ours", "kubernetes"), session.output(
+        "theirs", "kubernetes"
+    )
     peers.install_generated_requirements(theirs_dir)
     say("import times (kubernetes) ...")
     ours = imports.time_imports("ours", ours_dir, session.repeat)
     theirs = imports.time_imports("theirs", theirs_dir, session.repeat)
     extra["import"] = {"ours": vars(ours), "theirs": vars(theirs)}
-    labels = {"import": "import", "setup": "import + client + resource", "first call": "import + first call"}
-    rows = [Row(label, "kubernetes", ours.medians[moment], OG, theirs.medians[moment], "s", 0.05)
-            for moment, label in labels.items()]
-    rows.append(Row("first import (compiles .pyc)", "kubernetes", ours.first["import"], OG,
-                    theirs.first["import"], "s"))
+    labels = {
+        "import": "import",
+        "setup": "import + client + resource",
+        "first call": "import + first call",
+    }
+    rows = [
+        Row(label, "kubernetes", ours.medians[moment], OG, theirs.medians[moment], "s", 0.05)
+        for moment, label in labels.items()
+    ]
+    rows.append(
+        Row(
+            "first import (compiles .pyc)",
+            "kubernetes",
+            ours.first["import"],
+            OG,
+            theirs.first["import"],
+            "s",
+        )
+    )
     return rows
 
 
-def _call_rows(session: Session, count: int, extra: dict[str, object], notes: list[str]) -> list[Row]:
-    ours_dir, theirs_dir = session.output("ours", "callbench"), session.output("theirs", "callbench")
+def _call_rows(
+    session: Session, count: int, extra: dict[str, object], notes: list[str]
+) -> list[Row]:
+    ours_dir, theirs_dir = session.output("ours", "callbench"), session.output(
+        "theirs", "callbench"
+    )
     peers.install_generated_requirements(theirs_dir)
     say("per-call overhead ...")
     results = calls.time_calls(ours_dir, theirs_dir, session.repeat, count)
@@ -142,28 +251,68 @@ def _call_rows(session: Session, count: int, extra: dict[str, object], notes: li
     extra["call, empty page"] = empty
     fixed = calls.medians(empty)
     say("per-call overhead, cycle collector paused (a diagnostic) ...")
-    paused = calls.medians(calls.time_calls(ours_dir, theirs_dir, session.repeat, count, clients=PAUSED, paused=True))
+    paused = calls.medians(
+        calls.time_calls(ours_dir, theirs_dir, session.repeat, count, clients=PAUSED, paused=True)
+    )
     floor = "floor: transport + pydantic, no client"
-    return [Row("per call", op, us["ours"], "httpx + pydantic by hand", us["hand"], "µs", 1.2),
-            Row("per call", op, us["ours"], OG, us["openapi-generator"], "µs", 0.5),
-            Row("per call", op, us["ours"], "bravado", us["bravado"], "µs"),
-            Row("per call", op, us["ours"], floor, us["floor"], "µs"),
-            # what no client on httpx and pydantic can go below, against the 0.5× target's peer;
-            # then the same with models that keep undeclared fields, as ours do
-            Row("per call, the floor", op, us["floor"], OG, us["openapi-generator"], "µs"),
-            Row("per call, the floor keeping unknown fields", op, us["floor-keeping"], OG, us["openapi-generator"], "µs"),
-            # the hand-written client (httpx.Client) with models that keep undeclared fields
-            Row("per call, by hand keeping unknown fields", op, us["hand-keeping"], OG, us["openapi-generator"], "µs"),
-            # the same call answered by an empty page: what a call costs besides parsing the items
-            Row("per call, empty page", op, fixed["ours"], "httpx + pydantic by hand", fixed["hand"], "µs"),
-            Row("per call, empty page", op, fixed["ours"], OG, fixed["openapi-generator"], "µs"),
-            Row("per call, empty page", op, fixed["ours"], floor, fixed["floor"], "µs"),
-            # the collector off while timing, which no client should do to its caller: what the
-            # figures above owe to the collections a 100-item page sets off (see the note)
-            Row("per call, collector paused", op, paused["ours"], OG, paused["openapi-generator"], "µs"),
-            Row("per call, collector paused", op, paused["ours"], "httpx + pydantic by hand", paused["hand"], "µs"),
-            Row("per call, collector paused, floor keeping unknown fields", op, paused["floor-keeping"], OG,
-                paused["openapi-generator"], "µs")]
+    return [
+        Row("per call", op, us["ours"], "httpx + pydantic by hand", us["hand"], "µs", 1.2),
+        Row("per call", op, us["ours"], OG, us["openapi-generator"], "µs", 0.5),
+        Row("per call", op, us["ours"], "bravado", us["bravado"], "µs"),
+        Row("per call", op, us["ours"], floor, us["floor"], "µs"),
+        # what no client on httpx and pydantic can go below, against the 0.5× target's peer;
+        # then the same with models that keep undeclared fields, as ours do
+        Row("per call, the floor", op, us["floor"], OG, us["openapi-generator"], "µs"),
+        Row(
+            "per call, the floor keeping unknown fields",
+            op,
+            us["floor-keeping"],
+            OG,
+            us["openapi-generator"],
+            "µs",
+        ),
+        # the hand-written client (httpx.Client) with models that keep undeclared fields
+        Row(
+            "per call, by hand keeping unknown fields",
+            op,
+            us["hand-keeping"],
+            OG,
+            us["openapi-generator"],
+            "µs",
+        ),
+        # the same call answered by an empty page: what a call costs besides parsing the items
+        Row(
+            "per call, empty page",
+            op,
+            fixed["ours"],
+            "httpx + pydantic by hand",
+            fixed["hand"],
+            "µs",
+        ),
+        Row("per call, empty page", op, fixed["ours"], OG, fixed["openapi-generator"], "µs"),
+        Row("per call, empty page", op, fixed["ours"], floor, fixed["floor"], "µs"),
+        # the collector off while timing, which no client should do to its caller: what the
+        # figures above owe to the collections a 100-item page sets off (see the note)
+        Row(
+            "per call, collector paused", op, paused["ours"], OG, paused["openapi-generator"], "µs"
+        ),
+        Row(
+            "per call, collector paused",
+            op,
+            paused["ours"],
+            "httpx + pydantic by hand",
+            paused["hand"],
+            "µs",
+        ),
+        Row(
+            "per call, collector paused, floor keeping unknown fields",
+            op,
+            paused["floor-keeping"],
+            OG,
+            paused["openapi-generator"],
+            "µs",
+        ),
+    ]
 
 
 def _profile() -> str:
@@ -171,10 +320,29 @@ def _profile() -> str:
     folder.mkdir(parents=True, exist_ok=True)
     profile, out = folder / "kubernetes.prof", folder / "out"
     say("profiling our generator on kubernetes (slow) ...")
-    run_measured([our_python(), "-m", "cProfile", "-o", str(profile), "-m", "generator", "generate",
-                  str(run_spec("kubernetes")), "-o", str(out)], log=folder / "log.txt")
-    text = "\n\n".join([stages.stage_table(profile), stages.top_functions(profile),
-                        f"output: {stages.output_size(out)}; pytest: {stages.collected_tests(out)}"])
+    run_measured(
+        [
+            our_python(),
+            "-m",
+            "cProfile",
+            "-o",
+            str(profile),
+            "-m",
+            "generator",
+            "generate",
+            str(run_spec("kubernetes")),
+            "-o",
+            str(out),
+        ],
+        log=folder / "log.txt",
+    )
+    text = "\n\n".join(
+        [
+            stages.stage_table(profile),
+            stages.top_functions(profile),
+            f"output: {stages.output_size(out)}; pytest: {stages.collected_tests(out)}",
+        ]
+    )
     print(text)
     return text
 

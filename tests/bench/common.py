@@ -40,14 +40,20 @@ def median(values: Sequence[float]) -> float:
     return float(statistics.median(values)) if values else float("nan")
 
 
-def run_measured(argv: Sequence[str], cwd: Path = ROOT, env: Mapping[str, str] | None = None,
-                 log: Path | None = None) -> Sample:
+def run_measured(
+    argv: Sequence[str],
+    cwd: Path = ROOT,
+    env: Mapping[str, str] | None = None,
+    log: Path | None = None,
+) -> Sample:
     """Run argv to completion in a fresh process; raise BenchError when it fails."""
     out = open(log, "wb") if log else subprocess.DEVNULL
     try:
         started = time.perf_counter()
         environment = dict(env) if env else clean_environment()
-        process = subprocess.Popen(argv, cwd=cwd, env=environment, stdout=out, stderr=subprocess.STDOUT)
+        process = subprocess.Popen(
+            argv, cwd=cwd, env=environment, stdout=out, stderr=subprocess.STDOUT
+        )
         sampler = _TreeSampler(process.pid)
         sampler.start()
         # wait4 reports the child's usage including every descendant it waited for (the JVM).
@@ -61,7 +67,9 @@ def run_measured(argv: Sequence[str], cwd: Path = ROOT, env: Mapping[str, str] |
     if process.returncode != 0:
         where = f"; its output is in {log}" if log else ""
         raise BenchError(f"`{' '.join(map(str, argv))}` exited with {process.returncode}{where}")
-    return Sample(wall, usage.ru_utime + usage.ru_stime, usage.ru_maxrss / 1024, sampler.peak / 2**20)
+    return Sample(
+        wall, usage.ru_utime + usage.ru_stime, usage.ru_maxrss / 1024, sampler.peak / 2**20
+    )
 
 
 class _TreeSampler(threading.Thread):

@@ -66,7 +66,9 @@ def _operations(root: yaml.Node, starts: list[int]) -> list[Edit]:
 def _pairs(node: yaml.Node | None) -> list[tuple[str, yaml.Node]]:
     if not isinstance(node, yaml.MappingNode):
         return []
-    return [(str(key.value), value) for key, value in node.value if isinstance(key, yaml.ScalarNode)]
+    return [
+        (str(key.value), value) for key, value in node.value if isinstance(key, yaml.ScalarNode)
+    ]
 
 
 def _get(node: yaml.Node | None, name: str) -> yaml.Node | None:

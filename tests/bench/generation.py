@@ -12,7 +12,16 @@ import shutil
 from dataclasses import dataclass, field
 from pathlib import Path
 
-from .common import BENCH, WORK, BenchError, Sample, clean_environment, our_python, run_measured, say
+from .common import (
+    BENCH,
+    WORK,
+    BenchError,
+    Sample,
+    clean_environment,
+    our_python,
+    run_measured,
+    say,
+)
 from .edits import Edit, check_edit, find_edit
 from .peers import openapi_generator, spec_path
 
@@ -29,7 +38,9 @@ def generate_command(tool: str, spec: Path, out: Path) -> list[str]:
 def check_command(spec: Path, out: Path) -> list[str]:
     """What the check benchmark runs on an output folder that is up to date: a configuration naming it."""
     config = out.parent / f"{out.name}.check.toml"
-    config.write_text(f"[[targets]]\nspec = {str(spec)!r}\noutput = {str(out)!r}\n", encoding="utf-8")
+    config.write_text(
+        f"[[targets]]\nspec = {str(spec)!r}\noutput = {str(out)!r}\n", encoding="utf-8"
+    )
     return [our_python(), "-m", "generator", "check", "--config", str(config)]
 
 
@@ -37,7 +48,9 @@ def run_spec(document: str) -> Path:
     """The copy both tools read, reset to the original document."""
     path = WORK / "run" / f"{document}.yaml"
     path.parent.mkdir(parents=True, exist_ok=True)
-    original = (BENCH / "callbench.yaml" if document == "callbench" else spec_path(document)).read_bytes()
+    original = (
+        BENCH / "callbench.yaml" if document == "callbench" else spec_path(document)
+    ).read_bytes()
     if not path.is_file() or path.read_bytes() != original:
         path.write_bytes(original)
     return path
@@ -68,8 +81,14 @@ class Session:
             for attempt in range(self.repeat):
                 scratch = _scratch(f"{tool}-{document}-{attempt}")
                 say(f"cold  {tool:6} {document} run {attempt + 1}/{self.repeat} ...")
-                shutil.rmtree(cache_dir(document), ignore_errors=True)  # cold: nothing formatted before
-                samples.append(_run(generate_command(tool, spec, scratch / "out"), scratch / "log.txt", document))
+                shutil.rmtree(
+                    cache_dir(document), ignore_errors=True
+                )  # cold: nothing formatted before
+                samples.append(
+                    _run(
+                        generate_command(tool, spec, scratch / "out"), scratch / "log.txt", document
+                    )
+                )
                 _keep(scratch / "out", output_dir(tool, document))
                 shutil.rmtree(scratch)
             self.cold[key] = samples
@@ -82,7 +101,11 @@ class Session:
         if key not in self._fresh:
             say(f"prepare {tool} {document} (untimed) ...")
             scratch = _scratch(f"{tool}-{document}-prepare")
-            _run(generate_command(tool, run_spec(document), scratch / "out"), scratch / "log.txt", document)
+            _run(
+                generate_command(tool, run_spec(document), scratch / "out"),
+                scratch / "log.txt",
+                document,
+            )
             _keep(scratch / "out", output_dir(tool, document))
             shutil.rmtree(scratch)
             self._fresh.add(key)

@@ -19,12 +19,24 @@ from pathlib import Path
 from .common import BenchError, median
 from .peers import peer_python
 
-POD_LIST = json.dumps({
-    "apiVersion": "v1", "kind": "PodList", "metadata": {"resourceVersion": "1"},
-    "items": [{"metadata": {"name": "web-0", "namespace": "default"},
-               "spec": {"containers": [{"name": "web", "image": "nginx:1.27", "ports": [{"containerPort": 80}]}]},
-               "status": {"phase": "Running"}}],
-})
+POD_LIST = json.dumps(
+    {
+        "apiVersion": "v1",
+        "kind": "PodList",
+        "metadata": {"resourceVersion": "1"},
+        "items": [
+            {
+                "metadata": {"name": "web-0", "namespace": "default"},
+                "spec": {
+                    "containers": [
+                        {"name": "web", "image": "nginx:1.27", "ports": [{"containerPort": 80}]}
+                    ]
+                },
+                "status": {"phase": "Running"},
+            }
+        ],
+    }
+)
 
 _OURS = f"""
 import json, time
@@ -85,8 +97,13 @@ def time_imports(tool: str, client_dir: Path, repeat: int) -> ImportTimes:
 
 
 def _once(code: str, client_dir: Path) -> dict[str, float]:
-    run = subprocess.run([str(peer_python()), "-c", code], cwd=client_dir, capture_output=True, text=True,
-                         env={"PYTHONPATH": str(client_dir), "PATH": "/usr/bin:/bin"})
+    run = subprocess.run(
+        [str(peer_python()), "-c", code],
+        cwd=client_dir,
+        capture_output=True,
+        text=True,
+        env={"PYTHONPATH": str(client_dir), "PATH": "/usr/bin:/bin"},
+    )
     if run.returncode != 0:
         raise BenchError(f"importing the client in {client_dir} failed:\n{run.stderr[-3000:]}")
     times: dict[str, float] = json.loads(run.stdout.strip().splitlines()[-1])

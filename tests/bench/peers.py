@@ -85,8 +85,20 @@ def extract_specs() -> None:
     archives = sorted(downloads.glob("openapi_spec_validator-0.9.0.tar.gz"))
     if not archives:
         say(f"downloading the {SDIST} source distribution ...")
-        command = [sys.executable, "-m", "pip", "--disable-pip-version-check", "-q", "download",
-                   "--no-binary", ":all:", "--no-deps", SDIST, "-d", str(downloads)]
+        command = [
+            sys.executable,
+            "-m",
+            "pip",
+            "--disable-pip-version-check",
+            "-q",
+            "download",
+            "--no-binary",
+            ":all:",
+            "--no-deps",
+            SDIST,
+            "-d",
+            str(downloads),
+        ]
         run = subprocess.run(command, capture_output=True, text=True)
         if run.returncode != 0:
             raise BenchError(f"`{' '.join(command)}` failed:\n{run.stdout}{run.stderr}")
@@ -96,12 +108,16 @@ def extract_specs() -> None:
     SPECS.mkdir(parents=True, exist_ok=True)
     with tarfile.open(archives[0]) as archive:
         for document in DOCUMENTS:
-            member = archive.extractfile(f"openapi_spec_validator-0.9.0/tests/bench/specs/{document}.yaml")
+            member = archive.extractfile(
+                f"openapi_spec_validator-0.9.0/tests/bench/specs/{document}.yaml"
+            )
             if member is None:
                 raise BenchError(f"{archives[0]} holds no tests/bench/specs/{document}.yaml")
             spec_path(document).write_bytes(member.read())
             if not _verified(document):
-                raise BenchError(f"{spec_path(document)}: not the document the benchmarks were written for")
+                raise BenchError(
+                    f"{spec_path(document)}: not the document the benchmarks were written for"
+                )
 
 
 def _verified(document: str) -> bool:
@@ -116,9 +132,13 @@ def prepare() -> None:
 
 
 def peer_versions() -> dict[str, str]:
-    code = ("import importlib.metadata as m, json; print(json.dumps({n: m.version(n) for n in "
-            "['openapi-generator-cli', 'bravado', 'bravado-core', 'httpx', 'pydantic', 'urllib3']}))")
-    run = subprocess.run([str(peer_python()), "-c", code], capture_output=True, text=True, check=True)
+    code = (
+        "import importlib.metadata as m, json; print(json.dumps({n: m.version(n) for n in "
+        "['openapi-generator-cli', 'bravado', 'bravado-core', 'httpx', 'pydantic', 'urllib3']}))"
+    )
+    run = subprocess.run(
+        [str(peer_python()), "-c", code], capture_output=True, text=True, check=True
+    )
     java = subprocess.run(["java", "-version"], capture_output=True, text=True)
     versions: dict[str, str] = json.loads(run.stdout)
     versions["java"] = (java.stderr.splitlines() or ["?"])[0]

@@ -30,19 +30,40 @@ from pathlib import Path
 from typing import Any, Callable
 
 BASE_URL = "https://bench.invalid/v1"
-ARGUMENTS: dict[str, Any] = {"limit": 100, "label_selector": "app=web,tier!=cache", "field_selector": "status.phase=Running",
-             "resource_version": "4242", "timeout_seconds": 30}
-EXPECTED_QUERY = {"limit": "100", "labelSelector": "app=web,tier!=cache", "fieldSelector": "status.phase=Running",
-                  "resourceVersion": "4242", "timeoutSeconds": "30"}
+ARGUMENTS: dict[str, Any] = {
+    "limit": 100,
+    "label_selector": "app=web,tier!=cache",
+    "field_selector": "status.phase=Running",
+    "resource_version": "4242",
+    "timeout_seconds": 30,
+}
+EXPECTED_QUERY = {
+    "limit": "100",
+    "labelSelector": "app=web,tier!=cache",
+    "fieldSelector": "status.phase=Running",
+    "resourceVersion": "4242",
+    "timeoutSeconds": "30",
+}
 HEADERS = {"Content-Type": "application/json"}
 
 
 def page(size: int = 100) -> bytes:
-    items = [{"id": n, "name": f"web-{n:04d}", "namespace": "default", "createdAt": "2024-05-01T12:00:00Z",
-              "ready": n % 3 != 0, "restarts": n % 5, "cpu": 0.125 * n, "phase": "Running",
-              "labels": {"app": "web", "tier": "frontend"}, "ports": [80, 443],
-              "owner": {"kind": "ReplicaSet", "name": "web-7d9f8", "uid": f"0000-{n:04d}"}}
-             for n in range(size)]
+    items = [
+        {
+            "id": n,
+            "name": f"web-{n:04d}",
+            "namespace": "default",
+            "createdAt": "2024-05-01T12:00:00Z",
+            "ready": n % 3 != 0,
+            "restarts": n % 5,
+            "cpu": 0.125 * n,
+            "phase": "Running",
+            "labels": {"app": "web", "tier": "frontend"},
+            "ports": [80, 443],
+            "owner": {"kind": "ReplicaSet", "name": "web-7d9f8", "uid": f"0000-{n:04d}"},
+        }
+        for n in range(size)
+    ]
     return json.dumps({"items": items, "resourceVersion": "4242"}).encode()
 
 
@@ -109,10 +130,20 @@ def _answer(request: Any) -> Any:
     return httpx.Response(200, headers=HEADERS, content=BODY)
 
 
-def _query(limit: int | None, label_selector: str | None, field_selector: str | None,
-           resource_version: str | None, timeout_seconds: int | None) -> dict[str, Any]:
-    query = {"limit": limit, "labelSelector": label_selector, "fieldSelector": field_selector,
-             "resourceVersion": resource_version, "timeoutSeconds": timeout_seconds}
+def _query(
+    limit: int | None,
+    label_selector: str | None,
+    field_selector: str | None,
+    resource_version: str | None,
+    timeout_seconds: int | None,
+) -> dict[str, Any]:
+    query = {
+        "limit": limit,
+        "labelSelector": label_selector,
+        "fieldSelector": field_selector,
+        "resourceVersion": resource_version,
+        "timeoutSeconds": timeout_seconds,
+    }
     return {key: value for key, value in query.items() if value is not None}
 
 
@@ -124,11 +155,19 @@ def hand_written(keep_unknown: bool = False) -> Callable[[], Any]:
     item_list = _hand_models(keep_unknown)
     client = httpx.Client(base_url=BASE_URL, transport=httpx.MockTransport(_answer))
 
-    def list_items(namespace: str, *, limit: int | None = None, label_selector: str | None = None,
-                   field_selector: str | None = None, resource_version: str | None = None,
-                   timeout_seconds: int | None = None) -> Any:
-        response = client.get(f"/namespaces/{quote(namespace, safe='')}/items",
-                              params=_query(limit, label_selector, field_selector, resource_version, timeout_seconds))
+    def list_items(
+        namespace: str,
+        *,
+        limit: int | None = None,
+        label_selector: str | None = None,
+        field_selector: str | None = None,
+        resource_version: str | None = None,
+        timeout_seconds: int | None = None,
+    ) -> Any:
+        response = client.get(
+            f"/namespaces/{quote(namespace, safe='')}/items",
+            params=_query(limit, label_selector, field_selector, resource_version, timeout_seconds),
+        )
         response.raise_for_status()
         return item_list.model_validate_json(response.content)
 
@@ -148,11 +187,21 @@ def floor(keep_unknown: bool = False) -> Callable[[], Any]:
     item_list = _hand_models(keep_unknown)
     transport = httpx.MockTransport(_answer)
 
-    def list_items(namespace: str, *, limit: int | None = None, label_selector: str | None = None,
-                   field_selector: str | None = None, resource_version: str | None = None,
-                   timeout_seconds: int | None = None) -> Any:
-        query = urlencode(_query(limit, label_selector, field_selector, resource_version, timeout_seconds))
-        request = httpx.Request("GET", f"{BASE_URL}/namespaces/{quote(namespace, safe='')}/items?{query}")
+    def list_items(
+        namespace: str,
+        *,
+        limit: int | None = None,
+        label_selector: str | None = None,
+        field_selector: str | None = None,
+        resource_version: str | None = None,
+        timeout_seconds: int | None = None,
+    ) -> Any:
+        query = urlencode(
+            _query(limit, label_selector, field_selector, resource_version, timeout_seconds)
+        )
+        request = httpx.Request(
+            "GET", f"{BASE_URL}/namespaces/{quote(namespace, safe='')}/items?{query}"
+        )
         response = transport.handle_request(request)
         response.read()
         return item_list.model_validate_json(response.content)
@@ -169,8 +218,13 @@ def openapi_generator(package_dir: Path) -> Callable[[], Any]:
     class Pool(urllib3.HTTPSConnectionPool):
         def urlopen(self, method: str, url: str, *args: Any, **kwargs: Any) -> Any:
             SEEN[:] = [f"https://{self.host}{url}"]
-            return urllib3.HTTPResponse(body=io.BytesIO(BODY), headers=HEADERS, status=200, reason="OK",
-                                        preload_content=False)
+            return urllib3.HTTPResponse(
+                body=io.BytesIO(BODY),
+                headers=HEADERS,
+                status=200,
+                reason="OK",
+                preload_content=False,
+            )
 
     api_client = openapi_client.ApiClient(openapi_client.Configuration(host=BASE_URL))
     manager = urllib3.PoolManager()
@@ -190,30 +244,45 @@ def bravado(spec: Path) -> Callable[[], Any]:
     class Adapter(requests.adapters.HTTPAdapter):
         def send(self, request: Any, *args: Any, **kwargs: Any) -> Any:
             SEEN[:] = [str(request.url)]
-            raw = urllib3.HTTPResponse(body=io.BytesIO(BODY), headers=HEADERS, status=200, reason="OK",
-                                       preload_content=False)
+            raw = urllib3.HTTPResponse(
+                body=io.BytesIO(BODY),
+                headers=HEADERS,
+                status=200,
+                reason="OK",
+                preload_content=False,
+            )
             return self.build_response(request, raw)
 
     http_client = RequestsClient()
     http_client.session.mount("https://", Adapter())
     document = yaml.safe_load(spec.read_text())
-    client = SwaggerClient.from_spec(document, origin_url=f"{BASE_URL}/swagger.json", http_client=http_client)
-    camel = {"limit": "limit", "label_selector": "labelSelector", "field_selector": "fieldSelector",
-             "resource_version": "resourceVersion", "timeout_seconds": "timeoutSeconds"}
+    client = SwaggerClient.from_spec(
+        document, origin_url=f"{BASE_URL}/swagger.json", http_client=http_client
+    )
+    camel = {
+        "limit": "limit",
+        "label_selector": "labelSelector",
+        "field_selector": "fieldSelector",
+        "resource_version": "resourceVersion",
+        "timeout_seconds": "timeoutSeconds",
+    }
     arguments = {camel[key]: value for key, value in ARGUMENTS.items()}
     operation = client.items.listNamespacedItems
     return lambda: operation(namespace="default", **arguments).response().result.items
 
 
-def measure(call: Callable[[], Any], calls: int, warmup: int, budget: float, paused: bool = False
-            ) -> dict[str, float]:
+def measure(
+    call: Callable[[], Any], calls: int, warmup: int, budget: float, paused: bool = False
+) -> dict[str, float]:
     """Time `calls` calls, or as many as fit in `budget` seconds (at least 200) for a slow client;
     also how often CPython's cycle collector ran meanwhile and how long it took (see Collector).
     paused: the collector is off while timing, to show what a call costs without it."""
     for _ in range(warmup):
         items = call()
     check_url(SEEN[0])
-    if len(items) != len(json.loads(BODY)["items"]) or (items and not isinstance(_created(items[0]), datetime.datetime)):
+    if len(items) != len(json.loads(BODY)["items"]) or (
+        items and not isinstance(_created(items[0]), datetime.datetime)
+    ):
         raise SystemExit(f"unexpected result: {items[:1]!r}")
     clock = time.perf_counter_ns
     timings: list[int] = []
@@ -224,9 +293,13 @@ def measure(call: Callable[[], Any], calls: int, warmup: int, budget: float, pau
             call()
             timings.append(clock() - started)
     timings.sort()
-    return {"median": statistics.median(timings) / 1000, "mean": statistics.fmean(timings) / 1000,
-            "p90": timings[int(len(timings) * 0.9)] / 1000, "calls": len(timings),
-            **collector.per_call(len(timings))}
+    return {
+        "median": statistics.median(timings) / 1000,
+        "mean": statistics.fmean(timings) / 1000,
+        "p90": timings[int(len(timings) * 0.9)] / 1000,
+        "calls": len(timings),
+        **collector.per_call(len(timings)),
+    }
 
 
 class Collector:
@@ -262,8 +335,11 @@ class Collector:
             self.nanoseconds += time.perf_counter_ns() - self._started
 
     def per_call(self, calls: int) -> dict[str, float]:
-        return {"collector_us": self.nanoseconds / calls / 1000, "young_collections": self.runs[0] / calls,
-                "full_collections": self.runs[2] / calls}
+        return {
+            "collector_us": self.nanoseconds / calls / 1000,
+            "young_collections": self.runs[0] / calls,
+            "full_collections": self.runs[2] / calls,
+        }
 
 
 def _created(item: Any) -> Any:
@@ -277,10 +353,18 @@ def main() -> None:
     parser.add_argument("--theirs", type=Path, required=True)
     parser.add_argument("--calls", type=int, default=3000)
     parser.add_argument("--warmup", type=int, default=300)
-    parser.add_argument("--budget", type=float, default=20.0, help="seconds per client at most (after 200 calls)")
-    parser.add_argument("--order", default="floor,floor-keeping,hand,hand-keeping,ours,openapi-generator,bravado")
-    parser.add_argument("--items", type=int, default=100, help="items in the page every call returns")
-    parser.add_argument("--paused", action="store_true", help="time with the cycle collector off (a diagnostic)")
+    parser.add_argument(
+        "--budget", type=float, default=20.0, help="seconds per client at most (after 200 calls)"
+    )
+    parser.add_argument(
+        "--order", default="floor,floor-keeping,hand,hand-keeping,ours,openapi-generator,bravado"
+    )
+    parser.add_argument(
+        "--items", type=int, default=100, help="items in the page every call returns"
+    )
+    parser.add_argument(
+        "--paused", action="store_true", help="time with the cycle collector off (a diagnostic)"
+    )
     args = parser.parse_args()
     global BODY
     BODY = page(args.items)
@@ -294,8 +378,10 @@ def main() -> None:
         "bravado": lambda: bravado(args.spec),
     }
     warmup = min(args.warmup, args.calls)
-    results = {name: measure(builders[name](), args.calls, warmup, args.budget, args.paused)
-               for name in args.order.split(",")}
+    results = {
+        name: measure(builders[name](), args.calls, warmup, args.budget, args.paused)
+        for name in args.order.split(",")
+    }
     print(json.dumps(results))
 
 

@@ -14,7 +14,9 @@ class Row:
     peer: str  # what ours is compared with
     peer_value: float
     unit: str
-    target: float | None = None  # the ratio ours / peer must not exceed (None: shown for information)
+    target: float | None = (
+        None  # the ratio ours / peer must not exceed (None: shown for information)
+    )
 
     @property
     def ratio(self) -> float:
@@ -35,12 +37,22 @@ HEADINGS = ("benchmark", "document", "ours", "peer", "peer value", "ratio", "tar
 
 def table(rows: list[Row]) -> str:
     cells = [HEADINGS] + [
-        (r.benchmark, r.document, _figure(r.ours, r.unit), r.peer, _figure(r.peer_value, r.unit),
-         _ratio(r.ratio), f"≤ {r.target:g}×" if r.target is not None else "", r.verdict)
+        (
+            r.benchmark,
+            r.document,
+            _figure(r.ours, r.unit),
+            r.peer,
+            _figure(r.peer_value, r.unit),
+            _ratio(r.ratio),
+            f"≤ {r.target:g}×" if r.target is not None else "",
+            r.verdict,
+        )
         for r in rows
     ]
     widths = [max(len(row[i]) for row in cells) for i in range(len(HEADINGS))]
-    lines = [" | ".join(cell.ljust(width) for cell, width in zip(row, widths)).rstrip() for row in cells]
+    lines = [
+        " | ".join(cell.ljust(width) for cell, width in zip(row, widths)).rstrip() for row in cells
+    ]
     lines.insert(1, "-+-".join("-" * width for width in widths))
     return "\n".join(lines)
 
@@ -61,4 +73,7 @@ def summary(rows: list[Row]) -> str:
     judged = [r for r in rows if r.target is not None]
     missed = [r for r in judged if r.verdict == "MISS"]
     return f"{len(judged) - len(missed)} of {len(judged)} targets met" + (
-        "; missed: " + ", ".join(f"{r.benchmark} vs {r.peer} ({r.document})" for r in missed) if missed else "")
+        "; missed: " + ", ".join(f"{r.benchmark} vs {r.peer} ({r.document})" for r in missed)
+        if missed
+        else ""
+    )

@@ -22,8 +22,11 @@ STAGES = (
     ("load YAML", "generator/loader.py", "load_file"),
     ("$ref bundling", "generator/refs.py", "bundle_refs"),
     ("validation (all checks)", "generator/validate.py", "validate"),
-    ("  of which openapi-spec-validator's Swagger 2.0 schema (jsonschema)", "generator/validate.py",
-     "_schema_check"),
+    (
+        "  of which openapi-spec-validator's Swagger 2.0 schema (jsonschema)",
+        "generator/validate.py",
+        "_schema_check",
+    ),
     ("to_plain (effective document)", "generator/document.py", "to_plain"),
     ("normalize", "generator/normalize.py", "normalize"),
     ("render (Jinja)", "generator/render.py", "render"),
@@ -31,7 +34,12 @@ STAGES = (
     ("black formatting", "generator/formatting.py", "format_files"),
     ("writing", "generator/write.py", "write_tree"),
 )
-_WRAPPERS = ("<frozen runpy>", "<string>", "<built-in method builtins.exec>", "generator/__main__.py")
+_WRAPPERS = (
+    "<frozen runpy>",
+    "<string>",
+    "<built-in method builtins.exec>",
+    "generator/__main__.py",
+)
 
 
 def stage_table(profile: Path) -> str:
@@ -42,18 +50,31 @@ def stage_table(profile: Path) -> str:
     lines = [f"{'stage':<68} {'cumulative s':>12} {'share':>7}"]
     for label, file, function in STAGES:
         seconds = _cumulative(entries, file, function)
-        shown = f"{seconds:12.2f} {seconds / total:7.1%}" if seconds is not None else f"{'(not found)':>12}"
+        shown = (
+            f"{seconds:12.2f} {seconds / total:7.1%}"
+            if seconds is not None
+            else f"{'(not found)':>12}"
+        )
         lines.append(f"{label:<68} {shown}")
     if main is not None:
-        lines.append(f"{'interpreter start-up and imports before cli.main':<68} {total - main:12.2f} "
-                     f"{(total - main) / total:7.1%}")
+        lines.append(
+            f"{'interpreter start-up and imports before cli.main':<68} {total - main:12.2f} "
+            f"{(total - main) / total:7.1%}"
+        )
     lines.append(f"{'whole process (under cProfile)':<68} {total:12.2f}")
     return "\n".join(lines)
 
 
-def _cumulative(entries: dict[tuple[str, int, str], tuple[int, int, float, float, object]], file: str,
-                function: str) -> float | None:
-    found = [value[3] for (path, _, name), value in entries.items() if path.endswith(file) and name == function]
+def _cumulative(
+    entries: dict[tuple[str, int, str], tuple[int, int, float, float, object]],
+    file: str,
+    function: str,
+) -> float | None:
+    found = [
+        value[3]
+        for (path, _, name), value in entries.items()
+        if path.endswith(file) and name == function
+    ]
     return max(found) if found else None
 
 
@@ -90,25 +111,41 @@ class Size:
     test_functions: int
 
     def __str__(self) -> str:
-        return (f"{self.files} files, {self.megabytes:.1f} MB, {self.python_files} .py files, "
-                f"{self.python_lines:,} lines of Python, {self.test_functions:,} test functions")
+        return (
+            f"{self.files} files, {self.megabytes:.1f} MB, {self.python_files} .py files, "
+            f"{self.python_lines:,} lines of Python, {self.test_functions:,} test functions"
+        )
 
 
 def output_size(folder: Path) -> Size:
     files = [p for p in folder.rglob("*") if p.is_file() and "__pycache__" not in p.parts]
     python = [p for p in files if p.suffix == ".py"]
     texts = {p: p.read_text(encoding="utf-8", errors="replace") for p in python}
-    tests = sum(len(re.findall(r"^\s*(?:async )?def test_", text, re.M)) for p, text in texts.items()
-                if p.name.startswith("test"))
-    return Size(len(files), sum(p.stat().st_size for p in files) / 1e6, len(python),
-                sum(text.count("\n") for text in texts.values()), tests)
+    tests = sum(
+        len(re.findall(r"^\s*(?:async )?def test_", text, re.M))
+        for p, text in texts.items()
+        if p.name.startswith("test")
+    )
+    return Size(
+        len(files),
+        sum(p.stat().st_size for p in files) / 1e6,
+        len(python),
+        sum(text.count("\n") for text in texts.values()),
+        tests,
+    )
 
 
 def collected_tests(folder: Path) -> str:
     """What pytest collects from our generated tests (the count line), run with our venv."""
-    run = subprocess.run([sys.executable, "-m", "pytest", "--collect-only", "-q", "-p", "no:cacheprovider", "tests"],
-                         cwd=folder, capture_output=True, text=True)
-    lines = [line for line in run.stdout.splitlines() if "collected" in line or "error" in line.lower()]
+    run = subprocess.run(
+        [sys.executable, "-m", "pytest", "--collect-only", "-q", "-p", "no:cacheprovider", "tests"],
+        cwd=folder,
+        capture_output=True,
+        text=True,
+    )
+    lines = [
+        line for line in run.stdout.splitlines() if "collected" in line or "error" in line.lower()
+    ]
     return lines[-1] if lines else f"pytest exited with {run.returncode}"
 
 

@@ -130,10 +130,10 @@ class Parts:
         files: dict[str, str] = {}
         files["README.md"] = env.get_template("project/README.md.jinja").render(c=context)
         files[f"{pkg}/py.typed"] = ""
-        for template in sorted((TEMPLATES / "runtime").glob("*.py.jinja")):
-            files[f"{pkg}/_runtime/{template.name[:-6]}"] = env.get_template(
-                f"runtime/{template.name}"
-            ).render(header=context.header)
+        for module in sorted((TEMPLATES / "runtime").glob("*.py")):
+            files[f"{pkg}/_runtime/{module.name}"] = _runtime_module(
+                env, module.name, context.header
+            )
         files[f"{pkg}/models/__init__.py"] = env.get_template(
             "package/models/__init__.py.jinja"
         ).render(c=context)
@@ -367,6 +367,32 @@ class _FieldView:
     enum_first: bool = False  # an enum member is preferred over the plain value it also accepts
     narrows: bool = (
         False  # redeclares an inherited field with another type (allowed by pydantic, not by mypy)
+    )
+
+
+def _runtime_module(env: jinja2.Environment, name: str, header: str) -> str:
+    """The runtime module `name` after the generated header. templates/runtime/ holds plain
+    Python, linted and type-checked as such; a custom folder's runtime/NAME.py replaces it."""
+    loader = env.loader
+    assert loader is not None  # environment() always sets one
+    _refuse_runtime_template(loader, env, name)
+    source, _, _ = loader.get_source(env, f"runtime/{name}")
+    return f"{header}\n{source}"
+
+
+def _refuse_runtime_template(loader: jinja2.BaseLoader, env: jinja2.Environment, name: str) -> None:
+    """A custom runtime/NAME.py.jinja (runtime modules were templates once) would be silently
+    ignored now: it is a template error that says what to do instead."""
+    try:
+        _, found, _ = loader.get_source(env, f"runtime/{name}.jinja")
+    except jinja2.TemplateNotFound:
+        return
+    raise jinja2.TemplateSyntaxError(
+        f"runtime modules are plain Python: rename runtime/{name}.jinja to runtime/{name} "
+        "and drop its {{ header }} line (the header is added)",
+        lineno=1,
+        name=f"runtime/{name}.jinja",
+        filename=found,
     )
 
 

@@ -1,4 +1,3 @@
-{{ header }}
 """Exceptions raised by the client, and the warning about sending credentials in clear text.
 
 Catch ``APIError`` to handle every failure of a call, or one of its subclasses::

@@ -1,4 +1,3 @@
-{{ header }}
 """The base class of generated models, and conversion of values to JSON-ready data.
 
 Models accept fields by Python name or wire alias and keep unknown fields, so a server that adds

@@ -1,4 +1,3 @@
-{{ header }}
 """Security schemes, the caller's credentials, and applying them to a request.
 
 A route lists security alternatives (each a set of schemes that must all apply). The client

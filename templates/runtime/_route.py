@@ -1,4 +1,3 @@
-{{ header }}
 """``Route``: everything the runtime needs to know about one operation, declared once per method.
 
 Generated resources hold one ``Route`` per operation and pass it to ``request``; the runtime

@@ -1,4 +1,3 @@
-{{ header }}
 """The synchronous and asynchronous API clients.
 
 Both are built on ``_BaseClient``, which owns everything that is not I/O: building the

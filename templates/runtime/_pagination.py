@@ -1,4 +1,3 @@
-{{ header }}
 """Walking paginated list operations page by page.
 
 ``PageSpec`` says how an operation pages; ``PageWalker`` keeps the position between requests.

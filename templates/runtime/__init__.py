@@ -1,4 +1,3 @@
-{{ header }}
 """The runtime every generated client is built on: HTTP, auth, retries, errors and models.
 
 Everything public is re-exported here; the underscore modules are private and may change.

@@ -1,4 +1,3 @@
-{{ header }}
 """Debug logging of requests, responses and retries, with secrets redacted.
 
 Enable it with ``logging.getLogger("<package name>").setLevel(logging.DEBUG)``. Authorization,

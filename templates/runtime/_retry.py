@@ -1,4 +1,3 @@
-{{ header }}
 """When to send a request again, and how long to wait first.
 
 The rule that matters: a request that may have reached the server is sent again only when

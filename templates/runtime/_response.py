@@ -1,4 +1,3 @@
-{{ header }}
 """Reading responses: parsing success bodies, building status errors, and raw responses.
 
 Parsing validates JSON against the type the operation declares for the status, through a

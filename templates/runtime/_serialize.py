@@ -1,4 +1,3 @@
-{{ header }}
 """Turning call arguments into the pieces of an HTTP request.
 
 Every scalar goes through ``to_param_str`` so a value looks the same in a path, a query, a

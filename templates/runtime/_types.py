@@ -1,4 +1,3 @@
-{{ header }}
 """Types shared across the runtime: the ``NOT_GIVEN`` sentinel and aliases for inputs.
 
 ``NOT_GIVEN`` lets a method tell "the caller did not pass this" apart from "the caller passed

@@ -1,4 +1,3 @@
-{{ header }}
 """Keeping every request on the base URL: the check before sending, and which redirects to follow.
 
 The base URL is the only address the caller trusts with credentials. Path templates come from

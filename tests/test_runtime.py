@@ -857,7 +857,7 @@ def test_raw_client_returns_raw_responses(rt: Any) -> None:
         raw_client.request(get_call(rt), path={"id": 8})
 
 
-def test_to_raw_response_wraps_resource_methods(rt: Any) -> None:
+def test_raw_method_types_the_methods_of_a_resource_on_a_raw_client(rt: Any) -> None:
     server = Server(ok({"id": 3}, 201))
 
     class Calls:
@@ -867,28 +867,32 @@ def test_to_raw_response_wraps_resource_methods(rt: Any) -> None:
         def create(self, to_number: str) -> Any:
             return self._client.request(post_call(rt), body={"toNumber": to_number})
 
-    calls = Calls(make_client(rt, server))
-    raw = rt.to_raw_response(calls.create)("+1")
+    client = make_client(rt, server)
+    raw = rt.raw_method(Calls(client.raw()).create)("+1")
     assert raw.status_code == 201
     assert raw.parse() == rt.Call(id=3)
-    assert calls.create("+1") == rt.Call(id=3)
-    with pytest.raises(TypeError):
-        rt.to_raw_response(lambda: 1)()
+    assert Calls(client).create("+1") == rt.Call(id=3)
+    # Only the raw copy returns raw responses: wrapping a normal client's method changes nothing.
+    with pytest.raises(TypeError, match=r"client\.raw\(\)"):
+        rt.raw_method(Calls(client).create)("+1")
 
 
 def test_async_raw_response(rt: Any) -> None:
     server = Server(ok({"id": 4}))
 
-    async def main() -> Any:
+    async def main() -> tuple[Any, Any]:
         async with make_async_client(rt, server, Sleeps()) as client:
+            raw_client = client.raw()
 
             async def fetch(call_id: int) -> Any:
-                return await client.request(get_call(rt), path={"id": call_id})
+                return await raw_client.request(get_call(rt), path={"id": call_id})
 
-            return await rt.async_to_raw_response(fetch)(4)
+            raw = await rt.async_raw_method(fetch)(4)
+            return raw, await client.request(get_call(rt), path={"id": 5})
 
-    raw = asyncio.run(main())
+    raw, parsed = asyncio.run(main())
     assert raw.status_code == 200 and raw.parse() == rt.Call(id=4)
+    assert parsed == rt.Call(id=4)  # the server's reply; the client itself stays parsing
 
 
 def test_injected_http_client_is_not_closed(rt: Any) -> None:
@@ -1025,7 +1029,7 @@ def test_async_pagination(rt: Any) -> None:
     assert [r.url.params["offset"] for r in server.requests] == ["0", "2", "4"]
 
 
-def test_pagination_ignores_raw_mode(rt: Any) -> None:
+def test_pagination_on_a_raw_client_yields_parsed_items(rt: Any) -> None:
     server = Server(_page([1]), _page([]))
     spec = rt.PageSpec("page", "items", page_param="p")
     route = rt.Route("GET", "/calls", success={"200": rt.CallPage})

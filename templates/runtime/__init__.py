@@ -26,7 +26,7 @@ from ._errors import (
 )
 from ._models import BaseModel, OpenEnum, to_jsonable
 from ._pagination import PageSpec
-from ._response import RawResponse, async_to_raw_response, to_raw_response
+from ._response import RawResponse, async_raw_method, raw_method
 from ._route import LazyType, Route
 from ._types import NOT_GIVEN, FileInput, NotGiven, Timeout
 
@@ -62,8 +62,8 @@ __all__ = [
     "SyncAPIClient",
     "Timeout",
     "UnprocessableEntityError",
-    "async_to_raw_response",
+    "async_raw_method",
+    "raw_method",
     "status_error",
     "to_jsonable",
-    "to_raw_response",
 ]

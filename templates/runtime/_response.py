@@ -1,5 +1,9 @@
 """Reading responses: parsing success bodies, building status errors, and raw responses.
 
+A raw response comes from a raw copy of the client (``client.raw()``, which a resource's
+``with_raw_response`` is built on): only calls made through that copy return one, whatever runs
+meanwhile in other threads, other tasks, or nested inside the call.
+
 Parsing validates JSON against the type the operation declares for the status, through a
 ``pydantic.TypeAdapter`` that is built once per type (building one is slow). A body nested too
 deeply for the JSON readers (a hostile ``[[[[...]]]]``) is not JSON to the client: a success
@@ -8,7 +12,6 @@ raises ``APIResponseValidationError``, an error status carries the body as text.
 
 from __future__ import annotations
 
-import contextvars
 import functools
 from collections.abc import Awaitable, Callable, Mapping
 from typing import Any, Generic, ParamSpec, TypeVar, cast
@@ -21,14 +24,13 @@ from ._route import LazyType
 
 __all__ = [
     "RawResponse",
-    "async_to_raw_response",
+    "async_raw_method",
     "declared_type",
     "is_json_type",
     "parse_error_body",
     "parse_success",
-    "raw_mode",
+    "raw_method",
     "status_exception",
-    "to_raw_response",
 ]
 
 T = TypeVar("T")
@@ -36,10 +38,6 @@ R = TypeVar("R")
 P = ParamSpec("P")
 
 _ADAPTERS: dict[object, pydantic.TypeAdapter[Any]] = {}
-
-# Set while a ``to_raw_response`` wrapper runs, so the client call inside returns a RawResponse
-# without generated resources having to thread a flag through every method.
-raw_mode: contextvars.ContextVar[bool] = contextvars.ContextVar("raw_mode", default=False)
 
 
 class RawResponse(Generic[T]):
@@ -68,41 +66,32 @@ class RawResponse(Generic[T]):
         return f"<RawResponse [{self.status_code}]>"
 
 
-def to_raw_response(method: Callable[P, R]) -> Callable[P, RawResponse[R]]:
-    """Wrap a client method so it returns the ``RawResponse`` instead of the parsed body."""
+def raw_method(method: Callable[P, R]) -> Callable[P, RawResponse[R]]:
+    """``method`` of a resource built on a raw client, typed as returning the ``RawResponse``
+    that client gives back instead of ``R`` (the parameters stay those of ``method``)."""
 
     @functools.wraps(method)
     def wrapped(*args: P.args, **kwargs: P.kwargs) -> RawResponse[R]:
-        token = raw_mode.set(True)
-        try:
-            result: object = method(*args, **kwargs)
-        finally:
-            raw_mode.reset(token)
-        return _checked_raw(result)
+        return _checked_raw(method(*args, **kwargs))
 
     return wrapped
 
 
-def async_to_raw_response(
+def async_raw_method(
     method: Callable[P, Awaitable[R]],
 ) -> Callable[P, Awaitable[RawResponse[R]]]:
-    """Like ``to_raw_response``, for ``async`` client methods."""
+    """Like ``raw_method``, for ``async`` methods."""
 
     @functools.wraps(method)
     async def wrapped(*args: P.args, **kwargs: P.kwargs) -> RawResponse[R]:
-        token = raw_mode.set(True)
-        try:
-            result: object = await method(*args, **kwargs)
-        finally:
-            raw_mode.reset(token)
-        return _checked_raw(result)
+        return _checked_raw(await method(*args, **kwargs))
 
     return wrapped
 
 
 def _checked_raw(result: object) -> RawResponse[Any]:
     if not isinstance(result, RawResponse):
-        raise TypeError("the wrapped method did not return the response of a single request")
+        raise TypeError("the method is not one of a resource built on a raw client (client.raw())")
     return result
 
 

@@ -39,7 +39,7 @@ from ._errors import (
 from ._logging import Redactor
 from ._origin import BaseURL
 from ._pagination import PageSpec, PageWalker
-from ._response import RawResponse, is_json_type, parse_success, raw_mode, status_exception
+from ._response import RawResponse, is_json_type, parse_success, status_exception
 from ._retry import can_retry_error, can_retry_status, retry_delay
 from ._route import Route
 from ._serialize import (
@@ -98,6 +98,7 @@ class _BaseClient(Generic[_HttpT]):
         self._http: _HttpT = http_client
         # Only a client the runtime created is closed by it: an injected one belongs to the caller.
         self._owns_http = owns_http
+        # True only on a copy made by raw(): the one way a call returns a RawResponse.
         self._raw = False
         self._base_url: BaseURL | None = None
         self._redactor = Redactor(*secret_names(options.schemes))
@@ -141,7 +142,11 @@ class _BaseClient(Generic[_HttpT]):
         return clone
 
     def raw(self: _ClientT) -> _ClientT:
-        """A copy whose ``request`` returns a ``RawResponse`` instead of the parsed body."""
+        """A copy whose ``request`` returns a ``RawResponse`` instead of the parsed body.
+
+        Only calls made through the copy are raw: this client, its other copies, and calls made
+        meanwhile in other threads or tasks (or nested inside a raw call) are not.
+        """
         clone = self._copy()
         clone._raw = True
         return clone
@@ -154,9 +159,6 @@ class _BaseClient(Generic[_HttpT]):
         for name in _cached_property_names(type(self)):
             clone.__dict__.pop(name, None)
         return clone
-
-    def _returns_raw(self) -> bool:
-        return self._raw or raw_mode.get()
 
     # -- building the request -------------------------------------------------------------
 
@@ -329,10 +331,13 @@ class SyncAPIClient(_BaseClient[httpx.Client]):
             timeout=timeout,
         )
         response = self._send(route, http_request)
-        return self._finish(route, response, self._returns_raw())
+        return self._finish(route, response, self._raw)
 
     def paginate(self, route: Route, page_spec: PageSpec, **request_kwargs: Any) -> Iterator[Any]:
-        """Yield the items of every page, fetching each page only when the previous is used up."""
+        """Yield the items of every page, fetching each page only when the previous is used up.
+
+        The pages are read here, so the items are parsed on a raw copy too.
+        """
         walker = PageWalker(page_spec, request_kwargs.pop("query", _EMPTY))
         while (query := walker.next_query()) is not None:
             http_request = self._build_request(route, query=query, **request_kwargs)
@@ -433,12 +438,15 @@ class AsyncAPIClient(_BaseClient[httpx.AsyncClient]):
             timeout=timeout,
         )
         response = await self._send(route, http_request)
-        return self._finish(route, response, self._returns_raw())
+        return self._finish(route, response, self._raw)
 
     async def apaginate(
         self, route: Route, page_spec: PageSpec, **request_kwargs: Any
     ) -> AsyncIterator[Any]:
-        """Yield the items of every page, fetching each page only when the previous is used up."""
+        """Yield the items of every page, fetching each page only when the previous is used up.
+
+        The pages are read here, so the items are parsed on a raw copy too.
+        """
         walker = PageWalker(page_spec, request_kwargs.pop("query", _EMPTY))
         while (query := walker.next_query()) is not None:
             http_request = self._build_request(route, query=query, **request_kwargs)

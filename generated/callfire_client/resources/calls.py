@@ -9,7 +9,7 @@ from typing import TYPE_CHECKING, cast
 from collections.abc import Sequence
 from typing import Any
 
-from .._runtime import NOT_GIVEN, NotGiven, Route, Timeout, async_to_raw_response, to_raw_response
+from .._runtime import NOT_GIVEN, NotGiven, Route, Timeout, async_raw_method, raw_method
 from .._runtime import PageSpec
 from .._runtime import LazyType
 from .. import models as _models  # a model module loads when a response first needs it
@@ -129,7 +129,10 @@ class Calls:
 
     @cached_property
     def with_raw_response(self) -> CallsWithRawResponse:
-        """The same operations, returning the raw response (status, headers, then ``.parse()``)."""
+        """The same operations, returning the raw response (status, headers, then ``.parse()``).
+
+        A paged operation returns the one page it asks for; the ``iter_`` methods have no raw form.
+        """
         return CallsWithRawResponse(type(self)(self._client.raw()))
 
     def find_calls(
@@ -453,11 +456,13 @@ class Calls:
 
 
 class CallsWithRawResponse:
+    """The operations of a resource built on a raw copy of the client (``client.raw()``)."""
+
     def __init__(self, resource: Calls) -> None:
-        self.find_calls = to_raw_response(resource.find_calls)
-        self.send_calls = to_raw_response(resource.send_calls)
-        self.find_call_broadcasts = to_raw_response(resource.find_call_broadcasts)
-        self.create_call_broadcast = to_raw_response(resource.create_call_broadcast)
+        self.find_calls = raw_method(resource.find_calls)
+        self.send_calls = raw_method(resource.send_calls)
+        self.find_call_broadcasts = raw_method(resource.find_call_broadcasts)
+        self.create_call_broadcast = raw_method(resource.create_call_broadcast)
 
 
 class AsyncCalls:
@@ -468,7 +473,10 @@ class AsyncCalls:
 
     @cached_property
     def with_raw_response(self) -> AsyncCallsWithRawResponse:
-        """The same operations, returning the raw response (status, headers, then ``.parse()``)."""
+        """The same operations, returning the raw response (status, headers, then ``.parse()``).
+
+        A paged operation returns the one page it asks for; the ``iter_`` methods have no raw form.
+        """
         return AsyncCallsWithRawResponse(type(self)(self._client.raw()))
 
     async def find_calls(
@@ -792,8 +800,10 @@ class AsyncCalls:
 
 
 class AsyncCallsWithRawResponse:
+    """The operations of a resource built on a raw copy of the client (``client.raw()``)."""
+
     def __init__(self, resource: AsyncCalls) -> None:
-        self.find_calls = async_to_raw_response(resource.find_calls)
-        self.send_calls = async_to_raw_response(resource.send_calls)
-        self.find_call_broadcasts = async_to_raw_response(resource.find_call_broadcasts)
-        self.create_call_broadcast = async_to_raw_response(resource.create_call_broadcast)
+        self.find_calls = async_raw_method(resource.find_calls)
+        self.send_calls = async_raw_method(resource.send_calls)
+        self.find_call_broadcasts = async_raw_method(resource.find_call_broadcasts)
+        self.create_call_broadcast = async_raw_method(resource.create_call_broadcast)

@@ -105,7 +105,7 @@ def _from_document(
     names = names_for(target, str((document.get("info") or {}).get("title") or ""))
     generation.diagnostics.extend(env_prefix_notes(target))
     found = Diagnostics()
-    api = normalize(document, found, set(names.reserved_classes))
+    api = normalize(document, found, names)
     generation.api = api
     generation.diagnostics.extend(found.strict() if options.strict else found)
     _settle()

@@ -4,14 +4,16 @@ from __future__ import annotations
 
 import keyword
 import re
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 from pathlib import Path
 
 from generator.diagnostics import Diagnostic, Severity, SourcePosition
-from generator.model.names import pascal, snake
+from generator.model.naming import Names as Names  # a target's names: defined with the model's
+from generator.model.naming import names_from_title
+from generator.model.reserved import CLASS_NAMES, WINDOWS_DEVICES
 
 ROOT = Path(__file__).resolve().parent.parent
-# The client class names when a target names none: models must not take them.
+# The client class names kept from models by a caller that only compares APIs (diff).
 DEFAULT_CLIENT_NAMES = frozenset({"Client", "AsyncClient"})
 
 
@@ -32,22 +34,6 @@ class Target:
         "spec"  # the version rule: "spec", "bump" or a fixed version (see package_version)
     )
     ref_roots: tuple[Path, ...] = ()  # folders any `$ref` may read from, besides its document's own
-
-
-@dataclass(frozen=True)
-class Names:
-    """A target's names, completed from the API title where the target leaves them out.
-
-    Except env_prefix: which environment variables a client reads (and may send as credentials)
-    is the maintainer's choice alone, so it stays empty, and the client reads none, unless given.
-    """
-
-    package: str
-    distribution: str
-    client_class: str
-    async_client_class: str
-    env_prefix: str
-    reserved_classes: frozenset[str] = field(default_factory=frozenset)
 
 
 _NAME_RULES = (
@@ -90,20 +76,28 @@ def target_problems(target: Target) -> list[str]:
                 f"{flag} {value!r} must be {rule}"
                 + (", not a keyword" if keyword.iskeyword(value) else "")
             )
+    return problems + _reserved_name_problems(target)
+
+
+def _reserved_name_problems(target: Target) -> list[str]:
+    """A client class the package uses itself (`Timeout`, or `APIClient`, whose Async twin is the
+    runtime's AsyncAPIClient), or a package no Windows file may be called."""
+    problems = []
+    client = target.client_class
+    if client and {client, f"Async{client}"} & CLASS_NAMES:
+        problems.append(
+            f"--client-class {client!r} must not be (or make Async{client}) a class name the "
+            "generated package uses itself"
+        )
+    if target.package.lower() in WINDOWS_DEVICES:
+        problems.append(f"--package {target.package!r} must not be a Windows device name")
     return problems
 
 
 def names_for(target: Target, title: str) -> Names:
-    base = snake(title or "api", "api")
-    package = target.package or f"{base}_client"
-    client = target.client_class or pascal(title or "Api", "Api")
-    return Names(
-        package=package,
-        distribution=target.distribution or package.replace("_", "-"),
-        client_class=client,
-        async_client_class=f"Async{client}",
-        env_prefix=target.env_prefix,
-        reserved_classes=frozenset({client, f"Async{client}"}),
+    """The target's names, the ones it leaves out made from the title (see naming.py)."""
+    return names_from_title(
+        title, target.package, target.distribution, target.client_class, target.env_prefix
     )
 
 

@@ -111,6 +111,7 @@ class Enum:
     value_kind: str  # "str", "int", "float" or "bool"
     members: tuple[EnumMember, ...]
     description: str = ""
+    module: Identifier = Identifier("")  # its module under models/
 
 
 @dataclass(frozen=True)
@@ -145,6 +146,10 @@ class Model:
     description: str = ""
     extra: TypeRef | None = None  # additionalProperties type; None = not declared
     discriminator: Discriminator | None = None
+    module: Identifier = Identifier("")  # its module under models/
+    # With a discriminator and subtypes: the alias of "it or one of its subtypes", and its module.
+    variants: ClassName | None = None
+    variants_module: Identifier | None = None
 
 
 @dataclass(frozen=True)
@@ -203,6 +208,10 @@ class Operation:
     idempotent: bool
     pagination: Pagination | None = None
     iterator_name: Identifier | None = None
+    route_constant: Identifier = Identifier("")  # its module's Route constant
+    pages_constant: Identifier | None = None  # its module's PageSpec constant, when paged
+    # Its test in the one module of contract tests (with "_needs_credentials", the other one).
+    contract_test: Identifier = Identifier("")
 
     def parameters_in(self, location: str) -> tuple[Parameter, ...]:
         return tuple(p for p in self.parameters if p.location == location)
@@ -215,6 +224,8 @@ class Resource:
     tag: str
     description: str
     operations: tuple[Operation, ...]
+    module: Identifier  # its module under resources/
+    test_module: Identifier  # its generated tests' module under tests/
 
 
 @dataclass(frozen=True)
@@ -224,6 +235,31 @@ class SecurityScheme:
     param: str = ""  # apiKey header or query name
     location: str = ""  # header or query
     description: str = ""
+
+
+@dataclass(frozen=True)
+class Credential:
+    """An argument of the client classes that carries a credential."""
+
+    argument: Identifier
+    kind: str  # username, password, api_key or token
+    scheme: str  # the apiKey scheme's name in securityDefinitions ('' for the other kinds)
+    variable: str  # the environment variable read when the argument is not given; '' for none
+
+
+@dataclass(frozen=True)
+class PackageNames:
+    """The names of the package itself: the target's (completed from the title), and those made
+    from them (templates print these as `c.names`)."""
+
+    package: str
+    distribution: str
+    client_class: ClassName
+    async_client_class: ClassName
+    env_prefix: str  # '' when the client reads no environment variable
+    base_url_variable: str  # '' when the client reads none
+    credentials: tuple[Credential, ...]
+    test_support: Identifier  # the generated tests' helper module
 
 
 @dataclass(frozen=True)
@@ -238,6 +274,7 @@ class Api:
     resources: tuple[Resource, ...]
     models: tuple[Model, ...]
     enums: tuple[Enum, ...]
+    names: PackageNames
 
 
 def to_json(api: Api) -> str:

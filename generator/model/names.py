@@ -16,58 +16,14 @@ import re
 import unicodedata
 from dataclasses import dataclass
 
+from generator.model import reserved
+from generator.model.reserved import MODEL_ATTRIBUTES, TYPE_NAMES
+
 _WORD_BOUNDARY = re.compile(r"[A-Z]?[a-z0-9]+|[A-Z]+[0-9]*(?![a-z])|[0-9]+")
 _NON_ALNUM = re.compile(r"[^A-Za-z0-9]+")
 _IDENTIFIER = re.compile(r"^[A-Za-z_][A-Za-z0-9_]*$")
 MAX_NAME = 64
 
-# Names a type annotation in a model may use: a field with one of these names
-# would shadow it inside the class body, so fields never take them.
-TYPE_NAMES = frozenset(
-    {
-        "str",
-        "int",
-        "float",
-        "bool",
-        "bytes",
-        "list",
-        "dict",
-        "set",
-        "tuple",
-        "object",
-        "type",
-        "frozenset",
-        "date",
-        "datetime",
-        "uuid",
-        "enum",
-        "typing",
-        "annotated",
-        "literal",
-        "any",
-        "field",
-        "none",
-    }
-)
-# pydantic BaseModel attributes (and its `model_` namespace) are never field names.
-MODEL_ATTRIBUTES = frozenset(
-    {
-        "copy",
-        "dict",
-        "json",
-        "parse_obj",
-        "parse_raw",
-        "parse_file",
-        "from_orm",
-        "construct",
-        "schema",
-        "schema_json",
-        "validate",
-        "update_forward_refs",
-        "fields",
-        "to_wire",
-    }
-)
 SOFT_KEYWORDS = frozenset({"match", "case", "type", "_"})
 BUILTIN_NAMES = frozenset(name for name in dir(builtins) if not name.startswith("_"))
 
@@ -162,42 +118,66 @@ class Rename:
 
     text: str  # the name in the document
     name: str  # the Python name it got
-    reason: str  # reserved (a keyword or a name the generator uses), taken, unusable or too-long
+    # reserved (a keyword or a name the generated code uses), device (a file Windows cannot
+    # have), taken, unusable or too-long
+    reason: str
 
 
 class Scope:
-    """Names already taken in one namespace; claims are resolved deterministically (first come keeps)."""
+    """Names already taken in one namespace; claims are resolved deterministically (first come keeps).
+
+    A scope of file names (`files`) also keeps clear of Windows' device names, in any case.
+    """
 
     def __init__(
         self,
         reserved: frozenset[str] | set[str] = frozenset(),
         suffix: str = "_",
         reserved_prefix: str = "\0",
+        files: bool = False,
     ) -> None:
         self.reserved = frozenset(reserved) | frozenset(keyword.kwlist) | SOFT_KEYWORDS
         self.reserved_prefix = reserved_prefix
+        self.files = files
         self.taken: set[str] = set()
         self.suffix = suffix
         self.renames: list[Rename] = []
 
-    def claim(self, name: str, suffix: str = "") -> str:
-        return self._claim(name, suffix)[0]
+    def claim(self, name: str, suffix: str = "", text: str | None = None) -> str:
+        """Take name or a variant of it; with text (what the document said), a variant is a rename
+        that `drain` reports."""
+        claimed, reason = self._claim(name, suffix)
+        if text is not None and reason:
+            self.renames.append(Rename(str(text), claimed, reason))
+        return claimed
 
-    def _claim(self, name: str, suffix: str = "") -> tuple[str, str]:
-        """Take name, or a variant of it: with the suffix when reserved (or, for an explicit
-        suffix, when taken), then numbered. Also says why it is not the name asked for."""
-        explicit, suffix = bool(suffix), suffix or self.suffix
-        reason = ""
+    def _device(self, name: str) -> bool:
+        return self.files and name.lower() in reserved.WINDOWS_DEVICES
+
+    def _reserved(self, name: str) -> str:
+        """Why name cannot be taken even when free ("" when it can)."""
+        if self._device(name):
+            return "device"
         if (
             name in self.reserved
             or name.lower() in self.reserved
             or name.startswith(self.reserved_prefix)
         ):
-            name, reason = name + suffix, "reserved"
+            return "reserved"
+        return ""
+
+    def _claim(self, name: str, suffix: str = "") -> tuple[str, str]:
+        """Take name, or a variant of it: with the suffix when reserved (or, for an explicit
+        suffix, when taken), then numbered. Also says why it is not the name asked for."""
+        explicit, suffix = bool(suffix), suffix or self.suffix
+        reason = self._reserved(name)
+        if reason:
+            name = name + suffix
         candidate, n = name, 2
         if explicit and candidate in self.taken and name + suffix not in self.taken:
-            candidate = name + suffix  # "Media" taken by a model: the resource is "MediaResource"
-        while candidate in self.taken or candidate in self.reserved:
+            # "Media" taken by a model: the resource is "MediaResource"
+            candidate, reason = name + suffix, reason or "taken"
+        while candidate in self.taken or candidate in self.reserved or self._device(candidate):
             candidate, n, reason = f"{name}{'_' if suffix == '_' else ''}{n}", n + 1, "taken"
         assert _IDENTIFIER.match(candidate), candidate
         self.taken.add(candidate)
@@ -228,95 +208,81 @@ class Scope:
     def upper(self, text: str, fallback: str = "VALUE") -> Identifier:
         return Identifier(self._named(text, _upper_snake(text, fallback)))
 
+    def identifier(self, name: str, text: str) -> Identifier:
+        """name (already an identifier the generator made) or a variant of it; a variant is a rename
+        of text."""
+        return Identifier(self.claim(name, text=text))
+
+    def class_name(self, name: str, text: str, suffix: str = "") -> ClassName:
+        """Like identifier, for a class name."""
+        return ClassName(self.claim(name, suffix, text))
+
+
+# -- the scopes: each reserves what the generated code uses there (see reserved.py) ---------------
+
 
 def field_scope() -> Scope:
-    """Fields of one model."""
-    return Scope(TYPE_NAMES | MODEL_ATTRIBUTES, reserved_prefix="model_")
+    """Fields of one model: its attributes and the names its annotations use are taken."""
+    return Scope(TYPE_NAMES | MODEL_ATTRIBUTES, reserved_prefix=reserved.MODEL_PREFIX)
 
 
 def parameter_scope() -> Scope:
     """Parameters of one method: the fixed keywords every method takes are taken already, and so are
     the names its body and annotations use (a parameter `list` would hide `list[Pet]`)."""
-    return Scope(
-        {
-            "self",
-            "extra_headers",
-            "extra_query",
-            "timeout",
-            "cast",
-            "result",
-            "page",
-            "pages",
-            "item",
-        }
-        | TYPE_NAMES
-    )
+    return Scope(reserved.METHOD_LOCALS | TYPE_NAMES)
 
 
 def method_scope() -> Scope:
     """Methods of one resource class. A method named `str` or `list` would hide the type in the
     annotations of the methods after it, so those names are taken (the method becomes `str_`)."""
-    return Scope({"with_raw_response", "self"} | TYPE_NAMES)
+    return Scope(reserved.RESOURCE_MEMBERS | TYPE_NAMES)
 
 
 def resource_scope() -> Scope:
-    """Resource attributes of the client class."""
-    return Scope(
-        {
-            "with_options",
-            "close",
-            "aclose",
-            "request",
-            "paginate",
-            "apaginate",
-            "base_url",
-            "timeout",
-            "max_retries",
-            "raw",
-            "self",
-            "credentials",
-            "schemes",
-        }
-    )
+    """Resource attributes of the client class: the runtime client's members are taken, and so are
+    the client module's names its body uses."""
+    return Scope(reserved.CLIENT_MEMBERS)
 
 
-def class_scope(client_names: set[str]) -> Scope:
-    """Model and enum class names in the package: the client's own classes are taken already."""
-    reserved = {
-        "BaseModel",
-        "Field",
-        "Any",
-        "Literal",
-        "Annotated",
-        "Union",
-        "Optional",
-        "Enum",
-        "Route",
-        "NotGiven",
-        "RawResponse",
-        "Tag",
-        "Discriminator",
-        "Date",
-        "Datetime",
-        "UUID",
-        "Models",
-        "APIError",
-        "APIStatusError",
-        "APIConnectionError",
-        "APITimeoutError",
-        "BadRequestError",
-        "AuthenticationError",
-        "PermissionDeniedError",
-        "NotFoundError",
-        "ConflictError",
-        "UnprocessableEntityError",
-        "RateLimitError",
-        "InternalServerError",
-        "None",
-        "True",
-        "False",
-    }
-    return Scope(reserved | client_names, suffix="Model")
+def credential_scope() -> Scope:
+    """The credential arguments of the client classes (`_credentials` annotates its locals)."""
+    return Scope(reserved.CLIENT_ARGUMENTS | TYPE_NAMES)
+
+
+def class_scope(client_names: set[str] | frozenset[str]) -> Scope:
+    """Model, enum, alias and resource class names in the package: the client's own classes are
+    taken already, and so is every class name the generated modules import or define."""
+    return Scope(reserved.CLASS_NAMES | client_names, suffix="Model")
+
+
+def model_module_scope() -> Scope:
+    """The modules of models/ (files)."""
+    return Scope(reserved.MODEL_MODULES, files=True)
+
+
+def resource_module_scope() -> Scope:
+    """The modules of resources/ (files)."""
+    return Scope(reserved.RESOURCE_MODULES, files=True)
+
+
+def suite_module_scope(package: str) -> Scope:
+    """The generated tests' modules (files): the ones made once per project are taken, and the
+    package's own name (the tests folder comes first on sys.path)."""
+    return Scope(reserved.TEST_MODULES | {suite_support_module(package), package}, files=True)
+
+
+def suite_support_module(package: str) -> Identifier:
+    """The generated tests' helper module (a target's package is an identifier: target.py)."""
+    return Identifier(reserved.TEST_SUPPORT.format(package=package))
+
+
+def client_class_names(natural: str) -> tuple[ClassName, ClassName, str]:
+    """The client classes for a natural name (from the title), and why it changed ("" when not):
+    neither the class nor its Async twin may be a class name the package uses itself."""
+    name, reason = natural, ""
+    while not is_identifier(name) or {name, f"Async{name}"} & reserved.CLASS_NAMES:
+        name, reason = f"{name}Client", "reserved"
+    return ClassName(name), ClassName(f"Async{name}"), reason
 
 
 def is_identifier(name: str) -> bool:

@@ -8,10 +8,12 @@ is replaced by free-form JSON or left out, always with a warning that names it.
 from __future__ import annotations
 
 import re
+from collections.abc import Collection
 from urllib.parse import quote
 from dataclasses import dataclass, field, replace
 
 from generator.model import ir
+from generator.model import naming
 from generator.model.cycles import all_fields, flatten_cyclic_inheritance
 from generator.diagnostics import Diagnostic, Diagnostics, Severity
 from generator.ingest.document import locate, pointer, resolve_pointer, split_pointer
@@ -19,6 +21,7 @@ from generator.model.names import (
     MAX_NAME,
     ClassName,
     Identifier,
+    Rename,
     Scope,
     is_identifier,
     class_scope,
@@ -28,8 +31,12 @@ from generator.model.names import (
     field_scope,
     method_scope,
     parameter_scope,
+    resource_module_scope,
     resource_scope,
+    suite_module_scope,
+    upper_snake,
 )
+from generator.model.naming import Names, collisions
 from generator.ingest.validate import HTTP_METHODS, path_key_error, without_dot_segments
 
 Path_ = tuple[str | int, ...]
@@ -58,9 +65,23 @@ _COLLECTION_FORMATS = ("csv", "ssv", "tsv", "pipes", "multi")
 _TEMPLATE_PARAM = re.compile(r"{([^{}/]+)}")
 
 
-def normalize(document: dict, diagnostics: Diagnostics, client_names: set[str] = frozenset()) -> ir.Api:  # type: ignore[type-arg,assignment]
-    """The IR of a validated document (see validate.py); problems go to diagnostics."""
-    return _Normalizer(document, diagnostics, class_scope(set(client_names))).run()
+def normalize(
+    document: dict,  # type: ignore[type-arg]
+    diagnostics: Diagnostics,
+    names: Names | Collection[str] = frozenset(),
+) -> ir.Api:
+    """The IR of a validated document (see validate.py); problems go to diagnostics.
+
+    names are the target's (target.names_for), from which the IR's names of the package, its
+    credentials and its environment variables are made. A set of class names instead is what a
+    caller that only compares APIs (diff, the changelog) passes: the client's class names, kept
+    from models as a generation keeps them; the package's names are then the title's defaults.
+    """
+    if not isinstance(names, Names):
+        title = str(_info(document).get("title") or "")
+        names = replace(naming.names_from_title(title), reserved_classes=frozenset(names))
+    classes = class_scope(names.reserved_classes | {names.package})
+    return _Normalizer(document, diagnostics, classes, names).run()
 
 
 @dataclass
@@ -76,6 +97,7 @@ class _Normalizer:
     doc: dict  # type: ignore[type-arg]
     diagnostics: Diagnostics
     classes: Scope
+    names: Names
     definitions: dict[str, _Definition] = field(default_factory=dict)
     models: dict[str, ir.Model] = field(default_factory=dict)  # by class name, in creation order
     enums: dict[str, ir.Enum] = field(default_factory=dict)
@@ -101,17 +123,21 @@ class _Normalizer:
         resources = self._resources()
         self._drain()
         self._flatten_import_cycles()
+        models = naming.with_variants(list(self.models.values()), self.classes, self._report)
+        models, enums = naming.with_modules(models, list(self.enums.values()), self._report)
+        base_url, schemes = self._base_url(), self._security_schemes()
         return ir.Api(
             title=str(_info(self.doc).get("title") or ""),
             version=str(_info(self.doc).get("version") or ""),
             description=str(_info(self.doc).get("description") or ""),
-            base_url=self._base_url(),
+            base_url=base_url,
             consumes=_strings(self.doc.get("consumes")),
             produces=_strings(self.doc.get("produces")),
-            security_schemes=self._security_schemes(),
+            security_schemes=schemes,
             resources=resources,
-            models=tuple(self.models.values()),
-            enums=tuple(self.enums.values()),
+            models=tuple(models),
+            enums=tuple(enums),
+            names=naming.package_names(self.names, schemes, self._report),
         )
 
     def _flatten_import_cycles(self) -> None:
@@ -165,7 +191,10 @@ class _Normalizer:
 
     def _report_renames(self, scope: Scope, path: Path_, what: str) -> None:
         """Say which names from the document did not become their natural Python name, and why."""
-        for rename in scope.drain():
+        self._report(scope.drain(), path, what)
+
+    def _report(self, renames: list[Rename], path: Path_, what: str) -> None:
+        for rename in renames:
             severity, code, why = _RENAME_REASONS[rename.reason]
             message = f"{what} {rename.text!r} is {rename.name!r} in Python: {why}"
             self.diagnostics.add(
@@ -405,7 +434,7 @@ class _Normalizer:
             known = self.enum_by_values[key]
             return ir.EnumRef(known, self.enums[known].value_kind)
         name = self.classes.pascal(hint, "Enum")
-        self.classes.drain()  # a name the generator made up: not worth a diagnostic
+        self._report(collisions(self.classes), path, "the enum made for the inline schema")
         self.enum_by_values[key] = name
         return self._add_enum(name, pointer(path), schema, path)
 
@@ -442,7 +471,7 @@ class _Normalizer:
             return ir.Primitive(_PRIMITIVES[kind], str(schema.get("format") or ""))
         if schema.get("properties") or schema.get("allOf"):
             name = self.classes.pascal(hint)
-            self.classes.drain()  # a name the generator made up: not worth a diagnostic
+            self._report(collisions(self.classes), path, "the model made for the inline schema")
             self._build_model(name, pointer(path), schema, path)
             return ir.ModelRef(name)
         if kind == "object" or "additionalProperties" in schema:
@@ -521,23 +550,30 @@ class _Normalizer:
                     grouped.setdefault(tags[0] if tags else "default", []).append(
                         (("paths", template, method), item, operation)
                     )
-        attributes = resource_scope()
-        return tuple(self._resource(tag, entries, attributes) for tag, entries in grouped.items())
+        scopes = _ResourceScopes(
+            resource_scope(),
+            resource_module_scope(),
+            suite_module_scope(self.names.package),
+            Scope(),
+        )
+        return tuple(self._resource(tag, entries, scopes) for tag, entries in grouped.items())
 
-    def _resource_class(self, tag: str) -> ClassName:
+    def _resource_class(self, tag: str, path: Path_) -> ClassName:
         """A resource class name, from the same scope as models so a resource module can import any model."""
         candidate = _pascal_words(tag) or "Default"
         while True:
-            name = ClassName(self.classes.claim(candidate, suffix="Resource"))
+            name = self.classes.class_name(candidate, tag, suffix="Resource")
             derived = (f"Async{name}", f"{name}WithRawResponse", f"Async{name}WithRawResponse")
             # Tags "HostileClient" and "AsyncHostileClient": the first one's async class is taken.
             if not any(d in self.classes.taken or d in self.classes.reserved for d in derived):
                 break
             candidate = name + "Resource"
         self.classes.taken.update(derived)
+        renames = collisions(self.classes)
+        self._report(renames[-1:], path, "the class of the tag")  # what it became in the end
         return name
 
-    def _resource(self, tag: str, entries: list, attributes: Scope) -> ir.Resource:  # type: ignore[type-arg]
+    def _resource(self, tag: str, entries: list, scopes: _ResourceScopes) -> ir.Resource:  # type: ignore[type-arg]
         methods = method_scope()
         names = []
         for p, _, op in entries:
@@ -548,16 +584,52 @@ class _Normalizer:
         operations = [
             self._operation(name, p, item, op) for name, (p, item, op) in zip(names, entries)
         ]
-        operations = [_with_iterator(op, methods) for op in operations]
-        attribute = attributes.snake(tag, "resource")
-        self._report_renames(attributes, entries[0][0] + ("tags",), "tag")
+        operations = [
+            self._with_iterator(op, methods, p) for op, (p, _, _) in zip(operations, entries)
+        ]
+        operations = _with_constants(operations)
+        operations = [
+            self._with_contract_test(op, scopes.contract_tests, p)
+            for op, (p, _, _) in zip(operations, entries)
+        ]
+        where = entries[0][0] + ("tags",)
+        attribute = scopes.attributes.snake(tag, "resource")
+        self._report_renames(scopes.attributes, where, "tag")
+        module = scopes.modules.identifier(attribute, tag)
+        self._report_renames(scopes.modules, where, "the module of the tag")
+        test_module = scopes.tests.identifier(f"test_{attribute}", tag)
+        self._report_renames(scopes.tests, where, "the test module of the tag")
         return ir.Resource(
             name=attribute,
-            class_name=self._resource_class(tag),
+            class_name=self._resource_class(tag, where),
             tag=tag,
             description=self._tag_description(tag),
             operations=tuple(operations),
+            module=module,
+            test_module=test_module,
         )
+
+    def _with_iterator(self, operation: ir.Operation, methods: Scope, path: Path_) -> ir.Operation:
+        """A paged operation's page iterator, a method beside it: iter_ and its name."""
+        if operation.pagination is None:
+            return operation
+        iterator = methods.snake("iter_" + operation.name)
+        self._report(collisions(methods), path, "the page iterator of the operation")
+        return replace(operation, iterator_name=iterator)
+
+    def _with_contract_test(self, op: ir.Operation, tests: Scope, path: Path_) -> ir.Operation:
+        """The name of the operation's contract test: one module holds the tests of every
+        resource, and each operation may have a second test, its name and _needs_credentials."""
+        natural = candidate = f"test_{op.name}"
+        while True:
+            name = tests.claim(candidate)
+            if f"{name}_needs_credentials" not in tests.taken:
+                break
+            candidate = name + "_"
+        tests.taken.add(f"{name}_needs_credentials")
+        if name != natural:
+            self._report([Rename(natural, name, "taken")], path, "the contract test")
+        return replace(op, contract_test=Identifier(name))
 
     def _tag_description(self, tag: str) -> str:
         for entry in self.doc.get("tags") or []:
@@ -828,7 +900,7 @@ _RENAME_REASONS = {
     "reserved": (
         Severity.INFO,
         "name-reserved",
-        "the natural name is a Python keyword or a name the client uses",
+        "the natural name is a Python keyword or a name the generated code uses itself",
     ),
     "taken": (
         Severity.WARNING,
@@ -844,6 +916,11 @@ _RENAME_REASONS = {
         Severity.WARNING,
         "name-too-long",
         f"it was cut to {MAX_NAME} characters, with a hash to keep it distinct",
+    ),
+    "device": (
+        Severity.INFO,
+        "name-reserved",
+        "it is a Windows device name (CON, PRN, AUX, NUL, COM1, LPT1...), which no file may have",
     ),
 }
 
@@ -1155,9 +1232,30 @@ def _first(query: dict[str, str], candidates: tuple[str, ...]) -> str:
     return next((query[c] for c in candidates if c in query), "")
 
 
-def _with_iterator(operation: ir.Operation, methods: Scope) -> ir.Operation:
-    if operation.pagination is None:
-        return operation
-    iterator = methods.snake("iter_" + operation.name)
-    methods.drain()  # a name the generator made up: not worth a diagnostic
-    return replace(operation, iterator_name=iterator)
+def _with_constants(operations: list[ir.Operation]) -> list[ir.Operation]:
+    """The module-level constants each operation's method uses: its Route, and its PageSpec.
+    Distinct operation names make distinct constants, so none is ever renamed here."""
+    constants = Scope()
+    return [
+        replace(
+            op,
+            route_constant=constants.identifier(f"_{upper_snake(op.name)}_ROUTE", op.name),
+            pages_constant=(
+                constants.identifier(f"_{upper_snake(op.name)}_PAGES", op.name)
+                if op.pagination
+                else None
+            ),
+        )
+        for op in operations
+    ]
+
+
+@dataclass(frozen=True)
+class _ResourceScopes:
+    """Where the names of each resource are claimed: the client's attributes, the modules of
+    resources/ and of tests/."""
+
+    attributes: Scope
+    modules: Scope
+    tests: Scope
+    contract_tests: Scope  # the functions of the contract tests' module

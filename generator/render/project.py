@@ -2,7 +2,8 @@
 
 Python prepares small view objects (annotations, imports, literals) from the IR;
 the Jinja templates in templates/ only print them. Every spec-derived string goes
-through a filter from escape.py; identifiers come from the naming pipeline.
+through a filter from escape.py; every name, file names included, is the IR's
+(normalize decides them): nothing here makes one.
 """
 
 from __future__ import annotations
@@ -27,7 +28,6 @@ from generator.state import plans
 from generator.render import testgen
 from generator.state.apisnapshot import Digests
 from generator.render.examples import Synthesizer
-from generator.model.names import Scope, upper_snake
 from generator.target import Names
 from generator.render.types import MODELS_ALIAS, Imports, annotation, route_type
 from generator.output.history import CHANGELOG
@@ -75,11 +75,11 @@ class Parts:
     def __init__(
         self, api: ir.Api, names: Names, spec_name: str, templates: tuple[Path, ...] = ()
     ) -> None:
+        """names are the target's, which normalize made api.names of: the files print those."""
         self.env = environment(templates)
         self.spec_name = spec_name
         header = escape.comment_text(HEADER.format(version=__version__, spec=spec_name))
-        variants = _variants(api)
-        self.context = _Context(api, names, header, _modules(api, variants), variants)
+        self.context = _Context(api, header)
 
     def versioned(self, version: str) -> dict[str, str]:
         """The files that print the package's version (which the release may decide)."""
@@ -105,7 +105,7 @@ class Parts:
         }
         keys.update(
             {
-                f"{pkg}/resources/{r.name}.py": _key(
+                f"{pkg}/resources/{r.module}.py": _key(
                     self._shared, b"resource", self._resources[r.name]
                 )
                 for r in context.api.resources
@@ -116,7 +116,7 @@ class Parts:
     def test_keys(self) -> dict[str, str]:
         """The key of each resource's test module, and of the contract tests (made from all of them)."""
         keys = {
-            f"tests/test_{r.name}.py": _key(self._shared, b"tests", self._resources[r.name])
+            f"tests/{r.test_module}.py": _key(self._shared, b"tests", self._resources[r.name])
             for r in self.context.api.resources
         }
         keys["tests/test_contract.py"] = _key(self._shared, b"contract", *self._resources.values())
@@ -144,13 +144,8 @@ class Parts:
                     env, context, model
                 )
         for model in api.models:
-            if (
-                model.name in context.variants
-                and models.format(context.modules[context.variants[model.name]]) not in skip
-            ):
-                files[models.format(context.modules[context.variants[model.name]])] = (
-                    _render_variants(env, context, model)
-                )
+            if model.variants_module and models.format(model.variants_module) not in skip:
+                files[models.format(model.variants_module)] = _render_variants(env, context, model)
         for enum in api.enums:
             if models.format(context.modules[enum.name]) not in skip:
                 files[models.format(context.modules[enum.name])] = env.get_template(
@@ -160,8 +155,8 @@ class Parts:
             "package/resources/__init__.py.jinja"
         ).render(c=context)
         for resource in api.resources:
-            if f"{pkg}/resources/{resource.name}.py" not in skip:
-                files[f"{pkg}/resources/{resource.name}.py"] = _render_resource(
+            if f"{pkg}/resources/{resource.module}.py" not in skip:
+                files[f"{pkg}/resources/{resource.module}.py"] = _render_resource(
                     env, context, resource
                 )
         return files
@@ -175,12 +170,13 @@ class Parts:
     def _plans(self) -> list[tuple[ir.Resource, list[testgen.OperationTests]]]:
         """Each resource's planned tests: kept ones for resources made alike, the others planned now."""
         api, keys = self.context.api, self.test_keys()
-        found = {r.name: plans.kept(keys[f"tests/test_{r.name}.py"], r) for r in api.resources}
+        key = {r.name: keys[f"tests/{r.test_module}.py"] for r in api.resources}
+        found = {r.name: plans.kept(key[r.name], r) for r in api.resources}
         missing = [r for r in api.resources if found[r.name] is None]
         if missing:
             planner = testgen.Planner(api, self.context.credentials)
             planned = {r.name: planner.resource(r) for r in missing}
-            plans.keep({keys[f"tests/test_{name}.py"]: tests for name, tests in planned.items()})
+            plans.keep({key[name]: tests for name, tests in planned.items()})
             found.update(planned)
         return [(r, found[r.name] or []) for r in api.resources]
 
@@ -206,18 +202,9 @@ class Parts:
     @functools.cached_property
     def _shared(self) -> bytes:
         """The digest of what any keyed file may read besides its own resource: the API without
-        its operations, the names, the header and the module of each class."""
+        its operations (its names and the module of each class included), and the header."""
         context = self.context
-        names = dataclasses.replace(context.names, reserved_classes=frozenset())
-        state = (
-            context.header,
-            names,
-            sorted(context.names.reserved_classes),
-            context.modules,
-            context.variants,
-            dataclasses.replace(context.api, resources=()),
-        )
-        return _digest(state)
+        return _digest((context.header, dataclasses.replace(context.api, resources=())))
 
     @functools.cached_property
     def _resources(self) -> dict[str, bytes]:
@@ -240,11 +227,29 @@ def openapi_json(effective_spec: object) -> str:
 
 @dataclass
 class _Context:
+    """What every template receives as `c`: the API and the header line, and views of them."""
+
     api: ir.Api
-    names: Names
     header: str
-    modules: dict[str, str]  # class name → module name under models/
-    variants: dict[str, str]  # base model → alias for it or any of its subtypes
+
+    @property
+    def names(self) -> ir.PackageNames:
+        return self.api.names
+
+    @functools.cached_property
+    def modules(self) -> dict[str, str]:
+        """Class name → its module under models/ (models, enums and aliases)."""
+        found = {str(m.name): str(m.module) for m in self.api.models}
+        found.update({str(e.name): str(e.module) for e in self.api.enums})
+        found.update(
+            {str(m.variants): str(m.variants_module) for m in self.api.models if m.variants}
+        )
+        return found
+
+    @functools.cached_property
+    def variants(self) -> dict[str, str]:
+        """Base model → the alias of it or any of its subtypes."""
+        return {str(m.name): str(m.variants) for m in self.api.models if m.variants}
 
     def imports(self, with_variants: bool) -> Imports:
         # Only resources use the variants aliases: a model module importing one could close an
@@ -262,60 +267,11 @@ class _Context:
     @property
     def credentials(self) -> list[tuple[str, str, str, str]]:
         """(argument, environment variable or "", kind, scheme name) for each credential taken."""
-        scope = Scope(
-            {
-                "base_url",
-                "timeout",
-                "max_retries",
-                "default_headers",
-                "http_client",
-                "transport",
-                "self",
-            }
-        )
-        out: list[tuple[str, str, str, str]] = []
-        if any(s.kind == "basic" for s in self.api.security_schemes):
-            out.append((scope.snake("username"), self._env("USERNAME"), "username", ""))
-            out.append((scope.snake("password"), self._env("PASSWORD"), "password", ""))
-        api_keys = [s for s in self.api.security_schemes if s.kind == "apiKey"]
-        for scheme in api_keys:
-            arg = scope.snake(scheme.name if "key" in scheme.name.lower() else scheme.name + "_key")
-            # Named for the kind, never by the scheme alone: with several keys, each adds its
-            # argument's name after API_KEY_, so the maintainer's prefix and the kind still lead.
-            suffix = "API_KEY" if len(api_keys) == 1 else f"API_KEY_{arg.upper()}"
-            out.append((arg, self._env(suffix), "api_key", scheme.name))
-        if any(s.kind == "bearer" for s in self.api.security_schemes):
-            out.append((scope.snake("access_token"), self._env("ACCESS_TOKEN"), "token", ""))
-        return out
+        return [(c.argument, c.variable, c.kind, c.scheme) for c in self.api.names.credentials]
 
     @property
     def base_url_variable(self) -> str:
-        return self._env("BASE_URL")
-
-    def _env(self, suffix: str) -> str:
-        """The variable the client reads, or "" for none: only a maintainer's prefix makes one,
-        so a document cannot choose which of its users' variables (secrets) the client sends."""
-        return f"{self.names.env_prefix}_{suffix}" if self.names.env_prefix else ""
-
-
-def _variants(api: ir.Api) -> dict[str, str]:
-    taken = {str(m.name) for m in api.models} | {str(e.name) for e in api.enums}
-    scope = Scope(taken, suffix="Alias")
-    return {
-        str(m.name): scope.claim(m.name + "Variants")
-        for m in api.models
-        if m.discriminator is not None and len(m.discriminator.mapping) > 1
-    }
-
-
-def _modules(api: ir.Api, variants: dict[str, str]) -> dict[str, str]:
-    scope = Scope({"__init__"})
-    names = (
-        [str(m.name) for m in api.models]
-        + [str(e.name) for e in api.enums]
-        + list(variants.values())
-    )
-    return {name: str(scope.snake(name, "model")) for name in names}
+        return self.api.names.base_url_variable
 
 
 def _render_variants(env: jinja2.Environment, context: _Context, model: ir.Model) -> str:
@@ -325,7 +281,7 @@ def _render_variants(env: jinja2.Environment, context: _Context, model: ir.Model
     return env.get_template("package/models/variants.py.jinja").render(
         c=context,
         model=model,
-        alias=context.variants[model.name],
+        alias=model.variants,
         base_tag=base_tag,
         members=[(context.modules[n], n) for n in members],
     )
@@ -530,8 +486,7 @@ class _OperationView:
 
 def _render_resource(env: jinja2.Environment, context: _Context, resource: ir.Resource) -> str:
     imports = context.imports(with_variants=True)
-    constants = Scope()
-    views = [_operation_view(op, imports, constants) for op in resource.operations]
+    views = [_operation_view(op, imports) for op in resource.operations]
     return env.get_template("package/resources/resource.py.jinja").render(
         c=context,
         resource=resource,
@@ -543,7 +498,7 @@ def _render_resource(env: jinja2.Environment, context: _Context, resource: ir.Re
     )
 
 
-def _operation_view(op: ir.Operation, imports: Imports, constants: Scope) -> _OperationView:
+def _operation_view(op: ir.Operation, imports: Imports) -> _OperationView:
     params = [_param_view(p, imports) for p in op.parameters]
     positional = [p for p in params if p.location == "path"]
     keyword = [p for p in params if p.location != "path"]
@@ -551,8 +506,8 @@ def _operation_view(op: ir.Operation, imports: Imports, constants: Scope) -> _Op
     formats = {p.wire_name: p.collection_format for p in op.parameters if p.collection_format}
     return _OperationView(
         op=op,
-        route=constants.claim("_" + upper_snake(op.name) + "_ROUTE"),
-        pages=constants.claim("_" + upper_snake(op.name) + "_PAGES") if op.pagination else "",
+        route=op.route_constant,
+        pages=op.pages_constant or "",
         positional=positional,
         keyword=keyword,
         returns=annotation(op.success_type, imports, "response"),
@@ -594,7 +549,7 @@ def _render_tests(
     planned: Callable[[], list[tuple[ir.Resource, list[testgen.OperationTests]]]],
     skip: Collection[str] = (),
 ) -> None:
-    support = f"{context.names.package}_test_support"
+    support = context.names.test_support
     common = {"c": context, "support": support}
     files["tests/conftest.py"] = env.get_template("tests/conftest.py.jinja").render(**common)
     files["tests/_prism.py"] = env.get_template("tests/prism.py.jinja").render(
@@ -606,7 +561,7 @@ def _render_tests(
     files["tests/test_package.py"] = env.get_template("tests/test_package.py.jinja").render(
         **common
     )
-    modules = {f"tests/test_{resource.name}.py": resource for resource in context.api.resources}
+    modules = {f"tests/{r.test_module}.py": r for r in context.api.resources}
     if all(name in skip for name in [*modules, "tests/test_contract.py"]):
         return  # planning the tests is most of the work: none is needed
     everything: list[testgen.OperationTests] = []
@@ -615,10 +570,10 @@ def _render_tests(
         for test in tests:
             test.resource = resource.name
         everything.extend(tests)
-        if f"tests/test_{resource.name}.py" in skip:
+        if f"tests/{resource.test_module}.py" in skip:
             continue
         item_json = {str(t.op.name): _item_json(synth, t.op) for t in tests if t.op.pagination}
-        files[f"tests/test_{resource.name}.py"] = env.get_template(
+        files[f"tests/{resource.test_module}.py"] = env.get_template(
             "tests/test_resource.py.jinja"
         ).render(
             **common,

@@ -40,6 +40,8 @@ _KINDS: dict[str, type] = {
         ir.Operation,
         ir.Resource,
         ir.SecurityScheme,
+        ir.Credential,
+        ir.PackageNames,
         ir.Api,
         testgen.Call,
         testgen.ErrorCase,

@@ -166,8 +166,13 @@ def with_modules(
 
 def collisions(scope: Scope) -> list[Rename]:
     """The renames of names the generator made up that are worth a diagnostic: those that would
-    have collided with another name (a cut name is no news: the user never chose it)."""
-    return [r for r in scope.drain() if r.reason in _COLLISIONS]
+    have collided with another name (a cut name is no news: the user never chose it). Another
+    made-up name taking it first is a "clash": users read such names, they seldom type them."""
+    return [
+        replace(r, reason="clash") if r.reason == "taken" else r
+        for r in scope.drain()
+        if r.reason in _COLLISIONS
+    ]
 
 
 def location(wire_name: str) -> Path_:

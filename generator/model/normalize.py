@@ -614,7 +614,10 @@ class _Normalizer:
         if operation.pagination is None:
             return operation
         iterator = methods.snake("iter_" + operation.name)
-        self._report(collisions(methods), path, "the page iterator of the operation")
+        # Users look for it by the operation's name: one taken already is worth a warning (one cut
+        # short is no news: the operation's name was, and said so).
+        renames = [r for r in methods.drain() if r.reason != "too-long"]
+        self._report(renames, path, "the page iterator of the operation")
         return replace(operation, iterator_name=iterator)
 
     def _with_contract_test(self, op: ir.Operation, tests: Scope, path: Path_) -> ir.Operation:
@@ -628,7 +631,7 @@ class _Normalizer:
             candidate = name + "_"
         tests.taken.add(f"{name}_needs_credentials")
         if name != natural:
-            self._report([Rename(natural, name, "taken")], path, "the contract test")
+            self._report([Rename(natural, name, "clash")], path, "the contract test")
         return replace(op, contract_test=Identifier(name))
 
     def _tag_description(self, tag: str) -> str:
@@ -906,6 +909,11 @@ _RENAME_REASONS = {
         Severity.WARNING,
         "name-collision",
         "another name in the same place already became that Python name",
+    ),
+    "clash": (
+        Severity.INFO,
+        "name-collision",
+        "a name the generator made from the document's was taken already in the same place",
     ),
     "unusable": (
         Severity.WARNING,

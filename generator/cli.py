@@ -16,8 +16,6 @@ from typing import Sequence
 
 from generator.config import ConfigError, find_config, load_config
 from generator.diagnostics import Diagnostics, Severity, format_json, format_text, visible
-from generator.state import aside
-from generator import generate as generate_module
 from generator.generate import Generation, check, generate
 from generator.model.ir import to_json
 from generator.target import DEFAULT_CLIENT_NAMES, Target, target_problems
@@ -221,10 +219,7 @@ def _add_ref_root_argument(parser: argparse.ArgumentParser) -> None:
 
 
 def command() -> int:
-    """The process's entry (`python -m generator`, `swagger2-client`): main, in a process of its own,
-    which may freeze what its stages leave and fork to render in parallel."""
-    generate_module.FREEZE_STAGES = True
-    aside.ENABLED = True
+    """The process's entry (`python -m generator`, `swagger2-client`)."""
     return main()
 
 

@@ -125,7 +125,7 @@ def test_forged_formatting_never_reaches_the_output(
     spec = tmp_path / "pets.yaml"
     spec.write_text(DOCUMENT, encoding="utf-8")
     first = _generate(cli, spec, tmp_path / "one", "--templates", tmp_path / "templates")
-    formatted = _entries(cache_dir / "black")
+    formatted = _entries(cache_dir / "formatted")
     assert formatted, "black's output is kept"
     for entry in formatted:
         entry.write_text(
@@ -144,12 +144,12 @@ def test_forged_formatting_never_reaches_the_output(
 def test_an_entry_is_read_only_under_the_key_that_signed_it(
     cache_dir: Path, monkeypatch: pytest.MonkeyPatch
 ) -> None:
-    cache.write("black", "some source", b"formatted")
-    assert cache.read("black", "some source") == b"formatted"
-    assert cache.read("black", "other source") is None  # a signature names its key
-    assert cache.read("plans", "some source") is None  # and its kind
+    cache.write("formatted", "some source", b"formatted")
+    assert cache.read("formatted", "some source") == b"formatted"
+    assert cache.read("formatted", "other source") is None  # a signature names its key
+    assert cache.read("checks", "some source") is None  # and its kind
     monkeypatch.setenv("GENERATOR_CACHE_KEY", "another machine's key")
-    assert cache.read("black", "some source") is None
+    assert cache.read("formatted", "some source") is None
 
 
 def test_a_changed_entry_is_foreign(cache_dir: Path) -> None:

@@ -1,5 +1,6 @@
-"""black's output is cached by content (in memory and on disk) and made in parallel when there is much to do;
-with laid_out (the built-in templates' output), black runs only on what layout.py is unsure of."""
+"""What each file is formatted into is remembered by its text (in memory, and in a memo: the
+cache folder); with laid_out (the built-in templates' output), black runs only on what
+layout.py is unsure of."""
 
 from __future__ import annotations
 
@@ -9,6 +10,7 @@ import black
 import pytest
 
 from generator.formatting import formatter as formatting
+from generator.state.cache import Memo
 
 FILES = {f"pkg/m{i}.py": f"x{i} = [ {i},{i}+1 ]\ndef f( a ):\n  return a\n" for i in range(6)} | {
     "README.md": "# x\n"
@@ -31,15 +33,15 @@ def test_files_are_formatted_and_the_rest_left_alone(cache: Path) -> None:
 def test_a_second_run_formats_nothing_and_gives_the_same_bytes(
     cache: Path, monkeypatch: pytest.MonkeyPatch
 ) -> None:
-    first = formatting.format_files(FILES)
-    assert len(list(cache.rglob("*"))) >= 6
+    first = formatting.format_files(FILES, memo=Memo())
+    assert len([p for p in cache.rglob("*") if p.is_file()]) >= 6
     monkeypatch.setattr(formatting, "_formatted", {})  # a new process: only the disk cache is left
 
     def refuse(source: str, mode: object) -> str:
         raise AssertionError("black ran although the result was cached")
 
     monkeypatch.setattr(black, "format_str", refuse)
-    assert formatting.format_files(FILES) == first
+    assert formatting.format_files(FILES, memo=Memo()) == first
 
 
 def test_the_cache_can_be_turned_off(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
@@ -47,7 +49,7 @@ def test_the_cache_can_be_turned_off(tmp_path: Path, monkeypatch: pytest.MonkeyP
     monkeypatch.setenv("HOME", str(tmp_path))
     monkeypatch.delenv("XDG_CACHE_HOME", raising=False)
     monkeypatch.setattr(formatting, "_formatted", {})
-    formatting.format_files(FILES)
+    formatting.format_files(FILES, memo=Memo())
     assert list(tmp_path.iterdir()) == []
 
 
@@ -58,19 +60,13 @@ def test_an_unwritable_or_damaged_cache_only_costs_time(
     blocked.write_text("not a folder")
     monkeypatch.setenv("GENERATOR_CACHE", str(blocked))
     monkeypatch.setattr(formatting, "_formatted", {})
-    assert formatting.format_files(FILES)["pkg/m0.py"].startswith("x0 = [0, 0 + 1]")
+    assert formatting.format_files(FILES, memo=Memo())["pkg/m0.py"].startswith("x0 = [0, 0 + 1]")
 
 
-def test_parallel_formatting_gives_the_same_bytes_and_reports_progress(
-    cache: Path, monkeypatch: pytest.MonkeyPatch
-) -> None:
-    sequential = formatting.format_files(FILES)
-    monkeypatch.setattr(formatting, "_formatted", {})
-    monkeypatch.setenv("GENERATOR_CACHE", "off")
-    monkeypatch.setattr(formatting, "PARALLEL_FROM", 2)
+def test_progress_is_reported_in_order_up_to_every_file(cache: Path) -> None:
     seen: list[tuple[int, int]] = []
-    parallel = formatting.format_files(FILES, lambda stage, done, total: seen.append((done, total)))
-    assert parallel == sequential and list(parallel) == list(FILES)
+    out = formatting.format_files(FILES, lambda stage, done, total: seen.append((done, total)))
+    assert list(out) == list(FILES)
     assert seen[-1] == (7, 7) and [done for done, _ in seen] == sorted(done for done, _ in seen)
 
 

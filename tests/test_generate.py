@@ -13,14 +13,10 @@ import subprocess
 import sys
 import threading
 from pathlib import Path
-from typing import Any, Iterator
+from typing import Iterator
 
 import pytest
 
-from generator.state import aside
-from generator import cli
-from generator.render import project as render
-from generator import generate as generate_module
 from generator.generate import build, check, generate
 from generator.target import DEFAULT_TARGET, Target, package_version
 from generator import GENERATOR_NAME
@@ -300,53 +296,24 @@ def test_pip_install_in_a_fresh_venv_and_call_a_stub_server(
     assert run.stdout.strip() == "CallPage 7 READY"
 
 
-def test_a_command_line_run_freezes_what_each_stage_leaves(monkeypatch: pytest.MonkeyPatch) -> None:
-    """Freezing only spares the garbage collector work: the files are the same. An in-process run
-    (main, as the tests use it) never freezes; the process entry (command) does."""
-    frozen: list[int] = []
-    monkeypatch.setattr(gc, "freeze", lambda: frozen.append(1))
-    plain = build(DEFAULT_TARGET)
-    assert frozen == [] and plain.files is not None
-    monkeypatch.setattr(generate_module, "FREEZE_STAGES", True)
-    assert build(DEFAULT_TARGET).files == plain.files
-    assert len(frozen) == 2  # after ingest and after normalize
-    monkeypatch.setattr(generate_module, "FREEZE_STAGES", False)
-    monkeypatch.setattr(aside, "ENABLED", False)
-    monkeypatch.setattr(cli, "main", lambda: 0)
-    assert cli.command() == 0 and generate_module.FREEZE_STAGES and aside.ENABLED
-
-
-def test_the_parts_rendered_aside_are_the_ones_rendered_in_place(
-    monkeypatch: pytest.MonkeyPatch, tmp_path: Path
+def test_a_build_freezes_what_each_stage_leaves_and_thaws_it_at_the_end(
+    monkeypatch: pytest.MonkeyPatch,
 ) -> None:
-    """A command-line run makes openapi.json (while normalizing) and the test suite (while rendering
-    the package) in forked children (aside.py): the files, and the record of what was rendered,
-    are the same as when this process makes everything."""
-    in_place = build(DEFAULT_TARGET)
-    assert in_place.files is not None
-    workers = tmp_path / "pids"
+    """Freezing only spares the garbage collector work: the files are the same, and a caller's
+    garbage is collectable again once build returns."""
+    plain = build(DEFAULT_TARGET)
+    frozen: list[int] = []
+    real_freeze = gc.freeze
 
-    def noted(function: Any) -> Any:
-        def run(*args: Any) -> Any:
-            with workers.open("a") as out:
-                out.write(f"{os.getpid()}\n")
-            return function(*args)
+    def counting() -> None:
+        frozen.append(1)
+        real_freeze()
 
-        return run
-
-    monkeypatch.setattr(
-        generate_module, "_document_text_and_hash", noted(generate_module._document_text_and_hash)
-    )
-    monkeypatch.setattr(render.Parts, "tests", noted(render.Parts.tests))
-    monkeypatch.setattr(aside, "ENABLED", True)
-    forked = build(DEFAULT_TARGET)
-    aside.finish()  # the child that rendered the tests keeps the API afterwards
-    pids = workers.read_text().split()
-    assert (
-        len(pids) == 2 and len(set(pids)) == 2 and str(os.getpid()) not in pids
-    )  # two children, once each
-    assert forked.files == in_place.files and list(forked.files) == list(in_place.files)
-    assert forked.rendered == in_place.rendered
+    monkeypatch.setattr(gc, "freeze", counting)
+    again = build(DEFAULT_TARGET)
+    assert again.files == plain.files
+    assert len(frozen) >= 4  # at the start, then after ingest, normalize, render and format
+    assert gc.get_freeze_count() == 0
 
 
 def test_a_resource_imports_its_models_only_when_a_response_needs_them() -> None:

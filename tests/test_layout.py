@@ -12,7 +12,7 @@ from typing import Any
 import black
 import pytest
 
-from generator import generate as generate_module
+from generator import build as build_module
 from generator.formatting.formatter import MODE
 from generator.formatting.layout import LIMIT, lay_out
 from generator.target import Target
@@ -110,9 +110,9 @@ def test_short_lines_are_left_as_they_are() -> None:
 def _raw_files(target: Target, monkeypatch: pytest.MonkeyPatch) -> dict[str, str]:
     """The rendered files, before any formatting."""
     monkeypatch.setattr(
-        generate_module, "format_files", lambda files, progress=None, laid_out=True: files
+        build_module, "format_files", lambda files, progress=None, laid_out=True, memo=None: files
     )
-    generation = generate_module.build(target)
+    generation = build_module.build(target)
     assert generation.files is not None
     return {path: text for path, text in generation.files.items() if path.endswith(".py")}
 

@@ -19,6 +19,7 @@ from generator.diagnostics import Diagnostics
 from generator.ingest.loader import load_file
 from generator.ingest import schemacheck
 from generator.ingest.schemacheck import schema_errors
+from generator.state.cache import Memo
 from tests import hostile
 from tests.conftest import corpus_documents, corpus_id
 from tests.test_random_documents import document
@@ -28,9 +29,9 @@ def _found(errors: list[Any]) -> list[tuple[list[str], str, str]]:
     return sorted(([str(p) for p in e.absolute_path], e.validator, e.message) for e in errors)
 
 
-def assert_same_as_openapi_spec_validator(doc: Any) -> None:
+def assert_same_as_openapi_spec_validator(doc: Any, memo: Memo | None = None) -> None:
     before = json.dumps(doc, sort_keys=True, default=str)
-    fast = schema_errors(doc)
+    fast = schema_errors(doc, memo) if memo is not None else schema_errors(doc)
     assert json.dumps(doc, sort_keys=True, default=str) == before, "the check changed the document"
     assert _found(fast) == _found(list(openapi_v2_schema_validator.iter_errors(doc)))
 
@@ -163,11 +164,11 @@ def test_parts_found_valid_before_are_not_checked_again(
 ) -> None:
     monkeypatch.setenv("GENERATOR_CACHE", str(tmp_path / "cache"))
     checked = _fast_checks(monkeypatch)
-    assert schema_errors(_document(GOOD_ITEM, {"put": GOOD_ITEM["get"]})) == []
+    assert schema_errors(_document(GOOD_ITEM, {"put": GOOD_ITEM["get"]}), Memo()) == []
     assert len(checked) == 3  # two path items and the rest of the document
     checked.clear()
     broken = {"get": {}}  # a changed part is checked again, and its errors are the full check's
-    assert_same_as_openapi_spec_validator(_document(GOOD_ITEM, broken))
+    assert_same_as_openapi_spec_validator(_document(GOOD_ITEM, broken), Memo())
     assert checked == [broken]
 
 
@@ -177,9 +178,9 @@ def test_a_valid_part_never_hides_an_invalid_one_of_another_kind(
     """The same JSON text may be valid as one part and not as another: verdicts are per definition."""
     monkeypatch.setenv("GENERATOR_CACHE", str(tmp_path / "cache"))
     as_schema = {"type": "object"}  # a valid schema, not a valid path item
-    assert schema_errors({**_document(), "definitions": {"A": as_schema}}) == []
-    assert_same_as_openapi_spec_validator(_document(as_schema))
-    assert schema_errors(_document(as_schema))
+    assert schema_errors({**_document(), "definitions": {"A": as_schema}}, Memo()) == []
+    assert_same_as_openapi_spec_validator(_document(as_schema), Memo())
+    assert schema_errors(_document(as_schema), Memo())
 
 
 def test_the_kept_verdicts_are_bounded(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
@@ -187,6 +188,6 @@ def test_the_kept_verdicts_are_bounded(tmp_path: Path, monkeypatch: pytest.Monke
     monkeypatch.setattr(schemacheck._Verdicts, "KEPT", 5)
     for run in range(3):
         items = [{"get": {**GOOD_ITEM["get"], "summary": f"{run}-{n}"}} for n in range(4)]
-        assert schema_errors(_document(*items)) == []
+        assert schema_errors(_document(*items), Memo()) == []
     (kept,) = (tmp_path / "cache" / "schemacheck").glob("*/*")
     assert len(kept.read_bytes()) == 32 + 5 * 32  # the entry's signature, then the hashes

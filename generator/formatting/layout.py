@@ -12,6 +12,8 @@ many documents and at every length around the limit, that black leaves our outpu
 
 from __future__ import annotations
 
+from pathlib import Path
+
 import re
 
 LIMIT = 100  # the line length of generated code; black runs with the same (formatting.MODE)
@@ -448,3 +450,8 @@ def _checked(lines: list[str], what: str) -> list[str]:
 
 def _pad(indent: int) -> str:
     return " " * indent
+
+
+def layout_source() -> bytes:
+    """This module's code: what it makes changes with it (a key of remembered output)."""
+    return Path(__file__).read_bytes()

@@ -7,12 +7,14 @@ raises InputError, which is caught here and becomes the run's last diagnostic.
 from __future__ import annotations
 
 import dataclasses
+from collections.abc import Callable
 from dataclasses import dataclass, field
 from pathlib import Path
 
 from generator.diagnostics import Diagnostic, Diagnostics, InputError, Severity
+from generator.memo import NO_MEMO, Memo
 from generator.ingest.document import SpecDict
-from generator.ingest.loader import DEFAULT_LIMITS, Limits, display_path, load_file
+from generator.ingest.loader import DEFAULT_LIMITS, Limits, display_path, load_file, load_text
 from generator.ingest.overlay import Waiver, apply_overlay, load_overlay, waivers
 from generator.ingest.refs import bundle_refs
 from generator.ingest.validate import check_counts, check_version, validate
@@ -24,6 +26,7 @@ class Options:
     allow_remote_refs: bool = False
     limits: Limits = DEFAULT_LIMITS
     ref_roots: tuple[Path, ...] = ()  # folders any `$ref` may read from, besides its document's own
+    memo: Memo = field(default=NO_MEMO, compare=False, repr=False)  # saves work only: not a setting
 
     def with_ref_roots(self, roots: tuple[Path, ...]) -> Options:
         """These options, with more folders any `$ref` may read from (a target's ref-root)."""
@@ -46,11 +49,26 @@ class Ingested:
 def ingest(
     spec: Path, overlays: list[Path] = [], options: Options = Options()
 ) -> Ingested:  # noqa: B006
+    """The document at spec, corrected by the overlays."""
+    load = lambda found: load_file(spec, found, options.limits)  # noqa: E731
+    return _ingested(load, display_path(spec), overlays, options)
+
+
+def ingest_text(text: str, display: str, options: Options = Options()) -> Ingested:
+    """A document already read (display names it in diagnostics, and its folder is where its
+    file references may lead), through the same stages."""
+    load = lambda found: load_text(text, display, found, options.limits)  # noqa: E731
+    return _ingested(load, display, [], options)
+
+
+def _ingested(
+    load: Callable[[Diagnostics], object], display: str, overlays: list[Path], options: Options
+) -> Ingested:
     diagnostics = Diagnostics()
     acknowledged: list[Waiver] = []
     document: SpecDict | None = None
     try:
-        document = _load_and_correct(spec, overlays, options, diagnostics, acknowledged)
+        document = _load_and_correct(load, display, overlays, options, diagnostics, acknowledged)
     except InputError as exc:
         diagnostics.add(exc.diagnostic)
         document = None
@@ -63,14 +81,14 @@ def ingest(
 
 
 def _load_and_correct(
-    spec: Path,
+    load: Callable[[Diagnostics], object],
+    display: str,
     overlays: list[Path],
     options: Options,
     diagnostics: Diagnostics,
     acknowledged: list[Waiver],
 ) -> SpecDict:
-    raw = load_file(spec, diagnostics, options.limits)
-    document = check_version(raw, display_path(spec))
+    document = check_version(load(diagnostics), display)
     remote, roots = options.allow_remote_refs, options.ref_roots
     bundle_refs(document, diagnostics, options.limits, remote, ref_roots=roots)
     overlay_sources = []
@@ -83,7 +101,7 @@ def _load_and_correct(
         overlay_files = frozenset(overlay_sources)
         bundle_refs(document, diagnostics, options.limits, remote, overlay_files, roots)
     check_counts(document, options.limits)
-    validate(document, diagnostics)
+    validate(document, diagnostics, memo=options.memo)
     return document
 
 

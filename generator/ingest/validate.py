@@ -18,6 +18,7 @@ from generator.diagnostics import Diagnostic, Diagnostics, InputError, Severity
 from generator.ingest.document import SpecDict, locate, pointer, resolve_pointer, split_pointer
 from generator.ingest.loader import Limits
 from generator.ingest.schemacheck import schema_errors
+from generator.memo import NO_MEMO, Memo
 
 Path_ = tuple[str | int, ...]
 HTTP_METHODS = ("get", "put", "post", "delete", "options", "head", "patch")
@@ -117,14 +118,17 @@ def _fatal(
     return InputError(Diagnostic(Severity.ERROR, code, pointer(path), message, hint, position))
 
 
-def validate(document: SpecDict, diagnostics: Diagnostics, schema: bool = True) -> None:
+def validate(
+    document: SpecDict, diagnostics: Diagnostics, schema: bool = True, memo: Memo = NO_MEMO
+) -> None:
     """Check document, repairing in place; problems go to diagnostics. Without schema, only the
-    checks that repair run (the Swagger 2.0 schema check only reports)."""
+    checks that repair run (the Swagger 2.0 schema check only reports); memo remembers the parts
+    the schema check found valid."""
     report = _Reporter(document, diagnostics)
     for check in _CHECKS:
         check(document, report)
     if schema:
-        _schema_check(document, report)
+        _schema_check(document, report, memo)
 
 
 # -- semantic checks and repairs -------------------------------------------------------------
@@ -510,9 +514,9 @@ _CHECKS: list[Callable[[SpecDict, _Reporter], None]] = [
 # -- the Swagger 2.0 JSON schema ---------------------------------------------------------------
 
 
-def _schema_check(document: SpecDict, report: _Reporter) -> None:
+def _schema_check(document: SpecDict, report: _Reporter, memo: Memo) -> None:
     try:
-        errors = schema_errors(document)
+        errors = schema_errors(document, memo)
     except RecursionError:
         report.add(
             Severity.ERROR,

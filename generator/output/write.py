@@ -15,12 +15,12 @@ import os
 import shutil
 import stat
 import tempfile
-from collections.abc import Collection
 from dataclasses import dataclass, field
 from pathlib import Path, PurePath, PurePosixPath
 
 from generator import GENERATOR_NAME
 from generator.diagnostics import visible
+from generator.render.project import MANIFEST
 
 # Made by tools run inside the output folder, not by the generator: never "extra", never compared.
 IGNORED = ("__pycache__", ".mypy_cache", ".pytest_cache", ".hypothesis", "build", ".ruff_cache")
@@ -37,9 +37,6 @@ class Refused(Exception):
 class NotPlainFile(OSError):
     """A name below the output folder that is a symbolic link, or passes through one, or is not a
     regular file (a FIFO, a device): it is never followed, read, compared or copied."""
-
-
-MANIFEST = "manifest.json"
 
 
 @dataclass
@@ -60,15 +57,14 @@ def check_paths(files: dict[str, str]) -> None:
             raise UnsafePath(f"refusing to write {name!r} outside the output folder")
 
 
-def compare(output: Path, files: dict[str, str], kept: Collection[str] = ()) -> Comparison:
-    """What differs between output and files; kept names files whose text was read from output
-    in this run (unchanged by construction, so not read again)."""
+def compare(output: Path, files: dict[str, str]) -> Comparison:
+    """What differs between output and files."""
     result = Comparison()
     existing = set(existing_files(output))
     for name, text in sorted(files.items()):
         if name not in existing:
             result.missing.append(name)
-        elif name not in kept and not _holds(output, name, text):
+        elif not _holds(output, name, text):
             result.changed.append(name)
     result.extra = sorted(existing - set(files))
     return result
@@ -174,12 +170,11 @@ def _ignored(relative: PurePath) -> bool:
     )
 
 
-def write_tree(output: Path, files: dict[str, str], kept: Collection[str] = ()) -> Comparison:
-    """Make output hold exactly files (plus ignored tool caches); returns what changed. kept:
-    see compare."""
+def write_tree(output: Path, files: dict[str, str]) -> Comparison:
+    """Make output hold exactly files (plus ignored tool caches); returns what changed."""
     check_paths(files)
     _refuse_foreign_files(output)
-    comparison = compare(output, files, kept)
+    comparison = compare(output, files)
     if comparison.up_to_date:
         return comparison
     output.parent.mkdir(parents=True, exist_ok=True)

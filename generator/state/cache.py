@@ -1,9 +1,9 @@
 """The generator's cache folder: entries that only save time, never needed for a correct result.
 
 GENERATOR_CACHE names the folder (`off` turns caching off); the default is under ~/.cache. It
-holds black's output by hash (formatting.py), the hashes of the document parts found valid
-(schemacheck.py), check records (uptodate.py), the API of each generation (apisnapshot.py) and
-the planned tests of each resource (plans.py). Deleting it costs time only.
+holds what the stages remember through `Memo` (formatted Python by the hash of what was
+rendered, the hashes of the document parts found valid) and check records (uptodate.py).
+Deleting it costs time only.
 
 The folder is untrusted: CI caches are shared, restored between jobs and forks, so any entry may
 have been written by an attacker. Two rules make that harmless:
@@ -37,6 +37,16 @@ _MAC = 32  # bytes of HMAC-SHA256 before each entry's data
 
 def enabled() -> bool:
     return _root() is not None and _secret() is not None
+
+
+class Memo:
+    """The cache folder as the stages' memo (generator.memo): signed, data-only entries."""
+
+    def read(self, kind: str, key: str) -> bytes | None:
+        return read(kind, key)
+
+    def write(self, kind: str, key: str, data: bytes) -> None:
+        write(kind, key, data)
 
 
 def read(kind: str, key: str) -> bytes | None:

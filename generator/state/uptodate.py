@@ -8,11 +8,6 @@ check that found the project up to date, a record keeps the hashes of all of the
 the diagnostics of the run. A later check whose inputs and output hash the same would make the
 same bytes and report the same diagnostics, so it answers from the record.
 
-A record also serves the next regeneration: it keeps, for each Python file, the hashes of its
-text as rendered and as formatted (a file rendered alike is not formatted again), and for the
-model, resource and test modules the key of what each was made from (render.Parts): a module
-whose key is unchanged is taken from the output folder without being rendered.
-
 Records live in the cache folder (GENERATOR_CACHE; `off` turns them off), signed like every
 entry there (cache.py): a record that is missing, damaged, foreign or written by another
 generator only costs a full check.
@@ -54,13 +49,8 @@ def remember(
     diagnostics: list[Diagnostic],
     waived: int,
     files: dict[str, str],
-    rendered: dict[str, str],
-    keys: dict[str, str],
-    known: dict[str, str],
 ) -> None:
-    """Record a run whose output folder now holds exactly files; rendered maps each Python file
-    to the sha256 of its text before formatting, keys some files to what they were made from
-    (render.Parts), and known some files to the sha256 of their text, found already."""
+    """Record a run whose output folder now holds exactly files."""
     key = _record_key(target, options)
     if key is None:
         return
@@ -69,23 +59,14 @@ def remember(
     inputs = {
         name: digest for name, digest in inputs.items() if not Path(name).is_relative_to(output)
     }
-    written = {
-        name: known[name] if name in known else sha256_text(text) for name, text in files.items()
-    }
-    formatted = {
-        name: (digest, written[name]) for name, digest in rendered.items() if name in written
-    }
     data = {
         "inputs": inputs,
-        "output": _digest(written),
+        "output": _digest({name: sha256_text(text) for name, text in files.items()}),
         "waived": waived,
         "diagnostics": [_diagnostic_data(d) for d in diagnostics],
-        "formatted": formatted,
-        "keys": {name: key for name, key in keys.items() if name in formatted},
     }
-    cache.write(
-        "checks", key, json.dumps(data).encode()
-    )  # a record that cannot be written only costs a full check
+    # a record that cannot be written only costs a full check
+    cache.write("checks", key, json.dumps(data).encode())
 
 
 def recall(target: Target, options: Options) -> Record | None:
@@ -110,53 +91,6 @@ def recall(target: Target, options: Options) -> Record | None:
         )
     except (OSError, ValueError, KeyError, TypeError):
         return None
-
-
-def reusable(
-    target: Target, options: Options, rendered: dict[str, str]
-) -> dict[str, tuple[str, str]]:
-    """The formatted text (and its sha256) of each file rendered exactly as in the last recorded
-    run, read back from the output folder (when it still holds what that run wrote): only the
-    rest is formatted. rendered maps each file to the sha256_text of its text as rendered."""
-    known = _load(_record_key(target, options)).get("formatted", {})
-    reused: dict[str, tuple[str, str]] = {}
-    for name, digest in rendered.items():
-        entry = known.get(name)
-        if not isinstance(entry, list) or len(entry) != 2 or entry[0] != digest:
-            continue
-        text = _as_written(target, name, str(entry[1]))
-        if text is not None:
-            reused[name] = (text, str(entry[1]))
-    return reused
-
-
-def made_alike(
-    target: Target, options: Options, keys: dict[str, str]
-) -> dict[str, tuple[str, str, str]]:
-    """For each file whose key is the one the last recorded run made it from: its text in the
-    output folder (when the folder still holds what that run wrote), the sha256 of that text, and
-    the sha256 of its text as rendered then, which rendering it again would give: neither needs
-    rendering nor formatting."""
-    record = _load(_record_key(target, options))
-    known, formatted = record.get("keys", {}), record.get("formatted", {})
-    found: dict[str, tuple[str, str, str]] = {}
-    for name, key in keys.items():
-        entry = formatted.get(name)
-        if known.get(name) != key or not isinstance(entry, list) or len(entry) != 2:
-            continue
-        text = _as_written(target, name, str(entry[1]))
-        if text is not None:
-            found[name] = (text, str(entry[1]), str(entry[0]))
-    return found
-
-
-def _as_written(target: Target, name: str, digest: str) -> str | None:
-    """The text of an output file, if it still has the sha256 the record kept for it."""
-    try:
-        data = read_output_file(target.output, name)
-    except OSError:  # also a link: what it points to is never taken into the new output
-        return None
-    return data.decode("utf-8") if hashlib.sha256(data).hexdigest() == digest else None
 
 
 def sha256_text(text: str) -> str:

@@ -1,0 +1,164 @@
+"""The pipeline as one pure function: ingest → normalize → render → format.
+
+`build` reads the target's document (and the files it names), and returns every file of the
+client project, or the diagnostics that say why there are none. Everything else it needs comes
+in as data: the previous generation (for the version and the changelog) and a memo that only
+saves work. It writes nothing, keeps no state, and starts no process: generator.generate runs it
+between reading the output folder and writing it, and generator.state remembers what it can.
+"""
+
+from __future__ import annotations
+
+import gc
+import time
+from contextlib import contextmanager
+from dataclasses import dataclass, field
+from types import TracebackType
+from typing import Callable, Iterator
+
+import jinja2
+
+from generator.diagnostics import Diagnostic, Diagnostics, Severity, SourcePosition
+from generator.formatting.formatter import FormattingError, format_files
+from generator.ingest.document import SpecDict
+from generator.ingest.loader import display_path, recording_reads
+from generator.ingest.pipeline import Options, ingest
+from generator.model.ir import Api
+from generator.model.normalize import normalize
+from generator.model.release import Previous, release
+from generator.render.project import Parts, effective_sha256, openapi_json
+from generator.target import Target, env_prefix_notes, names_for, target_problems
+
+# Told (stage, done, total) as files are formatted, the slow part for a large document.
+Progress = Callable[[str, int, int], None]
+
+
+@dataclass
+class Generation:
+    diagnostics: Diagnostics
+    files: dict[str, str] | None  # None when generation failed
+    waived: int = 0
+    timings: dict[str, float] = field(default_factory=dict)  # seconds per stage
+    inputs: dict[str, str] = field(default_factory=dict)  # every file read → its sha256
+    api: Api | None = None  # the normalized API
+
+
+def build(
+    target: Target,
+    options: Options = Options(),
+    previous: Previous | None = None,
+    progress: Progress | None = None,
+) -> Generation:
+    """Every file of target's client, or the diagnostics that say why there are none."""
+    with recording_reads() as inputs, _collected_once():
+        generation = _build(target, options, previous, progress)
+    generation.inputs = dict(inputs)
+    return generation
+
+
+def _build(
+    target: Target, options: Options, previous: Previous | None, progress: Progress | None
+) -> Generation:
+    problems = target_problems(target)
+    if problems:
+        found = [Diagnostic(Severity.ERROR, "target-invalid", "", p) for p in problems]
+        return Generation(Diagnostics(found), None)
+    clock = _Clock()
+    ingested = ingest(target.spec, list(target.overlays), options.with_ref_roots(target.ref_roots))
+    generation = Generation(ingested.diagnostics, None, len(ingested.waived), clock.lap("ingest"))
+    if ingested.document is None:
+        return generation
+    try:
+        _from_document(target, options, previous, progress, ingested.document, generation, clock)
+    except jinja2.TemplateError as exc:
+        generation.diagnostics.add(_template_problem(exc))
+    except FormattingError as exc:
+        hint = "please report this generator bug (or fix your custom template)"
+        generation.diagnostics.add(Diagnostic(Severity.ERROR, "internal-error", "", str(exc), hint))
+    return generation
+
+
+def _from_document(
+    target: Target,
+    options: Options,
+    previous: Previous | None,
+    progress: Progress | None,
+    document: SpecDict,
+    generation: Generation,
+    clock: _Clock,
+) -> None:
+    names = names_for(target, str((document.get("info") or {}).get("title") or ""))
+    generation.diagnostics.extend(env_prefix_notes(target))
+    found = Diagnostics()
+    api = normalize(document, found, names)
+    generation.api = api
+    generation.diagnostics.extend(found.strict() if options.strict else found)
+    clock.lap("normalize")
+    if generation.diagnostics.has_errors:
+        return
+    text = openapi_json(document)
+    digest = effective_sha256(document)
+    released = release(target.version, api, names, digest, previous, options)
+    parts = Parts(api, names, display_path(target.spec), target.templates)
+    files = {**parts.package(), **parts.tests(), **parts.versioned(released.version)}
+    clock.lap("render")
+    files = format_files(files, progress, laid_out=not target.templates, memo=options.memo)
+    files["openapi.json"] = text
+    spec_bytes = target.spec.read_bytes()
+    files.update(parts.closing(released.changelog, spec_bytes, digest, released.version, [*files]))
+    generation.files = files
+    clock.lap("format")
+
+
+@contextmanager
+def _collected_once() -> Iterator[None]:
+    """A generation makes millions of objects that live to its end (the document, the API), and
+    Python's cycle collector would walk them again at every full collection. Each stage's are
+    frozen once made (gc.freeze: reference counting still frees them), and thawed at the end,
+    so a long-lived caller's garbage stays collectable."""
+    gc.freeze()
+    try:
+        yield
+    finally:
+        gc.unfreeze()
+
+
+def _template_problem(exc: jinja2.TemplateError) -> Diagnostic:
+    """A template that does not compile or render: with its file and line when Jinja knows them."""
+    frames = [(tb.tb_frame.f_code.co_filename, tb.tb_lineno) for tb in _frames(exc.__traceback__)]
+    in_templates = [f for f in frames if f[0].endswith(".jinja")]  # Jinja maps frames to lines
+    file, line = (
+        in_templates[-1]
+        if in_templates
+        else (getattr(exc, "filename", None) or "<template>", getattr(exc, "lineno", 0) or 0)
+    )
+    return Diagnostic(
+        Severity.ERROR,
+        "template-error",
+        "",
+        f"{type(exc).__name__}: {exc.message or exc}",
+        "fix the template (a custom template must offer what the built-in one does)",
+        SourcePosition(file, line),
+    )
+
+
+def _frames(tb: TracebackType | None) -> list[TracebackType]:
+    found = []
+    while tb is not None:
+        found.append(tb)
+        tb = tb.tb_next
+    return found
+
+
+class _Clock:
+    def __init__(self) -> None:
+        self.timings: dict[str, float] = {}
+        self.last = time.perf_counter()
+
+    def lap(self, stage: str) -> dict[str, float]:
+        """Time the stage just done, and freeze what it made (see _collected_once)."""
+        now = time.perf_counter()
+        self.timings[stage] = now - self.last
+        self.last = now
+        gc.freeze()
+        return self.timings

@@ -1,0 +1,29 @@
+"""What the stages may remember between runs, as an interface: the stages never know where.
+
+A stage that can save work asks a Memo for data it kept under (kind, key) and gives it what it
+made. The pipeline is the same pure function with or without one: NO_MEMO remembers nothing,
+and generator.state.cache.Memo keeps signed, data-only entries in the cache folder.
+"""
+
+from __future__ import annotations
+
+from typing import Protocol
+
+
+class Memo(Protocol):
+    def read(self, kind: str, key: str) -> bytes | None: ...
+
+    def write(self, kind: str, key: str, data: bytes) -> None: ...
+
+
+class _Nothing:
+    """Remembers nothing: every stage does all of its work."""
+
+    def read(self, kind: str, key: str) -> bytes | None:
+        return None
+
+    def write(self, kind: str, key: str, data: bytes) -> None:
+        return None
+
+
+NO_MEMO: Memo = _Nothing()

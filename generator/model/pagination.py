@@ -1,0 +1,136 @@
+"""Pagination: detected from an operation's query parameters and its page model, or stated by an
+overlay in the operation's `x-pagination`."""
+
+from __future__ import annotations
+
+from generator.model import ir
+from generator.model.context import Context
+from generator.model.cycles import all_fields
+from generator.model.jsonvalues import JSONObject, Path_, text
+from generator.model.names import snake
+
+_LIMIT = ("limit", "size", "page_size", "per_page", "count", "max_results", "top")
+_OFFSET = ("offset", "skip", "start", "start_index", "startindex")
+_PAGE = ("page", "page_number", "page_index")
+_CURSOR = (
+    "cursor",
+    "next_token",
+    "page_token",
+    "continuation_token",
+    "marker",
+    "after",
+    "starting_after",
+)
+_ITEMS = ("items", "data", "results", "records", "values", "entries", "elements", "content")
+_TOTAL = ("total_count", "total", "count", "total_results", "total_items")
+_NEXT = ("next", "next_token", "next_cursor", "next_page_token", "cursor", "continuation_token")
+_KINDS = ("offset", "page", "cursor")
+
+
+def pagination_of(
+    ctx: Context,
+    operation: JSONObject,
+    path: Path_,
+    parameters: tuple[ir.Parameter, ...],
+    success: ir.TypeRef | None,
+) -> ir.Pagination | None:
+    """Detected pagination, unless the operation's `x-pagination` (set by an overlay) says otherwise:
+    `false` turns it off; a mapping (kind, items, limit, offset, page, cursor, next, total) states it.
+    """
+    override = operation.get("x-pagination")
+    if override is False:
+        return None
+    if not isinstance(override, dict):
+        return _detected(parameters, success, ctx.models)
+    fields = all_fields(success.name, ctx.models) if isinstance(success, ir.ModelRef) else []
+    items = next(
+        (
+            f
+            for f in fields
+            if f.wire_name == override.get("items") and isinstance(f.type, ir.ArrayOf)
+        ),
+        None,
+    )
+    kind = override.get("kind")
+    if (
+        items is None
+        or not isinstance(items.type, ir.ArrayOf)
+        or not isinstance(kind, str)
+        or kind not in _KINDS
+    ):
+        ctx.warn(
+            path + ("x-pagination",),
+            "pagination-invalid",
+            "x-pagination needs a kind (offset, page or cursor) and the name of an array field of the response as items",
+        )
+        return _detected(parameters, success, ctx.models)
+    given = {
+        key: text(override.get(key))
+        for key in ("limit", "offset", "page", "cursor", "next", "total")
+    }
+    return ir.Pagination(
+        kind,
+        items.wire_name,
+        items.type.item,
+        limit_param=given["limit"],
+        offset_param=given["offset"],
+        page_param=given["page"],
+        cursor_param=given["cursor"],
+        next_field=given["next"],
+        total_field=given["total"],
+    )
+
+
+def _detected(
+    parameters: tuple[ir.Parameter, ...], success: ir.TypeRef | None, models: dict[str, ir.Model]
+) -> ir.Pagination | None:
+    """A paged operation takes limit/offset, page/size or a cursor and returns a model with an items array."""
+    query = {_key(p.wire_name): p.wire_name for p in parameters if p.location == "query"}
+    if not isinstance(success, ir.ModelRef):
+        return None
+    fields = all_fields(success.name, models)
+    items = next(
+        (
+            f
+            for key in _ITEMS
+            for f in fields
+            if _key(f.wire_name) == key and isinstance(f.type, ir.ArrayOf)
+        ),
+        None,
+    )
+    if items is None or not isinstance(items.type, ir.ArrayOf):
+        return None
+    limit = _first(query, _LIMIT)
+    total = next((f.wire_name for key in _TOTAL for f in fields if _key(f.wire_name) == key), "")
+    next_field = next(
+        (f.wire_name for key in _NEXT for f in fields if _key(f.wire_name) == key), ""
+    )
+    offset, page, cursor = _first(query, _OFFSET), _first(query, _PAGE), _first(query, _CURSOR)
+    wire, item = items.wire_name, items.type.item
+    if offset and limit:
+        return ir.Pagination(
+            "offset", wire, item, limit_param=limit, total_field=total, offset_param=offset
+        )
+    if page:
+        return ir.Pagination(
+            "page", wire, item, limit_param=limit, total_field=total, page_param=page
+        )
+    if cursor and next_field:
+        return ir.Pagination(
+            "cursor",
+            wire,
+            item,
+            limit_param=limit,
+            total_field=total,
+            cursor_param=cursor,
+            next_field=next_field,
+        )
+    return None
+
+
+def _key(name: str) -> str:
+    return snake(name)
+
+
+def _first(query: dict[str, str], candidates: tuple[str, ...]) -> str:
+    return next((query[c] for c in candidates if c in query), "")

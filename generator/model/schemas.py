@@ -1,0 +1,571 @@
+"""Schemas → models, enums and types: definitions, allOf inheritance, discriminators, inline hoisting.
+
+`Schemas.type_of` is what the rest of the normalizer asks: the IR type of a schema. Definitions
+keep their natural class names (they are claimed first); inline objects and enums are hoisted
+into classes named after where they sit. Models are built lazily: a reference queues its
+definition, and `drain` builds what is queued (a parent is built at once, when a child needs it).
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from typing import TypeVar
+
+from generator.diagnostics import Diagnostic, Severity
+from generator.ingest.document import locate, pointer, resolve_pointer, split_pointer
+from generator.model import ir
+from generator.model.context import Context
+from generator.model.cycles import flatten_cyclic_inheritance
+from generator.model.jsonvalues import (
+    JSONObject,
+    Path_,
+    Scalar,
+    as_list,
+    as_object,
+    iterated,
+    strings,
+    text,
+)
+from generator.model.names import (
+    ClassName,
+    Identifier,
+    Scope,
+    field_scope,
+    is_identifier,
+    pascal,
+    snake,
+    words,
+)
+from generator.model.naming import collisions
+
+_T = TypeVar("_T")
+_PRIMITIVES = {"string": "str", "integer": "int", "number": "float", "boolean": "bool"}
+
+
+@dataclass
+class Definition:
+    name: str
+    schema: JSONObject
+    kind: str  # model, enum, alias (its type is used in place) or any (unusable: free-form JSON)
+    class_name: ClassName | None = None
+
+
+@dataclass
+class Schemas:
+    """The schemas of one document. Its own tables are bookkeeping; the models and enums it
+    makes go to ctx, in the order they are made."""
+
+    ctx: Context
+    definitions: dict[str, Definition] = field(default_factory=dict)
+    enum_by_values: dict[tuple[str, tuple[object, ...]], ClassName] = field(default_factory=dict)
+    building: set[str] = field(default_factory=set)  # aliases being resolved (to stop cycles)
+    queued: set[str] = field(default_factory=set)  # model class names queued or built
+    in_progress: set[str] = field(default_factory=set)  # model class names being built right now
+    pending: list[Definition] = field(default_factory=list)  # definitions whose models are to build
+    field_names: dict[ClassName, dict[str, Identifier]] = field(
+        default_factory=dict
+    )  # model → wire → name
+
+    # -- definitions ------------------------------------------------------------------------------
+
+    def declare_definitions(self) -> None:
+        """Classify every definition and claim its class name first, so definitions keep natural names."""
+        definitions = self.ctx.doc.get("definitions")
+        if not isinstance(definitions, dict):
+            return
+        cyclic = _allof_cycles(definitions)
+        for name, raw in definitions.items():
+            schema = as_object(raw)
+            if name in cyclic:
+                self.ctx.warn(
+                    ("definitions", name),
+                    "allof-cycle",
+                    f"definition {name!r} inherits from itself through allOf; it is read as free-form JSON",
+                    "break the allOf cycle",
+                )
+            kind = "any" if name in cyclic else _definition_kind(schema)
+            definition = Definition(name, schema, kind)
+            if kind in ("model", "enum"):
+                definition.class_name = self.ctx.classes.pascal(name)
+                self.ctx.report_renames(self.ctx.classes, ("definitions", name), "definition")
+            self.definitions[name] = definition
+
+    def build_definitions(self) -> None:
+        """The model or enum of every definition that has one, in document order."""
+        for definition in self.definitions.values():
+            if definition.kind == "model":
+                self._definition_model(definition)
+                self.drain()
+            elif definition.kind == "enum":
+                self._definition_enum(definition)
+
+    def _definition_model(self, definition: Definition, now: bool = False) -> ir.ModelRef:
+        """A reference to a definition's model; built now (a parent is needed at once) or queued."""
+        name = definition.class_name
+        assert name is not None
+        if name not in self.ctx.models and name not in self.queued:
+            self.queued.add(name)
+            self.pending.append(definition)
+        if (
+            now and name not in self.ctx.models and name not in self.in_progress
+        ):  # a model that contains its own subtype
+            self.in_progress.add(name)
+            try:
+                self._build_model(
+                    name, definition.name, definition.schema, ("definitions", definition.name)
+                )
+            finally:
+                self.in_progress.discard(name)
+        return ir.ModelRef(name)
+
+    def drain(self) -> None:
+        """Build every queued model (building one may queue more)."""
+        while self.pending:
+            definition = self.pending.pop(0)
+            if definition.class_name not in self.ctx.models:
+                self._definition_model(definition, now=True)
+
+    def _definition_enum(self, definition: Definition) -> ir.EnumRef:
+        assert definition.class_name is not None
+        if definition.class_name not in self.ctx.enums:
+            self._add_enum(
+                definition.class_name,
+                definition.name,
+                definition.schema,
+                ("definitions", definition.name),
+            )
+        return ir.EnumRef(definition.class_name, self.ctx.enums[definition.class_name].value_kind)
+
+    def flatten_import_cycles(self) -> None:
+        self.ctx.models, removed = flatten_cyclic_inheritance(self.ctx.models)
+        for child, parent in removed:
+            wire = self.ctx.models[child].wire_name
+            path = tuple(split_pointer(wire)) if wire.startswith("/") else ("definitions", wire)
+            self.ctx.diagnostics.add(
+                Diagnostic(
+                    Severity.INFO,
+                    "inheritance-flattened",
+                    pointer(path),
+                    f"{child} has {parent}'s fields instead of inheriting from it: {parent} refers back to {child}, "
+                    "and a class cannot be defined before its own base class",
+                    "",
+                    locate(self.ctx.doc, path),
+                )
+            )
+
+    # -- models ------------------------------------------------------------------------------------
+
+    def _build_model(self, name: ClassName, wire: str, schema: JSONObject, path: Path_) -> None:
+        parents: list[ClassName] = []
+        properties: dict[str, tuple[JSONObject, Path_]] = {}
+        required: set[str] = set(strings(schema.get("required")))
+        for index, part in enumerate(as_list(schema.get("allOf"))):
+            self._merge_part(part, path + ("allOf", index), parents, properties, required)
+        for prop, prop_schema in as_object(schema.get("properties")).items():
+            properties[prop] = (as_object(prop_schema), path + ("properties", prop))
+        inherited = self._inherited_names(parents)
+        names = self._field_names(properties, inherited)
+        fields = tuple(
+            self._field(name, prop, s, p, prop in required, names[prop])
+            for prop, (s, p) in properties.items()
+        )
+        self.field_names[name] = {**inherited, **{f.wire_name: f.name for f in fields}}
+        self.ctx.models[name] = ir.Model(
+            name=name,
+            wire_name=wire,
+            fields=fields,
+            parents=tuple(parents),
+            description=text(schema.get("description") or schema.get("title")),
+            extra=self._extra(schema, name, path),
+            discriminator=self._discriminator(name, wire, schema, path, self.field_names[name]),
+        )
+
+    def _merge_part(
+        self,
+        part: object,
+        path: Path_,
+        parents: list[ClassName],
+        properties: dict[str, tuple[JSONObject, Path_]],
+        required: set[str],
+        seen: frozenset[str] = frozenset(),
+    ) -> None:
+        if not isinstance(part, dict):
+            return
+        target = self._definition_of_ref(part)
+        if target is not None and target.kind == "model":
+            parents.append(self._definition_model(target, now=True).name)
+            return
+        if target is not None and (
+            target.kind == "any" or target.name in seen
+        ):  # free-form, or an allOf cycle
+            return
+        source = target.schema if target is not None else part
+        seen = seen | {target.name} if target is not None else seen
+        for inner_index, inner in enumerate(as_list(source.get("allOf"))):
+            self._merge_part(
+                inner, path + ("allOf", inner_index), parents, properties, required, seen
+            )
+        for prop, prop_schema in as_object(source.get("properties")).items():
+            properties[prop] = (as_object(prop_schema), path + ("properties", prop))
+        required.update(strings(source.get("required")))
+
+    def _inherited_names(self, parents: list[ClassName]) -> dict[str, Identifier]:
+        names: dict[str, Identifier] = {}
+        for parent in parents:
+            names.update(self.field_names.get(parent, {}))
+        return names
+
+    def _field_names(
+        self, properties: dict[str, tuple[JSONObject, Path_]], inherited: dict[str, Identifier]
+    ) -> dict[str, Identifier]:
+        """Python names for a model's own properties.
+
+        Fields are built by Python name or by wire name (alias), so no field may be named like
+        another field's wire name: properties whose wire name is already their Python name
+        claim it first, and the others avoid every wire name.
+        """
+        scope = field_scope()
+        scope.taken.update(inherited.values())
+        names: dict[str, Identifier] = {
+            wire: inherited[wire] for wire in properties if wire in inherited
+        }
+        natural = [
+            wire for wire in properties if wire not in names and snake(wire, "field") == wire
+        ]
+        for wire in natural + [w for w in properties if w not in names and w not in natural]:
+            if wire not in natural:
+                scope.taken.update(w for w in [*properties, *inherited] if is_identifier(w))
+            names[wire] = scope.snake(wire, "field")
+            self.ctx.report_renames(scope, properties[wire][1], "property")
+        return names
+
+    def _field(
+        self,
+        model: ClassName,
+        wire: str,
+        schema: JSONObject,
+        path: Path_,
+        required: bool,
+        name: Identifier,
+    ) -> ir.Field:
+        read_only = schema.get("readOnly") is True
+        type_ = self.type_of(schema, model + pascal_words(wire), path)
+        default, has_default = self.default(schema, type_, path)
+        example, has_example = self.example(schema, type_)
+        return ir.Field(
+            name=name,
+            wire_name=wire,
+            type=type_,
+            required=required and not read_only,
+            nullable=nullable(schema),
+            read_only=read_only,
+            default=default,
+            has_default=has_default,
+            description=text(schema.get("description") or schema.get("title")),
+            example=example,
+            has_example=has_example,
+            limits=limits(schema),
+        )
+
+    def example(self, schema: JSONObject, type_: ir.TypeRef) -> tuple[object, bool]:
+        """The spec's example (or x-example) when it fits the type; tests use it as data."""
+        for key in ("example", "x-example"):
+            if key in schema and _fits(schema[key], type_, self.ctx.enums):
+                return schema[key], True
+        return None, False
+
+    def _extra(self, schema: JSONObject, name: str, path: Path_) -> ir.TypeRef | None:
+        extra = schema.get("additionalProperties")
+        if extra is True or extra == {}:
+            return ir.AnyValue()
+        if isinstance(extra, dict):
+            return self.type_of(extra, name + "Value", path + ("additionalProperties",))
+        return None
+
+    def _discriminator(
+        self,
+        name: ClassName,
+        wire: str,
+        schema: JSONObject,
+        path: Path_,
+        names: dict[str, Identifier],
+    ) -> ir.Discriminator | None:
+        prop = schema.get("discriminator")
+        if not isinstance(prop, str):
+            return None
+        if prop not in names:
+            self.ctx.warn(
+                path + ("discriminator",),
+                "discriminator-unknown",
+                f"the discriminator {prop!r} of {wire!r} is not one of its properties; it is ignored",
+            )
+            return None
+        mapping = [(str(schema.get("x-discriminator-value", wire)), name)]
+        for sub in self._subtypes(wire):
+            assert sub.class_name is not None
+            mapping.append((str(sub.schema.get("x-discriminator-value", sub.name)), sub.class_name))
+        return ir.Discriminator(prop, names[prop], tuple(mapping))
+
+    def _subtypes(self, base: str) -> list[Definition]:
+        """Definitions that inherit from base through allOf, directly or not, in document order."""
+        found: list[Definition] = []
+        for definition in self.definitions.values():
+            if (
+                definition.kind == "model"
+                and definition.name != base
+                and base in _allof_ancestors(self.ctx.doc, definition.name)
+            ):
+                found.append(definition)
+        for definition in found:
+            self._definition_model(definition)
+        return found
+
+    # -- enums -------------------------------------------------------------------------------------
+
+    def _add_enum(self, name: ClassName, wire: str, schema: JSONObject, path: Path_) -> ir.EnumRef:
+        # the scalars: a JSON value is otherwise null, an object or an array
+        values: list[Scalar] = _unique(
+            [v for v in iterated(schema.get("enum")) if isinstance(v, (str, int, float, bool))]
+        )
+        kind = _enum_kind(values)
+        if kind == "str":
+            values = _unique([str(v) for v in values])
+        scope = Scope(suffix="_")
+        members = tuple(ir.EnumMember(scope.upper(str(v)), v) for v in values)
+        self.ctx.report_renames(scope, path + ("enum",), "enum value")
+        self.ctx.enums[name] = ir.Enum(name, wire, kind, members, text(schema.get("description")))
+        return ir.EnumRef(name, kind)
+
+    def _inline_enum(self, hint: str, schema: JSONObject, path: Path_) -> ir.EnumRef:
+        key = (pascal_words(hint), tuple(iterated(schema.get("enum"))))
+        if key in self.enum_by_values:
+            known = self.enum_by_values[key]
+            return ir.EnumRef(known, self.ctx.enums[known].value_kind)
+        name = self.ctx.classes.pascal(hint, "Enum")
+        self.ctx.report(collisions(self.ctx.classes), path, "the enum made for the inline schema")
+        self.enum_by_values[key] = name
+        return self._add_enum(name, pointer(path), schema, path)
+
+    # -- types ---------------------------------------------------------------------------------------
+
+    def _definition_of_ref(self, schema: JSONObject) -> Definition | None:
+        ref = schema.get("$ref")
+        if isinstance(ref, str) and ref.startswith("#/definitions/"):
+            return self.definitions.get(_unescape(ref[len("#/definitions/") :]))
+        return None
+
+    def type_of(self, schema: object, hint: str, path: Path_) -> ir.TypeRef:
+        """The type of a schema; inline objects and enums are hoisted under names made from hint."""
+        if not isinstance(schema, dict):
+            return ir.AnyValue()
+        if "$ref" in schema:
+            return self._ref_type(schema, hint, path)
+        if schema.get("enum") and _schema_type(schema) in (
+            "string",
+            "integer",
+            "number",
+            "boolean",
+            None,
+        ):
+            return self._inline_enum(hint, schema, path)
+        kind = _schema_type(schema)
+        if kind == "array":
+            return ir.ArrayOf(
+                self._item_type(schema.get("items"), hint + "Item", path + ("items",))
+            )
+        if kind == "file":
+            return ir.FileData()
+        if kind in _PRIMITIVES:
+            return ir.Primitive(_PRIMITIVES[kind], text(schema.get("format")))
+        if schema.get("properties") or schema.get("allOf"):
+            name = self.ctx.classes.pascal(hint)
+            self.ctx.report(
+                collisions(self.ctx.classes), path, "the model made for the inline schema"
+            )
+            self._build_model(name, pointer(path), schema, path)
+            return ir.ModelRef(name)
+        if kind == "object" or "additionalProperties" in schema:
+            extra = schema.get("additionalProperties")
+            value = (
+                self.type_of(extra, hint + "Value", path + ("additionalProperties",))
+                if isinstance(extra, dict) and extra
+                else ir.AnyValue()
+            )
+            return ir.MapOf(value)
+        return ir.AnyValue()
+
+    def _item_type(self, schema: object, hint: str, path: Path_) -> ir.TypeRef:
+        item = self.type_of(schema, hint, path)
+        return (
+            ir.UnionOf((item, ir.NoneValue()))
+            if isinstance(schema, dict) and nullable(schema)
+            else item
+        )
+
+    def _ref_type(self, schema: JSONObject, hint: str, path: Path_) -> ir.TypeRef:
+        definition = self._definition_of_ref(schema)
+        if definition is not None and definition.kind == "model":
+            return self._definition_model(definition)
+        if definition is not None and definition.kind == "enum":
+            return self._definition_enum(definition)
+        if definition is not None and definition.kind == "any":
+            return ir.AnyValue()
+        ref = str(schema["$ref"])
+        if ref in self.building:
+            self.ctx.warn(
+                path,
+                "ref-cycle",
+                f"{ref!r} refers to itself without an object in between; it is read as free-form JSON",
+            )
+            return ir.AnyValue()
+        found, target = (
+            resolve_pointer(self.ctx.doc, split_pointer(ref[1:]))
+            if ref.startswith("#/")
+            else (False, None)
+        )
+        if not found:
+            return ir.AnyValue()
+        self.building.add(ref)
+        try:
+            target_hint = pascal_words(ref.rsplit("/", 1)[-1]) if definition is not None else hint
+            return self.type_of(target, target_hint, tuple(split_pointer(ref[1:])))
+        finally:
+            self.building.discard(ref)
+
+    def default(self, schema: JSONObject, type_: ir.TypeRef, path: Path_) -> tuple[object, bool]:
+        if "default" not in schema:
+            return None, False
+        value = schema["default"]
+        if _fits(value, type_, self.ctx.enums):
+            return value, True
+        self.ctx.warn(
+            path + ("default",),
+            "default-invalid",
+            f"the default {value!r} does not fit the type; it is ignored",
+            "fix the default or the type",
+        )
+        return None, False
+
+
+# -- helpers without state
+
+
+def pascal_words(text: str) -> str:
+    return pascal(text) if words(text) else ""
+
+
+def nullable(schema: JSONObject) -> bool:
+    kind = schema.get("type")
+    return schema.get("x-nullable") is True or (isinstance(kind, list) and "null" in kind)
+
+
+def limits(schema: JSONObject) -> ir.Limits:
+    def number(key: str) -> float | None:
+        value = schema.get(key)
+        return (
+            float(value)
+            if isinstance(value, (int, float)) and not isinstance(value, bool)
+            else None
+        )
+
+    def length(key: str) -> int | None:
+        value = schema.get(key)
+        return (
+            value if isinstance(value, int) and not isinstance(value, bool) and value >= 0 else None
+        )
+
+    minimum, maximum = number("minimum"), number("maximum")
+    if minimum is not None and schema.get("exclusiveMinimum") is True:
+        minimum += 1
+    if maximum is not None and schema.get("exclusiveMaximum") is True:
+        maximum -= 1
+    return ir.Limits(minimum, maximum, length("minLength"), length("maxLength"))
+
+
+def _unique(values: list[_T]) -> list[_T]:
+    out: list[_T] = []
+    for value in values:
+        if not any(value == seen and type(value) is type(seen) for seen in out):
+            out.append(value)
+    return out
+
+
+def _unescape(token: str) -> str:
+    return token.replace("~1", "/").replace("~0", "~")
+
+
+def _schema_type(schema: JSONObject) -> str | None:
+    kind = schema.get("type")
+    if isinstance(kind, list):  # not Swagger 2.0, but seen: ["string", "null"]
+        kind = next((k for k in kind if k != "null"), None)
+    return kind if isinstance(kind, str) else None
+
+
+def _definition_kind(schema: JSONObject) -> str:
+    if "$ref" in schema:
+        return "alias"
+    kind = _schema_type(schema)
+    if schema.get("enum") and kind in ("string", "integer", "number", "boolean", None):
+        return "enum"
+    if schema.get("properties") or schema.get("allOf") or schema.get("discriminator"):
+        return "model"
+    if kind == "object" and "additionalProperties" not in schema:
+        return "model"
+    return "alias"
+
+
+def _enum_kind(values: list[Scalar]) -> str:
+    if values and all(isinstance(v, bool) for v in values):
+        return "bool"
+    if values and all(isinstance(v, int) and not isinstance(v, bool) for v in values):
+        return "int"
+    if values and all(isinstance(v, (int, float)) and not isinstance(v, bool) for v in values):
+        return "float"
+    return "str"
+
+
+def _allof_parents(definitions: JSONObject, name: str) -> list[str]:
+    parents = []
+    for part in as_list(as_object(definitions.get(name)).get("allOf")):
+        ref = part.get("$ref") if isinstance(part, dict) else None
+        if isinstance(ref, str) and ref.startswith("#/definitions/"):
+            parents.append(_unescape(ref[len("#/definitions/") :]))
+    return parents
+
+
+def _allof_ancestors(doc: JSONObject, name: str) -> set[str]:
+    definitions = as_object(doc.get("definitions"))
+    seen: set[str] = set()
+    stack = list(_allof_parents(definitions, name))
+    while stack:
+        current = stack.pop()
+        if current not in seen:
+            seen.add(current)
+            stack.extend(_allof_parents(definitions, current))
+    return seen
+
+
+def _allof_cycles(definitions: JSONObject) -> set[str]:
+    """Definitions that inherit from themselves through allOf (directly or not)."""
+    doc: JSONObject = {"definitions": definitions}
+    return {name for name in definitions if name in _allof_ancestors(doc, name)}
+
+
+def _fits(value: object, type_: ir.TypeRef, enums: dict[str, ir.Enum]) -> bool:
+    if isinstance(type_, ir.Primitive):
+        return {
+            "str": lambda v: isinstance(v, str),
+            "int": lambda v: isinstance(v, int) and not isinstance(v, bool),
+            "float": lambda v: isinstance(v, (int, float)) and not isinstance(v, bool),
+            "bool": lambda v: isinstance(v, bool),
+        }[type_.kind](value)
+    if isinstance(type_, ir.EnumRef):
+        enum = enums.get(type_.name)
+        return enum is not None and any(
+            m.value == value and type(m.value) is type(value) for m in enum.members
+        )
+    if isinstance(type_, ir.ArrayOf):
+        return isinstance(value, list) and all(_fits(v, type_.item, enums) for v in value)
+    if isinstance(type_, ir.MapOf):
+        return isinstance(value, dict)
+    return isinstance(type_, ir.AnyValue)

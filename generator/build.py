@@ -25,7 +25,7 @@ from generator.ingest.loader import display_path, recording_reads
 from generator.ingest.pipeline import Options, ingest
 from generator.model.ir import Api
 from generator.model.normalize import normalize
-from generator.model.release import Previous, release
+from generator.render.release import Previous, release
 from generator.render.project import Parts, effective_sha256, openapi_json
 from generator.target import Target, env_prefix_notes, names_for, target_problems
 

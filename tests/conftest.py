@@ -6,6 +6,8 @@ import os
 import shutil
 import subprocess
 import textwrap
+from collections.abc import Iterator
+from contextlib import contextmanager
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -56,6 +58,17 @@ def _own_generator_cache(tmp_path_factory: pytest.TempPathFactory) -> None:
     run on this machine may answer for this one."""
     os.environ["GENERATOR_CACHE"] = str(tmp_path_factory.mktemp("generator-cache"))
     os.environ["GENERATOR_CACHE_KEY"] = "the test session's own key"  # signs the entries (cache.py)
+
+
+@pytest.fixture(scope="session", autouse=True)
+def mypy_cache(tmp_path_factory: pytest.TempPathFactory) -> Path:
+    """One mypy cache for every `mypy` this pytest process starts (MYPY_CACHE_DIR; a command's own
+    --cache-dir wins): what mypy learned of httpx, pydantic and the standard library is reused
+    from one generated package to the next, and nothing is written into generated/ or the
+    repository. Each pytest-xdist worker has its own, and runs one mypy at a time."""
+    folder = tmp_path_factory.mktemp("mypy-cache")
+    os.environ["MYPY_CACHE_DIR"] = str(folder)
+    return folder
 
 
 @pytest.fixture
@@ -119,11 +132,74 @@ def prism_command() -> list[str]:
             if os.environ.get("CI"):
                 pytest.fail(message)
             pytest.skip(message)
-        subprocess.run(
-            [npm, "ci", "--prefix", str(CONTRACT), "--no-audit", "--no-fund", "--loglevel=error"],
-            check=True,
-            capture_output=True,
-            timeout=600,
-        )
+        with _install_lock():
+            if not PRISM.is_file():  # another worker may have installed it meanwhile
+                subprocess.run(
+                    [npm, *NPM_CI],
+                    check=True,
+                    capture_output=True,
+                    timeout=600,
+                )
     assert PRISM.is_file(), f"`npm ci --prefix tests/contract` did not install {PRISM}"
     return [str(PRISM)]
+
+
+NPM_CI = ["ci", "--prefix", str(CONTRACT), "--no-audit", "--no-fund", "--loglevel=error"]
+
+
+@contextmanager
+def _install_lock() -> Iterator[None]:
+    """Hold an exclusive lock on tests/contract: one process at a time installs Prism there.
+
+    Under pytest-xdist every worker may find Prism missing at once; two `npm ci` runs in one
+    folder delete each other's files.
+    """
+    try:
+        import fcntl
+    except ImportError:  # pragma: no cover - Windows: no locking, as before
+        yield
+        return
+    descriptor = os.open(CONTRACT, os.O_RDONLY)
+    try:
+        fcntl.flock(descriptor, fcntl.LOCK_EX)
+        yield
+    finally:
+        os.close(descriptor)  # closing the descriptor releases the lock
+
+
+def pytest_collection_finish(session: pytest.Session) -> None:
+    """Install Prism before the first contract test runs, when any is selected.
+
+    The generated suites' own fixture (generated/tests/_prism.py) also runs `npm ci` when Prism
+    is missing, without a lock: installing it here first, under the lock, keeps pytest-xdist's
+    workers from running `npm ci` in the same folder at once. A failure is left to the fixtures,
+    which report it (or skip without npm).
+    """
+    if PRISM.is_file() or shutil.which("npm") is None:
+        return
+    if not any(item.get_closest_marker("contract") for item in session.items):
+        return
+    with _install_lock():
+        if not PRISM.is_file():
+            subprocess.run(
+                [str(shutil.which("npm")), *NPM_CI], capture_output=True, timeout=600, check=False
+            )
+
+
+# The tests that run longest (minutes, one item each or many), started first: under pytest-xdist
+# a worker that takes one of them last would run it alone while the others wait.
+LONGEST_FIRST = (
+    "tests/test_random_documents.py",
+    "tests/test_corpus_run.py",
+    "tests/test_generated_suites.py",
+)
+
+
+def pytest_collection_modifyitems(items: list[pytest.Item]) -> None:
+    """Put the longest tests first (a stable sort: every worker collects the same order)."""
+
+    def rank(item: pytest.Item) -> int:
+        module = item.nodeid.split("::")[0]
+        return LONGEST_FIRST.index(module) if module in LONGEST_FIRST else len(LONGEST_FIRST)
+
+    items.sort(key=rank)

@@ -11,7 +11,7 @@ import pytest
 from generator.diagnostics import Diagnostics
 from generator.ingest.document import to_plain
 from generator.model.naming import Names
-from generator.model.release import Previous, previous_api
+from generator.render.release import Previous, previous_api
 from generator.target import Target, names_for
 from generator.model.ir import Api
 from generator.model.normalize import normalize

@@ -13,7 +13,7 @@ import pytest
 
 from generator.cli import _Progress
 from generator.config import ConfigError, load_config
-from generator.model.release import bumped
+from generator.render.release import bumped
 from generator.target import DEFAULT_TARGET
 from tests.conftest import ROOT, SEED, SEED_OVERLAY
 

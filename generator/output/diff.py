@@ -18,7 +18,7 @@ from generator.ingest.loader import display_path
 from generator.ingest.pipeline import Ingested, Options, ingest
 from generator.model.ir import Api
 from generator.model.normalize import normalize
-from generator.output.changes import (
+from generator.render.changes import (
     BREAKING,
     DOCS,
     FEATURE,
@@ -29,10 +29,11 @@ from generator.output.changes import (
     Change,
     bump,
     code_span,
+    grouped_lines,
     should_fail,
     type_change,
 )
-from generator.output.compare import diff_apis, unique_operations
+from generator.render.compare import diff_apis, unique_operations
 from generator.target import DEFAULT_CLIENT_NAMES
 
 __all__ = [
@@ -108,7 +109,6 @@ def label(path: Path, overlays: Sequence[Path]) -> str:
 
 # -- reports -------------------------------------------------------------------------------------------------
 
-_HEADINGS = {BREAKING: "Breaking", FEATURE: "Non-breaking", DOCS: "Documentation"}
 _BUMP_REASONS = {
     "major": "breaking changes",
     "minor": "additions, no breaking change",
@@ -126,17 +126,6 @@ def to_markdown(changes: Sequence[Change], old_label: str, new_label: str) -> st
         f"Version bump for the generated package: **{level}** ({_BUMP_REASONS[level]})",
     ]
     return "\n".join(lines + grouped_lines(changes, "##")) + "\n"
-
-
-def grouped_lines(changes: Sequence[Change], heading: str) -> list[str]:
-    """Markdown lines: each kind of change under its own heading (a CHANGELOG entry uses these too)."""
-    lines: list[str] = []
-    for kind, title in _HEADINGS.items():
-        group = [c for c in changes if c.kind == kind]
-        if group:
-            lines += ["", f"{heading} {title} ({len(group)})", ""]
-            lines += [f"- {code_span(c.subject)} ({code_span(c.wire)}): {c.message}" for c in group]
-    return lines
 
 
 def to_json(changes: Sequence[Change], old_label: str = "", new_label: str = "") -> str:

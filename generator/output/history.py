@@ -1,5 +1,5 @@
 """What the previous generation in the output folder says: its version, its changelog, and the
-document it was made from (generator.model.release decides the next ones from them).
+document it was made from (generator.render.release decides the next ones from them).
 
 Its files are read only where they are, never through a link (the text of a linked CHANGELOG.md
 would be carried into the new one, a linked openapi.json could name any file).
@@ -11,7 +11,7 @@ import json
 from pathlib import Path
 
 from generator.ingest.loader import DEFAULT_LIMITS
-from generator.model.release import Previous
+from generator.render.release import Previous
 from generator.output.write import read_output_file
 from generator.render.project import CHANGELOG, MANIFEST
 

@@ -28,7 +28,7 @@ STAGES = (
         "_schema_check",
     ),
     ("to_plain (effective document)", "generator/document.py", "to_plain"),
-    ("normalize", "generator/normalize.py", "normalize"),
+    ("normalize", "generator/model/normalize.py", "normalize"),
     ("render (Jinja)", "generator/render.py", "render"),
     ("  of which the generated tests", "generator/render.py", "_render_tests"),
     ("black formatting", "generator/formatting.py", "format_files"),

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 from types import MappingProxyType
-from typing import Iterable, Mapping
+from typing import Iterable, Mapping, Sequence
 
 from generator.model.ir import AnyValue, ArrayOf, EnumRef, MapOf, Primitive, TypeRef, UnionOf
 
@@ -127,3 +127,17 @@ def inner_types(type_: TypeRef) -> tuple[TypeRef, ...]:
 def code_span(value: str) -> str:
     """Document text inside a Markdown code span: no backtick or line break can end it early."""
     return "`" + " ".join(value.replace("`", "'").split()) + "`"
+
+
+_HEADINGS = {BREAKING: "Breaking", FEATURE: "Non-breaking", DOCS: "Documentation"}
+
+
+def grouped_lines(changes: Sequence[Change], heading: str) -> list[str]:
+    """Markdown lines: each kind of change under its own heading (a CHANGELOG entry uses these too)."""
+    lines: list[str] = []
+    for kind, title in _HEADINGS.items():
+        group = [c for c in changes if c.kind == kind]
+        if group:
+            lines += ["", f"{heading} {title} ({len(group)})", ""]
+            lines += [f"- {code_span(c.subject)} ({code_span(c.wire)}): {c.message}" for c in group]
+    return lines

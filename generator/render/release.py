@@ -21,7 +21,8 @@ from generator.ingest.pipeline import Options, ingest_text
 from generator.model.ir import Api
 from generator.model.naming import Names
 from generator.model.normalize import normalize
-from generator.output.diff import Change, bump, diff_apis, grouped_lines
+from generator.render.changes import Change, bump, grouped_lines
+from generator.render.compare import diff_apis
 from generator.target import package_version
 
 _HEADER = (

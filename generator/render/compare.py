@@ -53,7 +53,7 @@ from generator.model.ir import (
     Resource,
     TypeRef,
 )
-from generator.output.changes import (
+from generator.render.changes import (
     BREAKING,
     DOCS,
     FEATURE,

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import re
 import tomllib
 from pathlib import Path
 
@@ -35,3 +36,22 @@ def test_a_json_document_with_an_object_default(cli, write, tmp_path: Path) -> N
     result = cli("generate", spec, "-o", tmp_path / "out", "--package", "t_client")
     assert result.code == 0, result.err
     assert (tmp_path / "out" / "t_client" / "models" / "m.py").is_file()
+
+
+def test_a_flattened_field_and_an_own_field_of_one_python_name(  # type: ignore[no-untyped-def]
+    cli, tmp_path: Path
+) -> None:
+    """A child whose parent refers back to it gets the parent's fields as its own (see
+    model/cycles.py); one named like an own field (petName, pet_name) once made a class with one
+    attribute twice, and generated tests that passed the same keyword twice."""
+    spec = (
+        Path(__file__).parent / "random_documents" / "flattened_field_named_like_an_own_field.json"
+    )
+    result = cli("generate", spec, "-o", tmp_path / "out", "--package", "r_client")
+    assert result.code == 0, result.err
+    for path in (tmp_path / "out").rglob("*.py"):
+        compile(path.read_text(encoding="utf-8"), str(path), "exec")  # no keyword given twice
+    model = (tmp_path / "out" / "r_client" / "models" / "a_child.py").read_text(encoding="utf-8")
+    names = re.findall(r"^    (\w+): .*alias=\"(\w+)\"", model, re.MULTILINE)
+    assert sorted(wire for _, wire in names) == ["child", "petName", "pet_name"]
+    assert len({name for name, _ in names}) == 3

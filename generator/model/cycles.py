@@ -14,6 +14,7 @@ from __future__ import annotations
 from dataclasses import replace
 
 from generator.model import ir
+from generator.model.names import field_scope, is_identifier
 
 
 def flatten_cyclic_inheritance(
@@ -30,11 +31,28 @@ def flatten_cyclic_inheritance(
         if cyclic:
             inherited = [f for parent in cyclic for f in all_fields(parent, result)]
             own = {f.wire_name for f in model.fields}
-            copied = tuple(f for f in _unique(inherited) if f.wire_name not in own)
+            copied = _renamed_apart(
+                tuple(f for f in _unique(inherited) if f.wire_name not in own), model.fields
+            )
             parents = tuple(p for p in model.parents if p not in cyclic)
             result[name] = replace(model, parents=parents, fields=copied + model.fields)
             removed += [(name, parent) for parent in cyclic]
     return result, removed
+
+
+def _renamed_apart(copied: tuple[ir.Field, ...], own: tuple[ir.Field, ...]) -> tuple[ir.Field, ...]:
+    """The copied fields, each under a Python name no other field has (the own ones were named
+    before the parent's fields were known, and a class cannot have one name twice) and that is
+    no other field's wire name (a field is built by either)."""
+    named: list[ir.Field] = []
+    for field in copied:
+        scope = field_scope()
+        scope.taken.update(f.name for f in (*own, *named))
+        scope.taken.update(
+            f.wire_name for f in (*own, *copied) if f is not field and is_identifier(f.wire_name)
+        )
+        named.append(replace(field, name=scope.snake(field.name, "field")))
+    return tuple(named)
 
 
 def _reachable(start: str, models: dict[str, ir.Model]) -> set[str]:

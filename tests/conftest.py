@@ -5,6 +5,7 @@ from __future__ import annotations
 import os
 import shutil
 import subprocess
+import sys
 import textwrap
 from collections.abc import Iterator
 from contextlib import contextmanager
@@ -167,23 +168,67 @@ def _install_lock() -> Iterator[None]:
         os.close(descriptor)  # closing the descriptor releases the lock
 
 
-def pytest_collection_finish(session: pytest.Session) -> None:
-    """Install Prism before the first contract test runs, when any is selected.
+# Run by _PrismInstall in its own process: it holds the lock on tests/contract while `npm ci` runs.
+_INSTALLER = """\
+import fcntl, os, subprocess, sys
+contract, prism, *command = sys.argv[1:]
+descriptor = os.open(contract, os.O_RDONLY)
+try:
+    fcntl.flock(descriptor, fcntl.LOCK_EX | fcntl.LOCK_NB)
+except BlockingIOError:  # another process installs Prism, and holds the lock until it is done
+    print("busy", flush=True)
+    sys.exit(0)
+print("locked", flush=True)
+if not os.path.isfile(prism):
+    subprocess.run(command, capture_output=True, timeout=600, check=False)
+"""
 
-    The generated suites' own fixture (generated/tests/_prism.py) also runs `npm ci` when Prism
-    is missing, without a lock: installing it here first, under the lock, keeps pytest-xdist's
-    workers from running `npm ci` in the same folder at once. A failure is left to the fixtures,
-    which report it (or skip without npm).
+
+class _PrismInstall:
+    """Install Prism in the background while the first tests run, when contract tests are selected.
+
+    Under pytest-xdist every worker may find Prism missing at once, and two `npm ci` runs in one
+    folder delete each other's files; the generated suites' own fixture (generated/tests/_prism.py)
+    runs `npm ci` too when Prism is missing, without a lock. So one process installs it, holding
+    the lock on tests/contract, and every contract test waits for the lock before it starts. A
+    failed install is left to the fixtures, which report it (or skip without npm).
     """
-    if PRISM.is_file() or shutil.which("npm") is None:
-        return
-    if not any(item.get_closest_marker("contract") for item in session.items):
-        return
-    with _install_lock():
-        if not PRISM.is_file():
-            subprocess.run(
-                [str(shutil.which("npm")), *NPM_CI], capture_output=True, timeout=600, check=False
-            )
+
+    def __init__(self) -> None:
+        self.installer: subprocess.Popen[str] | None = None
+
+    def pytest_collection_finish(self, session: pytest.Session) -> None:
+        npm = shutil.which("npm")
+        if PRISM.is_file() or npm is None or session.config.option.collectonly:
+            return
+        if os.name == "nt" or not any(i.get_closest_marker("contract") for i in session.items):
+            return  # no fcntl on Windows: the fixtures install Prism when it is needed
+        self.installer = subprocess.Popen(
+            [sys.executable, "-c", _INSTALLER, str(CONTRACT), str(PRISM), npm, *NPM_CI],
+            stdin=subprocess.DEVNULL,
+            stdout=subprocess.PIPE,
+            text=True,
+        )
+        assert self.installer.stdout is not None
+        self.installer.stdout.readline()  # the lock is taken, by it or by another process
+
+    @pytest.hookimpl(tryfirst=True)
+    def pytest_runtest_setup(self, item: pytest.Item) -> None:
+        if item.get_closest_marker("contract") is not None:
+            with _install_lock():  # an install still running ends first
+                pass
+
+    def pytest_unconfigure(self) -> None:
+        if self.installer is not None:
+            self.installer.wait()
+            assert self.installer.stdout is not None
+            self.installer.stdout.close()
+
+
+def pytest_configure(config: pytest.Config) -> None:
+    # a plugin, not hooks of this file: the hooks of a conftest.py see only the tests below it,
+    # and the generated suite's contract tests (generated/tests) must wait for the install too
+    config.pluginmanager.register(_PrismInstall(), "prism-install")
 
 
 # The tests that run longest (minutes, one item each or many), started first: under pytest-xdist

@@ -279,7 +279,8 @@ def test_pip_install_in_a_fresh_venv_and_call_a_stub_server(
     subprocess.run([sys.executable, "-m", "venv", str(venv)], check=True)
     python = venv / "bin" / "python"
     source = tmp_path / "src"
-    subprocess.run(["cp", "-r", str(GENERATED), str(source)], check=True)
+    # without the caches other tests may be writing into generated/ meanwhile (pytest-xdist)
+    shutil.copytree(GENERATED, source, ignore=shutil.ignore_patterns("__pycache__", ".mypy_cache"))
     install = subprocess.run(
         [str(python), "-m", "pip", "install", "-q", str(source)], capture_output=True, text=True
     )

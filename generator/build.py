@@ -102,7 +102,8 @@ def _from_document(
     parts = Parts(api, names, display_path(target.spec), target.templates)
     files = {**parts.package(), **parts.tests(), **parts.versioned(released.version)}
     clock.lap("render")
-    files = format_files(files, progress, laid_out=not target.templates, memo=options.memo)
+    laid_out, scope = not target.templates, str(api.names.package)
+    files = format_files(files, progress, laid_out, options.memo, scope)
     files["openapi.json"] = text
     spec_bytes = target.spec.read_bytes()
     files.update(parts.closing(released.changelog, spec_bytes, digest, released.version, [*files]))

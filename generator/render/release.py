@@ -18,6 +18,8 @@ from dataclasses import dataclass
 
 from generator.diagnostics import Diagnostics
 from generator.ingest.pipeline import Options, ingest_text
+from generator.memo import NO_MEMO
+from generator.model import irdata
 from generator.model.ir import Api
 from generator.model.naming import Names
 from generator.model.normalize import normalize
@@ -58,14 +60,21 @@ def release(
     previous: Previous | None,
     options: Options = Options(),
 ) -> Release:
-    """The version and changelog of a generation of api, given what the folder held before."""
+    """The version and changelog of a generation of api, given what the folder held before.
+    options.memo keeps api for the next run, which then need not make it again to compare."""
+    kept = irdata.kept(options.memo, api.names.package)
+    indexed = irdata.index(api) if options.memo is not NO_MEMO else ({}, {})
+    irdata.keep(options.memo, api.names.package, effective_sha256, indexed, kept)
     if (
         previous is not None
         and previous.effective_sha256 == effective_sha256
         and previous.changelog
     ):
         return Release(previous.version or _version(rule, api, None, []), previous.changelog)
-    before = previous_api(previous, names, options) if previous is not None else None
+    before = None
+    if previous is not None:  # kept from the last run, or made again from its document
+        before = irdata.recall(kept, previous.effective_sha256, indexed[0])
+        before = before or previous_api(previous, names, options)
     changes = diff_apis(before, api) if before is not None else []
     version = _version(rule, api, previous, changes)
     if previous is None or not previous.changelog:

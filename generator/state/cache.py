@@ -1,8 +1,9 @@
 """The generator's cache folder: entries that only save time, never needed for a correct result.
 
 GENERATOR_CACHE names the folder (`off` turns caching off); the default is under ~/.cache. It
-holds what the stages remember through `Memo` (formatted Python by the hash of what was
-rendered, the hashes of the document parts found valid) and check records (uptodate.py).
+holds what the stages remember through `Memo` (per package: the formatted Python of its last
+run and its API in parts, model/irdata.py; the hashes of the document parts found valid) and
+check records (uptodate.py).
 Deleting it costs time only.
 
 The folder is untrusted: CI caches are shared, restored between jobs and forks, so any entry may

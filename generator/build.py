@@ -100,10 +100,10 @@ def _from_document(
     digest = effective_sha256(document)
     released = release(target.version, api, names, digest, previous, options)
     parts = Parts(api, names, display_path(target.spec), target.templates)
-    files = {**parts.package(), **parts.tests(), **parts.versioned(released.version)}
+    made = {**parts.package(), **parts.tests(), **parts.versioned(released.version)}
     clock.lap("render")
     laid_out, scope = not target.templates, str(api.names.package)
-    files = format_files(files, progress, laid_out, options.memo, scope)
+    files = format_files(made, progress, laid_out, options.memo, scope)
     files["openapi.json"] = text
     spec_bytes = target.spec.read_bytes()
     files.update(parts.closing(released.changelog, spec_bytes, digest, released.version, [*files]))

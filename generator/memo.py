@@ -2,12 +2,14 @@
 
 A stage that can save work asks a Memo for data it kept under (kind, key) and gives it what it
 made. The pipeline is the same pure function with or without one: NO_MEMO remembers nothing,
-and generator.state.cache.Memo keeps signed, data-only entries in the cache folder.
+and generator.state.cache.Memo keeps signed, data-only entries in the cache folder. A stage
+may hand the next one a Deferred file instead of its text, when the next one may have kept it.
 """
 
 from __future__ import annotations
 
-from typing import Protocol
+from dataclasses import dataclass
+from typing import Callable, Protocol
 
 
 class Memo(Protocol):
@@ -27,3 +29,12 @@ class _Nothing:
 
 
 NO_MEMO: Memo = _Nothing()
+
+
+@dataclass(frozen=True)
+class Deferred:
+    """A file not made yet: key names everything its text is made from (a digest), so a memo
+    that kept what the file became under that key may stand in for making it."""
+
+    key: str
+    make: Callable[[], str]

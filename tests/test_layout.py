@@ -15,6 +15,7 @@ import pytest
 from generator import build as build_module
 from generator.formatting.formatter import MODE
 from generator.formatting.layout import LIMIT, lay_out
+from generator.memo import Deferred
 from generator.target import Target
 from tests import hostile
 
@@ -109,9 +110,11 @@ def test_short_lines_are_left_as_they_are() -> None:
 
 def _raw_files(target: Target, monkeypatch: pytest.MonkeyPatch) -> dict[str, str]:
     """The rendered files, before any formatting."""
-    monkeypatch.setattr(
-        build_module, "format_files", lambda files, progress=None, laid_out=True, memo=None: files
-    )
+
+    def made(files: dict[str, str | Deferred], *args: object) -> dict[str, str]:
+        return {path: f if isinstance(f, str) else f.make() for path, f in files.items()}
+
+    monkeypatch.setattr(build_module, "format_files", made)
     generation = build_module.build(target)
     assert generation.files is not None
     return {path: text for path, text in generation.files.items() if path.endswith(".py")}

@@ -20,12 +20,12 @@ import functools
 import hashlib
 import json
 from importlib import metadata
-from typing import Callable
+from typing import Callable, Mapping
 
 from typing import TYPE_CHECKING, Any
 
 from generator.formatting.layout import LIMIT, lay_out, layout_source
-from generator.memo import NO_MEMO, Memo
+from generator.memo import NO_MEMO, Deferred, Memo
 
 if TYPE_CHECKING:
     import black
@@ -51,7 +51,7 @@ class FormattingError(Exception):
 
 
 def format_files(
-    files: dict[str, str],
+    files: Mapping[str, str | Deferred],
     progress: Callable[[str, int, int], None] | None = None,
     laid_out: bool = False,
     memo: Memo = NO_MEMO,
@@ -61,17 +61,18 @@ def format_files(
 
     With laid_out (the built-in templates, which print black's style line by line), black runs
     only on the files layout.lay_out is not sure about; otherwise on every Python file. scope
-    names whose files these are in the memo (the package): its last run's are reused.
+    names whose files these are in the memo (the package): its last run's are reused, and a
+    Deferred file found there is not even rendered.
     """
     kept = _pack(memo, scope)
     made: dict[str, str] = {}
     done: dict[str, str] = {}
-    for count, (path, text) in enumerate(files.items(), 1):
+    for count, (path, file) in enumerate(files.items(), 1):
         if path.endswith(".py"):
-            key = _key(text, laid_out)
-            made[key] = done[path] = _formatted_file(path, text, laid_out, key, kept.get(key))
+            key = _key(file, laid_out)
+            made[key] = done[path] = _formatted_file(path, file, laid_out, key, kept.get(key))
         else:
-            done[path] = text
+            done[path] = file if isinstance(file, str) else file.make()
         if progress is not None and (count % 50 == 0 or count == len(files)):
             progress("formatting", count, len(files))
     if len(made.keys() - kept.keys()) * 4 > len(made):  # a few misses cost less than a rewrite
@@ -79,9 +80,12 @@ def format_files(
     return done
 
 
-def _formatted_file(path: str, text: str, laid_out: bool, key: str, kept: str | None) -> str:
+def _formatted_file(
+    path: str, file: str | Deferred, laid_out: bool, key: str, kept: str | None
+) -> str:
     found = _formatted.get(key) or kept
     if found is None:
+        text = file if isinstance(file, str) else file.make()
         found = (lay_out(text) if laid_out else None) or _format(path, text)
     if len(_formatted) > 50_000:  # a long-lived process (a test run) must not grow without end
         _formatted.clear()
@@ -145,7 +149,7 @@ def black_difference(source: str) -> str:
     return f"black would change line {line + 1}: {ours[line][:120] if line < len(ours) else ''!r}"
 
 
-def _key(source: str, laid_out: bool) -> str:
-    return hashlib.sha256(
-        f"{_SALT}{laid_out}|{source}".encode("utf-8", "surrogatepass")
-    ).hexdigest()
+def _key(file: str | Deferred, laid_out: bool) -> str:
+    """What a file becomes depends on its text, or on what a Deferred file is made from."""
+    named = f"text|{file}" if isinstance(file, str) else f"deferred|{file.key}"
+    return hashlib.sha256(f"{_SALT}{laid_out}|{named}".encode(_UTF8, _LONE)).hexdigest()

@@ -20,6 +20,7 @@ import jinja2
 
 from generator import GENERATOR_NAME
 from generator import __version__
+from generator.memo import Deferred
 from generator.render import escape
 from generator.model import ir
 from generator.render import testgen
@@ -67,6 +68,7 @@ class Parts:
         """names are the target's, which normalize made api.names of: the files print those."""
         self.env = environment(templates)
         self.spec_name = spec_name
+        self.templates = templates
         header = escape.comment_text(HEADER.format(version=__version__, spec=spec_name))
         self.context = _Context(api, header)
 
@@ -85,12 +87,20 @@ class Parts:
             )
         return files
 
-    def package(self) -> dict[str, str]:
+    @functools.cached_property
+    def shared(self) -> str:
+        """The digest of what every file made from one part of the API is also made from: the
+        code and templates, the header, the package's names and where each class lives."""
+        c = self.context
+        return _digest(_source_digest(self.templates), c.header, c.names, c.modules, c.variants)
+
+    def package(self) -> dict[str, str | Deferred]:
         """The rest of the project and the package (not the tests, openapi.json, the versioned
-        files and the closing files)."""
+        files and the closing files). A file made from one model, enum or resource is Deferred:
+        its key is the digest of all it is made from, and the formatting memo may have it."""
         env, context, api = self.env, self.context, self.context.api
-        pkg = context.names.package
-        files: dict[str, str] = {}
+        pkg, shared = context.names.package, self.shared
+        files: dict[str, str | Deferred] = {}
         files["README.md"] = env.get_template("project/README.md.jinja").render(c=context)
         files[f"{pkg}/py.typed"] = ""
         for module in sorted((TEMPLATES / "runtime").glob("*.py")):
@@ -101,30 +111,44 @@ class Parts:
             "package/models/__init__.py.jinja"
         ).render(c=context)
         models = f"{pkg}/models/{{}}.py"
+        by_name: dict[str, ir.Model] = {m.name: m for m in api.models}
         for model in api.models:
-            files[models.format(context.modules[model.name])] = _render_model(env, context, model)
+            files[models.format(context.modules[model.name])] = Deferred(
+                _digest(shared, "model", model, _ancestors(by_name, model)),
+                functools.partial(_render_model, env, context, model),
+            )
         for model in api.models:
             if model.variants_module:
-                files[models.format(model.variants_module)] = _render_variants(env, context, model)
+                files[models.format(model.variants_module)] = Deferred(
+                    _digest(shared, "variants", model),
+                    functools.partial(_render_variants, env, context, model),
+                )
         for enum in api.enums:
-            files[models.format(context.modules[enum.name])] = env.get_template(
-                "package/models/enum.py.jinja"
-            ).render(c=context, enum=enum)
+            files[models.format(context.modules[enum.name])] = Deferred(
+                _digest(shared, "enum", enum),
+                functools.partial(
+                    env.get_template("package/models/enum.py.jinja").render, c=context, enum=enum
+                ),
+            )
         files[f"{pkg}/resources/__init__.py"] = env.get_template(
             "package/resources/__init__.py.jinja"
         ).render(c=context)
         for resource in api.resources:
-            files[f"{pkg}/resources/{resource.module}.py"] = _render_resource(
-                env, context, resource
+            files[f"{pkg}/resources/{resource.module}.py"] = Deferred(
+                _digest(shared, "resource", resource),
+                functools.partial(_render_resource, env, context, resource),
             )
         return files
 
-    def tests(self) -> dict[str, str]:
-        """The generated test suite (tests/)."""
-        planner = testgen.Planner(self.context.api, self.context.credentials)
-        planned = [(r, planner.resource(r)) for r in self.context.api.resources]
-        files: dict[str, str] = {}
-        _render_tests(self.env, self.context, files, planned)
+    def tests(self) -> dict[str, str | Deferred]:
+        """The generated test suite (tests/): each resource's module Deferred (see package)."""
+        api = self.context.api
+        planner = testgen.Planner(api, self.context.credentials)
+        planned = [(r, planner.resource(r)) for r in api.resources]
+        files: dict[str, str | Deferred] = {}
+        # a resource's tests are made from its operations and the models their data comes from
+        shared = _digest(self.shared, api.models, api.enums, api.base_url, api.security_schemes)
+        _render_tests(self.env, self.context, files, planned, shared)
         return files
 
     def closing(
@@ -468,8 +492,9 @@ def _param_view(p: ir.Parameter, imports: Imports) -> _ParamView:
 def _render_tests(
     env: jinja2.Environment,
     context: _Context,
-    files: dict[str, str],
+    files: dict[str, str | Deferred],
     planned: list[tuple[ir.Resource, list[testgen.OperationTests]]],
+    shared: str,
 ) -> None:
     support = context.names.test_support
     common = {"c": context, "support": support}
@@ -489,21 +514,64 @@ def _render_tests(
         for test in tests:
             test.resource = resource.name
         everything.extend(tests)
-        item_json = {str(t.op.name): _item_json(synth, t.op) for t in tests if t.op.pagination}
-        files[f"tests/{resource.test_module}.py"] = env.get_template(
-            "tests/test_resource.py.jinja"
-        ).render(
-            **common,
-            resource=resource,
-            tests=tests,
-            models=_test_models(context, tests),
-            item_json=item_json,
-            json_names=_json_constants(tests, item_json),
-            page_args={t.op.name: _page_arguments(t) for t in tests if t.op.pagination},
+        files[f"tests/{resource.test_module}.py"] = Deferred(
+            _digest(shared, "tests", resource),
+            functools.partial(_render_resource_tests, env, context, synth, resource, tests),
         )
     files["tests/test_contract.py"] = env.get_template("tests/test_contract.py.jinja").render(
         **common, tests=everything, models=_test_models(context, everything)
     )
+
+
+def _render_resource_tests(
+    env: jinja2.Environment,
+    context: _Context,
+    synth: Synthesizer,
+    resource: ir.Resource,
+    tests: list[testgen.OperationTests],
+) -> str:
+    item_json = {str(t.op.name): _item_json(synth, t.op) for t in tests if t.op.pagination}
+    return env.get_template("tests/test_resource.py.jinja").render(
+        c=context,
+        support=context.names.test_support,
+        resource=resource,
+        tests=tests,
+        models=_test_models(context, tests),
+        item_json=item_json,
+        json_names=_json_constants(tests, item_json),
+        page_args={t.op.name: _page_arguments(t) for t in tests if t.op.pagination},
+    )
+
+
+def _digest(*parts: object) -> str:
+    """The digest of the IR parts (and texts) a file is made from: the IR is frozen dataclasses,
+    whose repr shows every field."""
+    return hashlib.sha256(repr(parts).encode("utf-8", "surrogatepass")).hexdigest()
+
+
+def _source_digest(templates: tuple[Path, ...]) -> str:
+    """The digest of the code and templates that make the files (read each run: a template
+    edited between two runs of one process must count)."""
+    digest = hashlib.sha256(__version__.encode())
+    code = Path(__file__).resolve().parents[1]
+    for folder in (*templates, TEMPLATES, code / "render", code / "model"):
+        for path in sorted(folder.rglob("*")):
+            if path.suffix in (".jinja", ".py") and path.is_file():
+                name = str(path.relative_to(folder)).encode("utf-8", "surrogatepass")
+                digest.update(name + b"\0" + path.read_bytes() + b"\0")
+    return digest.hexdigest()
+
+
+def _ancestors(by_name: Mapping[str, ir.Model], model: ir.Model) -> list[ir.Model]:
+    """The models model inherits fields from (its module declares their annotations too)."""
+    found: dict[str, ir.Model] = {}
+    stack = list(model.parents)
+    while stack:
+        parent = by_name.get(stack.pop())
+        if parent is not None and parent.name not in found:
+            found[parent.name] = parent
+            stack.extend(parent.parents)
+    return list(found.values())
 
 
 def _test_models(context: _Context, tests: list[testgen.OperationTests]) -> list[tuple[str, str]]:

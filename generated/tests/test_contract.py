@@ -20,7 +20,6 @@ from callfire_client.models.call_broadcast_sounds import CallBroadcastSounds
 from callfire_client.models.call_list import CallList
 from callfire_client.models.call_page import CallPage
 from callfire_client.models.call_recipient import CallRecipient
-from callfire_client.models.error_response import ErrorResponse
 from callfire_client.models.local_date import LocalDate
 from callfire_client.models.local_time import LocalTime
 from callfire_client.models.local_time_restriction import LocalTimeRestriction

@@ -519,7 +519,7 @@ def _render_tests(
             functools.partial(_render_resource_tests, env, context, synth, resource, tests),
         )
     files["tests/test_contract.py"] = env.get_template("tests/test_contract.py.jinja").render(
-        **common, tests=everything, models=_test_models(context, everything)
+        **common, tests=everything, models=_test_models(context, everything, contract=True)
     )
 
 
@@ -574,13 +574,18 @@ def _ancestors(by_name: Mapping[str, ir.Model], model: ir.Model) -> list[ir.Mode
     return list(found.values())
 
 
-def _test_models(context: _Context, tests: list[testgen.OperationTests]) -> list[tuple[str, str]]:
+def _test_models(
+    context: _Context, tests: list[testgen.OperationTests], contract: bool = False
+) -> list[tuple[str, str]]:
+    """The model classes the tests name (the contract tests: only in their calls and results)."""
     names: set[str] = set()
     for t in tests:
-        for call in (t.required_call, t.full_call, t.contract_call):
+        calls = [t.contract_call] if contract else [t.required_call, t.full_call, t.contract_call]
+        for call in calls:
             for argument in call.arguments:
                 names.update(re.findall(r"\b([A-Z][A-Za-z0-9_]*)\(", argument))
-        names.update(n for n in [t.model, *(e.body_model for e in t.errors)] if n)
+        bodies = [] if contract else [e.body_model for e in t.errors]
+        names.update(n for n in [t.model, *bodies] if n)
     return sorted((context.modules[n], n) for n in names if n in context.modules)
 
 

@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import base64
 import datetime
+import functools
 import json
 from dataclasses import dataclass, field
 from urllib.parse import quote, urlsplit
@@ -58,17 +59,39 @@ class ErrorCase:
 
 @dataclass
 class OperationTests:
+    """An operation's tests. The contract tests need only the first fields: the others are
+    planned when a template first reads them (a run whose memo kept a resource's test module
+    plans only its contract tests)."""
+
     op: ir.Operation
-    required_call: Call
-    full_call: Call
     contract_call: Call  # all arguments, plain values a mock server routes without surprises
     status: int
-    response_json: str  # '' for no body
     response_bytes: bool
     check: str  # how to check the result: none, bytes, model, models, equal
     model: str  # the model class for 'model' / 'models'
-    errors: list[ErrorCase] = field(default_factory=list)
+    planner: _Planner = field(repr=False, compare=False)
     resource: str = ""  # the client attribute of the operation's resource
+
+    @functools.cached_property
+    def required_call(self) -> Call:
+        return self.planner.call(self.op, [p for p in self.op.parameters if p.required])
+
+    @functools.cached_property
+    def full_call(self) -> Call:
+        return self.planner.call(self.op, list(self.op.parameters))
+
+    @functools.cached_property
+    def response_json(self) -> str:
+        _, response = _success_response(self.op)
+        if response is None or isinstance(response, ir.FileData):
+            return ""
+        data = self.planner.synth.value(response)
+        return json.dumps(data) if data is not None else ""
+
+    @functools.cached_property
+    def errors(self) -> list[ErrorCase]:
+        found = self.op.responses
+        return [self.planner.error(r) for r in found if r.status.isdigit() and int(r.status) >= 400]
 
     @property
     def contract_arguments(self) -> list[str]:
@@ -115,25 +138,15 @@ class _Planner:
 
     def operation(self, op: ir.Operation) -> OperationTests:
         status, response = _success_response(op)
-        data = (
-            self.synth.value(response)
-            if response is not None and not isinstance(response, ir.FileData)
-            else None
-        )
         check, model = _check(response)
         return OperationTests(
             op=op,
-            required_call=self.call(op, [p for p in op.parameters if p.required]),
-            full_call=self.call(op, list(op.parameters)),
             contract_call=self.call(op, list(op.parameters), escaping=False),
             status=status,
-            response_json=json.dumps(data) if data is not None else "",
             response_bytes=isinstance(response, ir.FileData),
             check=check,
             model=model,
-            errors=[
-                self.error(r) for r in op.responses if r.status.isdigit() and int(r.status) >= 400
-            ],
+            planner=self,
         )
 
     def error(self, response: ir.Response) -> ErrorCase:

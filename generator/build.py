@@ -100,10 +100,18 @@ def _from_document(
     digest = effective_sha256(document)
     released = release(target.version, api, names, digest, previous, options)
     parts = Parts(api, names, display_path(target.spec), target.templates)
-    made = {**parts.package(), **parts.tests(), **parts.versioned(released.version)}
-    clock.lap("render")
-    laid_out, scope = not target.templates, str(api.names.package)
-    files = format_files(made, progress, laid_out, options.memo, scope)
+    laid_out, scope, memo = not target.templates, str(api.names.package), options.memo
+    # The test suite is made and formatted aside (two cores: while the package is).
+    tests = options.aside.start(
+        lambda: format_files(parts.tests(), None, laid_out, memo, scope + "/tests")
+    )
+    try:
+        made = {**parts.package(), **parts.versioned(released.version)}
+        clock.lap("render")
+        files = format_files(made, progress, laid_out, memo, scope)
+    finally:
+        files_of_tests = tests()
+    files.update(files_of_tests)
     files["openapi.json"] = text
     spec_bytes = target.spec.read_bytes()
     files.update(parts.closing(released.changelog, spec_bytes, digest, released.version, [*files]))

@@ -11,7 +11,7 @@ from generator.diagnostics import Diagnostic, Diagnostics, Severity, SourcePosit
 from generator.ingest.pipeline import Options
 from generator.output.history import previous_generation
 from generator.output.write import Comparison, Refused, compare, write_tree
-from generator.state import cache
+from generator.state import cache, fork
 from generator.state.uptodate import recall, remember
 from generator.target import Target
 
@@ -70,7 +70,9 @@ def check(target: Target, options: Options = Options()) -> tuple[Generation, Com
 
 
 def _remembering(options: Options) -> Options:
-    """options with the cache folder as the stages' memo, when caching is on."""
+    """options with the speed layer: the cache folder as the stages' memo, when caching is on,
+    and a forked child for the work the pipeline does aside."""
+    options = dataclasses.replace(options, aside=fork.parallel())
     return dataclasses.replace(options, memo=cache.Memo()) if cache.enabled() else options
 
 

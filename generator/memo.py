@@ -4,6 +4,9 @@ A stage that can save work asks a Memo for data it kept under (kind, key) and gi
 made. The pipeline is the same pure function with or without one: NO_MEMO remembers nothing,
 and generator.state.cache.Memo keeps signed, data-only entries in the cache folder. A stage
 may hand the next one a Deferred file instead of its text, when the next one may have kept it.
+
+Likewise a stage may start independent work Aside: INLINE does it when its result is asked
+for, generator.state.fork.Forked in a child process meanwhile (the result is the same).
 """
 
 from __future__ import annotations
@@ -38,3 +41,22 @@ class Deferred:
 
     key: str
     make: Callable[[], str]
+
+
+Files = dict[str, str]
+
+
+class Aside(Protocol):
+    def start(self, work: Callable[[], Files]) -> Callable[[], Files]:
+        """Start work; the function returned gives its result (raising what work raised)."""
+        ...
+
+
+class _Inline:
+    """Does the work when its result is asked for, in this process."""
+
+    def start(self, work: Callable[[], Files]) -> Callable[[], Files]:
+        return work
+
+
+INLINE: Aside = _Inline()

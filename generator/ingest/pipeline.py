@@ -12,7 +12,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 
 from generator.diagnostics import Diagnostic, Diagnostics, InputError, Severity
-from generator.memo import NO_MEMO, Memo
+from generator.memo import INLINE, NO_MEMO, Aside, Memo
 from generator.ingest.document import SpecDict
 from generator.ingest.loader import DEFAULT_LIMITS, Limits, display_path, load_file, load_text
 from generator.ingest.overlay import Waiver, apply_overlay, load_overlay, waivers
@@ -26,7 +26,9 @@ class Options:
     allow_remote_refs: bool = False
     limits: Limits = DEFAULT_LIMITS
     ref_roots: tuple[Path, ...] = ()  # folders any `$ref` may read from, besides its document's own
-    memo: Memo = field(default=NO_MEMO, compare=False, repr=False)  # saves work only: not a setting
+    # The speed layer: save work only, never a setting (generator.memo).
+    memo: Memo = field(default=NO_MEMO, compare=False, repr=False)
+    aside: Aside = field(default=INLINE, compare=False, repr=False)
 
     def with_ref_roots(self, roots: tuple[Path, ...]) -> Options:
         """These options, with more folders any `$ref` may read from (a target's ref-root)."""

@@ -8,6 +8,7 @@ through a filter from escape.py; every name, file names included, is the IR's
 
 from __future__ import annotations
 
+import dataclasses
 import functools
 import hashlib
 import json
@@ -141,14 +142,28 @@ class Parts:
         return files
 
     def tests(self) -> dict[str, str | Deferred]:
-        """The generated test suite (tests/): each resource's module Deferred (see package)."""
-        api = self.context.api
-        planner = testgen.Planner(api, self.context.credentials)
-        planned = [(r, planner.resource(r)) for r in api.resources]
-        files: dict[str, str | Deferred] = {}
-        # a resource's tests are made from its operations and the models their data comes from
+        """The generated test suite (tests/): each resource's module and the contract module
+        Deferred (see package), each operation's tests planned when a module needs them."""
+        api, env, context = self.context.api, self.env, self.context
+        plans = _Plans(testgen.Planner(api, context.credentials))
+        files = _fixed_test_files(env, context)
+        # the tests are made from the operations and the models their data comes from
         shared = _digest(self.shared, api.models, api.enums, api.base_url, api.security_schemes)
-        _render_tests(self.env, self.context, files, planned, shared)
+        synth = Synthesizer(api)
+        for resource in api.resources:
+            files[f"tests/{resource.test_module}.py"] = Deferred(
+                _digest(shared, "tests", resource),
+                functools.partial(_render_resource_tests, env, context, synth, resource, plans),
+            )
+        # the contract tests print no description: editing one leaves their module as it was
+        undocumented = [
+            (r.name, [dataclasses.replace(op, summary="", description="") for op in r.operations])
+            for r in api.resources
+        ]
+        files["tests/test_contract.py"] = Deferred(
+            _digest(shared, "contract", undocumented),
+            functools.partial(_render_contract, env, context, plans),
+        )
         return files
 
     def closing(
@@ -489,37 +504,43 @@ def _param_view(p: ir.Parameter, imports: Imports) -> _ParamView:
 # -- the generated test suite ----------------------------------------------------------------------------
 
 
-def _render_tests(
-    env: jinja2.Environment,
-    context: _Context,
-    files: dict[str, str | Deferred],
-    planned: list[tuple[ir.Resource, list[testgen.OperationTests]]],
-    shared: str,
-) -> None:
+class _Plans:
+    """Each resource's test plans, made when first asked for (a module the memo kept needs none)."""
+
+    def __init__(self, planner: testgen.Planner) -> None:
+        self.planner = planner
+        self.made: dict[str, list[testgen.OperationTests]] = {}
+
+    def __call__(self, resource: ir.Resource) -> list[testgen.OperationTests]:
+        if resource.name not in self.made:
+            tests = self.planner.resource(resource)
+            for test in tests:
+                test.resource = resource.name
+            self.made[resource.name] = tests
+        return self.made[resource.name]
+
+
+def _fixed_test_files(env: jinja2.Environment, context: _Context) -> dict[str, str | Deferred]:
+    """The generated suite's modules that do not depend on the operations."""
     support = context.names.test_support
     common = {"c": context, "support": support}
-    files["tests/conftest.py"] = env.get_template("tests/conftest.py.jinja").render(**common)
-    files["tests/_prism.py"] = env.get_template("tests/prism.py.jinja").render(
-        header=context.header
-    )
-    files[f"tests/{support}.py"] = env.get_template("tests/support.py.jinja").render(
-        **common, credential_values=testgen.CREDENTIAL_VALUES
-    )
-    files["tests/test_package.py"] = env.get_template("tests/test_package.py.jinja").render(
-        **common
-    )
-    everything: list[testgen.OperationTests] = []
-    synth = Synthesizer(context.api)
-    for resource, tests in planned:
-        for test in tests:
-            test.resource = resource.name
-        everything.extend(tests)
-        files[f"tests/{resource.test_module}.py"] = Deferred(
-            _digest(shared, "tests", resource),
-            functools.partial(_render_resource_tests, env, context, synth, resource, tests),
-        )
-    files["tests/test_contract.py"] = env.get_template("tests/test_contract.py.jinja").render(
-        **common, tests=everything, models=_test_models(context, everything, contract=True)
+    return {
+        "tests/conftest.py": env.get_template("tests/conftest.py.jinja").render(**common),
+        "tests/_prism.py": env.get_template("tests/prism.py.jinja").render(header=context.header),
+        f"tests/{support}.py": env.get_template("tests/support.py.jinja").render(
+            **common, credential_values=testgen.CREDENTIAL_VALUES
+        ),
+        "tests/test_package.py": env.get_template("tests/test_package.py.jinja").render(**common),
+    }
+
+
+def _render_contract(env: jinja2.Environment, context: _Context, plans: _Plans) -> str:
+    everything = [test for resource in context.api.resources for test in plans(resource)]
+    return env.get_template("tests/test_contract.py.jinja").render(
+        c=context,
+        support=context.names.test_support,
+        tests=everything,
+        models=_test_models(context, everything, contract=True),
     )
 
 
@@ -528,8 +549,9 @@ def _render_resource_tests(
     context: _Context,
     synth: Synthesizer,
     resource: ir.Resource,
-    tests: list[testgen.OperationTests],
+    plans: _Plans,
 ) -> str:
+    tests = plans(resource)
     item_json = {str(t.op.name): _item_json(synth, t.op) for t in tests if t.op.pagination}
     return env.get_template("tests/test_resource.py.jinja").render(
         c=context,

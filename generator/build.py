@@ -23,6 +23,7 @@ from generator.formatting.formatter import FormattingError, format_files
 from generator.ingest.document import SpecDict
 from generator.ingest.loader import display_path, recording_reads
 from generator.ingest.pipeline import Options, ingest
+from generator.model import irdata
 from generator.model.ir import Api
 from generator.model.normalize import normalize
 from generator.render.release import Previous, release
@@ -98,8 +99,9 @@ def _from_document(
         return
     text = openapi_json(document)
     digest = effective_sha256(document)
-    released = release(target.version, api, names, digest, previous, options)
-    parts = Parts(api, names, display_path(target.spec), target.templates)
+    indexed = irdata.index(api)  # the digest of each part: what the memo keys are made of
+    released = release(target.version, api, names, digest, previous, options, indexed)
+    parts = Parts(api, names, display_path(target.spec), target.templates, indexed)
     laid_out, scope, memo = not target.templates, str(api.names.package), options.memo
     # The test suite is made and formatted aside (two cores: while the package is).
     tests = options.aside.start(

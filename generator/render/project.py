@@ -23,7 +23,7 @@ from generator import GENERATOR_NAME
 from generator import __version__
 from generator.memo import Deferred
 from generator.render import escape
-from generator.model import ir
+from generator.model import ir, irdata
 from generator.render import testgen
 from generator.render.examples import Synthesizer
 from generator.target import Names
@@ -64,9 +64,16 @@ class Parts:
     version (which the release decides), and the closing files that list the others."""
 
     def __init__(
-        self, api: ir.Api, names: Names, spec_name: str, templates: tuple[Path, ...] = ()
+        self,
+        api: ir.Api,
+        names: Names,
+        spec_name: str,
+        templates: tuple[Path, ...] = (),
+        indexed: irdata.Indexed | None = None,
     ) -> None:
-        """names are the target's, which normalize made api.names of: the files print those."""
+        """names are the target's, which normalize made api.names of: the files print those.
+        indexed is irdata.index(api), when the caller has it already."""
+        self.digests = (indexed or irdata.index(api))[1]  # each part's, in the API's order
         self.env = environment(templates)
         self.spec_name = spec_name
         self.templates = templates
@@ -112,21 +119,23 @@ class Parts:
             "package/models/__init__.py.jinja"
         ).render(c=context)
         models = f"{pkg}/models/{{}}.py"
+        of_model = dict(zip((m.name for m in api.models), self.digests["models"]))
         by_name: dict[str, ir.Model] = {m.name: m for m in api.models}
         for model in api.models:
+            ancestors = [of_model[a.name] for a in _ancestors(by_name, model)]
             files[models.format(context.modules[model.name])] = Deferred(
-                _digest(shared, "model", model, _ancestors(by_name, model)),
+                _digest(shared, "model", of_model[model.name], ancestors),
                 functools.partial(_render_model, env, context, model),
             )
         for model in api.models:
             if model.variants_module:
                 files[models.format(model.variants_module)] = Deferred(
-                    _digest(shared, "variants", model),
+                    _digest(shared, "variants", of_model[model.name]),
                     functools.partial(_render_variants, env, context, model),
                 )
-        for enum in api.enums:
+        for enum, enum_digest in zip(api.enums, self.digests["enums"]):
             files[models.format(context.modules[enum.name])] = Deferred(
-                _digest(shared, "enum", enum),
+                _digest(shared, "enum", enum_digest),
                 functools.partial(
                     env.get_template("package/models/enum.py.jinja").render, c=context, enum=enum
                 ),
@@ -134,9 +143,9 @@ class Parts:
         files[f"{pkg}/resources/__init__.py"] = env.get_template(
             "package/resources/__init__.py.jinja"
         ).render(c=context)
-        for resource in api.resources:
+        for resource, resource_digest in zip(api.resources, self.digests["resources"]):
             files[f"{pkg}/resources/{resource.module}.py"] = Deferred(
-                _digest(shared, "resource", resource),
+                _digest(shared, "resource", resource_digest),
                 functools.partial(_render_resource, env, context, resource),
             )
         return files
@@ -147,12 +156,14 @@ class Parts:
         api, env, context = self.context.api, self.env, self.context
         plans = _Plans(testgen.Planner(api, context.credentials))
         files = _fixed_test_files(env, context)
-        # the tests are made from the operations and the models their data comes from
-        shared = _digest(self.shared, api.models, api.enums, api.base_url, api.security_schemes)
+        # the tests are made from the operations, the models their data comes from, and the
+        # API's own fields (its base URL, its security schemes)
+        digests = self.digests
+        shared = _digest(self.shared, digests["api"], digests["models"], digests["enums"])
         synth = Synthesizer(api)
-        for resource in api.resources:
+        for resource, resource_digest in zip(api.resources, digests["resources"]):
             files[f"tests/{resource.test_module}.py"] = Deferred(
-                _digest(shared, "tests", resource),
+                _digest(shared, "tests", resource_digest),
                 functools.partial(_render_resource_tests, env, context, synth, resource, plans),
             )
         # the contract tests print no description: editing one leaves their module as it was

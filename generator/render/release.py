@@ -59,11 +59,14 @@ def release(
     effective_sha256: str,
     previous: Previous | None,
     options: Options = Options(),
+    indexed: irdata.Indexed | None = None,
 ) -> Release:
     """The version and changelog of a generation of api, given what the folder held before.
-    options.memo keeps api for the next run, which then need not make it again to compare."""
+    options.memo keeps api for the next run, which then need not make it again to compare
+    (indexed is irdata.index(api), when the caller has it already)."""
     kept = irdata.kept(options.memo, api.names.package)
-    indexed = irdata.index(api) if options.memo is not NO_MEMO else ({}, {})
+    if indexed is None:
+        indexed = irdata.index(api) if options.memo is not NO_MEMO else ({}, {})
     irdata.keep(options.memo, api.names.package, effective_sha256, indexed, kept)
     if (
         previous is not None

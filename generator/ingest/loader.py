@@ -89,8 +89,10 @@ def display_path(path: Path) -> str:
         return str(path)
 
 
-# Set while a generation runs: every file read, by absolute path, with its sha256 (see uptodate.py).
+# Set while a generation runs: every file read, by absolute path, with its sha256 (see uptodate.py);
+# a file a reference names that does not exist, with MISSING.
 _reads: ContextVar[dict[str, str] | None] = ContextVar("reads", default=None)
+MISSING = "missing"
 
 
 @contextmanager
@@ -101,6 +103,13 @@ def recording_reads() -> Iterator[dict[str, str]]:
         yield seen
     finally:
         _reads.reset(token)
+
+
+def record_missing(path: Path) -> None:
+    """Note that a file the document needs does not exist: its appearing changes the result."""
+    seen = _reads.get()
+    if seen is not None:
+        seen[str(path.resolve())] = MISSING
 
 
 def read_text(path: Path, display: str, limits: Limits, regular_only: bool = False) -> str:

@@ -41,6 +41,7 @@ from generator.ingest.loader import (
     display_path,
     load_text,
     read_text,
+    record_missing,
 )
 
 _READABLE_SUFFIXES = (".yaml", ".yml", ".json")
@@ -110,6 +111,15 @@ class _Bundler:
         target_file = self._target_file(location, source, path)
         if target_file is None:
             return
+        if self._missing(target_file):
+            self._warn(
+                path,
+                "ref-file-missing",
+                f"the reference {ref!r} names {target_file}, which does not exist; "
+                "it is read as free-form JSON",
+                "add the file, or fix the reference (an overlay can)",
+            )
+            return
         document = self._document(target_file, path)
         if document is None:
             return
@@ -155,6 +165,14 @@ class _Bundler:
         hint = "if the folder it leads to is trusted, pass --ref-root DIR (or set ref-root)"
         self._report(Severity.ERROR, path, "ref-outside-root", message, hint)
         return False
+
+    def _missing(self, target: str) -> bool:
+        """Whether target, a file inside a root, does not exist (links followed); a file that
+        appears later changes the result, so its absence counts as read (see recording_reads)."""
+        if _is_url(target) or os.path.lexists(self.real_paths[target]):
+            return False
+        record_missing(Path(self.real_paths[target]))
+        return True
 
     def _document(self, target: str, path: tuple[str | int, ...]) -> object:
         if target == self.root.source:

@@ -10,6 +10,7 @@ from typing import Any, Callable
 
 import pytest
 
+from generator.ingest.document import resolve_pointer, split_pointer
 from tests.conftest import CliResult
 
 Cli = Callable[..., CliResult]
@@ -61,3 +62,74 @@ def test_an_integer_of_thousands_of_digits_is_refused_where_it_is(  # type: igno
     assert refused["line"] == next(
         n for n, line in enumerate(lines, 1) if "99999" in line or "fffff" in line
     )
+
+
+# -- values of the wrong shape ---------------------------------------
+
+RESPONSES = "      responses: {'200': {description: ok}}\n"
+
+
+def operation(parameters: str, responses: str = RESPONSES, path: str = "/a") -> str:
+    get = f"paths:\n  {path}:\n    get:\n      operationId: op\n"
+    return HEAD + get + f"      parameters: {parameters}\n" + responses
+
+
+SHAPES = {
+    # Swagger 2.0: an operation's parameters are a list; a path item's too
+    "parameters-mapping": (
+        operation("{name: x}"),
+        "schema-violation",
+        "/paths/~1a/get/parameters",
+    ),
+    "path-item-parameters-true": (
+        HEAD + "paths:\n  /a:\n    parameters: true\n    get:\n" + RESPONSES,
+        "schema-violation",
+        "/paths/~1a/parameters",
+    ),
+    # the Responses Object maps status codes to responses
+    "responses-list": (
+        operation("[]", "      responses: [1]\n"),
+        "schema-violation",
+        "/paths/~1a/get/responses",
+    ),
+    # properties maps names to schemas
+    "properties-list": (
+        HEAD + "paths: {}\ndefinitions:\n  M: {type: object, properties: [1]}\n",
+        "schema-violation",
+        "/definitions/M/properties",
+    ),
+}
+
+
+@pytest.mark.parametrize("case", SHAPES)
+def test_a_value_of_the_wrong_shape_is_left_out_with_a_warning(  # type: ignore[no-untyped-def]
+    cli: Cli, write, tmp_path: Path, case: str
+) -> None:
+    text, code, where = SHAPES[case]
+    found, generated = validate_and_generate(cli, write("api.yaml", text), tmp_path / "out")
+    assert generated.code == 0, generated.err
+    [left_out] = [d for d in found if d["code"] == code]
+    assert (left_out["severity"], left_out["pointer"]) == ("warning", where)
+    assert "left out" in left_out["message"] and left_out["line"]
+    effective = json.loads((tmp_path / "out" / "openapi.json").read_text(encoding="utf-8"))
+    assert not resolve_pointer(effective, split_pointer(where))[0], "still in openapi.json"
+    for source in (tmp_path / "out").rglob("*.py"):
+        compile(source.read_text(encoding="utf-8"), str(source), "exec")
+
+
+def test_a_path_parameter_declared_in_a_misshapen_list_is_still_declared(cli: Cli, write, tmp_path: Path) -> None:  # type: ignore[no-untyped-def]
+    """The parameters left out, {x} is declared as the undeclared are: a required string."""
+    text = operation("{name: x}", path="/a/{x}")
+    found, generated = validate_and_generate(cli, write("api.yaml", text), tmp_path / "out")
+    assert generated.code == 0
+    assert "path-param-undeclared" in [d["code"] for d in found]
+    effective = json.loads((tmp_path / "out" / "openapi.json").read_text(encoding="utf-8"))
+    assert effective["paths"]["/a/{x}"]["get"]["parameters"] == [
+        {"name": "x", "in": "path", "required": True, "type": "string"}
+    ]
+
+
+def test_strict_mode_refuses_what_is_left_out(cli: Cli, write) -> None:  # type: ignore[no-untyped-def]
+    for text, _, _ in SHAPES.values():
+        result = cli("validate", write("api.yaml", text), "--strict")
+        assert result.code == 1 and "internal error" not in result.err

@@ -167,6 +167,29 @@ def walk(root: object) -> list[tuple[tuple[str | int, ...], object]]:
     return out
 
 
+def delete_child(parent: object, token: str | int) -> None:
+    """Remove parent's child at token (a key or an index) with its position."""
+    if isinstance(parent, dict):
+        parent.pop(token, None)
+        if isinstance(parent, SpecDict):
+            parent.marks.pop(str(token), None)
+    elif isinstance(parent, list) and isinstance(token, int):
+        del parent[token]
+        if isinstance(parent, SpecList) and token < len(parent.marks):
+            del parent.marks[token]
+
+
+def remove_paths(root: object, paths: list[tuple[str | int, ...]]) -> None:
+    """Remove the nodes at paths (JSON pointer tokens, list indices as ints) from root."""
+    # the deepest and the last first, so that a removal does not move what is still to remove
+    for path in sorted(
+        paths, key=lambda p: (len(p), p[-1] if p and isinstance(p[-1], int) else -1)
+    )[::-1]:
+        found, parent = resolve_pointer(root, [str(token) for token in path[:-1]])
+        if path and found:
+            delete_child(parent, path[-1])
+
+
 def clone(node: object) -> object:
     """A deep copy that keeps sources and marks; iterative, and much faster than copy.deepcopy."""
     if not isinstance(node, (dict, list)):

@@ -22,7 +22,7 @@ from pathlib import Path
 from typing import TYPE_CHECKING
 
 from generator.diagnostics import Diagnostic, Diagnostics, InputError, Severity
-from generator.ingest.document import clone, Mark, SpecDict, SpecList, locate, pointer
+from generator.ingest.document import clone, delete_child, Mark, SpecDict, SpecList, locate, pointer
 from generator.ingest.loader import DEFAULT_LIMITS, Limits, load_file
 
 if TYPE_CHECKING:
@@ -178,7 +178,7 @@ class _Action:
                 )
                 continue
             parent = _node_at(self.document, location[:-1])
-            _delete_child(parent, location[-1])
+            delete_child(parent, location[-1])
 
     def _update(self, location: tuple[str | int, ...], node: object, update: object) -> None:
         if isinstance(node, list):
@@ -239,17 +239,6 @@ def _node_at(root: object, location: tuple[str | int, ...]) -> object:
     for token in location:
         node = node[token]  # type: ignore[index]
     return node
-
-
-def _delete_child(parent: object, token: str | int) -> None:
-    if isinstance(parent, dict):
-        parent.pop(token, None)
-        if isinstance(parent, SpecDict):
-            parent.marks.pop(str(token), None)
-    elif isinstance(parent, list) and isinstance(token, int):
-        del parent[token]
-        if isinstance(parent, SpecList) and token < len(parent.marks):
-            del parent.marks[token]
 
 
 def _mark_of(root: SpecDict, tokens: list[str | int]) -> Mark:

@@ -64,7 +64,7 @@ def test_an_integer_of_thousands_of_digits_is_refused_where_it_is(  # type: igno
     )
 
 
-# -- values of the wrong shape ---------------------------------------
+# -- values of the wrong shape, and values no client can use ---------------------------------------
 
 RESPONSES = "      responses: {'200': {description: ok}}\n"
 
@@ -98,11 +98,42 @@ SHAPES = {
         "schema-violation",
         "/definitions/M/properties",
     ),
+    # maximum is a JSON number: 310 digits are one, but no float (every limit is compared as one)
+    "maximum-310-digits": (
+        operation(f"[{{name: q, in: query, type: number, maximum: {'9' * 310}}}]"),
+        "value-unusable",
+        "/paths/~1a/get/parameters/0/maximum",
+    ),
+    # JSON has no infinite number: YAML's .inf has no place in a Swagger (JSON) document
+    "minimum-infinite": (
+        operation("[{name: q, in: query, type: integer, minimum: .inf}]"),
+        "value-unusable",
+        "/paths/~1a/get/parameters/0/minimum",
+    ),
+    # a query parameter is a string, a number, a boolean or an array: never an object
+    "query-enum-of-objects": (
+        operation("[{name: q, in: query, type: string, enum: [{a: 1}]}]"),
+        "value-unusable",
+        "/paths/~1a/get/parameters/0/enum",
+    ),
+    "enum-with-an-array": (
+        HEAD + "paths: {}\ndefinitions:\n  M: {enum: [x, [1]]}\n",
+        "value-unusable",
+        "/definitions/M/enum/1",
+    ),
+    # a $ref may make a schema of any mapping, an extension's too
+    "enum-reached-through-an-extension": (
+        operation("[{name: b, in: body, schema: {$ref: '#/x-schemas/E'}}]").replace(
+            "paths:", "x-schemas:\n  E: {type: string, enum: [x, [1]]}\npaths:"
+        ),
+        "value-unusable",
+        "/x-schemas/E/enum/1",
+    ),
 }
 
 
 @pytest.mark.parametrize("case", SHAPES)
-def test_a_value_of_the_wrong_shape_is_left_out_with_a_warning(  # type: ignore[no-untyped-def]
+def test_a_value_of_the_wrong_shape_or_unusable_is_left_out_with_a_warning(  # type: ignore[no-untyped-def]
     cli: Cli, write, tmp_path: Path, case: str
 ) -> None:
     text, code, where = SHAPES[case]
@@ -127,6 +158,18 @@ def test_a_path_parameter_declared_in_a_misshapen_list_is_still_declared(cli: Cl
     assert effective["paths"]["/a/{x}"]["get"]["parameters"] == [
         {"name": "x", "in": "path", "required": True, "type": "string"}
     ]
+
+
+def test_an_enum_keeps_its_usable_values(cli: Cli, write, tmp_path: Path) -> None:  # type: ignore[no-untyped-def]
+    text = HEAD + "paths: {}\ndefinitions:\n  M: {enum: [[1], x, .nan, 'y']}\n"
+    found, generated = validate_and_generate(cli, write("api.yaml", text), tmp_path / "out")
+    assert generated.code == 0
+    assert sorted(d["pointer"] for d in found) == [
+        "/definitions/M/enum/0",
+        "/definitions/M/enum/2",
+    ]
+    effective = json.loads((tmp_path / "out" / "openapi.json").read_text(encoding="utf-8"))
+    assert effective["definitions"]["M"]["enum"] == ["x", "y"]
 
 
 def test_strict_mode_refuses_what_is_left_out(cli: Cli, write) -> None:  # type: ignore[no-untyped-def]

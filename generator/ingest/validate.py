@@ -29,6 +29,7 @@ from generator.ingest.document import (
 )
 from generator.ingest.loader import Limits
 from generator.ingest.schemacheck import explain, schema_errors
+from generator.ingest.values import check_values
 from generator.memo import NO_MEMO, Memo
 
 Path_ = tuple[str | int, ...]
@@ -523,6 +524,10 @@ def _check_plain_path(key: str, report: _Reporter) -> None:
         )
 
 
+def _check_values(document: SpecDict, report: _Reporter) -> None:
+    check_values(document, report.warn)
+
+
 _CHECKS: list[Callable[[SpecDict, _Reporter], None]] = [
     _check_top_level_types,
     _check_path_keys,
@@ -531,6 +536,7 @@ _CHECKS: list[Callable[[SpecDict, _Reporter], None]] = [
     _check_dangling_refs,
     _check_path_parameters,
     _check_operation_ids,
+    _check_values,
 ]
 
 

@@ -176,3 +176,43 @@ def test_strict_mode_refuses_what_is_left_out(cli: Cli, write) -> None:  # type:
     for text, _, _ in SHAPES.values():
         result = cli("validate", write("api.yaml", text), "--strict")
         assert result.code == 1 and "internal error" not in result.err
+
+
+# -- diagnostics stay bounded ---------------------------------------------------------------------
+
+
+def test_a_list_used_as_a_key_through_an_alias_is_refused_as_one_written_there(  # type: ignore[no-untyped-def]
+    cli: Cli, write, tmp_path: Path
+) -> None:
+    """Its key was the text of the whole list: 300 keys of 300 KB, 117 MB of diagnostics."""
+    items = ", ".join(f"item{i:05d}" for i in range(30_000))
+    definitions = "".join(f"  D{i}:\n    properties: {{*big : {{type: 5}}}}\n" for i in range(300))
+    text = HEAD + f"x-big: &big [{items}]\npaths: {{}}\ndefinitions:\n" + definitions
+    found, generated = validate_and_generate(cli, write("api.yaml", text), tmp_path / "out")
+    assert generated.code == 1 and len(generated.err) < 2_000
+    [refused] = found
+    assert (refused["code"], refused["line"]) == ("unsupported-key", 7)
+
+
+@pytest.mark.parametrize("output_format", ["text", "json"])
+def test_diagnostics_quoting_a_huge_key_many_times_stay_small(  # type: ignore[no-untyped-def]
+    cli: Cli, write, tmp_path: Path, output_format: str
+) -> None:
+    """A 100 KB key in 300 pointers: each diagnostic is cut, and 100 of one code are shown."""
+    definitions = "".join(f"  D{i}:\n    properties: {{*big : {{type: 5}}}}\n" for i in range(300))
+    text = HEAD + f"x-big: &big {'k' * 100_000}\npaths: {{}}\ndefinitions:\n" + definitions
+    spec = write("api.yaml", text)
+    result = cli("validate", spec, "--format", output_format)
+    assert result.code == 0 and "internal error" not in result.err
+    printed = result.out + result.err
+    assert len(printed) < 300_000  # 30 MB before
+    if output_format == "json":
+        listed = json.loads(result.out)
+        assert len(listed) == 101 and listed[-1]["message"] == "… and 200 more, not shown"
+        assert all(len(d["pointer"]) <= 500 and len(d["message"]) <= 1_000 for d in listed)
+    else:
+        assert (
+            "warnings (300):" in printed and "… and 200 more warning[schema-violation]" in printed
+        )
+    generated = cli("generate", spec, "-o", tmp_path / "out", "--package", "r_client")
+    assert generated.code == 0 and len(generated.err) < 600_000

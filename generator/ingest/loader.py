@@ -441,7 +441,7 @@ class _Builder:
         self.diagnostics = diagnostics
         self.limits = limits
         self.stack: list[_Frame] = []
-        self.anchors: dict[str, tuple[object, int]] = {}
+        self.anchors: dict[str, tuple[object, int, str]] = {}  # value, nodes, a scalar's text
         self.total_nodes = 0
         self.alias_nodes = 0
         self.documents: list[_Document] = []
@@ -501,7 +501,7 @@ class _Builder:
         if frame.merges and isinstance(frame.container, SpecDict):
             _apply_merges(frame.container, frame.merges)
         if frame.anchor:
-            self.anchors[frame.anchor] = (frame.container, frame.nodes)
+            self.anchors[frame.anchor] = (frame.container, frame.nodes, "")
         self._add(frame.container, frame.nodes)
 
     def _scalar(self, event: yaml.ScalarEvent) -> None:
@@ -517,7 +517,7 @@ class _Builder:
         except _LongNumber as exc:
             raise _number_too_long(self.display, exc.digits, self.limits, *self._mark(event))
         if event.anchor:
-            self.anchors[event.anchor] = (value, 1)
+            self.anchors[event.anchor] = (value, 1, event.value)
         self._add(value, 1)
 
     def _alias(self, event: yaml.AliasEvent) -> None:
@@ -530,11 +530,10 @@ class _Builder:
                 line=line,
                 col=col,
             )
-        value, nodes = self.anchors[event.anchor]
+        value, nodes, text = self.anchors[event.anchor]
         top = self.stack[-1] if self.stack else None
         if top is not None and isinstance(top.container, SpecDict) and top.key is None:
-            top.key = str(value)
-            top.key_mark = self._mark(event)
+            self._alias_key(top, value, text, event)
             return
         self.alias_nodes += nodes
         if self.alias_nodes > self.limits.max_alias_nodes:
@@ -551,6 +550,16 @@ class _Builder:
         self._attach_mark(event)
         # a copy, so that a later overlay edit of one place does not change the others
         self._add(clone(value), nodes)
+
+    def _alias_key(self, top: _Frame, value: object, text: str, event: yaml.AliasEvent) -> None:
+        """An alias used as a key: a scalar's text, as any key; a mapping or list is refused, as
+        one written there is (its text would be a rendering of the whole node)."""
+        line, col = self._mark(event)
+        if isinstance(value, (dict, list)):
+            message = f"a mapping or list used as a key (through the alias *{event.anchor})"
+            raise _fail("unsupported-key", self.display, message, line=line, col=col)
+        top.key = text  # keys are always their text, as written at the anchor
+        top.key_mark = (line, col)
 
     def _count(self, nodes: int, event: yaml.Event) -> None:
         self.total_nodes += nodes

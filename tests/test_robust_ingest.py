@@ -5,13 +5,17 @@ memory and output (issue 19). Each document is checked with `validate` and with 
 from __future__ import annotations
 
 import json
+import time
 from pathlib import Path
 from typing import Any, Callable
 
 import pytest
 
+from generator.diagnostics import Severity
 from generator.ingest.document import resolve_pointer, split_pointer
-from tests.conftest import CliResult
+from generator.ingest.loader import Limits
+from generator.ingest.pipeline import Options, ingest
+from tests.conftest import CliResult, run_isolated
 
 Cli = Callable[..., CliResult]
 HEAD = 'swagger: "2.0"\ninfo: {title: T, version: "1"}\n'
@@ -216,3 +220,76 @@ def test_diagnostics_quoting_a_huge_key_many_times_stay_small(  # type: ignore[n
         )
     generated = cli("generate", spec, "-o", tmp_path / "out", "--package", "r_client")
     assert generated.code == 0 and len(generated.err) < 600_000
+
+
+# -- what references and overlays add stays within the loader's limits ----------------------------
+
+
+def path_items_referring_to(file: str, count: int) -> str:
+    items = "".join(f"  /p{i}: {{$ref: '{file}'}}\n" for i in range(count))
+    return HEAD + "paths:\n" + items
+
+
+def write_path_item(path: Path, entries: int) -> None:
+    """A path item of about 2 * entries + 6 nodes (its extension holds the bulk)."""
+    item = {
+        "get": {"responses": {"200": {"description": "ok"}}},
+        "x-bulk": [{"n": i} for i in range(entries)],
+    }
+    path.write_text(json.dumps(item), encoding="utf-8")
+
+
+def test_each_copy_of_a_referenced_file_counts_towards_the_node_limit(write, tmp_path: Path) -> None:  # type: ignore[no-untyped-def]
+    """The loader counts each file; a path item (or a parameter) put in place of its reference is
+    copied once per reference, and the copies count too."""
+    write_path_item(tmp_path / "item.json", 500)  # about 1,000 nodes
+    spec = write("api.yaml", path_items_referring_to("item.json", 20))
+    limits = Limits(max_nodes=10_000)
+    result = ingest(spec, options=Options(limits=limits))
+    [refused] = result.diagnostics
+    assert (refused.severity, refused.code) == (Severity.ERROR, "too-large")
+    assert refused.pointer.startswith("/paths/~1p") and "10,000 nodes" in refused.message
+    assert refused.position is not None and refused.position.file.endswith("api.yaml")
+    assert refused.position.line == int(refused.pointer.rsplit("p", 1)[1]) + 4
+    assert ingest(spec, options=Options(limits=Limits(max_nodes=30_000))).ok
+
+
+def test_a_schema_referenced_many_times_is_copied_and_counted_once(write, tmp_path: Path) -> None:  # type: ignore[no-untyped-def]
+    (tmp_path / "Big.json").write_text(
+        json.dumps({"type": "object", "x-bulk": [{"n": i} for i in range(500)]}), encoding="utf-8"
+    )
+    responses = "".join(
+        f"  /p{i}:\n    get:\n      responses: {{'200': {{description: ok, schema: {{$ref: Big.json}}}}}}\n"
+        for i in range(20)
+    )
+    spec = write("api.yaml", HEAD + "paths:\n" + responses)
+    assert ingest(spec, options=Options(limits=Limits(max_nodes=10_000))).ok
+
+
+def test_200_references_to_a_100000_node_file_are_refused_in_seconds(tmp_path: Path) -> None:
+    """At the default limit (3,000,000 nodes): 20 million nodes, 2 GB and two minutes before."""
+    write_path_item(tmp_path / "item.json", 50_000)
+    spec = tmp_path / "api.yaml"
+    spec.write_text(path_items_referring_to("item.json", 200), encoding="utf-8")
+    started = time.monotonic()
+    run = run_isolated("validate", spec, "--format", "json")  # 20 s and 2 GiB at most
+    assert time.monotonic() - started < 15
+    assert run.returncode == 1
+    [refused] = json.loads(run.stdout)
+    assert refused["code"] == "too-large" and "3,000,000 nodes" in refused["message"]
+
+
+def test_a_reference_whose_copy_would_nest_too_deep_is_refused(write, tmp_path: Path) -> None:  # type: ignore[no-untyped-def]
+    """A file of 127 levels reads; placed under definitions (2 levels), it would make 129."""
+    deep: dict[str, object] = {}
+    for _ in range(126):
+        deep = {"a": deep}
+    (tmp_path / "Deep.json").write_text(json.dumps(deep), encoding="utf-8")
+    spec = write(
+        "api.yaml", HEAD + "paths: {}\ndefinitions:\n  A: {properties: {p: {$ref: Deep.json}}}\n"
+    )
+    result = ingest(spec)
+    [refused] = result.diagnostics
+    assert (refused.code, refused.pointer) == ("too-deep", "/definitions/A/properties/p")
+    assert "129 levels" in refused.message and refused.position is not None
+    assert refused.position.line == 5

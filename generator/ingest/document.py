@@ -190,6 +190,36 @@ def remove_paths(root: object, paths: list[tuple[str | int, ...]]) -> None:
             delete_child(parent, path[-1])
 
 
+def count_nodes(value: object) -> int:
+    """The nodes of a JSON-like value: containers and scalars alike; an explicit stack, not recursion."""
+    count = 0
+    stack = [value]
+    while stack:
+        node = stack.pop()
+        count += 1
+        if isinstance(node, dict):
+            stack.extend(node.values())
+        elif isinstance(node, list):
+            stack.extend(node)
+    return count
+
+
+def nesting(value: object) -> int:
+    """The levels of containers in a JSON-like value: 0 for a scalar, 1 for `{}` or `[1]`, 2 for
+    `{"a": []}`. The loader refuses a document of more than Limits.max_depth."""
+    deepest = 0
+    stack = [(value, 1)]
+    while stack:
+        node, level = stack.pop()
+        if isinstance(node, (dict, list)):
+            deepest = max(deepest, level)
+            children = node.values() if isinstance(node, dict) else node
+            stack.extend(
+                (child, level + 1) for child in children if isinstance(child, (dict, list))
+            )
+    return deepest
+
+
 def clone(node: object) -> object:
     """A deep copy that keeps sources and marks; iterative, and much faster than copy.deepcopy."""
     if not isinstance(node, (dict, list)):

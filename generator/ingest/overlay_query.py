@@ -38,6 +38,7 @@ from jsonpath_rfc9535 import (
 )
 from jsonpath_rfc9535.function_extensions import ExpressionType, FilterFunction
 
+from generator.ingest.document import count_nodes
 from generator.ingest.loader import DEFAULT_LIMITS
 
 __all__ = [
@@ -402,20 +403,6 @@ _ENVIRONMENT = _Environment()
 
 class TooLarge(ValueError):
     """An update that would grow the document past the node limit."""
-
-
-def count_nodes(value: object) -> int:
-    """The nodes of a JSON-like value: containers and scalars alike; an explicit stack, not recursion."""
-    count = 0
-    stack = [value]
-    while stack:
-        node = stack.pop()
-        count += 1
-        if isinstance(node, dict):
-            stack.extend(node.values())
-        elif isinstance(node, list):
-            stack.extend(node)
-    return count
 
 
 class NodeBudget:

@@ -293,3 +293,43 @@ def test_a_reference_whose_copy_would_nest_too_deep_is_refused(write, tmp_path: 
     assert (refused.code, refused.pointer) == ("too-deep", "/definitions/A/properties/p")
     assert "129 levels" in refused.message and refused.position is not None
     assert refused.position.line == 5
+
+
+def nest(levels: int) -> str:
+    return "{a: " * (levels - 1) + "{}" + "}" * (levels - 1)
+
+
+def chained_overlay(last: int) -> str:
+    """Two actions: 60 levels under info, then last levels more at their bottom (62 deep)."""
+    return (
+        "overlay: 1.0.0\ninfo: {title: deeper, version: '1'}\nactions:\n"
+        f"  - target: $.info\n    update: {{x-deep: {nest(61)}}}\n"
+        f"  - target: \"$.info['x-deep']{'.a' * 60}\"\n    update: {nest(last)}\n"
+    )
+
+
+def test_an_overlay_that_would_nest_the_document_too_deep_is_refused_at_its_action(  # type: ignore[no-untyped-def]
+    cli: Cli, write, tmp_path: Path
+) -> None:
+    """The bottom of the first update is 62 levels down: 67 more make 129, one past the loader's
+    limit, so that openapi.json would not read back (diff refused one of 1,450 levels)."""
+    spec = write("api.yaml", HEAD + "paths: {}\n")
+    overlay = write("deeper.yaml", chained_overlay(67))
+    result = cli("generate", spec, "--overlay", overlay, "-o", tmp_path / "out", "--package", "d")
+    assert result.code == 1 and "internal error" not in result.err
+    assert not (tmp_path / "out").exists()
+    found = json.loads(cli("validate", spec, "--overlay", overlay, "--format", "json").out)
+    [refused] = found
+    assert (refused["code"], refused["pointer"]) == ("too-deep", "/actions/1")
+    assert (
+        refused["message"].startswith("overlay action 2: ") and "129 levels" in refused["message"]
+    )
+    assert refused["file"].endswith("deeper.yaml") and refused["line"] == 6
+
+
+def test_an_overlay_result_at_the_nesting_limit_reads_back(cli: Cli, write, tmp_path: Path) -> None:  # type: ignore[no-untyped-def]
+    spec = write("api.yaml", HEAD + "paths: {}\n")
+    overlay = write("deeper.yaml", chained_overlay(66))  # 128 levels: the limit itself
+    result = cli("generate", spec, "--overlay", overlay, "-o", tmp_path / "out", "--package", "d")
+    assert result.code == 0, result.err
+    assert cli("diff", tmp_path / "out" / "openapi.json", spec).code == 0

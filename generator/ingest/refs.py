@@ -52,10 +52,8 @@ _SECTIONS = {"schema": "definitions", "parameter": "parameters", "response": "re
 Location = tuple[str | int, ...]  # where a node sits in the document
 Located = tuple[Location, object]  # a node and where it sits
 Reference = tuple[Location, dict]  # type: ignore[type-arg]  # a node holding a $ref
-Target = tuple[str, str, object]
-Size = tuple[
-    int, int
-]  # a value's nodes and levels of nesting  # what a reference names: its file, fragment and content
+Target = tuple[str, str, object]  # what a reference names: its file, fragment and content
+Size = tuple[int, int]  # a value's nodes and levels of nesting
 
 
 @dataclass
@@ -211,7 +209,7 @@ class _Bundler:
         """Count the copy _place will make for the reference at path (see grow)."""
         key = (file, fragment)
         if key not in self.sizes:
-            self.sizes[key] = size_of(content)
+            self.sizes[key] = _size_of(content)
         if _put_in_place(path, content):
             self.grow(self.sizes[key], path, path)
         elif key not in self.placed and key not in self.counted:
@@ -323,7 +321,7 @@ def _resolve_path_item_refs(root: SpecDict, bundler: _Bundler) -> None:
         ):
             found, target = resolve_pointer(root, split_pointer(item["$ref"][1:]))
             if found and isinstance(target, dict):
-                bundler.grow(size_of(target), ("paths", name), ("paths", name))
+                bundler.grow(_size_of(target), ("paths", name), ("paths", name))
                 paths[name] = clone(target)
 
 
@@ -354,7 +352,7 @@ def _children(path: Location, node: object) -> list[Located]:
     return []
 
 
-def size_of(content: object) -> Size:
+def _size_of(content: object) -> Size:
     return count_nodes(content), nesting(content)
 
 

@@ -37,14 +37,27 @@ class SourcePosition:
         return f"{self.file}:{self.line}:{self.col}"
 
 
+# What one diagnostic may hold: a message or pointer quotes the document (a key, a value), whose
+# strings may be megabytes long; past these lengths, they are cut (…).
+MESSAGE_LIMIT, POINTER_LIMIT = 1_000, 500
+SHOWN_PER_CODE = 100  # diagnostics of one severity and code printed; the others are counted
+
+
 @dataclass(frozen=True)
 class Diagnostic:
+    """One problem. Its message, pointer and hint are cut to a bounded length."""
+
     severity: Severity
     code: str
     pointer: str
     message: str
     hint: str = ""
     position: SourcePosition | None = None
+
+    def __post_init__(self) -> None:
+        for name, limit in (("message", MESSAGE_LIMIT), ("hint", MESSAGE_LIMIT)):
+            object.__setattr__(self, name, _cut(getattr(self, name), limit))
+        object.__setattr__(self, "pointer", _cut(self.pointer, POINTER_LIMIT))
 
     def sort_key(self) -> tuple[int, str, int, int, str, str]:
         pos = self.position or SourcePosition("")
@@ -76,6 +89,10 @@ class Diagnostic:
         if self.hint:
             text += f"\n    hint: {visible(self.hint)}"
         return text
+
+
+def _cut(text: str, limit: int) -> str:
+    return text if len(text) <= limit else text[: limit - 1] + "…"
 
 
 def visible(text: str) -> str:
@@ -141,15 +158,33 @@ class InputError(Exception):
 
 
 def format_text(diagnostics: Diagnostics, shown: Iterable[Severity] = tuple(Severity)) -> str:
-    """Human-readable: the shown severities grouped, sorted by file and line; a summary of all."""
+    """Human-readable: the shown severities grouped, sorted by file and line, at most
+    SHOWN_PER_CODE of each code (a line counts the others); a summary of all."""
     lines: list[str] = []
     for severity in (s for s in Severity if s in set(shown)):
         group = [d for d in diagnostics.sorted() if d.severity is severity]
         if group:
             lines.append(f"{severity.value}s ({len(group)}):")
-            lines.extend("  " + d.render().replace("\n", "\n  ") for d in group)
+            kept, omitted = _capped(group)
+            lines.extend("  " + d.render().replace("\n", "\n  ") for d in kept)
+            lines.extend(f"  … and {n} more {s.value}[{code}]" for (s, code), n in omitted.items())
     lines.append(summary_line(diagnostics))
     return "\n".join(lines)
+
+
+def _capped(
+    diagnostics: list[Diagnostic],
+) -> tuple[list[Diagnostic], dict[tuple[Severity, str], int]]:
+    """The first SHOWN_PER_CODE diagnostics of each severity and code, and how many others."""
+    kept: list[Diagnostic] = []
+    seen: dict[tuple[Severity, str], int] = {}
+    for diagnostic in diagnostics:
+        key = (diagnostic.severity, diagnostic.code)
+        seen[key] = seen.get(key, 0) + 1
+        if seen[key] <= SHOWN_PER_CODE:
+            kept.append(diagnostic)
+    omitted = {key: count - SHOWN_PER_CODE for key, count in seen.items() if count > SHOWN_PER_CODE}
+    return kept, omitted
 
 
 def summary_line(diagnostics: Diagnostics) -> str:
@@ -158,4 +193,10 @@ def summary_line(diagnostics: Diagnostics) -> str:
 
 
 def format_json(diagnostics: Diagnostics) -> str:
-    return json.dumps([d.to_json() for d in diagnostics.sorted()], indent=2, ensure_ascii=False)
+    """A JSON list: at most SHOWN_PER_CODE diagnostics of each code, then, for a code with more,
+    one object of that severity and code (no pointer nor file) whose message counts the others."""
+    kept, omitted = _capped(diagnostics.sorted())
+    found = [d.to_json() for d in kept]
+    for (severity, code), count in omitted.items():
+        found.append(Diagnostic(severity, code, "", f"… and {count} more, not shown").to_json())
+    return json.dumps(found, indent=2, ensure_ascii=False)

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import os
+import resource
 import shutil
 import subprocess
 import sys
@@ -248,3 +249,28 @@ def pytest_collection_modifyitems(items: list[pytest.Item]) -> None:
         return LONGEST_FIRST.index(module) if module in LONGEST_FIRST else len(LONGEST_FIRST)
 
     items.sort(key=rank)
+
+
+def run_isolated(*args: str | Path) -> subprocess.CompletedProcess[str]:
+    """`python -m generator ARGS` in a child that cannot hang the test run (20 s) nor eat the
+    machine's memory (2 GiB): a regression fails instead."""
+
+    def cap_memory() -> None:
+        resource.setrlimit(resource.RLIMIT_AS, (2 << 30, 2 << 30))
+
+    command = [sys.executable, "-m", "generator", *map(str, args)]
+    env = {**os.environ, "PYTHONPATH": str(ROOT)}
+    try:
+        run = subprocess.run(
+            command,
+            cwd=ROOT,
+            env=env,
+            capture_output=True,
+            text=True,
+            timeout=20,
+            preexec_fn=cap_memory,
+        )
+    except subprocess.TimeoutExpired:
+        pytest.fail(f"the generator did not finish within 20 s: {' '.join(command)}")
+    assert "internal error" not in run.stderr, run.stderr[-2000:]  # MemoryError, for one
+    return run

@@ -10,9 +10,6 @@ from __future__ import annotations
 
 import json
 import os
-import resource
-import subprocess
-import sys
 from pathlib import Path
 from typing import Any, Callable
 
@@ -23,7 +20,7 @@ from generator.config import load_config
 from generator.diagnostics import Diagnostics, InputError
 from generator.ingest.loader import Limits, load_file, recording_reads
 from generator.ingest.pipeline import Options, ingest
-from tests.conftest import ROOT, CliResult
+from tests.conftest import CliResult, run_isolated
 
 Cli = Callable[..., CliResult]
 ERROR_SCHEMA = "type: object\nproperties:\n  code: {type: integer}\n"
@@ -57,31 +54,6 @@ def generated_text(output: Path) -> str:
 def json_diagnostics(stdout: str) -> list[dict[str, Any]]:
     found: list[dict[str, Any]] = json.loads(stdout)
     return found
-
-
-def run_isolated(*args: str | Path) -> subprocess.CompletedProcess[str]:
-    """`python -m generator ARGS` in a child that cannot hang the test run (20 s) nor eat the
-    machine's memory (2 GiB): a regression fails instead."""
-
-    def cap_memory() -> None:
-        resource.setrlimit(resource.RLIMIT_AS, (2 << 30, 2 << 30))
-
-    command = [sys.executable, "-m", "generator", *map(str, args)]
-    env = {**os.environ, "PYTHONPATH": str(ROOT)}
-    try:
-        run = subprocess.run(
-            command,
-            cwd=ROOT,
-            env=env,
-            capture_output=True,
-            text=True,
-            timeout=20,
-            preexec_fn=cap_memory,
-        )
-    except subprocess.TimeoutExpired:
-        pytest.fail(f"the generator did not finish within 20 s: {' '.join(command)}")
-    assert "internal error" not in run.stderr, run.stderr[-2000:]  # MemoryError, for one
-    return run
 
 
 # --- the attacks ---------------------------------------------------------------------------------

@@ -3,12 +3,14 @@
 from __future__ import annotations
 
 import http.server
+import json
 import threading
 from pathlib import Path
 from typing import Iterator
 
 import pytest
 
+from generator.diagnostics import Severity
 from generator.ingest.pipeline import Options, ingest
 
 MAIN = """\
@@ -68,14 +70,68 @@ def test_file_references_are_bundled_into_local_ones(split_spec: Path) -> None:
     assert doc["definitions"]["Detail"] == {"type": "string"}
 
 
-def test_a_missing_referenced_file_is_named(split_spec: Path) -> None:
+def test_a_missing_referenced_file_is_a_warning_at_the_reference(split_spec: Path) -> None:
+    """A file that is not there is like a definition that is not there: the reference is read as
+    free-form JSON, with a warning where it is written, and the rest of the API is generated."""
     (split_spec.parent / "models" / "Owner.yaml").unlink()
-    result = ingest(split_spec)
-    codes = result.diagnostics.codes()
-    assert "file-not-found" in codes
-    [missing] = [d for d in result.diagnostics if d.code == "file-not-found"]
+    result = ingest(split_spec, options=Options(ref_roots=(split_spec.parent.parent / "shared",)))
+    assert result.ok and result.document is not None
+    [missing] = [d for d in result.diagnostics if d.code == "ref-file-missing"]
+    assert missing.severity is Severity.WARNING
     assert missing.pointer == "/definitions/Pet/properties/owner"
-    assert "Owner.yaml" in str(missing.position)
+    assert "Owner.yaml" in missing.message
+    assert missing.position is not None
+    assert (Path(missing.position.file).name, missing.position.line) == ("Pet.yaml", 3)
+    assert result.document["definitions"]["Pet"]["properties"]["owner"] == {}
+    assert "Error" in result.document["definitions"]  # the other references are still bundled
+
+
+def test_a_missing_referenced_file_is_an_error_in_strict_mode(split_spec: Path) -> None:
+    (split_spec.parent / "models" / "Owner.yaml").unlink()
+    shared = split_spec.parent.parent / "shared"
+    result = ingest(split_spec, options=Options(strict=True, ref_roots=(shared,)))
+    assert not result.ok
+    assert [d.severity for d in result.diagnostics if d.code == "ref-file-missing"] == [
+        Severity.ERROR
+    ]
+
+
+AZURE_LIKE = """\
+swagger: "2.0"
+info: {title: Network, version: "1"}
+paths:
+  /interfaces/{name}:
+    get:
+      operationId: Interfaces_Get
+      parameters: [{name: name, in: path, required: true, type: string}]
+      responses:
+        "200":
+          description: ok
+          schema: {$ref: 'networkInterface.json#/definitions/NetworkInterface'}
+  /gateways:
+    get:
+      operationId: Gateways_List
+      responses:
+        "200": {description: ok, schema: {$ref: '#/definitions/Gateway'}}
+definitions:
+  Gateway: {type: object, properties: {id: {type: string}}}
+"""
+
+
+def test_a_document_naming_a_sibling_file_that_is_not_there_still_gets_a_client(  # type: ignore[no-untyped-def]
+    cli, write, tmp_path: Path
+) -> None:
+    spec = write("api/network.yaml", AZURE_LIKE)
+    result = cli("generate", spec, "-o", tmp_path / "out", "--package", "network_client")
+    assert result.code == 0, result.err
+    assert "warning[ref-file-missing]" in result.err and "networkInterface.json" in result.err
+    assert (tmp_path / "out" / "network_client" / "models" / "gateway.py").is_file()
+    strict = cli("validate", spec, "--strict", "--format", "json")
+    assert strict.code == 1
+    [missing] = [d for d in json.loads(strict.out) if d["code"] == "ref-file-missing"]
+    assert missing["severity"] == "error"
+    assert missing["pointer"] == "/paths/~1interfaces~1{name}/get/responses/200/schema"
+    assert (Path(missing["file"]).name, missing["line"]) == ("network.yaml", 11)
 
 
 @pytest.mark.parametrize("ref", ["/etc/passwd", "file:///etc/hosts", "../secret.txt"])

@@ -112,6 +112,27 @@ def test_any_change_makes_check_regenerate(
         assert comparison is not None and not comparison.up_to_date
 
 
+def test_a_referenced_file_that_is_missing_counts_until_it_appears(
+    project: Target, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """The record answers while a file a reference names stays missing; once it is there, the
+    client would change: a full check."""
+    text = SPEC.replace("{type: string}", "{$ref: 'kinds.yaml#/Kind'}")
+    project.spec.write_text(text, encoding="utf-8")
+    generation, _ = generate(project)
+    assert "ref-file-missing" in [d.code for d in generation.diagnostics]
+    with monkeypatch.context() as forbidden:
+        _forbid_building(forbidden)
+        _, comparison = check(project)
+        assert comparison is not None and comparison.up_to_date
+    (project.spec.parent / "kinds.yaml").write_text(
+        "Kind: {type: string, enum: [cat, dog]}\n", encoding="utf-8"
+    )
+    calls = _builds(monkeypatch)
+    _, comparison = check(project)
+    assert calls == [1] and comparison is not None and not comparison.up_to_date
+
+
 def test_a_changed_generator_makes_check_regenerate(
     project: Target, monkeypatch: pytest.MonkeyPatch, tmp_path: Path
 ) -> None:

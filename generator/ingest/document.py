@@ -167,6 +167,59 @@ def walk(root: object) -> list[tuple[tuple[str | int, ...], object]]:
     return out
 
 
+def delete_child(parent: object, token: str | int) -> None:
+    """Remove parent's child at token (a key or an index) with its position."""
+    if isinstance(parent, dict):
+        parent.pop(token, None)
+        if isinstance(parent, SpecDict):
+            parent.marks.pop(str(token), None)
+    elif isinstance(parent, list) and isinstance(token, int):
+        del parent[token]
+        if isinstance(parent, SpecList) and token < len(parent.marks):
+            del parent.marks[token]
+
+
+def remove_paths(root: object, paths: list[tuple[str | int, ...]]) -> None:
+    """Remove the nodes at paths (JSON pointer tokens, list indices as ints) from root."""
+    # the deepest and the last first, so that a removal does not move what is still to remove
+    for path in sorted(
+        paths, key=lambda p: (len(p), p[-1] if p and isinstance(p[-1], int) else -1)
+    )[::-1]:
+        found, parent = resolve_pointer(root, [str(token) for token in path[:-1]])
+        if path and found:
+            delete_child(parent, path[-1])
+
+
+def count_nodes(value: object) -> int:
+    """The nodes of a JSON-like value: containers and scalars alike; an explicit stack, not recursion."""
+    count = 0
+    stack = [value]
+    while stack:
+        node = stack.pop()
+        count += 1
+        if isinstance(node, dict):
+            stack.extend(node.values())
+        elif isinstance(node, list):
+            stack.extend(node)
+    return count
+
+
+def nesting(value: object) -> int:
+    """The levels of containers in a JSON-like value: 0 for a scalar, 1 for `{}` or `[1]`, 2 for
+    `{"a": []}`. The loader refuses a document of more than Limits.max_depth."""
+    deepest = 0
+    stack = [(value, 1)]
+    while stack:
+        node, level = stack.pop()
+        if isinstance(node, (dict, list)):
+            deepest = max(deepest, level)
+            children = node.values() if isinstance(node, dict) else node
+            stack.extend(
+                (child, level + 1) for child in children if isinstance(child, (dict, list))
+            )
+    return deepest
+
+
 def clone(node: object) -> object:
     """A deep copy that keeps sources and marks; iterative, and much faster than copy.deepcopy."""
     if not isinstance(node, (dict, list)):

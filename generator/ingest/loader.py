@@ -20,7 +20,7 @@ from contextlib import contextmanager
 from contextvars import ContextVar
 from dataclasses import dataclass
 from pathlib import Path
-from typing import Iterator
+from typing import Callable, Iterator
 
 import yaml
 
@@ -42,6 +42,8 @@ class Limits:
     max_depth: int = 128
     max_nodes: int = 3_000_000
     max_alias_nodes: int = 100_000  # what YAML aliases may add; real documents use a few small ones
+    # an integer literal's digits: Python converts no more than 4,300 between text and int
+    max_number_digits: int = 1_000
     # The largest public Swagger 2.0 documents (Kubernetes, Azure) have about 1,100 operations and 1,000 definitions.
     max_operations: int = 10_000
     max_definitions: int = 10_000
@@ -76,7 +78,9 @@ def load_json_file(path: Path, limits: Limits = DEFAULT_LIMITS) -> object:
     display = display_path(path)
     text = read_text(path, display, limits)
     try:
-        value = json.loads(text)
+        value = json.loads(text, parse_int=_json_int(limits))
+    except _LongNumber as exc:
+        raise _number_too_long(display, exc.digits, limits)
     except ValueError as exc:
         raise _fail("yaml-syntax", display, f"not JSON: {exc}")
     return _from_json(value, display, limits, Diagnostics())
@@ -89,8 +93,10 @@ def display_path(path: Path) -> str:
         return str(path)
 
 
-# Set while a generation runs: every file read, by absolute path, with its sha256 (see uptodate.py).
+# Set while a generation runs: every file read, by absolute path, with its sha256 (see uptodate.py);
+# a file a reference names that does not exist, with MISSING.
 _reads: ContextVar[dict[str, str] | None] = ContextVar("reads", default=None)
+MISSING = "missing"
 
 
 @contextmanager
@@ -101,6 +107,13 @@ def recording_reads() -> Iterator[dict[str, str]]:
         yield seen
     finally:
         _reads.reset(token)
+
+
+def record_missing(path: Path) -> None:
+    """Note that a file the document needs does not exist: its appearing changes the result."""
+    seen = _reads.get()
+    if seen is not None:
+        seen[str(path.resolve())] = MISSING
 
 
 def read_text(path: Path, display: str, limits: Limits, regular_only: bool = False) -> str:
@@ -188,7 +201,7 @@ def load_text(
     """Parse text; the first document of a YAML stream, with a warning if more follow."""
     if not text.strip():
         raise _fail("empty-document", display, "the file is empty")
-    plain = _plain_json(text, display)
+    plain = _plain_json(text, display, limits)
     if plain is not None:
         return _from_json(plain, display, limits, diagnostics, text)
     try:
@@ -224,7 +237,9 @@ def _json_fallback(
     """JSON that PyYAML's YAML 1.1 reader rejects (some escapes, duplicate keys with tabs) still loads."""
     if text.lstrip().startswith(("{", "[")):
         try:
-            value = json.loads(text)
+            value = json.loads(text, parse_int=_json_int(limits))
+        except _LongNumber as error:
+            raise _number_too_long(display, error.digits, limits)
         except (ValueError, RecursionError):
             pass
         else:
@@ -259,7 +274,40 @@ def _refuse_constant(name: str) -> object:
     raise _NotPlain(f"{name} is not JSON")  # NaN and Infinity: JSON has no such values
 
 
-def _plain_json(text: str, display: str) -> object | None:
+class _LongNumber(ValueError):
+    """An integer literal of more digits than the limit."""
+
+    def __init__(self, digits: int) -> None:
+        super().__init__(f"an integer of {digits:,} digits")
+        self.digits = digits
+
+
+def _json_int(limits: Limits) -> Callable[[str], int]:
+    """json's parse_int, refusing what Python cannot convert (ValueError past 4,300 digits)."""
+
+    def parse(literal: str) -> int:
+        digits = len(literal) - literal.startswith("-")
+        if digits > limits.max_number_digits:
+            raise _LongNumber(digits)
+        return int(literal)
+
+    return parse
+
+
+def _number_too_long(
+    display: str, digits: int, limits: Limits, line: int = 0, col: int = 0
+) -> InputError:
+    return _fail(
+        "too-large",
+        display,
+        f"a number of {digits:,} digits; the limit is {limits.max_number_digits:,}",
+        hint="real documents stay far below it",
+        line=line,
+        col=col,
+    )
+
+
+def _plain_json(text: str, display: str, limits: Limits) -> object | None:
     """The value of a text that is plain JSON, read with json (15 times faster than the YAML
     reader, which gives the same tree), its objects already SpecDicts; None for anything else,
     which the YAML reader reads."""
@@ -273,7 +321,12 @@ def _plain_json(text: str, display: str) -> object | None:
         return built
 
     try:
-        value: object = json.loads(text, object_pairs_hook=mapping, parse_constant=_refuse_constant)
+        value: object = json.loads(
+            text,
+            object_pairs_hook=mapping,
+            parse_constant=_refuse_constant,
+            parse_int=_json_int(limits),  # a longer one: the YAML reader says where it is
+        )
     except (ValueError, RecursionError):
         return None
     return value
@@ -388,7 +441,7 @@ class _Builder:
         self.diagnostics = diagnostics
         self.limits = limits
         self.stack: list[_Frame] = []
-        self.anchors: dict[str, tuple[object, int]] = {}
+        self.anchors: dict[str, tuple[object, int, str]] = {}  # value, nodes, a scalar's text
         self.total_nodes = 0
         self.alias_nodes = 0
         self.documents: list[_Document] = []
@@ -448,7 +501,7 @@ class _Builder:
         if frame.merges and isinstance(frame.container, SpecDict):
             _apply_merges(frame.container, frame.merges)
         if frame.anchor:
-            self.anchors[frame.anchor] = (frame.container, frame.nodes)
+            self.anchors[frame.anchor] = (frame.container, frame.nodes, "")
         self._add(frame.container, frame.nodes)
 
     def _scalar(self, event: yaml.ScalarEvent) -> None:
@@ -459,9 +512,12 @@ class _Builder:
             return
         self._count(1, event)
         self._attach_mark(event)
-        value = _resolve_scalar(event)
+        try:
+            value = _resolve_scalar(event, self.limits.max_number_digits)
+        except _LongNumber as exc:
+            raise _number_too_long(self.display, exc.digits, self.limits, *self._mark(event))
         if event.anchor:
-            self.anchors[event.anchor] = (value, 1)
+            self.anchors[event.anchor] = (value, 1, event.value)
         self._add(value, 1)
 
     def _alias(self, event: yaml.AliasEvent) -> None:
@@ -474,11 +530,10 @@ class _Builder:
                 line=line,
                 col=col,
             )
-        value, nodes = self.anchors[event.anchor]
+        value, nodes, text = self.anchors[event.anchor]
         top = self.stack[-1] if self.stack else None
         if top is not None and isinstance(top.container, SpecDict) and top.key is None:
-            top.key = str(value)
-            top.key_mark = self._mark(event)
+            self._alias_key(top, value, text, event)
             return
         self.alias_nodes += nodes
         if self.alias_nodes > self.limits.max_alias_nodes:
@@ -495,6 +550,16 @@ class _Builder:
         self._attach_mark(event)
         # a copy, so that a later overlay edit of one place does not change the others
         self._add(clone(value), nodes)
+
+    def _alias_key(self, top: _Frame, value: object, text: str, event: yaml.AliasEvent) -> None:
+        """An alias used as a key: a scalar's text, as any key; a mapping or list is refused, as
+        one written there is (its text would be a rendering of the whole node)."""
+        line, col = self._mark(event)
+        if isinstance(value, (dict, list)):
+            message = f"a mapping or list used as a key (through the alias *{event.anchor})"
+            raise _fail("unsupported-key", self.display, message, line=line, col=col)
+        top.key = text  # keys are always their text, as written at the anchor
+        top.key_mark = (line, col)
 
     def _count(self, nodes: int, event: yaml.Event) -> None:
         self.total_nodes += nodes
@@ -563,7 +628,7 @@ def _apply_merges(target: SpecDict, sources: list[SpecDict]) -> None:
                     target.marks[key] = source.marks[key]
 
 
-def _resolve_scalar(event: yaml.ScalarEvent) -> object:
+def _resolve_scalar(event: yaml.ScalarEvent, max_digits: int) -> object:
     value: str = event.value
     tag = event.tag
     plain = bool(
@@ -584,15 +649,19 @@ def _resolve_scalar(event: yaml.ScalarEvent) -> object:
         return value  # an unknown tag never constructs anything: the text is the value
     if not plain:
         return value
-    return _core_schema(value)
+    return _core_schema(value, max_digits)
 
 
-def _core_schema(value: str) -> object:
+def _core_schema(value: str, max_digits: int) -> object:
+    """The value of a plain scalar; raises _LongNumber for an integer of more than max_digits."""
     if _NULL.match(value):
         return None
     if value in _BOOL:
         return _BOOL[value]
     if _INT.match(value):
+        digits = len(value.lstrip("+-").removeprefix("0x").removeprefix("0o"))
+        if digits > max_digits:
+            raise _LongNumber(digits)
         return int(value, 0) if ("0o" in value or "0x" in value) else int(value, 10)
     if _FLOAT.match(value):
         return float(value)

@@ -22,7 +22,7 @@ from pathlib import Path
 from typing import TYPE_CHECKING
 
 from generator.diagnostics import Diagnostic, Diagnostics, InputError, Severity
-from generator.ingest.document import clone, Mark, SpecDict, SpecList, locate, pointer
+from generator.ingest.document import clone, delete_child, Mark, SpecDict, SpecList, locate, pointer
 from generator.ingest.loader import DEFAULT_LIMITS, Limits, load_file
 
 if TYPE_CHECKING:
@@ -75,13 +75,14 @@ def _shape_problem(overlay: object) -> tuple[str, str] | None:
 def apply_overlay(
     document: SpecDict, overlay: SpecDict, diagnostics: Diagnostics, limits: Limits = DEFAULT_LIMITS
 ) -> None:
-    """Apply every action of overlay to document, in place; raises InputError (too-large) before an
-    update would grow the document past limits.max_nodes."""
+    """Apply every action of overlay to document, in place; raises InputError before an update
+    would grow the document past limits.max_nodes (too-large) or nest it deeper than
+    limits.max_depth (too-deep): the document is written as openapi.json, which must read back."""
     from generator.ingest.overlay_query import (
         NodeBudget,
     )  # imports jsonpath_rfc9535 and regex (20-35 ms): only the runs with overlays pay
 
-    budget = NodeBudget(document, limits.max_nodes)
+    budget = NodeBudget(document, limits.max_nodes, limits.max_depth)
     for index, action in enumerate(overlay["actions"]):
         _Action(document, overlay, index, diagnostics, budget).apply(action)
 
@@ -127,7 +128,7 @@ class _Action:
                 Severity.ERROR, "overlay-invalid", "an action needs a 'target' JSONPath string"
             )
             return
-        from generator.ingest.overlay_query import TargetError, TooLarge, compile_target
+        from generator.ingest.overlay_query import TargetError, TooDeep, TooLarge, compile_target
 
         try:
             matches = _unique(compile_target(action["target"]).select(self.document))
@@ -146,14 +147,14 @@ class _Action:
         elif "update" in action:
             try:
                 for location, node in matches:
-                    self.budget.add(node, action["update"])
+                    self.budget.add(node, action["update"], location)
                     self._update(location, node, action["update"])
-            except TooLarge as exc:
+            except TooLarge as exc:  # a document the generator could not read back: refused
                 where: list[str | int] = ["actions", self.index]
                 raise InputError(
                     Diagnostic(
                         Severity.ERROR,
-                        "too-large",
+                        "too-deep" if isinstance(exc, TooDeep) else "too-large",
                         pointer(where),
                         f"overlay action {self.index + 1}: {exc}",
                         "real overlays stay far below it",
@@ -178,7 +179,7 @@ class _Action:
                 )
                 continue
             parent = _node_at(self.document, location[:-1])
-            _delete_child(parent, location[-1])
+            delete_child(parent, location[-1])
 
     def _update(self, location: tuple[str | int, ...], node: object, update: object) -> None:
         if isinstance(node, list):
@@ -239,17 +240,6 @@ def _node_at(root: object, location: tuple[str | int, ...]) -> object:
     for token in location:
         node = node[token]  # type: ignore[index]
     return node
-
-
-def _delete_child(parent: object, token: str | int) -> None:
-    if isinstance(parent, dict):
-        parent.pop(token, None)
-        if isinstance(parent, SpecDict):
-            parent.marks.pop(str(token), None)
-    elif isinstance(parent, list) and isinstance(token, int):
-        del parent[token]
-        if isinstance(parent, SpecList) and token < len(parent.marks):
-            del parent.marks[token]
 
 
 def _mark_of(root: SpecDict, tokens: list[str | int]) -> Mark:

@@ -19,7 +19,7 @@ What we add to the library:
   backtracking for hours. A pattern that counted repetitions would make larger than 10,000 steps
   of the engine's program, or longer than 4096 characters, is a TargetError too.
 
-`NodeBudget` keeps an overlay's updates below the loader's node limit.
+`NodeBudget` keeps an overlay's updates below the loader's node and nesting limits.
 """
 
 from __future__ import annotations
@@ -38,6 +38,7 @@ from jsonpath_rfc9535 import (
 )
 from jsonpath_rfc9535.function_extensions import ExpressionType, FilterFunction
 
+from generator.ingest.document import count_nodes, nesting
 from generator.ingest.loader import DEFAULT_LIMITS
 
 __all__ = [
@@ -45,6 +46,7 @@ __all__ = [
     "NodeBudget",
     "Target",
     "TargetError",
+    "TooDeep",
     "TooLarge",
     "compile_target",
     "count_nodes",
@@ -404,18 +406,8 @@ class TooLarge(ValueError):
     """An update that would grow the document past the node limit."""
 
 
-def count_nodes(value: object) -> int:
-    """The nodes of a JSON-like value: containers and scalars alike; an explicit stack, not recursion."""
-    count = 0
-    stack = [value]
-    while stack:
-        node = stack.pop()
-        count += 1
-        if isinstance(node, dict):
-            stack.extend(node.values())
-        elif isinstance(node, list):
-            stack.extend(node)
-    return count
+class TooDeep(TooLarge):
+    """An update that would nest the document deeper than the loader reads."""
 
 
 class NodeBudget:
@@ -426,13 +418,23 @@ class NodeBudget:
     difference. Removals give nothing back. The document itself is counted once, at the first update.
     """
 
-    def __init__(self, document: object, max_nodes: int) -> None:
+    def __init__(
+        self, document: object, max_nodes: int, max_depth: int = DEFAULT_LIMITS.max_depth
+    ) -> None:
         self.document = document
-        self.max_nodes = max_nodes
+        self.max_nodes, self.max_depth = max_nodes, max_depth
         self.nodes: int | None = None
 
-    def add(self, target: object, update: object) -> None:
-        """Count update applied to target; raises TooLarge, before anything changes, past the limit."""
+    def add(self, target: object, update: object, location: Location = ()) -> None:
+        """Count update applied to target, at location; raises, before anything changes, TooDeep
+        past the nesting limit (a document the generator could not read back), TooLarge past the
+        node limit."""
+        levels = len(location) + nesting(update) + (1 if isinstance(target, list) else 0)
+        merged = isinstance(target, list) or isinstance(target, dict) and isinstance(update, dict)
+        if merged and levels > self.max_depth:
+            raise TooDeep(
+                f"the update would nest the document {levels} levels deep; the limit is {self.max_depth}"
+            )
         if self.nodes is None:
             self.nodes = count_nodes(self.document)
         nodes = self.nodes + _added(target, update)

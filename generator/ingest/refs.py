@@ -28,6 +28,8 @@ from generator.diagnostics import Diagnostic, Diagnostics, InputError, Severity
 from generator.ingest.document import (
     clone,
     copy_positions,
+    count_nodes,
+    nesting,
     SpecDict,
     locate,
     pointer,
@@ -41,12 +43,17 @@ from generator.ingest.loader import (
     display_path,
     load_text,
     read_text,
+    record_missing,
 )
 
 _READABLE_SUFFIXES = (".yaml", ".yml", ".json")
 _MAX_INLINED = 10_000  # a reference that includes itself would otherwise be put in place forever
 _SECTIONS = {"schema": "definitions", "parameter": "parameters", "response": "responses"}
 Location = tuple[str | int, ...]  # where a node sits in the document
+Located = tuple[Location, object]  # a node and where it sits
+Reference = tuple[Location, dict]  # type: ignore[type-arg]  # a node holding a $ref
+Target = tuple[str, str, object]  # what a reference names: its file, fragment and content
+Size = tuple[int, int]  # a value's nodes and levels of nesting
 
 
 @dataclass
@@ -65,28 +72,27 @@ class _Bundler:
         default_factory=dict
     )  # (file, fragment) -> local ref
     inlined: int = 0
-    pending: list[tuple[tuple[str | int, ...], object]] = field(
-        default_factory=list
-    )  # nodes still to visit
+    nodes: int | None = None  # the document's, counted at the first copy
+    counted: set[tuple[str, str]] = field(default_factory=set)  # sections' copies counted
+    sizes: dict[tuple[str, str], Size] = field(default_factory=dict)  # (file, fragment) -> its size
 
     def run(self) -> None:
-        stack = self.pending
-        stack.append(((), self.root))
-        while stack:
-            path, node = stack.pop()
-            if isinstance(node, dict):
-                if isinstance(node.get("$ref"), str) and self._is_external(node):
-                    self._bundle(node, path)
-                # only containers can hold a reference: scalars are not visited (most nodes are scalars)
-                stack.extend(
-                    (path + (k,), v) for k, v in node.items() if isinstance(v, (dict, list))
-                )
-            elif isinstance(node, list):
-                stack.extend(
-                    (path + (i,), v) for i, v in enumerate(node) if isinstance(v, (dict, list))
-                )
+        """Bundle every external reference, a round at a time: the references in what was walked,
+        all of a round's copies counted before any is made (see grow), then what they put in."""
+        frontier: list[Located] = [((), self.root)]
+        while frontier:
+            found = [(p, node, self._resolve(node, p)) for p, node in _references(frontier, self)]
+            for path, _, target in found:
+                if target is not None:
+                    self._count(path, *target)
+            frontier = []
+            for path, node, target in found:
+                if target is None:  # the reference stays; what it holds besides is still read
+                    frontier += _children(path, node)
+                else:
+                    frontier += self._place(node, path, *target)
 
-    def _is_external(self, node: dict) -> bool:  # type: ignore[type-arg]
+    def is_external(self, node: dict) -> bool:  # type: ignore[type-arg]
         ref: str = node["$ref"]
         in_other_file = isinstance(node, SpecDict) and node.source not in (
             "",
@@ -95,7 +101,9 @@ class _Bundler:
         )
         return not ref.startswith("#") or in_other_file
 
-    def _bundle(self, node: dict, path: tuple[str | int, ...]) -> None:  # type: ignore[type-arg]
+    def _resolve(self, node: dict, path: Location) -> Target | None:  # type: ignore[type-arg]
+        """The file, fragment and content the reference at path names; None, with a diagnostic,
+        for a reference that is not followed."""
         ref: str = node["$ref"]
         location, fragment = _split_ref(ref)
         if _is_url(location) and not self.allow_remote:
@@ -105,21 +113,30 @@ class _Bundler:
                 f"the reference {ref!r} points to the network and was not fetched",
                 "pass --allow-remote-refs to fetch it, or copy it into the document",
             )
-            return
+            return None
         source = node.source if isinstance(node, SpecDict) else self.root.source
         target_file = self._target_file(location, source, path)
         if target_file is None:
-            return
+            return None
+        if self._missing(target_file):
+            self._warn(
+                path,
+                "ref-file-missing",
+                f"the reference {ref!r} names {target_file}, which does not exist; "
+                "it is read as free-form JSON",
+                "add the file, or fix the reference (an overlay can)",
+            )
+            return None
         document = self._document(target_file, path)
         if document is None:
-            return
+            return None
         found, content = resolve_pointer(document, _fragment_tokens(fragment))
         if not found:
             self._warn(
                 path, "ref-dangling", f"the reference {ref!r} names nothing in {target_file}", ""
             )
-            return
-        self._place(node, path, target_file, fragment, content)
+            return None
+        return target_file, fragment, content
 
     def _target_file(self, location: str, source: str, path: tuple[str | int, ...]) -> str | None:
         if location == "":  # a '#/...' reference inside another file means that file, read already
@@ -156,6 +173,14 @@ class _Bundler:
         self._report(Severity.ERROR, path, "ref-outside-root", message, hint)
         return False
 
+    def _missing(self, target: str) -> bool:
+        """Whether target, a file inside a root, does not exist (links followed); a file that
+        appears later changes the result, so its absence counts as read (see recording_reads)."""
+        if _is_url(target) or os.path.lexists(self.real_paths[target]):
+            return False
+        record_missing(Path(self.real_paths[target]))
+        return True
+
     def _document(self, target: str, path: tuple[str | int, ...]) -> object:
         if target == self.root.source:
             return self.root
@@ -180,9 +205,21 @@ class _Bundler:
         text = read_text(Path(self.real_paths[target]), target, self.limits, regular_only=True)
         return load_text(text, target, self.diagnostics, self.limits)
 
-    def _place(self, node: dict, path: tuple[str | int, ...], file: str, fragment: str, content: object) -> None:  # type: ignore[type-arg]
-        kind = _context(path)
-        if kind not in _SECTIONS or not isinstance(content, dict):
+    def _count(self, path: Location, file: str, fragment: str, content: object) -> None:
+        """Count the copy _place will make for the reference at path (see grow)."""
+        key = (file, fragment)
+        if key not in self.sizes:
+            self.sizes[key] = _size_of(content)
+        if _put_in_place(path, content):
+            self.grow(self.sizes[key], path, path)
+        elif key not in self.placed and key not in self.counted:
+            self.counted.add(key)
+            self.grow(self.sizes[key], (_SECTIONS[_context(path)], ""), path)
+
+    def _place(self, node: dict, path: Location, file: str, fragment: str, content: object) -> list[Located]:  # type: ignore[type-arg]
+        """Put content in place of the reference, or in its section, where the reference then
+        points; what is still to walk for references."""
+        if _put_in_place(path, content):
             self.inlined += 1
             if self.inlined > _MAX_INLINED:
                 self._warn(
@@ -191,19 +228,48 @@ class _Bundler:
                     "references put in place nest without end; this one was left",
                     "",
                 )
-                return
+                return _children(path, node)
             _inline(node, content)
-            return
-        key = (file, fragment)
+            return [(path, node)]  # what it holds may be a reference again
+        key, kind = (file, fragment), _SECTIONS[_context(path)]
+        added: list[Located] = []
         if key not in self.placed:
-            section = self.root.setdefault(_SECTIONS[kind], SpecDict(self.root.source))
+            section = self.root.setdefault(kind, SpecDict(self.root.source))
             name = _free_name(section, _name_for(file, fragment))
             section[name] = clone(content)
-            self.pending.append(((_SECTIONS[kind], name), section[name]))
-            self.placed[key] = f"#/{_SECTIONS[kind]}/{name.replace('~', '~0').replace('/', '~1')}"
+            added.append(((kind, name), section[name]))
+            self.placed[key] = f"#/{kind}/{name.replace('~', '~0').replace('/', '~1')}"
         node["$ref"] = self.placed[key]
         if isinstance(node, SpecDict):
             node.source = self.root.source
+        return added + _children(path, node)
+
+    def grow(self, size: Size, place: Location, reference: Location) -> None:
+        """Count a copy of that size about to be put at place (for the reference at reference);
+        raises InputError, before it is made, when the document would pass the loader's node
+        limit (each copy counts: 200 references to a 100,000-node file make 20 million) or
+        nest deeper than it reads."""
+        nodes, levels = size
+        if len(place) + levels > self.limits.max_depth:
+            what = f"{len(place) + levels} levels deep; the limit is {self.limits.max_depth}"
+            self._refuse(
+                "too-deep", reference, f"bundling this reference nests the document {what}"
+            )
+        if self.nodes is None:
+            self.nodes = count_nodes(self.root)
+        self.nodes += nodes
+        if self.nodes > self.limits.max_nodes:
+            what = f"past {self.limits.max_nodes:,} nodes (this reference adds {nodes:,})"
+            self._refuse(
+                "too-large", reference, f"bundling the references grows the document {what}"
+            )
+
+    def _refuse(self, code: str, path: Location, message: str) -> None:
+        hint = "real documents stay far below it"
+        diagnostic = Diagnostic(
+            Severity.ERROR, code, pointer(path), message, hint, locate(self.root, path)
+        )
+        raise InputError(diagnostic)
 
     def _warn(self, path: tuple[str | int, ...], code: str, message: str, hint: str) -> None:
         self._report(Severity.WARNING, path, code, message, hint)
@@ -239,10 +305,10 @@ def bundle_refs(
         root, base_dir, diagnostics, limits, allow_remote, document_sources, file_roots, trusted
     )
     bundler.run()
-    _resolve_path_item_refs(root)
+    _resolve_path_item_refs(root, bundler)
 
 
-def _resolve_path_item_refs(root: SpecDict) -> None:
+def _resolve_path_item_refs(root: SpecDict, bundler: _Bundler) -> None:
     """A path item `$ref` is replaced by what it names (Swagger allows no other use of it)."""
     paths = root.get("paths")
     if not isinstance(paths, dict):
@@ -255,7 +321,44 @@ def _resolve_path_item_refs(root: SpecDict) -> None:
         ):
             found, target = resolve_pointer(root, split_pointer(item["$ref"][1:]))
             if found and isinstance(target, dict):
+                bundler.grow(_size_of(target), ("paths", name), ("paths", name))
                 paths[name] = clone(target)
+
+
+def _references(frontier: list[Located], bundler: _Bundler) -> list[Reference]:
+    """The external references in the nodes of frontier and below, in the order a depth-first
+    walk meets them (last child first); a reference's own children are not walked."""
+    found: list[Reference] = []
+    stack = list(frontier)
+    while stack:
+        path, node = stack.pop()
+        if (
+            isinstance(node, dict)
+            and isinstance(node.get("$ref"), str)
+            and bundler.is_external(node)
+        ):
+            found.append((path, node))
+        else:
+            stack.extend(_children(path, node))
+    return found
+
+
+def _children(path: Location, node: object) -> list[Located]:
+    """node's containers, with their paths: only containers can hold a reference."""
+    if isinstance(node, dict):
+        return [(path + (k,), v) for k, v in node.items() if isinstance(v, (dict, list))]
+    if isinstance(node, list):
+        return [(path + (i,), v) for i, v in enumerate(node) if isinstance(v, (dict, list))]
+    return []
+
+
+def _size_of(content: object) -> Size:
+    return count_nodes(content), nesting(content)
+
+
+def _put_in_place(path: Location, content: object) -> bool:
+    """Whether content is copied where the reference is, rather than once into its section."""
+    return _context(path) not in _SECTIONS or not isinstance(content, dict)
 
 
 def _inline(node: dict, content: object) -> None:  # type: ignore[type-arg]

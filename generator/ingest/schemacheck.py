@@ -20,7 +20,7 @@ import hashlib
 import json
 from importlib import metadata
 from pathlib import Path
-from typing import Any, Callable, Iterator
+from typing import Any, Callable, Iterator, NamedTuple
 
 from generator.memo import NO_MEMO, Memo
 
@@ -203,6 +203,80 @@ def _schema() -> dict[str, Any]:
         json.dumps(dict(slow.schema), default=dict)
     )  # plain dicts, for both validators
     return plain
+
+
+# -- what an error means ---------------------------------------------------------------------
+
+
+class Reason(NamedTuple):
+    """The most specific reason inside a jsonschema error, and where it is."""
+
+    path: tuple[str | int, ...]
+    message: str
+    wrong_branch: bool  # the error of a oneOf branch the value is not meant for (another `in`)
+    wrong_type: bool  # the value is of the wrong JSON type (a list where a mapping belongs)
+
+
+def explain(error: ValidationError) -> Reason:
+    """What error says, shortened; where oneOf lists every branch, the branch meant."""
+    reason = _explain_error(error)
+    return reason._replace(message=_shorten(reason.message))
+
+
+def _explain_error(error: ValidationError) -> Reason:
+    """A oneOf error says only that no branch fits. The branch meant is the one whose
+    discriminating field (a parameter's `in`) fits; its own error is the real one, the deepest
+    one, and of two as deep, not a type error (the value has the type of that branch).
+    When no branch's `in` fits, the allowed values of all branches are listed.
+    """
+    if error.validator not in ("oneOf", "anyOf") or not error.context:
+        path = tuple(error.absolute_path)
+        return Reason(path, error.message, _is_wrong_branch(error), error.validator == "type")
+    groups: dict[object, list[ValidationError]] = {}
+    for sub in error.context:
+        groups.setdefault(sub.relative_schema_path[0], []).append(sub)
+    results = [_explain_group(group) for group in groups.values()]
+    fitting = [r for r in results if not r.wrong_branch]
+    if fitting:
+        return max(fitting, key=lambda r: (len(r.path), not r.wrong_type))
+    return _merge_mismatches(error)
+
+
+def _explain_group(errors: list[ValidationError]) -> Reason:
+    explained = [_explain_error(e) for e in errors]
+    wrong = [r for r in explained if r.wrong_branch]
+    return wrong[0] if wrong else max(explained, key=lambda r: (len(r.path), not r.wrong_type))
+
+
+def _is_wrong_branch(error: ValidationError) -> bool:
+    if error.validator in ("enum", "const") and list(error.relative_path)[-1:] == ["in"]:
+        return True
+    return error.validator == "required" and "'$ref' is a required property" in error.message
+
+
+def _merge_mismatches(error: ValidationError) -> Reason:
+    allowed: list[object] = []
+    value: object = None
+    path = tuple(error.absolute_path)
+    for sub in _flatten(error):
+        if sub.validator == "enum" and list(sub.relative_path)[-1:] == ["in"]:
+            value, path = sub.instance, tuple(sub.absolute_path)
+            allowed.extend(v for v in sub.validator_value if v not in allowed)
+    if not allowed:
+        return Reason(tuple(error.absolute_path), error.message, True, False)
+    return Reason(path, f"{value!r} is not one of {allowed!r}", True, False)
+
+
+def _flatten(error: ValidationError) -> Iterator[ValidationError]:
+    stack = [error]
+    while stack:
+        current = stack.pop()
+        yield current
+        stack.extend(current.context or [])
+
+
+def _shorten(message: str, limit: int = 200) -> str:
+    return message if len(message) <= limit else message[: limit - 1] + "…"
 
 
 if (

@@ -2,22 +2,34 @@
 
 Order matters: our own semantic checks run first and repair the document (each
 repair is a warning), then the Swagger 2.0 JSON schema from openapi-spec-validator
-checks what is left, so one problem is reported once. The validator is run on
-plain data with every `$ref` already local and is wrapped: whatever it raises
-becomes a diagnostic, never a traceback.
+checks what is left, so one problem is reported once. The semantic checks read only
+values of the shape they expect; a value of the wrong JSON type that the schema
+check finds (`parameters: {name: x}`) is left out, and the semantic checks run again
+to repair what that left (a path parameter no longer declared), so that no later
+stage reads a value of the wrong shape. The validator is run on plain data with
+every `$ref` already local and is wrapped: whatever it raises becomes a diagnostic,
+never a traceback.
 """
 
 from __future__ import annotations
 
 import re
 from dataclasses import dataclass
-from typing import Any, Callable, Iterator
+from typing import Callable, Iterator
 from urllib.parse import quote, unquote
 
 from generator.diagnostics import Diagnostic, Diagnostics, InputError, Severity
-from generator.ingest.document import SpecDict, locate, pointer, resolve_pointer, split_pointer
+from generator.ingest.document import (
+    SpecDict,
+    locate,
+    pointer,
+    remove_paths,
+    resolve_pointer,
+    split_pointer,
+)
 from generator.ingest.loader import Limits
-from generator.ingest.schemacheck import schema_errors
+from generator.ingest.schemacheck import explain, schema_errors
+from generator.ingest.values import check_values
 from generator.memo import NO_MEMO, Memo
 
 Path_ = tuple[str | int, ...]
@@ -125,10 +137,15 @@ def validate(
     checks that repair run (the Swagger 2.0 schema check only reports); memo remembers the parts
     the schema check found valid."""
     report = _Reporter(document, diagnostics)
+    _run_checks(document, report)
+    if schema and _schema_check(document, report, memo):
+        _run_checks(document, report)  # repair what leaving values out left (a dangling $ref)
+
+
+def _run_checks(document: SpecDict, report: _Reporter) -> None:
+    """The semantic checks; each repairs what it reports, so a second run reports nothing new."""
     for check in _CHECKS:
         check(document, report)
-    if schema:
-        _schema_check(document, report, memo)
 
 
 # -- semantic checks and repairs -------------------------------------------------------------
@@ -264,6 +281,8 @@ def _check_path_parameters(document: SpecDict, report: _Reporter) -> None:
         template = str(op_path[1])
         names = set(_TEMPLATE_PARAM.findall(template))
         declared = _declared_path_params(document, op_path, operation)
+        if not isinstance(operation.get("parameters", []), list):
+            continue  # the schema check leaves it out, then this check runs again
         for name in sorted(names - declared):
             operation.setdefault("parameters", []).append(
                 SpecDict("", {"name": name, "in": "path", "required": True, "type": "string"})
@@ -281,7 +300,7 @@ def _check_path_parameters(document: SpecDict, report: _Reporter) -> None:
 def _declared_path_params(document: SpecDict, op_path: Path_, operation: dict) -> set[str]:  # type: ignore[type-arg]
     item = document["paths"][op_path[1]]
     declared = set()
-    for param in list(item.get("parameters") or []) + list(operation.get("parameters") or []):
+    for param in _as_list(item.get("parameters")) + _as_list(operation.get("parameters")):
         param = _deref(document, param)
         if isinstance(param, dict) and param.get("in") == "path":
             declared.add(str(param.get("name")))
@@ -289,7 +308,7 @@ def _declared_path_params(document: SpecDict, op_path: Path_, operation: dict) -
 
 
 def _require_path_params(op_path: Path_, operation: dict, report: _Reporter) -> None:  # type: ignore[type-arg]
-    for index, param in enumerate(operation.get("parameters") or []):
+    for index, param in enumerate(_as_list(operation.get("parameters"))):
         if (
             isinstance(param, dict)
             and param.get("in") == "path"
@@ -301,6 +320,11 @@ def _require_path_params(op_path: Path_, operation: dict, report: _Reporter) -> 
                 "path-param-optional",
                 f"the path parameter {param.get('name')!r} must be required; it is made required",
             )
+
+
+def _as_list(value: object) -> list[object]:
+    """value when it is a list, else an empty one (the schema check reports it)."""
+    return value if isinstance(value, list) else []
 
 
 def _deref(document: SpecDict, node: object) -> object:
@@ -500,6 +524,10 @@ def _check_plain_path(key: str, report: _Reporter) -> None:
         )
 
 
+def _check_values(document: SpecDict, report: _Reporter) -> None:
+    check_values(document, report.warn)
+
+
 _CHECKS: list[Callable[[SpecDict, _Reporter], None]] = [
     _check_top_level_types,
     _check_path_keys,
@@ -508,13 +536,16 @@ _CHECKS: list[Callable[[SpecDict, _Reporter], None]] = [
     _check_dangling_refs,
     _check_path_parameters,
     _check_operation_ids,
+    _check_values,
 ]
 
 
 # -- the Swagger 2.0 JSON schema ---------------------------------------------------------------
 
 
-def _schema_check(document: SpecDict, report: _Reporter, memo: Memo) -> None:
+def _schema_check(document: SpecDict, report: _Reporter, memo: Memo) -> bool:
+    """Report what breaks the Swagger 2.0 schema; a value of the wrong JSON type (a list where a
+    mapping belongs) is left out, so that no later stage reads it. Whether any was."""
     try:
         errors = schema_errors(document, memo)
     except RecursionError:
@@ -524,7 +555,7 @@ def _schema_check(document: SpecDict, report: _Reporter, memo: Memo) -> None:
             "validator-crash",
             "the schema validator ran out of stack on this document",
         )
-        return
+        return False
     except (
         Exception
     ) as exc:  # noqa: BLE001 - the validator's own failures must not become tracebacks
@@ -534,70 +565,19 @@ def _schema_check(document: SpecDict, report: _Reporter, memo: Memo) -> None:
             "validator-crash",
             f"the schema validator failed: {type(exc).__name__}: {exc}",
         )
-        return
+        return False
+    wrong_type = []
     for error in sorted(errors, key=lambda e: [str(t) for t in e.absolute_path]):
-        path, message = _explain(error)
+        reason = explain(error)
+        message = reason.message
+        if reason.wrong_type and reason.path:
+            wrong_type.append(reason.path)
+            message += "; it is left out"
         report.warn(
-            path, "schema-violation", message, "see the Swagger 2.0 specification for this object"
+            reason.path,
+            "schema-violation",
+            message,
+            "see the Swagger 2.0 specification for this object",
         )
-
-
-def _explain(error: Any) -> tuple[Path_, str]:
-    path, message, _ = _explain_error(error)
-    return path, _shorten(message)
-
-
-def _explain_error(error: Any) -> tuple[Path_, str, bool]:
-    """(path, message, wrong_branch) for the most specific reason inside a jsonschema error.
-
-    A oneOf error says only that no branch fits. The branch meant is the one whose
-    discriminating field (a parameter's `in`) fits; its own error is the real one.
-    When no branch's `in` fits, the allowed values of all branches are listed.
-    """
-    if error.validator not in ("oneOf", "anyOf") or not error.context:
-        return tuple(error.absolute_path), error.message, _is_wrong_branch(error)
-    groups: dict[object, list[Any]] = {}
-    for sub in error.context:
-        groups.setdefault(sub.relative_schema_path[0], []).append(sub)
-    results = [_explain_group(group) for group in groups.values()]
-    fitting = [r for r in results if not r[2]]
-    if fitting:
-        return max(fitting, key=lambda r: len(r[0]))
-    return _merge_mismatches(error)
-
-
-def _explain_group(errors: list[Any]) -> tuple[Path_, str, bool]:
-    explained = [_explain_error(e) for e in errors]
-    wrong = [r for r in explained if r[2]]
-    return wrong[0] if wrong else max(explained, key=lambda r: len(r[0]))
-
-
-def _is_wrong_branch(error: Any) -> bool:
-    if error.validator in ("enum", "const") and list(error.relative_path)[-1:] == ["in"]:
-        return True
-    return error.validator == "required" and "'$ref' is a required property" in error.message
-
-
-def _merge_mismatches(error: Any) -> tuple[Path_, str, bool]:
-    allowed: list[object] = []
-    value: object = None
-    path: Path_ = tuple(error.absolute_path)
-    for sub in _flatten(error):
-        if sub.validator == "enum" and list(sub.relative_path)[-1:] == ["in"]:
-            value, path = sub.instance, tuple(sub.absolute_path)
-            allowed.extend(v for v in sub.validator_value if v not in allowed)
-    if not allowed:
-        return tuple(error.absolute_path), error.message, True
-    return path, f"{value!r} is not one of {allowed!r}", True
-
-
-def _flatten(error: Any) -> Iterator[Any]:
-    stack = [error]
-    while stack:
-        current = stack.pop()
-        yield current
-        stack.extend(current.context or [])
-
-
-def _shorten(message: str, limit: int = 200) -> str:
-    return message if len(message) <= limit else message[: limit - 1] + "…"
+    remove_paths(document, wrong_type)
+    return bool(wrong_type)

@@ -1,9 +1,10 @@
 """The document as the model stage reads it: JSON values, and the helpers that narrow them.
 
 The loaded document (ingest/document.py's SpecDict) is a dict of JSON values. Validation
-reports a value of the wrong shape as a warning and keeps going, and a `$ref` may point at
-anything, so the normalizer narrows every value it reads: a missing or misshapen object reads
-as an empty one, a missing or misshapen list as an empty list.
+leaves out a value of the wrong shape where the Swagger 2.0 schema says what belongs, but a
+`$ref` may point at anything (an extension's value), so the normalizer narrows every value it
+reads: a missing or misshapen object reads as an empty one, a missing or misshapen list as an
+empty list.
 """
 
 from __future__ import annotations

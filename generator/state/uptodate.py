@@ -19,12 +19,14 @@ import dataclasses
 import functools
 import hashlib
 import json
+import os
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
 from generator.diagnostics import Diagnostic, Severity, SourcePosition
 from generator.state import cache
+from generator.ingest.loader import MISSING
 from generator.ingest.pipeline import Options
 from generator.ingest.schemacheck import library_version
 from generator.target import Target
@@ -75,12 +77,8 @@ def recall(target: Target, options: Options) -> Record | None:
     try:
         if not data or not data["inputs"]:
             return None
-        for name, digest in data["inputs"].items():
-            now = cache.read_regular(
-                Path(name)
-            )  # a file swapped for a FIFO or a device: a full check
-            if now is None or hashlib.sha256(now).hexdigest() != digest:
-                return None
+        if not all(_unchanged(Path(name), digest) for name, digest in data["inputs"].items()):
+            return None
         if output_digest(target.output) != data["output"]:
             return None
         return Record(
@@ -91,6 +89,14 @@ def recall(target: Target, options: Options) -> Record | None:
         )
     except (OSError, ValueError, KeyError, TypeError):
         return None
+
+
+def _unchanged(path: Path, digest: str) -> bool:
+    """Whether the file still hashes to digest (a file a reference names: is still missing)."""
+    if digest == MISSING:
+        return not os.path.lexists(path)
+    now = cache.read_regular(path)  # a file swapped for a FIFO or a device: a full check
+    return now is not None and hashlib.sha256(now).hexdigest() == digest
 
 
 def sha256_text(text: str) -> str:

@@ -34,6 +34,7 @@ class Synthesizer:
     def __post_init__(self) -> None:
         self.models: dict[str, ir.Model] = {m.name: m for m in self.api.models}
         self.enums: dict[str, ir.Enum] = {e.name: e for e in self.api.enums}
+        self._fields: dict[str, list[ir.Field]] = {}  # model name -> its fields (see fields)
         # model name -> (discriminator property, value) of each base that names it, in the api's order
         self.tags: dict[str, list[tuple[str, object]]] = {}
         for model in self.api.models:
@@ -99,7 +100,14 @@ class Synthesizer:
         return self.discriminated(name, data)
 
     def fields(self, name: str) -> list[ir.Field]:
-        """A model's fields, inherited ones first; a redeclared field keeps its latest declaration."""
+        """A model's fields, inherited ones first; a redeclared field keeps its latest declaration.
+
+        Found once per model: through allOf diamonds a model is reached again and again."""
+        if name not in self._fields:
+            self._fields[name] = self._declared(name)
+        return self._fields[name]
+
+    def _declared(self, name: str) -> list[ir.Field]:
         model = self.models.get(name)
         if model is None:
             return []

@@ -310,13 +310,14 @@ def _inherited_annotations(api: ir.Api, model: ir.Model, imports: Imports) -> di
     """The annotations of the fields model inherits, by wire name."""
     by_name = {m.name: m for m in api.models}
     found: dict[str, str] = {}
-    stack = list(model.parents)
+    stack, seen = list(model.parents), set(model.parents)
     while stack:
         parent = by_name.get(stack.pop())
         if parent is not None:
+            stack.extend(p for p in parent.parents if p not in seen)
+            seen.update(parent.parents)
             for f in parent.fields:
                 found.setdefault(f.wire_name, _field_view(f, imports, api).annotation)
-            stack.extend(parent.parents)
     return found
 
 

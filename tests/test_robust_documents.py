@@ -139,3 +139,113 @@ def test_allof_diamonds_thirty_levels_deep_generate_in_seconds(tmp_path: Path) -
     assert sorted(names) == sorted(expected)  # each field once, though reached 2**30 ways
     assert models["A0"].parents == ("B0", "C0") and models["A0"].fields == ()
     assert "5 passed" in _suite_passes(tmp_path / "out")  # the response parses as A0
+
+
+def _enum_document(tmp_path: Path, name: str, *schemas: dict[str, object]) -> Path:
+    """Each schema as a definition E<i>, the response of one operation and a query parameter."""
+    definitions = {f"E{i}": schema for i, schema in enumerate(schemas)}
+    paths = {
+        f"/e{i}": _get(
+            f"getE{i}",
+            {"$ref": f"#/definitions/E{i}"},
+            parameters=[{"in": "query", "name": "q", "required": True, **schema}],
+        )
+        for i, schema in enumerate(schemas)
+    }
+    spec = tmp_path / name
+    spec.write_text(json.dumps({**_document(paths=paths), "definitions": definitions}))
+    return spec
+
+
+def _members(generation: Generation, name: str) -> list[tuple[str, object]]:
+    assert generation.api is not None
+    (enum,) = [e for e in generation.api.enums if e.name == name]
+    return [(m.name, m.value) for m in enum.members]
+
+
+_ROUND_TRIP = """
+import json, sys
+from robust_enums.models import E0
+assert issubclass(E0, float), E0.__mro__
+assert E0(1) is E0(1.0) is E0.VALUE_1 and E0(0) is E0.VALUE_0, list(E0)
+assert [json.loads(json.dumps(m.value)) for m in E0] == [1, 0]  # JSON: 1.0 == 1
+print(sorted(m.name for m in E0))
+"""
+
+
+def test_a_number_enum_keeps_numbers_once_and_leaves_booleans_out(tmp_path: Path) -> None:
+    """Booleans are not numbers (JSON Schema), and 1 and 1.0 are one JSON value: the enum of
+    [1, 1.0, true, 0, false, 0.0] was a str enum of six members, "True" among them."""
+    spec = _enum_document(
+        tmp_path, "enums.json", {"type": "number", "enum": [1, 1.0, True, 0, False, 0.0]}
+    )
+    generation = _generated(spec, tmp_path / "out", "robust_enums")
+    assert _members(generation, "E0") == [("VALUE_1", 1.0), ("VALUE_0", 0.0)]
+    assert generation.api is not None
+    assert {e.value_kind for e in generation.api.enums} == {"float"}  # the parameter's too
+    warnings = _codes(generation, "enum-invalid")
+    assert {w.pointer for w in warnings} == {
+        "/definitions/E0/enum",
+        "/paths/~1e0/get/parameters/0/enum",
+    }
+    assert all("true, false" in w.message and "left out" in w.message for w in warnings)
+    run = subprocess.run(
+        [sys.executable, "-c", _ROUND_TRIP],
+        cwd=tmp_path / "out",
+        capture_output=True,
+        text=True,
+        timeout=60,
+    )
+    assert run.returncode == 0, run.stderr[-3000:]
+    assert run.stdout.strip() == "['VALUE_0', 'VALUE_1']"
+    _suite_passes(tmp_path / "out")
+
+
+def test_enum_values_of_another_type_are_read_as_the_type_or_left_out(tmp_path: Path) -> None:
+    spec = _enum_document(
+        tmp_path,
+        "enums.json",
+        {"type": "integer", "enum": ["0", "16", 2, 2.0, 2.5, True, "x"]},
+        {"type": "string", "enum": [1, True, "a"]},
+        {"type": "boolean", "enum": [True, 1, "false"]},
+        {"type": "integer", "enum": [True, False]},  # nothing usable: a plain integer
+        {"enum": [1, 1.5, "a"]},  # no type: the first value's (a number)
+    )
+    generation = _generated(spec, tmp_path / "out", "robust_enums")
+    assert _members(generation, "E0") == [("VALUE_0", 0), ("VALUE_16", 16), ("VALUE_2", 2)]
+    assert _members(generation, "E1") == [("VALUE_1", "1"), ("TRUE", "true"), ("A", "a")]
+    assert _members(generation, "E2") == [("TRUE", True)]
+    assert _members(generation, "E4") == [("VALUE_1", 1.0), ("VALUE_1_5", 1.5)]
+    assert generation.api is not None
+    assert "E3" not in {e.name for e in generation.api.enums}
+    messages = {(w.pointer, w.message) for w in _codes(generation, "enum-invalid")}
+    assert (
+        "/definitions/E0/enum",
+        'the enum values "0", "16" are read as integers: ' "the type 'integer' says so",
+    ) in messages
+    assert any(p == "/definitions/E3/enum" and "true, false" in m for p, m in messages)
+    _suite_passes(tmp_path / "out")
+
+
+def test_negative_enum_values_have_names_of_their_own(tmp_path: Path) -> None:
+    """-1 and 1 were both VALUE_1 (the sign is no word): one of them became VALUE_1_2."""
+    spec = _enum_document(
+        tmp_path,
+        "negative.json",
+        {"type": "integer", "enum": [-1, 1, 0, -20]},
+        {"type": "number", "enum": [-1.5, 1.5, -2]},
+    )
+    generation = _generated(spec, tmp_path / "out", "robust_enums")
+    assert _members(generation, "E0") == [
+        ("NEGATIVE_1", -1),
+        ("VALUE_1", 1),
+        ("VALUE_0", 0),
+        ("NEGATIVE_20", -20),
+    ]
+    assert _members(generation, "E1") == [
+        ("NEGATIVE_1_5", -1.5),
+        ("VALUE_1_5", 1.5),
+        ("NEGATIVE_2", -2.0),
+    ]
+    assert not [d for d in _codes(generation, "name-collision") if d.pointer.endswith("/enum")]
+    _suite_passes(tmp_path / "out")

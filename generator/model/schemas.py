@@ -8,21 +8,20 @@ definition, and `drain` builds what is queued (a parent is built at once, when a
 
 from __future__ import annotations
 
+import json
 from dataclasses import dataclass, field
-from typing import TypeVar
 
 from generator.diagnostics import Diagnostic, Severity
 from generator.ingest.document import locate, pointer, resolve_pointer, split_pointer
 from generator.model import ir
 from generator.model.context import Context
 from generator.model.cycles import flatten_cyclic_inheritance
+from generator.model.enumvalues import EnumValues, enum_values, json_equal
 from generator.model.jsonvalues import (
     JSONObject,
     Path_,
-    Scalar,
     as_list,
     as_object,
-    iterated,
     strings,
     text,
 )
@@ -38,8 +37,8 @@ from generator.model.names import (
 )
 from generator.model.naming import collisions
 
-_T = TypeVar("_T")
 _PRIMITIVES = {"string": "str", "integer": "int", "number": "float", "boolean": "bool"}
+_KIND_WORDS = {"str": "strings", "int": "integers", "float": "numbers", "bool": "booleans"}
 
 
 @dataclass
@@ -323,21 +322,33 @@ class Schemas:
     # -- enums -------------------------------------------------------------------------------------
 
     def _add_enum(self, name: ClassName, wire: str, schema: JSONObject, path: Path_) -> ir.EnumRef:
-        # the scalars: a JSON value is otherwise null, an object or an array
-        values: list[Scalar] = _unique(
-            [v for v in iterated(schema.get("enum")) if isinstance(v, (str, int, float, bool))]
-        )
-        kind = _enum_kind(values)
-        if kind == "str":
-            values = _unique([str(v) for v in values])
+        values = self._enum_values(schema, path)
         scope = Scope(suffix="_")
-        members = tuple(ir.EnumMember(scope.upper(str(v)), v) for v in values)
+        members = tuple(
+            ir.EnumMember(scope.member(named), value) for named, value in values.members
+        )
         self.ctx.report_renames(scope, path + ("enum",), "enum value")
+        kind = values.kind
         self.ctx.enums[name] = ir.Enum(name, wire, kind, members, text(schema.get("description")))
         return ir.EnumRef(name, kind)
 
+    def _enum_values(self, schema: JSONObject, path: Path_) -> EnumValues:
+        """The enum's usable values; the ones read otherwise or left out are reported."""
+        declared = _schema_type(schema)
+        values = enum_values(schema, declared)
+        kinds = _KIND_WORDS[_PRIMITIVES.get(declared or "", values.kind)]
+        why = f"the type {declared!r} says so" if declared else "the first value is one"
+        if values.repaired:
+            message = f"the enum values {_listed(values.repaired)} are read as {kinds}: {why}"
+            self.ctx.warn(path + ("enum",), "enum-invalid", message, f"write them as {kinds}")
+        if values.dropped:
+            message = f"the enum values {_listed(values.dropped)} are not {kinds} ({why}); they are left out"
+            self.ctx.warn(path + ("enum",), "enum-invalid", message, "remove them, or fix the type")
+        return values
+
     def _inline_enum(self, hint: str, schema: JSONObject, path: Path_) -> ir.EnumRef:
-        key = (pascal_words(hint), tuple(iterated(schema.get("enum"))))
+        values = enum_values(schema, _schema_type(schema)).members
+        key = (pascal_words(hint), tuple((type(v).__name__, v) for _, v in values))
         if key in self.enum_by_values:
             known = self.enum_by_values[key]
             return ir.EnumRef(known, self.ctx.enums[known].value_kind)
@@ -360,14 +371,10 @@ class Schemas:
             return ir.AnyValue()
         if "$ref" in schema:
             return self._ref_type(schema, hint, path)
-        if schema.get("enum") and _schema_type(schema) in (
-            "string",
-            "integer",
-            "number",
-            "boolean",
-            None,
-        ):
+        if _is_enum(schema):
             return self._inline_enum(hint, schema, path)
+        if schema.get("enum"):
+            self._enum_values(schema, path)  # none is usable: a plain value, and a warning
         kind = _schema_type(schema)
         if kind == "array":
             return ir.ArrayOf(
@@ -482,14 +489,6 @@ def limits(schema: JSONObject) -> ir.Limits:
     return ir.Limits(minimum, maximum, length("minLength"), length("maxLength"))
 
 
-def _unique(values: list[_T]) -> list[_T]:
-    out: list[_T] = []
-    for value in values:
-        if not any(value == seen and type(value) is type(seen) for seen in out):
-            out.append(value)
-    return out
-
-
 def _unescape(token: str) -> str:
     return token.replace("~1", "/").replace("~0", "~")
 
@@ -505,7 +504,7 @@ def _definition_kind(schema: JSONObject) -> str:
     if "$ref" in schema:
         return "alias"
     kind = _schema_type(schema)
-    if schema.get("enum") and kind in ("string", "integer", "number", "boolean", None):
+    if _is_enum(schema):
         return "enum"
     if schema.get("properties") or schema.get("allOf") or schema.get("discriminator"):
         return "model"
@@ -514,14 +513,20 @@ def _definition_kind(schema: JSONObject) -> str:
     return "alias"
 
 
-def _enum_kind(values: list[Scalar]) -> str:
-    if values and all(isinstance(v, bool) for v in values):
-        return "bool"
-    if values and all(isinstance(v, int) and not isinstance(v, bool) for v in values):
-        return "int"
-    if values and all(isinstance(v, (int, float)) and not isinstance(v, bool) for v in values):
-        return "float"
-    return "str"
+def _is_enum(schema: JSONObject) -> bool:
+    """An enum of scalars with at least one value of its type (see enumvalues.py)."""
+    kind = _schema_type(schema)
+    return (
+        bool(schema.get("enum"))
+        and kind in ("string", "integer", "number", "boolean", None)
+        and bool(enum_values(schema, kind).members)
+    )
+
+
+def _listed(values: tuple[object, ...]) -> str:
+    """Values as the document has them (JSON), the first few."""
+    shown = ", ".join(json.dumps(v, default=str) for v in values[:5])
+    return shown + (f" and {len(values) - 5} more" if len(values) > 5 else "")
 
 
 def _allof_parents(definitions: JSONObject, name: str) -> list[str]:
@@ -561,9 +566,7 @@ def _fits(value: object, type_: ir.TypeRef, enums: dict[str, ir.Enum]) -> bool:
         }[type_.kind](value)
     if isinstance(type_, ir.EnumRef):
         enum = enums.get(type_.name)
-        return enum is not None and any(
-            m.value == value and type(m.value) is type(value) for m in enum.members
-        )
+        return enum is not None and any(json_equal(m.value, value) for m in enum.members)
     if isinstance(type_, ir.ArrayOf):
         return isinstance(value, list) and all(_fits(v, type_.item, enums) for v in value)
     if isinstance(type_, ir.MapOf):

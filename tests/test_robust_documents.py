@@ -249,3 +249,41 @@ def test_negative_enum_values_have_names_of_their_own(tmp_path: Path) -> None:
     ]
     assert not [d for d in _codes(generation, "name-collision") if d.pointer.endswith("/enum")]
     _suite_passes(tmp_path / "out")
+
+
+# PEP 263: a comment on line 1 or 2 that matches this declares the file's encoding.
+_PEP_263 = re.compile(r"^[ \t\f]*#.*?coding[:=][ \t]*([-\w.]+)", re.ASCII)
+
+
+@pytest.mark.parametrize(
+    "spec_name",
+    ["coding=utf-7/api.yaml", "coding=unicode_escape/api.yaml", "v/coding:latin-1.yaml"],
+)
+def test_a_spec_path_never_declares_the_encoding_of_generated_files(
+    tmp_path: Path, spec_name: str
+) -> None:
+    """The header comment names the spec: with `coding=utf-7` in its path it was an encoding
+    declaration (SyntaxError on import), and under unicode_escape escapes were undone."""
+    spec = tmp_path / spec_name
+    spec.parent.mkdir(parents=True)
+    title = "Café # -*- coding: utf-7 -*- \\\\n"
+    document = _document(
+        paths={
+            "/a": _get(
+                "getA",
+                {"type": "string"},
+                parameters=[{"in": "query", "name": "q", "type": "string", "default": "a\\nb"}],
+            )
+        }
+    )
+    spec.write_text(json.dumps({**document, "info": {"title": title, "version": "1"}}))
+    folder = tmp_path / "out"
+    _generated(spec, folder, "enc_client")
+    python = sorted(folder.rglob("*.py"))
+    assert len(python) > 20
+    for path in python:
+        for line in path.read_text(encoding="utf-8").splitlines()[:2]:
+            assert not _PEP_263.match(line), (path, line)
+    header = (folder / "enc_client" / "__init__.py").read_text(encoding="utf-8").splitlines()[0]
+    assert spec_name.replace(":", "\\x3a").replace("=", "\\x3d") in header
+    _suite_passes(folder)

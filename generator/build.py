@@ -26,7 +26,7 @@ from generator.ingest.pipeline import Options, ingest
 from generator.model.ir import Api
 from generator.model.normalize import normalize
 from generator.render.release import Previous, release
-from generator.render.project import Parts, effective_sha256, openapi_json
+from generator.render.project import Parts, effective_sha256, openapi_json, published
 from generator.target import Target, env_prefix_notes, names_for, target_problems
 
 # Told (stage, done, total) as files are formatted, the slow part for a large document.
@@ -96,8 +96,9 @@ def _from_document(
     clock.lap("normalize")
     if generation.diagnostics.has_errors:
         return
-    text = openapi_json(document)
-    digest = effective_sha256(document)
+    effective = published(document, api.invalid_examples)
+    text = openapi_json(effective)
+    digest = effective_sha256(effective)
     released = release(target.version, api, names, digest, previous, options)
     parts = Parts(api, names, display_path(target.spec), target.templates)
     files = {**parts.package(), **parts.tests(), **parts.versioned(released.version)}

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import json
+import os
 import re
 import subprocess
 import sys
@@ -287,3 +288,85 @@ def test_a_spec_path_never_declares_the_encoding_of_generated_files(
     header = (folder / "enc_client" / "__init__.py").read_text(encoding="utf-8").splitlines()[0]
     assert spec_name.replace(":", "\\x3a").replace("=", "\\x3d") in header
     _suite_passes(folder)
+
+
+VOLUME = {
+    "type": "object",
+    "required": ["Name"],
+    "properties": {
+        "Name": {"type": "string", "example": "tardis"},
+        # Docker Engine's Volume.Status: its example is no map of objects
+        "Status": {
+            "type": "object",
+            "additionalProperties": {"type": "object"},
+            "example": {"hello": "world"},
+        },
+        "Size": {"type": "integer", "example": "64"},
+    },
+    "example": {"Name": "tardis", "Status": {"hello": "world"}},
+}
+VOLUME_PATHS = {
+    "/volumes/{name}": _get(
+        "volumeInspect",
+        {"$ref": "#/definitions/Volume"},
+        parameters=[
+            {"in": "path", "name": "name", "type": "string", "required": True},
+            {"in": "query", "name": "q", "type": "string", "maxLength": 3, "x-example": "long"},
+            {"in": "query", "name": "n", "type": "integer", "x-example": 7},
+        ],
+    )
+}
+INVALID_EXAMPLES = {
+    "/definitions/Volume/example",
+    "/definitions/Volume/properties/Status/example",
+    "/definitions/Volume/properties/Size/example",
+    "/paths/~1volumes~1{name}/get/parameters/1/x-example",
+}
+
+
+def _volume_client(tmp_path: Path) -> Generation:
+    spec = tmp_path / "volumes.json"
+    document = {
+        **_document(paths=VOLUME_PATHS),
+        "definitions": {"Volume": VOLUME},
+        "produces": ["application/json"],  # without it Prism has no body to answer with
+    }
+    spec.write_text(json.dumps(document), encoding="utf-8")
+    return _generated(spec, tmp_path / "out", "volumes")
+
+
+def test_an_example_that_contradicts_its_schema_is_no_test_data(tmp_path: Path) -> None:
+    """The generated tests answered with Status = {"hello": "world"}, and the client rightly
+    rejected it (Status is a map of objects)."""
+    generation = _volume_client(tmp_path)
+    warnings = _codes(generation, "example-invalid")
+    assert {w.pointer for w in warnings} == INVALID_EXAMPLES
+    status = next(w for w in warnings if w.pointer.endswith("Status/example"))
+    assert '"world" is not an object (at /hello)' in status.message
+    assert status.position is not None and status.position.line > 0
+    published = json.loads((tmp_path / "out" / "openapi.json").read_text(encoding="utf-8"))
+    volume = published["definitions"]["Volume"]
+    assert "example" not in volume and "example" not in volume["properties"]["Status"]
+    assert volume["properties"]["Name"]["example"] == "tardis"  # a valid one stays
+    assert published["paths"]["/volumes/{name}"]["get"]["parameters"][2]["x-example"] == 7
+    tests = (tmp_path / "out" / "tests" / "test_default.py").read_text(encoding="utf-8")
+    assert "hello" not in tests and "n=7" in tests
+    _suite_passes(tmp_path / "out")
+
+
+@pytest.mark.contract
+def test_a_mock_server_never_answers_with_an_invalid_example(
+    tmp_path: Path, prism_command: list[str]
+) -> None:
+    """Prism answers with the document's examples: openapi.json is what it reads."""
+    _volume_client(tmp_path)
+    run = subprocess.run(
+        [sys.executable, "-m", "pytest", "-q", "-p", "no:cacheprovider", "-m", "contract"],
+        cwd=tmp_path / "out",
+        env={**os.environ, "PRISM_BIN": prism_command[0]},
+        capture_output=True,
+        text=True,
+        timeout=300,
+    )
+    assert run.returncode == 0, run.stdout[-4000:]
+    assert "1 passed" in run.stdout

@@ -51,6 +51,7 @@ def normalize(
     api_resources = resources(ctx, schemas)
     schemas.drain()
     schemas.flatten_import_cycles()
+    invalid_examples = schemas.check_examples()
     models = naming.with_variants(list(ctx.models.values()), ctx.classes, ctx.report)
     models, enums = naming.with_modules(models, list(ctx.enums.values()), ctx.report)
     url, schemes = base_url(ctx), security_schemes(ctx)
@@ -66,4 +67,5 @@ def normalize(
         models=tuple(models),
         enums=tuple(enums),
         names=naming.package_names(names, schemes, ctx.report),
+        invalid_examples=invalid_examples,
     )

@@ -35,7 +35,7 @@ from generator.model.names import (
 )
 from generator.model.naming import collisions
 from generator.model.pagination import pagination_of
-from generator.model.schemas import Schemas, limits, pascal_words
+from generator.model.schemas import Example, Schemas, limits, pascal_words
 from generator.model.security import CLIENT_HEADERS, PATH_SAFE, header_problem, security
 
 IDEMPOTENT_METHODS = frozenset({"GET", "HEAD", "PUT", "DELETE", "OPTIONS"})
@@ -305,8 +305,18 @@ class _Operations:
                 if schema is not None
                 else None
             )
+            self._note_examples(response or {}, type_, response_path)
             out.append(ir.Response(status, type_, text((response or {}).get("description"))))
         return tuple(out)
+
+    def _note_examples(self, response: JSONObject, type_: ir.TypeRef | None, path: Path_) -> None:
+        """A response's examples by media type: the JSON ones are its body (a mock server
+        answers with them)."""
+        for media, value in as_object(response.get("examples")).items():
+            if type_ is not None and _is_json(media):
+                self.schemas.examples[path + ("examples", media)] = Example(
+                    value, type_, ir.NO_LIMITS, False
+                )
 
     def _resolve_object(self, raw: object, path: Path_) -> tuple[JSONObject | None, Path_]:
         """A parameter or response object, following local $refs; with the path it really sits at."""
@@ -374,6 +384,10 @@ def _body_kind(
     ):
         return "multipart", "multipart/form-data"
     return "form", "application/x-www-form-urlencoded"
+
+
+def _is_json(media: str) -> bool:
+    return "json" in media.lower()
 
 
 def _binary_when_not_json(

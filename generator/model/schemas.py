@@ -15,6 +15,7 @@ from generator.diagnostics import Diagnostic, Severity
 from generator.ingest.document import locate, pointer, resolve_pointer, split_pointer
 from generator.model import ir
 from generator.model.context import Context
+from generator.model.conformance import Judge, names_model
 from generator.model.cycles import flatten_cyclic_inheritance
 from generator.model.enumvalues import EnumValues, enum_values, json_equal
 from generator.model.jsonvalues import (
@@ -41,6 +42,16 @@ _PRIMITIVES = {"string": "str", "integer": "int", "number": "float", "boolean": 
 _KIND_WORDS = {"str": "strings", "int": "integers", "float": "numbers", "bool": "booleans"}
 
 
+@dataclass(frozen=True)
+class Example:
+    """An example in the document, and what its schema says."""
+
+    value: object
+    type: ir.TypeRef
+    limits: ir.Limits
+    nullable: bool
+
+
 @dataclass
 class Definition:
     name: str
@@ -64,6 +75,9 @@ class Schemas:
     field_names: dict[ClassName, dict[str, Identifier]] = field(
         default_factory=dict
     )  # model → wire → name
+    examples: dict[Path_, Example] = field(
+        default_factory=dict
+    )  # where → the example (see example)
 
     # -- definitions ------------------------------------------------------------------------------
 
@@ -162,6 +176,7 @@ class Schemas:
             self._merge_part(part, path + ("allOf", index), parents, properties, required)
         for prop, prop_schema in as_object(schema.get("properties")).items():
             properties[prop] = (as_object(prop_schema), path + ("properties", prop))
+        self.note_examples(schema, ir.ModelRef(name), path)
         inherited = self._inherited_names(parents)
         names = self._field_names(properties, inherited)
         fields = tuple(
@@ -267,11 +282,42 @@ class Schemas:
         )
 
     def example(self, schema: JSONObject, type_: ir.TypeRef) -> tuple[object, bool]:
-        """The spec's example (or x-example) when it fits the type; tests use it as data."""
+        """The spec's example (or x-example) when it fits the type; tests use it as data. One of
+        a type that holds a model is not (check_examples still judges it)."""
+        judge = Judge({}, self.ctx.enums)
         for key in ("example", "x-example"):
-            if key in schema and _fits(schema[key], type_, self.ctx.enums):
-                return schema[key], True
+            value = schema.get(key)
+            if value is None or names_model(type_):
+                continue
+            if not judge.problem(value, type_, limits(schema), nullable(schema)):
+                return value, True
         return None, False
+
+    def note_examples(self, schema: JSONObject, type_: ir.TypeRef, path: Path_) -> None:
+        """Remember schema's examples, to be judged once every model is known."""
+        for key in ("example", "x-example"):
+            if key in schema:
+                self.examples[path + (key,)] = Example(
+                    schema[key], type_, limits(schema), nullable(schema)
+                )
+
+    def check_examples(self) -> tuple[str, ...]:
+        """Report every example that contradicts its schema; their pointers (they are left out
+        of the document a mock server answers from)."""
+        judge = Judge(self.ctx.models, self.ctx.enums)
+        invalid = []
+        for path, example in self.examples.items():
+            problem = judge.problem(example.value, example.type, example.limits, example.nullable)
+            if problem is not None:
+                self.ctx.warn(
+                    path,
+                    "example-invalid",
+                    f"the example does not fit its schema: {problem}; it is not used as test "
+                    "data, and is left out of openapi.json",
+                    "fix the example (or the schema)",
+                )
+                invalid.append(pointer(path))
+        return tuple(invalid)
 
     def _extra(self, schema: JSONObject, name: str, path: Path_) -> ir.TypeRef | None:
         extra = schema.get("additionalProperties")
@@ -369,8 +415,13 @@ class Schemas:
         """The type of a schema; inline objects and enums are hoisted under names made from hint."""
         if not isinstance(schema, dict):
             return ir.AnyValue()
-        if "$ref" in schema:
+        if "$ref" in schema:  # what sits beside a $ref is ignored (JSON Schema), its example too
             return self._ref_type(schema, hint, path)
+        type_ = self._type_of(schema, hint, path)
+        self.note_examples(schema, type_, path)
+        return type_
+
+    def _type_of(self, schema: JSONObject, hint: str, path: Path_) -> ir.TypeRef:
         if _is_enum(schema):
             return self._inline_enum(hint, schema, path)
         if schema.get("enum"):

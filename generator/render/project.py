@@ -20,6 +20,7 @@ import jinja2
 
 from generator import GENERATOR_NAME
 from generator import __version__
+from generator.ingest.document import split_pointer
 from generator.render import escape
 from generator.model import ir
 from generator.render import testgen
@@ -141,6 +142,30 @@ class Parts:
             self.spec_name, spec_bytes, effective_hash, version, sorted([*others, *files, MANIFEST])
         )
         return files
+
+
+def published(document: object, left_out: tuple[str, ...]) -> object:
+    """The document without the values at the pointers left_out (examples that contradict their
+    schemas: a mock server would answer with them). Only the containers on the way are copied."""
+    for where in left_out:
+        document = _without(document, split_pointer(where))
+    return document
+
+
+def _without(node: object, tokens: list[str]) -> object:
+    if isinstance(node, dict) and tokens and tokens[0] in node:
+        copied = dict(node)
+        if len(tokens) == 1:
+            del copied[tokens[0]]
+        else:
+            copied[tokens[0]] = _without(node[tokens[0]], tokens[1:])
+        return copied
+    index = int(tokens[0]) if len(tokens) > 1 and tokens[0].isdigit() else -1
+    if isinstance(node, list) and 0 <= index < len(node):
+        items = list(node)
+        items[index] = _without(node[index], tokens[1:])
+        return items
+    return node
 
 
 def openapi_json(effective_spec: object) -> str:

@@ -12,7 +12,7 @@ from __future__ import annotations
 import gc
 import time
 from contextlib import contextmanager
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from types import TracebackType
 from typing import Callable, Iterator
 
@@ -20,7 +20,7 @@ import jinja2
 
 from generator.diagnostics import Diagnostic, Diagnostics, Severity, SourcePosition
 from generator.formatting.formatter import FormattingError, format_files
-from generator.ingest.document import SpecDict
+from generator.ingest.document import SpecDict, locate, split_pointer
 from generator.ingest.loader import display_path, recording_reads
 from generator.ingest.pipeline import Options, ingest
 from generator.model.ir import Api
@@ -102,6 +102,10 @@ def _from_document(
     released = release(target.version, api, names, digest, previous, options)
     parts = Parts(api, names, display_path(target.spec), target.templates)
     files = {**parts.package(), **parts.tests(), **parts.versioned(released.version)}
+    generation.diagnostics.extend(
+        replace(note, position=locate(document, tuple(split_pointer(note.pointer))))
+        for note in parts.notes
+    )
     clock.lap("render")
     files = format_files(files, progress, laid_out=not target.templates, memo=options.memo)
     files["openapi.json"] = text

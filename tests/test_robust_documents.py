@@ -370,3 +370,119 @@ def test_a_mock_server_never_answers_with_an_invalid_example(
     )
     assert run.returncode == 0, run.stdout[-4000:]
     assert "1 passed" in run.stdout
+
+
+def _size(folder: Path) -> int:
+    return sum(p.stat().st_size for p in folder.rglob("*") if p.is_file())
+
+
+HUGE_CONSTRAINTS = {
+    "/x": _get(
+        "getX",
+        {"$ref": "#/definitions/Reply"},
+        parameters=[
+            {
+                "in": "query",
+                "name": "q",
+                "type": "string",
+                "required": True,
+                "minLength": 400_000_000,
+            },
+            {"in": "query", "name": "n", "type": "integer", "minimum": 10**400},
+            {"in": "query", "name": "m", "type": "integer", "minimum": 10, "maximum": 5},
+            {"in": "query", "name": "k", "type": "string", "minLength": 20, "maxLength": 30},
+        ],
+    ),
+    "/y": _get(
+        "getY",
+        {"$ref": "#/definitions/Reply"},
+        parameters=[{"in": "query", "name": "k", "type": "string", "minLength": 40}],
+    ),
+}
+REPLY = {
+    "type": "object",
+    "required": ["text"],
+    "properties": {"text": {"type": "string", "minLength": 400_000_000}},
+}
+
+
+def _constrained_client(tmp_path: Path) -> Generation:
+    spec = tmp_path / "huge.json"
+    document = _document(paths=HUGE_CONSTRAINTS)
+    document.update(definitions={"Reply": REPLY}, produces=["application/json"])
+    spec.write_text(json.dumps(document), encoding="utf-8")
+    return _generated(spec, tmp_path / "out", "huge")
+
+
+def test_test_data_stays_small_whatever_the_constraints(tmp_path: Path) -> None:
+    """A 230-byte document asking for minLength 400000000 ran 156 s into a MemoryError (with
+    5000000: 34 MB of tests)."""
+    started = time.monotonic()
+    generation = _constrained_client(tmp_path)
+    assert time.monotonic() - started < 30
+    assert _size(tmp_path / "out" / "tests") < 100_000
+    warnings = _codes(generation, "example-constraint")
+    assert {w.pointer for w in warnings} == {
+        "/paths/~1x/get/parameters/0/minLength",
+        "/paths/~1x/get/parameters/1/minimum",
+        "/paths/~1x/get/parameters/2/minimum",
+        "/definitions/Reply/properties/text/minLength",
+    }
+    assert all(w.position is not None and w.position.line > 0 for w in warnings)
+    contract = (tmp_path / "out" / "tests" / "test_contract.py").read_text(encoding="utf-8")
+    skipped = re.findall(r"@pytest.mark.skip\([^)]*\)\s*def (\w+)", contract)
+    assert skipped == ["test_get_x"]  # getY's request keeps to minLength 40: it is sent
+    assert "x" * 40 in contract and "x" * 1025 not in contract
+    output = _suite_passes(tmp_path / "out")
+    assert "8 passed" in output, output
+
+
+@pytest.mark.contract
+def test_a_constraint_small_data_cannot_meet_skips_only_the_contract_test(
+    tmp_path: Path, prism_command: list[str]
+) -> None:
+    _constrained_client(tmp_path)
+    run = subprocess.run(
+        [sys.executable, "-m", "pytest", "-q", "-p", "no:cacheprovider", "-rs", "-m", "contract"],
+        cwd=tmp_path / "out",
+        env={**os.environ, "PRISM_BIN": prism_command[0]},
+        capture_output=True,
+        text=True,
+        timeout=300,
+    )
+    assert run.returncode == 0, run.stdout[-4000:]
+    assert "1 passed, 1 skipped" in run.stdout and "minLength 400000000" in run.stdout
+
+
+def _nested(width: int, depth: int, required: bool) -> dict[str, object]:
+    """Models M0..M(depth-1), each with width properties of the next model."""
+    definitions = {}
+    for level in range(depth):
+        below = {"$ref": f"#/definitions/M{level + 1}"} if level < depth - 1 else {"type": "string"}
+        properties = {f"p{i}": below for i in range(width)}
+        definitions[f"M{level}"] = {"type": "object", "properties": properties}
+        if required:
+            definitions[f"M{level}"]["required"] = list(properties)
+    paths = {
+        "/m": _get("getM", {"$ref": "#/definitions/M0"}),
+        "/n": _get("getN", {"type": "string"}),
+    }
+    return {**_document(paths=paths), "definitions": definitions}
+
+
+def test_test_data_stays_small_however_wide_and_deep_the_models(tmp_path: Path) -> None:
+    """30 optional properties on each of 5 levels were 30**4 objects in the tests; 6 required
+    ones on each of 9 levels can never be small: those tests are skipped, and say why."""
+    for name, width, depth, required in (("wide", 30, 5, False), ("deep", 6, 9, True)):
+        spec = tmp_path / f"{name}.json"
+        spec.write_text(json.dumps(_nested(width, depth, required)), encoding="utf-8")
+        generation = _generated(spec, tmp_path / name, name)
+        assert _size(tmp_path / name / "tests") < 200_000, name
+        notes = _codes(generation, "example-constraint")
+        output = _suite_passes(tmp_path / name)
+        if required:
+            assert [n.pointer for n in notes] == ["/paths/~1m/get"]
+            assert "'getM'" in notes[0].message and notes[0].position is not None
+            assert "5 passed, 3 skipped" in output, output
+        else:
+            assert notes == [] and "8 passed" in output, output

@@ -35,7 +35,7 @@ from generator.model.names import (
 )
 from generator.model.naming import collisions
 from generator.model.pagination import pagination_of
-from generator.model.schemas import Example, Schemas, limits, pascal_words
+from generator.model.schemas import Example, Schemas, pascal_words
 from generator.model.security import CLIENT_HEADERS, PATH_SAFE, header_problem, security
 
 IDEMPOTENT_METHODS = frozenset({"GET", "HEAD", "PUT", "DELETE", "OPTIONS"})
@@ -279,7 +279,7 @@ class _Operations:
             description=text(param.get("description")),
             example=example,
             has_example=has_example,
-            limits=limits(param),
+            limits=self.schemas.limits_of(param, path),
         )
 
     def _responses(

@@ -9,6 +9,7 @@ definition, and `drain` builds what is queued (a parent is built at once, when a
 from __future__ import annotations
 
 import json
+import math
 from dataclasses import dataclass, field
 
 from generator.diagnostics import Diagnostic, Severity
@@ -278,8 +279,22 @@ class Schemas:
             description=text(schema.get("description") or schema.get("title")),
             example=example,
             has_example=has_example,
-            limits=limits(schema),
+            limits=self.limits_of(schema, path),
         )
+
+    def limits_of(self, schema: JSONObject, path: Path_) -> ir.Limits:
+        """schema's limits; one that small test data cannot keep to is reported."""
+        found = limits(schema)
+        key, why = found.unmet()
+        if key:
+            self.ctx.warn(
+                path + (key,),
+                "example-constraint",
+                f"{why}: the generated tests use a value that breaks it, and skip the contract "
+                "test of each operation that sends one",
+                "a mock server checks requests against it",
+            )
+        return found
 
     def example(self, schema: JSONObject, type_: ir.TypeRef) -> tuple[object, bool]:
         """The spec's example (or x-example) when it fits the type; tests use it as data. One of
@@ -521,7 +536,7 @@ def limits(schema: JSONObject) -> ir.Limits:
     def number(key: str) -> float | None:
         value = schema.get(key)
         return (
-            float(value)
+            _float(value)
             if isinstance(value, (int, float)) and not isinstance(value, bool)
             else None
         )
@@ -538,6 +553,14 @@ def limits(schema: JSONObject) -> ir.Limits:
     if maximum is not None and schema.get("exclusiveMaximum") is True:
         maximum -= 1
     return ir.Limits(minimum, maximum, length("minLength"), length("maxLength"))
+
+
+def _float(value: int | float) -> float:
+    """value as a float; ±inf for an integer no float holds (10**400)."""
+    try:
+        return float(value)
+    except OverflowError:
+        return math.inf if value > 0 else -math.inf
 
 
 def _unescape(token: str) -> str:

@@ -20,7 +20,8 @@ import jinja2
 
 from generator import GENERATOR_NAME
 from generator import __version__
-from generator.ingest.document import split_pointer
+from generator.diagnostics import Diagnostic, Severity
+from generator.ingest.document import pointer, split_pointer
 from generator.render import escape
 from generator.model import ir
 from generator.render import testgen
@@ -70,6 +71,7 @@ class Parts:
         self.spec_name = spec_name
         header = escape.comment_text(HEADER.format(version=__version__, spec=spec_name))
         self.context = _Context(api, header)
+        self.notes: list[Diagnostic] = []  # what rendering found (the pointer, without a position)
 
     def versioned(self, version: str) -> dict[str, str]:
         """The files that print the package's version (which the release may decide)."""
@@ -121,11 +123,12 @@ class Parts:
         return files
 
     def tests(self) -> dict[str, str]:
-        """The generated test suite (tests/)."""
+        """The generated test suite (tests/); the operations whose tests are skipped go to notes."""
         planner = testgen.Planner(self.context.api, self.context.credentials)
         planned = [(r, planner.resource(r)) for r in self.context.api.resources]
         files: dict[str, str] = {}
         _render_tests(self.env, self.context, files, planned)
+        self.notes.extend(_skipped(op, why) for op, why in planner.notes)
         return files
 
     def closing(
@@ -166,6 +169,13 @@ def _without(node: object, tokens: list[str]) -> object:
         items[index] = _without(node[index], tokens[1:])
         return items
     return node
+
+
+def _skipped(op: ir.Operation, why: str) -> Diagnostic:
+    where = pointer(("paths", op.path, op.method.lower()))
+    message = f"the generated tests of {op.operation_id or op.name!r} are skipped: {why}"
+    hint = "the document's required fields nest too widely or deeply for test data"
+    return Diagnostic(Severity.WARNING, "example-constraint", where, message, hint)
 
 
 def openapi_json(effective_spec: object) -> str:

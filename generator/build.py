@@ -25,6 +25,7 @@ from generator.ingest.loader import display_path, recording_reads
 from generator.ingest.pipeline import Options, ingest
 from generator.model.ir import Api
 from generator.model.normalize import normalize
+from generator.render import project
 from generator.render.release import Previous, release
 from generator.render.project import Parts, effective_sha256, openapi_json, published
 from generator.target import Target, env_prefix_notes, names_for, target_problems
@@ -101,6 +102,8 @@ def _from_document(
     digest = effective_sha256(effective)
     released = release(target.version, api, names, digest, previous, options)
     parts = Parts(api, names, display_path(target.spec), target.templates)
+    if _too_large(parts.prose_size(), "would hold", target, generation):
+        return
     files = {**parts.package(), **parts.tests(), **parts.versioned(released.version)}
     generation.diagnostics.extend(
         replace(note, position=locate(document, tuple(split_pointer(note.pointer))))
@@ -111,8 +114,25 @@ def _from_document(
     files["openapi.json"] = text
     spec_bytes = target.spec.read_bytes()
     files.update(parts.closing(released.changelog, spec_bytes, digest, released.version, [*files]))
+    if _too_large(sum(len(text) for text in files.values()), "holds", target, generation):
+        return
     generation.files = files
     clock.lap("format")
+
+
+def _too_large(size: int, holds: str, target: Target, generation: Generation) -> bool:
+    """Whether the project is (or would be) past project.OUTPUT_LIMIT; an error says so."""
+    if size <= project.OUTPUT_LIMIT:
+        return False
+    message = (
+        f"the client {holds} {size:,} characters, more than the limit of "
+        f"{project.OUTPUT_LIMIT:,}; nothing is written"
+    )
+    hint = "shorten the longest descriptions, above all those of parameters many operations share"
+    where = SourcePosition(display_path(target.spec))
+    found = Diagnostic(Severity.ERROR, "output-too-large", "", message, hint, where)
+    generation.diagnostics.add(found)
+    return True
 
 
 @contextmanager

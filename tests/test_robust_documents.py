@@ -16,6 +16,7 @@ import pytest
 from generator.diagnostics import Diagnostic
 from generator.generate import Generation, build
 from generator.model.cycles import all_fields
+from generator.render import project
 from generator.target import Target
 
 
@@ -486,3 +487,42 @@ def test_test_data_stays_small_however_wide_and_deep_the_models(tmp_path: Path) 
             assert "5 passed, 3 skipped" in output, output
         else:
             assert notes == [] and "8 passed" in output, output
+
+
+def _long_description_document(tmp_path: Path) -> Path:
+    """A 1 MB description on a $ref'd parameter that 50 operations take (97 MB of client once)."""
+    description = "word " * 200_000
+    document = _document(
+        paths={
+            f"/op{i}": _get(f"op{i}", parameters=[{"$ref": "#/parameters/p"}]) for i in range(50)
+        }
+    )
+    parameter = {"in": "query", "name": "p", "type": "string", "description": description}
+    spec = tmp_path / "long.json"
+    spec.write_text(json.dumps({**document, "parameters": {"p": parameter}}), encoding="utf-8")
+    return spec
+
+
+def test_a_long_description_is_cut_in_docstrings(tmp_path: Path) -> None:
+    generation = _generated(_long_description_document(tmp_path), tmp_path / "out", "long")
+    (warning,) = _codes(generation, "description-truncated")
+    assert warning.pointer == "/parameters/p/description"
+    assert "1,000,000 characters" in warning.message and "65,536" in warning.message
+    assert _size(tmp_path / "out") < 10_000_000  # 97 MB before
+    assert _size(tmp_path / "out") - _size(tmp_path / "out" / "openapi.json") < 8_000_000
+    resource = (tmp_path / "out" / "long" / "resources" / "default.py").read_text(encoding="utf-8")
+    assert resource.count("word " * 13_107 + "w [...]") == 100  # sync and async, 50 each
+    _suite_passes(tmp_path / "out")
+
+
+def test_a_client_past_the_output_limit_is_not_written(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch, cli  # type: ignore[no-untyped-def]
+) -> None:
+    """What the descriptions would make is counted before rendering, the whole after it."""
+    spec = _long_description_document(tmp_path)
+    for limit, holds in ((1_000_000, "would hold 6,"), (7_000_000, "holds 7,")):
+        monkeypatch.setattr(project, "OUTPUT_LIMIT", limit)
+        result = cli("generate", spec, "-o", tmp_path / "out", "--package", "long")
+        assert result.code == 1 and not (tmp_path / "out").exists()
+        assert "error[output-too-large] the client " + holds in result.err, result.err
+        assert f"{spec}: error[output-too-large]" in result.err

@@ -56,9 +56,9 @@ def normalize(
     models, enums = naming.with_modules(models, list(ctx.enums.values()), ctx.report)
     url, schemes = base_url(ctx), security_schemes(ctx)
     return ir.Api(
-        title=text(info(document).get("title")),
+        title=ctx.prose(info(document).get("title"), ("info", "title")),
         version=text(info(document).get("version")),
-        description=text(info(document).get("description")),
+        description=ctx.prose(info(document).get("description"), ("info", "description")),
         base_url=url,
         consumes=strings(document.get("consumes")),
         produces=strings(document.get("produces")),

@@ -170,9 +170,9 @@ class _Operations:
         return replace(op, contract_test=Identifier(name))
 
     def _tag_description(self, tag: str) -> str:
-        for entry in as_list(self.ctx.doc.get("tags")):
+        for index, entry in enumerate(as_list(self.ctx.doc.get("tags"))):
             if isinstance(entry, dict) and entry.get("name") == tag:
-                return text(entry.get("description"))
+                return self.ctx.prose(entry.get("description"), ("tags", index, "description"))
         return ""
 
     # -- one operation ------------------------------------------------------------------------------
@@ -196,8 +196,8 @@ class _Operations:
             operation_id=text(operation.get("operationId")),
             method=method,
             path=_url_template(without_dot_segments(template)),  # validate warned
-            summary=text(operation.get("summary")),
-            description=text(operation.get("description")),
+            summary=self.ctx.prose(operation.get("summary"), path + ("summary",)),
+            description=self.ctx.prose(operation.get("description"), path + ("description",)),
             deprecated=operation.get("deprecated") is True,
             parameters=parameters,
             body_kind=body_kind,
@@ -276,7 +276,7 @@ class _Operations:
             default=default,
             has_default=has_default,
             collection_format=collection,
-            description=text(param.get("description")),
+            description=self.ctx.prose(param.get("description"), path + ("description",)),
             example=example,
             has_example=has_example,
             limits=self.schemas.limits_of(param, path),
@@ -306,7 +306,10 @@ class _Operations:
                 else None
             )
             self._note_examples(response or {}, type_, response_path)
-            out.append(ir.Response(status, type_, text((response or {}).get("description"))))
+            about = self.ctx.prose(
+                (response or {}).get("description"), response_path + ("description",)
+            )
+            out.append(ir.Response(status, type_, about))
         return tuple(out)
 
     def _note_examples(self, response: JSONObject, type_: ir.TypeRef | None, path: Path_) -> None:

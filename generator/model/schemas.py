@@ -190,7 +190,7 @@ class Schemas:
             wire_name=wire,
             fields=fields,
             parents=tuple(parents),
-            description=text(schema.get("description") or schema.get("title")),
+            description=self._described(schema, path),
             extra=self._extra(schema, name, path),
             discriminator=self._discriminator(name, wire, schema, path, self.field_names[name]),
         )
@@ -276,11 +276,16 @@ class Schemas:
             read_only=read_only,
             default=default,
             has_default=has_default,
-            description=text(schema.get("description") or schema.get("title")),
+            description=self._described(schema, path),
             example=example,
             has_example=has_example,
             limits=self.limits_of(schema, path),
         )
+
+    def _described(self, schema: JSONObject, path: Path_) -> str:
+        """A schema's description, or else its title."""
+        key = "description" if schema.get("description") else "title"
+        return self.ctx.prose(schema.get(key), path + (key,))
 
     def limits_of(self, schema: JSONObject, path: Path_) -> ir.Limits:
         """schema's limits; one that small test data cannot keep to is reported."""
@@ -390,7 +395,8 @@ class Schemas:
         )
         self.ctx.report_renames(scope, path + ("enum",), "enum value")
         kind = values.kind
-        self.ctx.enums[name] = ir.Enum(name, wire, kind, members, text(schema.get("description")))
+        about = self.ctx.prose(schema.get("description"), path + ("description",))
+        self.ctx.enums[name] = ir.Enum(name, wire, kind, members, about)
         return ir.EnumRef(name, kind)
 
     def _enum_values(self, schema: JSONObject, path: Path_) -> EnumValues:

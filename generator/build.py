@@ -12,22 +12,23 @@ from __future__ import annotations
 import gc
 import time
 from contextlib import contextmanager
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from types import TracebackType
-from typing import Callable, Iterator
+from typing import Any, Callable, Iterator
 
 import jinja2
 
 from generator.diagnostics import Diagnostic, Diagnostics, Severity, SourcePosition
 from generator.formatting.formatter import FormattingError, format_files
-from generator.ingest.document import SpecDict
+from generator.ingest.document import SpecDict, locate, split_pointer
 from generator.ingest.loader import display_path, recording_reads
 from generator.ingest.pipeline import Options, ingest
 from generator.model import irdata
 from generator.model.ir import Api
 from generator.model.normalize import normalize
+from generator.render import project
 from generator.render.release import Previous, release
-from generator.render.project import Parts, effective_sha256, openapi_json
+from generator.render.project import Parts, effective_sha256, openapi_json, published, skipped_note
 from generator.target import Target, env_prefix_notes, names_for, target_problems
 
 # Told (stage, done, total) as files are formatted, the slow part for a large document.
@@ -97,28 +98,54 @@ def _from_document(
     clock.lap("normalize")
     if generation.diagnostics.has_errors:
         return
-    text = openapi_json(document)
-    digest = effective_sha256(document)
+    effective = published(document, api.invalid_examples)
+    text = openapi_json(effective)
+    digest = effective_sha256(effective)
     indexed = irdata.index(api)  # the digest of each part: what the memo keys are made of
     released = release(target.version, api, names, digest, previous, options, indexed)
     parts = Parts(api, names, display_path(target.spec), target.templates, indexed)
+    if _too_large(parts.prose_size(), "would hold", target, generation):
+        return
     laid_out, scope, memo = not target.templates, str(api.names.package), options.memo
-    # The test suite is made and formatted aside (two cores: while the package is).
-    tests = options.aside.start(
-        lambda: format_files(parts.tests(), None, laid_out, memo, scope + "/tests")
-    )
+
+    def test_suite() -> dict[str, Any]:
+        files = format_files(parts.tests(), None, laid_out, memo, scope + "/tests")
+        return {"files": files, "notes": [[n.pointer, n.message] for n in parts.notes]}
+
+    suite = options.aside.start(test_suite)  # two cores: made while the package is
     try:
         made = {**parts.package(), **parts.versioned(released.version)}
         clock.lap("render")
         files = format_files(made, progress, laid_out, memo, scope)
     finally:
-        files_of_tests = tests()
-    files.update(files_of_tests)
+        tests = suite()
+    files.update(tests["files"])
+    generation.diagnostics.extend(
+        replace(note, position=locate(document, tuple(split_pointer(note.pointer))))
+        for note in (skipped_note(where, message) for where, message in tests["notes"])
+    )
     files["openapi.json"] = text
     spec_bytes = target.spec.read_bytes()
     files.update(parts.closing(released.changelog, spec_bytes, digest, released.version, [*files]))
+    if _too_large(sum(len(text) for text in files.values()), "holds", target, generation):
+        return
     generation.files = files
     clock.lap("format")
+
+
+def _too_large(size: int, holds: str, target: Target, generation: Generation) -> bool:
+    """Whether the project is (or would be) past project.OUTPUT_LIMIT; an error says so."""
+    if size <= project.OUTPUT_LIMIT:
+        return False
+    message = (
+        f"the client {holds} {size:,} characters, more than the limit of "
+        f"{project.OUTPUT_LIMIT:,}; nothing is written"
+    )
+    hint = "shorten the longest descriptions, above all those of parameters many operations share"
+    where = SourcePosition(display_path(target.spec))
+    found = Diagnostic(Severity.ERROR, "output-too-large", "", message, hint, where)
+    generation.diagnostics.add(found)
+    return True
 
 
 @contextmanager

@@ -12,7 +12,7 @@ for, generator.state.fork.Forked in a child process meanwhile (the result is the
 from __future__ import annotations
 
 from dataclasses import dataclass
-from typing import Callable, Protocol
+from typing import Any, Callable, Protocol
 
 
 class Memo(Protocol):
@@ -43,11 +43,11 @@ class Deferred:
     make: Callable[[], str]
 
 
-Files = dict[str, str]
+Data = dict[str, Any]  # a JSON object: what work done aside gives back
 
 
 class Aside(Protocol):
-    def start(self, work: Callable[[], Files]) -> Callable[[], Files]:
+    def start(self, work: Callable[[], Data]) -> Callable[[], Data]:
         """Start work; the function returned gives its result (raising what work raised)."""
         ...
 
@@ -55,7 +55,7 @@ class Aside(Protocol):
 class _Inline:
     """Does the work when its result is asked for, in this process."""
 
-    def start(self, work: Callable[[], Files]) -> Callable[[], Files]:
+    def start(self, work: Callable[[], Data]) -> Callable[[], Data]:
         return work
 
 

@@ -12,9 +12,11 @@ from dataclasses import dataclass, field
 from generator.diagnostics import Diagnostic, Diagnostics, Severity
 from generator.ingest.document import locate, pointer
 from generator.model import ir
-from generator.model.jsonvalues import JSONObject, Path_
+from generator.model.jsonvalues import JSONObject, Path_, text
 from generator.model.names import MAX_NAME, Rename, Scope
 from generator.model.naming import Names
+
+DESCRIPTION_LIMIT = 65536  # characters of one description, summary or title (64 KiB)
 
 
 @dataclass
@@ -25,6 +27,22 @@ class Context:
     names: Names  # the target's (package, client classes, environment variables)
     models: dict[str, ir.Model] = field(default_factory=dict)  # by class name, in creation order
     enums: dict[str, ir.Enum] = field(default_factory=dict)  # by class name, in creation order
+
+    def prose(self, value: object, path: Path_) -> str:
+        """A description, summary or title: text for people, which docstrings print (a $ref'd
+        parameter's in every method that takes it). Past DESCRIPTION_LIMIT it is cut, with a
+        warning: one 1 MB description made 97 MB of client."""
+        found = text(value)
+        if len(found) <= DESCRIPTION_LIMIT:
+            return found
+        self.warn(
+            path,
+            "description-truncated",
+            f"the text has {len(found):,} characters; the client's docstrings hold its first "
+            f"{DESCRIPTION_LIMIT:,}",
+            "shorten it (an overlay can replace it)",
+        )
+        return found[:DESCRIPTION_LIMIT] + " [...]"
 
     def warn(self, path: Path_, code: str, message: str, hint: str = "") -> None:
         self.diagnostics.add(

@@ -88,13 +88,33 @@ def _model_names(types: list[ir.TypeRef | None]) -> list[str]:
 
 
 def all_fields(name: str, models: dict[str, ir.Model]) -> list[ir.Field]:
-    """A model's fields, inherited ones first (an own field overrides an inherited one)."""
-    model = models.get(name)
-    if model is None:
-        return []
-    inherited = [f for parent in model.parents for f in all_fields(parent, models)]
+    """A model's fields, inherited ones first (an own field overrides an inherited one).
+
+    Each model's are found once: a model reached again through another parent (an allOf
+    diamond) adds nothing new, and 30 levels of diamonds would otherwise be 2**30 walks.
+    """
+    return _all_fields(name, models, {})
+
+
+def _all_fields(
+    name: str, models: dict[str, ir.Model], memo: dict[str, list[ir.Field]]
+) -> list[ir.Field]:
+    if name not in memo:
+        model = models.get(name)
+        memo[name] = [] if model is None else _inherited_then_own(model, models, memo)
+    return memo[name]
+
+
+def _inherited_then_own(
+    model: ir.Model, models: dict[str, ir.Model], memo: dict[str, list[ir.Field]]
+) -> list[ir.Field]:
     own = {f.wire_name for f in model.fields}
-    return [f for f in inherited if f.wire_name not in own] + list(model.fields)
+    inherited: dict[int, ir.Field] = {}  # by identity: one declaration reached twice is one field
+    for parent in model.parents:
+        for f in _all_fields(parent, models, memo):
+            if f.wire_name not in own:
+                inherited.setdefault(id(f), f)
+    return [*inherited.values(), *model.fields]
 
 
 def _unique(fields: list[ir.Field]) -> list[ir.Field]:

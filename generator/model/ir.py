@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import dataclasses
 import json
+import math
 from dataclasses import dataclass
 from typing import Union
 
@@ -85,14 +86,36 @@ TypeRef = Union[
 # -- declarations ----------------------------------------------------------------------------------
 
 
+# Synthesized test data stays small whatever the document asks (render/examples.py): a string
+# has at most this many characters, however long its minLength.
+TEST_STRING_LENGTH = 1024
+
+
 @dataclass(frozen=True)
 class Limits:
     """Numeric and length limits of a value (what synthesized test data must respect)."""
 
-    minimum: float | None = None
+    minimum: float | None = None  # ±inf: a bound no float holds (10**400)
     maximum: float | None = None
     min_length: int | None = None
     max_length: int | None = None
+
+    def unmet(self) -> tuple[str, str]:
+        """The keyword a small test value cannot keep to, and why; ("", "") when it can."""
+        low, high = self.min_length, self.max_length
+        if low is not None and low > TEST_STRING_LENGTH:
+            return (
+                "minLength",
+                f"minLength {low} is more than a test value's {TEST_STRING_LENGTH} characters",
+            )
+        if low is not None and high is not None and low > high:
+            return "minLength", f"minLength {low} is more than maxLength {high}"
+        for key, bound in (("minimum", self.minimum), ("maximum", self.maximum)):
+            if bound is not None and not math.isfinite(bound):
+                return key, f"the {key} is beyond what a float holds"
+        if self.minimum is not None and self.maximum is not None and self.minimum > self.maximum:
+            return "minimum", f"minimum {self.minimum:g} is above maximum {self.maximum:g}"
+        return "", ""
 
 
 NO_LIMITS = Limits()
@@ -275,6 +298,9 @@ class Api:
     models: tuple[Model, ...]
     enums: tuple[Enum, ...]
     names: PackageNames
+    # the JSON pointers of the document's examples that contradict their schemas: left out of
+    # the document the client is published with (openapi.json), which a mock server answers from
+    invalid_examples: tuple[str, ...] = ()
 
 
 def to_json(api: Api) -> str:

@@ -208,6 +208,16 @@ class Scope:
     def upper(self, text: str, fallback: str = "VALUE") -> Identifier:
         return Identifier(self._named(text, _upper_snake(text, fallback)))
 
+    def member(self, value: str | int | float | bool) -> Identifier:
+        """An enum member's name, made from its value. A negative number's starts with NEGATIVE
+        (-1 is NEGATIVE_1, -1.5 NEGATIVE_1_5) where 1 is VALUE_1: the sign is no word, and
+        both would have one name."""
+        text = str(value)
+        if isinstance(value, (int, float)) and not isinstance(value, bool) and text[:1] == "-":
+            magnitude = [w.upper() for w in words(text[1:])]
+            return Identifier(self._named(text, "_".join(["NEGATIVE", *magnitude])))
+        return self.upper(text)
+
     def identifier(self, name: str, text: str) -> Identifier:
         """name (already an identifier the generator made) or a variant of it; a variant is a rename
         of text."""

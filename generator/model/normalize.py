@@ -51,13 +51,14 @@ def normalize(
     api_resources = resources(ctx, schemas)
     schemas.drain()
     schemas.flatten_import_cycles()
+    invalid_examples = schemas.check_examples()
     models = naming.with_variants(list(ctx.models.values()), ctx.classes, ctx.report)
     models, enums = naming.with_modules(models, list(ctx.enums.values()), ctx.report)
     url, schemes = base_url(ctx), security_schemes(ctx)
     return ir.Api(
-        title=text(info(document).get("title")),
+        title=ctx.prose(info(document).get("title"), ("info", "title")),
         version=text(info(document).get("version")),
-        description=text(info(document).get("description")),
+        description=ctx.prose(info(document).get("description"), ("info", "description")),
         base_url=url,
         consumes=strings(document.get("consumes")),
         produces=strings(document.get("produces")),
@@ -66,4 +67,5 @@ def normalize(
         models=tuple(models),
         enums=tuple(enums),
         names=naming.package_names(names, schemes, ctx.report),
+        invalid_examples=invalid_examples,
     )

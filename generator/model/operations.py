@@ -35,7 +35,7 @@ from generator.model.names import (
 )
 from generator.model.naming import collisions
 from generator.model.pagination import pagination_of
-from generator.model.schemas import Schemas, limits, pascal_words
+from generator.model.schemas import Example, Schemas, pascal_words
 from generator.model.security import CLIENT_HEADERS, PATH_SAFE, header_problem, security
 
 IDEMPOTENT_METHODS = frozenset({"GET", "HEAD", "PUT", "DELETE", "OPTIONS"})
@@ -170,9 +170,9 @@ class _Operations:
         return replace(op, contract_test=Identifier(name))
 
     def _tag_description(self, tag: str) -> str:
-        for entry in as_list(self.ctx.doc.get("tags")):
+        for index, entry in enumerate(as_list(self.ctx.doc.get("tags"))):
             if isinstance(entry, dict) and entry.get("name") == tag:
-                return text(entry.get("description"))
+                return self.ctx.prose(entry.get("description"), ("tags", index, "description"))
         return ""
 
     # -- one operation ------------------------------------------------------------------------------
@@ -196,8 +196,8 @@ class _Operations:
             operation_id=text(operation.get("operationId")),
             method=method,
             path=_url_template(without_dot_segments(template)),  # validate warned
-            summary=text(operation.get("summary")),
-            description=text(operation.get("description")),
+            summary=self.ctx.prose(operation.get("summary"), path + ("summary",)),
+            description=self.ctx.prose(operation.get("description"), path + ("description",)),
             deprecated=operation.get("deprecated") is True,
             parameters=parameters,
             body_kind=body_kind,
@@ -276,10 +276,10 @@ class _Operations:
             default=default,
             has_default=has_default,
             collection_format=collection,
-            description=text(param.get("description")),
+            description=self.ctx.prose(param.get("description"), path + ("description",)),
             example=example,
             has_example=has_example,
-            limits=limits(param),
+            limits=self.schemas.limits_of(param, path),
         )
 
     def _responses(
@@ -305,8 +305,21 @@ class _Operations:
                 if schema is not None
                 else None
             )
-            out.append(ir.Response(status, type_, text((response or {}).get("description"))))
+            self._note_examples(response or {}, type_, response_path)
+            about = self.ctx.prose(
+                (response or {}).get("description"), response_path + ("description",)
+            )
+            out.append(ir.Response(status, type_, about))
         return tuple(out)
+
+    def _note_examples(self, response: JSONObject, type_: ir.TypeRef | None, path: Path_) -> None:
+        """A response's examples by media type: the JSON ones are its body (a mock server
+        answers with them)."""
+        for media, value in as_object(response.get("examples")).items():
+            if type_ is not None and _is_json(media):
+                self.schemas.examples[path + ("examples", media)] = Example(
+                    value, type_, ir.NO_LIMITS, False
+                )
 
     def _resolve_object(self, raw: object, path: Path_) -> tuple[JSONObject | None, Path_]:
         """A parameter or response object, following local $refs; with the path it really sits at."""
@@ -374,6 +387,10 @@ def _body_kind(
     ):
         return "multipart", "multipart/form-data"
     return "form", "application/x-www-form-urlencoded"
+
+
+def _is_json(media: str) -> bool:
+    return "json" in media.lower()
 
 
 def _binary_when_not_json(

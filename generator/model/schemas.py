@@ -8,21 +8,22 @@ definition, and `drain` builds what is queued (a parent is built at once, when a
 
 from __future__ import annotations
 
+import json
+import math
 from dataclasses import dataclass, field
-from typing import TypeVar
 
 from generator.diagnostics import Diagnostic, Severity
 from generator.ingest.document import locate, pointer, resolve_pointer, split_pointer
 from generator.model import ir
 from generator.model.context import Context
+from generator.model.conformance import Judge, names_model
 from generator.model.cycles import flatten_cyclic_inheritance
+from generator.model.enumvalues import EnumValues, enum_values, json_equal
 from generator.model.jsonvalues import (
     JSONObject,
     Path_,
-    Scalar,
     as_list,
     as_object,
-    iterated,
     strings,
     text,
 )
@@ -38,8 +39,18 @@ from generator.model.names import (
 )
 from generator.model.naming import collisions
 
-_T = TypeVar("_T")
 _PRIMITIVES = {"string": "str", "integer": "int", "number": "float", "boolean": "bool"}
+_KIND_WORDS = {"str": "strings", "int": "integers", "float": "numbers", "bool": "booleans"}
+
+
+@dataclass(frozen=True)
+class Example:
+    """An example in the document, and what its schema says."""
+
+    value: object
+    type: ir.TypeRef
+    limits: ir.Limits
+    nullable: bool
 
 
 @dataclass
@@ -65,6 +76,9 @@ class Schemas:
     field_names: dict[ClassName, dict[str, Identifier]] = field(
         default_factory=dict
     )  # model → wire → name
+    examples: dict[Path_, Example] = field(
+        default_factory=dict
+    )  # where → the example (see example)
 
     # -- definitions ------------------------------------------------------------------------------
 
@@ -163,6 +177,7 @@ class Schemas:
             self._merge_part(part, path + ("allOf", index), parents, properties, required)
         for prop, prop_schema in as_object(schema.get("properties")).items():
             properties[prop] = (as_object(prop_schema), path + ("properties", prop))
+        self.note_examples(schema, ir.ModelRef(name), path)
         inherited = self._inherited_names(parents)
         names = self._field_names(properties, inherited)
         fields = tuple(
@@ -175,7 +190,7 @@ class Schemas:
             wire_name=wire,
             fields=fields,
             parents=tuple(parents),
-            description=text(schema.get("description") or schema.get("title")),
+            description=self._described(schema, path),
             extra=self._extra(schema, name, path),
             discriminator=self._discriminator(name, wire, schema, path, self.field_names[name]),
         )
@@ -261,18 +276,68 @@ class Schemas:
             read_only=read_only,
             default=default,
             has_default=has_default,
-            description=text(schema.get("description") or schema.get("title")),
+            description=self._described(schema, path),
             example=example,
             has_example=has_example,
-            limits=limits(schema),
+            limits=self.limits_of(schema, path),
         )
 
+    def _described(self, schema: JSONObject, path: Path_) -> str:
+        """A schema's description, or else its title."""
+        key = "description" if schema.get("description") else "title"
+        return self.ctx.prose(schema.get(key), path + (key,))
+
+    def limits_of(self, schema: JSONObject, path: Path_) -> ir.Limits:
+        """schema's limits; one that small test data cannot keep to is reported."""
+        found = limits(schema)
+        key, why = found.unmet()
+        if key:
+            self.ctx.warn(
+                path + (key,),
+                "example-constraint",
+                f"{why}: the generated tests use a value that breaks it, and skip the contract "
+                "test of each operation that sends one",
+                "a mock server checks requests against it",
+            )
+        return found
+
     def example(self, schema: JSONObject, type_: ir.TypeRef) -> tuple[object, bool]:
-        """The spec's example (or x-example) when it fits the type; tests use it as data."""
+        """The spec's example (or x-example) when it fits the type; tests use it as data. One of
+        a type that holds a model is not (check_examples still judges it)."""
+        judge = Judge({}, self.ctx.enums)
         for key in ("example", "x-example"):
-            if key in schema and _fits(schema[key], type_, self.ctx.enums):
-                return schema[key], True
+            value = schema.get(key)
+            if value is None or names_model(type_):
+                continue
+            if not judge.problem(value, type_, limits(schema), nullable(schema)):
+                return value, True
         return None, False
+
+    def note_examples(self, schema: JSONObject, type_: ir.TypeRef, path: Path_) -> None:
+        """Remember schema's examples, to be judged once every model is known."""
+        for key in ("example", "x-example"):
+            if key in schema:
+                self.examples[path + (key,)] = Example(
+                    schema[key], type_, limits(schema), nullable(schema)
+                )
+
+    def check_examples(self) -> tuple[str, ...]:
+        """Report every example that contradicts its schema; their pointers (they are left out
+        of the document a mock server answers from)."""
+        judge = Judge(self.ctx.models, self.ctx.enums)
+        invalid = []
+        for path, example in self.examples.items():
+            problem = judge.problem(example.value, example.type, example.limits, example.nullable)
+            if problem is not None:
+                self.ctx.warn(
+                    path,
+                    "example-invalid",
+                    f"the example does not fit its schema: {problem}; it is not used as test "
+                    "data, and is left out of openapi.json",
+                    "fix the example (or the schema)",
+                )
+                invalid.append(pointer(path))
+        return tuple(invalid)
 
     def _extra(self, schema: JSONObject, name: str, path: Path_) -> ir.TypeRef | None:
         extra = schema.get("additionalProperties")
@@ -323,21 +388,34 @@ class Schemas:
     # -- enums -------------------------------------------------------------------------------------
 
     def _add_enum(self, name: ClassName, wire: str, schema: JSONObject, path: Path_) -> ir.EnumRef:
-        # the scalars: a JSON value is otherwise null, an object or an array
-        values: list[Scalar] = _unique(
-            [v for v in iterated(schema.get("enum")) if isinstance(v, (str, int, float, bool))]
-        )
-        kind = _enum_kind(values)
-        if kind == "str":
-            values = _unique([str(v) for v in values])
+        values = self._enum_values(schema, path)
         scope = Scope(suffix="_")
-        members = tuple(ir.EnumMember(scope.upper(str(v)), v) for v in values)
+        members = tuple(
+            ir.EnumMember(scope.member(named), value) for named, value in values.members
+        )
         self.ctx.report_renames(scope, path + ("enum",), "enum value")
-        self.ctx.enums[name] = ir.Enum(name, wire, kind, members, text(schema.get("description")))
+        kind = values.kind
+        about = self.ctx.prose(schema.get("description"), path + ("description",))
+        self.ctx.enums[name] = ir.Enum(name, wire, kind, members, about)
         return ir.EnumRef(name, kind)
 
+    def _enum_values(self, schema: JSONObject, path: Path_) -> EnumValues:
+        """The enum's usable values; the ones read otherwise or left out are reported."""
+        declared = _schema_type(schema)
+        values = enum_values(schema, declared)
+        kinds = _KIND_WORDS[_PRIMITIVES.get(declared or "", values.kind)]
+        why = f"the type {declared!r} says so" if declared else "the first value is one"
+        if values.repaired:
+            message = f"the enum values {_listed(values.repaired)} are read as {kinds}: {why}"
+            self.ctx.warn(path + ("enum",), "enum-invalid", message, f"write them as {kinds}")
+        if values.dropped:
+            message = f"the enum values {_listed(values.dropped)} are not {kinds} ({why}); they are left out"
+            self.ctx.warn(path + ("enum",), "enum-invalid", message, "remove them, or fix the type")
+        return values
+
     def _inline_enum(self, hint: str, schema: JSONObject, path: Path_) -> ir.EnumRef:
-        key = (pascal_words(hint), tuple(iterated(schema.get("enum"))))
+        values = enum_values(schema, _schema_type(schema)).members
+        key = (pascal_words(hint), tuple((type(v).__name__, v) for _, v in values))
         if key in self.enum_by_values:
             known = self.enum_by_values[key]
             return ir.EnumRef(known, self.ctx.enums[known].value_kind)
@@ -358,16 +436,17 @@ class Schemas:
         """The type of a schema; inline objects and enums are hoisted under names made from hint."""
         if not isinstance(schema, dict):
             return ir.AnyValue()
-        if "$ref" in schema:
+        if "$ref" in schema:  # what sits beside a $ref is ignored (JSON Schema), its example too
             return self._ref_type(schema, hint, path)
-        if schema.get("enum") and _schema_type(schema) in (
-            "string",
-            "integer",
-            "number",
-            "boolean",
-            None,
-        ):
+        type_ = self._type_of(schema, hint, path)
+        self.note_examples(schema, type_, path)
+        return type_
+
+    def _type_of(self, schema: JSONObject, hint: str, path: Path_) -> ir.TypeRef:
+        if _is_enum(schema):
             return self._inline_enum(hint, schema, path)
+        if schema.get("enum"):
+            self._enum_values(schema, path)  # none is usable: a plain value, and a warning
         kind = _schema_type(schema)
         if kind == "array":
             return ir.ArrayOf(
@@ -463,7 +542,7 @@ def limits(schema: JSONObject) -> ir.Limits:
     def number(key: str) -> float | None:
         value = schema.get(key)
         return (
-            float(value)
+            _float(value)
             if isinstance(value, (int, float)) and not isinstance(value, bool)
             else None
         )
@@ -482,12 +561,12 @@ def limits(schema: JSONObject) -> ir.Limits:
     return ir.Limits(minimum, maximum, length("minLength"), length("maxLength"))
 
 
-def _unique(values: list[_T]) -> list[_T]:
-    out: list[_T] = []
-    for value in values:
-        if not any(value == seen and type(value) is type(seen) for seen in out):
-            out.append(value)
-    return out
+def _float(value: int | float) -> float:
+    """value as a float; ±inf for an integer no float holds (10**400)."""
+    try:
+        return float(value)
+    except OverflowError:
+        return math.inf if value > 0 else -math.inf
 
 
 def _unescape(token: str) -> str:
@@ -505,7 +584,7 @@ def _definition_kind(schema: JSONObject) -> str:
     if "$ref" in schema:
         return "alias"
     kind = _schema_type(schema)
-    if schema.get("enum") and kind in ("string", "integer", "number", "boolean", None):
+    if _is_enum(schema):
         return "enum"
     if schema.get("properties") or schema.get("allOf") or schema.get("discriminator"):
         return "model"
@@ -514,14 +593,20 @@ def _definition_kind(schema: JSONObject) -> str:
     return "alias"
 
 
-def _enum_kind(values: list[Scalar]) -> str:
-    if values and all(isinstance(v, bool) for v in values):
-        return "bool"
-    if values and all(isinstance(v, int) and not isinstance(v, bool) for v in values):
-        return "int"
-    if values and all(isinstance(v, (int, float)) and not isinstance(v, bool) for v in values):
-        return "float"
-    return "str"
+def _is_enum(schema: JSONObject) -> bool:
+    """An enum of scalars with at least one value of its type (see enumvalues.py)."""
+    kind = _schema_type(schema)
+    return (
+        bool(schema.get("enum"))
+        and kind in ("string", "integer", "number", "boolean", None)
+        and bool(enum_values(schema, kind).members)
+    )
+
+
+def _listed(values: tuple[object, ...]) -> str:
+    """Values as the document has them (JSON), the first few."""
+    shown = ", ".join(json.dumps(v, default=str) for v in values[:5])
+    return shown + (f" and {len(values) - 5} more" if len(values) > 5 else "")
 
 
 def _allof_parents(definitions: JSONObject, name: str) -> list[str]:
@@ -561,9 +646,7 @@ def _fits(value: object, type_: ir.TypeRef, enums: dict[str, ir.Enum]) -> bool:
         }[type_.kind](value)
     if isinstance(type_, ir.EnumRef):
         enum = enums.get(type_.name)
-        return enum is not None and any(
-            m.value == value and type(m.value) is type(value) for m in enum.members
-        )
+        return enum is not None and any(json_equal(m.value, value) for m in enum.members)
     if isinstance(type_, ir.ArrayOf):
         return isinstance(value, list) and all(_fits(v, type_.item, enums) for v in value)
     if isinstance(type_, ir.MapOf):

@@ -9,7 +9,13 @@ can only ever be a docstring or a comment.
 
 from __future__ import annotations
 
+import re
+
 from generator.model.names import is_identifier
+
+# What makes a comment on line 1 or 2 an encoding declaration (PEP 263:
+# ^[ \t\f]*#.*?coding[:=][ \t]*([-\w.]+), matched anywhere after the '#').
+_CODING = re.compile(r"coding([:=])")
 
 # Characters Python (or an editor) treats as line ends, besides \n.
 _LINE_BREAKS = ("\r\n", "\r", "\x0b", "\x0c", "\x1c", "\x1d", "\x1e", "\x85", "\u2028", "\u2029")
@@ -95,9 +101,12 @@ def docstring_text(value: object, indent: str = "") -> str:
 
 
 def comment_text(value: object) -> str:
-    """One line of text that is safe after a '#'."""
+    """One line of text that is safe after a '#', and is no encoding declaration: on line 1 or
+    2 of a file, `coding=utf-7` or `coding: unicode_escape` (PEP 263) would make Python decode
+    the whole file so, so its ':' or '=' is written as an escape (`coding\\x3dutf-7`)."""
     text = " ".join(_one_kind_of_newline(str(value)).split())
-    return "".join(ch if ch.isprintable() else "?" for ch in text)
+    text = "".join(ch if ch.isprintable() else "?" for ch in text)
+    return _CODING.sub(lambda m: f"coding\\x{ord(m.group(1)):02x}", text)
 
 
 def identifier(value: str) -> str:

@@ -8,14 +8,13 @@ from __future__ import annotations
 
 import base64
 import datetime
-import functools
 import json
 from dataclasses import dataclass, field
 from urllib.parse import quote, urlsplit
 
 from generator.render import escape
 from generator.model import ir
-from generator.render.examples import Synthesizer
+from generator.render.examples import HARD_BUDGET, Sample, Synthesizer
 from generator.ingest.validate import remove_dot_segments
 
 CREDENTIAL_VALUES = {
@@ -47,6 +46,8 @@ class Call:
     json_body: str  # JSON text, '' for none
     form: list[tuple[str, str]]
     files: list[str]  # form field names sent as files
+    unmet: tuple[str, ...] = ()  # the limits its arguments break (a mock server refuses it)
+    incomplete: bool = False  # an argument lacks required fields (the client refuses it)
 
 
 @dataclass
@@ -55,43 +56,24 @@ class ErrorCase:
     exception: str
     body_json: str  # '' for no body
     body_model: str  # class name when the error body is a model
+    incomplete: bool = False  # the body lacks required fields (see examples.Sample)
 
 
 @dataclass
 class OperationTests:
-    """An operation's tests. The contract tests need only the first fields: the others are
-    planned when a template first reads them (a run whose memo kept a resource's test module
-    plans only its contract tests)."""
-
     op: ir.Operation
+    required_call: Call
+    full_call: Call
     contract_call: Call  # all arguments, plain values a mock server routes without surprises
     status: int
+    response_json: str  # '' for no body
     response_bytes: bool
     check: str  # how to check the result: none, bytes, model, models, equal
     model: str  # the model class for 'model' / 'models'
-    planner: _Planner = field(repr=False, compare=False)
+    errors: list[ErrorCase] = field(default_factory=list)
     resource: str = ""  # the client attribute of the operation's resource
-
-    @functools.cached_property
-    def required_call(self) -> Call:
-        return self.planner.call(self.op, [p for p in self.op.parameters if p.required])
-
-    @functools.cached_property
-    def full_call(self) -> Call:
-        return self.planner.call(self.op, list(self.op.parameters))
-
-    @functools.cached_property
-    def response_json(self) -> str:
-        _, response = _success_response(self.op)
-        if response is None or isinstance(response, ir.FileData):
-            return ""
-        data = self.planner.synth.value(response)
-        return json.dumps(data) if data is not None else ""
-
-    @functools.cached_property
-    def errors(self) -> list[ErrorCase]:
-        found = self.op.responses
-        return [self.planner.error(r) for r in found if r.status.isdigit() and int(r.status) >= 400]
+    skip: str = ""  # why its unit tests are skipped ('' when they run)
+    contract_skip: str = ""  # why its contract tests are skipped ('' when they run)
 
     @property
     def contract_arguments(self) -> list[str]:
@@ -124,6 +106,11 @@ class Planner:
     def resource(self, resource: ir.Resource) -> list[OperationTests]:
         return [self._planner.operation(op) for op in resource.operations]
 
+    @property
+    def notes(self) -> list[tuple[ir.Operation, str]]:
+        """The operations planned so far whose tests are skipped, and why."""
+        return self._planner.notes
+
 
 @dataclass
 class _Planner:
@@ -134,29 +121,57 @@ class _Planner:
     base_path: str
     # (type, limits, sent as a body) -> a synthesized argument and its source: every operation's
     # three calls, and the many operations that take the same body, share them
-    typed: dict[tuple[ir.TypeRef, str, bool], tuple[object, str]] = field(default_factory=dict)
+    typed: dict[tuple[ir.TypeRef, str, bool], tuple[object, str, Sample]] = field(
+        default_factory=dict
+    )
+    # operations whose tests are skipped because their data would be too large, and why
+    notes: list[tuple[ir.Operation, str]] = field(default_factory=list)
 
     def operation(self, op: ir.Operation) -> OperationTests:
         status, response = _success_response(op)
+        data = self.synth.sample(None if isinstance(response, ir.FileData) else response)
         check, model = _check(response)
-        return OperationTests(
+        errors = [r for r in op.responses if r.status.isdigit() and int(r.status) >= 400]
+        tests = OperationTests(
             op=op,
+            required_call=self.call(op, [p for p in op.parameters if p.required]),
+            full_call=self.call(op, list(op.parameters)),
             contract_call=self.call(op, list(op.parameters), escaping=False),
             status=status,
+            response_json=json.dumps(data.value) if data.value is not None else "",
             response_bytes=isinstance(response, ir.FileData),
             check=check,
             model=model,
-            planner=self,
+            errors=[self.error(r) for r in errors],
         )
+        incomplete = data.incomplete or any(e.incomplete for e in tests.errors)
+        self._skips(tests, incomplete)
+        return tests
+
+    def _skips(self, tests: OperationTests, incomplete: bool) -> None:
+        """Skip the tests whose data cannot be valid and small (diagnosed as example-constraint)."""
+        calls = (tests.required_call, tests.full_call, tests.contract_call)
+        if incomplete or any(c.incomplete for c in calls):
+            tests.skip = tests.contract_skip = (
+                f"its test data would hold more than {HARD_BUDGET} values: the generator "
+                "leaves required fields out, and the client would rightly refuse it"
+            )
+            self.notes.append((tests.op, tests.skip))
+        elif tests.contract_call.unmet:
+            tests.contract_skip = (
+                "a mock server refuses its request: small test data cannot keep to "
+                + "; ".join(tests.contract_call.unmet)
+            )
 
     def error(self, response: ir.Response) -> ErrorCase:
         status = int(response.status)
         exception = _STATUS_ERRORS.get(
             status, "InternalServerError" if status >= 500 else "APIStatusError"
         )
-        body = self.synth.value(response.type) if response.type is not None else None
+        body = self.synth.sample(response.type)
         model = response.type.name if isinstance(response.type, ir.ModelRef) else ""
-        return ErrorCase(status, exception, json.dumps(body) if body is not None else "", model)
+        text = json.dumps(body.value) if body.value is not None else ""
+        return ErrorCase(status, exception, text, model, body.incomplete)
 
     def call(self, op: ir.Operation, params: list[ir.Parameter], escaping: bool = True) -> Call:
         path, arguments = op.path, []
@@ -165,8 +180,12 @@ class _Planner:
         form: list[tuple[str, str]] = []
         files: list[str] = []
         json_body = ""
+        unmet: list[str] = []
+        incomplete = False
         for param in params:
-            value, source = self._argument(param, escaping)
+            value, source, sample = self._argument(param, escaping)
+            unmet.extend(sample.unmet)
+            incomplete = incomplete or sample.incomplete
             value = _as_sent(param.type, value)
             if param.location == "path":
                 arguments.append(source)
@@ -188,24 +207,28 @@ class _Planner:
         # httpx resolves dot segments in the URL it sends (RFC 3986 section 5.2.4); the
         # generator already resolved the template's, but the base URL may still have some.
         raw_path = remove_dot_segments(self.base_path + path)
-        return Call(arguments, raw_path, sorted(query), headers, json_body, sorted(form), files)
+        call = Call(arguments, raw_path, sorted(query), headers, json_body, sorted(form), files)
+        call.unmet, call.incomplete = tuple(dict.fromkeys(unmet)), incomplete
+        return call
 
-    def _argument(self, param: ir.Parameter, escaping: bool) -> tuple[object, str]:
-        """The value of param in a test call (never changed afterwards), and its Python source."""
+    def _argument(self, param: ir.Parameter, escaping: bool) -> tuple[object, str, Sample]:
+        """The value of param in a test call (never changed afterwards), its Python source, and
+        what keeps it from being valid."""
         if param.has_example:
-            return param.example, _source(param.type, param.example, self.synth)
+            example = param.example
+            return example, _source(param.type, example, self.synth), Sample(example)
         if escaping and param.location == "path" and param.type == ir.Primitive("str"):
-            return "a b/c", _source(param.type, "a b/c", self.synth)  # exercises percent-escaping
+            # exercises percent-escaping
+            return "a b/c", _source(param.type, "a b/c", self.synth), Sample("a b/c")
         key = (
             param.type,
             repr(param.limits),
             param.location == "body",
         )  # repr: 1 and 1.0 are two limits
         if key not in self.typed:
-            value = (self.sending if param.location == "body" else self.synth).limited(
-                param.type, param.limits
-            )
-            self.typed[key] = value, _source(param.type, value, self.synth)
+            synth = self.sending if param.location == "body" else self.synth
+            sample = synth.sample(param.type, param.limits)
+            self.typed[key] = sample.value, _source(param.type, sample.value, self.synth), sample
         return self.typed[key]
 
     def _chosen_schemes(self, op: ir.Operation) -> list[ir.SecurityScheme]:

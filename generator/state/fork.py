@@ -3,8 +3,8 @@
 On two cores a large generation formats its test suite in a child while the parent formats the
 package: the benchmark's cold and warm Kubernetes figures pay for it (README, "Speed").
 The child inherits everything it needs (fork), so nothing is sent to it; it sends back a
-{path: text} mapping as JSON through a pipe, data only. If the child fails in any way (an
-exception, a signal, output that is not such a mapping) the parent does the work itself, so
+JSON object through a pipe, data only. If the child fails in any way (an exception, a
+signal, output that is not a JSON object) the parent does the work itself, so
 errors surface there exactly as without a child. Only where `fork` is safe and there is a second
 core: Linux (macOS may crash a forked child in a system framework; Windows has no fork).
 """
@@ -16,11 +16,11 @@ import os
 import sys
 from typing import Callable
 
-from generator.memo import INLINE, Aside, Files
+from generator.memo import INLINE, Aside, Data
 
 
 class Forked:
-    def start(self, work: Callable[[], Files]) -> Callable[[], Files]:
+    def start(self, work: Callable[[], Data]) -> Callable[[], Data]:
         read, write = os.pipe()
         pid = os.fork()
         if pid == 0:  # the child: never returns
@@ -36,7 +36,7 @@ def parallel() -> Aside:
     return Forked() if usable and (os.cpu_count() or 1) >= 2 else INLINE
 
 
-def _child(work: Callable[[], Files], write: int) -> None:
+def _child(work: Callable[[], Data], write: int) -> None:
     code = 1
     try:
         data = json.dumps(work(), ensure_ascii=False).encode("utf-8", "surrogatepass")
@@ -47,7 +47,7 @@ def _child(work: Callable[[], Files], write: int) -> None:
         os._exit(code)  # no atexit handlers, no flushing of the parent's buffers
 
 
-def _result(pid: int, read: int, work: Callable[[], Files]) -> Files:
+def _result(pid: int, read: int, work: Callable[[], Data]) -> Data:
     with os.fdopen(read, "rb") as pipe:
         data = pipe.read()
     _, status = os.waitpid(pid, 0)
@@ -56,8 +56,6 @@ def _result(pid: int, read: int, work: Callable[[], Files]) -> Files:
             found = json.loads(data.decode("utf-8", "surrogatepass"))
         except ValueError:
             found = None
-        if isinstance(found, dict) and all(
-            isinstance(k, str) and isinstance(v, str) for k, v in found.items()
-        ):
+        if isinstance(found, dict):
             return found
     return work()  # the child failed: do it here, where its errors surface as usual

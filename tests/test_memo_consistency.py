@@ -53,6 +53,21 @@ EDITS = {
     "the base URL (the tests' expected URLs)": ("basePath: /v1", "basePath: /v2"),
     "a description": ("Lists pets.", "Lists every pet."),
     "a model's name (every module that imports it)": ("Owner", "Keeper"),
+    "data too large to test (a note made while the tests are planned)": (
+        "  Size: {type: string, enum: [small, large]}",
+        "  Size: {type: object, required: [a0, a1, a2, a3, a4, a5, a6, a7, a8, a9],"
+        " properties: {"
+        + ", ".join(f"a{i}: {{$ref: '#/definitions/W1'}}" for i in range(10))
+        + "}}\n"
+        + "".join(
+            f"  W{n}: {{type: object, required: [b0, b1, b2, b3, b4, b5, b6, b7, b8, b9],"
+            " properties: {"
+            + ", ".join(f"b{i}: {{$ref: '#/definitions/W{n + 1}'}}" for i in range(10))
+            + "}}\n"
+            for n in (1, 2, 3)
+        )
+        + "  W4: {type: string}",
+    ),
 }
 
 
@@ -66,17 +81,22 @@ def test_a_run_with_the_memo_writes_what_a_run_without_it_writes(  # type: ignor
 ) -> None:
     old, new = EDITS[edit]
     assert old in PETS
-    outputs = {}
+    outputs, notes = {}, {}
     for name, cache in (("kept", str(tmp_path / "cache")), ("plain", "off")):
         monkeypatch.setenv("GENERATOR_CACHE", cache)
         monkeypatch.setattr(formatter, "_formatted", {})  # each as a new process
         spec, out = tmp_path / "pets.yaml", tmp_path / name  # the header names the document
-        for text in (PETS, PETS.replace(old, new)):
+        edited = PETS.replace(old, new)
+        # then a description edit, after which most files come from the memo
+        for text in (PETS, edited, edited.replace("Lists pets.", "Lists all pets.")):
             spec.write_text(text, encoding="utf-8")
             monkeypatch.setattr(formatter, "_formatted", {})
-            assert cli("generate", spec, "-o", out).code == 0
+            result = cli("generate", spec, "-o", out)
+            assert result.code == 0
         outputs[name] = _files(out)
+        notes[name] = [line for line in result.err.splitlines() if "[" in line]
     assert outputs["kept"] == outputs["plain"]
+    assert notes["kept"] == notes["plain"]  # the diagnostics too
 
 
 def test_a_file_the_memo_kept_is_not_made_again(  # type: ignore[no-untyped-def]

@@ -214,6 +214,65 @@ def test_iteration_across_three_pages(pkg: ModuleType) -> None:
     assert ids == [0, 1, 2, 3, 4] and offsets == ["0", "2", "4"]
 
 
+class CallFireListing:
+    """GET /calls as CallFire serves it: at most ``cap`` items a page whatever the limit asked
+    for, the limit it applied echoed in Page.limit, and totalCount -1 when it does not know."""
+
+    def __init__(self, count: int, cap: int = 100, total_known: bool = True) -> None:
+        self.count, self.cap, self.total_known = count, cap, total_known
+        self.offsets: list[int] = []
+
+    def __call__(self, request: httpx.Request) -> httpx.Response:
+        assert len(self.offsets) < 50, "a client that never stops asking"
+        offset = int(request.url.params.get("offset", "0"))
+        self.offsets.append(offset)
+        applied = min(int(request.url.params.get("limit", "100")), self.cap)
+        items = [{"id": i} for i in range(offset, min(offset + applied, self.count))]
+        total = self.count if self.total_known else -1
+        body = {"items": items, "limit": applied, "offset": offset, "totalCount": total}
+        return httpx.Response(200, json=body)
+
+
+def test_an_unknown_total_does_not_lose_items(pkg: ModuleType) -> None:
+    # Page.totalCount: "Total count of available results. -1 if unknown".
+    server = CallFireListing(250, total_known=False)
+    ids = [call.id for call in client(pkg, server).calls.iter_find_calls(limit=100)]
+    assert ids == list(range(250))
+    # Page.limit: "If items.size() < limit assume no more items": the 50 end it.
+    assert server.offsets == [0, 100, 200]
+
+
+def test_a_server_that_caps_the_limit_does_not_lose_items(pkg: ModuleType) -> None:
+    server = CallFireListing(250, cap=100)
+    ids = [call.id for call in client(pkg, server).calls.iter_find_calls(limit=500)]
+    assert ids == list(range(250)) and server.offsets == [0, 100, 200]
+
+
+def test_the_walk_starts_at_the_offset_given(pkg: ModuleType) -> None:
+    server = CallFireListing(250)
+    ids = [call.id for call in client(pkg, server).calls.iter_find_calls(offset=10)]
+    assert ids == list(range(10, 250)) and server.offsets == [10, 110, 210]
+
+
+def test_the_pages_are_reachable_sync_and_async(pkg: ModuleType) -> None:
+    models = importlib.import_module("callfire_client.models")
+    pages = list(client(pkg, CallFireListing(250)).calls.iter_find_calls().iter_pages())
+    assert all(isinstance(page, models.CallPage) for page in pages)
+    assert [(page.offset, len(page.items), page.total_count) for page in pages] == [
+        (0, 100, 250),
+        (100, 100, 250),
+        (200, 50, 250),
+    ]
+
+    async def scenario() -> list[Any]:
+        async with pkg.AsyncCallFire(
+            username="u", password="p", transport=httpx.MockTransport(CallFireListing(250))
+        ) as made:
+            return [page async for page in made.calls.iter_find_calls(limit=100).iter_pages()]
+
+    assert [len(page.items) for page in asyncio.run(scenario())] == [100, 100, 50]
+
+
 def test_unknown_enum_value_and_extra_field_parse(pkg: ModuleType) -> None:
     result = client(
         pkg,

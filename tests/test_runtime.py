@@ -109,6 +109,7 @@ class Server:
 
     def __call__(self, request: httpx.Request) -> httpx.Response:
         self.requests.append(request)
+        assert len(self.requests) < 100, "a client that never stops asking"
         reply = self.replies.pop(0) if len(self.replies) > 1 else self.replies[0]
         return reply(request) if callable(reply) else reply
 
@@ -961,7 +962,7 @@ def _page(items: list[int], **extra: Any) -> httpx.Response:
 
 
 def test_offset_pagination_across_three_pages(rt: Any) -> None:
-    server = Server(_page([1, 2]), _page([3, 4]), _page([5]))
+    server = Server(_page([1, 2]), _page([3, 4]), _page([5]), _page([]))
     spec = rt.PageSpec("offset", "items", limit_param="limit", offset_param="offset")
     route = rt.Route("GET", "/calls", success={"200": rt.CallPage}, idempotent=True)
     items = make_client(rt, server).paginate(route, spec, query={"limit": 2, "q": "x"})
@@ -971,6 +972,7 @@ def test_offset_pagination_across_three_pages(rt: Any) -> None:
         [("limit", "2"), ("q", "x"), ("offset", "0")],
         [("limit", "2"), ("q", "x"), ("offset", "2")],
         [("limit", "2"), ("q", "x"), ("offset", "4")],
+        [("limit", "2"), ("q", "x"), ("offset", "5")],
     ]
 
 
@@ -988,8 +990,9 @@ def test_offset_pagination_stops_at_total_and_on_empty_page(rt: Any) -> None:
 
 
 def test_page_number_pagination_across_three_pages(rt: Any) -> None:
-    server = Server(_page([1, 2]), _page([3, 4]), _page([5]))
-    spec = rt.PageSpec("page", "items", limit_param="size", page_param="page")
+    # The server echoes the page size it applied: a page shorter than it is the last.
+    server = Server(_page([1, 2], size=2), _page([3, 4], size=2), _page([5], size=2))
+    spec = rt.PageSpec("page", "items", limit_param="size", page_param="page", limit_field="size")
     route = rt.Route("GET", "/calls", success={"200": dict[str, Any]})
     items = list(make_client(rt, server).paginate(route, spec, query={"size": 2}))
     assert items == [{"id": i} for i in [1, 2, 3, 4, 5]]
@@ -1016,7 +1019,7 @@ def test_cursor_pagination_across_three_pages(rt: Any) -> None:
 
 
 def test_async_pagination(rt: Any) -> None:
-    server = Server(_page([1, 2]), _page([3, 4]), _page([5]))
+    server = Server(_page([1, 2]), _page([3, 4]), _page([5]), _page([]))
     spec = rt.PageSpec("offset", "items", limit_param="limit", offset_param="offset")
     route = rt.Route("GET", "/calls", success={"200": rt.CallPage})
 
@@ -1026,7 +1029,7 @@ def test_async_pagination(rt: Any) -> None:
             return [call.id async for call in pages]
 
     assert asyncio.run(main()) == [1, 2, 3, 4, 5]
-    assert [r.url.params["offset"] for r in server.requests] == ["0", "2", "4"]
+    assert [r.url.params["offset"] for r in server.requests] == ["0", "2", "4", "5"]
 
 
 def test_pagination_on_a_raw_client_yields_parsed_items(rt: Any) -> None:
@@ -1035,3 +1038,128 @@ def test_pagination_on_a_raw_client_yields_parsed_items(rt: Any) -> None:
     route = rt.Route("GET", "/calls", success={"200": rt.CallPage})
     items = list(make_client(rt, server).raw().paginate(route, spec))
     assert [c.id for c in items] == [1]
+
+
+class Listing:
+    """A server holding ``count`` items that puts at most ``cap`` on a page, whatever the limit
+    asked for (as real servers do), and states its total and the limit it applied when told to."""
+
+    def __init__(
+        self, count: int, cap: int, kind: str = "offset", total: bool = True, echo: bool = True
+    ) -> None:
+        self.count, self.cap, self.kind, self.total, self.echo = count, cap, kind, total, echo
+        self.requests: list[httpx.Request] = []
+
+    def __call__(self, request: httpx.Request) -> httpx.Response:
+        self.requests.append(request)
+        params = request.url.params
+        applied = min(int(params.get("limit", self.cap)), self.cap)
+        if self.kind == "page":
+            start = (int(params.get("page", "1")) - 1) * applied
+        elif self.kind == "cursor":
+            start = int(params.get("after", "0"))
+        else:
+            start = int(params.get("offset", "0"))
+        items = list(range(start, min(start + applied, self.count)))
+        body: dict[str, Any] = {"items": [{"id": i} for i in items]}
+        body["totalCount"] = self.count if self.total else -1
+        if self.echo:
+            body["limit"] = applied
+        if self.kind == "cursor":
+            following = start + len(items)
+            body["nextCursor"] = str(following) if following < self.count else None
+        return ok(body)
+
+
+def _spec(rt: Any, kind: str = "offset", **kwargs: Any) -> Any:
+    names = {"offset": "offset_param", "page": "page_param", "cursor": "cursor_param"}
+    where = {"offset": "offset", "page": "page", "cursor": "after"}[kind]
+    fields = {names[kind]: where, "limit_param": "limit", "total_field": "totalCount"}
+    if kind == "cursor":
+        fields["next_field"] = "nextCursor"
+    return rt.PageSpec(kind, "items", **{**fields, "limit_field": "limit", **kwargs})
+
+
+def _list_route(rt: Any) -> Any:
+    return rt.Route("GET", "/calls", success={"200": rt.CallPage}, idempotent=True)
+
+
+@pytest.mark.parametrize("kind", ["offset", "page", "cursor"])
+@pytest.mark.parametrize("echo", [True, False])
+def test_an_unknown_total_of_minus_one_does_not_end_the_walk(
+    rt: Any, kind: str, echo: bool
+) -> None:
+    # CallFire's Page.totalCount: "Total count of available results. -1 if unknown".
+    server = Listing(250, 100, kind, total=False, echo=echo)
+    pager = make_client(rt, Server(server)).paginate(
+        _list_route(rt), _spec(rt, kind), query={"limit": 100}
+    )
+    assert [c.id for c in pager] == list(range(250))
+    # The short last page ends it when the server says which limit it applied (or the cursor
+    # does); without that, only an empty page can.
+    assert len(server.requests) == (3 if echo or kind == "cursor" else 4)
+
+
+@pytest.mark.parametrize("kind", ["offset", "page", "cursor"])
+def test_a_page_shorter_than_the_limit_asked_for_is_not_the_last(rt: Any, kind: str) -> None:
+    # limit=500 against a server that caps pages at 100: each page is "short" of 500.
+    for echo in (True, False):
+        server = Listing(250, 100, kind, total=True, echo=echo)
+        pager = make_client(rt, Server(server)).paginate(
+            _list_route(rt), _spec(rt, kind), query={"limit": 500}
+        )
+        assert [c.id for c in pager] == list(range(250)), (kind, echo)
+        assert len(server.requests) == 3
+
+
+def test_a_page_shorter_than_the_largest_page_the_api_states_is_the_last(rt: Any) -> None:
+    server = Listing(250, 100, total=False, echo=False)
+    spec = _spec(rt, limit_field=None, max_limit=100)
+    pager = make_client(rt, Server(server)).paginate(_list_route(rt), spec, query={"limit": 500})
+    assert [c.id for c in pager] == list(range(250))
+    assert len(server.requests) == 3  # 100, 100, then 50 < min(500, 100)
+
+
+def test_a_known_total_ends_the_walk_without_an_empty_page(rt: Any) -> None:
+    for kind in ("offset", "page", "cursor"):
+        server = Listing(200, 100, kind, total=True, echo=False)
+        pager = make_client(rt, Server(server)).paginate(
+            _list_route(rt), _spec(rt, kind, limit_field=None), query={"limit": 100}
+        )
+        assert len(list(pager)) == 200 and len(server.requests) == 2, kind
+
+
+@pytest.mark.parametrize(
+    ("kind", "start", "first_id"), [("offset", 10, 10), ("page", 2, 100), ("cursor", "30", 30)]
+)
+def test_the_walk_starts_where_the_caller_says(
+    rt: Any, kind: str, start: object, first_id: int
+) -> None:
+    server = Listing(250, 100, kind, total=True)
+    where = {"offset": "offset", "page": "page", "cursor": "after"}[kind]
+    pager = make_client(rt, Server(server)).paginate(
+        _list_route(rt), _spec(rt, kind), query={"limit": 100, where: start}
+    )
+    ids = [c.id for c in pager]
+    assert ids == list(range(first_id, 250))
+    assert server.requests[0].url.params[where] == str(start)
+
+
+def test_pages_are_reachable_with_their_totals_sync_and_async(rt: Any) -> None:
+    server = Listing(5, 2)
+    client = make_client(rt, Server(server))
+    pager = client.paginate(_list_route(rt), _spec(rt), query={"limit": 2})
+    pages = list(pager.iter_pages())
+    assert all(isinstance(page, rt.CallPage) for page in pages)
+    assert [[c.id for c in page.items] for page in pages] == [[0, 1], [2, 3], [4]]
+    assert {page.total_count for page in pages} == {5}
+    assert next(pager).id == 0  # the items are a separate walk, still lazy
+    assert isinstance(pager, rt.SyncPager)
+
+    async def main() -> tuple[list[Any], list[int]]:
+        async with make_async_client(rt, Server(Listing(5, 2)), Sleeps()) as aclient:
+            apager = aclient.apaginate(_list_route(rt), _spec(rt), query={"limit": 2})
+            return [p async for p in apager.iter_pages()], [c.id async for c in apager]
+
+    async_pages, ids = asyncio.run(main())
+    assert [len(page.items) for page in async_pages] == [2, 2, 1] and ids == [0, 1, 2, 3, 4]

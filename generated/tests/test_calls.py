@@ -10,7 +10,7 @@ import httpx
 import pytest
 
 import callfire_client
-from callfire_client_test_support import Recorder, assert_request, async_client, client
+from callfire_client_test_support import Listing, Recorder, assert_request, async_client, client
 from callfire_client._runtime import to_jsonable  # noqa: F401 - some results are plain data
 from callfire_client.models.call_broadcast import CallBroadcast
 from callfire_client.models.call_broadcast_page import CallBroadcastPage
@@ -182,22 +182,61 @@ def test_find_calls_error_statuses(
         assert isinstance(raised.value.body, model)  # type: ignore[attr-defined]
 
 
-def test_find_calls_three_pages() -> None:
-    item = json.loads(_JSON_2)
-    seen: list[object] = []
+def _find_calls_listing(**options: object) -> Listing:
+    """The operation's server: 5 items, at most 2 on a page."""
+    return Listing(
+        _JSON_1,
+        _JSON_2,
+        "offset",
+        "items",
+        limit="limit",
+        offset="offset",
+        total="totalCount",
+        limit_field="limit",
+        **options,
+    )
 
-    def handler(request: httpx.Request) -> httpx.Response:
-        seen.append(dict(request.url.params))
-        number = len(seen)
-        body = json.loads(_JSON_1)
-        body["items"] = [item] * (2 if number < 3 else 1)
-        body["totalCount"] = 5
-        return httpx.Response(200, json=body)
 
-    api = client(handler).calls
-    items = list(api.iter_find_calls(limit=2))
-    assert len(items) == 5 and len(seen) == 3
-    assert [page.get("offset", "0") for page in seen] == ["0", "2", "4"]
+def test_find_calls_pages_until_the_listing_ends() -> None:
+    server = _find_calls_listing()
+    items = list(client(server).calls.iter_find_calls(limit=2))
+    assert len(items) == 5 and len(server.requests) == 3
+    assert server.sent("offset")[:3] == ["0", "2", "4"]
+
+
+def test_find_calls_pages_with_an_unknown_total() -> None:
+    # A negative total means the server does not know it: not that the listing ended.
+    server = _find_calls_listing(total_known=False)
+    items = list(client(server).calls.iter_find_calls(limit=2))
+    assert len(items) == 5 and len(server.requests) == 3
+
+
+def test_find_calls_pages_past_a_limit_the_server_caps() -> None:
+    # Asked for 500, the server sends 2 a page: a page shorter than 500 is not the last.
+    server = _find_calls_listing()
+    items = list(client(server).calls.iter_find_calls(limit=500))
+    assert len(items) == 5
+
+
+def test_find_calls_pages_from_a_start() -> None:
+    server = _find_calls_listing()
+    items = list(client(server).calls.iter_find_calls(limit=2, offset=2))
+    assert len(items) == 3
+    assert server.sent("offset")[0] == "2"
+
+
+def test_find_calls_iter_pages_sync_and_async() -> None:
+    pages = list(client(_find_calls_listing()).calls.iter_find_calls(limit=2).iter_pages())
+    assert [len(to_jsonable(page)["items"]) for page in pages][:3] == [2, 2, 1]
+
+    async def scenario() -> list[object]:
+        async with async_client(_find_calls_listing()) as made:
+            pager = made.calls.iter_find_calls(limit=2)
+            return [page async for page in pager.iter_pages()]
+
+    async_pages = asyncio.run(scenario())
+    assert all(isinstance(page, CallPage) for page in pages + async_pages)
+    assert len(async_pages) == len(pages)
 
 
 def test_send_calls_required_args() -> None:
@@ -474,22 +513,65 @@ def test_find_call_broadcasts_error_statuses(
         assert isinstance(raised.value.body, model)  # type: ignore[attr-defined]
 
 
-def test_find_call_broadcasts_three_pages() -> None:
-    item = json.loads(_JSON_6)
-    seen: list[object] = []
+def _find_call_broadcasts_listing(**options: object) -> Listing:
+    """The operation's server: 5 items, at most 2 on a page."""
+    return Listing(
+        _JSON_5,
+        _JSON_6,
+        "offset",
+        "items",
+        limit="limit",
+        offset="offset",
+        total="totalCount",
+        limit_field="limit",
+        **options,
+    )
 
-    def handler(request: httpx.Request) -> httpx.Response:
-        seen.append(dict(request.url.params))
-        number = len(seen)
-        body = json.loads(_JSON_5)
-        body["items"] = [item] * (2 if number < 3 else 1)
-        body["totalCount"] = 5
-        return httpx.Response(200, json=body)
 
-    api = client(handler).calls
-    items = list(api.iter_find_call_broadcasts(limit=2))
-    assert len(items) == 5 and len(seen) == 3
-    assert [page.get("offset", "0") for page in seen] == ["0", "2", "4"]
+def test_find_call_broadcasts_pages_until_the_listing_ends() -> None:
+    server = _find_call_broadcasts_listing()
+    items = list(client(server).calls.iter_find_call_broadcasts(limit=2))
+    assert len(items) == 5 and len(server.requests) == 3
+    assert server.sent("offset")[:3] == ["0", "2", "4"]
+
+
+def test_find_call_broadcasts_pages_with_an_unknown_total() -> None:
+    # A negative total means the server does not know it: not that the listing ended.
+    server = _find_call_broadcasts_listing(total_known=False)
+    items = list(client(server).calls.iter_find_call_broadcasts(limit=2))
+    assert len(items) == 5 and len(server.requests) == 3
+
+
+def test_find_call_broadcasts_pages_past_a_limit_the_server_caps() -> None:
+    # Asked for 500, the server sends 2 a page: a page shorter than 500 is not the last.
+    server = _find_call_broadcasts_listing()
+    items = list(client(server).calls.iter_find_call_broadcasts(limit=500))
+    assert len(items) == 5
+
+
+def test_find_call_broadcasts_pages_from_a_start() -> None:
+    server = _find_call_broadcasts_listing()
+    items = list(client(server).calls.iter_find_call_broadcasts(limit=2, offset=2))
+    assert len(items) == 3
+    assert server.sent("offset")[0] == "2"
+
+
+def test_find_call_broadcasts_iter_pages_sync_and_async() -> None:
+    pages = list(
+        client(_find_call_broadcasts_listing())
+        .calls.iter_find_call_broadcasts(limit=2)
+        .iter_pages()
+    )
+    assert [len(to_jsonable(page)["items"]) for page in pages][:3] == [2, 2, 1]
+
+    async def scenario() -> list[object]:
+        async with async_client(_find_call_broadcasts_listing()) as made:
+            pager = made.calls.iter_find_call_broadcasts(limit=2)
+            return [page async for page in pager.iter_pages()]
+
+    async_pages = asyncio.run(scenario())
+    assert all(isinstance(page, CallBroadcastPage) for page in pages + async_pages)
+    assert len(async_pages) == len(pages)
 
 
 def test_create_call_broadcast_required_args() -> None:

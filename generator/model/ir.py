@@ -185,7 +185,12 @@ class Pagination:
     page_param: str = ""
     cursor_param: str = ""
     next_field: str = ""
-    total_field: str = ""
+    total_field: str = ""  # a negative total means "unknown" (CallFire: "-1 if unknown")
+    # The page's field echoing the limit the server applied (a page shorter than it is the last).
+    limit_field: str = ""
+    max_limit: int = (
+        0  # the most items the server puts on a page, when the API states it; 0: unknown
+    )
 
 
 @dataclass(frozen=True)

@@ -38,7 +38,7 @@ from ._errors import (
 )
 from ._logging import Redactor
 from ._origin import BaseURL
-from ._pagination import PageSpec, PageWalker
+from ._pagination import AsyncPager, PageSpec, PageWalker, SyncPager
 from ._response import RawResponse, is_json_type, parse_success, status_exception
 from ._retry import can_retry_error, can_retry_status, retry_delay
 from ._route import Route
@@ -333,16 +333,24 @@ class SyncAPIClient(_BaseClient[httpx.Client]):
         response = self._send(route, http_request)
         return self._finish(route, response, self._raw)
 
-    def paginate(self, route: Route, page_spec: PageSpec, **request_kwargs: Any) -> Iterator[Any]:
-        """Yield the items of every page, fetching each page only when the previous is used up.
+    def paginate(
+        self, route: Route, page_spec: PageSpec, **request_kwargs: Any
+    ) -> SyncPager[Any, Any]:
+        """The items of every page, each page fetched when the previous one is used up; the
+        pager's ``iter_pages()`` gives the pages themselves.
 
         The pages are read here, so the items are parsed on a raw copy too.
         """
-        walker = PageWalker(page_spec, request_kwargs.pop("query", _EMPTY))
-        while (query := walker.next_query()) is not None:
-            http_request = self._build_request(route, query=query, **request_kwargs)
-            page = self._finish(route, self._send(route, http_request), raw=False)
-            yield from walker.advance(page)
+        query = request_kwargs.pop("query", _EMPTY)
+
+        def pages() -> Iterator[tuple[Any, list[Any]]]:
+            walker = PageWalker(page_spec, query)
+            while (page_query := walker.next_query()) is not None:
+                http_request = self._build_request(route, query=page_query, **request_kwargs)
+                page = self._finish(route, self._send(route, http_request), raw=False)
+                yield page, walker.advance(page)
+
+        return SyncPager(pages)
 
     def _send(self, route: Route, request: httpx.Request) -> httpx.Response:
         hops = 0
@@ -440,19 +448,24 @@ class AsyncAPIClient(_BaseClient[httpx.AsyncClient]):
         response = await self._send(route, http_request)
         return self._finish(route, response, self._raw)
 
-    async def apaginate(
+    def apaginate(
         self, route: Route, page_spec: PageSpec, **request_kwargs: Any
-    ) -> AsyncIterator[Any]:
-        """Yield the items of every page, fetching each page only when the previous is used up.
+    ) -> AsyncPager[Any, Any]:
+        """The items of every page, each page fetched when the previous one is used up; the
+        pager's ``iter_pages()`` gives the pages themselves.
 
         The pages are read here, so the items are parsed on a raw copy too.
         """
-        walker = PageWalker(page_spec, request_kwargs.pop("query", _EMPTY))
-        while (query := walker.next_query()) is not None:
-            http_request = self._build_request(route, query=query, **request_kwargs)
-            page = self._finish(route, await self._send(route, http_request), raw=False)
-            for item in walker.advance(page):
-                yield item
+        query = request_kwargs.pop("query", _EMPTY)
+
+        async def pages() -> AsyncIterator[tuple[Any, list[Any]]]:
+            walker = PageWalker(page_spec, query)
+            while (page_query := walker.next_query()) is not None:
+                http_request = self._build_request(route, query=page_query, **request_kwargs)
+                page = self._finish(route, await self._send(route, http_request), raw=False)
+                yield page, walker.advance(page)
+
+        return AsyncPager(pages)
 
     async def _send(self, route: Route, request: httpx.Request) -> httpx.Response:
         hops = 0

@@ -3,14 +3,14 @@
 
 from __future__ import annotations
 
-from collections.abc import AsyncIterator, Iterator, Mapping
+from collections.abc import Mapping
 from functools import cached_property
 from typing import TYPE_CHECKING, cast
 from collections.abc import Sequence
 from typing import Any
 
 from .._runtime import NOT_GIVEN, NotGiven, Route, Timeout, async_raw_method, raw_method
-from .._runtime import PageSpec
+from .._runtime import AsyncPager, PageSpec, SyncPager
 from .._runtime import LazyType
 from .. import models as _models  # a model module loads when a response first needs it
 
@@ -54,6 +54,8 @@ _FIND_CALLS_PAGES = PageSpec(
     cursor_param=None,
     next_field=None,
     total_field="totalCount",
+    limit_field="limit",
+    max_limit=None,
 )
 _SEND_CALLS_ROUTE = Route(
     method="POST",
@@ -100,6 +102,8 @@ _FIND_CALL_BROADCASTS_PAGES = PageSpec(
     cursor_param=None,
     next_field=None,
     total_field="totalCount",
+    limit_field="limit",
+    max_limit=None,
 )
 _CREATE_CALL_BROADCAST_ROUTE = Route(
     method="POST",
@@ -215,14 +219,15 @@ class Calls:
         interval_end: int | None = None,
         label: str | None = None,
         limit: int | None = None,
+        offset: int | None = None,
         results: str | None = None,
         states: str | None = None,
         to_number: str | None = None,
         extra_headers: Mapping[str, str] | None = None,
         extra_query: Mapping[str, object] | None = None,
         timeout: Timeout | NotGiven = NOT_GIVEN,
-    ) -> Iterator[Call]:
-        """Every item of Find calls, fetching page after page as they are used.
+    ) -> SyncPager[CallPage, Call]:
+        """Every item of Find calls, fetching each page when needed (``.iter_pages()``: the pages).
 
         To search for all calls sent or received by the user. Use "id=0" for the campaignId parameter to query for all calls sent through the POST /calls API. See [call states and results](https://developers.callfire.com/results-responses-errors.html)
 
@@ -258,6 +263,7 @@ class Calls:
                 "intervalEnd": interval_end,
                 "label": label,
                 "limit": limit,
+                "offset": offset,
                 "results": results,
                 "states": states,
                 "toNumber": to_number,
@@ -380,6 +386,7 @@ class Calls:
         label: str | None = None,
         limit: int | None = None,
         name: str | None = None,
+        offset: int | None = None,
         running: bool | None = None,
         scheduled: bool | None = None,
         interval_begin: int | None = None,
@@ -387,8 +394,8 @@ class Calls:
         extra_headers: Mapping[str, str] | None = None,
         extra_query: Mapping[str, object] | None = None,
         timeout: Timeout | NotGiven = NOT_GIVEN,
-    ) -> Iterator[CallBroadcast]:
-        """Every item of Find call broadcasts, fetching page after page as they are used.
+    ) -> SyncPager[CallBroadcastPage, CallBroadcast]:
+        """Every item of Find call broadcasts, fetching each page when needed (``.iter_pages()``: the pages).
 
         Searches for all voice broadcasts created by user. Can query on label, name, and the current running status of the campaign. Returns a paged list of voice broadcasts
 
@@ -413,6 +420,7 @@ class Calls:
                 "label": label,
                 "limit": limit,
                 "name": name,
+                "offset": offset,
                 "running": running,
                 "scheduled": scheduled,
                 "intervalBegin": interval_begin,
@@ -559,14 +567,15 @@ class AsyncCalls:
         interval_end: int | None = None,
         label: str | None = None,
         limit: int | None = None,
+        offset: int | None = None,
         results: str | None = None,
         states: str | None = None,
         to_number: str | None = None,
         extra_headers: Mapping[str, str] | None = None,
         extra_query: Mapping[str, object] | None = None,
         timeout: Timeout | NotGiven = NOT_GIVEN,
-    ) -> AsyncIterator[Call]:
-        """Every item of Find calls, fetching page after page as they are used.
+    ) -> AsyncPager[CallPage, Call]:
+        """Every item of Find calls, fetching each page when needed (``.iter_pages()``: the pages).
 
         To search for all calls sent or received by the user. Use "id=0" for the campaignId parameter to query for all calls sent through the POST /calls API. See [call states and results](https://developers.callfire.com/results-responses-errors.html)
 
@@ -602,6 +611,7 @@ class AsyncCalls:
                 "intervalEnd": interval_end,
                 "label": label,
                 "limit": limit,
+                "offset": offset,
                 "results": results,
                 "states": states,
                 "toNumber": to_number,
@@ -724,6 +734,7 @@ class AsyncCalls:
         label: str | None = None,
         limit: int | None = None,
         name: str | None = None,
+        offset: int | None = None,
         running: bool | None = None,
         scheduled: bool | None = None,
         interval_begin: int | None = None,
@@ -731,8 +742,8 @@ class AsyncCalls:
         extra_headers: Mapping[str, str] | None = None,
         extra_query: Mapping[str, object] | None = None,
         timeout: Timeout | NotGiven = NOT_GIVEN,
-    ) -> AsyncIterator[CallBroadcast]:
-        """Every item of Find call broadcasts, fetching page after page as they are used.
+    ) -> AsyncPager[CallBroadcastPage, CallBroadcast]:
+        """Every item of Find call broadcasts, fetching each page when needed (``.iter_pages()``: the pages).
 
         Searches for all voice broadcasts created by user. Can query on label, name, and the current running status of the campaign. Returns a paged list of voice broadcasts
 
@@ -757,6 +768,7 @@ class AsyncCalls:
                 "label": label,
                 "limit": limit,
                 "name": name,
+                "offset": offset,
                 "running": running,
                 "scheduled": scheduled,
                 "intervalBegin": interval_begin,

@@ -142,6 +142,35 @@ def test_post_is_retried_after_a_connect_failure(pkg: ModuleType) -> None:
     assert len(attempts) == 2
 
 
+def test_a_post_is_retried_after_429_honouring_retry_after(pkg: ModuleType) -> None:
+    answers = iter(
+        [
+            httpx.Response(429, headers={"Retry-After": "7"}, json={"message": "slow down"}),
+            httpx.Response(200, json={"id": 42}),
+        ]
+    )
+    sleeps: list[float] = []
+    made = client(pkg, lambda r: next(answers), sleeps)
+    assert made.calls.create_call_broadcast(body={"name": "spring"}).id == 42
+    assert sleeps == [7.0]
+
+
+def test_a_post_with_an_idempotency_key_is_retried_after_503(pkg: ModuleType) -> None:
+    keys: list[str | None] = []
+
+    def unavailable_once(request: httpx.Request) -> httpx.Response:
+        keys.append(request.headers.get("Idempotency-Key"))
+        if len(keys) == 1:
+            return httpx.Response(503, json={"message": "down", "httpStatusCode": 503})
+        return httpx.Response(200, json={"id": 42})
+
+    made = client(pkg, unavailable_once)
+    result = made.calls.create_call_broadcast(
+        body={"name": "spring"}, extra_headers={"Idempotency-Key": "spring-2024"}
+    )
+    assert result.id == 42 and keys == ["spring-2024", "spring-2024"]
+
+
 def test_per_call_timeout_reaches_the_request(pkg: ModuleType) -> None:
     timeouts: list[Any] = []
 

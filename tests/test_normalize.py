@@ -698,3 +698,37 @@ def test_pagination_knows_what_ends_a_walk(write) -> None:  # type: ignore[no-un
     assert (stated_pages.limit_field, stated_pages.max_limit) == ("limit", 100)
     assert ops["badMax"].pagination is not None and ops["badMax"].pagination.max_limit == 0
     assert [d.code for d in diagnostics] == ["pagination-invalid"]
+
+
+def test_an_idempotency_key_header_is_found(write) -> None:  # type: ignore[no-untyped-def]
+    def header(name: str) -> dict[str, object]:
+        return {"name": name, "in": "header", "type": "string"}
+
+    api, _ = build(
+        write,
+        spec(
+            {
+                "/a": {
+                    "post": {
+                        "operationId": "keyed",
+                        "parameters": [header("Idempotency-Key")],
+                        "responses": OK,
+                    },
+                    "put": {
+                        "operationId": "underscored",
+                        "parameters": [header("X_Idempotency_Key")],
+                        "responses": OK,
+                    },
+                    "patch": {
+                        "operationId": "other",
+                        "parameters": [header("X-Request-Id")],
+                        "responses": OK,
+                    },
+                }
+            }
+        ),
+    )
+    ops = operations(api)
+    assert ops["keyed"].idempotency_header == "Idempotency-Key"
+    assert ops["underscored"].idempotency_header == "X_Idempotency_Key"
+    assert ops["other"].idempotency_header == ""

@@ -307,6 +307,59 @@ def test_post_is_retried_after_a_connect_failure(rt: Any) -> None:
     assert [json.loads(r.content) for r in server.requests] == [{"id": 9}] * 3
 
 
+@pytest.mark.parametrize("mode", ["sync", "async"])
+def test_a_post_is_retried_after_429_honouring_retry_after(rt: Any, mode: str) -> None:
+    # 429: the server refused to process the request, so sending it again acts once.
+    server = Server(httpx.Response(429, headers={"Retry-After": "3"}), ok({"id": 1}, 201))
+    sleeps = Sleeps()
+    if mode == "sync":
+        call = make_client(rt, server, sleeps).request(post_call(rt), body={"id": 1})
+    else:
+
+        async def main() -> Any:
+            async with make_async_client(rt, server, sleeps) as client:
+                return await client.request(post_call(rt), body={"id": 1})
+
+        call = asyncio.run(main())
+    assert call == rt.Call(id=1)
+    assert sleeps == [3.0] and len(server.requests) == 2
+
+
+def test_a_429_retry_after_stays_bounded(rt: Any) -> None:
+    server = Server(httpx.Response(429, headers={"Retry-After": "86400"}), ok({"id": 1}, 201))
+    sleeps = Sleeps()
+    make_client(rt, server, sleeps).request(post_call(rt), body={})
+    assert sleeps == [60.0]
+
+
+@pytest.mark.parametrize("name", ["Idempotency-Key", "idempotency-key", "X-Idempotency-Key"])
+@pytest.mark.parametrize(
+    "failure", [httpx.Response(503), httpx.Response(500), raise_(httpx.ReadTimeout)]
+)
+def test_a_post_with_an_idempotency_key_is_retried_like_an_idempotent_one(
+    rt: Any, name: str, failure: Reply
+) -> None:
+    server = Server(failure, ok({"id": 1}, 201))
+    client = make_client(rt, server)
+    call = client.request(post_call(rt), body={}, extra_headers={name: "order-7"})
+    assert call == rt.Call(id=1)
+    assert [r.headers[name] for r in server.requests] == ["order-7", "order-7"]
+
+
+def test_the_idempotency_header_the_api_declares_makes_a_post_retry_safe(rt: Any) -> None:
+    route = post_call(rt, idempotency_header="Idempotency_Key")
+    server = Server(httpx.Response(503), ok({"id": 1}, 201))
+    made = make_client(rt, server)
+    assert made.request(route, body={}, headers={"Idempotency_Key": "k1"}) == rt.Call(id=1)
+    assert len(server.requests) == 2
+    # Without a key (or with an empty one) the POST is sent once, as any other.
+    for headers in ({}, {"Idempotency_Key": ""}):
+        server = Server(httpx.Response(503), ok({"id": 1}, 201))
+        with pytest.raises(rt.InternalServerError):
+            make_client(rt, server).request(route, body={}, headers=headers)
+        assert len(server.requests) == 1
+
+
 def test_connect_failures_exhaust_retries(rt: Any) -> None:
     server = Server(raise_(httpx.ConnectError))
     with pytest.raises(rt.APIConnectionError) as caught:
@@ -378,7 +431,7 @@ def test_error_statuses_raise_their_class_with_the_parsed_body(
     server = Server(ok(payload, status, headers={"X-Request-Id": "r1"}))
     route = post_call(rt, errors={"default": rt.ErrorBody})
     with pytest.raises(rt.APIError) as caught:
-        make_client(rt, server).request(route, body={})
+        make_client(rt, server, max_retries=0).request(route, body={})
     error = caught.value
     assert type(error) is getattr(rt, class_name)
     assert error.status_code == status

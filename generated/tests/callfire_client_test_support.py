@@ -84,12 +84,25 @@ class Listing:
 DEFAULT_OPTIONS: dict[str, Any] = {}
 
 
+class Flaky:
+    """A mock server that first answers ``status`` (asking to retry at once), then as ``then``."""
+
+    def __init__(self, status: int, then: Recorder) -> None:
+        self.status, self.then = status, then
+        self.requests: list[httpx.Request] = []
+
+    def __call__(self, request: httpx.Request) -> httpx.Response:
+        self.requests.append(request)
+        if len(self.requests) == 1:
+            return httpx.Response(self.status, headers={"Retry-After": "0"})
+        return self.then(request)
+
+
 def client(handler: Any, **options: Any) -> CallFire:
     return CallFire(
         **CREDENTIALS,
         transport=httpx.MockTransport(handler),
-        max_retries=0,
-        **{**DEFAULT_OPTIONS, **options},
+        **{"max_retries": 0, **DEFAULT_OPTIONS, **options},
     )
 
 
@@ -97,8 +110,7 @@ def async_client(handler: Any, **options: Any) -> AsyncCallFire:
     return AsyncCallFire(
         **CREDENTIALS,
         transport=httpx.MockTransport(handler),
-        max_retries=0,
-        **{**DEFAULT_OPTIONS, **options},
+        **{"max_retries": 0, **DEFAULT_OPTIONS, **options},
     )
 
 

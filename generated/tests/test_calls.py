@@ -10,7 +10,14 @@ import httpx
 import pytest
 
 import callfire_client
-from callfire_client_test_support import Listing, Recorder, assert_request, async_client, client
+from callfire_client_test_support import (
+    Flaky,
+    Listing,
+    Recorder,
+    assert_request,
+    async_client,
+    client,
+)
 from callfire_client._runtime import to_jsonable  # noqa: F401 - some results are plain data
 from callfire_client.models.call_broadcast import CallBroadcast
 from callfire_client.models.call_broadcast_page import CallBroadcastPage
@@ -180,6 +187,23 @@ def test_find_calls_error_statuses(
     assert raised.value.status_code == status  # type: ignore[attr-defined]
     if model is not None:
         assert isinstance(raised.value.body, model)  # type: ignore[attr-defined]
+
+
+@pytest.mark.parametrize(
+    ("status", "retried"),
+    # 429: the server did not process the request. A 503 may come after it did: sent again
+    # only when that cannot make it act twice (an idempotent method, or an idempotency key).
+    [(429, True), (503, True)],
+)
+def test_find_calls_retries(status: int, retried: bool) -> None:
+    server = Flaky(status, Recorder(200, _JSON_1))
+    api = client(server, max_retries=1).calls
+    if retried:
+        api.find_calls()
+    else:
+        with pytest.raises(callfire_client.APIStatusError):
+            api.find_calls()
+    assert len(server.requests) == (2 if retried else 1)
 
 
 def _find_calls_listing(**options: object) -> Listing:
@@ -392,6 +416,23 @@ def test_send_calls_error_statuses(
         assert isinstance(raised.value.body, model)  # type: ignore[attr-defined]
 
 
+@pytest.mark.parametrize(
+    ("status", "retried"),
+    # 429: the server did not process the request. A 503 may come after it did: sent again
+    # only when that cannot make it act twice (an idempotent method, or an idempotency key).
+    [(429, True), (503, False)],
+)
+def test_send_calls_retries(status: int, retried: bool) -> None:
+    server = Flaky(status, Recorder(200, _JSON_4))
+    api = client(server, max_retries=1).calls
+    if retried:
+        api.send_calls()
+    else:
+        with pytest.raises(callfire_client.APIStatusError):
+            api.send_calls()
+    assert len(server.requests) == (2 if retried else 1)
+
+
 def test_find_call_broadcasts_required_args() -> None:
     recorder = Recorder(200, _JSON_5)
     api = client(recorder).calls
@@ -511,6 +552,23 @@ def test_find_call_broadcasts_error_statuses(
     assert raised.value.status_code == status  # type: ignore[attr-defined]
     if model is not None:
         assert isinstance(raised.value.body, model)  # type: ignore[attr-defined]
+
+
+@pytest.mark.parametrize(
+    ("status", "retried"),
+    # 429: the server did not process the request. A 503 may come after it did: sent again
+    # only when that cannot make it act twice (an idempotent method, or an idempotency key).
+    [(429, True), (503, True)],
+)
+def test_find_call_broadcasts_retries(status: int, retried: bool) -> None:
+    server = Flaky(status, Recorder(200, _JSON_5))
+    api = client(server, max_retries=1).calls
+    if retried:
+        api.find_call_broadcasts()
+    else:
+        with pytest.raises(callfire_client.APIStatusError):
+            api.find_call_broadcasts()
+    assert len(server.requests) == (2 if retried else 1)
 
 
 def _find_call_broadcasts_listing(**options: object) -> Listing:
@@ -773,3 +831,20 @@ def test_create_call_broadcast_error_statuses(
     assert raised.value.status_code == status  # type: ignore[attr-defined]
     if model is not None:
         assert isinstance(raised.value.body, model)  # type: ignore[attr-defined]
+
+
+@pytest.mark.parametrize(
+    ("status", "retried"),
+    # 429: the server did not process the request. A 503 may come after it did: sent again
+    # only when that cannot make it act twice (an idempotent method, or an idempotency key).
+    [(429, True), (503, False)],
+)
+def test_create_call_broadcast_retries(status: int, retried: bool) -> None:
+    server = Flaky(status, Recorder(200, _JSON_7))
+    api = client(server, max_retries=1).calls
+    if retried:
+        api.create_call_broadcast()
+    else:
+        with pytest.raises(callfire_client.APIStatusError):
+            api.create_call_broadcast()
+    assert len(server.requests) == (2 if retried else 1)

@@ -212,6 +212,9 @@ class Operation:
     security: tuple[tuple[str, ...], ...]
     idempotent: bool
     pagination: Pagination | None = None
+    # The header parameter that carries an idempotency key ('' for none): with one, a request
+    # may be retried whatever its method (the server acts on a key once).
+    idempotency_header: str = ""
     iterator_name: Identifier | None = None
     route_constant: Identifier = Identifier("")  # its module's Route constant
     pages_constant: Identifier | None = None  # its module's PageSpec constant, when paged

@@ -40,7 +40,7 @@ from ._logging import Redactor
 from ._origin import BaseURL
 from ._pagination import AsyncPager, PageSpec, PageWalker, SyncPager
 from ._response import RawResponse, is_json_type, parse_success, status_exception
-from ._retry import can_retry_error, can_retry_status, retry_delay
+from ._retry import can_retry_error, can_retry_status, has_idempotency_key, retry_delay
 from ._route import Route
 from ._serialize import (
     encode_files,
@@ -232,7 +232,9 @@ class _BaseClient(Generic[_HttpT]):
         self, route: Route, request: httpx.Request, exc: httpx.RequestError, attempt: int
     ) -> float:
         """Seconds to wait before retrying after ``exc``; raises when it must not be retried."""
-        if attempt < self._options.max_retries and can_retry_error(exc, route.idempotent):
+        if attempt < self._options.max_retries and can_retry_error(
+            exc, _retry_safe(route, request)
+        ):
             delay = retry_delay(attempt)
             self._redactor.log_retry(request, type(exc).__name__, delay)
             return delay
@@ -245,7 +247,7 @@ class _BaseClient(Generic[_HttpT]):
         self, route: Route, response: httpx.Response, attempt: int
     ) -> float | None:
         """Seconds to wait before retrying after ``response``, or None to keep it."""
-        retryable = can_retry_status(response.status_code, route.idempotent)
+        retryable = can_retry_status(response.status_code, _retry_safe(route, response.request))
         if not retryable or attempt >= self._options.max_retries:
             return None
         delay = retry_delay(attempt, response.headers)
@@ -524,6 +526,11 @@ def _make_options(
         max_retries=max_retries,
         default_headers=dict(default_headers or {}),
     )
+
+
+def _retry_safe(route: Route, request: httpx.Request) -> bool:
+    """True when sending ``request`` twice cannot make the server act twice."""
+    return route.idempotent or has_idempotency_key(request, route.idempotency_header)
 
 
 def _asyncio_sleep() -> Callable[[float], Awaitable[None]]:

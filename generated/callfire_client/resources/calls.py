@@ -44,6 +44,7 @@ _FIND_CALLS_ROUTE = Route(
     },
     security=(("basicAuth",),),
     idempotent=True,
+    idempotency_header=None,
 )
 _FIND_CALLS_PAGES = PageSpec(
     kind="offset",
@@ -74,6 +75,7 @@ _SEND_CALLS_ROUTE = Route(
     },
     security=(("basicAuth",),),
     idempotent=False,
+    idempotency_header=None,
 )
 _FIND_CALL_BROADCASTS_ROUTE = Route(
     method="GET",
@@ -92,6 +94,7 @@ _FIND_CALL_BROADCASTS_ROUTE = Route(
     },
     security=(("basicAuth",),),
     idempotent=True,
+    idempotency_header=None,
 )
 _FIND_CALL_BROADCASTS_PAGES = PageSpec(
     kind="offset",
@@ -122,6 +125,7 @@ _CREATE_CALL_BROADCAST_ROUTE = Route(
     },
     security=(("basicAuth",),),
     idempotent=False,
+    idempotency_header=None,
 )
 
 

@@ -415,3 +415,81 @@ def test_multipart_upload_from_bytes_path_and_file_object(tmp_path: Path, write)
         assert b'name="file"' in request.content and b"abc" in request.content
         assert b'name="note"' in request.content and b"hi" in request.content
     assert b'filename="data.bin"' in bodies[1].content
+
+
+def test_a_status_error_says_what_the_server_said_and_its_request_id(pkg: ModuleType) -> None:
+    body = {"httpStatusCode": 404, "internalCode": 0, "message": "nope"}
+    answer = httpx.Response(404, json=body, headers={"X-Request-Id": "f00d"})
+    with pytest.raises(pkg.NotFoundError) as info:
+        client(pkg, lambda r: answer).calls.create_call_broadcast(body={"name": "spring"})
+    assert str(info.value) == "404 Not Found for POST /v2/calls/broadcasts: nope (request id f00d)"
+    assert info.value.body.message == "nope" and info.value.request_id == "f00d"
+
+
+def test_logs_go_to_the_package_s_logger(pkg: ModuleType, caplog: pytest.LogCaptureFixture) -> None:
+    caplog.set_level(logging.DEBUG, logger="callfire_client")
+    client(pkg, lambda r: httpx.Response(200, json=page([]))).calls.find_calls()
+    assert {record.name for record in caplog.records} == {"callfire_client"}
+    assert "request GET https://api.callfire.com/v2/calls" in caplog.text
+
+
+def test_callfire_log_switches_logging_on(pkg: ModuleType, monkeypatch: pytest.MonkeyPatch) -> None:
+    logger = logging.getLogger("callfire_client")
+    monkeypatch.setattr(logger, "level", logger.level)  # restored after the test
+    monkeypatch.setattr(logger, "handlers", list(logger.handlers))
+    monkeypatch.setenv("CALLFIRE_LOG", "debug")
+    client(pkg, lambda r: httpx.Response(200, json=page([])))
+    assert logger.level == logging.DEBUG
+    monkeypatch.setenv("CALLFIRE_LOG", "info")
+    pkg.AsyncCallFire(username="u", password="p")
+    assert logger.level == logging.INFO
+    readme = (ROOT / "generated" / "README.md").read_text("utf-8")
+    assert "CALLFIRE_LOG=debug" in readme and 'logging.getLogger("callfire_client")' in readme
+
+
+def test_an_injected_http_client_keeps_its_timeout(pkg: ModuleType) -> None:
+    seen: list[dict[str, float]] = []
+
+    def handler(request: httpx.Request) -> httpx.Response:
+        seen.append(request.extensions["timeout"])
+        return httpx.Response(200, json=page([]))
+
+    http = httpx.Client(timeout=1, transport=httpx.MockTransport(handler))
+    pkg.CallFire(username="u", password="p", http_client=http).calls.find_calls()
+    pkg.CallFire(username="u", password="p", http_client=http, timeout=9).calls.find_calls()
+    assert seen == [httpx.Timeout(1).as_dict(), httpx.Timeout(9).as_dict()]
+
+
+def test_a_response_that_does_not_match_is_returned_unless_strict(
+    pkg: ModuleType, caplog: pytest.LogCaptureFixture
+) -> None:
+    odd = page([{"id": "not-a-number", "toNumber": "12135551100"}])
+    answer = httpx.Response(200, json=odd)
+    with caplog.at_level(logging.WARNING, logger="callfire_client"):
+        result = client(pkg, lambda r: answer).calls.find_calls()
+    assert result.items[0].id == "not-a-number" and result.items[0].to_number == "12135551100"
+    assert "does not match the declared type" in caplog.text
+    strict = client(pkg, lambda r: answer, strict_response_validation=True)
+    with pytest.raises(pkg.APIResponseValidationError):
+        strict.calls.find_calls()
+
+
+def test_extra_body_and_max_retries_per_call(pkg: ModuleType) -> None:
+    sent: list[httpx.Request] = []
+
+    def handler(request: httpx.Request) -> httpx.Response:
+        sent.append(request)
+        return httpx.Response(503 if request.method == "GET" else 200, json={"id": 1})
+
+    made = client(pkg, handler)
+    models = importlib.import_module("callfire_client.models")
+    made.calls.create_call_broadcast(
+        body=models.CallBroadcast(name="spring"), extra_body={"betaFlag": True}
+    )
+    assert json.loads(sent[0].content) == {"name": "spring", "betaFlag": True}
+    with pytest.raises(pkg.InternalServerError):
+        made.calls.find_calls(max_retries=0)
+    assert len(sent) == 2
+    with pytest.raises(pkg.InternalServerError):
+        list(made.calls.iter_find_calls(max_retries=1))
+    assert len(sent) == 4

@@ -408,6 +408,68 @@ def test_timeouts_reach_the_request_extensions(rt: Any) -> None:
     ]
 
 
+@pytest.mark.parametrize("mode", ["sync", "async"])
+def test_an_injected_client_keeps_its_own_timeout(rt: Any, mode: str) -> None:
+    def sent_timeouts(**options: Any) -> list[Any]:
+        server = Server(ok({"id": 1}))
+        if mode == "sync":
+            http = httpx.Client(transport=server.transport, **options.pop("http", {}))
+            client = rt.SyncAPIClient(base_url=BASE, http_client=http, **options)
+            client.request(get_call(rt), path={"id": 1})
+        else:
+            ahttp = httpx.AsyncClient(transport=server.transport, **options.pop("http", {}))
+            aclient = rt.AsyncAPIClient(base_url=BASE, http_client=ahttp, **options)
+            asyncio.run(aclient.request(get_call(rt), path={"id": 1}))
+        return [r.extensions["timeout"] for r in server.requests]
+
+    assert sent_timeouts(http={"timeout": 1}) == [httpx.Timeout(1).as_dict()]
+    assert sent_timeouts(http={"timeout": 1}, timeout=7.0) == [httpx.Timeout(7.0).as_dict()]
+    # httpx's own default (5 s) was not the caller's choice: the client's 60 s applies.
+    assert sent_timeouts() == [httpx.Timeout(60.0).as_dict()]
+
+
+def test_max_retries_per_call(rt: Any) -> None:
+    busy = httpx.Response(503)
+    server = Server(busy, busy, busy, busy, ok({"id": 1}))
+    client = make_client(rt, server)  # max_retries=2
+    with pytest.raises(rt.InternalServerError):
+        client.request(get_call(rt), path={"id": 1}, max_retries=0)
+    assert len(server.requests) == 1
+    assert client.request(get_call(rt), path={"id": 1}, max_retries=3) == rt.Call(id=1)
+    assert len(server.requests) == 5
+
+
+def test_max_retries_per_call_async(rt: Any) -> None:
+    server = Server(httpx.Response(503), ok({"id": 1}))
+
+    async def main() -> None:
+        async with make_async_client(rt, server, Sleeps()) as client:
+            with pytest.raises(rt.InternalServerError):
+                await client.request(get_call(rt), path={"id": 1}, max_retries=0)
+
+    asyncio.run(main())
+    assert len(server.requests) == 1
+
+
+def test_extra_body_adds_fields_to_the_body(rt: Any) -> None:
+    server = Server(ok({"id": 1}, 201))
+    client = make_client(rt, server)
+    client.request(post_call(rt), body=rt.Call(id=1, toNumber="5"), extra_body={"beta": [1]})
+    client.request(post_call(rt), extra_body={"only": True})
+    form = rt.Route("POST", "/calls", body="form", success={"201": rt.Call})
+    client.request(form, form={"a": "1"}, extra_body={"b": "2", "a": "3"})
+    get = get_call(rt)
+    client.request(get, path={"id": 1}, extra_body={"q": 1})
+    sent = [r.content for r in server.requests]
+    assert json.loads(sent[0]) == {"id": 1, "toNumber": "5", "beta": [1]}
+    assert json.loads(sent[1]) == {"only": True}
+    assert sent[2] == b"a=3&b=2"
+    assert json.loads(sent[3]) == {"q": 1}
+    assert server.requests[3].headers["content-type"] == "application/json"
+    with pytest.raises(TypeError, match="extra_body"):
+        client.request(post_call(rt), body=[1, 2], extra_body={"x": 1})
+
+
 # -- errors ----------------------------------------------------------------------------------------
 
 ERROR_CLASSES = [
@@ -440,7 +502,9 @@ def test_error_statuses_raise_their_class_with_the_parsed_body(
     assert isinstance(error.body, rt.ErrorBody)
     assert error.body.http_status_code == status and error.body.message == "nope"
     reason = httpx.codes.get_reason_phrase(status)
-    assert str(error) == f"{status} {reason} for POST /v2/calls"
+    # What the server said, and the id its operators know the request by.
+    assert str(error) == f"{status} {reason} for POST /v2/calls: nope (request id r1)"
+    assert error.request_id == "r1"
     assert len(server.requests) == 1
 
 
@@ -457,12 +521,93 @@ def test_error_body_falls_back_to_json_then_text(rt: Any) -> None:
     assert second.value.body == "gone"
 
 
-def test_a_body_that_does_not_match_raises_a_validation_error(rt: Any) -> None:
-    server = Server(ok({"id": "not a number"}))
+def test_a_body_that_does_not_match_raises_a_validation_error_when_strict(rt: Any) -> None:
+    server = Server(ok({"id": "not a number"}, headers={"x-request-id": "r9"}))
+    client = make_client(rt, server, strict_response_validation=True)
     with pytest.raises(rt.APIResponseValidationError) as caught:
-        make_client(rt, server).request(get_call(rt), path={"id": 1})
+        client.request(get_call(rt), path={"id": 1})
     assert caught.value.body == {"id": "not a number"}
-    assert caught.value.status_code == 200
+    assert caught.value.status_code == 200 and caught.value.request_id == "r9"
+
+
+def test_a_body_that_does_not_match_is_returned_with_a_warning_by_default(
+    rt: Any, caplog: pytest.LogCaptureFixture
+) -> None:
+    # openai-python's default: one missing or odd field must not cost the caller the response.
+    page = {"items": [{"toNumber": "1", "voice": "MALE"}, {"id": "x"}], "totalCount": 2, "new": 1}
+    server = Server(ok({"toNumber": "12135551100"}), ok(page))
+    route = rt.Route("GET", "/calls", success={"200": rt.CallPage})
+    with caplog.at_level(logging.WARNING, logger="demo_client"):
+        call = make_client(rt, server).request(get_call(rt), path={"id": 1})
+        listed = make_client(rt, server).request(route)
+    assert isinstance(call, rt.Call)
+    assert call.to_number == "12135551100" and call.id is None  # the required field is missing
+    assert call.model_fields_set == {"to_number"} and call.to_wire() == {"toNumber": "12135551100"}
+    assert isinstance(listed, rt.CallPage) and listed.total_count == 2
+    first, second = listed.items
+    assert isinstance(first, rt.Call) and first.voice is rt.Voice.MALE  # what validates, is
+    assert isinstance(second, rt.Call) and second.id == "x"  # what does not is kept as sent
+    assert listed.model_extra == {"new": 1}
+    warnings = [r for r in caplog.records if r.levelno == logging.WARNING]
+    assert len(warnings) == 2
+    assert "GET /v2/calls/1: the body does not match the declared type (id: Field required)" in (
+        warnings[0].getMessage()
+    )
+    assert "12135551100" not in caplog.text  # where it differs, never the values
+
+
+def test_strict_response_validation_is_an_option_of_copies_too(rt: Any) -> None:
+    server = Server(ok({"toNumber": "1"}))
+    client = make_client(rt, server)
+    assert client.options.strict_response_validation is False
+    with pytest.raises(rt.APIResponseValidationError):
+        client.with_options(strict_response_validation=True).request(get_call(rt), path={"id": 1})
+    assert client.request(get_call(rt), path={"id": 1}).id is None
+
+
+@pytest.mark.parametrize(
+    ("body", "said"),
+    [
+        ({"error": {"message": "quota exceeded", "code": 7}}, "quota exceeded"),
+        ({"type": "about:blank", "title": "Gone", "detail": "call 5 is gone"}, "call 5 is gone"),
+        ({"errors": [{"message": "first"}, {"message": "second"}]}, "first"),
+        ({"error": "invalid_grant", "error_description": "expired"}, "expired"),
+        ({"code": 7}, None),
+        ("Service down\n\x1b[31mred\u2028!", "Service down\\n\\x1b[31mred\\u2028!"),
+        ("x" * 1000, "x" * 200 + "..."),
+    ],
+)
+def test_a_status_error_says_what_the_server_said(rt: Any, body: object, said: str | None) -> None:
+    reply = ok(body, 409) if isinstance(body, dict) else httpx.Response(409, text=str(body))
+    with pytest.raises(rt.ConflictError) as caught:
+        make_client(rt, Server(reply)).request(get_call(rt), path={"id": 5})
+    described = "409 Conflict for GET /v2/calls/5"
+    assert str(caught.value) == (f"{described}: {said}" if said else described)
+    assert caught.value.request_id is None
+
+
+@pytest.mark.parametrize(
+    "header", ["X-Request-Id", "request-id", "x-amzn-RequestId", "x-ms-request-id"]
+)
+def test_a_status_error_names_the_request_id(rt: Any, header: str) -> None:
+    server = Server(httpx.Response(500, text="oops", headers={header: "req-42\x1b"}))
+    with pytest.raises(rt.InternalServerError) as caught:
+        make_client(rt, server, max_retries=0).request(get_call(rt), path={"id": 5})
+    assert caught.value.request_id == "req-42\x1b"
+    assert str(caught.value).endswith(": oops (request id req-42\\x1b)")
+
+
+def test_a_status_error_never_shows_a_credential_the_server_echoes(rt: Any) -> None:
+    echo = f"no access for user:{CANARY} with Bearer {CANARY} (Authorization: Basic dXNlcjpwdw==)"
+    server = Server(ok({"message": echo}, 403))
+    client = make_client(rt, server, schemes=auth_schemes(rt), credentials=all_credentials(rt))
+    with pytest.raises(rt.PermissionDeniedError) as caught:
+        client.request(get_call(rt), path={"id": 5})
+    assert CANARY not in str(caught.value) and "dXNlcjpwdw==" not in str(caught.value)
+    assert str(caught.value).endswith(
+        "no access for user:*** with Bearer *** (Authorization: Basic ***)"
+    )
+    assert caught.value.body == {"message": echo}  # the body itself is the caller's, untouched
 
 
 def test_a_body_that_is_not_json_says_so_with_its_text(rt: Any) -> None:
@@ -557,7 +702,7 @@ def test_no_fitting_alternative_sends_no_auth_and_401_is_authentication_error(rt
 
 
 def test_secrets_never_leak(rt: Any, caplog: pytest.LogCaptureFixture) -> None:
-    caplog.set_level(logging.DEBUG, logger="demo-client")
+    caplog.set_level(logging.DEBUG, logger="demo_client")
     credentials = all_credentials(rt)
     server = Server(
         httpx.Response(503, headers={"Set-Cookie": f"session={CANARY}"}),
@@ -1216,3 +1361,60 @@ def test_pages_are_reachable_with_their_totals_sync_and_async(rt: Any) -> None:
 
     async_pages, ids = asyncio.run(main())
     assert [len(page.items) for page in async_pages] == [2, 2, 1] and ids == [0, 1, 2, 3, 4]
+
+
+# -- logging -------------------------------------------------------------------------------------
+
+
+@pytest.fixture
+def clean_logger(rt: Any) -> Any:
+    """The package logger, restored after the test (configure_logging changes it)."""
+    logger = logging.getLogger("demo_client")
+    level, handlers = logger.level, list(logger.handlers)
+    yield logger
+    logger.setLevel(level)
+    logger.handlers[:] = handlers
+
+
+def test_the_logger_is_named_after_the_package_as_imported(
+    rt: Any, caplog: pytest.LogCaptureFixture
+) -> None:
+    assert rt.module._logging.logger.name == "demo_client"
+    caplog.set_level(logging.DEBUG, logger="demo_client")
+    server = Server(httpx.Response(503), ok({"id": 1}))
+    make_client(rt, server).request(get_call(rt), path={"id": 1})
+    levels = [(r.name, r.levelname, r.getMessage().split(" ")[0]) for r in caplog.records]
+    assert levels == [
+        ("demo_client", "DEBUG", "request"),
+        ("demo_client", "DEBUG", "response"),
+        ("demo_client", "INFO", "retry"),
+        ("demo_client", "DEBUG", "request"),
+        ("demo_client", "DEBUG", "response"),
+    ]
+
+
+@pytest.mark.parametrize(("value", "level"), [("debug", logging.DEBUG), ("INFO", logging.INFO)])
+def test_the_environment_switch_sets_the_level(
+    rt: Any, clean_logger: Any, value: str, level: int
+) -> None:
+    rt.configure_logging(value, "DEMO_LOG")
+    assert clean_logger.level == level
+    rt.configure_logging(None, "DEMO_LOG")  # unset: nothing changes
+    assert clean_logger.level == level
+
+
+def test_the_environment_switch_prints_to_stderr_when_nothing_else_does(
+    rt: Any, clean_logger: Any, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    root = logging.getLogger()
+    monkeypatch.setattr(root, "handlers", [])
+    rt.configure_logging("info", "DEMO_LOG")
+    rt.configure_logging("info", "DEMO_LOG")
+    assert len(clean_logger.handlers) == 1
+    assert isinstance(clean_logger.handlers[0], logging.StreamHandler)
+
+
+def test_a_wrong_environment_switch_is_a_warning_not_an_error(rt: Any, clean_logger: Any) -> None:
+    with pytest.warns(UserWarning, match="DEMO_LOG='loud' is ignored"):
+        rt.configure_logging("loud", "DEMO_LOG")
+    assert clean_logger.level == logging.NOTSET

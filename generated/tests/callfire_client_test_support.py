@@ -21,16 +21,23 @@ CREDENTIALS: dict[str, Any] = {
 class Recorder:
     """A mock server handler: records each request and answers with one canned response."""
 
-    def __init__(self, status: int = 200, json_text: str = "", content: bytes = b"") -> None:
+    def __init__(
+        self,
+        status: int = 200,
+        json_text: str = "",
+        content: bytes = b"",
+        headers: dict[str, str] | None = None,
+    ) -> None:
         self.requests: list[httpx.Request] = []
         self.status = status
         self.body = json_text.encode() if json_text else content
         self.content_type = "application/json" if json_text else "application/octet-stream"
+        self.headers = headers or {}
 
     def __call__(self, request: httpx.Request) -> httpx.Response:
         self.requests.append(request)
         headers = {"Content-Type": self.content_type} if self.body else {}
-        return httpx.Response(self.status, content=self.body, headers=headers)
+        return httpx.Response(self.status, content=self.body, headers={**headers, **self.headers})
 
     @property
     def request(self) -> httpx.Request:

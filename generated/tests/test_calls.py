@@ -180,11 +180,14 @@ def test_find_calls_async() -> None:
 def test_find_calls_error_statuses(
     status: int, error: type[Exception], body: str, model: type | None
 ) -> None:
-    recorder = Recorder(status, body)
+    recorder = Recorder(status, body, headers={"X-Request-Id": "req-test"})
     api = client(recorder).calls
     with pytest.raises(error) as raised:
         api.find_calls()
     assert raised.value.status_code == status  # type: ignore[attr-defined]
+    # The message names the request id the server gave, for its operators.
+    assert raised.value.request_id == "req-test"  # type: ignore[attr-defined]
+    assert str(raised.value).endswith(" (request id req-test)")
     if model is not None:
         assert isinstance(raised.value.body, model)  # type: ignore[attr-defined]
 
@@ -407,11 +410,14 @@ def test_send_calls_async() -> None:
 def test_send_calls_error_statuses(
     status: int, error: type[Exception], body: str, model: type | None
 ) -> None:
-    recorder = Recorder(status, body)
+    recorder = Recorder(status, body, headers={"X-Request-Id": "req-test"})
     api = client(recorder).calls
     with pytest.raises(error) as raised:
         api.send_calls()
     assert raised.value.status_code == status  # type: ignore[attr-defined]
+    # The message names the request id the server gave, for its operators.
+    assert raised.value.request_id == "req-test"  # type: ignore[attr-defined]
+    assert str(raised.value).endswith(" (request id req-test)")
     if model is not None:
         assert isinstance(raised.value.body, model)  # type: ignore[attr-defined]
 
@@ -545,11 +551,14 @@ def test_find_call_broadcasts_async() -> None:
 def test_find_call_broadcasts_error_statuses(
     status: int, error: type[Exception], body: str, model: type | None
 ) -> None:
-    recorder = Recorder(status, body)
+    recorder = Recorder(status, body, headers={"X-Request-Id": "req-test"})
     api = client(recorder).calls
     with pytest.raises(error) as raised:
         api.find_call_broadcasts()
     assert raised.value.status_code == status  # type: ignore[attr-defined]
+    # The message names the request id the server gave, for its operators.
+    assert raised.value.request_id == "req-test"  # type: ignore[attr-defined]
+    assert str(raised.value).endswith(" (request id req-test)")
     if model is not None:
         assert isinstance(raised.value.body, model)  # type: ignore[attr-defined]
 
@@ -824,11 +833,14 @@ def test_create_call_broadcast_async() -> None:
 def test_create_call_broadcast_error_statuses(
     status: int, error: type[Exception], body: str, model: type | None
 ) -> None:
-    recorder = Recorder(status, body)
+    recorder = Recorder(status, body, headers={"X-Request-Id": "req-test"})
     api = client(recorder).calls
     with pytest.raises(error) as raised:
         api.create_call_broadcast()
     assert raised.value.status_code == status  # type: ignore[attr-defined]
+    # The message names the request id the server gave, for its operators.
+    assert raised.value.request_id == "req-test"  # type: ignore[attr-defined]
+    assert str(raised.value).endswith(" (request id req-test)")
     if model is not None:
         assert isinstance(raised.value.body, model)  # type: ignore[attr-defined]
 

@@ -268,6 +268,8 @@ class PackageNames:
     base_url_variable: str  # '' when the client reads none
     credentials: tuple[Credential, ...]
     test_support: Identifier  # the generated tests' helper module
+    # The logging switch (<PREFIX>_LOG=debug|info); '' when the client reads no environment.
+    log_variable: str = ""
 
 
 @dataclass(frozen=True)

@@ -52,6 +52,7 @@ RUNTIME = frozenset(
         "UnprocessableEntityError",
         "async_raw_method",
         "async_to_raw_response",
+        "configure_logging",
         "raw_method",
         "status_error",
         "to_jsonable",
@@ -141,6 +142,7 @@ CLIENT_MEMBERS = frozenset(
         "with_options",
         "os",
         "httpx",
+        "configure_logging",
         "cached_property",
         "annotations",
         # the client's settings (ClientOptions and its constructor), kept free for clarity
@@ -195,6 +197,7 @@ CLIENT_ARGUMENTS = frozenset(
         "timeout",
         "max_retries",
         "default_headers",
+        "strict_response_validation",
         "http_client",
         "transport",
         "super",
@@ -202,6 +205,7 @@ CLIENT_ARGUMENTS = frozenset(
         "keys",
         "os",
         "httpx",
+        "configure_logging",
     }
 )
 
@@ -211,7 +215,9 @@ METHOD_LOCALS = frozenset(
         "self",
         "extra_headers",
         "extra_query",
+        "extra_body",
         "timeout",
+        "max_retries",
         "cast",
         "result",
         "page",

@@ -25,6 +25,7 @@ from ._errors import (
     UnprocessableEntityError,
     status_error,
 )
+from ._logging import configure_logging
 from ._models import BaseModel, OpenEnum, to_jsonable
 from ._pagination import AsyncPager, PageSpec, SyncPager
 from ._response import RawResponse, async_raw_method, raw_method
@@ -66,6 +67,7 @@ __all__ = [
     "Timeout",
     "UnprocessableEntityError",
     "async_raw_method",
+    "configure_logging",
     "raw_method",
     "status_error",
     "to_jsonable",

@@ -162,7 +162,9 @@ class Calls:
         to_number: str | None = None,
         extra_headers: Mapping[str, str] | None = None,
         extra_query: Mapping[str, object] | None = None,
+        extra_body: Mapping[str, object] | None = None,
         timeout: Timeout | NotGiven = NOT_GIVEN,
+        max_retries: int | NotGiven = NOT_GIVEN,
     ) -> CallPage:
         """Find calls
 
@@ -206,7 +208,9 @@ class Calls:
             },
             extra_headers=extra_headers,
             extra_query=extra_query,
+            extra_body=extra_body,
             timeout=timeout,
+            max_retries=max_retries,
         )
         return cast("CallPage", result)
 
@@ -229,7 +233,9 @@ class Calls:
         to_number: str | None = None,
         extra_headers: Mapping[str, str] | None = None,
         extra_query: Mapping[str, object] | None = None,
+        extra_body: Mapping[str, object] | None = None,
         timeout: Timeout | NotGiven = NOT_GIVEN,
+        max_retries: int | NotGiven = NOT_GIVEN,
     ) -> SyncPager[CallPage, Call]:
         """Every item of Find calls, fetching each page when needed (``.iter_pages()``: the pages).
 
@@ -274,7 +280,9 @@ class Calls:
             },
             extra_headers=extra_headers,
             extra_query=extra_query,
+            extra_body=extra_body,
             timeout=timeout,
+            max_retries=max_retries,
         )
 
     def send_calls(
@@ -291,7 +299,9 @@ class Calls:
         strict_validation: bool | None = None,
         extra_headers: Mapping[str, str] | None = None,
         extra_query: Mapping[str, object] | None = None,
+        extra_body: Mapping[str, object] | None = None,
         timeout: Timeout | NotGiven = NOT_GIVEN,
+        max_retries: int | NotGiven = NOT_GIVEN,
     ) -> CallList:
         """Send calls
 
@@ -327,7 +337,9 @@ class Calls:
             body=body,
             extra_headers=extra_headers,
             extra_query=extra_query,
+            extra_body=extra_body,
             timeout=timeout,
+            max_retries=max_retries,
         )
         return cast("CallList", result)
 
@@ -345,7 +357,9 @@ class Calls:
         interval_end: int | None = None,
         extra_headers: Mapping[str, str] | None = None,
         extra_query: Mapping[str, object] | None = None,
+        extra_body: Mapping[str, object] | None = None,
         timeout: Timeout | NotGiven = NOT_GIVEN,
+        max_retries: int | NotGiven = NOT_GIVEN,
     ) -> CallBroadcastPage:
         """Find call broadcasts
 
@@ -379,7 +393,9 @@ class Calls:
             },
             extra_headers=extra_headers,
             extra_query=extra_query,
+            extra_body=extra_body,
             timeout=timeout,
+            max_retries=max_retries,
         )
         return cast("CallBroadcastPage", result)
 
@@ -397,7 +413,9 @@ class Calls:
         interval_end: int | None = None,
         extra_headers: Mapping[str, str] | None = None,
         extra_query: Mapping[str, object] | None = None,
+        extra_body: Mapping[str, object] | None = None,
         timeout: Timeout | NotGiven = NOT_GIVEN,
+        max_retries: int | NotGiven = NOT_GIVEN,
     ) -> SyncPager[CallBroadcastPage, CallBroadcast]:
         """Every item of Find call broadcasts, fetching each page when needed (``.iter_pages()``: the pages).
 
@@ -432,7 +450,9 @@ class Calls:
             },
             extra_headers=extra_headers,
             extra_query=extra_query,
+            extra_body=extra_body,
             timeout=timeout,
+            max_retries=max_retries,
         )
 
     def create_call_broadcast(
@@ -443,7 +463,9 @@ class Calls:
         strict_validation: bool | None = None,
         extra_headers: Mapping[str, str] | None = None,
         extra_query: Mapping[str, object] | None = None,
+        extra_body: Mapping[str, object] | None = None,
         timeout: Timeout | NotGiven = NOT_GIVEN,
+        max_retries: int | NotGiven = NOT_GIVEN,
     ) -> ResourceId:
         """Create a call broadcast
 
@@ -462,7 +484,9 @@ class Calls:
             body=body,
             extra_headers=extra_headers,
             extra_query=extra_query,
+            extra_body=extra_body,
             timeout=timeout,
+            max_retries=max_retries,
         )
         return cast("ResourceId", result)
 
@@ -510,7 +534,9 @@ class AsyncCalls:
         to_number: str | None = None,
         extra_headers: Mapping[str, str] | None = None,
         extra_query: Mapping[str, object] | None = None,
+        extra_body: Mapping[str, object] | None = None,
         timeout: Timeout | NotGiven = NOT_GIVEN,
+        max_retries: int | NotGiven = NOT_GIVEN,
     ) -> CallPage:
         """Find calls
 
@@ -554,7 +580,9 @@ class AsyncCalls:
             },
             extra_headers=extra_headers,
             extra_query=extra_query,
+            extra_body=extra_body,
             timeout=timeout,
+            max_retries=max_retries,
         )
         return cast("CallPage", result)
 
@@ -577,7 +605,9 @@ class AsyncCalls:
         to_number: str | None = None,
         extra_headers: Mapping[str, str] | None = None,
         extra_query: Mapping[str, object] | None = None,
+        extra_body: Mapping[str, object] | None = None,
         timeout: Timeout | NotGiven = NOT_GIVEN,
+        max_retries: int | NotGiven = NOT_GIVEN,
     ) -> AsyncPager[CallPage, Call]:
         """Every item of Find calls, fetching each page when needed (``.iter_pages()``: the pages).
 
@@ -622,7 +652,9 @@ class AsyncCalls:
             },
             extra_headers=extra_headers,
             extra_query=extra_query,
+            extra_body=extra_body,
             timeout=timeout,
+            max_retries=max_retries,
         )
 
     async def send_calls(
@@ -639,7 +671,9 @@ class AsyncCalls:
         strict_validation: bool | None = None,
         extra_headers: Mapping[str, str] | None = None,
         extra_query: Mapping[str, object] | None = None,
+        extra_body: Mapping[str, object] | None = None,
         timeout: Timeout | NotGiven = NOT_GIVEN,
+        max_retries: int | NotGiven = NOT_GIVEN,
     ) -> CallList:
         """Send calls
 
@@ -675,7 +709,9 @@ class AsyncCalls:
             body=body,
             extra_headers=extra_headers,
             extra_query=extra_query,
+            extra_body=extra_body,
             timeout=timeout,
+            max_retries=max_retries,
         )
         return cast("CallList", result)
 
@@ -693,7 +729,9 @@ class AsyncCalls:
         interval_end: int | None = None,
         extra_headers: Mapping[str, str] | None = None,
         extra_query: Mapping[str, object] | None = None,
+        extra_body: Mapping[str, object] | None = None,
         timeout: Timeout | NotGiven = NOT_GIVEN,
+        max_retries: int | NotGiven = NOT_GIVEN,
     ) -> CallBroadcastPage:
         """Find call broadcasts
 
@@ -727,7 +765,9 @@ class AsyncCalls:
             },
             extra_headers=extra_headers,
             extra_query=extra_query,
+            extra_body=extra_body,
             timeout=timeout,
+            max_retries=max_retries,
         )
         return cast("CallBroadcastPage", result)
 
@@ -745,7 +785,9 @@ class AsyncCalls:
         interval_end: int | None = None,
         extra_headers: Mapping[str, str] | None = None,
         extra_query: Mapping[str, object] | None = None,
+        extra_body: Mapping[str, object] | None = None,
         timeout: Timeout | NotGiven = NOT_GIVEN,
+        max_retries: int | NotGiven = NOT_GIVEN,
     ) -> AsyncPager[CallBroadcastPage, CallBroadcast]:
         """Every item of Find call broadcasts, fetching each page when needed (``.iter_pages()``: the pages).
 
@@ -780,7 +822,9 @@ class AsyncCalls:
             },
             extra_headers=extra_headers,
             extra_query=extra_query,
+            extra_body=extra_body,
             timeout=timeout,
+            max_retries=max_retries,
         )
 
     async def create_call_broadcast(
@@ -791,7 +835,9 @@ class AsyncCalls:
         strict_validation: bool | None = None,
         extra_headers: Mapping[str, str] | None = None,
         extra_query: Mapping[str, object] | None = None,
+        extra_body: Mapping[str, object] | None = None,
         timeout: Timeout | NotGiven = NOT_GIVEN,
+        max_retries: int | NotGiven = NOT_GIVEN,
     ) -> ResourceId:
         """Create a call broadcast
 
@@ -810,7 +856,9 @@ class AsyncCalls:
             body=body,
             extra_headers=extra_headers,
             extra_query=extra_query,
+            extra_body=extra_body,
             timeout=timeout,
+            max_retries=max_retries,
         )
         return cast("ResourceId", result)
 

@@ -1418,3 +1418,12 @@ def test_a_wrong_environment_switch_is_a_warning_not_an_error(rt: Any, clean_log
     with pytest.warns(UserWarning, match="DEMO_LOG='loud' is ignored"):
         rt.configure_logging("loud", "DEMO_LOG")
     assert clean_logger.level == logging.NOTSET
+
+
+def test_a_total_typed_as_a_number_still_ends_the_walk(rt: Any) -> None:
+    # Jira's page totals are "type: number": 4.0 items is 4 items.
+    spec = rt.PageSpec("offset", "items", "limit", "offset", total_field="total")
+    route = rt.Route("GET", "/calls", success={"200": dict[str, Any]})
+    server = Server(_page([1, 2], total=4.0), _page([3, 4], total=4.0), _page([9]))
+    items = list(make_client(rt, server).paginate(route, spec, query={"limit": 2}))
+    assert [item["id"] for item in items] == [1, 2, 3, 4] and len(server.requests) == 2

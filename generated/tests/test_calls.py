@@ -253,13 +253,16 @@ def test_find_calls_pages_from_a_start() -> None:
 
 
 def test_find_calls_iter_pages_sync_and_async() -> None:
-    pages = list(client(_find_calls_listing()).calls.iter_find_calls(limit=2).iter_pages())
+    api = client(_find_calls_listing()).calls
+    pager = api.iter_find_calls(limit=2)
+    pages = list(pager.iter_pages())
     assert [len(to_jsonable(page)["items"]) for page in pages][:3] == [2, 2, 1]
 
     async def scenario() -> list[object]:
         async with async_client(_find_calls_listing()) as made:
-            pager = made.calls.iter_find_calls(limit=2)
-            return [page async for page in pager.iter_pages()]
+            async_api = made.calls
+            async_pager = async_api.iter_find_calls(limit=2)
+            return [page async for page in async_pager.iter_pages()]
 
     async_pages = asyncio.run(scenario())
     assert all(isinstance(page, CallPage) for page in pages + async_pages)
@@ -624,17 +627,16 @@ def test_find_call_broadcasts_pages_from_a_start() -> None:
 
 
 def test_find_call_broadcasts_iter_pages_sync_and_async() -> None:
-    pages = list(
-        client(_find_call_broadcasts_listing())
-        .calls.iter_find_call_broadcasts(limit=2)
-        .iter_pages()
-    )
+    api = client(_find_call_broadcasts_listing()).calls
+    pager = api.iter_find_call_broadcasts(limit=2)
+    pages = list(pager.iter_pages())
     assert [len(to_jsonable(page)["items"]) for page in pages][:3] == [2, 2, 1]
 
     async def scenario() -> list[object]:
         async with async_client(_find_call_broadcasts_listing()) as made:
-            pager = made.calls.iter_find_call_broadcasts(limit=2)
-            return [page async for page in pager.iter_pages()]
+            async_api = made.calls
+            async_pager = async_api.iter_find_call_broadcasts(limit=2)
+            return [page async for page in async_pager.iter_pages()]
 
     async_pages = asyncio.run(scenario())
     assert all(isinstance(page, CallBroadcastPage) for page in pages + async_pages)

@@ -234,6 +234,8 @@ def _as_int(value: object) -> int | None:
         return None
     if isinstance(value, int):
         return value
+    if isinstance(value, float):  # a total typed "number" (Jira's): 250.0 is 250
+        return int(value) if value.is_integer() else None
     try:
         return int(str(value))
     except ValueError:

@@ -1427,3 +1427,14 @@ def test_a_total_typed_as_a_number_still_ends_the_walk(rt: Any) -> None:
     server = Server(_page([1, 2], total=4.0), _page([3, 4], total=4.0), _page([9]))
     items = list(make_client(rt, server).paginate(route, spec, query={"limit": 2}))
     assert [item["id"] for item in items] == [1, 2, 3, 4] and len(server.requests) == 2
+
+
+def test_a_union_that_does_not_match_is_built_as_the_member_that_knows_the_keys(
+    rt: Any, caplog: pytest.LogCaptureFixture
+) -> None:
+    route = rt.Route("GET", "/x", success={"200": rt.Call | rt.ErrorBody})
+    server = Server(ok({"httpStatusCode": "soon", "message": "m"}))
+    with caplog.at_level(logging.WARNING, logger="demo_client"):
+        result = make_client(rt, server).request(route)
+    assert isinstance(result, rt.ErrorBody)
+    assert (result.http_status_code, result.message) == ("soon", "m")

@@ -236,9 +236,11 @@ def construct(annotation: object, data: object) -> Any:
     if origin is typing.Annotated:
         return construct(arguments[0], data)
     if origin in (typing.Union, types.UnionType):
-        shaped = (option for option in arguments if _container(option) == _container(data))
-        option = next(shaped, None)
-        return data if option is None else construct(option, data)
+        shaped = [option for option in arguments if _container(option) == _container(data)]
+        if not shaped:
+            return data
+        # Of several models, the one that knows most of the object's keys (a variant's own).
+        return construct(max(shaped, key=lambda option: _known_keys(option, data)), data)
     if isinstance(data, list) and arguments and origin in (list, set, frozenset, Sequence):
         return [construct(arguments[0], item) for item in data]
     if isinstance(data, Mapping) and len(arguments) == 2 and origin in (dict, Mapping):
@@ -263,13 +265,25 @@ def _container(annotation_or_data: object) -> str:
     return ""
 
 
+def _known_keys(annotation: object, data: object) -> int:
+    """How many keys of the JSON object ``data`` the model ``annotation`` has fields for."""
+    if typing.get_origin(annotation) is typing.Annotated:
+        annotation = typing.get_args(annotation)[0]
+    if not (isinstance(data, Mapping) and isinstance(annotation, type)):
+        return 0
+    if not issubclass(annotation, pydantic.BaseModel):
+        return 0
+    fields = annotation.model_fields
+    return len(set(map(str, data)) & {info.alias or name for name, info in fields.items()})
+
+
 def _construct_model(model: type[pydantic.BaseModel], data: Mapping[Any, Any]) -> Any:
     if not getattr(model, "__pydantic_fields_complete__", True):
         # A TypeAdapter validates a model without completing the class: its fields' types may
         # still be names (models refer to each other lazily); rebuilding it resolves them.
         model.model_rebuild(force=True, raise_errors=False)
-    by_wire = {info.alias or name: name for name, info in model.model_fields.items()}
-    by_wire.update({name: name for name in model.model_fields})
+    by_wire = {name: name for name in model.model_fields}
+    by_wire.update({info.alias or name: name for name, info in model.model_fields.items()})
     values: dict[str, Any] = {}
     extra: dict[str, Any] = {}
     for key, value in data.items():

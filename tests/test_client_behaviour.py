@@ -142,6 +142,35 @@ def test_post_is_retried_after_a_connect_failure(pkg: ModuleType) -> None:
     assert len(attempts) == 2
 
 
+def test_a_post_is_retried_after_429_honouring_retry_after(pkg: ModuleType) -> None:
+    answers = iter(
+        [
+            httpx.Response(429, headers={"Retry-After": "7"}, json={"message": "slow down"}),
+            httpx.Response(200, json={"id": 42}),
+        ]
+    )
+    sleeps: list[float] = []
+    made = client(pkg, lambda r: next(answers), sleeps)
+    assert made.calls.create_call_broadcast(body={"name": "spring"}).id == 42
+    assert sleeps == [7.0]
+
+
+def test_a_post_with_an_idempotency_key_is_retried_after_503(pkg: ModuleType) -> None:
+    keys: list[str | None] = []
+
+    def unavailable_once(request: httpx.Request) -> httpx.Response:
+        keys.append(request.headers.get("Idempotency-Key"))
+        if len(keys) == 1:
+            return httpx.Response(503, json={"message": "down", "httpStatusCode": 503})
+        return httpx.Response(200, json={"id": 42})
+
+    made = client(pkg, unavailable_once)
+    result = made.calls.create_call_broadcast(
+        body={"name": "spring"}, extra_headers={"Idempotency-Key": "spring-2024"}
+    )
+    assert result.id == 42 and keys == ["spring-2024", "spring-2024"]
+
+
 def test_per_call_timeout_reaches_the_request(pkg: ModuleType) -> None:
     timeouts: list[Any] = []
 
@@ -212,6 +241,65 @@ def test_iteration_across_three_pages(pkg: ModuleType) -> None:
 
     ids = [call.id for call in client(pkg, handler).calls.iter_find_calls(limit=2)]
     assert ids == [0, 1, 2, 3, 4] and offsets == ["0", "2", "4"]
+
+
+class CallFireListing:
+    """GET /calls as CallFire serves it: at most ``cap`` items a page whatever the limit asked
+    for, the limit it applied echoed in Page.limit, and totalCount -1 when it does not know."""
+
+    def __init__(self, count: int, cap: int = 100, total_known: bool = True) -> None:
+        self.count, self.cap, self.total_known = count, cap, total_known
+        self.offsets: list[int] = []
+
+    def __call__(self, request: httpx.Request) -> httpx.Response:
+        assert len(self.offsets) < 50, "a client that never stops asking"
+        offset = int(request.url.params.get("offset", "0"))
+        self.offsets.append(offset)
+        applied = min(int(request.url.params.get("limit", "100")), self.cap)
+        items = [{"id": i} for i in range(offset, min(offset + applied, self.count))]
+        total = self.count if self.total_known else -1
+        body = {"items": items, "limit": applied, "offset": offset, "totalCount": total}
+        return httpx.Response(200, json=body)
+
+
+def test_an_unknown_total_does_not_lose_items(pkg: ModuleType) -> None:
+    # Page.totalCount: "Total count of available results. -1 if unknown".
+    server = CallFireListing(250, total_known=False)
+    ids = [call.id for call in client(pkg, server).calls.iter_find_calls(limit=100)]
+    assert ids == list(range(250))
+    # Page.limit: "If items.size() < limit assume no more items": the 50 end it.
+    assert server.offsets == [0, 100, 200]
+
+
+def test_a_server_that_caps_the_limit_does_not_lose_items(pkg: ModuleType) -> None:
+    server = CallFireListing(250, cap=100)
+    ids = [call.id for call in client(pkg, server).calls.iter_find_calls(limit=500)]
+    assert ids == list(range(250)) and server.offsets == [0, 100, 200]
+
+
+def test_the_walk_starts_at_the_offset_given(pkg: ModuleType) -> None:
+    server = CallFireListing(250)
+    ids = [call.id for call in client(pkg, server).calls.iter_find_calls(offset=10)]
+    assert ids == list(range(10, 250)) and server.offsets == [10, 110, 210]
+
+
+def test_the_pages_are_reachable_sync_and_async(pkg: ModuleType) -> None:
+    models = importlib.import_module("callfire_client.models")
+    pages = list(client(pkg, CallFireListing(250)).calls.iter_find_calls().iter_pages())
+    assert all(isinstance(page, models.CallPage) for page in pages)
+    assert [(page.offset, len(page.items), page.total_count) for page in pages] == [
+        (0, 100, 250),
+        (100, 100, 250),
+        (200, 50, 250),
+    ]
+
+    async def scenario() -> list[Any]:
+        async with pkg.AsyncCallFire(
+            username="u", password="p", transport=httpx.MockTransport(CallFireListing(250))
+        ) as made:
+            return [page async for page in made.calls.iter_find_calls(limit=100).iter_pages()]
+
+    assert [len(page.items) for page in asyncio.run(scenario())] == [100, 100, 50]
 
 
 def test_unknown_enum_value_and_extra_field_parse(pkg: ModuleType) -> None:
@@ -327,3 +415,81 @@ def test_multipart_upload_from_bytes_path_and_file_object(tmp_path: Path, write)
         assert b'name="file"' in request.content and b"abc" in request.content
         assert b'name="note"' in request.content and b"hi" in request.content
     assert b'filename="data.bin"' in bodies[1].content
+
+
+def test_a_status_error_says_what_the_server_said_and_its_request_id(pkg: ModuleType) -> None:
+    body = {"httpStatusCode": 404, "internalCode": 0, "message": "nope"}
+    answer = httpx.Response(404, json=body, headers={"X-Request-Id": "f00d"})
+    with pytest.raises(pkg.NotFoundError) as info:
+        client(pkg, lambda r: answer).calls.create_call_broadcast(body={"name": "spring"})
+    assert str(info.value) == "404 Not Found for POST /v2/calls/broadcasts: nope (request id f00d)"
+    assert info.value.body.message == "nope" and info.value.request_id == "f00d"
+
+
+def test_logs_go_to_the_package_s_logger(pkg: ModuleType, caplog: pytest.LogCaptureFixture) -> None:
+    caplog.set_level(logging.DEBUG, logger="callfire_client")
+    client(pkg, lambda r: httpx.Response(200, json=page([]))).calls.find_calls()
+    assert {record.name for record in caplog.records} == {"callfire_client"}
+    assert "request GET https://api.callfire.com/v2/calls" in caplog.text
+
+
+def test_callfire_log_switches_logging_on(pkg: ModuleType, monkeypatch: pytest.MonkeyPatch) -> None:
+    logger = logging.getLogger("callfire_client")
+    monkeypatch.setattr(logger, "level", logger.level)  # restored after the test
+    monkeypatch.setattr(logger, "handlers", list(logger.handlers))
+    monkeypatch.setenv("CALLFIRE_LOG", "debug")
+    client(pkg, lambda r: httpx.Response(200, json=page([])))
+    assert logger.level == logging.DEBUG
+    monkeypatch.setenv("CALLFIRE_LOG", "info")
+    pkg.AsyncCallFire(username="u", password="p")
+    assert logger.level == logging.INFO
+    readme = (ROOT / "generated" / "README.md").read_text("utf-8")
+    assert "CALLFIRE_LOG=debug" in readme and 'logging.getLogger("callfire_client")' in readme
+
+
+def test_an_injected_http_client_keeps_its_timeout(pkg: ModuleType) -> None:
+    seen: list[dict[str, float]] = []
+
+    def handler(request: httpx.Request) -> httpx.Response:
+        seen.append(request.extensions["timeout"])
+        return httpx.Response(200, json=page([]))
+
+    http = httpx.Client(timeout=1, transport=httpx.MockTransport(handler))
+    pkg.CallFire(username="u", password="p", http_client=http).calls.find_calls()
+    pkg.CallFire(username="u", password="p", http_client=http, timeout=9).calls.find_calls()
+    assert seen == [httpx.Timeout(1).as_dict(), httpx.Timeout(9).as_dict()]
+
+
+def test_a_response_that_does_not_match_is_returned_unless_strict(
+    pkg: ModuleType, caplog: pytest.LogCaptureFixture
+) -> None:
+    odd = page([{"id": "not-a-number", "toNumber": "12135551100"}])
+    answer = httpx.Response(200, json=odd)
+    with caplog.at_level(logging.WARNING, logger="callfire_client"):
+        result = client(pkg, lambda r: answer).calls.find_calls()
+    assert result.items[0].id == "not-a-number" and result.items[0].to_number == "12135551100"
+    assert "does not match the declared type" in caplog.text
+    strict = client(pkg, lambda r: answer, strict_response_validation=True)
+    with pytest.raises(pkg.APIResponseValidationError):
+        strict.calls.find_calls()
+
+
+def test_extra_body_and_max_retries_per_call(pkg: ModuleType) -> None:
+    sent: list[httpx.Request] = []
+
+    def handler(request: httpx.Request) -> httpx.Response:
+        sent.append(request)
+        return httpx.Response(503 if request.method == "GET" else 200, json={"id": 1})
+
+    made = client(pkg, handler)
+    models = importlib.import_module("callfire_client.models")
+    made.calls.create_call_broadcast(
+        body=models.CallBroadcast(name="spring"), extra_body={"betaFlag": True}
+    )
+    assert json.loads(sent[0].content) == {"name": "spring", "betaFlag": True}
+    with pytest.raises(pkg.InternalServerError):
+        made.calls.find_calls(max_retries=0)
+    assert len(sent) == 2
+    with pytest.raises(pkg.InternalServerError):
+        list(made.calls.iter_find_calls(max_retries=1))
+    assert len(sent) == 4

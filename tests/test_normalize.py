@@ -642,3 +642,93 @@ def test_pagination_can_be_set_or_turned_off_by_x_pagination(write) -> None:  # 
     )
     assert ops["bad"].pagination == ops["detected"].pagination
     assert [d.code for d in diagnostics] == ["pagination-invalid"]
+
+
+def test_pagination_knows_what_ends_a_walk(write) -> None:  # type: ignore[no-untyped-def]
+    # CallFire's Page: "limit: A maximum number of returned items. If items.size() < limit
+    # assume no more items"; "totalCount: Total count of available results. -1 if unknown".
+    page = {
+        "type": "object",
+        "properties": {
+            "items": {"type": "array", "items": {"type": "string"}},
+            "limit": {"type": "integer", "format": "int32"},
+            "offset": {"type": "integer"},
+            "totalCount": {"type": "integer"},
+        },
+    }
+    q = {"name": "limit", "in": "query", "type": "integer"}
+    o = {"name": "offset", "in": "query", "type": "integer"}
+    ok = {"200": {"description": "", "schema": {"$ref": "#/definitions/Page"}}}
+    stated = {"kind": "offset", "items": "items", "limit": "limit", "offset": "offset"}
+    api, diagnostics = build(
+        write,
+        spec(
+            {
+                "/a": {"get": {"operationId": "detected", "parameters": [q, o], "responses": ok}},
+                "/b": {
+                    "get": {
+                        "operationId": "stated",
+                        "parameters": [q, o],
+                        "responses": ok,
+                        "x-pagination": {**stated, "max_limit": 100, "applied_limit": "limit"},
+                    }
+                },
+                "/c": {
+                    "get": {
+                        "operationId": "badMax",
+                        "parameters": [q, o],
+                        "responses": ok,
+                        "x-pagination": {**stated, "max_limit": "lots"},
+                    }
+                },
+            },
+            {"Page": page},
+        ),
+    )
+    ops = operations(api)
+    detected = ops["detected"].pagination
+    assert detected is not None
+    assert (detected.limit_field, detected.total_field, detected.max_limit) == (
+        "limit",
+        "totalCount",
+        0,
+    )
+    stated_pages = ops["stated"].pagination
+    assert stated_pages is not None
+    assert (stated_pages.limit_field, stated_pages.max_limit) == ("limit", 100)
+    assert ops["badMax"].pagination is not None and ops["badMax"].pagination.max_limit == 0
+    assert [d.code for d in diagnostics] == ["pagination-invalid"]
+
+
+def test_an_idempotency_key_header_is_found(write) -> None:  # type: ignore[no-untyped-def]
+    def header(name: str) -> dict[str, object]:
+        return {"name": name, "in": "header", "type": "string"}
+
+    api, _ = build(
+        write,
+        spec(
+            {
+                "/a": {
+                    "post": {
+                        "operationId": "keyed",
+                        "parameters": [header("Idempotency-Key")],
+                        "responses": OK,
+                    },
+                    "put": {
+                        "operationId": "underscored",
+                        "parameters": [header("X_Idempotency_Key")],
+                        "responses": OK,
+                    },
+                    "patch": {
+                        "operationId": "other",
+                        "parameters": [header("X-Request-Id")],
+                        "responses": OK,
+                    },
+                }
+            }
+        ),
+    )
+    ops = operations(api)
+    assert ops["keyed"].idempotency_header == "Idempotency-Key"
+    assert ops["underscored"].idempotency_header == "X_Idempotency_Key"
+    assert ops["other"].idempotency_header == ""

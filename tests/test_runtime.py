@@ -109,6 +109,7 @@ class Server:
 
     def __call__(self, request: httpx.Request) -> httpx.Response:
         self.requests.append(request)
+        assert len(self.requests) < 100, "a client that never stops asking"
         reply = self.replies.pop(0) if len(self.replies) > 1 else self.replies[0]
         return reply(request) if callable(reply) else reply
 
@@ -306,6 +307,59 @@ def test_post_is_retried_after_a_connect_failure(rt: Any) -> None:
     assert [json.loads(r.content) for r in server.requests] == [{"id": 9}] * 3
 
 
+@pytest.mark.parametrize("mode", ["sync", "async"])
+def test_a_post_is_retried_after_429_honouring_retry_after(rt: Any, mode: str) -> None:
+    # 429: the server refused to process the request, so sending it again acts once.
+    server = Server(httpx.Response(429, headers={"Retry-After": "3"}), ok({"id": 1}, 201))
+    sleeps = Sleeps()
+    if mode == "sync":
+        call = make_client(rt, server, sleeps).request(post_call(rt), body={"id": 1})
+    else:
+
+        async def main() -> Any:
+            async with make_async_client(rt, server, sleeps) as client:
+                return await client.request(post_call(rt), body={"id": 1})
+
+        call = asyncio.run(main())
+    assert call == rt.Call(id=1)
+    assert sleeps == [3.0] and len(server.requests) == 2
+
+
+def test_a_429_retry_after_stays_bounded(rt: Any) -> None:
+    server = Server(httpx.Response(429, headers={"Retry-After": "86400"}), ok({"id": 1}, 201))
+    sleeps = Sleeps()
+    make_client(rt, server, sleeps).request(post_call(rt), body={})
+    assert sleeps == [60.0]
+
+
+@pytest.mark.parametrize("name", ["Idempotency-Key", "idempotency-key", "X-Idempotency-Key"])
+@pytest.mark.parametrize(
+    "failure", [httpx.Response(503), httpx.Response(500), raise_(httpx.ReadTimeout)]
+)
+def test_a_post_with_an_idempotency_key_is_retried_like_an_idempotent_one(
+    rt: Any, name: str, failure: Reply
+) -> None:
+    server = Server(failure, ok({"id": 1}, 201))
+    client = make_client(rt, server)
+    call = client.request(post_call(rt), body={}, extra_headers={name: "order-7"})
+    assert call == rt.Call(id=1)
+    assert [r.headers[name] for r in server.requests] == ["order-7", "order-7"]
+
+
+def test_the_idempotency_header_the_api_declares_makes_a_post_retry_safe(rt: Any) -> None:
+    route = post_call(rt, idempotency_header="Idempotency_Key")
+    server = Server(httpx.Response(503), ok({"id": 1}, 201))
+    made = make_client(rt, server)
+    assert made.request(route, body={}, headers={"Idempotency_Key": "k1"}) == rt.Call(id=1)
+    assert len(server.requests) == 2
+    # Without a key (or with an empty one) the POST is sent once, as any other.
+    for headers in ({}, {"Idempotency_Key": ""}):
+        server = Server(httpx.Response(503), ok({"id": 1}, 201))
+        with pytest.raises(rt.InternalServerError):
+            make_client(rt, server).request(route, body={}, headers=headers)
+        assert len(server.requests) == 1
+
+
 def test_connect_failures_exhaust_retries(rt: Any) -> None:
     server = Server(raise_(httpx.ConnectError))
     with pytest.raises(rt.APIConnectionError) as caught:
@@ -354,6 +408,68 @@ def test_timeouts_reach_the_request_extensions(rt: Any) -> None:
     ]
 
 
+@pytest.mark.parametrize("mode", ["sync", "async"])
+def test_an_injected_client_keeps_its_own_timeout(rt: Any, mode: str) -> None:
+    def sent_timeouts(**options: Any) -> list[Any]:
+        server = Server(ok({"id": 1}))
+        if mode == "sync":
+            http = httpx.Client(transport=server.transport, **options.pop("http", {}))
+            client = rt.SyncAPIClient(base_url=BASE, http_client=http, **options)
+            client.request(get_call(rt), path={"id": 1})
+        else:
+            ahttp = httpx.AsyncClient(transport=server.transport, **options.pop("http", {}))
+            aclient = rt.AsyncAPIClient(base_url=BASE, http_client=ahttp, **options)
+            asyncio.run(aclient.request(get_call(rt), path={"id": 1}))
+        return [r.extensions["timeout"] for r in server.requests]
+
+    assert sent_timeouts(http={"timeout": 1}) == [httpx.Timeout(1).as_dict()]
+    assert sent_timeouts(http={"timeout": 1}, timeout=7.0) == [httpx.Timeout(7.0).as_dict()]
+    # httpx's own default (5 s) was not the caller's choice: the client's 60 s applies.
+    assert sent_timeouts() == [httpx.Timeout(60.0).as_dict()]
+
+
+def test_max_retries_per_call(rt: Any) -> None:
+    busy = httpx.Response(503)
+    server = Server(busy, busy, busy, busy, ok({"id": 1}))
+    client = make_client(rt, server)  # max_retries=2
+    with pytest.raises(rt.InternalServerError):
+        client.request(get_call(rt), path={"id": 1}, max_retries=0)
+    assert len(server.requests) == 1
+    assert client.request(get_call(rt), path={"id": 1}, max_retries=3) == rt.Call(id=1)
+    assert len(server.requests) == 5
+
+
+def test_max_retries_per_call_async(rt: Any) -> None:
+    server = Server(httpx.Response(503), ok({"id": 1}))
+
+    async def main() -> None:
+        async with make_async_client(rt, server, Sleeps()) as client:
+            with pytest.raises(rt.InternalServerError):
+                await client.request(get_call(rt), path={"id": 1}, max_retries=0)
+
+    asyncio.run(main())
+    assert len(server.requests) == 1
+
+
+def test_extra_body_adds_fields_to_the_body(rt: Any) -> None:
+    server = Server(ok({"id": 1}, 201))
+    client = make_client(rt, server)
+    client.request(post_call(rt), body=rt.Call(id=1, toNumber="5"), extra_body={"beta": [1]})
+    client.request(post_call(rt), extra_body={"only": True})
+    form = rt.Route("POST", "/calls", body="form", success={"201": rt.Call})
+    client.request(form, form={"a": "1"}, extra_body={"b": "2", "a": "3"})
+    get = get_call(rt)
+    client.request(get, path={"id": 1}, extra_body={"q": 1})
+    sent = [r.content for r in server.requests]
+    assert json.loads(sent[0]) == {"id": 1, "toNumber": "5", "beta": [1]}
+    assert json.loads(sent[1]) == {"only": True}
+    assert sent[2] == b"a=3&b=2"
+    assert json.loads(sent[3]) == {"q": 1}
+    assert server.requests[3].headers["content-type"] == "application/json"
+    with pytest.raises(TypeError, match="extra_body"):
+        client.request(post_call(rt), body=[1, 2], extra_body={"x": 1})
+
+
 # -- errors ----------------------------------------------------------------------------------------
 
 ERROR_CLASSES = [
@@ -377,7 +493,7 @@ def test_error_statuses_raise_their_class_with_the_parsed_body(
     server = Server(ok(payload, status, headers={"X-Request-Id": "r1"}))
     route = post_call(rt, errors={"default": rt.ErrorBody})
     with pytest.raises(rt.APIError) as caught:
-        make_client(rt, server).request(route, body={})
+        make_client(rt, server, max_retries=0).request(route, body={})
     error = caught.value
     assert type(error) is getattr(rt, class_name)
     assert error.status_code == status
@@ -386,7 +502,9 @@ def test_error_statuses_raise_their_class_with_the_parsed_body(
     assert isinstance(error.body, rt.ErrorBody)
     assert error.body.http_status_code == status and error.body.message == "nope"
     reason = httpx.codes.get_reason_phrase(status)
-    assert str(error) == f"{status} {reason} for POST /v2/calls"
+    # What the server said, and the id its operators know the request by.
+    assert str(error) == f"{status} {reason} for POST /v2/calls: nope (request id r1)"
+    assert error.request_id == "r1"
     assert len(server.requests) == 1
 
 
@@ -403,12 +521,93 @@ def test_error_body_falls_back_to_json_then_text(rt: Any) -> None:
     assert second.value.body == "gone"
 
 
-def test_a_body_that_does_not_match_raises_a_validation_error(rt: Any) -> None:
-    server = Server(ok({"id": "not a number"}))
+def test_a_body_that_does_not_match_raises_a_validation_error_when_strict(rt: Any) -> None:
+    server = Server(ok({"id": "not a number"}, headers={"x-request-id": "r9"}))
+    client = make_client(rt, server, strict_response_validation=True)
     with pytest.raises(rt.APIResponseValidationError) as caught:
-        make_client(rt, server).request(get_call(rt), path={"id": 1})
+        client.request(get_call(rt), path={"id": 1})
     assert caught.value.body == {"id": "not a number"}
-    assert caught.value.status_code == 200
+    assert caught.value.status_code == 200 and caught.value.request_id == "r9"
+
+
+def test_a_body_that_does_not_match_is_returned_with_a_warning_by_default(
+    rt: Any, caplog: pytest.LogCaptureFixture
+) -> None:
+    # openai-python's default: one missing or odd field must not cost the caller the response.
+    page = {"items": [{"toNumber": "1", "voice": "MALE"}, {"id": "x"}], "totalCount": 2, "new": 1}
+    server = Server(ok({"toNumber": "12135551100"}), ok(page))
+    route = rt.Route("GET", "/calls", success={"200": rt.CallPage})
+    with caplog.at_level(logging.WARNING, logger="demo_client"):
+        call = make_client(rt, server).request(get_call(rt), path={"id": 1})
+        listed = make_client(rt, server).request(route)
+    assert isinstance(call, rt.Call)
+    assert call.to_number == "12135551100" and call.id is None  # the required field is missing
+    assert call.model_fields_set == {"to_number"} and call.to_wire() == {"toNumber": "12135551100"}
+    assert isinstance(listed, rt.CallPage) and listed.total_count == 2
+    first, second = listed.items
+    assert isinstance(first, rt.Call) and first.voice is rt.Voice.MALE  # what validates, is
+    assert isinstance(second, rt.Call) and second.id == "x"  # what does not is kept as sent
+    assert listed.model_extra == {"new": 1}
+    warnings = [r for r in caplog.records if r.levelno == logging.WARNING]
+    assert len(warnings) == 2
+    assert "GET /v2/calls/1: the body does not match the declared type (id: Field required)" in (
+        warnings[0].getMessage()
+    )
+    assert "12135551100" not in caplog.text  # where it differs, never the values
+
+
+def test_strict_response_validation_is_an_option_of_copies_too(rt: Any) -> None:
+    server = Server(ok({"toNumber": "1"}))
+    client = make_client(rt, server)
+    assert client.options.strict_response_validation is False
+    with pytest.raises(rt.APIResponseValidationError):
+        client.with_options(strict_response_validation=True).request(get_call(rt), path={"id": 1})
+    assert client.request(get_call(rt), path={"id": 1}).id is None
+
+
+@pytest.mark.parametrize(
+    ("body", "said"),
+    [
+        ({"error": {"message": "quota exceeded", "code": 7}}, "quota exceeded"),
+        ({"type": "about:blank", "title": "Gone", "detail": "call 5 is gone"}, "call 5 is gone"),
+        ({"errors": [{"message": "first"}, {"message": "second"}]}, "first"),
+        ({"error": "invalid_grant", "error_description": "expired"}, "expired"),
+        ({"code": 7}, None),
+        ("Service down\n\x1b[31mred\u2028!", "Service down\\n\\x1b[31mred\\u2028!"),
+        ("x" * 1000, "x" * 200 + "..."),
+    ],
+)
+def test_a_status_error_says_what_the_server_said(rt: Any, body: object, said: str | None) -> None:
+    reply = ok(body, 409) if isinstance(body, dict) else httpx.Response(409, text=str(body))
+    with pytest.raises(rt.ConflictError) as caught:
+        make_client(rt, Server(reply)).request(get_call(rt), path={"id": 5})
+    described = "409 Conflict for GET /v2/calls/5"
+    assert str(caught.value) == (f"{described}: {said}" if said else described)
+    assert caught.value.request_id is None
+
+
+@pytest.mark.parametrize(
+    "header", ["X-Request-Id", "request-id", "x-amzn-RequestId", "x-ms-request-id"]
+)
+def test_a_status_error_names_the_request_id(rt: Any, header: str) -> None:
+    server = Server(httpx.Response(500, text="oops", headers={header: "req-42\x1b"}))
+    with pytest.raises(rt.InternalServerError) as caught:
+        make_client(rt, server, max_retries=0).request(get_call(rt), path={"id": 5})
+    assert caught.value.request_id == "req-42\x1b"
+    assert str(caught.value).endswith(": oops (request id req-42\\x1b)")
+
+
+def test_a_status_error_never_shows_a_credential_the_server_echoes(rt: Any) -> None:
+    echo = f"no access for user:{CANARY} with Bearer {CANARY} (Authorization: Basic dXNlcjpwdw==)"
+    server = Server(ok({"message": echo}, 403))
+    client = make_client(rt, server, schemes=auth_schemes(rt), credentials=all_credentials(rt))
+    with pytest.raises(rt.PermissionDeniedError) as caught:
+        client.request(get_call(rt), path={"id": 5})
+    assert CANARY not in str(caught.value) and "dXNlcjpwdw==" not in str(caught.value)
+    assert str(caught.value).endswith(
+        "no access for user:*** with Bearer *** (Authorization: Basic ***)"
+    )
+    assert caught.value.body == {"message": echo}  # the body itself is the caller's, untouched
 
 
 def test_a_body_that_is_not_json_says_so_with_its_text(rt: Any) -> None:
@@ -503,7 +702,7 @@ def test_no_fitting_alternative_sends_no_auth_and_401_is_authentication_error(rt
 
 
 def test_secrets_never_leak(rt: Any, caplog: pytest.LogCaptureFixture) -> None:
-    caplog.set_level(logging.DEBUG, logger="demo-client")
+    caplog.set_level(logging.DEBUG, logger="demo_client")
     credentials = all_credentials(rt)
     server = Server(
         httpx.Response(503, headers={"Set-Cookie": f"session={CANARY}"}),
@@ -961,7 +1160,7 @@ def _page(items: list[int], **extra: Any) -> httpx.Response:
 
 
 def test_offset_pagination_across_three_pages(rt: Any) -> None:
-    server = Server(_page([1, 2]), _page([3, 4]), _page([5]))
+    server = Server(_page([1, 2]), _page([3, 4]), _page([5]), _page([]))
     spec = rt.PageSpec("offset", "items", limit_param="limit", offset_param="offset")
     route = rt.Route("GET", "/calls", success={"200": rt.CallPage}, idempotent=True)
     items = make_client(rt, server).paginate(route, spec, query={"limit": 2, "q": "x"})
@@ -971,6 +1170,7 @@ def test_offset_pagination_across_three_pages(rt: Any) -> None:
         [("limit", "2"), ("q", "x"), ("offset", "0")],
         [("limit", "2"), ("q", "x"), ("offset", "2")],
         [("limit", "2"), ("q", "x"), ("offset", "4")],
+        [("limit", "2"), ("q", "x"), ("offset", "5")],
     ]
 
 
@@ -988,8 +1188,9 @@ def test_offset_pagination_stops_at_total_and_on_empty_page(rt: Any) -> None:
 
 
 def test_page_number_pagination_across_three_pages(rt: Any) -> None:
-    server = Server(_page([1, 2]), _page([3, 4]), _page([5]))
-    spec = rt.PageSpec("page", "items", limit_param="size", page_param="page")
+    # The server echoes the page size it applied: a page shorter than it is the last.
+    server = Server(_page([1, 2], size=2), _page([3, 4], size=2), _page([5], size=2))
+    spec = rt.PageSpec("page", "items", limit_param="size", page_param="page", limit_field="size")
     route = rt.Route("GET", "/calls", success={"200": dict[str, Any]})
     items = list(make_client(rt, server).paginate(route, spec, query={"size": 2}))
     assert items == [{"id": i} for i in [1, 2, 3, 4, 5]]
@@ -1016,7 +1217,7 @@ def test_cursor_pagination_across_three_pages(rt: Any) -> None:
 
 
 def test_async_pagination(rt: Any) -> None:
-    server = Server(_page([1, 2]), _page([3, 4]), _page([5]))
+    server = Server(_page([1, 2]), _page([3, 4]), _page([5]), _page([]))
     spec = rt.PageSpec("offset", "items", limit_param="limit", offset_param="offset")
     route = rt.Route("GET", "/calls", success={"200": rt.CallPage})
 
@@ -1026,7 +1227,7 @@ def test_async_pagination(rt: Any) -> None:
             return [call.id async for call in pages]
 
     assert asyncio.run(main()) == [1, 2, 3, 4, 5]
-    assert [r.url.params["offset"] for r in server.requests] == ["0", "2", "4"]
+    assert [r.url.params["offset"] for r in server.requests] == ["0", "2", "4", "5"]
 
 
 def test_pagination_on_a_raw_client_yields_parsed_items(rt: Any) -> None:
@@ -1035,3 +1236,205 @@ def test_pagination_on_a_raw_client_yields_parsed_items(rt: Any) -> None:
     route = rt.Route("GET", "/calls", success={"200": rt.CallPage})
     items = list(make_client(rt, server).raw().paginate(route, spec))
     assert [c.id for c in items] == [1]
+
+
+class Listing:
+    """A server holding ``count`` items that puts at most ``cap`` on a page, whatever the limit
+    asked for (as real servers do), and states its total and the limit it applied when told to."""
+
+    def __init__(
+        self, count: int, cap: int, kind: str = "offset", total: bool = True, echo: bool = True
+    ) -> None:
+        self.count, self.cap, self.kind, self.total, self.echo = count, cap, kind, total, echo
+        self.requests: list[httpx.Request] = []
+
+    def __call__(self, request: httpx.Request) -> httpx.Response:
+        self.requests.append(request)
+        params = request.url.params
+        applied = min(int(params.get("limit", self.cap)), self.cap)
+        if self.kind == "page":
+            start = (int(params.get("page", "1")) - 1) * applied
+        elif self.kind == "cursor":
+            start = int(params.get("after", "0"))
+        else:
+            start = int(params.get("offset", "0"))
+        items = list(range(start, min(start + applied, self.count)))
+        body: dict[str, Any] = {"items": [{"id": i} for i in items]}
+        body["totalCount"] = self.count if self.total else -1
+        if self.echo:
+            body["limit"] = applied
+        if self.kind == "cursor":
+            following = start + len(items)
+            body["nextCursor"] = str(following) if following < self.count else None
+        return ok(body)
+
+
+def _spec(rt: Any, kind: str = "offset", **kwargs: Any) -> Any:
+    names = {"offset": "offset_param", "page": "page_param", "cursor": "cursor_param"}
+    where = {"offset": "offset", "page": "page", "cursor": "after"}[kind]
+    fields = {names[kind]: where, "limit_param": "limit", "total_field": "totalCount"}
+    if kind == "cursor":
+        fields["next_field"] = "nextCursor"
+    return rt.PageSpec(kind, "items", **{**fields, "limit_field": "limit", **kwargs})
+
+
+def _list_route(rt: Any) -> Any:
+    return rt.Route("GET", "/calls", success={"200": rt.CallPage}, idempotent=True)
+
+
+@pytest.mark.parametrize("kind", ["offset", "page", "cursor"])
+@pytest.mark.parametrize("echo", [True, False])
+def test_an_unknown_total_of_minus_one_does_not_end_the_walk(
+    rt: Any, kind: str, echo: bool
+) -> None:
+    # CallFire's Page.totalCount: "Total count of available results. -1 if unknown".
+    server = Listing(250, 100, kind, total=False, echo=echo)
+    pager = make_client(rt, Server(server)).paginate(
+        _list_route(rt), _spec(rt, kind), query={"limit": 100}
+    )
+    assert [c.id for c in pager] == list(range(250))
+    # The short last page ends it when the server says which limit it applied (or the cursor
+    # does); without that, only an empty page can.
+    assert len(server.requests) == (3 if echo or kind == "cursor" else 4)
+
+
+@pytest.mark.parametrize("kind", ["offset", "page", "cursor"])
+def test_a_page_shorter_than_the_limit_asked_for_is_not_the_last(rt: Any, kind: str) -> None:
+    # limit=500 against a server that caps pages at 100: each page is "short" of 500.
+    for echo in (True, False):
+        server = Listing(250, 100, kind, total=True, echo=echo)
+        pager = make_client(rt, Server(server)).paginate(
+            _list_route(rt), _spec(rt, kind), query={"limit": 500}
+        )
+        assert [c.id for c in pager] == list(range(250)), (kind, echo)
+        assert len(server.requests) == 3
+
+
+def test_a_page_shorter_than_the_largest_page_the_api_states_is_the_last(rt: Any) -> None:
+    server = Listing(250, 100, total=False, echo=False)
+    spec = _spec(rt, limit_field=None, max_limit=100)
+    pager = make_client(rt, Server(server)).paginate(_list_route(rt), spec, query={"limit": 500})
+    assert [c.id for c in pager] == list(range(250))
+    assert len(server.requests) == 3  # 100, 100, then 50 < min(500, 100)
+
+
+def test_a_known_total_ends_the_walk_without_an_empty_page(rt: Any) -> None:
+    for kind in ("offset", "page", "cursor"):
+        server = Listing(200, 100, kind, total=True, echo=False)
+        pager = make_client(rt, Server(server)).paginate(
+            _list_route(rt), _spec(rt, kind, limit_field=None), query={"limit": 100}
+        )
+        assert len(list(pager)) == 200 and len(server.requests) == 2, kind
+
+
+@pytest.mark.parametrize(
+    ("kind", "start", "first_id"), [("offset", 10, 10), ("page", 2, 100), ("cursor", "30", 30)]
+)
+def test_the_walk_starts_where_the_caller_says(
+    rt: Any, kind: str, start: object, first_id: int
+) -> None:
+    server = Listing(250, 100, kind, total=True)
+    where = {"offset": "offset", "page": "page", "cursor": "after"}[kind]
+    pager = make_client(rt, Server(server)).paginate(
+        _list_route(rt), _spec(rt, kind), query={"limit": 100, where: start}
+    )
+    ids = [c.id for c in pager]
+    assert ids == list(range(first_id, 250))
+    assert server.requests[0].url.params[where] == str(start)
+
+
+def test_pages_are_reachable_with_their_totals_sync_and_async(rt: Any) -> None:
+    server = Listing(5, 2)
+    client = make_client(rt, Server(server))
+    pager = client.paginate(_list_route(rt), _spec(rt), query={"limit": 2})
+    pages = list(pager.iter_pages())
+    assert all(isinstance(page, rt.CallPage) for page in pages)
+    assert [[c.id for c in page.items] for page in pages] == [[0, 1], [2, 3], [4]]
+    assert {page.total_count for page in pages} == {5}
+    assert next(pager).id == 0  # the items are a separate walk, still lazy
+    assert isinstance(pager, rt.SyncPager)
+
+    async def main() -> tuple[list[Any], list[int]]:
+        async with make_async_client(rt, Server(Listing(5, 2)), Sleeps()) as aclient:
+            apager = aclient.apaginate(_list_route(rt), _spec(rt), query={"limit": 2})
+            return [p async for p in apager.iter_pages()], [c.id async for c in apager]
+
+    async_pages, ids = asyncio.run(main())
+    assert [len(page.items) for page in async_pages] == [2, 2, 1] and ids == [0, 1, 2, 3, 4]
+
+
+# -- logging -------------------------------------------------------------------------------------
+
+
+@pytest.fixture
+def clean_logger(rt: Any) -> Any:
+    """The package logger, restored after the test (configure_logging changes it)."""
+    logger = logging.getLogger("demo_client")
+    level, handlers = logger.level, list(logger.handlers)
+    yield logger
+    logger.setLevel(level)
+    logger.handlers[:] = handlers
+
+
+def test_the_logger_is_named_after_the_package_as_imported(
+    rt: Any, caplog: pytest.LogCaptureFixture
+) -> None:
+    assert rt.module._logging.logger.name == "demo_client"
+    caplog.set_level(logging.DEBUG, logger="demo_client")
+    server = Server(httpx.Response(503), ok({"id": 1}))
+    make_client(rt, server).request(get_call(rt), path={"id": 1})
+    levels = [(r.name, r.levelname, r.getMessage().split(" ")[0]) for r in caplog.records]
+    assert levels == [
+        ("demo_client", "DEBUG", "request"),
+        ("demo_client", "DEBUG", "response"),
+        ("demo_client", "INFO", "retry"),
+        ("demo_client", "DEBUG", "request"),
+        ("demo_client", "DEBUG", "response"),
+    ]
+
+
+@pytest.mark.parametrize(("value", "level"), [("debug", logging.DEBUG), ("INFO", logging.INFO)])
+def test_the_environment_switch_sets_the_level(
+    rt: Any, clean_logger: Any, value: str, level: int
+) -> None:
+    rt.configure_logging(value, "DEMO_LOG")
+    assert clean_logger.level == level
+    rt.configure_logging(None, "DEMO_LOG")  # unset: nothing changes
+    assert clean_logger.level == level
+
+
+def test_the_environment_switch_prints_to_stderr_when_nothing_else_does(
+    rt: Any, clean_logger: Any, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    root = logging.getLogger()
+    monkeypatch.setattr(root, "handlers", [])
+    rt.configure_logging("info", "DEMO_LOG")
+    rt.configure_logging("info", "DEMO_LOG")
+    assert len(clean_logger.handlers) == 1
+    assert isinstance(clean_logger.handlers[0], logging.StreamHandler)
+
+
+def test_a_wrong_environment_switch_is_a_warning_not_an_error(rt: Any, clean_logger: Any) -> None:
+    with pytest.warns(UserWarning, match="DEMO_LOG='loud' is ignored"):
+        rt.configure_logging("loud", "DEMO_LOG")
+    assert clean_logger.level == logging.NOTSET
+
+
+def test_a_total_typed_as_a_number_still_ends_the_walk(rt: Any) -> None:
+    # Jira's page totals are "type: number": 4.0 items is 4 items.
+    spec = rt.PageSpec("offset", "items", "limit", "offset", total_field="total")
+    route = rt.Route("GET", "/calls", success={"200": dict[str, Any]})
+    server = Server(_page([1, 2], total=4.0), _page([3, 4], total=4.0), _page([9]))
+    items = list(make_client(rt, server).paginate(route, spec, query={"limit": 2}))
+    assert [item["id"] for item in items] == [1, 2, 3, 4] and len(server.requests) == 2
+
+
+def test_a_union_that_does_not_match_is_built_as_the_member_that_knows_the_keys(
+    rt: Any, caplog: pytest.LogCaptureFixture
+) -> None:
+    route = rt.Route("GET", "/x", success={"200": rt.Call | rt.ErrorBody})
+    server = Server(ok({"httpStatusCode": "soon", "message": "m"}))
+    with caplog.at_level(logging.WARNING, logger="demo_client"):
+        result = make_client(rt, server).request(route)
+    assert isinstance(result, rt.ErrorBody)
+    assert (result.http_status_code, result.message) == ("soon", "m")

@@ -5,7 +5,8 @@ Credentials come from the arguments or, when an argument is not given, from the 
 ``CALLFIRE_USERNAME`` for ``username``,
 ``CALLFIRE_PASSWORD`` for ``password``.
 The base URL is ``https://api.callfire.com/v2`` unless ``base_url`` or
-``CALLFIRE_BASE_URL`` says otherwise.
+``CALLFIRE_BASE_URL`` says otherwise. ``CALLFIRE_LOG=debug`` (or ``info``) logs what the
+client does.
 """
 
 from __future__ import annotations
@@ -17,7 +18,16 @@ from typing import TYPE_CHECKING
 
 import httpx
 
-from ._runtime import AsyncAPIClient, Credentials, SecurityScheme, SyncAPIClient, Timeout
+from ._runtime import (
+    NOT_GIVEN,
+    AsyncAPIClient,
+    Credentials,
+    NotGiven,
+    SecurityScheme,
+    SyncAPIClient,
+    Timeout,
+)
+from ._runtime import configure_logging
 
 if TYPE_CHECKING:
     from .resources.calls import AsyncCalls, Calls
@@ -67,12 +77,23 @@ class CallFire(SyncAPIClient):
         username: str | None = None,
         password: str | None = None,
         base_url: str | None = None,
-        timeout: Timeout = 60.0,
+        timeout: Timeout | NotGiven = NOT_GIVEN,
         max_retries: int = 2,
         default_headers: Mapping[str, str] | None = None,
+        strict_response_validation: bool = False,
         http_client: httpx.Client | None = None,
         transport: httpx.BaseTransport | None = None,
     ) -> None:
+        """Make a client; every argument is optional.
+
+        Args:
+            timeout: Seconds (or an ``httpx.Timeout``) for each request; by default 60, or the
+                timeout of ``http_client`` when it has one of its own.
+            max_retries: How many times a failed request may be sent again (see the README).
+            strict_response_validation: Raise ``APIResponseValidationError`` when a response
+                does not match its declared type, instead of returning it with a warning.
+        """
+        configure_logging(os.environ.get("CALLFIRE_LOG"), "CALLFIRE_LOG")
         super().__init__(
             base_url=_base_url(base_url),
             schemes=_SCHEMES,
@@ -80,6 +101,7 @@ class CallFire(SyncAPIClient):
             timeout=timeout,
             max_retries=max_retries,
             default_headers=default_headers,
+            strict_response_validation=strict_response_validation,
             http_client=http_client,
             transport=transport,
         )
@@ -104,12 +126,23 @@ class AsyncCallFire(AsyncAPIClient):
         username: str | None = None,
         password: str | None = None,
         base_url: str | None = None,
-        timeout: Timeout = 60.0,
+        timeout: Timeout | NotGiven = NOT_GIVEN,
         max_retries: int = 2,
         default_headers: Mapping[str, str] | None = None,
+        strict_response_validation: bool = False,
         http_client: httpx.AsyncClient | None = None,
         transport: httpx.AsyncBaseTransport | None = None,
     ) -> None:
+        """Make a client; every argument is optional.
+
+        Args:
+            timeout: Seconds (or an ``httpx.Timeout``) for each request; by default 60, or the
+                timeout of ``http_client`` when it has one of its own.
+            max_retries: How many times a failed request may be sent again (see the README).
+            strict_response_validation: Raise ``APIResponseValidationError`` when a response
+                does not match its declared type, instead of returning it with a warning.
+        """
+        configure_logging(os.environ.get("CALLFIRE_LOG"), "CALLFIRE_LOG")
         super().__init__(
             base_url=_base_url(base_url),
             schemes=_SCHEMES,
@@ -117,6 +150,7 @@ class AsyncCallFire(AsyncAPIClient):
             timeout=timeout,
             max_retries=max_retries,
             default_headers=default_headers,
+            strict_response_validation=strict_response_validation,
             http_client=http_client,
             transport=transport,
         )

@@ -21,16 +21,23 @@ CREDENTIALS: dict[str, Any] = {
 class Recorder:
     """A mock server handler: records each request and answers with one canned response."""
 
-    def __init__(self, status: int = 200, json_text: str = "", content: bytes = b"") -> None:
+    def __init__(
+        self,
+        status: int = 200,
+        json_text: str = "",
+        content: bytes = b"",
+        headers: dict[str, str] | None = None,
+    ) -> None:
         self.requests: list[httpx.Request] = []
         self.status = status
         self.body = json_text.encode() if json_text else content
         self.content_type = "application/json" if json_text else "application/octet-stream"
+        self.headers = headers or {}
 
     def __call__(self, request: httpx.Request) -> httpx.Response:
         self.requests.append(request)
         headers = {"Content-Type": self.content_type} if self.body else {}
-        return httpx.Response(self.status, content=self.body, headers=headers)
+        return httpx.Response(self.status, content=self.body, headers={**headers, **self.headers})
 
     @property
     def request(self) -> httpx.Request:
@@ -38,15 +45,71 @@ class Recorder:
         return self.requests[0]
 
 
+class Listing:
+    """A paged operation's server: ``count`` items, at most ``cap`` on a page whatever limit is
+    asked for (real servers cap page sizes), the limit it applied echoed in ``limit_field``,
+    and its total in ``total_field`` (-1 when ``total_known`` is false). Names are wire names;
+    cursors are "c" and the position of the page's first item."""
+
+    def __init__(self, page_json: str, item_json: str, kind: str, items: str, **names: Any) -> None:
+        self.page_json, self.item = page_json, json.loads(item_json)
+        self.kind, self.items = kind, items
+        self.count: int = names.pop("count", 5)
+        self.cap: int = names.pop("cap", 2)
+        self.total_known: bool = names.pop("total_known", True)
+        self.names: dict[str, str] = names
+        self.requests: list[httpx.Request] = []
+
+    def __call__(self, request: httpx.Request) -> httpx.Response:
+        self.requests.append(request)
+        assert len(self.requests) < 20, "the client never stops asking for pages"
+        params, names = request.url.params, self.names
+        asked = params.get(names.get("limit", ""))
+        applied = min(int(asked), self.cap) if asked else self.cap
+        if self.kind == "offset":
+            start = int(params.get(names.get("offset", ""), "0"))
+        elif self.kind == "page":
+            start = (int(params.get(names.get("page", ""), "1")) - 1) * applied
+        else:
+            start = int(params.get(names.get("cursor", ""), "c0")[1:])
+        shown = max(0, min(applied, self.count - start))
+        body = json.loads(self.page_json)
+        body[self.items] = [self.item] * shown
+        if names.get("total"):
+            body[names["total"]] = self.count if self.total_known else -1
+        if names.get("limit_field"):
+            body[names["limit_field"]] = applied
+        if names.get("next"):
+            body[names["next"]] = f"c{start + shown}" if start + shown < self.count else None
+        return httpx.Response(200, json=body)
+
+    def sent(self, name: str) -> list[str | None]:
+        """The value of the query parameter ``name`` in each request."""
+        return [request.url.params.get(name) for request in self.requests]
+
+
 DEFAULT_OPTIONS: dict[str, Any] = {}
+
+
+class Flaky:
+    """A mock server that first answers ``status`` (asking to retry at once), then as ``then``."""
+
+    def __init__(self, status: int, then: Recorder) -> None:
+        self.status, self.then = status, then
+        self.requests: list[httpx.Request] = []
+
+    def __call__(self, request: httpx.Request) -> httpx.Response:
+        self.requests.append(request)
+        if len(self.requests) == 1:
+            return httpx.Response(self.status, headers={"Retry-After": "0"})
+        return self.then(request)
 
 
 def client(handler: Any, **options: Any) -> CallFire:
     return CallFire(
         **CREDENTIALS,
         transport=httpx.MockTransport(handler),
-        max_retries=0,
-        **{**DEFAULT_OPTIONS, **options},
+        **{"max_retries": 0, **DEFAULT_OPTIONS, **options},
     )
 
 
@@ -54,8 +117,7 @@ def async_client(handler: Any, **options: Any) -> AsyncCallFire:
     return AsyncCallFire(
         **CREDENTIALS,
         transport=httpx.MockTransport(handler),
-        max_retries=0,
-        **{**DEFAULT_OPTIONS, **options},
+        **{"max_retries": 0, **DEFAULT_OPTIONS, **options},
     )
 
 

@@ -10,7 +10,14 @@ import httpx
 import pytest
 
 import callfire_client
-from callfire_client_test_support import Recorder, assert_request, async_client, client
+from callfire_client_test_support import (
+    Flaky,
+    Listing,
+    Recorder,
+    assert_request,
+    async_client,
+    client,
+)
 from callfire_client._runtime import to_jsonable  # noqa: F401 - some results are plain data
 from callfire_client.models.call_broadcast import CallBroadcast
 from callfire_client.models.call_broadcast_page import CallBroadcastPage
@@ -173,31 +180,93 @@ def test_find_calls_async() -> None:
 def test_find_calls_error_statuses(
     status: int, error: type[Exception], body: str, model: type | None
 ) -> None:
-    recorder = Recorder(status, body)
+    recorder = Recorder(status, body, headers={"X-Request-Id": "req-test"})
     api = client(recorder).calls
     with pytest.raises(error) as raised:
         api.find_calls()
     assert raised.value.status_code == status  # type: ignore[attr-defined]
+    # The message names the request id the server gave, for its operators.
+    assert raised.value.request_id == "req-test"  # type: ignore[attr-defined]
+    assert str(raised.value).endswith(" (request id req-test)")
     if model is not None:
         assert isinstance(raised.value.body, model)  # type: ignore[attr-defined]
 
 
-def test_find_calls_three_pages() -> None:
-    item = json.loads(_JSON_2)
-    seen: list[object] = []
+@pytest.mark.parametrize(
+    ("status", "retried"),
+    # 429: the server did not process the request. A 503 may come after it did: sent again
+    # only when that cannot make it act twice (an idempotent method, or an idempotency key).
+    [(429, True), (503, True)],
+)
+def test_find_calls_retries(status: int, retried: bool) -> None:
+    server = Flaky(status, Recorder(200, _JSON_1))
+    api = client(server, max_retries=1).calls
+    if retried:
+        api.find_calls()
+    else:
+        with pytest.raises(callfire_client.APIStatusError):
+            api.find_calls()
+    assert len(server.requests) == (2 if retried else 1)
 
-    def handler(request: httpx.Request) -> httpx.Response:
-        seen.append(dict(request.url.params))
-        number = len(seen)
-        body = json.loads(_JSON_1)
-        body["items"] = [item] * (2 if number < 3 else 1)
-        body["totalCount"] = 5
-        return httpx.Response(200, json=body)
 
-    api = client(handler).calls
-    items = list(api.iter_find_calls(limit=2))
-    assert len(items) == 5 and len(seen) == 3
-    assert [page.get("offset", "0") for page in seen] == ["0", "2", "4"]
+def _find_calls_listing(**options: object) -> Listing:
+    """The operation's server: 5 items, at most 2 on a page."""
+    return Listing(
+        _JSON_1,
+        _JSON_2,
+        "offset",
+        "items",
+        limit="limit",
+        offset="offset",
+        total="totalCount",
+        limit_field="limit",
+        **options,
+    )
+
+
+def test_find_calls_pages_until_the_listing_ends() -> None:
+    server = _find_calls_listing()
+    items = list(client(server).calls.iter_find_calls(limit=2))
+    assert len(items) == 5 and len(server.requests) == 3
+    assert server.sent("offset")[:3] == ["0", "2", "4"]
+
+
+def test_find_calls_pages_with_an_unknown_total() -> None:
+    # A negative total means the server does not know it: not that the listing ended.
+    server = _find_calls_listing(total_known=False)
+    items = list(client(server).calls.iter_find_calls(limit=2))
+    assert len(items) == 5 and len(server.requests) == 3
+
+
+def test_find_calls_pages_past_a_limit_the_server_caps() -> None:
+    # Asked for 500, the server sends 2 a page: a page shorter than 500 is not the last.
+    server = _find_calls_listing()
+    items = list(client(server).calls.iter_find_calls(limit=500))
+    assert len(items) == 5
+
+
+def test_find_calls_pages_from_a_start() -> None:
+    server = _find_calls_listing()
+    items = list(client(server).calls.iter_find_calls(limit=2, offset=2))
+    assert len(items) == 3
+    assert server.sent("offset")[0] == "2"
+
+
+def test_find_calls_iter_pages_sync_and_async() -> None:
+    api = client(_find_calls_listing()).calls
+    pager = api.iter_find_calls(limit=2)
+    pages = list(pager.iter_pages())
+    assert [len(to_jsonable(page)["items"]) for page in pages][:3] == [2, 2, 1]
+
+    async def scenario() -> list[object]:
+        async with async_client(_find_calls_listing()) as made:
+            async_api = made.calls
+            async_pager = async_api.iter_find_calls(limit=2)
+            return [page async for page in async_pager.iter_pages()]
+
+    async_pages = asyncio.run(scenario())
+    assert all(isinstance(page, CallPage) for page in pages + async_pages)
+    assert len(async_pages) == len(pages)
 
 
 def test_send_calls_required_args() -> None:
@@ -344,13 +413,33 @@ def test_send_calls_async() -> None:
 def test_send_calls_error_statuses(
     status: int, error: type[Exception], body: str, model: type | None
 ) -> None:
-    recorder = Recorder(status, body)
+    recorder = Recorder(status, body, headers={"X-Request-Id": "req-test"})
     api = client(recorder).calls
     with pytest.raises(error) as raised:
         api.send_calls()
     assert raised.value.status_code == status  # type: ignore[attr-defined]
+    # The message names the request id the server gave, for its operators.
+    assert raised.value.request_id == "req-test"  # type: ignore[attr-defined]
+    assert str(raised.value).endswith(" (request id req-test)")
     if model is not None:
         assert isinstance(raised.value.body, model)  # type: ignore[attr-defined]
+
+
+@pytest.mark.parametrize(
+    ("status", "retried"),
+    # 429: the server did not process the request. A 503 may come after it did: sent again
+    # only when that cannot make it act twice (an idempotent method, or an idempotency key).
+    [(429, True), (503, False)],
+)
+def test_send_calls_retries(status: int, retried: bool) -> None:
+    server = Flaky(status, Recorder(200, _JSON_4))
+    api = client(server, max_retries=1).calls
+    if retried:
+        api.send_calls()
+    else:
+        with pytest.raises(callfire_client.APIStatusError):
+            api.send_calls()
+    assert len(server.requests) == (2 if retried else 1)
 
 
 def test_find_call_broadcasts_required_args() -> None:
@@ -465,31 +554,93 @@ def test_find_call_broadcasts_async() -> None:
 def test_find_call_broadcasts_error_statuses(
     status: int, error: type[Exception], body: str, model: type | None
 ) -> None:
-    recorder = Recorder(status, body)
+    recorder = Recorder(status, body, headers={"X-Request-Id": "req-test"})
     api = client(recorder).calls
     with pytest.raises(error) as raised:
         api.find_call_broadcasts()
     assert raised.value.status_code == status  # type: ignore[attr-defined]
+    # The message names the request id the server gave, for its operators.
+    assert raised.value.request_id == "req-test"  # type: ignore[attr-defined]
+    assert str(raised.value).endswith(" (request id req-test)")
     if model is not None:
         assert isinstance(raised.value.body, model)  # type: ignore[attr-defined]
 
 
-def test_find_call_broadcasts_three_pages() -> None:
-    item = json.loads(_JSON_6)
-    seen: list[object] = []
+@pytest.mark.parametrize(
+    ("status", "retried"),
+    # 429: the server did not process the request. A 503 may come after it did: sent again
+    # only when that cannot make it act twice (an idempotent method, or an idempotency key).
+    [(429, True), (503, True)],
+)
+def test_find_call_broadcasts_retries(status: int, retried: bool) -> None:
+    server = Flaky(status, Recorder(200, _JSON_5))
+    api = client(server, max_retries=1).calls
+    if retried:
+        api.find_call_broadcasts()
+    else:
+        with pytest.raises(callfire_client.APIStatusError):
+            api.find_call_broadcasts()
+    assert len(server.requests) == (2 if retried else 1)
 
-    def handler(request: httpx.Request) -> httpx.Response:
-        seen.append(dict(request.url.params))
-        number = len(seen)
-        body = json.loads(_JSON_5)
-        body["items"] = [item] * (2 if number < 3 else 1)
-        body["totalCount"] = 5
-        return httpx.Response(200, json=body)
 
-    api = client(handler).calls
-    items = list(api.iter_find_call_broadcasts(limit=2))
-    assert len(items) == 5 and len(seen) == 3
-    assert [page.get("offset", "0") for page in seen] == ["0", "2", "4"]
+def _find_call_broadcasts_listing(**options: object) -> Listing:
+    """The operation's server: 5 items, at most 2 on a page."""
+    return Listing(
+        _JSON_5,
+        _JSON_6,
+        "offset",
+        "items",
+        limit="limit",
+        offset="offset",
+        total="totalCount",
+        limit_field="limit",
+        **options,
+    )
+
+
+def test_find_call_broadcasts_pages_until_the_listing_ends() -> None:
+    server = _find_call_broadcasts_listing()
+    items = list(client(server).calls.iter_find_call_broadcasts(limit=2))
+    assert len(items) == 5 and len(server.requests) == 3
+    assert server.sent("offset")[:3] == ["0", "2", "4"]
+
+
+def test_find_call_broadcasts_pages_with_an_unknown_total() -> None:
+    # A negative total means the server does not know it: not that the listing ended.
+    server = _find_call_broadcasts_listing(total_known=False)
+    items = list(client(server).calls.iter_find_call_broadcasts(limit=2))
+    assert len(items) == 5 and len(server.requests) == 3
+
+
+def test_find_call_broadcasts_pages_past_a_limit_the_server_caps() -> None:
+    # Asked for 500, the server sends 2 a page: a page shorter than 500 is not the last.
+    server = _find_call_broadcasts_listing()
+    items = list(client(server).calls.iter_find_call_broadcasts(limit=500))
+    assert len(items) == 5
+
+
+def test_find_call_broadcasts_pages_from_a_start() -> None:
+    server = _find_call_broadcasts_listing()
+    items = list(client(server).calls.iter_find_call_broadcasts(limit=2, offset=2))
+    assert len(items) == 3
+    assert server.sent("offset")[0] == "2"
+
+
+def test_find_call_broadcasts_iter_pages_sync_and_async() -> None:
+    api = client(_find_call_broadcasts_listing()).calls
+    pager = api.iter_find_call_broadcasts(limit=2)
+    pages = list(pager.iter_pages())
+    assert [len(to_jsonable(page)["items"]) for page in pages][:3] == [2, 2, 1]
+
+    async def scenario() -> list[object]:
+        async with async_client(_find_call_broadcasts_listing()) as made:
+            async_api = made.calls
+            async_pager = async_api.iter_find_call_broadcasts(limit=2)
+            return [page async for page in async_pager.iter_pages()]
+
+    async_pages = asyncio.run(scenario())
+    assert all(isinstance(page, CallBroadcastPage) for page in pages + async_pages)
+    assert len(async_pages) == len(pages)
 
 
 def test_create_call_broadcast_required_args() -> None:
@@ -684,10 +835,30 @@ def test_create_call_broadcast_async() -> None:
 def test_create_call_broadcast_error_statuses(
     status: int, error: type[Exception], body: str, model: type | None
 ) -> None:
-    recorder = Recorder(status, body)
+    recorder = Recorder(status, body, headers={"X-Request-Id": "req-test"})
     api = client(recorder).calls
     with pytest.raises(error) as raised:
         api.create_call_broadcast()
     assert raised.value.status_code == status  # type: ignore[attr-defined]
+    # The message names the request id the server gave, for its operators.
+    assert raised.value.request_id == "req-test"  # type: ignore[attr-defined]
+    assert str(raised.value).endswith(" (request id req-test)")
     if model is not None:
         assert isinstance(raised.value.body, model)  # type: ignore[attr-defined]
+
+
+@pytest.mark.parametrize(
+    ("status", "retried"),
+    # 429: the server did not process the request. A 503 may come after it did: sent again
+    # only when that cannot make it act twice (an idempotent method, or an idempotency key).
+    [(429, True), (503, False)],
+)
+def test_create_call_broadcast_retries(status: int, retried: bool) -> None:
+    server = Flaky(status, Recorder(200, _JSON_7))
+    api = client(server, max_retries=1).calls
+    if retried:
+        api.create_call_broadcast()
+    else:
+        with pytest.raises(callfire_client.APIStatusError):
+            api.create_call_broadcast()
+    assert len(server.requests) == (2 if retried else 1)

@@ -208,7 +208,12 @@ class Pagination:
     page_param: str = ""
     cursor_param: str = ""
     next_field: str = ""
-    total_field: str = ""
+    total_field: str = ""  # a negative total means "unknown" (CallFire: "-1 if unknown")
+    # The page's field echoing the limit the server applied (a page shorter than it is the last).
+    limit_field: str = ""
+    max_limit: int = (
+        0  # the most items the server puts on a page, when the API states it; 0: unknown
+    )
 
 
 @dataclass(frozen=True)
@@ -230,6 +235,9 @@ class Operation:
     security: tuple[tuple[str, ...], ...]
     idempotent: bool
     pagination: Pagination | None = None
+    # The header parameter that carries an idempotency key ('' for none): with one, a request
+    # may be retried whatever its method (the server acts on a key once).
+    idempotency_header: str = ""
     iterator_name: Identifier | None = None
     route_constant: Identifier = Identifier("")  # its module's Route constant
     pages_constant: Identifier | None = None  # its module's PageSpec constant, when paged
@@ -283,6 +291,8 @@ class PackageNames:
     base_url_variable: str  # '' when the client reads none
     credentials: tuple[Credential, ...]
     test_support: Identifier  # the generated tests' helper module
+    # The logging switch (<PREFIX>_LOG=debug|info); '' when the client reads no environment.
+    log_variable: str = ""
 
 
 @dataclass(frozen=True)

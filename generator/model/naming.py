@@ -96,6 +96,7 @@ def package_names(
         base_url_variable=_variable(names.env_prefix, "BASE_URL"),
         credentials=credentials,
         test_support=suite_support_module(names.package),
+        log_variable=_variable(names.env_prefix, "LOG"),
     )
 
 

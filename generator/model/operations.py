@@ -39,6 +39,9 @@ from generator.model.schemas import Example, Schemas, pascal_words
 from generator.model.security import CLIENT_HEADERS, PATH_SAFE, header_problem, security
 
 IDEMPOTENT_METHODS = frozenset({"GET", "HEAD", "PUT", "DELETE", "OPTIONS"})
+# Header parameters that carry an idempotency key (draft-ietf-httpapi-idempotency-key-header),
+# compared lower-case with _ read as -.
+IDEMPOTENCY_KEY_HEADERS = frozenset({"idempotency-key", "x-idempotency-key"})
 _COLLECTION_FORMATS = ("csv", "ssv", "tsv", "pipes", "multi")
 _TEMPLATE_PARAM = re.compile(r"{([^{}/]+)}")
 # type/subtype and parameters, printable ASCII only: the value goes into a Content-Type header.
@@ -207,6 +210,7 @@ class _Operations:
             security=security(self.ctx, operation),
             idempotent=method in IDEMPOTENT_METHODS,
             pagination=pagination_of(self.ctx, operation, path, parameters, success),
+            idempotency_header=_idempotency_header(parameters),
         )
 
     def _parameters(
@@ -361,6 +365,19 @@ def _name_from_route(method: str, template: str) -> str:
         elif segment:
             parts.append(segment)
     return "_".join(parts)
+
+
+def _idempotency_header(parameters: tuple[ir.Parameter, ...]) -> str:
+    """The wire name of the header parameter that carries an idempotency key, or ''."""
+    return next(
+        (
+            p.wire_name
+            for p in parameters
+            if p.location == "header"
+            and p.wire_name.lower().replace("_", "-") in IDEMPOTENCY_KEY_HEADERS
+        ),
+        "",
+    )
 
 
 def _parameter_order(param: JSONObject, template_order: dict[str, int]) -> tuple[int, int, int]:

@@ -1,7 +1,15 @@
 """Pagination: detected from an operation's query parameters and its page model, or stated by an
-overlay in the operation's `x-pagination`."""
+overlay in the operation's `x-pagination`.
+
+What ends a walk is decided here too: the page's total (negative: unknown), the page's field that
+echoes the limit the server applied (CallFire's Page.limit: "if items.size() < limit assume no
+more items"), and the largest page the API states (`x-pagination: {max_limit: 100}`). A page
+shorter than the limit the caller asked for ends nothing: servers cap page sizes.
+"""
 
 from __future__ import annotations
+
+from dataclasses import replace
 
 from generator.model import ir
 from generator.model.context import Context
@@ -25,6 +33,8 @@ _ITEMS = ("items", "data", "results", "records", "values", "entries", "elements"
 _TOTAL = ("total_count", "total", "count", "total_results", "total_items")
 _NEXT = ("next", "next_token", "next_cursor", "next_page_token", "cursor", "continuation_token")
 _KINDS = ("offset", "page", "cursor")
+# Fields of a page that echo the limit the server applied (never "count": often the page's length).
+_LIMIT_FIELDS = ("limit", "page_size", "per_page", "max_results", "size")
 
 
 def pagination_of(
@@ -35,7 +45,8 @@ def pagination_of(
     success: ir.TypeRef | None,
 ) -> ir.Pagination | None:
     """Detected pagination, unless the operation's `x-pagination` (set by an overlay) says otherwise:
-    `false` turns it off; a mapping (kind, items, limit, offset, page, cursor, next, total) states it.
+    `false` turns it off; a mapping (kind, items, limit, offset, page, cursor, next, total,
+    applied_limit, max_limit) states it.
     """
     override = operation.get("x-pagination")
     if override is False:
@@ -66,8 +77,16 @@ def pagination_of(
         return _detected(parameters, success, ctx.models)
     given = {
         key: text(override.get(key))
-        for key in ("limit", "offset", "page", "cursor", "next", "total")
+        for key in ("limit", "offset", "page", "cursor", "next", "total", "applied_limit")
     }
+    max_limit = override.get("max_limit", 0)
+    if isinstance(max_limit, bool) or not isinstance(max_limit, int) or max_limit < 0:
+        ctx.warn(
+            path + ("x-pagination", "max_limit"),
+            "pagination-invalid",
+            "x-pagination max_limit is the most items a page holds: a positive integer; it is ignored",
+        )
+        max_limit = 0
     return ir.Pagination(
         kind,
         items.wire_name,
@@ -78,6 +97,8 @@ def pagination_of(
         cursor_param=given["cursor"],
         next_field=given["next"],
         total_field=given["total"],
+        limit_field=given["applied_limit"],
+        max_limit=max_limit,
     )
 
 
@@ -105,27 +126,35 @@ def _detected(
     next_field = next(
         (f.wire_name for key in _NEXT for f in fields if _key(f.wire_name) == key), ""
     )
+    echoed = _limit_field(fields, limit, total)
     offset, page, cursor = _first(query, _OFFSET), _first(query, _PAGE), _first(query, _CURSOR)
     wire, item = items.wire_name, items.type.item
     if offset and limit:
-        return ir.Pagination(
-            "offset", wire, item, limit_param=limit, total_field=total, offset_param=offset
-        )
-    if page:
-        return ir.Pagination(
-            "page", wire, item, limit_param=limit, total_field=total, page_param=page
-        )
-    if cursor and next_field:
-        return ir.Pagination(
-            "cursor",
-            wire,
-            item,
-            limit_param=limit,
-            total_field=total,
-            cursor_param=cursor,
-            next_field=next_field,
-        )
-    return None
+        found = ir.Pagination("offset", wire, item, offset_param=offset)
+    elif page:
+        found = ir.Pagination("page", wire, item, page_param=page)
+    elif cursor and next_field:
+        found = ir.Pagination("cursor", wire, item, cursor_param=cursor, next_field=next_field)
+    else:
+        return None
+    return replace(found, limit_param=limit, total_field=total, limit_field=echoed)
+
+
+def _limit_field(fields: list[ir.Field], limit_param: str, total: str) -> str:
+    """The integer field of the page named like its limit parameter, or like a page size."""
+    keys = ((_key(limit_param),) if limit_param else ()) + _LIMIT_FIELDS
+    return next(
+        (
+            f.wire_name
+            for key in keys
+            for f in fields
+            if _key(f.wire_name) == key
+            and f.wire_name != total
+            and isinstance(f.type, ir.Primitive)
+            and f.type.kind == "int"
+        ),
+        "",
+    )
 
 
 def _key(name: str) -> str:

@@ -515,11 +515,6 @@ class _OperationView:
         found = self.located("body")
         return found[0] if found else None
 
-    def iterator_keyword(self) -> list[_ParamView]:
-        page = self.op.pagination
-        skip = {page.offset_param, page.page_param, page.cursor_param} if page else set()
-        return [p for p in self.keyword if p.wire_name not in skip or p.location != "query"]
-
 
 def _render_resource(env: jinja2.Environment, context: _Context, resource: ir.Resource) -> str:
     imports = context.imports(with_variants=True)
@@ -627,7 +622,7 @@ def _render_resource_tests(
         models=_test_models(context, tests),
         item_json=item_json,
         json_names=_json_constants(tests, item_json),
-        page_args={t.op.name: _page_arguments(t) for t in tests if t.op.pagination},
+        paging={t.op.name: _paging_tests(t) for t in tests if t.op.pagination},
     )
 
 
@@ -704,22 +699,55 @@ def _item_json(synth: Synthesizer, op: ir.Operation) -> str:
     return json.dumps(synth.value(op.pagination.item_type))
 
 
-def _page_arguments(t: testgen.OperationTests) -> list[str]:
+@dataclass
+class _PagingTests:
+    """What the generated tests of a paged operation pass and expect (see test_resource.py.jinja):
+    a listing of 5 items served at most 2 a page, whatever the limit asked for."""
+
+    arguments: list[str]  # the required arguments, without the paging ones
+    limit: str  # the Python name of the limit parameter ('' when it has none)
+    start: str  # "name=<source>" starting the walk later ('' when it cannot be given)
+    start_wire: str  # the query parameter carrying it
+    start_sent: str  # as sent
+    start_left: int  # the items left from there
+    requests: int  # the requests a walk of the 5 items takes, when the total is known
+    requests_unknown_total: int  # ... when the page says its total is unknown (-1)
+    first: list[str | None]  # the paging parameter's value in the first three requests
+
+
+def _paging_tests(t: testgen.OperationTests) -> _PagingTests:
     page = t.op.pagination
     assert page is not None
-    skip = {
-        p.name
-        for p in t.op.parameters
-        if p.wire_name in (page.limit_param, page.offset_param, page.page_param, page.cursor_param)
-        and p.location == "query"
-    }
+    by_wire = {p.wire_name: p for p in t.op.parameters if p.location == "query"}
+    paging = (page.limit_param, page.offset_param, page.page_param, page.cursor_param)
+    skip = {by_wire[w].name for w in paging if w in by_wire}
     arguments = [a for a in t.required_call.arguments if a.split("=", 1)[0] not in skip]
-    limit = next(
-        (
-            p.name
-            for p in t.op.parameters
-            if p.wire_name == page.limit_param and p.location == "query"
-        ),
-        "",
+    limit = by_wire[page.limit_param].name if page.limit_param in by_wire else ""
+    where = {"offset": page.offset_param, "page": page.page_param, "cursor": page.cursor_param}
+    wire = where[page.kind]
+    param = by_wire.get(wire)
+    start, sent, left = "", "", 0
+    kind = param.type.kind if param is not None and isinstance(param.type, ir.Primitive) else ""
+    if param is not None and page.kind in ("offset", "page") and kind == "int":
+        start, sent, left = f"{param.name}=2", "2", 3  # offset 2, or page 2 of 2 items
+    elif param is not None and page.kind == "cursor" and kind == "str":
+        start, sent, left = f'{param.name}="c2"', "c2", 3
+    # The walk stops on the short last page when the server echoes its limit (or with the
+    # cursor); with only the total, once it is reached; else it needs an empty page.
+    ends_early = bool(page.limit_field) or page.kind == "cursor"
+    firsts: dict[str, list[str | None]] = {
+        "offset": ["0", "2", "4"],
+        "page": ["1", "2", "3"],
+        "cursor": [None, "c2", "c4"],
+    }
+    return _PagingTests(
+        arguments=arguments,
+        limit=limit,
+        start=start,
+        start_wire=wire,
+        start_sent=sent,
+        start_left=left,
+        requests=3 if ends_early or page.total_field else 4,
+        requests_unknown_total=3 if ends_early else 4,
+        first=firsts[page.kind],
     )
-    return arguments + ([f"{limit}=2"] if limit else [])

@@ -24,8 +24,9 @@ from ._errors import (
     UnprocessableEntityError,
     status_error,
 )
+from ._logging import configure_logging
 from ._models import BaseModel, OpenEnum, to_jsonable
-from ._pagination import PageSpec
+from ._pagination import AsyncPager, PageSpec, SyncPager
 from ._response import RawResponse, async_raw_method, raw_method
 from ._route import LazyType, Route
 from ._types import NOT_GIVEN, FileInput, NotGiven, Timeout
@@ -38,6 +39,7 @@ __all__ = [
     "APIStatusError",
     "APITimeoutError",
     "AsyncAPIClient",
+    "AsyncPager",
     "AuthenticationError",
     "BadRequestError",
     "BaseModel",
@@ -60,9 +62,11 @@ __all__ = [
     "Route",
     "SecurityScheme",
     "SyncAPIClient",
+    "SyncPager",
     "Timeout",
     "UnprocessableEntityError",
     "async_raw_method",
+    "configure_logging",
     "raw_method",
     "status_error",
     "to_jsonable",

@@ -37,9 +37,9 @@ from ._errors import (
 )
 from ._logging import Redactor
 from ._origin import BaseURL
-from ._pagination import PageSpec, PageWalker
+from ._pagination import AsyncPager, PageSpec, PageWalker, SyncPager
 from ._response import RawResponse, is_json_type, parse_success, status_exception
-from ._retry import can_retry_error, can_retry_status, retry_delay
+from ._retry import can_retry_error, can_retry_status, has_idempotency_key, retry_delay
 from ._route import Route
 from ._serialize import (
     encode_files,
@@ -78,6 +78,8 @@ class ClientOptions:
     timeout: Timeout = DEFAULT_TIMEOUT
     max_retries: int = DEFAULT_MAX_RETRIES
     default_headers: Mapping[str, str] = field(default_factory=dict)
+    # False: a body that does not match its declared type is returned anyway, with a warning.
+    strict_response_validation: bool = False
 
 
 @dataclass(frozen=True)
@@ -120,6 +122,7 @@ class _BaseClient(Generic[_HttpT]):
         timeout: Timeout | NotGiven = NOT_GIVEN,
         max_retries: int | NotGiven = NOT_GIVEN,
         default_headers: Mapping[str, str] | NotGiven = NOT_GIVEN,
+        strict_response_validation: bool | NotGiven = NOT_GIVEN,
     ) -> _ClientT:
         """A copy with some options replaced, sharing this client's HTTP connection pool.
 
@@ -130,6 +133,7 @@ class _BaseClient(Generic[_HttpT]):
             "credentials": credentials,
             "timeout": timeout,
             "max_retries": max_retries,
+            "strict_response_validation": strict_response_validation,
         }
         if not isinstance(default_headers, NotGiven):
             changes["default_headers"] = {**self._options.default_headers, **default_headers}
@@ -173,6 +177,7 @@ class _BaseClient(Generic[_HttpT]):
         files: Mapping[str, object] = _EMPTY,
         extra_headers: Mapping[str, str] | None = None,
         extra_query: Mapping[str, object] | None = None,
+        extra_body: Mapping[str, object] | None = None,
         timeout: Timeout | NotGiven = NOT_GIVEN,
     ) -> httpx.Request:
         options = self._options
@@ -183,7 +188,7 @@ class _BaseClient(Generic[_HttpT]):
         all_headers.update(encode_headers(headers))
         params.extend(encode_query(extra_query or _EMPTY, _EMPTY))
         all_headers.update(extra_headers or _EMPTY)
-        encoded = _encode_body(route, body, form, files, all_headers)
+        encoded = _encode_body(route, body, form, files, all_headers, extra_body)
         if params and "?" not in url:
             # The query joined here, as httpx would join it: httpx then parses one URL, not two.
             url += "?" + urllib.parse.urlencode(params)
@@ -228,10 +233,15 @@ class _BaseClient(Generic[_HttpT]):
     # -- retry decisions ------------------------------------------------------------------
 
     def _delay_after_error(
-        self, route: Route, request: httpx.Request, exc: httpx.RequestError, attempt: int
+        self,
+        route: Route,
+        request: httpx.Request,
+        exc: httpx.RequestError,
+        attempt: int,
+        max_retries: int,
     ) -> float:
         """Seconds to wait before retrying after ``exc``; raises when it must not be retried."""
-        if attempt < self._options.max_retries and can_retry_error(exc, route.idempotent):
+        if attempt < max_retries and can_retry_error(exc, _retry_safe(route, request)):
             delay = retry_delay(attempt)
             self._redactor.log_retry(request, type(exc).__name__, delay)
             return delay
@@ -241,11 +251,11 @@ class _BaseClient(Generic[_HttpT]):
         raise APIConnectionError(f"Connection error: {description}", request=request) from exc
 
     def _delay_after_response(
-        self, route: Route, response: httpx.Response, attempt: int
+        self, route: Route, response: httpx.Response, attempt: int, max_retries: int
     ) -> float | None:
         """Seconds to wait before retrying after ``response``, or None to keep it."""
-        retryable = can_retry_status(response.status_code, route.idempotent)
-        if not retryable or attempt >= self._options.max_retries:
+        retryable = can_retry_status(response.status_code, _retry_safe(route, response.request))
+        if not retryable or attempt >= max_retries:
             return None
         delay = retry_delay(attempt, response.headers)
         self._redactor.log_retry(response.request, f"status {response.status_code}", delay)
@@ -263,7 +273,8 @@ class _BaseClient(Generic[_HttpT]):
         target = response.next_request
         refusal = self._base().redirect_refusal(response, hops)
         if refusal is not None or target is None:  # a missing target always has a refusal
-            raise status_exception(route.errors, response, refusal or "not followed")
+            detail = refusal or "not followed"
+            raise status_exception(route.errors, response, detail, self._secrets())
         return target
 
     # -- reading the response -------------------------------------------------------------
@@ -271,10 +282,17 @@ class _BaseClient(Generic[_HttpT]):
     def _finish(self, route: Route, response: httpx.Response, raw: bool) -> Any:
         """The parsed body (or a RawResponse); raises for error statuses in both modes."""
         if response.status_code >= 300:
-            raise status_exception(route.errors, response)
+            raise status_exception(route.errors, response, secrets=self._secrets())
+        strict = self._options.strict_response_validation
         if raw:
-            return RawResponse(response, lambda: parse_success(route.success, response))
-        return parse_success(route.success, response)
+            return RawResponse(response, lambda: parse_success(route.success, response, strict))
+        return parse_success(route.success, response, strict)
+
+    def _secrets(self) -> tuple[str, ...]:
+        return self._options.credentials.secrets()
+
+    def _retries(self, max_retries: int | NotGiven) -> int:
+        return self._options.max_retries if isinstance(max_retries, NotGiven) else max_retries
 
 
 class SyncAPIClient(_BaseClient[httpx.Client]):
@@ -286,16 +304,20 @@ class SyncAPIClient(_BaseClient[httpx.Client]):
         base_url: str,
         schemes: Mapping[str, SecurityScheme] = _NO_SCHEMES,
         credentials: Credentials | None = None,
-        timeout: Timeout = DEFAULT_TIMEOUT,
+        timeout: Timeout | NotGiven = NOT_GIVEN,
         max_retries: int = DEFAULT_MAX_RETRIES,
         default_headers: Mapping[str, str] | None = None,
+        strict_response_validation: bool = False,
         http_client: httpx.Client | None = None,
         transport: httpx.BaseTransport | None = None,
         _sleep: Callable[[float], None] = time.sleep,
     ) -> None:
         _check_http_arguments(http_client, transport)
         options = _make_options(
-            base_url, schemes, credentials, timeout, max_retries, default_headers
+            base_url, schemes, credentials, timeout, max_retries, default_headers, http_client
+        )
+        options = dataclasses.replace(
+            options, strict_response_validation=strict_response_validation
         )
         owns = http_client is None
         http = httpx.Client(transport=transport) if http_client is None else http_client
@@ -314,7 +336,9 @@ class SyncAPIClient(_BaseClient[httpx.Client]):
         files: Mapping[str, object] = _EMPTY,
         extra_headers: Mapping[str, str] | None = None,
         extra_query: Mapping[str, object] | None = None,
+        extra_body: Mapping[str, object] | None = None,
         timeout: Timeout | NotGiven = NOT_GIVEN,
+        max_retries: int | NotGiven = NOT_GIVEN,
     ) -> Any:
         """Send one operation (with retries) and return its parsed body, or raise."""
         http_request = self._build_request(
@@ -327,33 +351,45 @@ class SyncAPIClient(_BaseClient[httpx.Client]):
             files=files,
             extra_headers=extra_headers,
             extra_query=extra_query,
+            extra_body=extra_body,
             timeout=timeout,
         )
-        response = self._send(route, http_request)
+        response = self._send(route, http_request, self._retries(max_retries))
         return self._finish(route, response, self._raw)
 
-    def paginate(self, route: Route, page_spec: PageSpec, **request_kwargs: Any) -> Iterator[Any]:
-        """Yield the items of every page, fetching each page only when the previous is used up.
+    def paginate(
+        self, route: Route, page_spec: PageSpec, **request_kwargs: Any
+    ) -> SyncPager[Any, Any]:
+        """The items of every page, each page fetched when the previous one is used up; the
+        pager's ``iter_pages()`` gives the pages themselves.
 
         The pages are read here, so the items are parsed on a raw copy too.
         """
-        walker = PageWalker(page_spec, request_kwargs.pop("query", _EMPTY))
-        while (query := walker.next_query()) is not None:
-            http_request = self._build_request(route, query=query, **request_kwargs)
-            page = self._finish(route, self._send(route, http_request), raw=False)
-            yield from walker.advance(page)
+        query = request_kwargs.pop("query", _EMPTY)
+        retries = self._retries(request_kwargs.pop("max_retries", NOT_GIVEN))
 
-    def _send(self, route: Route, request: httpx.Request) -> httpx.Response:
+        def pages() -> Iterator[tuple[Any, list[Any]]]:
+            walker = PageWalker(page_spec, query)
+            while (page_query := walker.next_query()) is not None:
+                http_request = self._build_request(route, query=page_query, **request_kwargs)
+                page = self._finish(route, self._send(route, http_request, retries), raw=False)
+                yield page, walker.advance(page)
+
+        return SyncPager(pages)
+
+    def _send(self, route: Route, request: httpx.Request, max_retries: int) -> httpx.Response:
         hops = 0
         while True:
-            response = self._send_with_retries(route, request)
+            response = self._send_with_retries(route, request, max_retries)
             next_request = self._next_hop(route, response, hops)
             if next_request is None:
                 return response
             response.close()
             request, hops = next_request, hops + 1
 
-    def _send_with_retries(self, route: Route, request: httpx.Request) -> httpx.Response:
+    def _send_with_retries(
+        self, route: Route, request: httpx.Request, max_retries: int
+    ) -> httpx.Response:
         attempt = 0
         while True:
             self._redactor.log_request(request, attempt)
@@ -361,10 +397,10 @@ class SyncAPIClient(_BaseClient[httpx.Client]):
                 # Redirects are never left to httpx, whatever the injected client says.
                 response = self._http.send(request, follow_redirects=False)
             except httpx.RequestError as exc:
-                delay = self._delay_after_error(route, request, exc, attempt)
+                delay = self._delay_after_error(route, request, exc, attempt, max_retries)
             else:
                 self._redactor.log_response(request, response)
-                maybe_delay = self._delay_after_response(route, response, attempt)
+                maybe_delay = self._delay_after_response(route, response, attempt, max_retries)
                 if maybe_delay is None:
                     return response
                 response.close()
@@ -393,16 +429,20 @@ class AsyncAPIClient(_BaseClient[httpx.AsyncClient]):
         base_url: str,
         schemes: Mapping[str, SecurityScheme] = _NO_SCHEMES,
         credentials: Credentials | None = None,
-        timeout: Timeout = DEFAULT_TIMEOUT,
+        timeout: Timeout | NotGiven = NOT_GIVEN,
         max_retries: int = DEFAULT_MAX_RETRIES,
         default_headers: Mapping[str, str] | None = None,
+        strict_response_validation: bool = False,
         http_client: httpx.AsyncClient | None = None,
         transport: httpx.AsyncBaseTransport | None = None,
         _sleep: Callable[[float], Awaitable[None]] | None = None,
     ) -> None:
         _check_http_arguments(http_client, transport)
         options = _make_options(
-            base_url, schemes, credentials, timeout, max_retries, default_headers
+            base_url, schemes, credentials, timeout, max_retries, default_headers, http_client
+        )
+        options = dataclasses.replace(
+            options, strict_response_validation=strict_response_validation
         )
         owns = http_client is None
         http = httpx.AsyncClient(transport=transport) if http_client is None else http_client
@@ -421,7 +461,9 @@ class AsyncAPIClient(_BaseClient[httpx.AsyncClient]):
         files: Mapping[str, object] = _EMPTY,
         extra_headers: Mapping[str, str] | None = None,
         extra_query: Mapping[str, object] | None = None,
+        extra_body: Mapping[str, object] | None = None,
         timeout: Timeout | NotGiven = NOT_GIVEN,
+        max_retries: int | NotGiven = NOT_GIVEN,
     ) -> Any:
         """Send one operation (with retries) and return its parsed body, or raise."""
         http_request = self._build_request(
@@ -434,36 +476,46 @@ class AsyncAPIClient(_BaseClient[httpx.AsyncClient]):
             files=files,
             extra_headers=extra_headers,
             extra_query=extra_query,
+            extra_body=extra_body,
             timeout=timeout,
         )
-        response = await self._send(route, http_request)
+        response = await self._send(route, http_request, self._retries(max_retries))
         return self._finish(route, response, self._raw)
 
-    async def apaginate(
+    def apaginate(
         self, route: Route, page_spec: PageSpec, **request_kwargs: Any
-    ) -> AsyncIterator[Any]:
-        """Yield the items of every page, fetching each page only when the previous is used up.
+    ) -> AsyncPager[Any, Any]:
+        """The items of every page, each page fetched when the previous one is used up; the
+        pager's ``iter_pages()`` gives the pages themselves.
 
         The pages are read here, so the items are parsed on a raw copy too.
         """
-        walker = PageWalker(page_spec, request_kwargs.pop("query", _EMPTY))
-        while (query := walker.next_query()) is not None:
-            http_request = self._build_request(route, query=query, **request_kwargs)
-            page = self._finish(route, await self._send(route, http_request), raw=False)
-            for item in walker.advance(page):
-                yield item
+        query = request_kwargs.pop("query", _EMPTY)
+        retries = self._retries(request_kwargs.pop("max_retries", NOT_GIVEN))
 
-    async def _send(self, route: Route, request: httpx.Request) -> httpx.Response:
+        async def pages() -> AsyncIterator[tuple[Any, list[Any]]]:
+            walker = PageWalker(page_spec, query)
+            while (page_query := walker.next_query()) is not None:
+                http_request = self._build_request(route, query=page_query, **request_kwargs)
+                sent = await self._send(route, http_request, retries)
+                page = self._finish(route, sent, raw=False)
+                yield page, walker.advance(page)
+
+        return AsyncPager(pages)
+
+    async def _send(self, route: Route, request: httpx.Request, max_retries: int) -> httpx.Response:
         hops = 0
         while True:
-            response = await self._send_with_retries(route, request)
+            response = await self._send_with_retries(route, request, max_retries)
             next_request = self._next_hop(route, response, hops)
             if next_request is None:
                 return response
             await response.aclose()
             request, hops = next_request, hops + 1
 
-    async def _send_with_retries(self, route: Route, request: httpx.Request) -> httpx.Response:
+    async def _send_with_retries(
+        self, route: Route, request: httpx.Request, max_retries: int
+    ) -> httpx.Response:
         attempt = 0
         while True:
             self._redactor.log_request(request, attempt)
@@ -471,10 +523,10 @@ class AsyncAPIClient(_BaseClient[httpx.AsyncClient]):
                 # Redirects are never left to httpx, whatever the injected client says.
                 response = await self._http.send(request, follow_redirects=False)
             except httpx.RequestError as exc:
-                delay = self._delay_after_error(route, request, exc, attempt)
+                delay = self._delay_after_error(route, request, exc, attempt, max_retries)
             else:
                 self._redactor.log_response(request, response)
-                maybe_delay = self._delay_after_response(route, response, attempt)
+                maybe_delay = self._delay_after_response(route, response, attempt, max_retries)
                 if maybe_delay is None:
                     return response
                 await response.aclose()
@@ -498,18 +550,32 @@ def _make_options(
     base_url: str,
     schemes: Mapping[str, SecurityScheme],
     credentials: Credentials | None,
-    timeout: Timeout,
+    timeout: Timeout | NotGiven,
     max_retries: int,
     default_headers: Mapping[str, str] | None,
+    http_client: httpx.Client | httpx.AsyncClient | None,
 ) -> ClientOptions:
     return ClientOptions(
         base_url=base_url,
         schemes=dict(schemes),
         credentials=credentials if credentials is not None else Credentials(),
-        timeout=timeout,
+        timeout=_default_timeout(http_client) if isinstance(timeout, NotGiven) else timeout,
         max_retries=max_retries,
         default_headers=dict(default_headers or {}),
     )
+
+
+def _retry_safe(route: Route, request: httpx.Request) -> bool:
+    """True when sending ``request`` twice cannot make the server act twice."""
+    return route.idempotent or has_idempotency_key(request, route.idempotency_header)
+
+
+def _default_timeout(http_client: httpx.Client | httpx.AsyncClient | None) -> Timeout:
+    """The timeout when the caller gives none: an injected client's own, unless it is httpx's
+    default (5 s, which its maker most likely never chose), else ``DEFAULT_TIMEOUT``."""
+    if http_client is not None and http_client.timeout != httpx.Timeout(5.0):
+        return http_client.timeout
+    return DEFAULT_TIMEOUT
 
 
 def _asyncio_sleep() -> Callable[[float], Awaitable[None]]:
@@ -551,12 +617,19 @@ def _encode_body(
     form: Mapping[str, object],
     files: Mapping[str, object],
     headers: httpx.Headers,
+    extra_body: Mapping[str, object] | None = None,
 ) -> _Body:
-    """Encode the body the route declares; sets Content-Type where httpx does not."""
+    """Encode the body the route declares; sets Content-Type where httpx does not.
+
+    ``extra_body`` adds fields (replacing those of the same name): to the form, or to a JSON
+    object body (an operation without a body sends them as one).
+    """
     if route.body == "form":
-        return _Body(data=encode_form(form, route.form_formats))
+        return _Body(data=encode_form({**form, **(extra_body or {})}, route.form_formats))
     if route.body == "multipart":
-        return _encode_multipart(route, form, files, headers)
+        return _encode_multipart(route, {**form, **(extra_body or {})}, files, headers)
+    if extra_body:
+        body = _with_extra_fields(body, extra_body)
     if body is None or isinstance(body, NotGiven):
         return _Body()
     if isinstance(body, (bytes, bytearray)):
@@ -571,6 +644,15 @@ def _encode_body(
     # Compact and UTF-8, like httpx's own json= encoding; NaN is not JSON, so refuse it.
     text = json.dumps(data, ensure_ascii=False, separators=(",", ":"), allow_nan=False)
     return _Body(content=text.encode("utf-8"))
+
+
+def _with_extra_fields(body: object, extra_body: Mapping[str, object]) -> dict[str, Any]:
+    data = {} if body is None or isinstance(body, NotGiven) else encode_json(body)
+    if not isinstance(data, dict):
+        raise TypeError(
+            f"extra_body adds fields to a JSON object; this body is {type(body).__name__}"
+        )
+    return {**data, **encode_json(dict(extra_body))}
 
 
 def _encode_multipart(

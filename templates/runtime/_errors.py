@@ -20,7 +20,10 @@ Catch ``APIError`` to handle every failure of a call, or one of its subclasses::
         └── InternalServerError       >= 500
 
 Messages name the method, the URL path, the status and, for a URL refused, its scheme, host and
-port only: never user info, headers, query strings or bodies, which is where credentials travel.
+port only: never user info, headers or query strings, which is where credentials travel. A status
+error's message adds what the server said (the message of its error body, or the start of its
+text, with control characters escaped and the client's credentials masked) and the request id
+the server gave the response (``request_id``), which its operators ask for.
 """
 
 from __future__ import annotations
@@ -28,6 +31,7 @@ from __future__ import annotations
 import httpx
 
 __all__ = [
+    "REQUEST_ID_HEADERS",
     "APIConnectionError",
     "APIError",
     "APIResponseValidationError",
@@ -46,6 +50,22 @@ __all__ = [
     "UnprocessableEntityError",
     "status_error",
 ]
+
+
+# Where servers put the id of a request (their logs know it by): the common names, in order.
+REQUEST_ID_HEADERS = (
+    "x-request-id",
+    "request-id",
+    "x-amzn-requestid",
+    "x-amz-request-id",
+    "x-ms-request-id",
+    "x-correlation-id",
+)
+
+
+def request_id(headers: httpx.Headers) -> str | None:
+    """The request id a response carries (the first of ``REQUEST_ID_HEADERS`` present)."""
+    return next((headers[name] for name in REQUEST_ID_HEADERS if headers.get(name)), None)
 
 
 class InsecureTransportWarning(UserWarning):
@@ -76,6 +96,8 @@ class APIResponseValidationError(APIError):
     """A successful response whose body is not what the API description promises.
 
     ``body`` holds what could be read (JSON data or text) so the caller can still use it.
+    Raised only by a client made with ``strict_response_validation=True`` when the body can be
+    read but does not match; otherwise the data is returned as received, with a logged warning.
     """
 
     def __init__(self, message: str, *, response: httpx.Response, body: object) -> None:
@@ -83,6 +105,7 @@ class APIResponseValidationError(APIError):
         self.response = response
         self.status_code = response.status_code
         self.body = body
+        self.request_id: str | None = request_id(response.headers)
 
 
 class RequestURLError(APIError, ValueError):
@@ -100,7 +123,8 @@ class APIStatusError(APIError):
     """The server answered with an error status (or a redirect the client did not follow).
 
     ``body`` is the parsed error body: an instance of the error model the API declares for this
-    status when the body matches it, otherwise the JSON data, otherwise the text.
+    status when the body matches it, otherwise the JSON data, otherwise the text. ``request_id``
+    is the id the server gave the request (``X-Request-Id`` and the like), or None.
     """
 
     def __init__(self, message: str, *, response: httpx.Response, body: object) -> None:
@@ -109,6 +133,7 @@ class APIStatusError(APIError):
         self.status_code: int = response.status_code
         self.headers: httpx.Headers = response.headers
         self.body = body
+        self.request_id: str | None = request_id(response.headers)
 
 
 class RedirectError(APIStatusError):

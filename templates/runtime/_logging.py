@@ -1,23 +1,53 @@
-"""Debug logging of requests, responses and retries, with secrets redacted.
+"""Logging of requests, responses and retries, with secrets redacted.
 
-Enable it with ``logging.getLogger("<package name>").setLevel(logging.DEBUG)``. Authorization,
-Cookie and apiKey headers and apiKey query values are replaced by ``***`` before formatting, so
-logs can be shared.
+The logger is named after the package, as it is imported (``callfire_client``, not the
+distribution's ``callfire-client``). Enable it with
+``logging.getLogger("<package>").setLevel(logging.DEBUG)``, or with the client's environment
+switch (``<PREFIX>_LOG=debug`` or ``info``, when the client reads the environment), which
+also prints to stderr when the program configured no logging. Requests and responses are
+logged at DEBUG, retries at INFO, responses that do not match their declared type at WARNING.
+Authorization, Cookie and apiKey headers and apiKey query values are replaced by ``***``
+before formatting, so logs can be shared.
 """
 
 from __future__ import annotations
 
 import logging
 import urllib.parse
+import warnings
 from collections.abc import Collection
 
 import httpx
 
-from .._version import PACKAGE_NAME
+__all__ = ["Redactor", "configure_logging", "logger"]
 
-__all__ = ["Redactor", "logger"]
+# This module is <package>._runtime._logging: the logger is the package's (vendored or not).
+PACKAGE = __name__.rsplit("._runtime", 1)[0]
+logger = logging.getLogger(PACKAGE)
 
-logger = logging.getLogger(PACKAGE_NAME)
+_LEVELS = {"debug": logging.DEBUG, "info": logging.INFO}
+_FORMAT = "[%(asctime)s %(name)s %(levelname)s] %(message)s"
+
+
+def configure_logging(value: str | None, variable: str) -> None:
+    """Apply the environment switch ``variable`` (its ``value``: debug or info; unset: nothing).
+
+    Sets the package logger's level and, when nothing handles its records yet (the program
+    configured no logging), adds one handler printing to stderr. Calling it again changes
+    nothing more.
+    """
+    if not value:
+        return
+    level = _LEVELS.get(value.strip().lower())
+    if level is None:
+        warnings.warn(f"{variable}={value!r} is ignored: use debug or info", stacklevel=3)
+        return
+    logger.setLevel(level)
+    if not logger.hasHandlers():
+        handler = logging.StreamHandler()
+        handler.setFormatter(logging.Formatter(_FORMAT))
+        logger.addHandler(handler)
+
 
 _MASK = "***"
 _ALWAYS_SECRET = frozenset({"authorization", "proxy-authorization", "cookie", "set-cookie"})
@@ -69,8 +99,8 @@ class Redactor:
             )
 
     def log_retry(self, request: httpx.Request, reason: str, delay: float) -> None:
-        if logger.isEnabledFor(logging.DEBUG):
-            logger.debug(
+        if logger.isEnabledFor(logging.INFO):
+            logger.info(
                 "retry %s %s after %s in %.2fs",
                 request.method,
                 self.url(request.url),

@@ -2,19 +2,29 @@
 
 ``PageSpec`` says how an operation pages; ``PageWalker`` keeps the position between requests.
 The clients' ``paginate``/``apaginate`` only do the I/O: ask the walker for the next query,
-fetch the page, hand it back, and yield the items the walker found.
+fetch the page, hand it back, and yield what the walker found. What they return, a
+``SyncPager`` or an ``AsyncPager``, yields the items, and its ``iter_pages()`` the pages.
+
+A walk ends only on evidence that nothing is left: an empty page, a total the server knows
+(a negative total means "unknown") reached, a page shorter than the limit the server applied
+(the limit it echoes in the page, or the one the API states as its largest page), or a cursor
+that is missing or was sent before. A page shorter than the limit asked for is no evidence:
+servers cap the page size, and a walk that stopped there would silently lose items.
 """
 
 from __future__ import annotations
 
 import hashlib
-from collections.abc import Mapping
+from collections.abc import AsyncIterator, Callable, Iterator, Mapping
 from dataclasses import dataclass
-from typing import Any, Literal
+from typing import Any, Generic, Literal, TypeVar
 
 import pydantic
 
-__all__ = ["PageSpec", "PageWalker", "read_field"]
+__all__ = ["AsyncPager", "PageSpec", "PageWalker", "SyncPager", "read_field"]
+
+PageT = TypeVar("PageT")
+ItemT = TypeVar("ItemT")
 
 
 @dataclass(frozen=True)
@@ -25,8 +35,10 @@ class PageSpec:
     by the number of items received, ``page`` pages add one to ``page_param`` (starting at
     ``first_page`` when the caller gives none), ``cursor`` pages send the ``next_field`` value
     of the previous page as ``cursor_param`` and stop at a cursor already sent (a server that
-    answers A, B, A, ... would otherwise be paged forever). ``total_field``, when present, is
-    the total number of items, which saves a request for an empty last page.
+    answers A, B, A, ... would otherwise be paged forever). A start offset, page or cursor the
+    caller gives is where the walk starts. ``total_field`` is the total number of items (when
+    not negative), ``limit_field`` the limit the server applied to the page, and ``max_limit``
+    the most items the API says a page holds: each can save a request for an empty last page.
     """
 
     kind: Literal["offset", "page", "cursor"]
@@ -38,6 +50,8 @@ class PageSpec:
     next_field: str | None = None
     total_field: str | None = None
     first_page: int = 1
+    limit_field: str | None = None
+    max_limit: int | None = None
 
 
 def read_field(page: object, wire_name: str) -> object:
@@ -47,7 +61,7 @@ def read_field(page: object, wire_name: str) -> object:
     if isinstance(page, pydantic.BaseModel):
         for name, info in type(page).model_fields.items():
             if wire_name in (info.alias, name):
-                return getattr(page, name)
+                return getattr(page, name, None)
         return (page.model_extra or {}).get(wire_name)
     return getattr(page, wire_name, None)
 
@@ -59,7 +73,11 @@ class PageWalker:
         self._spec = spec
         self._query = dict(query)
         self._done = False
-        self._limit = _as_int(query.get(spec.limit_param)) if spec.limit_param else None
+        self._requested = _as_int(query.get(spec.limit_param)) if spec.limit_param else None
+        # Items received so far, and whether they are all the listing's first items (a walk
+        # that starts at a later offset, page or cursor cannot compare them with the total).
+        self._received = 0
+        self._from_start = True
         # Digests of the cursors sent so far: 16 bytes each, however long the server's cursors.
         self._seen_cursors: set[bytes] = set()
         self._start_defaults()
@@ -70,11 +88,13 @@ class PageWalker:
             given = self._query.get(spec.cursor_param or "cursor")
             if given not in (None, ""):
                 self._seen_cursors.add(_digest(given))
+                self._from_start = False
         elif spec.kind == "offset" and spec.offset_param:
             self._query[spec.offset_param] = _as_int(self._query.get(spec.offset_param)) or 0
         elif spec.kind == "page" and spec.page_param:
             given = _as_int(self._query.get(spec.page_param))
             self._query[spec.page_param] = spec.first_page if given is None else given
+            self._from_start = given is None or given <= spec.first_page
 
     def next_query(self) -> dict[str, object] | None:
         """The query for the next request, or None when the listing is exhausted."""
@@ -84,50 +104,123 @@ class PageWalker:
         """Take in a fetched page: return its items and move to the next position."""
         raw_items = read_field(page, self._spec.items)
         items = list(raw_items) if isinstance(raw_items, (list, tuple)) else []
-        if not items or (self._limit is not None and len(items) < self._limit):
+        self._received += len(items)
+        if not items:
             self._done = True
         elif self._spec.kind == "offset":
             self._advance_offset(page, len(items))
         elif self._spec.kind == "page":
-            self._advance_page(page)
+            self._advance_page(page, len(items))
         else:
             self._advance_cursor(page)
         return items
 
     def _total(self, page: object) -> int | None:
+        """The total the page states; None when it states none, or a negative one (unknown)."""
         if not self._spec.total_field:
             return None
-        return _as_int(read_field(page, self._spec.total_field))
+        total = _as_int(read_field(page, self._spec.total_field))
+        return total if total is not None and total >= 0 else None
+
+    def _applied_limit(self, page: object) -> int | None:
+        """The most items the server put on this page: the limit it echoes, else the smaller of
+        the limit asked for and the largest page the API states; None when unknown."""
+        if self._spec.limit_field:
+            echoed = _as_int(read_field(page, self._spec.limit_field))
+            if echoed is not None and echoed > 0:
+                return echoed
+        if self._requested is not None and self._requested > 0 and self._spec.max_limit:
+            return min(self._requested, self._spec.max_limit)
+        return None
+
+    def _short(self, page: object, received: int) -> bool:
+        applied = self._applied_limit(page)
+        return applied is not None and received < applied
 
     def _advance_offset(self, page: object, received: int) -> None:
         name = self._spec.offset_param or "offset"
         offset = (_as_int(self._query.get(name)) or 0) + received
         self._query[name] = offset
         total = self._total(page)
-        self._done = total is not None and offset >= total
+        self._done = self._short(page, received) or (total is not None and offset >= total)
 
-    def _advance_page(self, page: object) -> None:
+    def _advance_page(self, page: object, received: int) -> None:
         name = self._spec.page_param or "page"
         number = (_as_int(self._query.get(name)) or 0) + 1
         self._query[name] = number
-        total = self._total(page)
-        # Without a limit the page size is unknown, so only an empty page ends the walk.
-        if total is not None and self._limit:
-            self._done = (number - self._spec.first_page) * self._limit >= total
+        total, applied = self._total(page), self._applied_limit(page)
+        if self._short(page, received):
+            self._done = True
+        elif total is not None and applied is not None:
+            self._done = (number - self._spec.first_page) * applied >= total
+        elif total is not None and self._from_start:
+            self._done = self._received >= total
 
     def _advance_cursor(self, page: object) -> None:
+        # The next cursor decides: a server may send fewer items than its limit and still more.
         name = self._spec.cursor_param or "cursor"
         cursor = read_field(page, self._spec.next_field or "next")
+        total = self._total(page)
         if cursor in (None, ""):
             self._done = True
-            return
-        digest = _digest(cursor)
-        # Any cursor sent before (not only the last one) starts a loop: end the walk there.
-        if digest in self._seen_cursors:
+        elif self._from_start and total is not None and self._received >= total:
+            self._done = True
+        elif (digest := _digest(cursor)) in self._seen_cursors:
+            # Any cursor sent before (not only the last one) starts a loop: end the walk there.
             self._done = True
         else:
             self._seen_cursors.add(digest)
             self._query[name] = cursor
+
+
+class SyncPager(Iterator[ItemT], Generic[PageT, ItemT]):
+    """The items of a paged operation, each page fetched only when the previous one is used up.
+
+    ``iter_pages()`` walks the listing again from its start and yields each page (the typed
+    page model, with its totals) instead of the items.
+    """
+
+    def __init__(self, pages: Callable[[], Iterator[tuple[PageT, list[ItemT]]]]) -> None:
+        self._pages = pages
+        self._items: Iterator[ItemT] | None = None
+
+    def __iter__(self) -> SyncPager[PageT, ItemT]:
+        return self
+
+    def __next__(self) -> ItemT:
+        if self._items is None:
+            self._items = (item for _, items in self._pages() for item in items)
+        return next(self._items)
+
+    def iter_pages(self) -> Iterator[PageT]:
+        """Every page of the listing, from its start, fetched one at a time."""
+        return (page for page, _ in self._pages())
+
+
+class AsyncPager(AsyncIterator[ItemT], Generic[PageT, ItemT]):
+    """The items of a paged operation, for ``async for``; see ``SyncPager``."""
+
+    def __init__(self, pages: Callable[[], AsyncIterator[tuple[PageT, list[ItemT]]]]) -> None:
+        self._pages = pages
+        self._items: AsyncIterator[ItemT] | None = None
+
+    def __aiter__(self) -> AsyncPager[PageT, ItemT]:
+        return self
+
+    async def __anext__(self) -> ItemT:
+        if self._items is None:
+            self._items = self._all_items()
+        return await self._items.__anext__()
+
+    async def _all_items(self) -> AsyncIterator[ItemT]:
+        async for _, items in self._pages():
+            for item in items:
+                yield item
+
+    async def iter_pages(self) -> AsyncIterator[PageT]:
+        """Every page of the listing, from its start, fetched one at a time."""
+        async for page, _ in self._pages():
+            yield page
 
 
 def _digest(cursor: object) -> bytes:
@@ -140,6 +233,8 @@ def _as_int(value: object) -> int | None:
         return None
     if isinstance(value, int):
         return value
+    if isinstance(value, float):  # a total typed "number" (Jira's): 250.0 is 250
+        return int(value) if value.is_integer() else None
     try:
         return int(str(value))
     except ValueError:

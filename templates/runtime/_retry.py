@@ -1,8 +1,11 @@
 """When to send a request again, and how long to wait first.
 
-The rule that matters: a request that may have reached the server is sent again only when
-the operation is idempotent, so a retry can never create a second order or a second call.
-Failures to connect happen before anything is sent, so they are retried for every method.
+The rule that matters: a request that may have reached the server is sent again only with a
+guarantee that the server acts on it once: the operation is idempotent, or the request carries
+an idempotency key (a header the API declares as one, or ``Idempotency-Key``), so a retry can
+never create a second order or a second call. Two failures are retried for every method, since
+the server did not act on them: a failure to connect (nothing was sent), and 429 Too Many
+Requests (the server refused to process the request), after the ``Retry-After`` it asks for.
 """
 
 from __future__ import annotations
@@ -15,14 +18,21 @@ import time
 import httpx
 
 __all__ = [
+    "IDEMPOTENCY_HEADERS",
     "RETRYABLE_STATUSES",
     "backoff_delay",
     "can_retry_error",
     "can_retry_status",
+    "has_idempotency_key",
     "retry_delay",
 ]
 
 RETRYABLE_STATUSES = frozenset({408, 429, 500, 502, 503, 504})
+# Statuses that say the request was not processed: retried whatever the method.
+_NOT_PROCESSED = frozenset({429})
+# The idempotency key header names a caller may add (extra_headers) to any request: the IETF
+# draft's (draft-ietf-httpapi-idempotency-key-header) and its common X- form.
+IDEMPOTENCY_HEADERS = ("idempotency-key", "x-idempotency-key")
 
 # Raised before a single byte of the request left the machine.
 _NOT_SENT = (httpx.ConnectError, httpx.ConnectTimeout, httpx.PoolTimeout)
@@ -40,16 +50,27 @@ _MAX_BACKOFF = 8.0
 _MAX_RETRY_AFTER = 60.0
 
 
-def can_retry_error(exc: httpx.RequestError, idempotent: bool) -> bool:
-    """True when the transport failure ``exc`` may be retried."""
+def has_idempotency_key(request: httpx.Request, declared: str | None = None) -> bool:
+    """True when ``request`` carries a non-empty idempotency key: in the header the operation
+    declares as one (``declared``), or in one of ``IDEMPOTENCY_HEADERS``."""
+    names = (declared, *IDEMPOTENCY_HEADERS) if declared else IDEMPOTENCY_HEADERS
+    return any(request.headers.get(name, "").strip() for name in names)
+
+
+def can_retry_error(exc: httpx.RequestError, retry_safe: bool) -> bool:
+    """True when the transport failure ``exc`` may be retried; ``retry_safe``: the request may be
+    sent twice (an idempotent operation, or an idempotency key)."""
     if isinstance(exc, _NOT_SENT):
         return True
-    return idempotent and isinstance(exc, _MAYBE_SENT)
+    return retry_safe and isinstance(exc, _MAYBE_SENT)
 
 
-def can_retry_status(status_code: int, idempotent: bool) -> bool:
-    """True when a response with this status may be retried (the server did see the request)."""
-    return idempotent and status_code in RETRYABLE_STATUSES
+def can_retry_status(status_code: int, retry_safe: bool) -> bool:
+    """True when a response with this status may be retried: 429 always (the server did not
+    process the request), the other retryable statuses only when ``retry_safe``."""
+    if status_code in _NOT_PROCESSED:
+        return True
+    return retry_safe and status_code in RETRYABLE_STATUSES
 
 
 def backoff_delay(attempt: int) -> float:

@@ -25,8 +25,9 @@ from ._errors import (
     UnprocessableEntityError,
     status_error,
 )
+from ._logging import configure_logging
 from ._models import BaseModel, OpenEnum, to_jsonable
-from ._pagination import PageSpec
+from ._pagination import AsyncPager, PageSpec, SyncPager
 from ._response import RawResponse, async_raw_method, raw_method
 from ._route import LazyType, Route
 from ._types import NOT_GIVEN, FileInput, NotGiven, Timeout
@@ -39,6 +40,7 @@ __all__ = [
     "APIStatusError",
     "APITimeoutError",
     "AsyncAPIClient",
+    "AsyncPager",
     "AuthenticationError",
     "BadRequestError",
     "BaseModel",
@@ -61,9 +63,11 @@ __all__ = [
     "Route",
     "SecurityScheme",
     "SyncAPIClient",
+    "SyncPager",
     "Timeout",
     "UnprocessableEntityError",
     "async_raw_method",
+    "configure_logging",
     "raw_method",
     "status_error",
     "to_jsonable",

@@ -58,6 +58,14 @@ class Credentials:
         """True when no credential at all is set."""
         return not (self.username or self.password or self.token or self.api_keys)
 
+    def secrets(self) -> tuple[str, ...]:
+        """The values that must never be shown: password, token, keys, and the Basic pair."""
+        found = [self.password, self.token, *self.api_keys.values()]
+        if self.username is not None:
+            pair = f"{self.username}:{self.password or ''}".encode()
+            found.append(base64.b64encode(pair).decode("ascii"))
+        return tuple(value for value in found if value)
+
     def covers(self, scheme: SecurityScheme) -> bool:
         """True when these credentials can satisfy ``scheme``."""
         if scheme.kind == "basic":

@@ -46,7 +46,9 @@ class Route:
     key ("200", ..., or "default") to the body type: a type or annotation to validate with (or a
     ``LazyType`` that makes one), the string "bytes" for binary content, or None for no body. ``security`` lists alternatives,
     each a tuple of scheme names that must all apply; an empty tuple means no auth.
-    ``idempotent`` says whether a request that may have reached the server can be sent again.
+    ``idempotent`` says whether a request that may have reached the server can be sent again;
+    ``idempotency_header`` names the header parameter the API declares as an idempotency key: a
+    request that carries one can be sent again too.
     """
 
     method: str
@@ -59,3 +61,4 @@ class Route:
     security: tuple[tuple[str, ...], ...] = ()
     idempotent: bool = False
     form_formats: Mapping[str, str] = field(default_factory=dict)
+    idempotency_header: str | None = None

@@ -3,14 +3,14 @@
 
 from __future__ import annotations
 
-from collections.abc import AsyncIterator, Iterator, Mapping
+from collections.abc import Mapping
 from functools import cached_property
 from typing import TYPE_CHECKING, cast
 from collections.abc import Sequence
 from typing import Any
 
 from .._runtime import NOT_GIVEN, NotGiven, Route, Timeout, async_raw_method, raw_method
-from .._runtime import PageSpec
+from .._runtime import AsyncPager, PageSpec, SyncPager
 from .._runtime import LazyType
 from .. import models as _models  # a model module loads when a response first needs it
 
@@ -44,6 +44,7 @@ _FIND_CALLS_ROUTE = Route(
     },
     security=(("basicAuth",),),
     idempotent=True,
+    idempotency_header=None,
 )
 _FIND_CALLS_PAGES = PageSpec(
     kind="offset",
@@ -54,6 +55,8 @@ _FIND_CALLS_PAGES = PageSpec(
     cursor_param=None,
     next_field=None,
     total_field="totalCount",
+    limit_field="limit",
+    max_limit=None,
 )
 _SEND_CALLS_ROUTE = Route(
     method="POST",
@@ -72,6 +75,7 @@ _SEND_CALLS_ROUTE = Route(
     },
     security=(("basicAuth",),),
     idempotent=False,
+    idempotency_header=None,
 )
 _FIND_CALL_BROADCASTS_ROUTE = Route(
     method="GET",
@@ -90,6 +94,7 @@ _FIND_CALL_BROADCASTS_ROUTE = Route(
     },
     security=(("basicAuth",),),
     idempotent=True,
+    idempotency_header=None,
 )
 _FIND_CALL_BROADCASTS_PAGES = PageSpec(
     kind="offset",
@@ -100,6 +105,8 @@ _FIND_CALL_BROADCASTS_PAGES = PageSpec(
     cursor_param=None,
     next_field=None,
     total_field="totalCount",
+    limit_field="limit",
+    max_limit=None,
 )
 _CREATE_CALL_BROADCAST_ROUTE = Route(
     method="POST",
@@ -118,6 +125,7 @@ _CREATE_CALL_BROADCAST_ROUTE = Route(
     },
     security=(("basicAuth",),),
     idempotent=False,
+    idempotency_header=None,
 )
 
 
@@ -154,7 +162,9 @@ class Calls:
         to_number: str | None = None,
         extra_headers: Mapping[str, str] | None = None,
         extra_query: Mapping[str, object] | None = None,
+        extra_body: Mapping[str, object] | None = None,
         timeout: Timeout | NotGiven = NOT_GIVEN,
+        max_retries: int | NotGiven = NOT_GIVEN,
     ) -> CallPage:
         """Find calls
 
@@ -198,7 +208,9 @@ class Calls:
             },
             extra_headers=extra_headers,
             extra_query=extra_query,
+            extra_body=extra_body,
             timeout=timeout,
+            max_retries=max_retries,
         )
         return cast("CallPage", result)
 
@@ -215,14 +227,17 @@ class Calls:
         interval_end: int | None = None,
         label: str | None = None,
         limit: int | None = None,
+        offset: int | None = None,
         results: str | None = None,
         states: str | None = None,
         to_number: str | None = None,
         extra_headers: Mapping[str, str] | None = None,
         extra_query: Mapping[str, object] | None = None,
+        extra_body: Mapping[str, object] | None = None,
         timeout: Timeout | NotGiven = NOT_GIVEN,
-    ) -> Iterator[Call]:
-        """Every item of Find calls, fetching page after page as they are used.
+        max_retries: int | NotGiven = NOT_GIVEN,
+    ) -> SyncPager[CallPage, Call]:
+        """Every item of Find calls, fetching each page when needed (``.iter_pages()``: the pages).
 
         To search for all calls sent or received by the user. Use "id=0" for the campaignId parameter to query for all calls sent through the POST /calls API. See [call states and results](https://developers.callfire.com/results-responses-errors.html)
 
@@ -258,13 +273,16 @@ class Calls:
                 "intervalEnd": interval_end,
                 "label": label,
                 "limit": limit,
+                "offset": offset,
                 "results": results,
                 "states": states,
                 "toNumber": to_number,
             },
             extra_headers=extra_headers,
             extra_query=extra_query,
+            extra_body=extra_body,
             timeout=timeout,
+            max_retries=max_retries,
         )
 
     def send_calls(
@@ -281,7 +299,9 @@ class Calls:
         strict_validation: bool | None = None,
         extra_headers: Mapping[str, str] | None = None,
         extra_query: Mapping[str, object] | None = None,
+        extra_body: Mapping[str, object] | None = None,
         timeout: Timeout | NotGiven = NOT_GIVEN,
+        max_retries: int | NotGiven = NOT_GIVEN,
     ) -> CallList:
         """Send calls
 
@@ -317,7 +337,9 @@ class Calls:
             body=body,
             extra_headers=extra_headers,
             extra_query=extra_query,
+            extra_body=extra_body,
             timeout=timeout,
+            max_retries=max_retries,
         )
         return cast("CallList", result)
 
@@ -335,7 +357,9 @@ class Calls:
         interval_end: int | None = None,
         extra_headers: Mapping[str, str] | None = None,
         extra_query: Mapping[str, object] | None = None,
+        extra_body: Mapping[str, object] | None = None,
         timeout: Timeout | NotGiven = NOT_GIVEN,
+        max_retries: int | NotGiven = NOT_GIVEN,
     ) -> CallBroadcastPage:
         """Find call broadcasts
 
@@ -369,7 +393,9 @@ class Calls:
             },
             extra_headers=extra_headers,
             extra_query=extra_query,
+            extra_body=extra_body,
             timeout=timeout,
+            max_retries=max_retries,
         )
         return cast("CallBroadcastPage", result)
 
@@ -380,15 +406,18 @@ class Calls:
         label: str | None = None,
         limit: int | None = None,
         name: str | None = None,
+        offset: int | None = None,
         running: bool | None = None,
         scheduled: bool | None = None,
         interval_begin: int | None = None,
         interval_end: int | None = None,
         extra_headers: Mapping[str, str] | None = None,
         extra_query: Mapping[str, object] | None = None,
+        extra_body: Mapping[str, object] | None = None,
         timeout: Timeout | NotGiven = NOT_GIVEN,
-    ) -> Iterator[CallBroadcast]:
-        """Every item of Find call broadcasts, fetching page after page as they are used.
+        max_retries: int | NotGiven = NOT_GIVEN,
+    ) -> SyncPager[CallBroadcastPage, CallBroadcast]:
+        """Every item of Find call broadcasts, fetching each page when needed (``.iter_pages()``: the pages).
 
         Searches for all voice broadcasts created by user. Can query on label, name, and the current running status of the campaign. Returns a paged list of voice broadcasts
 
@@ -413,6 +442,7 @@ class Calls:
                 "label": label,
                 "limit": limit,
                 "name": name,
+                "offset": offset,
                 "running": running,
                 "scheduled": scheduled,
                 "intervalBegin": interval_begin,
@@ -420,7 +450,9 @@ class Calls:
             },
             extra_headers=extra_headers,
             extra_query=extra_query,
+            extra_body=extra_body,
             timeout=timeout,
+            max_retries=max_retries,
         )
 
     def create_call_broadcast(
@@ -431,7 +463,9 @@ class Calls:
         strict_validation: bool | None = None,
         extra_headers: Mapping[str, str] | None = None,
         extra_query: Mapping[str, object] | None = None,
+        extra_body: Mapping[str, object] | None = None,
         timeout: Timeout | NotGiven = NOT_GIVEN,
+        max_retries: int | NotGiven = NOT_GIVEN,
     ) -> ResourceId:
         """Create a call broadcast
 
@@ -450,7 +484,9 @@ class Calls:
             body=body,
             extra_headers=extra_headers,
             extra_query=extra_query,
+            extra_body=extra_body,
             timeout=timeout,
+            max_retries=max_retries,
         )
         return cast("ResourceId", result)
 
@@ -498,7 +534,9 @@ class AsyncCalls:
         to_number: str | None = None,
         extra_headers: Mapping[str, str] | None = None,
         extra_query: Mapping[str, object] | None = None,
+        extra_body: Mapping[str, object] | None = None,
         timeout: Timeout | NotGiven = NOT_GIVEN,
+        max_retries: int | NotGiven = NOT_GIVEN,
     ) -> CallPage:
         """Find calls
 
@@ -542,7 +580,9 @@ class AsyncCalls:
             },
             extra_headers=extra_headers,
             extra_query=extra_query,
+            extra_body=extra_body,
             timeout=timeout,
+            max_retries=max_retries,
         )
         return cast("CallPage", result)
 
@@ -559,14 +599,17 @@ class AsyncCalls:
         interval_end: int | None = None,
         label: str | None = None,
         limit: int | None = None,
+        offset: int | None = None,
         results: str | None = None,
         states: str | None = None,
         to_number: str | None = None,
         extra_headers: Mapping[str, str] | None = None,
         extra_query: Mapping[str, object] | None = None,
+        extra_body: Mapping[str, object] | None = None,
         timeout: Timeout | NotGiven = NOT_GIVEN,
-    ) -> AsyncIterator[Call]:
-        """Every item of Find calls, fetching page after page as they are used.
+        max_retries: int | NotGiven = NOT_GIVEN,
+    ) -> AsyncPager[CallPage, Call]:
+        """Every item of Find calls, fetching each page when needed (``.iter_pages()``: the pages).
 
         To search for all calls sent or received by the user. Use "id=0" for the campaignId parameter to query for all calls sent through the POST /calls API. See [call states and results](https://developers.callfire.com/results-responses-errors.html)
 
@@ -602,13 +645,16 @@ class AsyncCalls:
                 "intervalEnd": interval_end,
                 "label": label,
                 "limit": limit,
+                "offset": offset,
                 "results": results,
                 "states": states,
                 "toNumber": to_number,
             },
             extra_headers=extra_headers,
             extra_query=extra_query,
+            extra_body=extra_body,
             timeout=timeout,
+            max_retries=max_retries,
         )
 
     async def send_calls(
@@ -625,7 +671,9 @@ class AsyncCalls:
         strict_validation: bool | None = None,
         extra_headers: Mapping[str, str] | None = None,
         extra_query: Mapping[str, object] | None = None,
+        extra_body: Mapping[str, object] | None = None,
         timeout: Timeout | NotGiven = NOT_GIVEN,
+        max_retries: int | NotGiven = NOT_GIVEN,
     ) -> CallList:
         """Send calls
 
@@ -661,7 +709,9 @@ class AsyncCalls:
             body=body,
             extra_headers=extra_headers,
             extra_query=extra_query,
+            extra_body=extra_body,
             timeout=timeout,
+            max_retries=max_retries,
         )
         return cast("CallList", result)
 
@@ -679,7 +729,9 @@ class AsyncCalls:
         interval_end: int | None = None,
         extra_headers: Mapping[str, str] | None = None,
         extra_query: Mapping[str, object] | None = None,
+        extra_body: Mapping[str, object] | None = None,
         timeout: Timeout | NotGiven = NOT_GIVEN,
+        max_retries: int | NotGiven = NOT_GIVEN,
     ) -> CallBroadcastPage:
         """Find call broadcasts
 
@@ -713,7 +765,9 @@ class AsyncCalls:
             },
             extra_headers=extra_headers,
             extra_query=extra_query,
+            extra_body=extra_body,
             timeout=timeout,
+            max_retries=max_retries,
         )
         return cast("CallBroadcastPage", result)
 
@@ -724,15 +778,18 @@ class AsyncCalls:
         label: str | None = None,
         limit: int | None = None,
         name: str | None = None,
+        offset: int | None = None,
         running: bool | None = None,
         scheduled: bool | None = None,
         interval_begin: int | None = None,
         interval_end: int | None = None,
         extra_headers: Mapping[str, str] | None = None,
         extra_query: Mapping[str, object] | None = None,
+        extra_body: Mapping[str, object] | None = None,
         timeout: Timeout | NotGiven = NOT_GIVEN,
-    ) -> AsyncIterator[CallBroadcast]:
-        """Every item of Find call broadcasts, fetching page after page as they are used.
+        max_retries: int | NotGiven = NOT_GIVEN,
+    ) -> AsyncPager[CallBroadcastPage, CallBroadcast]:
+        """Every item of Find call broadcasts, fetching each page when needed (``.iter_pages()``: the pages).
 
         Searches for all voice broadcasts created by user. Can query on label, name, and the current running status of the campaign. Returns a paged list of voice broadcasts
 
@@ -757,6 +814,7 @@ class AsyncCalls:
                 "label": label,
                 "limit": limit,
                 "name": name,
+                "offset": offset,
                 "running": running,
                 "scheduled": scheduled,
                 "intervalBegin": interval_begin,
@@ -764,7 +822,9 @@ class AsyncCalls:
             },
             extra_headers=extra_headers,
             extra_query=extra_query,
+            extra_body=extra_body,
             timeout=timeout,
+            max_retries=max_retries,
         )
 
     async def create_call_broadcast(
@@ -775,7 +835,9 @@ class AsyncCalls:
         strict_validation: bool | None = None,
         extra_headers: Mapping[str, str] | None = None,
         extra_query: Mapping[str, object] | None = None,
+        extra_body: Mapping[str, object] | None = None,
         timeout: Timeout | NotGiven = NOT_GIVEN,
+        max_retries: int | NotGiven = NOT_GIVEN,
     ) -> ResourceId:
         """Create a call broadcast
 
@@ -794,7 +856,9 @@ class AsyncCalls:
             body=body,
             extra_headers=extra_headers,
             extra_query=extra_query,
+            extra_body=extra_body,
             timeout=timeout,
+            max_retries=max_retries,
         )
         return cast("ResourceId", result)
 

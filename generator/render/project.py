@@ -248,6 +248,10 @@ class _FieldView:
         False  # redeclares an inherited field with another type (allowed by pydantic, not by mypy)
     )
 
+    @property
+    def arguments(self) -> list[str]:
+        return _field_arguments(self)
+
 
 def _runtime_module(env: jinja2.Environment, name: str, header: str) -> str:
     """The runtime module `name` after the generated header. templates/runtime/ holds plain
@@ -334,6 +338,23 @@ def _field_view(f: ir.Field, imports: Imports, api: ir.Api) -> _FieldView:
     return _FieldView(
         f.name, f.wire_name, text, default, f.description, enum_first=_has_enum(f.type)
     )
+
+
+def _field_arguments(view: _FieldView) -> list[str]:
+    """The arguments of a field's ``Field(...)``, as source.
+
+    The wire name is the alias for reading and for writing, but not ``alias``: type checkers take
+    a field specifier's ``alias`` for the parameter's name in ``__init__`` (PEP 681), and users
+    build models with the Python names."""
+    arguments = [f"default={view.default}"] if view.default else []
+    if view.wire_name != view.name:
+        wire = escape.string_literal(view.wire_name)
+        arguments += [f"validation_alias={wire}", f"serialization_alias={wire}"]
+    if view.description:
+        arguments.append(f"description={escape.string_literal(view.description)}")
+    if view.enum_first:
+        arguments.append('union_mode="left_to_right"')
+    return arguments
 
 
 def _has_enum(type_: ir.TypeRef) -> bool:

@@ -46,7 +46,7 @@ def read_field(page: object, wire_name: str) -> object:
         return page.get(wire_name)
     if isinstance(page, pydantic.BaseModel):
         for name, info in type(page).model_fields.items():
-            if wire_name in (info.alias, name):
+            if wire_name in (info.serialization_alias, info.alias, name):
                 return getattr(page, name)
         return (page.model_extra or {}).get(wire_name)
     return getattr(page, wire_name, None)

@@ -244,6 +244,7 @@ class _FieldView:
     default: str  # Python source of the default, or '' when required
     description: str
     enum_first: bool = False  # an enum member is preferred over the plain value it also accepts
+    nullable: bool = False  # None is sent as null (x-nullable); elsewhere a None is refused
     narrows: bool = (
         False  # redeclares an inherited field with another type (allowed by pydantic, not by mypy)
     )
@@ -336,7 +337,13 @@ def _field_view(f: ir.Field, imports: Imports, api: ir.Api) -> _FieldView:
     else:
         default = ""
     return _FieldView(
-        f.name, f.wire_name, text, default, f.description, enum_first=_has_enum(f.type)
+        f.name,
+        f.wire_name,
+        text,
+        default,
+        f.description,
+        enum_first=_has_enum(f.type),
+        nullable=f.nullable,
     )
 
 
@@ -354,6 +361,8 @@ def _field_arguments(view: _FieldView) -> list[str]:
         arguments.append(f"description={escape.string_literal(view.description)}")
     if view.enum_first:
         arguments.append('union_mode="left_to_right"')
+    if view.nullable:
+        arguments.append('json_schema_extra={"x-nullable": True}')
     return arguments
 
 

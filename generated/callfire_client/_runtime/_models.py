@@ -14,6 +14,7 @@ from typing import Annotated, Any, TypeVar, Union
 
 import pydantic
 from pydantic import ConfigDict
+from pydantic.fields import FieldInfo
 
 __all__ = ["BaseModel", "OpenEnum", "to_jsonable"]
 
@@ -38,8 +39,50 @@ class BaseModel(pydantic.BaseModel):
     )
 
     def to_wire(self) -> dict[str, Any]:
-        """Return the JSON data to send: wire names, and only the fields that were set."""
+        """Return the JSON data to send: wire names, and only the fields that were set.
+
+        A field set to None is sent as null only where the API allows null (``x-nullable``);
+        anywhere else, in this model or in one inside it, it raises ``ValueError`` naming the
+        field: leave the field unset to leave it out.
+        """
+        refuse_nulls(self, type(self).__name__)
         return self.model_dump(mode="json", by_alias=True, exclude_unset=True)
+
+
+def _nullable(info: FieldInfo) -> bool:
+    extra = info.json_schema_extra
+    return isinstance(extra, dict) and extra.get("x-nullable") is True
+
+
+def _wire_name(name: str, info: FieldInfo) -> str:
+    alias = info.serialization_alias or info.alias
+    return alias if alias is not None else name
+
+
+def refuse_nulls(value: object, path: str) -> None:
+    """Raise ValueError for a None set on a field whose schema does not allow null, in value or
+    in the models inside it; path names value in the message (``CallBroadcast.recipients[0]``).
+    """
+    if isinstance(value, BaseModel):
+        fields = type(value).model_fields
+        for name in value.model_fields_set:
+            info = fields.get(name)
+            if info is None:  # an additional property: nothing says what it may hold
+                continue
+            item = getattr(value, name)
+            if item is None and not _nullable(info):
+                wire = _wire_name(name, info)
+                raise ValueError(
+                    f"{path}.{name} is None, but the API does not allow null for {wire!r} "
+                    "(it is not x-nullable): leave the field unset to leave it out"
+                )
+            refuse_nulls(item, f"{path}.{name}")
+    elif isinstance(value, (list, tuple)):
+        for index, item in enumerate(value):
+            refuse_nulls(item, f"{path}[{index}]")
+    elif isinstance(value, dict):
+        for key, item in value.items():
+            refuse_nulls(item, f"{path}[{key!r}]")
 
 
 def to_jsonable(value: object) -> Any:

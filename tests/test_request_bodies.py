@@ -45,7 +45,23 @@ paths:
         - {name: body, in: body, required: true, schema: {$ref: "#/definitions/Tags"}}
       responses:
         "204": {description: stored}
+  /pets:
+    post:
+      operationId: addPet
+      parameters:
+        - {name: body, in: body, required: true, schema: {$ref: "#/definitions/Pet"}}
+      responses:
+        "204": {description: added}
 definitions:
+  Pet:
+    type: object
+    discriminator: petType
+    required: [petType]
+    properties:
+      petType: {type: string}
+      petName: {type: string}
+  Cat:
+    allOf: [{$ref: "#/definitions/Pet"}, {properties: {meowCount: {type: integer}}}]
   Dog:
     type: object
     required: [dogName]
@@ -146,6 +162,13 @@ def test_petstore_none_for_a_field_that_is_not_nullable_is_refused_before_sendin
     assert recorder.bodies == []
 
 
+def test_petstore_none_in_a_dict_body_is_refused_too(petstore: ModuleType) -> None:
+    recorder = Recorder(200, {"id": 1, "name": "rex"})
+    with pytest.raises(ValueError, match=r"\btag\b.*null"):
+        _client(petstore, "Petstore", recorder).default.add_pet(body={"name": "rex", "tag": None})
+    assert recorder.bodies == []
+
+
 def test_none_is_sent_as_null_where_the_schema_allows_it(kennel: ModuleType) -> None:
     from kennel_client.models import Collar, Dog
 
@@ -170,3 +193,82 @@ def test_a_nested_none_is_refused_with_the_path_to_its_field(kennel: ModuleType)
     with pytest.raises(ValueError, match=r"Dog\.owner_name\b.*'ownerName'"):
         api.add_dog(body=Dog(dog_name="rex", owner_name=None))
     assert recorder.bodies == []
+
+
+# -- dict bodies -----------------------------------------------------------------------------------
+
+
+def test_callfire_dict_bodies_keyed_by_python_names_are_sent_with_wire_names(
+    callfire: ModuleType,
+) -> None:
+    recorder = Recorder(200, {"items": []})
+    api = _client(callfire, "CallFire", recorder, username="u", password="p").calls
+    api.send_calls(body=[{"phone_number": "12132000384", "contact_id": 5}])
+    api.send_calls(body=[{"phoneNumber": "12132000384", "contactId": 5}])
+    assert recorder.bodies == [[{"phoneNumber": "12132000384", "contactId": 5}]] * 2
+
+
+def test_callfire_nested_dicts_are_converted_too(callfire: ModuleType) -> None:
+    recorder = Recorder(200, {"id": 7})
+    api = _client(callfire, "CallFire", recorder, username="u", password="p").calls
+    api.create_call_broadcast(
+        body={"name": "spring", "recipients": [{"phone_number": "1"}], "from_number": "2"}
+    )
+    assert recorder.bodies == [
+        {"name": "spring", "recipients": [{"phoneNumber": "1"}], "fromNumber": "2"}
+    ]
+
+
+def test_callfire_a_key_that_is_no_field_is_refused_before_sending(callfire: ModuleType) -> None:
+    recorder = Recorder(200, {"items": []})
+    api = _client(callfire, "CallFire", recorder, username="u", password="p").calls
+    with pytest.raises(ValueError, match=r"'phone_numbr'.*CallRecipient"):
+        api.send_calls(body=[{"phone_numbr": "1"}])
+    with pytest.raises(ValueError, match=r"recipients\[0\].*'phoneNo'"):
+        api.create_call_broadcast(body={"recipients": [{"phoneNo": "1"}]})
+    assert recorder.bodies == []
+
+
+def test_a_field_given_twice_is_refused(callfire: ModuleType) -> None:
+    recorder = Recorder(200, {"items": []})
+    api = _client(callfire, "CallFire", recorder, username="u", password="p").calls
+    with pytest.raises(ValueError, match=r"phone_number.*twice"):
+        api.send_calls(body=[{"phone_number": "1", "phoneNumber": "2"}])
+    assert recorder.bodies == []
+
+
+def test_other_keys_are_sent_where_the_schema_allows_additional_properties(
+    kennel: ModuleType,
+) -> None:
+    recorder = Recorder()
+    api = _client(kennel, "Kennel", recorder).default
+    api.put_tags(body={"owner_name": "ann", "colour": "red"})
+    assert recorder.bodies == [{"ownerName": "ann", "colour": "red"}]
+    with pytest.raises(ValueError, match=r"'hat'.*Dog"):
+        api.add_dog(body={"dog_name": "rex", "hat": "red"})
+
+
+def test_models_are_sent_as_they_are(callfire: ModuleType) -> None:
+    """A model instance is not converted (a field the server added stays in what is sent back)."""
+    from callfire_client.models import CallRecipient
+
+    recorder = Recorder(200, {"items": []})
+    api = _client(callfire, "CallFire", recorder, username="u", password="p").calls
+    known = CallRecipient.model_validate({"phoneNumber": "1", "addedLater": True})
+    api.send_calls(body=[known, {"phone_number": "2"}])
+    assert recorder.bodies == [[{"phoneNumber": "1", "addedLater": True}, {"phoneNumber": "2"}]]
+
+
+def test_a_dict_for_a_model_with_subtypes_is_made_the_subtype_its_discriminator_names(
+    kennel: ModuleType,
+) -> None:
+    recorder = Recorder()
+    api = _client(kennel, "Kennel", recorder).default
+    api.add_pet(body={"pet_type": "Cat", "pet_name": "tom", "meow_count": 3})
+    api.add_pet(body={"petType": "Cat", "meowCount": 3})
+    assert recorder.bodies == [
+        {"petType": "Cat", "petName": "tom", "meowCount": 3},
+        {"petType": "Cat", "meowCount": 3},
+    ]
+    with pytest.raises(ValueError, match=r"'meow_count'.*Pet"):
+        api.add_pet(body={"pet_type": "Pet", "meow_count": 3})

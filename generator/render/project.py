@@ -25,7 +25,7 @@ from generator.model import ir
 from generator.render import testgen
 from generator.render.examples import Synthesizer
 from generator.target import Names
-from generator.render.types import MODELS_ALIAS, Imports, annotation, route_type
+from generator.render.types import MODELS_ALIAS, Imports, annotation, body_type, route_type
 
 TEMPLATES = Path(__file__).resolve().parents[2] / "templates"
 CHANGELOG = "CHANGELOG.md"
@@ -304,6 +304,7 @@ def _render_model(env: jinja2.Environment, context: _Context, model: ir.Model) -
         model=model,
         fields=fields,
         extra=extra,
+        additional=model.extra is not None,
         stdlib=sorted(imports.stdlib),
         parents=[(context.modules[p], p) for p in model.parents],
         only_inherited=only_inherited,
@@ -410,6 +411,7 @@ class _OperationView:
     success: list[tuple[str, str]]
     errors: list[tuple[str, str]]
     item: str  # the paged item annotation
+    body_type: str  # what the runtime makes the body's dicts into ('' when it names no model)
 
     def located(self, location: str) -> list[_ParamView]:
         return [p for p in self.positional + self.keyword if p.location == location]
@@ -477,6 +479,9 @@ def _operation_view(op: ir.Operation, imports: Imports) -> _OperationView:
             if r.status[:1] in ("4", "5") or r.status == "default"
         ],
         item=annotation(op.pagination.item_type, imports, "response") if op.pagination else "",
+        body_type=next(
+            (body_type(p.type, imports) for p in op.parameters if p.location == "body"), ""
+        ),
     )
 
 

@@ -116,6 +116,14 @@ def route_type(type_: ir.TypeRef | None, imports: Imports) -> str:
 MODELS_ALIAS = "_models"  # the resource modules' name for the models package
 
 
+def body_type(type_: ir.TypeRef | None, imports: Imports) -> str:
+    """What the runtime makes the dicts of a JSON body into (a ``LazyType``, as for responses),
+    or "" when the body names no model."""
+    if type_ is None or not _names_models(type_):
+        return ""
+    return route_type(type_, imports)
+
+
 def _names_models(type_: ir.TypeRef) -> bool:
     if isinstance(type_, (ir.ModelRef, ir.EnumRef)):
         return True

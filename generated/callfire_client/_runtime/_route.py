@@ -47,6 +47,8 @@ class Route:
     ``LazyType`` that makes one), the string "bytes" for binary content, or None for no body. ``security`` lists alternatives,
     each a tuple of scheme names that must all apply; an empty tuple means no auth.
     ``idempotent`` says whether a request that may have reached the server can be sent again.
+    ``body_type`` is the JSON body's type where it names models (or a ``LazyType`` that makes
+    it): a dict given for a model is made that model before it is sent (``from_data``).
     """
 
     method: str
@@ -59,3 +61,4 @@ class Route:
     security: tuple[tuple[str, ...], ...] = ()
     idempotent: bool = False
     form_formats: Mapping[str, str] = field(default_factory=dict)
+    body_type: object = None

@@ -72,6 +72,7 @@ _SEND_CALLS_ROUTE = Route(
     },
     security=(("basicAuth",),),
     idempotent=False,
+    body_type=LazyType(lambda: list[_models.CallRecipient]),
 )
 _FIND_CALL_BROADCASTS_ROUTE = Route(
     method="GET",
@@ -118,6 +119,7 @@ _CREATE_CALL_BROADCAST_ROUTE = Route(
     },
     security=(("basicAuth",),),
     idempotent=False,
+    body_type=LazyType(lambda: _models.CallBroadcast),
 )
 
 

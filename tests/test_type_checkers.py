@@ -190,3 +190,48 @@ def test_the_consumer_passes_pyright_strict(consumer: Path) -> None:
         text=True,
     )
     assert run.returncode == 0, run.stdout[-5000:] + run.stderr[-2000:]
+
+
+MISTAKES = """\
+# pyright: strict
+from callfire_client import CallFire
+
+
+def send(client: CallFire) -> None:
+    client.calls.send_calls(body=[{"phone_numbr": "1"}])
+    client.calls.send_calls(body=[{"contact_id": "not a number"}])
+    client.calls.send_calls(body=[{"phone_number": None}])
+    client.calls.create_call_broadcast(body={"recipients": [{"phone_numbr": "1"}]})
+"""
+
+
+def _errors_by_line(output: str, name: str) -> set[int]:
+    return {
+        int(line.split(f"{name}:", 1)[1].split(":", 1)[0])
+        for line in output.splitlines()
+        if f"{name}:" in line and "error" in line
+    }
+
+
+def test_both_checkers_catch_mistakes_in_dict_bodies(tmp_path: Path) -> None:
+    """A body given as a dict is typed: each line of MISTAKES is an error to both checkers."""
+    path = tmp_path / "mistakes.py"
+    path.write_text(MISTAKES, encoding="utf-8")
+    mypy = subprocess.run(
+        [sys.executable, "-m", "mypy", "--strict", "--no-incremental", path.name],
+        cwd=tmp_path,
+        capture_output=True,
+        text=True,
+        env={**os.environ, "MYPYPATH": str(GENERATED)},
+    )
+    config = {"typeCheckingMode": "strict", "extraPaths": [str(GENERATED)]}
+    (tmp_path / "pyrightconfig.json").write_text(json.dumps(config), encoding="utf-8")
+    pyright = subprocess.run(
+        [sys.executable, "-m", "pyright", "--pythonpath", sys.executable, path.name],
+        cwd=tmp_path,
+        capture_output=True,
+        text=True,
+    )
+    expected = {6, 7, 8, 9}
+    assert _errors_by_line(mypy.stdout, path.name) == expected, mypy.stdout
+    assert _errors_by_line(pyright.stdout, path.name) == expected, pyright.stdout

@@ -150,6 +150,9 @@ class Model:
     # With a discriminator and subtypes: the alias of "it or one of its subtypes", and its module.
     variants: ClassName | None = None
     variants_module: Identifier | None = None
+    # Its fields as a TypedDict keyed by Python names (a request body may be given so), declared
+    # in its module.
+    dict_name: ClassName = ClassName("")
 
 
 @dataclass(frozen=True)

@@ -143,6 +143,27 @@ def with_variants(models: list[ir.Model], classes: Scope, report: Report) -> lis
     return out
 
 
+def with_dicts(models: list[ir.Model], classes: Scope, report: Report) -> list[ir.Model]:
+    """Each model gets the TypedDict of its fields by Python name, a class name in the package's
+    scope (claimed after every model's, enum's and alias's); not one that allows additional
+    properties (or inherits them), which a TypedDict cannot say: a plain dict stands for it."""
+    by_name = {m.name: m for m in models}
+
+    def additional(model: ir.Model) -> bool:
+        parents = (by_name[p] for p in model.parents if p in by_name)
+        return model.extra is not None or any(additional(p) for p in parents)
+
+    out = []
+    for model in models:
+        if additional(model):
+            out.append(model)
+            continue
+        name = classes.class_name(model.name + "Dict", model.name + "Dict")
+        report(collisions(classes), location(model.wire_name), "the TypedDict of a model")
+        out.append(replace(model, dict_name=name))
+    return out
+
+
 def with_modules(
     models: list[ir.Model], enums: list[ir.Enum], report: Report
 ) -> tuple[list[ir.Model], list[ir.Enum]]:

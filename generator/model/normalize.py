@@ -52,6 +52,7 @@ def normalize(
     schemas.drain()
     schemas.flatten_import_cycles()
     models = naming.with_variants(list(ctx.models.values()), ctx.classes, ctx.report)
+    models = naming.with_dicts(models, ctx.classes, ctx.report)
     models, enums = naming.with_modules(models, list(ctx.enums.values()), ctx.report)
     url, schemes = base_url(ctx), security_schemes(ctx)
     return ir.Api(

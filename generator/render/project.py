@@ -167,6 +167,7 @@ class _Context:
         found.update(
             {str(m.variants): str(m.variants_module) for m in self.api.models if m.variants}
         )
+        found.update({str(m.dict_name): str(m.module) for m in self.api.models if m.dict_name})
         return found
 
     @functools.cached_property
@@ -177,7 +178,8 @@ class _Context:
     def imports(self, with_variants: bool) -> Imports:
         # Only resources use the variants aliases: a model module importing one could close an
         # import cycle through a partly initialised module, so model fields keep the base type.
-        return Imports(variants=dict(self.variants) if with_variants else {})
+        dicts = {str(m.name): str(m.dict_name) for m in self.api.models if m.dict_name}
+        return Imports(variants=dict(self.variants) if with_variants else {}, dicts=dicts)
 
     @property
     def models_and_enums(self) -> list[tuple[str, str]]:
@@ -298,18 +300,51 @@ def _render_model(env: jinja2.Environment, context: _Context, model: ir.Model) -
         if model.extra is not None and not isinstance(model.extra, ir.AnyValue)
         else ""
     )
-    later = sorted(imports.classes - set(model.parents) - {model.name})
+    keys = _dict_keys(context.api, model, imports)
+    if model.dict_name:
+        imports.stdlib.add(("typing", "TypedDict"))
+    if any(not required for _, _, required in keys):
+        imports.stdlib.add(("typing", "TYPE_CHECKING"))
+    later = sorted(imports.classes - set(model.parents) - {model.name, model.dict_name})
     return env.get_template("package/models/model.py.jinja").render(
         c=context,
         model=model,
         fields=fields,
         extra=extra,
         additional=model.extra is not None,
+        keys=keys,
+        not_required=any(not required for _, _, required in keys),
         stdlib=sorted(imports.stdlib),
         parents=[(context.modules[p], p) for p in model.parents],
         only_inherited=only_inherited,
         later=[(context.modules[n], n) for n in later],
     )
+
+
+def _dict_keys(api: ir.Api, model: ir.Model, imports: Imports) -> list[tuple[str, str, bool]]:
+    """The keys of the model's TypedDict: (Python name, annotation, required) of each field, the
+    inherited ones first (a TypedDict cannot narrow a key it inherits: it inherits none). Empty
+    when the model has no TypedDict."""
+    if not model.dict_name:
+        return []
+    keys = []
+    for f in _all_fields(api, model):
+        text = annotation(f.type, imports, "dict")
+        if f.nullable and not (text.endswith("| None") or text == "None"):
+            text = f"{text} | None"
+        keys.append((str(f.name), text, f.required))
+    return keys
+
+
+def _all_fields(api: ir.Api, model: ir.Model) -> list[ir.Field]:
+    """A model's fields and its parents', by wire name; a redeclared field keeps its latest form."""
+    by_name = {m.name: m for m in api.models}
+    found: dict[str, ir.Field] = {}
+    for parent in model.parents:
+        if parent in by_name:
+            found.update((f.wire_name, f) for f in _all_fields(api, by_name[parent]))
+    found.update((f.wire_name, f) for f in model.fields)
+    return list(found.values())
 
 
 def _inherited_annotations(api: ir.Api, model: ir.Model, imports: Imports) -> dict[str, str]:

@@ -3,16 +3,29 @@
 
 from __future__ import annotations
 
+from collections.abc import Mapping
+from collections.abc import Sequence
 from typing import Any
+from typing import TYPE_CHECKING
+from typing import TypedDict
 
 from pydantic import Field
 
 from .._runtime import BaseModel
 
-__all__ = ["ItemList"]
+if TYPE_CHECKING:
+    from typing_extensions import NotRequired
+
+__all__ = ["ItemList", "ItemListDict"]
 
 
 class ItemList(BaseModel):
     """~"""
 
     items: list[dict[str, Any]] | None = Field(default=None, description="~")
+
+
+class ItemListDict(TypedDict):
+    """ItemList as a dict keyed by its Python names (a request body may be given so)."""
+
+    items: NotRequired[Sequence[Mapping[str, Any]]]

@@ -3,11 +3,17 @@
 
 from __future__ import annotations
 
+from typing import TYPE_CHECKING
+from typing import TypedDict
+
 from pydantic import Field
 
 from .._runtime import BaseModel
 
-__all__ = ["QuestionResponse"]
+if TYPE_CHECKING:
+    from typing_extensions import NotRequired
+
+__all__ = ["QuestionResponse", "QuestionResponseDict"]
 
 
 class QuestionResponse(BaseModel):
@@ -15,3 +21,10 @@ class QuestionResponse(BaseModel):
 
     question: str | None = Field(default=None, description="A text of a question")
     response: str | None = Field(default=None, description="Client's answer")
+
+
+class QuestionResponseDict(TypedDict):
+    """QuestionResponse as a dict keyed by its Python names (a request body may be given so)."""
+
+    question: NotRequired[str]
+    response: NotRequired[str]

@@ -167,8 +167,8 @@ def with_dicts(models: list[ir.Model], classes: Scope, report: Report) -> list[i
 def with_modules(
     models: list[ir.Model], enums: list[ir.Enum], report: Report
 ) -> tuple[list[ir.Model], list[ir.Enum]]:
-    """The module of each model, enum and alias under models/: models first, then enums, then
-    aliases, each named after its class."""
+    """The module of each model, enum, alias and TypedDict under models/: models first, then
+    enums, then aliases, then TypedDicts, each named after its class."""
     scope = model_module_scope()
 
     def module(name: str, wire_name: str) -> Identifier:
@@ -180,6 +180,10 @@ def with_modules(
     enums = [replace(e, module=module(e.name, e.wire_name)) for e in enums]
     models = [
         replace(m, variants_module=module(m.variants, m.wire_name)) if m.variants else m
+        for m in models
+    ]
+    models = [
+        replace(m, dict_module=module(m.dict_name, m.wire_name)) if m.dict_name else m
         for m in models
     ]
     return models, enums

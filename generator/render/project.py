@@ -106,6 +106,8 @@ class Parts:
         for model in api.models:
             if model.variants_module:
                 files[models.format(model.variants_module)] = _render_variants(env, context, model)
+            if model.dict_module:
+                files[models.format(model.dict_module)] = _render_dict(env, context, model)
         for enum in api.enums:
             files[models.format(context.modules[enum.name])] = env.get_template(
                 "package/models/enum.py.jinja"
@@ -167,7 +169,7 @@ class _Context:
         found.update(
             {str(m.variants): str(m.variants_module) for m in self.api.models if m.variants}
         )
-        found.update({str(m.dict_name): str(m.module) for m in self.api.models if m.dict_name})
+        found.update({str(m.dict_name): str(m.dict_module) for m in self.api.models if m.dict_name})
         return found
 
     @functools.cached_property
@@ -300,20 +302,13 @@ def _render_model(env: jinja2.Environment, context: _Context, model: ir.Model) -
         if model.extra is not None and not isinstance(model.extra, ir.AnyValue)
         else ""
     )
-    keys = _dict_keys(context.api, model, imports)
-    if model.dict_name:
-        imports.stdlib.add(("typing", "TypedDict"))
-    if any(not required for _, _, required in keys):
-        imports.stdlib.add(("typing", "TYPE_CHECKING"))
-    later = sorted(imports.classes - set(model.parents) - {model.name, model.dict_name})
+    later = sorted(imports.classes - set(model.parents) - {model.name})
     return env.get_template("package/models/model.py.jinja").render(
         c=context,
         model=model,
         fields=fields,
         extra=extra,
         additional=model.extra is not None,
-        keys=keys,
-        not_required=any(not required for _, _, required in keys),
         stdlib=sorted(imports.stdlib),
         parents=[(context.modules[p], p) for p in model.parents],
         only_inherited=only_inherited,
@@ -321,12 +316,24 @@ def _render_model(env: jinja2.Environment, context: _Context, model: ir.Model) -
     )
 
 
+def _render_dict(env: jinja2.Environment, context: _Context, model: ir.Model) -> str:
+    """The module of a model's TypedDict. It imports what its annotations name only for type
+    checkers: at run time it costs one class, and no model's import pays for it."""
+    imports = context.imports(with_variants=False)
+    keys = _dict_keys(context.api, model, imports)
+    return env.get_template("package/models/dict.py.jinja").render(
+        c=context,
+        model=model,
+        keys=keys,
+        not_required=any(not required for _, _, required in keys),
+        stdlib=sorted(imports.stdlib),
+        classes=[(context.modules[n], n) for n in sorted(imports.classes - {model.dict_name})],
+    )
+
+
 def _dict_keys(api: ir.Api, model: ir.Model, imports: Imports) -> list[tuple[str, str, bool]]:
     """The keys of the model's TypedDict: (Python name, annotation, required) of each field, the
-    inherited ones first (a TypedDict cannot narrow a key it inherits: it inherits none). Empty
-    when the model has no TypedDict."""
-    if not model.dict_name:
-        return []
+    inherited ones first (a TypedDict cannot narrow a key it inherits: it inherits none)."""
     keys = []
     for f in _all_fields(api, model):
         text = annotation(f.type, imports, "dict")

@@ -3,19 +3,11 @@
 
 from __future__ import annotations
 
-from collections.abc import Mapping
-from collections.abc import Sequence
-from typing import TYPE_CHECKING
-from typing import TypedDict
-
 from pydantic import Field
 
 from .._runtime import BaseModel
 
-if TYPE_CHECKING:
-    from typing_extensions import NotRequired
-
-__all__ = ["Call", "CallDict"]
+__all__ = ["Call"]
 
 
 class Call(BaseModel):
@@ -90,33 +82,9 @@ class Call(BaseModel):
     )
 
 
-class CallDict(TypedDict):
-    """Call as a dict keyed by its Python names (a request body may be given so)."""
-
-    agent_call: NotRequired[bool]
-    attributes: NotRequired[Mapping[str, str]]
-    batch_id: NotRequired[int]
-    campaign_id: NotRequired[int]
-    contact: NotRequired[Contact | ContactDict]
-    created: NotRequired[int]
-    final_call_result: NotRequired[CallFinalCallResult | str]
-    from_number: NotRequired[str]
-    id: NotRequired[int]
-    inbound: NotRequired[bool]
-    labels: NotRequired[Sequence[str]]
-    modified: NotRequired[int]
-    notes: NotRequired[Sequence[Note | NoteDict]]
-    records: NotRequired[Sequence[CallRecord | CallRecordDict]]
-    state: NotRequired[CallState | str]
-    to_number: NotRequired[str]
-
-
 # Imported last: models may refer to each other in a cycle.
 from .call_final_call_result import CallFinalCallResult  # noqa: E402
 from .call_record import CallRecord  # noqa: E402
-from .call_record import CallRecordDict  # noqa: E402
 from .call_state import CallState  # noqa: E402
 from .contact import Contact  # noqa: E402
-from .contact import ContactDict  # noqa: E402
 from .note import Note  # noqa: E402
-from .note import NoteDict  # noqa: E402

@@ -3,18 +3,11 @@
 
 from __future__ import annotations
 
-from collections.abc import Sequence
-from typing import TYPE_CHECKING
-from typing import TypedDict
-
 from pydantic import Field
 
 from .._runtime import BaseModel
 
-if TYPE_CHECKING:
-    from typing_extensions import NotRequired
-
-__all__ = ["CallBroadcast", "CallBroadcastDict"]
+__all__ = ["CallBroadcast"]
 
 
 class CallBroadcast(BaseModel):
@@ -97,39 +90,13 @@ class CallBroadcast(BaseModel):
     )
 
 
-class CallBroadcastDict(TypedDict):
-    """CallBroadcast as a dict keyed by its Python names (a request body may be given so)."""
-
-    answering_machine_config: NotRequired[CallBroadcastAnsweringMachineConfig | str]
-    dialplan_xml: NotRequired[str]
-    from_number: NotRequired[str]
-    id: NotRequired[int]
-    labels: NotRequired[Sequence[str]]
-    last_modified: NotRequired[int]
-    local_time_restriction: NotRequired[LocalTimeRestriction | LocalTimeRestrictionDict]
-    max_active: NotRequired[int]
-    max_active_transfers: NotRequired[int]
-    name: NotRequired[str]
-    recipients: NotRequired[Sequence[Recipient | RecipientDict]]
-    resume_next_day: NotRequired[bool]
-    retry_config: NotRequired[RetryConfig | RetryConfigDict]
-    schedules: NotRequired[Sequence[Schedule | ScheduleDict]]
-    sounds: NotRequired[CallBroadcastSounds | CallBroadcastSoundsDict]
-    status: NotRequired[CallBroadcastStatus | str]
-
-
 # Imported last: models may refer to each other in a cycle.
 from .call_broadcast_answering_machine_config import (
     CallBroadcastAnsweringMachineConfig,
 )  # noqa: E402
 from .call_broadcast_sounds import CallBroadcastSounds  # noqa: E402
-from .call_broadcast_sounds import CallBroadcastSoundsDict  # noqa: E402
 from .call_broadcast_status import CallBroadcastStatus  # noqa: E402
 from .local_time_restriction import LocalTimeRestriction  # noqa: E402
-from .local_time_restriction import LocalTimeRestrictionDict  # noqa: E402
 from .recipient import Recipient  # noqa: E402
-from .recipient import RecipientDict  # noqa: E402
 from .retry_config import RetryConfig  # noqa: E402
-from .retry_config import RetryConfigDict  # noqa: E402
 from .schedule import Schedule  # noqa: E402
-from .schedule import ScheduleDict  # noqa: E402

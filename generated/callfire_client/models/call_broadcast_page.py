@@ -3,19 +3,13 @@
 
 from __future__ import annotations
 
-from collections.abc import Sequence
 from typing import Any
-from typing import TYPE_CHECKING
-from typing import TypedDict
 
 from pydantic import Field
 
 from .page import Page
 
-if TYPE_CHECKING:
-    from typing_extensions import NotRequired
-
-__all__ = ["CallBroadcastPage", "CallBroadcastPageDict"]
+__all__ = ["CallBroadcastPage"]
 
 
 class CallBroadcastPage(Page):
@@ -24,18 +18,8 @@ class CallBroadcastPage(Page):
     items: list[CallBroadcast] | None = Field(default=None)  # type: ignore[assignment, unused-ignore]
 
 
-class CallBroadcastPageDict(TypedDict):
-    """CallBroadcastPage as a dict keyed by its Python names (a request body may be given so)."""
-
-    items: NotRequired[Sequence[CallBroadcast | CallBroadcastDict]]
-    limit: NotRequired[int]
-    offset: NotRequired[int]
-    total_count: NotRequired[int]
-
-
 # Imported last: models may refer to each other in a cycle.
 from .call_broadcast import CallBroadcast  # noqa: E402
-from .call_broadcast import CallBroadcastDict  # noqa: E402
 
 # Names only the inherited fields use: pydantic resolves them here when it completes the class.
 _INHERITED_NAMES = (Any,)

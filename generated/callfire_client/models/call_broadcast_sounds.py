@@ -3,17 +3,11 @@
 
 from __future__ import annotations
 
-from typing import TYPE_CHECKING
-from typing import TypedDict
-
 from pydantic import Field
 
 from .._runtime import BaseModel
 
-if TYPE_CHECKING:
-    from typing_extensions import NotRequired
-
-__all__ = ["CallBroadcastSounds", "CallBroadcastSoundsDict"]
+__all__ = ["CallBroadcastSounds"]
 
 
 class CallBroadcastSounds(BaseModel):
@@ -113,26 +107,6 @@ class CallBroadcastSounds(BaseModel):
         description="The voice to be used (MALE1, FEMALE1, FEMALE2, SPANISH1, FRENCHCANADIAN1) for a sound transfer",
         union_mode="left_to_right",
     )
-
-
-class CallBroadcastSoundsDict(TypedDict):
-    """CallBroadcastSounds as a dict keyed by its Python names (a request body may be given so)."""
-
-    dnc_digit: NotRequired[str]
-    dnc_sound_id: NotRequired[int]
-    dnc_sound_text: NotRequired[str]
-    dnc_sound_text_voice: NotRequired[CallBroadcastSoundsDncSoundTextVoice | str]
-    live_sound_id: NotRequired[int]
-    live_sound_text: NotRequired[str]
-    live_sound_text_voice: NotRequired[CallBroadcastSoundsLiveSoundTextVoice | str]
-    machine_sound_id: NotRequired[int]
-    machine_sound_text: NotRequired[str]
-    machine_sound_text_voice: NotRequired[CallBroadcastSoundsMachineSoundTextVoice | str]
-    transfer_digit: NotRequired[str]
-    transfer_number: NotRequired[str]
-    transfer_sound_id: NotRequired[int]
-    transfer_sound_text: NotRequired[str]
-    transfer_sound_text_voice: NotRequired[CallBroadcastSoundsTransferSoundTextVoice | str]
 
 
 # Imported last: models may refer to each other in a cycle.

@@ -3,19 +3,13 @@
 
 from __future__ import annotations
 
-from collections.abc import Sequence
 from typing import Any
-from typing import TYPE_CHECKING
-from typing import TypedDict
 
 from pydantic import Field
 
 from .item_list import ItemList
 
-if TYPE_CHECKING:
-    from typing_extensions import NotRequired
-
-__all__ = ["CallList", "CallListDict"]
+__all__ = ["CallList"]
 
 
 class CallList(ItemList):
@@ -24,15 +18,8 @@ class CallList(ItemList):
     items: list[Call] | None = Field(default=None)  # type: ignore[assignment, unused-ignore]
 
 
-class CallListDict(TypedDict):
-    """CallList as a dict keyed by its Python names (a request body may be given so)."""
-
-    items: NotRequired[Sequence[Call | CallDict]]
-
-
 # Imported last: models may refer to each other in a cycle.
 from .call import Call  # noqa: E402
-from .call import CallDict  # noqa: E402
 
 # Names only the inherited fields use: pydantic resolves them here when it completes the class.
 _INHERITED_NAMES = (Any,)

@@ -3,18 +3,11 @@
 
 from __future__ import annotations
 
-from collections.abc import Mapping
-from typing import TYPE_CHECKING
-from typing import TypedDict
-
 from pydantic import Field
 
 from .._runtime import BaseModel
 
-if TYPE_CHECKING:
-    from typing_extensions import NotRequired
-
-__all__ = ["CallRecipient", "CallRecipientDict"]
+__all__ = ["CallRecipient"]
 
 
 class CallRecipient(BaseModel):
@@ -100,25 +93,6 @@ class CallRecipient(BaseModel):
         description="The voice to be used (MALE1, FEMALE1, FEMALE2, SPANISH1, FRENCHCANADIAN1)",
         union_mode="left_to_right",
     )
-
-
-class CallRecipientDict(TypedDict):
-    """CallRecipient as a dict keyed by its Python names (a request body may be given so)."""
-
-    attributes: NotRequired[Mapping[str, str]]
-    contact_id: NotRequired[int]
-    dialplan_xml: NotRequired[str]
-    from_number: NotRequired[str]
-    live_message: NotRequired[str]
-    live_message_sound_id: NotRequired[int]
-    machine_message: NotRequired[str]
-    machine_message_sound_id: NotRequired[int]
-    phone_number: NotRequired[str]
-    transfer_digit: NotRequired[str]
-    transfer_message: NotRequired[str]
-    transfer_message_sound_id: NotRequired[int]
-    transfer_number: NotRequired[str]
-    voice: NotRequired[CallRecipientVoice | str]
 
 
 # Imported last: models may refer to each other in a cycle.

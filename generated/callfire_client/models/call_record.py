@@ -3,18 +3,11 @@
 
 from __future__ import annotations
 
-from collections.abc import Sequence
-from typing import TYPE_CHECKING
-from typing import TypedDict
-
 from pydantic import Field
 
 from .._runtime import BaseModel
 
-if TYPE_CHECKING:
-    from typing_extensions import NotRequired
-
-__all__ = ["CallRecord", "CallRecordDict"]
+__all__ = ["CallRecord"]
 
 
 class CallRecord(BaseModel):
@@ -79,30 +72,8 @@ class CallRecord(BaseModel):
     )
 
 
-class CallRecordDict(TypedDict):
-    """CallRecord as a dict keyed by its Python names (a request body may be given so)."""
-
-    answer_time: NotRequired[int]
-    billed_amount: NotRequired[float]
-    caller_name: NotRequired[str]
-    duration: NotRequired[int]
-    finish_time: NotRequired[int]
-    id: NotRequired[int]
-    labels: NotRequired[Sequence[str]]
-    notes: NotRequired[Sequence[Note | NoteDict]]
-    originate_time: NotRequired[int]
-    question_responses: NotRequired[Sequence[QuestionResponse | QuestionResponseDict]]
-    recordings: NotRequired[Sequence[CallRecording | CallRecordingDict]]
-    result: NotRequired[CallRecordResult | str]
-    switch_id: NotRequired[str]
-    to_number: NotRequired[str]
-
-
 # Imported last: models may refer to each other in a cycle.
 from .call_record_result import CallRecordResult  # noqa: E402
 from .call_recording import CallRecording  # noqa: E402
-from .call_recording import CallRecordingDict  # noqa: E402
 from .note import Note  # noqa: E402
-from .note import NoteDict  # noqa: E402
 from .question_response import QuestionResponse  # noqa: E402
-from .question_response import QuestionResponseDict  # noqa: E402

@@ -3,17 +3,11 @@
 
 from __future__ import annotations
 
-from typing import TYPE_CHECKING
-from typing import TypedDict
-
 from pydantic import Field
 
 from .._runtime import BaseModel
 
-if TYPE_CHECKING:
-    from typing_extensions import NotRequired
-
-__all__ = ["CallRecording", "CallRecordingDict"]
+__all__ = ["CallRecording"]
 
 
 class CallRecording(BaseModel):
@@ -63,21 +57,6 @@ class CallRecording(BaseModel):
         description="Current state of a recording, available values: RECORDING - recording is in progress, READY - recording is ready, ERROR - error has occurred and recording can be broken",
         union_mode="left_to_right",
     )
-
-
-class CallRecordingDict(TypedDict):
-    """CallRecording as a dict keyed by its Python names (a request body may be given so)."""
-
-    call_id: NotRequired[int]
-    campaign_id: NotRequired[int]
-    created: NotRequired[int]
-    hash: NotRequired[str]
-    id: NotRequired[int]
-    length_in_bytes: NotRequired[int]
-    length_in_seconds: NotRequired[int]
-    mp3_url: NotRequired[str]
-    name: NotRequired[str]
-    state: NotRequired[CallRecordingState | str]
 
 
 # Imported last: models may refer to each other in a cycle.

@@ -3,18 +3,11 @@
 
 from __future__ import annotations
 
-from collections.abc import Mapping
-from typing import TYPE_CHECKING
-from typing import TypedDict
-
 from pydantic import Field
 
 from .._runtime import BaseModel
 
-if TYPE_CHECKING:
-    from typing_extensions import NotRequired
-
-__all__ = ["Contact", "ContactDict"]
+__all__ = ["Contact"]
 
 
 class Contact(BaseModel):
@@ -89,22 +82,3 @@ class Contact(BaseModel):
         description="Phone number in E.164 format (11-digit). Example: 12132000384",
     )
     zipcode: str | None = Field(default=None, description="A Zip code of a contact")
-
-
-class ContactDict(TypedDict):
-    """Contact as a dict keyed by its Python names (a request body may be given so)."""
-
-    deleted: NotRequired[bool]
-    external_id: NotRequired[str]
-    external_system: NotRequired[str]
-    extra_phone1: NotRequired[str]
-    extra_phone2: NotRequired[str]
-    extra_phone3: NotRequired[str]
-    first_name: NotRequired[str]
-    home_phone: NotRequired[str]
-    id: NotRequired[int]
-    last_name: NotRequired[str]
-    mobile_phone: NotRequired[str]
-    properties: NotRequired[Mapping[str, str]]
-    work_phone: NotRequired[str]
-    zipcode: NotRequired[str]

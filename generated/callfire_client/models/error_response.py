@@ -3,17 +3,11 @@
 
 from __future__ import annotations
 
-from typing import TYPE_CHECKING
-from typing import TypedDict
-
 from pydantic import Field
 
 from .._runtime import BaseModel
 
-if TYPE_CHECKING:
-    from typing_extensions import NotRequired
-
-__all__ = ["ErrorResponse", "ErrorResponseDict"]
+__all__ = ["ErrorResponse"]
 
 
 class ErrorResponse(BaseModel):
@@ -41,13 +35,3 @@ class ErrorResponse(BaseModel):
         description="~",
     )
     message: str | None = Field(default=None, description="~")
-
-
-class ErrorResponseDict(TypedDict):
-    """ErrorResponse as a dict keyed by its Python names (a request body may be given so)."""
-
-    developer_message: NotRequired[str]
-    help_link: NotRequired[str]
-    http_status_code: NotRequired[int]
-    internal_code: NotRequired[int]
-    message: NotRequired[str]

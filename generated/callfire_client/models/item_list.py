@@ -3,29 +3,16 @@
 
 from __future__ import annotations
 
-from collections.abc import Mapping
-from collections.abc import Sequence
 from typing import Any
-from typing import TYPE_CHECKING
-from typing import TypedDict
 
 from pydantic import Field
 
 from .._runtime import BaseModel
 
-if TYPE_CHECKING:
-    from typing_extensions import NotRequired
-
-__all__ = ["ItemList", "ItemListDict"]
+__all__ = ["ItemList"]
 
 
 class ItemList(BaseModel):
     """~"""
 
     items: list[dict[str, Any]] | None = Field(default=None, description="~")
-
-
-class ItemListDict(TypedDict):
-    """ItemList as a dict keyed by its Python names (a request body may be given so)."""
-
-    items: NotRequired[Sequence[Mapping[str, Any]]]

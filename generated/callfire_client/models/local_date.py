@@ -3,17 +3,11 @@
 
 from __future__ import annotations
 
-from typing import TYPE_CHECKING
-from typing import TypedDict
-
 from pydantic import Field
 
 from .._runtime import BaseModel
 
-if TYPE_CHECKING:
-    from typing_extensions import NotRequired
-
-__all__ = ["LocalDate", "LocalDateDict"]
+__all__ = ["LocalDate"]
 
 
 class LocalDate(BaseModel):
@@ -24,11 +18,3 @@ class LocalDate(BaseModel):
         default=None, description="A month of the year. Available values: 1-12"
     )
     year: int | None = Field(default=None, description="A year. Example: 2020")
-
-
-class LocalDateDict(TypedDict):
-    """LocalDate as a dict keyed by its Python names (a request body may be given so)."""
-
-    day: NotRequired[int]
-    month: NotRequired[int]
-    year: NotRequired[int]

@@ -3,17 +3,11 @@
 
 from __future__ import annotations
 
-from typing import TYPE_CHECKING
-from typing import TypedDict
-
 from pydantic import Field
 
 from .._runtime import BaseModel
 
-if TYPE_CHECKING:
-    from typing_extensions import NotRequired
-
-__all__ = ["LocalTime", "LocalTimeDict"]
+__all__ = ["LocalTime"]
 
 
 class LocalTime(BaseModel):
@@ -22,11 +16,3 @@ class LocalTime(BaseModel):
     hour: int | None = Field(default=None, description="An hour of the day. Available values: 0-23")
     minute: int | None = Field(default=None, description="The minutes. Available values: 0-59")
     second: int | None = Field(default=None, description="The seconds.  Available values: 0-59")
-
-
-class LocalTimeDict(TypedDict):
-    """LocalTime as a dict keyed by its Python names (a request body may be given so)."""
-
-    hour: NotRequired[int]
-    minute: NotRequired[int]
-    second: NotRequired[int]

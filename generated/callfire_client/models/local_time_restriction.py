@@ -3,17 +3,11 @@
 
 from __future__ import annotations
 
-from typing import TYPE_CHECKING
-from typing import TypedDict
-
 from pydantic import Field
 
 from .._runtime import BaseModel
 
-if TYPE_CHECKING:
-    from typing_extensions import NotRequired
-
-__all__ = ["LocalTimeRestriction", "LocalTimeRestrictionDict"]
+__all__ = ["LocalTimeRestriction"]
 
 
 class LocalTimeRestriction(BaseModel):
@@ -44,13 +38,3 @@ class LocalTimeRestriction(BaseModel):
         serialization_alias="endMinute",
         description="The minutes of restriction end",
     )
-
-
-class LocalTimeRestrictionDict(TypedDict):
-    """LocalTimeRestriction as a dict keyed by its Python names (a request body may be given so)."""
-
-    begin_hour: NotRequired[int]
-    begin_minute: NotRequired[int]
-    enabled: NotRequired[bool]
-    end_hour: NotRequired[int]
-    end_minute: NotRequired[int]

@@ -3,17 +3,11 @@
 
 from __future__ import annotations
 
-from typing import TYPE_CHECKING
-from typing import TypedDict
-
 from pydantic import Field
 
 from .._runtime import BaseModel
 
-if TYPE_CHECKING:
-    from typing_extensions import NotRequired
-
-__all__ = ["Note", "NoteDict"]
+__all__ = ["Note"]
 
 
 class Note(BaseModel):
@@ -24,10 +18,3 @@ class Note(BaseModel):
         description="The time when the given resource was created, formatted in unix time milliseconds (read only). Example: 1473781817000",
     )
     text: str | None = Field(default=None, description="A text of a note")
-
-
-class NoteDict(TypedDict):
-    """Note as a dict keyed by its Python names (a request body may be given so)."""
-
-    created: NotRequired[int]
-    text: NotRequired[str]

@@ -3,20 +3,13 @@
 
 from __future__ import annotations
 
-from collections.abc import Mapping
-from collections.abc import Sequence
 from typing import Any
-from typing import TYPE_CHECKING
-from typing import TypedDict
 
 from pydantic import Field
 
 from .._runtime import BaseModel
 
-if TYPE_CHECKING:
-    from typing_extensions import NotRequired
-
-__all__ = ["Page", "PageDict"]
+__all__ = ["Page"]
 
 
 class Page(BaseModel):
@@ -34,12 +27,3 @@ class Page(BaseModel):
         serialization_alias="totalCount",
         description="Total count of available results. -1 if unknown",
     )
-
-
-class PageDict(TypedDict):
-    """Page as a dict keyed by its Python names (a request body may be given so)."""
-
-    items: NotRequired[Sequence[Mapping[str, Any]]]
-    limit: NotRequired[int]
-    offset: NotRequired[int]
-    total_count: NotRequired[int]

@@ -3,17 +3,11 @@
 
 from __future__ import annotations
 
-from typing import TYPE_CHECKING
-from typing import TypedDict
-
 from pydantic import Field
 
 from .._runtime import BaseModel
 
-if TYPE_CHECKING:
-    from typing_extensions import NotRequired
-
-__all__ = ["QuestionResponse", "QuestionResponseDict"]
+__all__ = ["QuestionResponse"]
 
 
 class QuestionResponse(BaseModel):
@@ -21,10 +15,3 @@ class QuestionResponse(BaseModel):
 
     question: str | None = Field(default=None, description="A text of a question")
     response: str | None = Field(default=None, description="Client's answer")
-
-
-class QuestionResponseDict(TypedDict):
-    """QuestionResponse as a dict keyed by its Python names (a request body may be given so)."""
-
-    question: NotRequired[str]
-    response: NotRequired[str]

@@ -3,18 +3,11 @@
 
 from __future__ import annotations
 
-from collections.abc import Mapping
-from typing import TYPE_CHECKING
-from typing import TypedDict
-
 from pydantic import Field
 
 from .._runtime import BaseModel
 
-if TYPE_CHECKING:
-    from typing_extensions import NotRequired
-
-__all__ = ["Recipient", "RecipientDict"]
+__all__ = ["Recipient"]
 
 
 class Recipient(BaseModel):
@@ -41,12 +34,3 @@ class Recipient(BaseModel):
         serialization_alias="phoneNumber",
         description="A recipient's phone number in E.164 format (11-digit) or short code. Example: 12132000384, 67076",
     )
-
-
-class RecipientDict(TypedDict):
-    """Recipient as a dict keyed by its Python names (a request body may be given so)."""
-
-    attributes: NotRequired[Mapping[str, str]]
-    contact_id: NotRequired[int]
-    from_number: NotRequired[str]
-    phone_number: NotRequired[str]

@@ -3,26 +3,14 @@
 
 from __future__ import annotations
 
-from typing import TYPE_CHECKING
-from typing import TypedDict
-
 from pydantic import Field
 
 from .._runtime import BaseModel
 
-if TYPE_CHECKING:
-    from typing_extensions import NotRequired
-
-__all__ = ["ResourceId", "ResourceIdDict"]
+__all__ = ["ResourceId"]
 
 
 class ResourceId(BaseModel):
     """An id of a resource"""
 
     id: int | None = Field(default=None, description="An id of a resource")
-
-
-class ResourceIdDict(TypedDict):
-    """ResourceId as a dict keyed by its Python names (a request body may be given so)."""
-
-    id: NotRequired[int]

@@ -3,18 +3,11 @@
 
 from __future__ import annotations
 
-from collections.abc import Sequence
-from typing import TYPE_CHECKING
-from typing import TypedDict
-
 from pydantic import Field
 
 from .._runtime import BaseModel
 
-if TYPE_CHECKING:
-    from typing_extensions import NotRequired
-
-__all__ = ["RetryConfig", "RetryConfigDict"]
+__all__ = ["RetryConfig"]
 
 
 class RetryConfig(BaseModel):
@@ -44,12 +37,3 @@ class RetryConfig(BaseModel):
         serialization_alias="retryResults",
         description="List of result states when a call/text should be addressed to this contact again. Supports any combination of result statuses. Available values: LA, BUSY, AM, NO_ANS, SENT, RECEIVED, etc. See [call/text states and results](https://developers.callfire.com/results-responses-errors.html)",
     )
-
-
-class RetryConfigDict(TypedDict):
-    """RetryConfig as a dict keyed by its Python names (a request body may be given so)."""
-
-    max_attempts: NotRequired[int]
-    minutes_between_attempts: NotRequired[int]
-    retry_phone_types: NotRequired[Sequence[str]]
-    retry_results: NotRequired[Sequence[str]]

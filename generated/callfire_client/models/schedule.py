@@ -3,18 +3,11 @@
 
 from __future__ import annotations
 
-from collections.abc import Sequence
-from typing import TYPE_CHECKING
-from typing import TypedDict
-
 from pydantic import Field
 
 from .._runtime import BaseModel
 
-if TYPE_CHECKING:
-    from typing_extensions import NotRequired
-
-__all__ = ["Schedule", "ScheduleDict"]
+__all__ = ["Schedule"]
 
 
 class Schedule(BaseModel):
@@ -62,21 +55,6 @@ class Schedule(BaseModel):
     )
 
 
-class ScheduleDict(TypedDict):
-    """Schedule as a dict keyed by its Python names (a request body may be given so)."""
-
-    campaign_id: NotRequired[int]
-    days_of_week: NotRequired[Sequence[str]]
-    id: NotRequired[int]
-    start_date: NotRequired[LocalDate | LocalDateDict]
-    start_time_of_day: NotRequired[LocalTime | LocalTimeDict]
-    stop_date: NotRequired[LocalDate | LocalDateDict]
-    stop_time_of_day: NotRequired[LocalTime | LocalTimeDict]
-    time_zone: NotRequired[str]
-
-
 # Imported last: models may refer to each other in a cycle.
 from .local_date import LocalDate  # noqa: E402
-from .local_date import LocalDateDict  # noqa: E402
 from .local_time import LocalTime  # noqa: E402
-from .local_time import LocalTimeDict  # noqa: E402

@@ -17,12 +17,12 @@ if TYPE_CHECKING:
     from .._client import AsyncCallFire, CallFire
     from ..models.call import Call
     from ..models.call_broadcast import CallBroadcast
-    from ..models.call_broadcast import CallBroadcastDict
+    from ..models.call_broadcast_dict import CallBroadcastDict
     from ..models.call_broadcast_page import CallBroadcastPage
     from ..models.call_list import CallList
     from ..models.call_page import CallPage
     from ..models.call_recipient import CallRecipient
-    from ..models.call_recipient import CallRecipientDict
+    from ..models.call_recipient_dict import CallRecipientDict
     from ..models.default_voice import DefaultVoice
     from ..models.resource_id import ResourceId
 

@@ -69,10 +69,9 @@ def refuse_nulls(value: object, path: str) -> None:
     in the models inside it; path names value in the message (``CallBroadcast.recipients[0]``).
     """
     if isinstance(value, BaseModel):
-        fields = type(value).model_fields
-        for name in value.model_fields_set:
-            info = fields.get(name)
-            if info is None:  # an additional property: nothing says what it may hold
+        given = value.model_fields_set  # additional properties too: nothing says what they hold
+        for name, info in type(value).model_fields.items():
+            if name not in given:
                 continue
             item = getattr(value, name)
             if item is None and not _nullable(info):

@@ -67,27 +67,51 @@ def _wire_name(name: str, info: FieldInfo) -> str:
 
 def refuse_nulls(value: object, path: str) -> None:
     """Raise ValueError for a None set on a field whose schema does not allow null, in value or
-    in the models inside it; path names value in the message (``CallBroadcast.recipients[0]``).
+    in the models inside it; path names value in the message (``CallBroadcast``), which goes on
+    to the field (``CallBroadcast.recipients[0].phone_number``).
     """
+    found = _first_null(value)
+    if found is not None:
+        where, wire = found
+        raise ValueError(
+            f"{path}{where} is None, but the API does not allow null for {wire!r} "
+            "(it is not x-nullable): leave the field unset to leave it out"
+        )
+
+
+_NESTED = (pydantic.BaseModel, list, tuple, dict)
+_PLAIN = (str, int, float)  # most values: ruled out before the slower check for models
+
+
+def _first_null(value: object) -> tuple[str, str] | None:
+    """The first None that may not be sent, in declaration order: (its path below value, its wire
+    name); None when there is none. Paths are made only for the one found."""
     if isinstance(value, BaseModel):
-        given = value.model_fields_set  # additional properties too: nothing says what they hold
-        for name, info in type(value).model_fields.items():
+        given = value.__pydantic_fields_set__  # additional properties are not in __dict__
+        for name, item in value.__dict__.items():
             if name not in given:
                 continue
-            item = getattr(value, name)
-            if item is None and not _nullable(info):
-                wire = _wire_name(name, info)
-                raise ValueError(
-                    f"{path}.{name} is None, but the API does not allow null for {wire!r} "
-                    "(it is not x-nullable): leave the field unset to leave it out"
-                )
-            refuse_nulls(item, f"{path}.{name}")
+            if item is None:
+                info = type(value).model_fields[name]
+                if not _nullable(info):
+                    return f".{name}", _wire_name(name, info)
+            elif not isinstance(item, _PLAIN) and isinstance(item, _NESTED):
+                found = _first_null(item)
+                if found is not None:
+                    return f".{name}{found[0]}", found[1]
     elif isinstance(value, (list, tuple)):
         for index, item in enumerate(value):
-            refuse_nulls(item, f"{path}[{index}]")
+            if not isinstance(item, _PLAIN) and isinstance(item, _NESTED):
+                found = _first_null(item)
+                if found is not None:
+                    return f"[{index}]{found[0]}", found[1]
     elif isinstance(value, dict):
         for key, item in value.items():
-            refuse_nulls(item, f"{path}[{key!r}]")
+            if not isinstance(item, _PLAIN) and isinstance(item, _NESTED):
+                found = _first_null(item)
+                if found is not None:
+                    return f"[{key!r}]{found[0]}", found[1]
+    return None
 
 
 def to_jsonable(value: object) -> Any:

@@ -91,10 +91,17 @@ def _generate(spec: Path, out: Path, row: Row, ref_root: Path | None = None) -> 
         first = next((d for d in generation.diagnostics if d.severity.value == "error"), None)
         return first.render().splitlines()[0] if first else "generation failed"
     row.operations = len(_operations(out))
+    typed_dicts = {
+        f"{PACKAGE}/models/{m.dict_module}.py"
+        for m in (generation.api.models if generation.api else ())
+        if m.dict_module
+    }
     row.models = sum(
         1
         for name in generation.files
-        if name.startswith(f"{PACKAGE}/models/") and not name.endswith("__init__.py")
+        if name.startswith(f"{PACKAGE}/models/")
+        and not name.endswith("__init__.py")
+        and name not in typed_dicts
     )
     return ""
 

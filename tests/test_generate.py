@@ -133,6 +133,27 @@ def test_importing_the_package_imports_no_model_or_resource() -> None:
     assert run.stdout.strip() == "['callfire_client', 'callfire_client._version']"
 
 
+def test_models_and_their_typed_dicts_import_apart() -> None:
+    """A model's import (a response's first parse) does not pay for the TypedDicts, and a
+    TypedDict's import (where a user annotates with one) imports no model."""
+    code = (
+        "import sys; from callfire_client.models import {}; "
+        "print(sorted(m.rsplit('.', 1)[1] for m in sys.modules if '.models.' in m))"
+    )
+    loaded = {}
+    for name in ("CallBroadcast", "CallBroadcastDict"):
+        run = subprocess.run(
+            [sys.executable, "-c", code.format(name)],
+            cwd=GENERATED,
+            capture_output=True,
+            text=True,
+            check=True,
+        )
+        loaded[name] = run.stdout.strip()
+    assert "call_broadcast" in loaded["CallBroadcast"] and "_dict" not in loaded["CallBroadcast"]
+    assert loaded["CallBroadcastDict"] == "['call_broadcast_dict']"
+
+
 def test_a_synchronous_call_does_not_import_asyncio() -> None:
     # asyncio takes about 12 ms to import: only an async client needs it
     code = (

@@ -263,6 +263,10 @@ def test_models_keep_clear_of_the_names_their_modules_import(
         "mapping_model",
         "timeout_model",
         "lazy_type_model",
+        # and the modules of their TypedDicts
+        "mapping_model_dict",
+        "timeout_model_dict",
+        "lazy_type_model_dict",
     }
     renamed = {n.message.split("'")[1] for n in made.diagnostics("name-reserved")}
     assert renamed == {"Mapping", "Timeout", "LazyType"}

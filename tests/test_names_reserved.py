@@ -204,7 +204,8 @@ def _decided(api: ir.Api) -> set[str]:
     names = {api.names.package, api.names.client_class, api.names.async_client_class}
     names |= {c.argument for c in api.names.credentials}
     for model in api.models:
-        names |= {model.name, model.variants or ""} | {f.name for f in model.fields}
+        names |= {model.name, model.variants or "", model.dict_name}
+        names |= {f.name for f in model.fields}
     for enum in api.enums:
         names |= {enum.name} | {m.name for m in enum.members}
     for resource in api.resources:

@@ -173,6 +173,11 @@ class Model:
     # With a discriminator and subtypes: the alias of "it or one of its subtypes", and its module.
     variants: ClassName | None = None
     variants_module: Identifier | None = None
+    # Its fields as a TypedDict keyed by Python names (a request body may be given so), and the
+    # module that declares it ('' for none): its own, so that the model's import does not pay
+    # for it.
+    dict_name: ClassName = ClassName("")
+    dict_module: Identifier = Identifier("")
 
 
 @dataclass(frozen=True)

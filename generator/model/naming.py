@@ -144,11 +144,32 @@ def with_variants(models: list[ir.Model], classes: Scope, report: Report) -> lis
     return out
 
 
+def with_dicts(models: list[ir.Model], classes: Scope, report: Report) -> list[ir.Model]:
+    """Each model gets the TypedDict of its fields by Python name, a class name in the package's
+    scope (claimed after every model's, enum's and alias's); not one that allows additional
+    properties (or inherits them), which a TypedDict cannot say: a plain dict stands for it."""
+    by_name = {m.name: m for m in models}
+
+    def additional(model: ir.Model) -> bool:
+        parents = (by_name[p] for p in model.parents if p in by_name)
+        return model.extra is not None or any(additional(p) for p in parents)
+
+    out = []
+    for model in models:
+        if additional(model):
+            out.append(model)
+            continue
+        name = classes.class_name(model.name + "Dict", model.name + "Dict")
+        report(collisions(classes), location(model.wire_name), "the TypedDict of a model")
+        out.append(replace(model, dict_name=name))
+    return out
+
+
 def with_modules(
     models: list[ir.Model], enums: list[ir.Enum], report: Report
 ) -> tuple[list[ir.Model], list[ir.Enum]]:
-    """The module of each model, enum and alias under models/: models first, then enums, then
-    aliases, each named after its class."""
+    """The module of each model, enum, alias and TypedDict under models/: models first, then
+    enums, then aliases, then TypedDicts, each named after its class."""
     scope = model_module_scope()
 
     def module(name: str, wire_name: str) -> Identifier:
@@ -160,6 +181,10 @@ def with_modules(
     enums = [replace(e, module=module(e.name, e.wire_name)) for e in enums]
     models = [
         replace(m, variants_module=module(m.variants, m.wire_name)) if m.variants else m
+        for m in models
+    ]
+    models = [
+        replace(m, dict_module=module(m.dict_name, m.wire_name)) if m.dict_name else m
         for m in models
     ]
     return models, enums

@@ -53,6 +53,7 @@ def normalize(
     schemas.flatten_import_cycles()
     invalid_examples = schemas.check_examples()
     models = naming.with_variants(list(ctx.models.values()), ctx.classes, ctx.report)
+    models = naming.with_dicts(models, ctx.classes, ctx.report)
     models, enums = naming.with_modules(models, list(ctx.enums.values()), ctx.report)
     url, schemes = base_url(ctx), security_schemes(ctx)
     return ir.Api(

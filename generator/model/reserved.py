@@ -87,6 +87,8 @@ MODULE_LEVEL = frozenset(
         "Union",
         "Discriminator",
         "Tag",
+        "TypedDict",
+        "NotRequired",
         # resource modules
         "AsyncIterator",
         "Iterator",

@@ -29,7 +29,7 @@ from generator.model import ir, irdata
 from generator.render import testgen
 from generator.render.examples import Synthesizer
 from generator.target import Names
-from generator.render.types import MODELS_ALIAS, Imports, annotation, route_type
+from generator.render.types import MODELS_ALIAS, Imports, annotation, body_type, route_type
 
 TEMPLATES = Path(__file__).resolve().parents[2] / "templates"
 CHANGELOG = "CHANGELOG.md"
@@ -142,10 +142,12 @@ class Parts:
         models = f"{pkg}/models/{{}}.py"
         of_model = dict(zip((m.name for m in api.models), self.digests["models"]))
         by_name: dict[str, ir.Model] = {m.name: m for m in api.models}
+        ancestors_of = {
+            m.name: [of_model[a.name] for a in _ancestors(by_name, m)] for m in api.models
+        }
         for model in api.models:
-            ancestors = [of_model[a.name] for a in _ancestors(by_name, model)]
             files[models.format(context.modules[model.name])] = Deferred(
-                _digest(shared, "model", of_model[model.name], ancestors),
+                _digest(shared, "model", of_model[model.name], ancestors_of[model.name]),
                 functools.partial(_render_model, env, context, model),
             )
         for model in api.models:
@@ -153,6 +155,11 @@ class Parts:
                 files[models.format(model.variants_module)] = Deferred(
                     _digest(shared, "variants", of_model[model.name]),
                     functools.partial(_render_variants, env, context, model),
+                )
+            if model.dict_module:
+                files[models.format(model.dict_module)] = Deferred(
+                    _digest(shared, "dict", of_model[model.name], ancestors_of[model.name]),
+                    functools.partial(_render_dict, env, context, model),
                 )
         for enum, enum_digest in zip(api.enums, self.digests["enums"]):
             files[models.format(context.modules[enum.name])] = Deferred(
@@ -280,6 +287,7 @@ class _Context:
         found.update(
             {str(m.variants): str(m.variants_module) for m in self.api.models if m.variants}
         )
+        found.update({str(m.dict_name): str(m.dict_module) for m in self.api.models if m.dict_name})
         return found
 
     @functools.cached_property
@@ -290,7 +298,8 @@ class _Context:
     def imports(self, with_variants: bool) -> Imports:
         # Only resources use the variants aliases: a model module importing one could close an
         # import cycle through a partly initialised module, so model fields keep the base type.
-        return Imports(variants=dict(self.variants) if with_variants else {})
+        dicts = {str(m.name): str(m.dict_name) for m in self.api.models if m.dict_name}
+        return Imports(variants=dict(self.variants) if with_variants else {}, dicts=dicts)
 
     @property
     def models_and_enums(self) -> list[tuple[str, str]]:
@@ -357,9 +366,14 @@ class _FieldView:
     default: str  # Python source of the default, or '' when required
     description: str
     enum_first: bool = False  # an enum member is preferred over the plain value it also accepts
+    nullable: bool = False  # None is sent as null (x-nullable); elsewhere a None is refused
     narrows: bool = (
         False  # redeclares an inherited field with another type (allowed by pydantic, not by mypy)
     )
+
+    @property
+    def arguments(self) -> list[str]:
+        return _field_arguments(self)
 
 
 def _runtime_module(env: jinja2.Environment, name: str, header: str) -> str:
@@ -412,11 +426,50 @@ def _render_model(env: jinja2.Environment, context: _Context, model: ir.Model) -
         model=model,
         fields=fields,
         extra=extra,
+        additional=model.extra is not None,
         stdlib=sorted(imports.stdlib),
         parents=[(context.modules[p], p) for p in model.parents],
         only_inherited=only_inherited,
         later=[(context.modules[n], n) for n in later],
     )
+
+
+def _render_dict(env: jinja2.Environment, context: _Context, model: ir.Model) -> str:
+    """The module of a model's TypedDict. It imports what its annotations name only for type
+    checkers: at run time it costs one class, and no model's import pays for it."""
+    imports = context.imports(with_variants=False)
+    keys = _dict_keys(context.api, model, imports)
+    return env.get_template("package/models/dict.py.jinja").render(
+        c=context,
+        model=model,
+        keys=keys,
+        not_required=any(not required for _, _, required in keys),
+        stdlib=sorted(imports.stdlib),
+        classes=[(context.modules[n], n) for n in sorted(imports.classes - {model.dict_name})],
+    )
+
+
+def _dict_keys(api: ir.Api, model: ir.Model, imports: Imports) -> list[tuple[str, str, bool]]:
+    """The keys of the model's TypedDict: (Python name, annotation, required) of each field, the
+    inherited ones first (a TypedDict cannot narrow a key it inherits: it inherits none)."""
+    keys = []
+    for f in _all_fields(api, model):
+        text = annotation(f.type, imports, "dict")
+        if f.nullable and not (text.endswith("| None") or text == "None"):
+            text = f"{text} | None"
+        keys.append((str(f.name), text, f.required))
+    return keys
+
+
+def _all_fields(api: ir.Api, model: ir.Model) -> list[ir.Field]:
+    """A model's fields and its parents', by wire name; a redeclared field keeps its latest form."""
+    by_name = {m.name: m for m in api.models}
+    found: dict[str, ir.Field] = {}
+    for parent in model.parents:
+        if parent in by_name:
+            found.update((f.wire_name, f) for f in _all_fields(api, by_name[parent]))
+    found.update((f.wire_name, f) for f in model.fields)
+    return list(found.values())
 
 
 def _inherited_annotations(api: ir.Api, model: ir.Model, imports: Imports) -> dict[str, str]:
@@ -446,8 +499,33 @@ def _field_view(f: ir.Field, imports: Imports, api: ir.Api) -> _FieldView:
     else:
         default = ""
     return _FieldView(
-        f.name, f.wire_name, text, default, f.description, enum_first=_has_enum(f.type)
+        f.name,
+        f.wire_name,
+        text,
+        default,
+        f.description,
+        enum_first=_has_enum(f.type),
+        nullable=f.nullable,
     )
+
+
+def _field_arguments(view: _FieldView) -> list[str]:
+    """The arguments of a field's ``Field(...)``, as source.
+
+    The wire name is the alias for reading and for writing, but not ``alias``: type checkers take
+    a field specifier's ``alias`` for the parameter's name in ``__init__`` (PEP 681), and users
+    build models with the Python names."""
+    arguments = [f"default={view.default}"] if view.default else []
+    if view.wire_name != view.name:
+        wire = escape.string_literal(view.wire_name)
+        arguments += [f"validation_alias={wire}", f"serialization_alias={wire}"]
+    if view.description:
+        arguments.append(f"description={escape.string_literal(view.description)}")
+    if view.enum_first:
+        arguments.append('union_mode="left_to_right"')
+    if view.nullable:
+        arguments.append('json_schema_extra={"x-nullable": True}')
+    return arguments
 
 
 def _has_enum(type_: ir.TypeRef) -> bool:
@@ -494,6 +572,7 @@ class _OperationView:
     success: list[tuple[str, str]]
     errors: list[tuple[str, str]]
     item: str  # the paged item annotation
+    body_type: str  # what the runtime makes the body's dicts into ('' when it names no model)
 
     def located(self, location: str) -> list[_ParamView]:
         return [p for p in self.positional + self.keyword if p.location == location]
@@ -556,6 +635,9 @@ def _operation_view(op: ir.Operation, imports: Imports) -> _OperationView:
             if r.status[:1] in ("4", "5") or r.status == "default"
         ],
         item=annotation(op.pagination.item_type, imports, "response") if op.pagination else "",
+        body_type=next(
+            (body_type(p.type, imports) for p in op.parameters if p.location == "body"), ""
+        ),
     )
 
 

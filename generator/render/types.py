@@ -28,6 +28,8 @@ class Imports:
     runtime: set[str] = field(default_factory=set)  # names from the package's _runtime
     # base model → the alias of "it or one of its subtypes" (models with a discriminator)
     variants: dict[str, str] = field(default_factory=dict)
+    # model → the TypedDict of its fields by Python name (what a body may be given as)
+    dicts: dict[str, str] = field(default_factory=dict)
 
     def merge(self, other: Imports) -> None:
         self.stdlib |= other.stdlib
@@ -39,7 +41,8 @@ class Imports:
 def annotation(
     type_: ir.TypeRef | None, imports: Imports, context: str = "field", package: str = ""
 ) -> str:
-    """The annotation for type_; context is 'field', 'param' (accepts plain data too) or 'response'.
+    """The annotation for type_; context is 'field', 'param' (accepts plain data too: a model's
+    TypedDict, any sequence or mapping), 'dict' (as 'param', in a TypedDict) or 'response'.
 
     With package (a module alias such as "_models"), classes are named as its attributes and not imported.
     """
@@ -47,30 +50,30 @@ def annotation(
         return "None"
     if isinstance(type_, ir.Primitive):
         return _primitive(type_, imports)
+    data = context in ("param", "dict")
     if isinstance(type_, ir.ArrayOf):
         item = annotation(type_.item, imports, context, package)
         return (
             f"Sequence[{item}]"
-            if context == "param" and _add(imports, "collections.abc", "Sequence")
+            if data and _add(imports, "collections.abc", "Sequence")
             else f"list[{item}]"
         )
     if isinstance(type_, ir.MapOf):
         value = annotation(type_.value, imports, context, package)
         return (
             f"Mapping[str, {value}]"
-            if context == "param" and _add(imports, "collections.abc", "Mapping")
+            if data and _add(imports, "collections.abc", "Mapping")
             else f"dict[str, {value}]"
         )
     if isinstance(type_, ir.ModelRef):
-        name = _class(
-            imports,
-            imports.variants.get(type_.name, type_.name) if context != "param" else type_.name,
-            package,
-        )
-        if context == "param":
-            _add(imports, "typing", "Any")
-            return f"{name} | dict[str, Any]"
-        return name
+        if not data:
+            return _class(imports, imports.variants.get(type_.name, type_.name), package)
+        name = _class(imports, type_.name, package)
+        typed = imports.dicts.get(type_.name)
+        if typed:
+            return f"{name} | {_class(imports, typed, package)}"
+        _add(imports, "typing", "Any")
+        return f"{name} | dict[str, Any]"
     if isinstance(type_, ir.EnumRef):
         # unknown values from a newer server still parse
         return f"{_class(imports, type_.name, package)} | {type_.kind}"
@@ -114,6 +117,14 @@ def route_type(type_: ir.TypeRef | None, imports: Imports) -> str:
 
 
 MODELS_ALIAS = "_models"  # the resource modules' name for the models package
+
+
+def body_type(type_: ir.TypeRef | None, imports: Imports) -> str:
+    """What the runtime makes the dicts of a JSON body into (a ``LazyType``, as for responses),
+    or "" when the body names no model."""
+    if type_ is None or not _names_models(type_):
+        return ""
+    return route_type(type_, imports)
 
 
 def _names_models(type_: ir.TypeRef) -> bool:

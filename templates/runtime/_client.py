@@ -640,7 +640,7 @@ def _encode_body(
         headers.setdefault("Content-Type", route.content_type)
         return _Body(content=body.encode("utf-8"))
     headers.setdefault("Content-Type", route.content_type or "application/json")
-    data = encode_json(body)
+    data = encode_json(body, route.body_type)
     # Compact and UTF-8, like httpx's own json= encoding; NaN is not JSON, so refuse it.
     text = json.dumps(data, ensure_ascii=False, separators=(",", ":"), allow_nan=False)
     return _Body(content=text.encode("utf-8"))

@@ -60,7 +60,7 @@ def read_field(page: object, wire_name: str) -> object:
         return page.get(wire_name)
     if isinstance(page, pydantic.BaseModel):
         for name, info in type(page).model_fields.items():
-            if wire_name in (info.alias, name):
+            if wire_name in (info.serialization_alias, info.alias, name):
                 return getattr(page, name, None)
         return (page.model_extra or {}).get(wire_name)
     return getattr(page, wire_name, None)

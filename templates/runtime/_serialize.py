@@ -17,7 +17,8 @@ import urllib.parse
 from collections.abc import Iterable, Mapping
 from typing import IO, Any, cast
 
-from ._models import to_jsonable
+from ._models import from_data, to_jsonable
+from ._route import LazyType
 from ._types import NotGiven
 
 __all__ = [
@@ -130,8 +131,16 @@ def encode_headers(values: Mapping[str, object]) -> dict[str, str]:
     return encoded
 
 
-def encode_json(body: object) -> Any:
-    """Return the JSON-ready form of a request body (models use their wire names)."""
+def encode_json(body: object, declared: object = None) -> Any:
+    """Return the JSON-ready form of a request body (models use their wire names).
+
+    With ``declared`` (the body's type, or a ``LazyType`` of it), each dict given for a model is
+    first made that model: its keys may be Python names or wire names (``from_data``).
+    """
+    if isinstance(declared, LazyType):
+        declared = declared.resolve()
+    if declared is not None:
+        body = from_data(declared, body)
     return to_jsonable(body)
 
 

@@ -49,6 +49,8 @@ class Route:
     ``idempotent`` says whether a request that may have reached the server can be sent again;
     ``idempotency_header`` names the header parameter the API declares as an idempotency key: a
     request that carries one can be sent again too.
+    ``body_type`` is the JSON body's type where it names models (or a ``LazyType`` that makes
+    it): a dict given for a model is made that model before it is sent (``from_data``).
     """
 
     method: str
@@ -62,3 +64,4 @@ class Route:
     idempotent: bool = False
     form_formats: Mapping[str, str] = field(default_factory=dict)
     idempotency_header: str | None = None
+    body_type: object = None

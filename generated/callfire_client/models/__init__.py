@@ -10,8 +10,11 @@ if TYPE_CHECKING:
     from .call import Call
     from .call_broadcast import CallBroadcast
     from .call_broadcast_answering_machine_config import CallBroadcastAnsweringMachineConfig
+    from .call_broadcast_dict import CallBroadcastDict
     from .call_broadcast_page import CallBroadcastPage
+    from .call_broadcast_page_dict import CallBroadcastPageDict
     from .call_broadcast_sounds import CallBroadcastSounds
+    from .call_broadcast_sounds_dict import CallBroadcastSoundsDict
     from .call_broadcast_sounds_dnc_sound_text_voice import CallBroadcastSoundsDncSoundTextVoice
     from .call_broadcast_sounds_live_sound_text_voice import CallBroadcastSoundsLiveSoundTextVoice
     from .call_broadcast_sounds_machine_sound_text_voice import (
@@ -21,103 +24,166 @@ if TYPE_CHECKING:
         CallBroadcastSoundsTransferSoundTextVoice,
     )
     from .call_broadcast_status import CallBroadcastStatus
+    from .call_dict import CallDict
     from .call_final_call_result import CallFinalCallResult
     from .call_list import CallList
+    from .call_list_dict import CallListDict
     from .call_page import CallPage
+    from .call_page_dict import CallPageDict
     from .call_recipient import CallRecipient
+    from .call_recipient_dict import CallRecipientDict
     from .call_recipient_voice import CallRecipientVoice
     from .call_record import CallRecord
+    from .call_record_dict import CallRecordDict
     from .call_record_result import CallRecordResult
     from .call_recording import CallRecording
+    from .call_recording_dict import CallRecordingDict
     from .call_recording_state import CallRecordingState
     from .call_state import CallState
     from .contact import Contact
+    from .contact_dict import ContactDict
     from .default_voice import DefaultVoice
     from .error_response import ErrorResponse
+    from .error_response_dict import ErrorResponseDict
     from .item_list import ItemList
+    from .item_list_dict import ItemListDict
     from .local_date import LocalDate
+    from .local_date_dict import LocalDateDict
     from .local_time import LocalTime
+    from .local_time_dict import LocalTimeDict
     from .local_time_restriction import LocalTimeRestriction
+    from .local_time_restriction_dict import LocalTimeRestrictionDict
     from .note import Note
+    from .note_dict import NoteDict
     from .page import Page
+    from .page_dict import PageDict
     from .question_response import QuestionResponse
+    from .question_response_dict import QuestionResponseDict
     from .recipient import Recipient
+    from .recipient_dict import RecipientDict
     from .resource_id import ResourceId
+    from .resource_id_dict import ResourceIdDict
     from .retry_config import RetryConfig
+    from .retry_config_dict import RetryConfigDict
     from .schedule import Schedule
+    from .schedule_dict import ScheduleDict
 
 _LAZY: dict[str, str] = {
     "Call": ".call",
     "CallBroadcast": ".call_broadcast",
     "CallBroadcastAnsweringMachineConfig": ".call_broadcast_answering_machine_config",
+    "CallBroadcastDict": ".call_broadcast_dict",
     "CallBroadcastPage": ".call_broadcast_page",
+    "CallBroadcastPageDict": ".call_broadcast_page_dict",
     "CallBroadcastSounds": ".call_broadcast_sounds",
+    "CallBroadcastSoundsDict": ".call_broadcast_sounds_dict",
     "CallBroadcastSoundsDncSoundTextVoice": ".call_broadcast_sounds_dnc_sound_text_voice",
     "CallBroadcastSoundsLiveSoundTextVoice": ".call_broadcast_sounds_live_sound_text_voice",
     "CallBroadcastSoundsMachineSoundTextVoice": ".call_broadcast_sounds_machine_sound_text_voice",
     "CallBroadcastSoundsTransferSoundTextVoice": ".call_broadcast_sounds_transfer_sound_text_voice",
     "CallBroadcastStatus": ".call_broadcast_status",
+    "CallDict": ".call_dict",
     "CallFinalCallResult": ".call_final_call_result",
     "CallList": ".call_list",
+    "CallListDict": ".call_list_dict",
     "CallPage": ".call_page",
+    "CallPageDict": ".call_page_dict",
     "CallRecipient": ".call_recipient",
+    "CallRecipientDict": ".call_recipient_dict",
     "CallRecipientVoice": ".call_recipient_voice",
     "CallRecord": ".call_record",
+    "CallRecordDict": ".call_record_dict",
     "CallRecordResult": ".call_record_result",
     "CallRecording": ".call_recording",
+    "CallRecordingDict": ".call_recording_dict",
     "CallRecordingState": ".call_recording_state",
     "CallState": ".call_state",
     "Contact": ".contact",
+    "ContactDict": ".contact_dict",
     "DefaultVoice": ".default_voice",
     "ErrorResponse": ".error_response",
+    "ErrorResponseDict": ".error_response_dict",
     "ItemList": ".item_list",
+    "ItemListDict": ".item_list_dict",
     "LocalDate": ".local_date",
+    "LocalDateDict": ".local_date_dict",
     "LocalTime": ".local_time",
+    "LocalTimeDict": ".local_time_dict",
     "LocalTimeRestriction": ".local_time_restriction",
+    "LocalTimeRestrictionDict": ".local_time_restriction_dict",
     "Note": ".note",
+    "NoteDict": ".note_dict",
     "Page": ".page",
+    "PageDict": ".page_dict",
     "QuestionResponse": ".question_response",
+    "QuestionResponseDict": ".question_response_dict",
     "Recipient": ".recipient",
+    "RecipientDict": ".recipient_dict",
     "ResourceId": ".resource_id",
+    "ResourceIdDict": ".resource_id_dict",
     "RetryConfig": ".retry_config",
+    "RetryConfigDict": ".retry_config_dict",
     "Schedule": ".schedule",
+    "ScheduleDict": ".schedule_dict",
 }
 
 __all__ = [
     "Call",
     "CallBroadcast",
     "CallBroadcastAnsweringMachineConfig",
+    "CallBroadcastDict",
     "CallBroadcastPage",
+    "CallBroadcastPageDict",
     "CallBroadcastSounds",
+    "CallBroadcastSoundsDict",
     "CallBroadcastSoundsDncSoundTextVoice",
     "CallBroadcastSoundsLiveSoundTextVoice",
     "CallBroadcastSoundsMachineSoundTextVoice",
     "CallBroadcastSoundsTransferSoundTextVoice",
     "CallBroadcastStatus",
+    "CallDict",
     "CallFinalCallResult",
     "CallList",
+    "CallListDict",
     "CallPage",
+    "CallPageDict",
     "CallRecipient",
+    "CallRecipientDict",
     "CallRecipientVoice",
     "CallRecord",
+    "CallRecordDict",
     "CallRecordResult",
     "CallRecording",
+    "CallRecordingDict",
     "CallRecordingState",
     "CallState",
     "Contact",
+    "ContactDict",
     "DefaultVoice",
     "ErrorResponse",
+    "ErrorResponseDict",
     "ItemList",
+    "ItemListDict",
     "LocalDate",
+    "LocalDateDict",
     "LocalTime",
+    "LocalTimeDict",
     "LocalTimeRestriction",
+    "LocalTimeRestrictionDict",
     "Note",
+    "NoteDict",
     "Page",
+    "PageDict",
     "QuestionResponse",
+    "QuestionResponseDict",
     "Recipient",
+    "RecipientDict",
     "ResourceId",
+    "ResourceIdDict",
     "RetryConfig",
+    "RetryConfigDict",
     "Schedule",
+    "ScheduleDict",
 ]
 
 

@@ -14,73 +14,70 @@ class Call(BaseModel):
     """Represents a call action sent or received by CallFire platform"""
 
     agent_call: bool | None = Field(
-        default=None, alias="agentCall", description="An internal call to an agent"
+        default=None,
+        validation_alias="agentCall",
+        serialization_alias="agentCall",
+        description="An internal call to an agent",
     )
     attributes: dict[str, str] | None = Field(
-        default=None,
-        alias="attributes",
-        description="Map of user-defined string attributes associated with an action",
+        default=None, description="Map of user-defined string attributes associated with an action"
     )
     batch_id: int | None = Field(
         default=None,
-        alias="batchId",
+        validation_alias="batchId",
+        serialization_alias="batchId",
         description="An id of contact batch associated with an action",
     )
     campaign_id: int | None = Field(
         default=None,
-        alias="campaignId",
+        validation_alias="campaignId",
+        serialization_alias="campaignId",
         description="An id of broadcast associated with an action if call is sent as part of call broadcast",
     )
     contact: Contact | None = Field(
         default=None,
-        alias="contact",
         description="Existing contact in account, which was selected as a recipient for a given call",
     )
     created: int | None = Field(
         default=None,
-        alias="created",
         description="The time when the given resource was created, formatted in unix time milliseconds (read only). Example: 1473781817000 for Sat, 05 Jan 1985 14:03:37 GMT ",
     )
     final_call_result: CallFinalCallResult | str | None = Field(
         default=None,
-        alias="finalCallResult",
+        validation_alias="finalCallResult",
+        serialization_alias="finalCallResult",
         description="Result of a call (LA, AM, BUSY, DNC, XFER, NO_ANS, XFER_LEG, INTERNAL_ERROR, CARRIER_ERROR, CARRIER_TEMP_ERROR, UNDIALED, SD, POSTPONED, ABANDONED, SKIPPED). See [call states and results](https://developers.callfire.com/results-responses-errors.html)",
         union_mode="left_to_right",
     )
     from_number: str | None = Field(
         default=None,
-        alias="fromNumber",
+        validation_alias="fromNumber",
+        serialization_alias="fromNumber",
         description="A sender's phone number in E.164 (11-digit) format",
     )
-    id: int | None = Field(default=None, alias="id", description="An id of  an action")
-    inbound: bool | None = Field(default=None, alias="inbound", description="Is action inbound")
+    id: int | None = Field(default=None, description="An id of  an action")
+    inbound: bool | None = Field(default=None, description="Is action inbound")
     labels: list[str] | None = Field(
-        default=None,
-        alias="labels",
-        description="Labels associated with action or broadcast for this action",
+        default=None, description="Labels associated with action or broadcast for this action"
     )
     modified: int | None = Field(
         default=None,
-        alias="modified",
         description="The time when the given resource was modified, formatted in unix time milliseconds (read only). Example: 1473781817000 for Sat, 05 Jan 1985 14:03:37 GMT ",
     )
-    notes: list[Note] | None = Field(
-        default=None, alias="notes", description="Notes of call added by an agent"
-    )
+    notes: list[Note] | None = Field(default=None, description="Notes of call added by an agent")
     records: list[CallRecord] | None = Field(
         default=None,
-        alias="records",
         description="List of call records, each record contains call details like originate time, duration, cost, notes made by agents. A single contact may have a multiple phone numbers. In this case if given call was sent as a part of broadcast with configured retry logic then each call record will contain details about attempted phone number",
     )
     state: CallState | str | None = Field(
         default=None,
-        alias="state",
         description="State of an action (READY, SELECTED, CALLBACK, DISABLED, FINISHED, DNC, DUP, INVALID, TIMEOUT, PERIOD_LIMIT). See [call states and results](https://developers.callfire.com/results-responses-errors.html)",
         union_mode="left_to_right",
     )
     to_number: str | None = Field(
         default=None,
-        alias="toNumber",
+        validation_alias="toNumber",
+        serialization_alias="toNumber",
         description="A recipient's phone number in E.164 (11-digit) format",
     )
 

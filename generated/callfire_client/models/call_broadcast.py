@@ -15,73 +15,76 @@ class CallBroadcast(BaseModel):
 
     answering_machine_config: CallBroadcastAnsweringMachineConfig | str | None = Field(
         default=None,
-        alias="answeringMachineConfig",
+        validation_alias="answeringMachineConfig",
+        serialization_alias="answeringMachineConfig",
         description="Specifies which action should be taken if answering machine was detected, default value: AM_AND_LIVE. Available values: AM_ONLY - run AMD (Answering Machine Detection), hang up if LA (Live Answer); AM_AND_LIVE - run AMD, play separate live vs. machine sound; LIVE_WITH_AMD, run AMD, hang up if machine answers; LIVE_IMMEDIATE - no AMD, play live sound immediately",
         union_mode="left_to_right",
     )
     dialplan_xml: str | None = Field(
         default=None,
-        alias="dialplanXml",
+        validation_alias="dialplanXml",
+        serialization_alias="dialplanXml",
         description="IVR xml is a document which describes the dialplan to setup the IVR broadcast",
     )
     from_number: str | None = Field(
         default=None,
-        alias="fromNumber",
+        validation_alias="fromNumber",
+        serialization_alias="fromNumber",
         description="Phone number in E.164 format (11-digit) or short code for text. Example: 12132000384, 67076",
     )
-    id: int | None = Field(
-        default=None, alias="id", description="A unique id of broadcast (readonly)"
-    )
-    labels: list[str] | None = Field(
-        default=None, alias="labels", description="Labels of a broadcast"
-    )
+    id: int | None = Field(default=None, description="A unique id of broadcast (readonly)")
+    labels: list[str] | None = Field(default=None, description="Labels of a broadcast")
     last_modified: int | None = Field(
         default=None,
-        alias="lastModified",
+        validation_alias="lastModified",
+        serialization_alias="lastModified",
         description="The time when a given resource was updated, formatted in unix time milliseconds (read only). Example: 1473781817000 for Sat, 05 Jan 1985 14:03:37 GMT ",
     )
     local_time_restriction: LocalTimeRestriction | None = Field(
         default=None,
-        alias="localTimeRestriction",
+        validation_alias="localTimeRestriction",
+        serialization_alias="localTimeRestriction",
         description="Specifies a range of time during which CallFire will send a call or text to recipients. Please note that range of time applies to the recipient's timezone",
     )
     max_active: int | None = Field(
         default=None,
-        alias="maxActive",
+        validation_alias="maxActive",
+        serialization_alias="maxActive",
         description="Sets a maximum number of calls to be dialed by CallFire at once",
     )
     max_active_transfers: int | None = Field(
-        default=None, alias="maxActiveTransfers", description="A maximum number of active transfers"
+        default=None,
+        validation_alias="maxActiveTransfers",
+        serialization_alias="maxActiveTransfers",
+        description="A maximum number of active transfers",
     )
-    name: str | None = Field(default=None, alias="name", description="A name of a broadcast")
+    name: str | None = Field(default=None, description="A name of a broadcast")
     recipients: list[Recipient] | None = Field(
         default=None,
-        alias="recipients",
         description="Recipients of a call broadcast, can be either existing contacts or a new ones",
     )
     resume_next_day: bool | None = Field(
         default=None,
-        alias="resumeNextDay",
+        validation_alias="resumeNextDay",
+        serialization_alias="resumeNextDay",
         description="If true resumes the unfinished campaign to the next day",
     )
     retry_config: RetryConfig | None = Field(
         default=None,
-        alias="retryConfig",
+        validation_alias="retryConfig",
+        serialization_alias="retryConfig",
         description="Retry configuration allows system to retry the numbers which were not reached the first time. Designate the number of retries, the length between them, and which dispositions you want to retry",
     )
     schedules: list[Schedule] | None = Field(
         default=None,
-        alias="schedules",
         description="A list of schedule objects which specifies a range of time when broadcast should be started and stopped. Supports the scheduling per day of week",
     )
     sounds: CallBroadcastSounds | None = Field(
         default=None,
-        alias="sounds",
         description="A set of sounds assigned to a voice broadcast to play depending on answering machine configuration",
     )
     status: CallBroadcastStatus | str | None = Field(
         default=None,
-        alias="status",
         description="A status of a broadcast (read only). SETUP - campaign isn't configured yet; START_PENDING - waiting for contact batch population; RUNNING - campaign is running; STOPPED - campaign is stopped; FINISHED - campaign is finished; ARCHIVED - campaign was archived",
         union_mode="left_to_right",
     )

@@ -15,7 +15,7 @@ __all__ = ["CallBroadcastPage"]
 class CallBroadcastPage(Page):
     """~"""
 
-    items: list[CallBroadcast] | None = Field(default=None, alias="items")  # type: ignore[assignment, unused-ignore]
+    items: list[CallBroadcast] | None = Field(default=None)  # type: ignore[assignment, unused-ignore]
 
 
 # Imported last: models may refer to each other in a cycle.

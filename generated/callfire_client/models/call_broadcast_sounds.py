@@ -14,77 +14,96 @@ class CallBroadcastSounds(BaseModel):
     """A set of sounds assigned to a voice broadcast to play according to an answering machine configuration. You can add the existing sounds from the account's sound library or to provide a text which will be converted into a speech. There are four sound options available for a Voice Broadcast campaign"""
 
     dnc_digit: str | None = Field(
-        default=None, alias="dncDigit", description="Digit pressed to place contact in DNC list"
+        default=None,
+        validation_alias="dncDigit",
+        serialization_alias="dncDigit",
+        description="Digit pressed to place contact in DNC list",
     )
     dnc_sound_id: int | None = Field(
         default=None,
-        alias="dncSoundId",
+        validation_alias="dncSoundId",
+        serialization_alias="dncSoundId",
         description="An id of sound file to play when recipient decided to opt out and pressed DNC digit",
     )
     dnc_sound_text: str | None = Field(
         default=None,
-        alias="dncSoundText",
+        validation_alias="dncSoundText",
+        serialization_alias="dncSoundText",
         description="Text to be turned into sound, plays to notify that Do Not Call digit has been pressed and inform your contact of their placement on the Do Not Call list",
     )
     dnc_sound_text_voice: CallBroadcastSoundsDncSoundTextVoice | str | None = Field(
         default=None,
-        alias="dncSoundTextVoice",
+        validation_alias="dncSoundTextVoice",
+        serialization_alias="dncSoundTextVoice",
         description="The voice to be used (MALE1, FEMALE1, FEMALE2, SPANISH1, FRENCHCANADIAN1)",
         union_mode="left_to_right",
     )
     live_sound_id: int | None = Field(
         default=None,
-        alias="liveSoundId",
+        validation_alias="liveSoundId",
+        serialization_alias="liveSoundId",
         description="An id of sound file to play if phone is answered",
     )
     live_sound_text: str | None = Field(
         default=None,
-        alias="liveSoundText",
+        validation_alias="liveSoundText",
+        serialization_alias="liveSoundText",
         description="Text to be used to turned into a sound. This text will be played when the phone is answered",
     )
     live_sound_text_voice: CallBroadcastSoundsLiveSoundTextVoice | str | None = Field(
         default=None,
-        alias="liveSoundTextVoice",
+        validation_alias="liveSoundTextVoice",
+        serialization_alias="liveSoundTextVoice",
         description="The voice to be used (MALE1, FEMALE1, FEMALE2, SPANISH1, FRENCHCANADIAN1) for a live sound",
         union_mode="left_to_right",
     )
     machine_sound_id: int | None = Field(
         default=None,
-        alias="machineSoundId",
+        validation_alias="machineSoundId",
+        serialization_alias="machineSoundId",
         description="An id of a sound file to play if answering machine is detected",
     )
     machine_sound_text: str | None = Field(
         default=None,
-        alias="machineSoundText",
+        validation_alias="machineSoundText",
+        serialization_alias="machineSoundText",
         description="Text to be turned into a sound. This text will be played when answering machine is detected",
     )
     machine_sound_text_voice: CallBroadcastSoundsMachineSoundTextVoice | str | None = Field(
         default=None,
-        alias="machineSoundTextVoice",
+        validation_alias="machineSoundTextVoice",
+        serialization_alias="machineSoundTextVoice",
         description="The voice to be used (MALE1, FEMALE1 , FEMALE2, SPANISH1, FRENCHCANADIAN1) for a machine sound",
         union_mode="left_to_right",
     )
     transfer_digit: str | None = Field(
-        default=None, alias="transferDigit", description="Digit pressed to initiate a transfer"
+        default=None,
+        validation_alias="transferDigit",
+        serialization_alias="transferDigit",
+        description="Digit pressed to initiate a transfer",
     )
     transfer_number: str | None = Field(
         default=None,
-        alias="transferNumber",
+        validation_alias="transferNumber",
+        serialization_alias="transferNumber",
         description="Phone number in E.164 format (11-digit) to transfer call to.  Example: 12132000384, 67076",
     )
     transfer_sound_id: int | None = Field(
         default=None,
-        alias="transferSoundId",
+        validation_alias="transferSoundId",
+        serialization_alias="transferSoundId",
         description="An id of a file to play if call is transferred",
     )
     transfer_sound_text: str | None = Field(
         default=None,
-        alias="transferSoundText",
+        validation_alias="transferSoundText",
+        serialization_alias="transferSoundText",
         description="Text to be turned into a sound. This text will be played when the transfer digit is played",
     )
     transfer_sound_text_voice: CallBroadcastSoundsTransferSoundTextVoice | str | None = Field(
         default=None,
-        alias="transferSoundTextVoice",
+        validation_alias="transferSoundTextVoice",
+        serialization_alias="transferSoundTextVoice",
         description="The voice to be used (MALE1, FEMALE1, FEMALE2, SPANISH1, FRENCHCANADIAN1) for a sound transfer",
         union_mode="left_to_right",
     )

@@ -15,7 +15,7 @@ __all__ = ["CallList"]
 class CallList(ItemList):
     """~"""
 
-    items: list[Call] | None = Field(default=None, alias="items")  # type: ignore[assignment, unused-ignore]
+    items: list[Call] | None = Field(default=None)  # type: ignore[assignment, unused-ignore]
 
 
 # Imported last: models may refer to each other in a cycle.

@@ -14,65 +14,82 @@ class CallRecipient(BaseModel):
     """Recipient of a campaign action. Can be a phone number, contact, or contact list with attributes added to action. It is required to specify one of this values"""
 
     attributes: dict[str, str] | None = Field(
-        default=None,
-        alias="attributes",
-        description="Map of user-defined string attributes associated with recipient",
+        default=None, description="Map of user-defined string attributes associated with recipient"
     )
     contact_id: int | None = Field(
-        default=None, alias="contactId", description="An id of existing contact used as recipient"
+        default=None,
+        validation_alias="contactId",
+        serialization_alias="contactId",
+        description="An id of existing contact used as recipient",
     )
     dialplan_xml: str | None = Field(
         default=None,
-        alias="dialplanXml",
+        validation_alias="dialplanXml",
+        serialization_alias="dialplanXml",
         description="An IVR xml document describing dialplan to setup an IVR broadcast. If dialplan is set there is no need to set live, machine and transfer sounds (or vice versa)",
     )
-    from_number: str | None = Field(default=None, alias="fromNumber", description="~")
+    from_number: str | None = Field(
+        default=None,
+        validation_alias="fromNumber",
+        serialization_alias="fromNumber",
+        description="~",
+    )
     live_message: str | None = Field(
         default=None,
-        alias="liveMessage",
+        validation_alias="liveMessage",
+        serialization_alias="liveMessage",
         description="Text to be turned into a sound, this text will be played when the phone is answered",
     )
     live_message_sound_id: int | None = Field(
         default=None,
-        alias="liveMessageSoundId",
+        validation_alias="liveMessageSoundId",
+        serialization_alias="liveMessageSoundId",
         description="An id of a sound file to play if phone is answered",
     )
     machine_message: str | None = Field(
         default=None,
-        alias="machineMessage",
+        validation_alias="machineMessage",
+        serialization_alias="machineMessage",
         description="Text to be used to turn into sound, this text will be played when answering machine is detected",
     )
     machine_message_sound_id: int | None = Field(
         default=None,
-        alias="machineMessageSoundId",
+        validation_alias="machineMessageSoundId",
+        serialization_alias="machineMessageSoundId",
         description="An id of a sound file to play if answering machine is detected",
     )
     phone_number: str | None = Field(
         default=None,
-        alias="phoneNumber",
+        validation_alias="phoneNumber",
+        serialization_alias="phoneNumber",
         description="Recipient's phone number in E.164 format (11-digit) or short code. Example: 12132000384",
     )
     transfer_digit: str | None = Field(
-        default=None, alias="transferDigit", description="A digit pressed to initiate the transfer"
+        default=None,
+        validation_alias="transferDigit",
+        serialization_alias="transferDigit",
+        description="A digit pressed to initiate the transfer",
     )
     transfer_message: str | None = Field(
         default=None,
-        alias="transferMessage",
+        validation_alias="transferMessage",
+        serialization_alias="transferMessage",
         description="Text to be turned into sound, this text will be played when the transfer digit is played",
     )
     transfer_message_sound_id: int | None = Field(
         default=None,
-        alias="transferMessageSoundId",
+        validation_alias="transferMessageSoundId",
+        serialization_alias="transferMessageSoundId",
         description="An id of a sound file to play if call is transferred",
     )
     transfer_number: str | None = Field(
         default=None,
-        alias="transferNumber",
+        validation_alias="transferNumber",
+        serialization_alias="transferNumber",
         description="Phone number in E.164 format (11-digit) to transfer the call to. Example: 12132000384",
     )
     voice: CallRecipientVoice | str | None = Field(
         default=None,
-        alias="voice",
         description="The voice to be used (MALE1, FEMALE1, FEMALE2, SPANISH1, FRENCHCANADIAN1)",
         union_mode="left_to_right",
     )

@@ -15,46 +15,59 @@ class CallRecord(BaseModel):
 
     answer_time: int | None = Field(
         default=None,
-        alias="answerTime",
+        validation_alias="answerTime",
+        serialization_alias="answerTime",
         description="Timestamp when call was answered, formatted in unix time milliseconds (read only). Example: 1473781817000 for Sat, 05 Jan 1985 14:03:37 GMT",
     )
     billed_amount: float | None = Field(
-        default=None, alias="billedAmount", description="A cost of the call"
+        default=None,
+        validation_alias="billedAmount",
+        serialization_alias="billedAmount",
+        description="A cost of the call",
     )
-    caller_name: str | None = Field(default=None, alias="callerName", description="~")
-    duration: int | None = Field(
-        default=None, alias="duration", description="Duration of the call in seconds"
+    caller_name: str | None = Field(
+        default=None,
+        validation_alias="callerName",
+        serialization_alias="callerName",
+        description="~",
     )
+    duration: int | None = Field(default=None, description="Duration of the call in seconds")
     finish_time: int | None = Field(
         default=None,
-        alias="finishTime",
+        validation_alias="finishTime",
+        serialization_alias="finishTime",
         description="Timestamp when call was finished, formatted in unix time milliseconds (read only). Example: 1473781817000 for Sat, 05 Jan 1985 14:03:37 GMT",
     )
-    id: int | None = Field(default=None, alias="id", description="An id of a call record")
+    id: int | None = Field(default=None, description="An id of a call record")
     labels: list[str] | None = Field(
-        default=None, alias="labels", description="Labels associated with a call action"
+        default=None, description="Labels associated with a call action"
     )
-    notes: list[Note] | None = Field(
-        default=None, alias="notes", description="Notes of call added by agent"
-    )
+    notes: list[Note] | None = Field(default=None, description="Notes of call added by agent")
     originate_time: int | None = Field(
         default=None,
-        alias="originateTime",
+        validation_alias="originateTime",
+        serialization_alias="originateTime",
         description="A date and time (timestamp) when call was originated by CallFire platform and went to downstream provider, formatted in unix time milliseconds (read only). Example: 1473781817000 ",
     )
     question_responses: list[QuestionResponse] | None = Field(
-        default=None, alias="questionResponses", description="Notes of call added by an agent"
+        default=None,
+        validation_alias="questionResponses",
+        serialization_alias="questionResponses",
+        description="Notes of call added by an agent",
     )
     recordings: list[CallRecording] | None = Field(
-        default=None, alias="recordings", description="A list of voice recordings of the call"
+        default=None, description="A list of voice recordings of the call"
     )
     result: CallRecordResult | str | None = Field(
-        default=None, alias="result", description="~", union_mode="left_to_right"
+        default=None, description="~", union_mode="left_to_right"
     )
-    switch_id: str | None = Field(default=None, alias="switchId", description="~")
+    switch_id: str | None = Field(
+        default=None, validation_alias="switchId", serialization_alias="switchId", description="~"
+    )
     to_number: str | None = Field(
         default=None,
-        alias="toNumber",
+        validation_alias="toNumber",
+        serialization_alias="toNumber",
         description="A phone number to which a call was addressed. Phone number in E.164 format (11-digit). Example: 12132000384",
     )
 

@@ -13,34 +13,47 @@ __all__ = ["CallRecording"]
 class CallRecording(BaseModel):
     """Represents a recording of a voice call"""
 
-    call_id: int | None = Field(default=None, alias="callId", description="An id of a call action")
+    call_id: int | None = Field(
+        default=None,
+        validation_alias="callId",
+        serialization_alias="callId",
+        description="An id of a call action",
+    )
     campaign_id: int | None = Field(
         default=None,
-        alias="campaignId",
+        validation_alias="campaignId",
+        serialization_alias="campaignId",
         description="Contains broadcast id if call was sent as a part of voice broadcast",
     )
     created: int | None = Field(
         default=None,
-        alias="created",
         description="The time when the given resource was created, formatted in unix time milliseconds (read only). Example: 1473781817000 for Sat, 05 Jan 1985 14:03:37 GMT",
     )
     hash: str | None = Field(
-        default=None, alias="hash", description="A unique string hash identifier of a recording"
+        default=None, description="A unique string hash identifier of a recording"
     )
-    id: int | None = Field(default=None, alias="id", description="An id of a call recording")
+    id: int | None = Field(default=None, description="An id of a call recording")
     length_in_bytes: int | None = Field(
-        default=None, alias="lengthInBytes", description="A size of a recording file in bytes"
+        default=None,
+        validation_alias="lengthInBytes",
+        serialization_alias="lengthInBytes",
+        description="A size of a recording file in bytes",
     )
     length_in_seconds: int | None = Field(
-        default=None, alias="lengthInSeconds", description="Duration of a recording in seconds"
+        default=None,
+        validation_alias="lengthInSeconds",
+        serialization_alias="lengthInSeconds",
+        description="Duration of a recording in seconds",
     )
     mp3_url: str | None = Field(
-        default=None, alias="mp3Url", description="A public URL of a call recording"
+        default=None,
+        validation_alias="mp3Url",
+        serialization_alias="mp3Url",
+        description="A public URL of a call recording",
     )
-    name: str | None = Field(default=None, alias="name", description="A name of a recording")
+    name: str | None = Field(default=None, description="A name of a recording")
     state: CallRecordingState | str | None = Field(
         default=None,
-        alias="state",
         description="Current state of a recording, available values: RECORDING - recording is in progress, READY - recording is ready, ERROR - error has occurred and recording can be broken",
         union_mode="left_to_right",
     )

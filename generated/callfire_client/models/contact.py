@@ -15,61 +15,70 @@ class Contact(BaseModel):
 
     deleted: bool | None = Field(
         default=None,
-        alias="deleted",
         description="A deleted contact, deleted contacts are hidden from search results",
     )
     external_id: str | None = Field(
         default=None,
-        alias="externalId",
+        validation_alias="externalId",
+        serialization_alias="externalId",
         description="An external id of a contact for syncing with external sources",
     )
     external_system: str | None = Field(
         default=None,
-        alias="externalSystem",
+        validation_alias="externalSystem",
+        serialization_alias="externalSystem",
         description="External system that external id refers to",
     )
     extra_phone1: str | None = Field(
         default=None,
-        alias="extraPhone1",
+        validation_alias="extraPhone1",
+        serialization_alias="extraPhone1",
         description="Phone number in E.164 format (11-digit). Example: 12132000384",
     )
     extra_phone2: str | None = Field(
         default=None,
-        alias="extraPhone2",
+        validation_alias="extraPhone2",
+        serialization_alias="extraPhone2",
         description="Phone number in E.164 format (11-digit). Example: 12132000384",
     )
     extra_phone3: str | None = Field(
         default=None,
-        alias="extraPhone3",
+        validation_alias="extraPhone3",
+        serialization_alias="extraPhone3",
         description="Phone number in E.164 format (11-digit). Example: 12132000384",
     )
     first_name: str | None = Field(
-        default=None, alias="firstName", description="A first name of a contact"
+        default=None,
+        validation_alias="firstName",
+        serialization_alias="firstName",
+        description="A first name of a contact",
     )
     home_phone: str | None = Field(
         default=None,
-        alias="homePhone",
+        validation_alias="homePhone",
+        serialization_alias="homePhone",
         description="Phone number in E.164 format (11-digit). Example: 12132000384",
     )
-    id: int | None = Field(default=None, alias="id", description="An id of a contact")
+    id: int | None = Field(default=None, description="An id of a contact")
     last_name: str | None = Field(
-        default=None, alias="lastName", description="A last name of a contact"
+        default=None,
+        validation_alias="lastName",
+        serialization_alias="lastName",
+        description="A last name of a contact",
     )
     mobile_phone: str | None = Field(
         default=None,
-        alias="mobilePhone",
+        validation_alias="mobilePhone",
+        serialization_alias="mobilePhone",
         description="Phone number in E.164 format (11-digit). Example: 12132000384",
     )
     properties: dict[str, str] | None = Field(
-        default=None,
-        alias="properties",
-        description="Map of user-defined string properties for contact",
+        default=None, description="Map of user-defined string properties for contact"
     )
     work_phone: str | None = Field(
         default=None,
-        alias="workPhone",
+        validation_alias="workPhone",
+        serialization_alias="workPhone",
         description="Phone number in E.164 format (11-digit). Example: 12132000384",
     )
-    zipcode: str | None = Field(
-        default=None, alias="zipcode", description="A Zip code of a contact"
-    )
+    zipcode: str | None = Field(default=None, description="A Zip code of a contact")

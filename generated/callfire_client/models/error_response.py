@@ -13,8 +13,25 @@ __all__ = ["ErrorResponse"]
 class ErrorResponse(BaseModel):
     """Error response containing error info"""
 
-    developer_message: str | None = Field(default=None, alias="developerMessage", description="~")
-    help_link: str | None = Field(default=None, alias="helpLink", description="~")
-    http_status_code: int | None = Field(default=None, alias="httpStatusCode", description="~")
-    internal_code: int | None = Field(default=None, alias="internalCode", description="~")
-    message: str | None = Field(default=None, alias="message", description="~")
+    developer_message: str | None = Field(
+        default=None,
+        validation_alias="developerMessage",
+        serialization_alias="developerMessage",
+        description="~",
+    )
+    help_link: str | None = Field(
+        default=None, validation_alias="helpLink", serialization_alias="helpLink", description="~"
+    )
+    http_status_code: int | None = Field(
+        default=None,
+        validation_alias="httpStatusCode",
+        serialization_alias="httpStatusCode",
+        description="~",
+    )
+    internal_code: int | None = Field(
+        default=None,
+        validation_alias="internalCode",
+        serialization_alias="internalCode",
+        description="~",
+    )
+    message: str | None = Field(default=None, description="~")

@@ -15,4 +15,4 @@ __all__ = ["ItemList"]
 class ItemList(BaseModel):
     """~"""
 
-    items: list[dict[str, Any]] | None = Field(default=None, alias="items", description="~")
+    items: list[dict[str, Any]] | None = Field(default=None, description="~")

@@ -13,10 +13,8 @@ __all__ = ["LocalDate"]
 class LocalDate(BaseModel):
     """Represents a date object (without time part)"""
 
-    day: int | None = Field(
-        default=None, alias="day", description="A day of the month. Available values: 1-31"
-    )
+    day: int | None = Field(default=None, description="A day of the month. Available values: 1-31")
     month: int | None = Field(
-        default=None, alias="month", description="A month of the year. Available values: 1-12"
+        default=None, description="A month of the year. Available values: 1-12"
     )
-    year: int | None = Field(default=None, alias="year", description="A year. Example: 2020")
+    year: int | None = Field(default=None, description="A year. Example: 2020")

@@ -13,12 +13,6 @@ __all__ = ["LocalTime"]
 class LocalTime(BaseModel):
     """Represents a time part of a given date"""
 
-    hour: int | None = Field(
-        default=None, alias="hour", description="An hour of the day. Available values: 0-23"
-    )
-    minute: int | None = Field(
-        default=None, alias="minute", description="The minutes. Available values: 0-59"
-    )
-    second: int | None = Field(
-        default=None, alias="second", description="The seconds.  Available values: 0-59"
-    )
+    hour: int | None = Field(default=None, description="An hour of the day. Available values: 0-23")
+    minute: int | None = Field(default=None, description="The minutes. Available values: 0-59")
+    second: int | None = Field(default=None, description="The seconds.  Available values: 0-59")

@@ -14,15 +14,27 @@ class LocalTimeRestriction(BaseModel):
     """Represents a range of time during which CallFire will send a call or text to recipients. Timeframe uses the local timezone of recipient's number"""
 
     begin_hour: int | None = Field(
-        default=None, alias="beginHour", description="An hour of restriction start"
+        default=None,
+        validation_alias="beginHour",
+        serialization_alias="beginHour",
+        description="An hour of restriction start",
     )
     begin_minute: int | None = Field(
-        default=None, alias="beginMinute", description="The minutes to start a restriction"
+        default=None,
+        validation_alias="beginMinute",
+        serialization_alias="beginMinute",
+        description="The minutes to start a restriction",
     )
-    enabled: bool | None = Field(default=None, alias="enabled", description="A restriction enabled")
+    enabled: bool | None = Field(default=None, description="A restriction enabled")
     end_hour: int | None = Field(
-        default=None, alias="endHour", description="An hour of restriction end"
+        default=None,
+        validation_alias="endHour",
+        serialization_alias="endHour",
+        description="An hour of restriction end",
     )
     end_minute: int | None = Field(
-        default=None, alias="endMinute", description="The minutes of restriction end"
+        default=None,
+        validation_alias="endMinute",
+        serialization_alias="endMinute",
+        description="The minutes of restriction end",
     )

@@ -15,7 +15,6 @@ class Note(BaseModel):
 
     created: int | None = Field(
         default=None,
-        alias="created",
         description="The time when the given resource was created, formatted in unix time milliseconds (read only). Example: 1473781817000",
     )
-    text: str | None = Field(default=None, alias="text", description="A text of a note")
+    text: str | None = Field(default=None, description="A text of a note")

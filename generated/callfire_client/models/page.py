@@ -15,19 +15,15 @@ __all__ = ["Page"]
 class Page(BaseModel):
     """Represents a page with results returned by query operation. Check [pagination](https://developers.callfire.com/docs.html#pagination) page for more information about pagination in CallFire API."""
 
-    items: list[dict[str, Any]] | None = Field(
-        default=None, alias="items", description="A list of returned items"
-    )
+    items: list[dict[str, Any]] | None = Field(default=None, description="A list of returned items")
     limit: int | None = Field(
         default=None,
-        alias="limit",
         description="A maximum number of returned items. If items.size() < limit assume no more items",
     )
-    offset: int | None = Field(
-        default=None, alias="offset", description="An offset from a start of paging source"
-    )
+    offset: int | None = Field(default=None, description="An offset from a start of paging source")
     total_count: int | None = Field(
         default=None,
-        alias="totalCount",
+        validation_alias="totalCount",
+        serialization_alias="totalCount",
         description="Total count of available results. -1 if unknown",
     )

@@ -13,5 +13,5 @@ __all__ = ["QuestionResponse"]
 class QuestionResponse(BaseModel):
     """Object represents the question and client's answer, used in cloud call center / IVR campaign"""
 
-    question: str | None = Field(default=None, alias="question", description="A text of a question")
-    response: str | None = Field(default=None, alias="response", description="Client's answer")
+    question: str | None = Field(default=None, description="A text of a question")
+    response: str | None = Field(default=None, description="Client's answer")

@@ -14,16 +14,23 @@ class Recipient(BaseModel):
     """A recipient of a campaign action. It can be a phone number, contact, or contact list with attributes added to an action, one of these values should be set"""
 
     attributes: dict[str, str] | None = Field(
-        default=None,
-        alias="attributes",
-        description="Map of user-defined string attributes associated with recipient",
+        default=None, description="Map of user-defined string attributes associated with recipient"
     )
     contact_id: int | None = Field(
-        default=None, alias="contactId", description="An id of existing contact used as recipient"
+        default=None,
+        validation_alias="contactId",
+        serialization_alias="contactId",
+        description="An id of existing contact used as recipient",
     )
-    from_number: str | None = Field(default=None, alias="fromNumber", description="~")
+    from_number: str | None = Field(
+        default=None,
+        validation_alias="fromNumber",
+        serialization_alias="fromNumber",
+        description="~",
+    )
     phone_number: str | None = Field(
         default=None,
-        alias="phoneNumber",
+        validation_alias="phoneNumber",
+        serialization_alias="phoneNumber",
         description="A recipient's phone number in E.164 format (11-digit) or short code. Example: 12132000384, 67076",
     )

@@ -13,4 +13,4 @@ __all__ = ["ResourceId"]
 class ResourceId(BaseModel):
     """An id of a resource"""
 
-    id: int | None = Field(default=None, alias="id", description="An id of a resource")
+    id: int | None = Field(default=None, description="An id of a resource")

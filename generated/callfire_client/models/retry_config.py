@@ -15,21 +15,25 @@ class RetryConfig(BaseModel):
 
     max_attempts: int | None = Field(
         default=None,
-        alias="maxAttempts",
+        validation_alias="maxAttempts",
+        serialization_alias="maxAttempts",
         description="Maximum number of retry attempts. Default value: 1",
     )
     minutes_between_attempts: int | None = Field(
         default=None,
-        alias="minutesBetweenAttempts",
+        validation_alias="minutesBetweenAttempts",
+        serialization_alias="minutesBetweenAttempts",
         description="A number of minutes between retry attempts. Default value: 60",
     )
     retry_phone_types: list[str] | None = Field(
         default=None,
-        alias="retryPhoneTypes",
+        validation_alias="retryPhoneTypes",
+        serialization_alias="retryPhoneTypes",
         description="A list of phone number types to retry. Available values: FIRST_NUMBER, HOME_PHONE, WORK_PHONE, MOBILE_PHONE",
     )
     retry_results: list[str] | None = Field(
         default=None,
-        alias="retryResults",
+        validation_alias="retryResults",
+        serialization_alias="retryResults",
         description="List of result states when a call/text should be addressed to this contact again. Supports any combination of result statuses. Available values: LA, BUSY, AM, NO_ANS, SENT, RECEIVED, etc. See [call/text states and results](https://developers.callfire.com/results-responses-errors.html)",
     )

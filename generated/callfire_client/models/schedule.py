@@ -13,20 +13,46 @@ __all__ = ["Schedule"]
 class Schedule(BaseModel):
     """A campaign schedule"""
 
-    campaign_id: int | None = Field(default=None, alias="campaignId", description="~")
-    days_of_week: list[str] | None = Field(default=None, alias="daysOfWeek", description="~")
-    id: int | None = Field(default=None, alias="id", description="~")
+    campaign_id: int | None = Field(
+        default=None,
+        validation_alias="campaignId",
+        serialization_alias="campaignId",
+        description="~",
+    )
+    days_of_week: list[str] | None = Field(
+        default=None,
+        validation_alias="daysOfWeek",
+        serialization_alias="daysOfWeek",
+        description="~",
+    )
+    id: int | None = Field(default=None, description="~")
     start_date: LocalDate | None = Field(
-        default=None, alias="startDate", description="A date when campaign should be started"
+        default=None,
+        validation_alias="startDate",
+        serialization_alias="startDate",
+        description="A date when campaign should be started",
     )
     start_time_of_day: LocalTime | None = Field(
-        default=None, alias="startTimeOfDay", description="~"
+        default=None,
+        validation_alias="startTimeOfDay",
+        serialization_alias="startTimeOfDay",
+        description="~",
     )
     stop_date: LocalDate | None = Field(
-        default=None, alias="stopDate", description="A date when campaign should be stopped"
+        default=None,
+        validation_alias="stopDate",
+        serialization_alias="stopDate",
+        description="A date when campaign should be stopped",
     )
-    stop_time_of_day: LocalTime | None = Field(default=None, alias="stopTimeOfDay", description="~")
-    time_zone: str | None = Field(default=None, alias="timeZone", description="~")
+    stop_time_of_day: LocalTime | None = Field(
+        default=None,
+        validation_alias="stopTimeOfDay",
+        serialization_alias="stopTimeOfDay",
+        description="~",
+    )
+    time_zone: str | None = Field(
+        default=None, validation_alias="timeZone", serialization_alias="timeZone", description="~"
+    )
 
 
 # Imported last: models may refer to each other in a cycle.

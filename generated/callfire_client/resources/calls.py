@@ -7,7 +7,6 @@ from collections.abc import Mapping
 from functools import cached_property
 from typing import TYPE_CHECKING, cast
 from collections.abc import Sequence
-from typing import Any
 
 from .._runtime import NOT_GIVEN, NotGiven, Route, Timeout, async_raw_method, raw_method
 from .._runtime import AsyncPager, PageSpec, SyncPager
@@ -18,10 +17,12 @@ if TYPE_CHECKING:
     from .._client import AsyncCallFire, CallFire
     from ..models.call import Call
     from ..models.call_broadcast import CallBroadcast
+    from ..models.call_broadcast_dict import CallBroadcastDict
     from ..models.call_broadcast_page import CallBroadcastPage
     from ..models.call_list import CallList
     from ..models.call_page import CallPage
     from ..models.call_recipient import CallRecipient
+    from ..models.call_recipient_dict import CallRecipientDict
     from ..models.default_voice import DefaultVoice
     from ..models.resource_id import ResourceId
 
@@ -76,6 +77,7 @@ _SEND_CALLS_ROUTE = Route(
     security=(("basicAuth",),),
     idempotent=False,
     idempotency_header=None,
+    body_type=LazyType(lambda: list[_models.CallRecipient]),
 )
 _FIND_CALL_BROADCASTS_ROUTE = Route(
     method="GET",
@@ -126,6 +128,7 @@ _CREATE_CALL_BROADCAST_ROUTE = Route(
     security=(("basicAuth",),),
     idempotent=False,
     idempotency_header=None,
+    body_type=LazyType(lambda: _models.CallBroadcast),
 )
 
 
@@ -288,7 +291,7 @@ class Calls:
     def send_calls(
         self,
         *,
-        body: Sequence[CallRecipient | dict[str, Any]] | None = None,
+        body: Sequence[CallRecipient | CallRecipientDict] | None = None,
         campaign_id: int | None = None,
         default_live_message: str | None = None,
         default_live_message_sound_id: int | None = None,
@@ -458,7 +461,7 @@ class Calls:
     def create_call_broadcast(
         self,
         *,
-        body: CallBroadcast | dict[str, Any] | None = None,
+        body: CallBroadcast | CallBroadcastDict | None = None,
         start: bool | None = None,
         strict_validation: bool | None = None,
         extra_headers: Mapping[str, str] | None = None,
@@ -660,7 +663,7 @@ class AsyncCalls:
     async def send_calls(
         self,
         *,
-        body: Sequence[CallRecipient | dict[str, Any]] | None = None,
+        body: Sequence[CallRecipient | CallRecipientDict] | None = None,
         campaign_id: int | None = None,
         default_live_message: str | None = None,
         default_live_message_sound_id: int | None = None,
@@ -830,7 +833,7 @@ class AsyncCalls:
     async def create_call_broadcast(
         self,
         *,
-        body: CallBroadcast | dict[str, Any] | None = None,
+        body: CallBroadcast | CallBroadcastDict | None = None,
         start: bool | None = None,
         strict_validation: bool | None = None,
         extra_headers: Mapping[str, str] | None = None,

@@ -149,10 +149,14 @@ def with_dicts(models: list[ir.Model], classes: Scope, report: Report) -> list[i
     scope (claimed after every model's, enum's and alias's); not one that allows additional
     properties (or inherits them), which a TypedDict cannot say: a plain dict stands for it."""
     by_name = {m.name: m for m in models}
+    known: dict[str, bool] = {}  # each model once: an allOf diamond reaches one 2**n ways
 
     def additional(model: ir.Model) -> bool:
-        parents = (by_name[p] for p in model.parents if p in by_name)
-        return model.extra is not None or any(additional(p) for p in parents)
+        if model.name not in known:
+            known[model.name] = False  # a parent cycle adds nothing
+            parents = [by_name[p] for p in model.parents if p in by_name]
+            known[model.name] = model.extra is not None or any(additional(p) for p in parents)
+        return known[model.name]
 
     out = []
     for model in models:

@@ -462,14 +462,23 @@ def _dict_keys(api: ir.Api, model: ir.Model, imports: Imports) -> list[tuple[str
 
 
 def _all_fields(api: ir.Api, model: ir.Model) -> list[ir.Field]:
-    """A model's fields and its parents', by wire name; a redeclared field keeps its latest form."""
+    """A model's fields and its parents', by wire name; a redeclared field keeps its latest form.
+    Each model is walked once (an allOf diamond reaches one 2**n ways; a cycle adds nothing)."""
     by_name = {m.name: m for m in api.models}
-    found: dict[str, ir.Field] = {}
-    for parent in model.parents:
-        if parent in by_name:
-            found.update((f.wire_name, f) for f in _all_fields(api, by_name[parent]))
-    found.update((f.wire_name, f) for f in model.fields)
-    return list(found.values())
+    done: dict[str, dict[str, ir.Field]] = {}
+
+    def fields(of: ir.Model) -> dict[str, ir.Field]:
+        if of.name not in done:
+            done[of.name] = {}
+            found: dict[str, ir.Field] = {}
+            for parent in of.parents:
+                if parent in by_name:
+                    found.update(fields(by_name[parent]))
+            found.update((f.wire_name, f) for f in of.fields)
+            done[of.name] = found
+        return done[of.name]
+
+    return list(fields(model).values())
 
 
 def _inherited_annotations(api: ir.Api, model: ir.Model, imports: Imports) -> dict[str, str]:

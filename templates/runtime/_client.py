@@ -628,8 +628,8 @@ def _encode_body(
         return _Body(data=encode_form({**form, **(extra_body or {})}, route.form_formats))
     if route.body == "multipart":
         return _encode_multipart(route, {**form, **(extra_body or {})}, files, headers)
-    if extra_body:
-        body = _with_extra_fields(body, extra_body)
+    if extra_body:  # the body made as the API names it first, then the extra fields as given
+        body = _with_extra_fields(route, body, extra_body)
     if body is None or isinstance(body, NotGiven):
         return _Body()
     if isinstance(body, (bytes, bytearray)):
@@ -640,14 +640,16 @@ def _encode_body(
         headers.setdefault("Content-Type", route.content_type)
         return _Body(content=body.encode("utf-8"))
     headers.setdefault("Content-Type", route.content_type or "application/json")
-    data = encode_json(body, route.body_type)
+    data = body if extra_body else encode_json(body, route.body_type)
     # Compact and UTF-8, like httpx's own json= encoding; NaN is not JSON, so refuse it.
     text = json.dumps(data, ensure_ascii=False, separators=(",", ":"), allow_nan=False)
     return _Body(content=text.encode("utf-8"))
 
 
-def _with_extra_fields(body: object, extra_body: Mapping[str, object]) -> dict[str, Any]:
-    data = {} if body is None or isinstance(body, NotGiven) else encode_json(body)
+def _with_extra_fields(
+    route: Route, body: object, extra_body: Mapping[str, object]
+) -> dict[str, Any]:
+    data = {} if body is None or isinstance(body, NotGiven) else encode_json(body, route.body_type)
     if not isinstance(data, dict):
         raise TypeError(
             f"extra_body adds fields to a JSON object; this body is {type(body).__name__}"

@@ -114,18 +114,20 @@ def _first_null(value: object) -> tuple[str, str] | None:
     return None
 
 
-def to_jsonable(value: object) -> Any:
-    """Turn models, enums, containers, dates and UUIDs into plain JSON-ready data."""
-    if isinstance(value, BaseModel):
+def to_jsonable(value: object, sending: bool = True) -> Any:
+    """Turn models, enums, containers, dates and UUIDs into plain JSON-ready data. What is
+    sending refuses a null the API does not allow (see to_wire); what was received is read as
+    the server sent it."""
+    if isinstance(value, BaseModel) and sending:
         return value.to_wire()
     if isinstance(value, pydantic.BaseModel):
         return value.model_dump(mode="json", by_alias=True, exclude_unset=True)
     if isinstance(value, enum.Enum):
-        return to_jsonable(value.value)
+        return to_jsonable(value.value, sending)
     if isinstance(value, dict):
-        return {str(key): to_jsonable(item) for key, item in value.items()}
+        return {str(key): to_jsonable(item, sending) for key, item in value.items()}
     if isinstance(value, (list, tuple)):
-        return [to_jsonable(item) for item in value]
+        return [to_jsonable(item, sending) for item in value]
     if isinstance(value, (datetime.date, datetime.time)):
         # datetime is a subclass of date, so this covers all three.
         return value.isoformat()

@@ -275,7 +275,10 @@ def _known_keys(annotation: object, data: object) -> int:
     if not issubclass(annotation, pydantic.BaseModel):
         return 0
     fields = annotation.model_fields
-    return len(set(map(str, data)) & {info.alias or name for name, info in fields.items()})
+    return len(
+        set(map(str, data))
+        & {info.serialization_alias or info.alias or name for name, info in fields.items()}
+    )
 
 
 def _construct_model(model: type[pydantic.BaseModel], data: Mapping[Any, Any]) -> Any:
@@ -284,7 +287,12 @@ def _construct_model(model: type[pydantic.BaseModel], data: Mapping[Any, Any]) -
         # still be names (models refer to each other lazily); rebuilding it resolves them.
         model.model_rebuild(force=True, raise_errors=False)
     by_wire = {name: name for name in model.model_fields}
-    by_wire.update({info.alias or name: name for name, info in model.model_fields.items()})
+    by_wire.update(
+        {
+            info.serialization_alias or info.alias or name: name
+            for name, info in model.model_fields.items()
+        }
+    )
     values: dict[str, Any] = {}
     extra: dict[str, Any] = {}
     for key, value in data.items():

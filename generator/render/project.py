@@ -164,9 +164,7 @@ class Parts:
         for enum, enum_digest in zip(api.enums, self.digests["enums"]):
             files[models.format(context.modules[enum.name])] = Deferred(
                 _digest(shared, "enum", enum_digest),
-                functools.partial(
-                    env.get_template("package/models/enum.py.jinja").render, c=context, enum=enum
-                ),
+                functools.partial(_render_enum, env, context, enum),
             )
         files[f"{pkg}/resources/__init__.py"] = env.get_template(
             "package/resources/__init__.py.jinja"
@@ -317,6 +315,10 @@ class _Context:
     @property
     def base_url_variable(self) -> str:
         return self.api.names.base_url_variable
+
+
+def _render_enum(env: jinja2.Environment, context: _Context, enum: ir.Enum) -> str:
+    return env.get_template("package/models/enum.py.jinja").render(c=context, enum=enum)
 
 
 def _render_variants(env: jinja2.Environment, context: _Context, model: ir.Model) -> str:

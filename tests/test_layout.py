@@ -45,11 +45,14 @@ SPLIT_BY_LAYOUT = {
     "exploded item, long string": f'x = Route(\n    description="{LONG} {LONG}",\n    other=1,\n)\n',
     "docstring padding and indentation": 'def f():\n    """Text "quoted"\n\n      indented\n      more   \n    """\n',
     "docstring whose last line is long": f'class A:\n    """First.\n\n    {LONG}"""\n',
+    "a parameter of a long union": "def f(\n    body: VeryLongModelNameNumberOneTwoThree | VeryLongModelNameNumberTwo | dict[str, Any] | None = None,\n) -> None:\n    pass\n",
+    "a TypedDict key of a long union": f"class D(TypedDict):\n    key: {LONG[:60]}Model | {LONG[:60]}Dict\n",
+    "a TypedDict key in nested subscripts": f"class D(TypedDict):\n    key: NotRequired[Sequence[Mapping[str, {LONG[:60]}Model | {LONG[:60]}Dict]]]\n",
     "trailing blank lines": "import os\n\nx = 1\n\n\ndef f():\n    a = 1\n\n    return a\n\n\n\n",
 }
 
 LEFT_TO_BLACK = {
-    "a subscript at the end": "def f(\n    body: VeryLongModelNameNumberOneTwoThree | VeryLongModelNameNumberTwo | dict[str, Any] | None = None,\n) -> None:\n    pass\n",
+    "a parameter typed by one long subscript": f"def f(\n    body: Sequence[{LONG}Model | {LONG}Dict] = None,\n) -> None:\n    pass\n",
     "an operator before the call": f'x = first_value + make_it(first="{LONG[:45]}", second="{LONG[:45]}")\n',
     "three blank lines": "import os\n\n\n\nx = 1\n",
     "two blank lines in a block": "def f():\n    a = 1\n\n\n    return a\n",
@@ -71,6 +74,12 @@ FAMILIES = {
     "def with parameters": lambda n: f'def test_{"t" * n}(prism_url: str, monkeypatch: pytest.MonkeyPatch) -> None:\n    pass\n',
     "def without parameters": lambda n: f'def test_{"t" * n}() -> None:\n    pass\n',
     "import": lambda n: f'from .{"m" * n} import {"N" * (n // 2)}  # noqa: E402\n',
+    # TypedDict keys and parameters: black 24+ splits a long type at its subscripts or unions.
+    "TypedDict key, optional": lambda n: f"class D(TypedDict):\n    k: NotRequired[Sequence[{'M' * n} | {'M' * n}Dict]]\n",
+    "TypedDict key, long name": lambda n: f"class D(TypedDict):\n    {'k' * n}: NotRequired[IoK8sApiCoreV1Container | IoK8sApiCoreV1ContainerDict]\n",
+    "TypedDict key, required union": lambda n: f"class D(TypedDict):\n    k: {'M' * n} | {'M' * n}Dict | None\n",
+    "TypedDict key, mapping": lambda n: f"class D(TypedDict):\n    k: NotRequired[dict[str, {'M' * n} | {'M' * n}Dict]]\n",
+    "parameter, union": lambda n: f"class R:\n    def f(\n        self,\n        body: {'M' * n} | {'M' * n}Dict | None = None,\n    ) -> None:\n        pass\n",
 }
 
 

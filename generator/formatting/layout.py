@@ -12,9 +12,9 @@ many documents and at every length around the limit, that black leaves our outpu
 
 from __future__ import annotations
 
-from pathlib import Path
-
+import keyword
 import re
+from pathlib import Path
 
 LIMIT = 100  # the line length of generated code; black runs with the same (formatting.MODE)
 
@@ -28,6 +28,12 @@ _PRIMARY = re.compile(r"(?:await )?[A-Za-z_]\w*(?:\.[A-Za-z_]\w*)*(?:\(\)(?:\.[A
 _ITEM_PREFIX = re.compile(rf"(?:\*\*|\*|[A-Za-z_]\w*=|(?:{S}+|-?[\w.]+): )?")
 _ONE_TOKEN = re.compile(rf"{S}+|-?[\w.]+")
 _RHS_START = re.compile(r"(?:return |raise |assert |(?:[A-Za-z_][\w.]*(?:: [^=]+)? = ))")
+# `name: type` (a TypedDict key) or a parameter `name: type = default,` / `name: type,`, where
+# the type is names, dots, subscripts and unions: the shapes black 24+ parenthesizes when long.
+_ANNOTATED = re.compile(
+    r"(?P<name>[A-Za-z_]\w*): (?P<type>[\w.\[\], |]+?)(?P<rest>(?: = [\w.-]+)?,)?"
+)
+_TRAILER = re.compile(r"(?P<primary>[A-Za-z_][\w.]*)\[(?P<inner>.*)\]")
 
 
 class Unsure(Exception):
@@ -260,6 +266,14 @@ def _statement(line: _Piece, indent: int) -> list[str]:
     text = line.text
     if text.startswith("from ") and " import " in text and "(" not in text:
         return _import(text, comment, indent)
+    annotated = _ANNOTATED.fullmatch(line.mask)
+    if (
+        annotated
+        and not annotated["rest"]
+        and not comment
+        and not keyword.iskeyword(annotated["name"])
+    ):
+        return _annotation(annotated["name"], annotated["type"], indent)
     if text.startswith(("def ", "async def ")):
         return _def(line, comment, indent)
     group = line.last_group()
@@ -420,6 +434,9 @@ def _item(item: _Piece, indent: int) -> list[str]:
     text = item.text
     if indent + len(text) <= LIMIT:
         return [_pad(indent) + text]
+    annotated = _ANNOTATED.fullmatch(item.mask)
+    if annotated and annotated["rest"]:
+        return _parameter(annotated["name"], annotated["type"], annotated["rest"], indent)
     prefix = _ITEM_PREFIX.match(item.mask)
     assert prefix is not None  # the pattern matches the empty string
     if not item.has_brackets():
@@ -439,6 +456,79 @@ def _item(item: _Piece, indent: int) -> list[str]:
     return _group(
         item[: opening + 1], item[opening + 1 : closing], text[closing:], indent, call=bool(before)
     )
+
+
+# -- annotations ------------------------------------------------------------------------------------------
+
+
+def _annotation(name: str, kind: str, indent: int) -> list[str]:
+    """`name: kind`, too long. black splits at the subscript that ends the type when its head
+    fits; a union, or a head too long, goes in parentheses of black's own."""
+    trailer = _TRAILER.fullmatch(kind)
+    head = f"{name}: "
+    if (
+        trailer
+        and len(_top_level(kind, "|")) < 2
+        and indent + len(head) + len(trailer["primary"]) < LIMIT
+    ):
+        return [
+            _pad(indent) + head + trailer["primary"] + "[",
+            *_type_lines(trailer["inner"], indent + 4),
+            _pad(indent) + "]",
+        ]
+    return _checked(
+        [_pad(indent) + head + "(", *_type_lines(kind, indent + 4), _pad(indent) + ")"], kind
+    )
+
+
+def _parameter(name: str, kind: str, rest: str, indent: int) -> list[str]:
+    """A parameter `name: kind = default,` too long: a union type goes in parentheses."""
+    if len(_top_level(kind, "|")) < 2:
+        raise Unsure(name + ": " + kind)  # black splits at the type's own brackets instead
+    return _checked(
+        [_pad(indent) + name + ": (", *_type_lines(kind, indent + 4), _pad(indent) + ")" + rest],
+        kind,
+    )
+
+
+def _type_lines(kind: str, indent: int) -> list[str]:
+    """A type inside brackets: on one line when it fits, else one operand of its union a line,
+    else split at the subscript it is."""
+    if indent + len(kind) <= LIMIT:
+        return [_pad(indent) + kind]
+    items = _top_level(kind.removesuffix(","), ",")
+    if len(items) > 1:  # black gives each item a line, and the last a comma of its own
+        return [line for item in items for line in _type_lines(item + ",", indent)]
+    operands = _top_level(kind, "|")
+    if len(operands) > 1:
+        lines = [_pad(indent) + (o if i == 0 else "| " + o) for i, o in enumerate(operands)]
+        if any(len(line) > LIMIT for line in lines):
+            raise Unsure(kind)  # black would split the long operand further
+        return lines
+    trailer = _TRAILER.fullmatch(kind)
+    if not trailer:
+        raise Unsure(kind)  # one long name, or a trailing comma: black's other rules
+    return _checked(
+        [
+            _pad(indent) + trailer["primary"] + "[",
+            *_type_lines(trailer["inner"], indent + 4),
+            _pad(indent) + "]",
+        ],
+        kind,
+    )
+
+
+def _top_level(kind: str, separator: str) -> list[str]:
+    """kind's parts separated by separator outside brackets, stripped."""
+    parts, depth, start = [], 0, 0
+    for index, char in enumerate(kind):
+        depth += (char == "[") - (char == "]")
+        if char == separator and depth == 0:
+            parts.append(kind[start:index].strip())
+            start = index + 1
+    if depth:
+        raise Unsure(kind)
+    return parts + [kind[start:].strip()]
 
 
 def _checked(lines: list[str], what: str) -> list[str]:

@@ -293,11 +293,15 @@ class _Context:
         """Base model → the alias of it or any of its subtypes."""
         return {str(m.name): str(m.variants) for m in self.api.models if m.variants}
 
+    @functools.cached_property
+    def dicts(self) -> dict[str, str]:
+        """Model → the TypedDict of it."""
+        return {str(m.name): str(m.dict_name) for m in self.api.models if m.dict_name}
+
     def imports(self, with_variants: bool) -> Imports:
         # Only resources use the variants aliases: a model module importing one could close an
         # import cycle through a partly initialised module, so model fields keep the base type.
-        dicts = {str(m.name): str(m.dict_name) for m in self.api.models if m.dict_name}
-        return Imports(variants=dict(self.variants) if with_variants else {}, dicts=dicts)
+        return Imports(variants=self.variants if with_variants else {}, dicts=self.dicts)
 
     @property
     def models_and_enums(self) -> list[tuple[str, str]]:

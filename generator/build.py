@@ -109,7 +109,8 @@ def _from_document(
     laid_out, scope, memo = not target.templates, str(api.names.package), options.memo
 
     def test_suite() -> dict[str, Any]:
-        files = format_files(parts.tests(), None, laid_out, memo, scope + "/tests")
+        tests = scope + "/tests"
+        files = format_files(parts.tests(memo, tests), None, laid_out, memo, tests)
         return {"files": files, "notes": [[n.pointer, n.message] for n in parts.notes]}
 
     suite = options.aside.start(test_suite)  # two cores: made while the package is

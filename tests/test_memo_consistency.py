@@ -11,6 +11,9 @@ from pathlib import Path
 import pytest
 
 from generator.formatting import formatter
+from generator.memo import INLINE
+from generator.render import testgen
+from generator.state import fork
 
 PETS = """\
 swagger: "2.0"
@@ -117,7 +120,17 @@ def test_a_file_the_memo_kept_is_not_made_again(  # type: ignore[no-untyped-def]
         return real(path, file, laid_out, key, kept)
 
     monkeypatch.setattr(formatter, "_formatted_file", counting)
+    planned: list[str] = []
+    plan = testgen.Planner.resource
+
+    def planning(self, resource):  # type: ignore[no-untyped-def]
+        planned.append(resource.name)
+        return plan(self, resource)
+
+    monkeypatch.setattr(testgen.Planner, "resource", planning)
+    monkeypatch.setattr(fork, "parallel", lambda: INLINE)  # the tests are planned in this process
     assert cli("generate", spec, "-o", out).code == 0
+    assert planned == ["pets"]  # the owners' tests, and their notes, were kept
     # only the files the description is printed in, and those that list every file
     assert made and all(
         p.endswith(("resources/pets.py", "tests/test_pets.py", "_version.py", "__init__.py"))

@@ -215,6 +215,7 @@ def _check_dangling_refs(document: SpecDict, report: _Reporter) -> None:
     # Whether each definition exists, asked once (Kubernetes: 8,937 references to 700 of them);
     # repairs change what a reference holds, never which definitions there are.
     definitions: dict[str, bool] = {}
+    dangling = []
     for path, node in _ref_nodes(document):
         ref = node["$ref"]
         if ref.startswith("#/definitions/") and "/" not in ref[len("#/definitions/") :]:
@@ -223,8 +224,11 @@ def _check_dangling_refs(document: SpecDict, report: _Reporter) -> None:
             found = definitions[ref]
         else:
             found = ref.startswith("#") and _resolves(document, ref)
-        if found:
-            continue
+        if not found:
+            dangling.append((path, node))
+    dangling.sort(key=lambda item: [str(t) for t in item[0]])  # reported in document order
+    for path, node in dangling:
+        ref = node["$ref"]
         if ref.startswith("#"):  # external references were already reported when bundling
             report.warn(
                 path,
@@ -253,7 +257,6 @@ def _ref_nodes(document: SpecDict) -> list[tuple[Path_, dict]]:  # type: ignore[
             stack.extend(
                 (path + (i,), v) for i, v in enumerate(node) if isinstance(v, (dict, list))
             )
-    found.sort(key=lambda item: [str(t) for t in item[0]])
     return found
 
 

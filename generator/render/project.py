@@ -12,7 +12,7 @@ import dataclasses
 import functools
 import hashlib
 import json
-from collections.abc import Mapping
+from collections.abc import Mapping, Sequence
 import re
 from dataclasses import dataclass
 from pathlib import Path
@@ -21,7 +21,7 @@ import jinja2
 
 from generator import GENERATOR_NAME
 from generator import __version__
-from generator.memo import Deferred
+from generator.memo import NO_MEMO, Deferred, Memo
 from generator.diagnostics import Diagnostic, Severity
 from generator.ingest.document import pointer, split_pointer
 from generator.render import escape
@@ -176,36 +176,38 @@ class Parts:
             )
         return files
 
-    def tests(self) -> dict[str, str | Deferred]:
+    def tests(self, memo: Memo = NO_MEMO, scope: str = "") -> dict[str, str | Deferred]:
         """The generated test suite (tests/): each resource's module and the contract module
-        Deferred (see package). Every operation is planned here, whatever the memo keeps: the
-        operations whose tests are skipped go to notes."""
+        Deferred (see package). An operation is planned when a module that prints it is made,
+        or when memo has not kept the notes of its resource (the operations whose tests are
+        skipped, kept under the key of the resource's module): notes never depend on the memo."""
         api, env, context = self.context.api, self.env, self.context
         planner = testgen.Planner(api, context.credentials)
-        plans = {r.name: _planned(planner, r) for r in api.resources}
-        self.notes.extend(skipped(op, why) for op, why in planner.notes)
+        plan = _Plans(planner)
         files = _fixed_test_files(env, context)
         # the tests are made from the operations, the models their data comes from, and the
         # API's own fields (its base URL, its security schemes)
         digests = self.digests
         shared = _digest(self.shared, digests["api"], digests["models"], digests["enums"])
         synth = Synthesizer(api)
+        kept, notes = _kept_notes(memo, scope), {}
         for resource, resource_digest in zip(api.resources, digests["resources"]):
+            key = _digest(shared, "tests", resource_digest)
+            notes[key] = kept[key] if key in kept else _notes_of(planner, plan, resource)
+            self.notes.extend(skipped_note(where, message) for where, message in notes[key])
             files[f"tests/{resource.test_module}.py"] = Deferred(
-                _digest(shared, "tests", resource_digest),
-                functools.partial(
-                    _render_resource_tests, env, context, synth, resource, plans[resource.name]
-                ),
+                key, functools.partial(_render_resource_tests, env, context, synth, resource, plan)
             )
+        if notes != kept:
+            memo.write("notes", scope, json.dumps(notes).encode())
         # the contract tests print no description: editing one leaves their module as it was
         undocumented = [
             (r.name, [dataclasses.replace(op, summary="", description="") for op in r.operations])
             for r in api.resources
         ]
-        everything = [test for tests in plans.values() for test in tests]
         files["tests/test_contract.py"] = Deferred(
             _digest(shared, "contract", undocumented),
-            functools.partial(_render_contract, env, context, everything),
+            functools.partial(_render_contract, env, context, api.resources, plan),
         )
         return files
 
@@ -671,11 +673,45 @@ def _param_view(p: ir.Parameter, imports: Imports) -> _ParamView:
 # -- the generated test suite ----------------------------------------------------------------------------
 
 
-def _planned(planner: testgen.Planner, resource: ir.Resource) -> list[testgen.OperationTests]:
-    tests = planner.resource(resource)
-    for test in tests:
-        test.resource = resource.name
-    return tests
+class _Plans:
+    """Each resource's planned tests, made when first asked for."""
+
+    def __init__(self, planner: testgen.Planner) -> None:
+        self.planner = planner
+        self.made: dict[str, list[testgen.OperationTests]] = {}
+
+    def __call__(self, resource: ir.Resource) -> list[testgen.OperationTests]:
+        if resource.name not in self.made:
+            tests = self.planner.resource(resource)
+            for test in tests:
+                test.resource = resource.name
+            self.made[resource.name] = tests
+        return self.made[resource.name]
+
+
+def _notes_of(planner: testgen.Planner, plan: _Plans, resource: ir.Resource) -> list[list[str]]:
+    """[pointer, message] of each operation of resource whose tests are skipped."""
+    before = len(planner.notes)
+    plan(resource)
+    return [[n.pointer, n.message] for n in (skipped(*note) for note in planner.notes[before:])]
+
+
+def _kept_notes(memo: Memo, scope: str) -> dict[str, list[list[str]]]:
+    """The notes of each resource's test module, by its key, as the last run kept them."""
+    data = memo.read("notes", scope)
+    try:
+        found = json.loads(data) if data is not None else {}
+    except ValueError:
+        return {}
+    valid = isinstance(found, dict) and all(
+        isinstance(notes, list)
+        and all(
+            isinstance(n, list) and len(n) == 2 and all(isinstance(t, str) for t in n)
+            for n in notes
+        )
+        for notes in found.values()
+    )
+    return found if valid else {}
 
 
 def _fixed_test_files(env: jinja2.Environment, context: _Context) -> dict[str, str | Deferred]:
@@ -693,8 +729,9 @@ def _fixed_test_files(env: jinja2.Environment, context: _Context) -> dict[str, s
 
 
 def _render_contract(
-    env: jinja2.Environment, context: _Context, everything: list[testgen.OperationTests]
+    env: jinja2.Environment, context: _Context, resources: Sequence[ir.Resource], plan: _Plans
 ) -> str:
+    everything = [test for resource in resources for test in plan(resource)]
     return env.get_template("tests/test_contract.py.jinja").render(
         c=context,
         support=context.names.test_support,
@@ -708,8 +745,9 @@ def _render_resource_tests(
     context: _Context,
     synth: Synthesizer,
     resource: ir.Resource,
-    tests: list[testgen.OperationTests],
+    plan: _Plans,
 ) -> str:
+    tests = plan(resource)
     item_json = {str(t.op.name): _item_json(synth, t.op) for t in tests if t.op.pagination}
     return env.get_template("tests/test_resource.py.jinja").render(
         c=context,

@@ -191,8 +191,9 @@ class Parts:
         shared = _digest(self.shared, digests["api"], digests["models"], digests["enums"])
         synth = Synthesizer(api)
         kept, notes = _kept_notes(memo, scope), {}
-        for resource, resource_digest in zip(api.resources, digests["resources"]):
-            key = _digest(shared, "tests", resource_digest)
+        for resource in api.resources:
+            # the tests print no description: editing one leaves their modules as they were
+            key = _digest(shared, "tests", _undocumented(resource))
             notes[key] = kept[key] if key in kept else _notes_of(planner, plan, resource)
             self.notes.extend(skipped_note(where, message) for where, message in notes[key])
             files[f"tests/{resource.test_module}.py"] = Deferred(
@@ -200,13 +201,8 @@ class Parts:
             )
         if notes != kept:
             memo.write("notes", scope, json.dumps(notes).encode())
-        # the contract tests print no description: editing one leaves their module as it was
-        undocumented = [
-            (r.name, [dataclasses.replace(op, summary="", description="") for op in r.operations])
-            for r in api.resources
-        ]
         files["tests/test_contract.py"] = Deferred(
-            _digest(shared, "contract", undocumented),
+            _digest(shared, "contract", list(notes)),  # the keys of the resources' tests
             functools.partial(_render_contract, env, context, api.resources, plan),
         )
         return files
@@ -671,6 +667,14 @@ def _param_view(p: ir.Parameter, imports: Imports) -> _ParamView:
 
 
 # -- the generated test suite ----------------------------------------------------------------------------
+
+
+def _undocumented(resource: ir.Resource) -> ir.Resource:
+    """resource without the texts only its docstrings print."""
+    operations = tuple(
+        dataclasses.replace(op, summary="", description="") for op in resource.operations
+    )
+    return dataclasses.replace(resource, description="", operations=operations)
 
 
 class _Plans:

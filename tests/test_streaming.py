@@ -511,3 +511,10 @@ def test_mypy_sees_streamed_responses_and_the_operations_parameters(
     errors = [line for line in run_mypy.stdout.splitlines() if ": error:" in line]
     # The one error: the parameters are the operation's own (id: int).
     assert len(errors) == 1 and "use.py:29:" in errors[0], run_mypy.stdout + run_mypy.stderr
+
+
+def test_the_readme_names_the_binary_operations(media: ModuleType) -> None:
+    readme = (Path(media.__file__).parents[1] / "README.md").read_text(encoding="utf-8")
+    streaming = readme.split("## Streaming responses", 1)[1]
+    assert "`client.recordings.get_recording_mp3`." in streaming
+    assert "get_recording`" not in streaming  # the JSON one is not a download

@@ -210,8 +210,9 @@ def _decided(api: ir.Api) -> set[str]:
         names |= {enum.name} | {m.name for m in enum.members}
     for resource in api.resources:
         cls = resource.class_name
-        names |= {resource.name, cls, f"Async{cls}", f"{cls}WithRawResponse"}
-        names |= {f"Async{cls}WithRawResponse"}
+        names |= {resource.name, cls, f"Async{cls}"}
+        for kind in ("WithRawResponse", "WithStreamingResponse"):
+            names |= {f"{cls}{kind}", f"Async{cls}{kind}"}
         for op in resource.operations:
             names |= {op.name, op.iterator_name or ""} | {p.name for p in op.parameters}
     return names - {""}

@@ -521,8 +521,15 @@ def test_resources_group_by_first_tag_and_security(write) -> None:  # type: igno
 
 
 def test_a_resource_class_never_takes_another_resources_async_name(write) -> None:  # type: ignore[no-untyped-def]
-    """Tag "Pets" makes Pets and AsyncPets; a tag "AsyncPets" seen first must leave both free."""
-    for order in (["AsyncPets", "Pets"], ["Pets", "AsyncPets"]):
+    """Tag "Pets" makes Pets and AsyncPets (and their raw and streaming twins); a tag
+    "AsyncPets" (or "PetsWithStreamingResponse") seen first must leave them all free."""
+    orders = (
+        ["AsyncPets", "Pets"],
+        ["Pets", "AsyncPets"],
+        ["PetsWithStreamingResponse", "Pets"],
+        ["AsyncPetsWithStreamingResponse", "Pets"],
+    )
+    for order in orders:
         paths = {
             f"/{n}": {"get": {"operationId": f"op{n}", "tags": [tag], "responses": OK}}
             for n, tag in enumerate(order)
@@ -532,7 +539,9 @@ def test_a_resource_class_never_takes_another_resources_async_name(write) -> Non
         every = [
             name
             for c in classes
-            for name in (c, f"Async{c}", f"{c}WithRawResponse", f"Async{c}WithRawResponse")
+            for prefix in ("", "Async")
+            for kind in ("", "WithRawResponse", "WithStreamingResponse")
+            for name in [f"{prefix}{c}{kind}"]
         ]
         assert len(every) == len(set(every)), classes
 

@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import json
 import re
+from collections.abc import AsyncIterator, Iterator
 from typing import Any
 from urllib.parse import parse_qsl
 
@@ -86,6 +87,54 @@ class Listing:
     def sent(self, name: str) -> list[str | None]:
         """The value of the query parameter ``name`` in each request."""
         return [request.url.params.get(name) for request in self.requests]
+
+
+class ChunkStream(httpx.SyncByteStream, httpx.AsyncByteStream):
+    """A response body made chunk by chunk as the client reads it, sync or async: it records how
+    many chunks were read and whether the client closed it."""
+
+    def __init__(self, chunks: list[bytes]) -> None:
+        self.chunks = chunks
+        self.given = 0
+        self.closed = False
+
+    def __iter__(self) -> Iterator[bytes]:
+        for chunk in self.chunks:
+            self.given += 1
+            yield chunk
+
+    async def __aiter__(self) -> AsyncIterator[bytes]:
+        for chunk in self:
+            yield chunk
+
+    def close(self) -> None:
+        self.closed = True
+
+    async def aclose(self) -> None:
+        self.closed = True
+
+
+class Download:
+    """A download's server: each request gets ``BODY`` (or, for an error ``status``, a JSON
+    message) as a body that streams; ``streams`` keeps each response's body."""
+
+    BODY = b"".join(bytes([n]) * 1000 for n in range(8))  # 8 chunks of 1,000 bytes
+
+    def __init__(self, status: int = 200) -> None:
+        self.status = status
+        self.streams: list[ChunkStream] = []
+        self.requests: list[httpx.Request] = []
+
+    def __call__(self, request: httpx.Request) -> httpx.Response:
+        self.requests.append(request)
+        if self.status >= 400:
+            stream = ChunkStream([b'{"message": "no such file"}'])
+            headers = {"Content-Type": "application/json"}
+        else:
+            stream = ChunkStream([self.BODY[n : n + 1000] for n in range(0, len(self.BODY), 1000)])
+            headers = {"Content-Type": "application/octet-stream"}
+        self.streams.append(stream)
+        return httpx.Response(self.status, headers=headers, stream=stream)
 
 
 DEFAULT_OPTIONS: dict[str, Any] = {}

@@ -101,7 +101,11 @@ class _Operations:
         candidate = pascal_words(tag) or "Default"
         while True:
             name = classes.class_name(candidate, tag, suffix="Resource")
-            derived = (f"Async{name}", f"{name}WithRawResponse", f"Async{name}WithRawResponse")
+            derived = tuple(
+                f"{prefix}{name}{suffix}"
+                for prefix in ("", "Async")
+                for suffix in ("", "WithRawResponse", "WithStreamingResponse")
+            )[1:]
             # Tags "HostileClient" and "AsyncHostileClient": the first one's async class is taken.
             if not any(d in classes.taken or d in classes.reserved for d in derived):
                 break

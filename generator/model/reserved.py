@@ -25,6 +25,8 @@ RUNTIME = frozenset(
         "APITimeoutError",
         "AsyncAPIClient",
         "AsyncPager",
+        "AsyncRawResponse",
+        "AsyncStreamedCall",
         "AuthenticationError",
         "BadRequestError",
         "BaseModel",
@@ -46,15 +48,18 @@ RUNTIME = frozenset(
         "RequestURLError",
         "Route",
         "SecurityScheme",
+        "StreamedCall",
         "SyncAPIClient",
         "SyncPager",
         "Timeout",
         "UnprocessableEntityError",
         "async_raw_method",
+        "async_stream_method",
         "async_to_raw_response",
         "configure_logging",
         "raw_method",
         "status_error",
+        "stream_method",
         "to_jsonable",
         "to_raw_response",
     }
@@ -108,6 +113,9 @@ MODULE_LEVEL = frozenset(
         "Recorder",
         "Listing",
         "Flaky",
+        "ChunkStream",
+        "Download",
+        "pathlib",
         "client",
         "async_client",
         "assert_request",
@@ -158,7 +166,7 @@ CLIENT_MEMBERS = frozenset(
 )
 
 # Members of the generated resource classes besides the operations.
-RESOURCE_MEMBERS = frozenset({"with_raw_response", "self"})
+RESOURCE_MEMBERS = frozenset({"with_raw_response", "with_streaming_response", "self"})
 
 # The names a type annotation may use: an attribute or argument with one of these names would
 # hide the type from the annotations after it.

@@ -318,6 +318,18 @@ class _Context:
     def base_url_variable(self) -> str:
         return self.api.names.base_url_variable
 
+    @functools.cached_property
+    def downloads(self) -> list[tuple[str, str]]:
+        """(resource, operation) of each operation whose success is a binary body."""
+        return [
+            (str(r.name), str(op.name))
+            for r in self.api.resources
+            for op in r.operations
+            if any(
+                isinstance(x.type, ir.FileData) and x.status.startswith("2") for x in op.responses
+            )
+        ]
+
 
 def _render_enum(env: jinja2.Environment, context: _Context, enum: ir.Enum) -> str:
     return env.get_template("package/models/enum.py.jinja").render(c=context, enum=enum)

@@ -23,22 +23,18 @@ import urllib.parse
 import warnings
 from collections.abc import AsyncIterator, Awaitable, Callable, Iterator, Mapping
 from dataclasses import dataclass, field
-from typing import Any, Generic, TypeVar
+from typing import Any, Generic, Literal, TypeVar
 
 import httpx
 
 from .._version import PACKAGE_NAME, __version__
 from ._auth import Credentials, SecurityScheme, apply_auth, secret_names
-from ._errors import (
-    APIConnectionError,
-    APITimeoutError,
-    InsecureTransportWarning,
-    RequestURLError,
-)
+from ._errors import InsecureTransportWarning, RequestURLError, transport_error
 from ._logging import Redactor
 from ._origin import BaseURL
 from ._pagination import AsyncPager, PageSpec, PageWalker, SyncPager
-from ._response import RawResponse, is_json_type, parse_success, status_exception
+from ._raw import AsyncRawResponse, RawResponse, aread_error_body, read_error_body
+from ._response import is_json_type, parse_success, status_exception
 from ._retry import can_retry_error, can_retry_status, has_idempotency_key, retry_delay
 from ._route import Route
 from ._serialize import (
@@ -66,6 +62,9 @@ _HttpT = TypeVar("_HttpT", httpx.Client, httpx.AsyncClient)
 _ClientT = TypeVar("_ClientT", bound="_BaseClient[Any]")
 _SyncT = TypeVar("_SyncT", bound="SyncAPIClient")
 _AsyncT = TypeVar("_AsyncT", bound="AsyncAPIClient")
+# What a call returns: the parsed body, a RawResponse (its body read), or a streamed response
+# (its body still on the connection).
+_Returns = Literal["parsed", "raw", "stream"]
 
 
 @dataclass(frozen=True)
@@ -99,8 +98,8 @@ class _BaseClient(Generic[_HttpT]):
         self._http: _HttpT = http_client
         # Only a client the runtime created is closed by it: an injected one belongs to the caller.
         self._owns_http = owns_http
-        # True only on a copy made by raw(): the one way a call returns a RawResponse.
-        self._raw = False
+        # Other than "parsed" only on a copy made by raw(): the one way a call returns a response.
+        self._returns: _Returns = "parsed"
         self._base_url: BaseURL | None = None
         self._redactor = Redactor(*secret_names(options.schemes))
         # warn -> this -> SyncAPIClient.__init__ -> the generated client's __init__ -> caller.
@@ -144,14 +143,16 @@ class _BaseClient(Generic[_HttpT]):
             _warn_if_insecure(clone._options, stacklevel=3)
         return clone
 
-    def raw(self: _ClientT) -> _ClientT:
-        """A copy whose ``request`` returns a ``RawResponse`` instead of the parsed body.
+    def raw(self: _ClientT, *, stream: bool = False) -> _ClientT:
+        """A copy whose ``request`` returns a ``RawResponse`` instead of the parsed body; with
+        ``stream``, one whose body is not read yet (an ``AsyncRawResponse`` for the async client),
+        which the caller must close.
 
         Only calls made through the copy are raw: this client, its other copies, and calls made
         meanwhile in other threads or tasks (or nested inside a raw call) are not.
         """
         clone = self._copy()
-        clone._raw = True
+        clone._returns = "stream" if stream else "raw"
         return clone
 
     def _copy(self: _ClientT) -> _ClientT:
@@ -245,10 +246,7 @@ class _BaseClient(Generic[_HttpT]):
             delay = retry_delay(attempt)
             self._redactor.log_retry(request, type(exc).__name__, delay)
             return delay
-        description = f"{request.method} {request.url.raw_path.split(b'?')[0].decode('ascii')}"
-        if isinstance(exc, httpx.TimeoutException):
-            raise APITimeoutError(f"Timed out: {description}", request=request) from exc
-        raise APIConnectionError(f"Connection error: {description}", request=request) from exc
+        raise transport_error(exc, request) from exc
 
     def _delay_after_response(
         self, route: Route, response: httpx.Response, attempt: int, max_retries: int
@@ -279,14 +277,22 @@ class _BaseClient(Generic[_HttpT]):
 
     # -- reading the response -------------------------------------------------------------
 
-    def _finish(self, route: Route, response: httpx.Response, raw: bool) -> Any:
-        """The parsed body (or a RawResponse); raises for error statuses in both modes."""
+    def _finish(self, route: Route, response: httpx.Response, returns: _Returns) -> Any:
+        """The parsed body, or the response as ``returns`` says; raises for error statuses in
+        every mode (a streamed response's error body was read by ``_send``)."""
         if response.status_code >= 300:
             raise status_exception(route.errors, response, secrets=self._secrets())
-        strict = self._options.strict_response_validation
-        if raw:
-            return RawResponse(response, lambda: parse_success(route.success, response, strict))
-        return parse_success(route.success, response, strict)
+        parse = functools.partial(
+            parse_success, route.success, response, self._options.strict_response_validation
+        )
+        if returns == "parsed":
+            return parse()
+        if returns == "stream":
+            return self._streamed_response(response, parse)
+        return RawResponse(response, parse)
+
+    # The streamed response's class: its body is read with the client's kind of I/O.
+    _streamed_response: Callable[[httpx.Response, Callable[[], Any]], Any]
 
     def _secrets(self) -> tuple[str, ...]:
         return self._options.credentials.secrets()
@@ -297,6 +303,8 @@ class _BaseClient(Generic[_HttpT]):
 
 class SyncAPIClient(_BaseClient[httpx.Client]):
     """A blocking client; use it as a context manager or call ``close()``."""
+
+    _streamed_response = RawResponse
 
     def __init__(
         self,
@@ -354,8 +362,9 @@ class SyncAPIClient(_BaseClient[httpx.Client]):
             extra_body=extra_body,
             timeout=timeout,
         )
-        response = self._send(route, http_request, self._retries(max_retries))
-        return self._finish(route, response, self._raw)
+        stream = self._returns == "stream"
+        response = self._send(route, http_request, self._retries(max_retries), stream)
+        return self._finish(route, response, self._returns)
 
     def paginate(
         self, route: Route, page_spec: PageSpec, **request_kwargs: Any
@@ -372,15 +381,17 @@ class SyncAPIClient(_BaseClient[httpx.Client]):
             walker = PageWalker(page_spec, query)
             while (page_query := walker.next_query()) is not None:
                 http_request = self._build_request(route, query=page_query, **request_kwargs)
-                page = self._finish(route, self._send(route, http_request, retries), raw=False)
+                page = self._finish(route, self._send(route, http_request, retries), "parsed")
                 yield page, walker.advance(page)
 
         return SyncPager(pages)
 
-    def _send(self, route: Route, request: httpx.Request, max_retries: int) -> httpx.Response:
+    def _send(
+        self, route: Route, request: httpx.Request, max_retries: int, stream: bool = False
+    ) -> httpx.Response:
         hops = 0
         while True:
-            response = self._send_with_retries(route, request, max_retries)
+            response = self._send_with_retries(route, request, max_retries, stream)
             next_request = self._next_hop(route, response, hops)
             if next_request is None:
                 return response
@@ -388,14 +399,18 @@ class SyncAPIClient(_BaseClient[httpx.Client]):
             request, hops = next_request, hops + 1
 
     def _send_with_retries(
-        self, route: Route, request: httpx.Request, max_retries: int
+        self, route: Route, request: httpx.Request, max_retries: int, stream: bool
     ) -> httpx.Response:
+        """The response to keep: a success's body is still unread when ``stream``, which is
+        why nothing is retried after it is returned."""
         attempt = 0
         while True:
             self._redactor.log_request(request, attempt)
             try:
                 # Redirects are never left to httpx, whatever the injected client says.
-                response = self._http.send(request, follow_redirects=False)
+                response = self._http.send(request, stream=stream, follow_redirects=False)
+                if stream and response.status_code >= 300:
+                    response = read_error_body(response)
             except httpx.RequestError as exc:
                 delay = self._delay_after_error(route, request, exc, attempt, max_retries)
             else:
@@ -422,6 +437,8 @@ class SyncAPIClient(_BaseClient[httpx.Client]):
 
 class AsyncAPIClient(_BaseClient[httpx.AsyncClient]):
     """An ``asyncio`` client; use it as an async context manager or await ``aclose()``."""
+
+    _streamed_response = AsyncRawResponse
 
     def __init__(
         self,
@@ -479,8 +496,9 @@ class AsyncAPIClient(_BaseClient[httpx.AsyncClient]):
             extra_body=extra_body,
             timeout=timeout,
         )
-        response = await self._send(route, http_request, self._retries(max_retries))
-        return self._finish(route, response, self._raw)
+        stream = self._returns == "stream"
+        response = await self._send(route, http_request, self._retries(max_retries), stream)
+        return self._finish(route, response, self._returns)
 
     def apaginate(
         self, route: Route, page_spec: PageSpec, **request_kwargs: Any
@@ -498,15 +516,17 @@ class AsyncAPIClient(_BaseClient[httpx.AsyncClient]):
             while (page_query := walker.next_query()) is not None:
                 http_request = self._build_request(route, query=page_query, **request_kwargs)
                 sent = await self._send(route, http_request, retries)
-                page = self._finish(route, sent, raw=False)
+                page = self._finish(route, sent, "parsed")
                 yield page, walker.advance(page)
 
         return AsyncPager(pages)
 
-    async def _send(self, route: Route, request: httpx.Request, max_retries: int) -> httpx.Response:
+    async def _send(
+        self, route: Route, request: httpx.Request, max_retries: int, stream: bool = False
+    ) -> httpx.Response:
         hops = 0
         while True:
-            response = await self._send_with_retries(route, request, max_retries)
+            response = await self._send_with_retries(route, request, max_retries, stream)
             next_request = self._next_hop(route, response, hops)
             if next_request is None:
                 return response
@@ -514,14 +534,17 @@ class AsyncAPIClient(_BaseClient[httpx.AsyncClient]):
             request, hops = next_request, hops + 1
 
     async def _send_with_retries(
-        self, route: Route, request: httpx.Request, max_retries: int
+        self, route: Route, request: httpx.Request, max_retries: int, stream: bool
     ) -> httpx.Response:
+        """See ``SyncAPIClient._send_with_retries``."""
         attempt = 0
         while True:
             self._redactor.log_request(request, attempt)
             try:
                 # Redirects are never left to httpx, whatever the injected client says.
-                response = await self._http.send(request, follow_redirects=False)
+                response = await self._http.send(request, stream=stream, follow_redirects=False)
+                if stream and response.status_code >= 300:
+                    response = await aread_error_body(response)
             except httpx.RequestError as exc:
                 delay = self._delay_after_error(route, request, exc, attempt, max_retries)
             else:

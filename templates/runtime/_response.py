@@ -1,8 +1,5 @@
-"""Reading responses: parsing success bodies, building status errors, and raw responses.
-
-A raw response comes from a raw copy of the client (``client.raw()``, which a resource's
-``with_raw_response`` is built on): only calls made through that copy return one, whatever runs
-meanwhile in other threads, other tasks, or nested inside the call.
+"""Reading responses: parsing success bodies and building status errors (the response objects
+of raw and streamed calls are in ``_raw``).
 
 Parsing validates JSON against the type the operation declares for the status, through a
 ``pydantic.TypeAdapter`` that is built once per type (building one is slow). A body nested too
@@ -17,12 +14,11 @@ made with ``strict_response_validation=True`` raises ``APIResponseValidationErro
 
 from __future__ import annotations
 
-import functools
 import re
 import types
 import typing
-from collections.abc import Awaitable, Callable, Collection, Mapping, Sequence
-from typing import Any, Generic, ParamSpec, TypeVar, cast
+from collections.abc import Collection, Mapping, Sequence
+from typing import Any, cast
 
 import httpx
 import pydantic
@@ -32,22 +28,15 @@ from ._logging import logger
 from ._route import LazyType
 
 __all__ = [
-    "RawResponse",
-    "async_raw_method",
     "declared_type",
     "is_json_type",
     "parse_error_body",
     "parse_success",
     "construct",
-    "raw_method",
     "server_message",
     "shown",
     "status_exception",
 ]
-
-T = TypeVar("T")
-R = TypeVar("R")
-P = ParamSpec("P")
 
 _ADAPTERS: dict[object, pydantic.TypeAdapter[Any]] = {}
 
@@ -68,61 +57,6 @@ _MESSAGE_KEYS = (
 _MAX_SHOWN = 200
 # A credential a server echoes in its text ("Authorization: Bearer ..."), whoever's it is.
 _AUTH_VALUE = re.compile(r"(?i)\b(basic|bearer)\s+[A-Za-z0-9._~+/=-]{8,}")
-
-
-class RawResponse(Generic[T]):
-    """An HTTP response whose body is parsed only when ``parse()`` is called."""
-
-    def __init__(self, http_response: httpx.Response, parser: Callable[[], T]) -> None:
-        self.http_response = http_response
-        self._parser = parser
-        self._parsed: tuple[T] | None = None
-
-    @property
-    def status_code(self) -> int:
-        return self.http_response.status_code
-
-    @property
-    def headers(self) -> httpx.Headers:
-        return self.http_response.headers
-
-    def parse(self) -> T:
-        """Parse the body into the declared type (once; later calls return the same object)."""
-        if self._parsed is None:
-            self._parsed = (self._parser(),)
-        return self._parsed[0]
-
-    def __repr__(self) -> str:
-        return f"<RawResponse [{self.status_code}]>"
-
-
-def raw_method(method: Callable[P, R]) -> Callable[P, RawResponse[R]]:
-    """``method`` of a resource built on a raw client, typed as returning the ``RawResponse``
-    that client gives back instead of ``R`` (the parameters stay those of ``method``)."""
-
-    @functools.wraps(method)
-    def wrapped(*args: P.args, **kwargs: P.kwargs) -> RawResponse[R]:
-        return _checked_raw(method(*args, **kwargs))
-
-    return wrapped
-
-
-def async_raw_method(
-    method: Callable[P, Awaitable[R]],
-) -> Callable[P, Awaitable[RawResponse[R]]]:
-    """Like ``raw_method``, for ``async`` methods."""
-
-    @functools.wraps(method)
-    async def wrapped(*args: P.args, **kwargs: P.kwargs) -> RawResponse[R]:
-        return _checked_raw(await method(*args, **kwargs))
-
-    return wrapped
-
-
-def _checked_raw(result: object) -> RawResponse[Any]:
-    if not isinstance(result, RawResponse):
-        raise TypeError("the method is not one of a resource built on a raw client (client.raw())")
-    return result
 
 
 def declared_type(types: Mapping[str, object], status_code: int) -> object:

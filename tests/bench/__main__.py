@@ -13,13 +13,13 @@ import platform
 import sys
 from pathlib import Path
 
-from . import calls, imports, peers, stages
+from . import calls, download, imports, peers, stages
 from .common import DOCUMENTS, WORK, BenchError, Sample, median, our_python, run_measured, say
 from .generation import CHECK_NOTE, Session, run_spec
 from .report import Row, summary, table
 
 BENCHMARKS = ("cold", "warm", "import", "call", "memory")
-EXTRA = ("profile",)  # run only when asked for
+EXTRA = ("profile", "download")  # run only when asked for
 OG = "OpenAPI Generator"
 PAUSED = (
     "floor-keeping",
@@ -193,6 +193,8 @@ def run(
         rows.extend(_call_rows(session, args.calls, extra, notes))
     if "profile" in args.only:
         extra["profile"] = _profile()
+    if "download" in args.only:
+        rows.extend(download.rows(repeat=session.repeat))
     return rows, list(dict.fromkeys(notes)), extra
 
 

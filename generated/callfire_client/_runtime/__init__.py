@@ -28,7 +28,16 @@ from ._errors import (
 from ._logging import configure_logging
 from ._models import BaseModel, OpenEnum, to_jsonable
 from ._pagination import AsyncPager, PageSpec, SyncPager
-from ._response import RawResponse, async_raw_method, raw_method
+from ._raw import (
+    AsyncRawResponse,
+    AsyncStreamedCall,
+    RawResponse,
+    StreamedCall,
+    async_raw_method,
+    async_stream_method,
+    raw_method,
+    stream_method,
+)
 from ._route import LazyType, Route
 from ._types import NOT_GIVEN, FileInput, NotGiven, Timeout
 
@@ -41,6 +50,8 @@ __all__ = [
     "APITimeoutError",
     "AsyncAPIClient",
     "AsyncPager",
+    "AsyncRawResponse",
+    "AsyncStreamedCall",
     "AuthenticationError",
     "BadRequestError",
     "BaseModel",
@@ -62,13 +73,16 @@ __all__ = [
     "RequestURLError",
     "Route",
     "SecurityScheme",
+    "StreamedCall",
     "SyncAPIClient",
     "SyncPager",
     "Timeout",
     "UnprocessableEntityError",
     "async_raw_method",
+    "async_stream_method",
     "configure_logging",
     "raw_method",
     "status_error",
+    "stream_method",
     "to_jsonable",
 ]

@@ -50,6 +50,7 @@ __all__ = [
     "RequestURLError",
     "UnprocessableEntityError",
     "status_error",
+    "transport_error",
 ]
 
 
@@ -67,6 +68,16 @@ REQUEST_ID_HEADERS = (
 def request_id(headers: httpx.Headers) -> str | None:
     """The request id a response carries (the first of ``REQUEST_ID_HEADERS`` present)."""
     return next((headers[name] for name in REQUEST_ID_HEADERS if headers.get(name)), None)
+
+
+def transport_error(exc: httpx.RequestError, request: httpx.Request) -> APIConnectionError:
+    """The client's error for ``exc``, raised by httpx while sending ``request`` or reading its
+    response: ``APITimeoutError`` for a timeout, else ``APIConnectionError``. The message names
+    the method and path only (no query string, where apiKeys may travel)."""
+    described = f"{request.method} {request.url.raw_path.split(b'?')[0].decode('ascii')}"
+    if isinstance(exc, httpx.TimeoutException):
+        return APITimeoutError(f"Timed out: {described}", request=request)
+    return APIConnectionError(f"Connection error: {described}", request=request)
 
 
 class InsecureTransportWarning(UserWarning):

@@ -8,7 +8,16 @@ from functools import cached_property
 from typing import TYPE_CHECKING, cast
 from collections.abc import Sequence
 
-from .._runtime import NOT_GIVEN, NotGiven, Route, Timeout, async_raw_method, raw_method
+from .._runtime import (
+    NOT_GIVEN,
+    NotGiven,
+    Route,
+    Timeout,
+    async_raw_method,
+    async_stream_method,
+    raw_method,
+    stream_method,
+)
 from .._runtime import AsyncPager, PageSpec, SyncPager
 from .._runtime import LazyType
 from .. import models as _models  # a model module loads when a response first needs it
@@ -145,6 +154,13 @@ class Calls:
         A paged operation returns the one page it asks for; the ``iter_`` methods have no raw form.
         """
         return CallsWithRawResponse(type(self)(self._client.raw()))
+
+    @cached_property
+    def with_streaming_response(self) -> CallsWithStreamingResponse:
+        """The same operations, each sent when its ``with`` block starts; the response (status and
+        headers first, then the body as asked: ``iter_bytes()``, ``read()``, ``write_to_file()``,
+        ``parse()``) is closed when the block ends."""
+        return CallsWithStreamingResponse(type(self)(self._client.raw(stream=True)))
 
     def find_calls(
         self,
@@ -504,6 +520,16 @@ class CallsWithRawResponse:
         self.create_call_broadcast = raw_method(resource.create_call_broadcast)
 
 
+class CallsWithStreamingResponse:
+    """The operations of a resource built on a streaming copy of the client (``client.raw(stream=True)``)."""
+
+    def __init__(self, resource: Calls) -> None:
+        self.find_calls = stream_method(resource.find_calls)
+        self.send_calls = stream_method(resource.send_calls)
+        self.find_call_broadcasts = stream_method(resource.find_call_broadcasts)
+        self.create_call_broadcast = stream_method(resource.create_call_broadcast)
+
+
 class AsyncCalls:
     """Calls operations"""
 
@@ -517,6 +543,13 @@ class AsyncCalls:
         A paged operation returns the one page it asks for; the ``iter_`` methods have no raw form.
         """
         return AsyncCallsWithRawResponse(type(self)(self._client.raw()))
+
+    @cached_property
+    def with_streaming_response(self) -> AsyncCallsWithStreamingResponse:
+        """The same operations, each sent when its ``async with`` block starts; the response (status and
+        headers first, then the body as asked: ``iter_bytes()``, ``read()``, ``write_to_file()``,
+        ``parse()``) is closed when the block ends."""
+        return AsyncCallsWithStreamingResponse(type(self)(self._client.raw(stream=True)))
 
     async def find_calls(
         self,
@@ -874,3 +907,13 @@ class AsyncCallsWithRawResponse:
         self.send_calls = async_raw_method(resource.send_calls)
         self.find_call_broadcasts = async_raw_method(resource.find_call_broadcasts)
         self.create_call_broadcast = async_raw_method(resource.create_call_broadcast)
+
+
+class AsyncCallsWithStreamingResponse:
+    """The operations of a resource built on a streaming copy of the client (``client.raw(stream=True)``)."""
+
+    def __init__(self, resource: AsyncCalls) -> None:
+        self.find_calls = async_stream_method(resource.find_calls)
+        self.send_calls = async_stream_method(resource.send_calls)
+        self.find_call_broadcasts = async_stream_method(resource.find_call_broadcasts)
+        self.create_call_broadcast = async_stream_method(resource.create_call_broadcast)

@@ -165,3 +165,22 @@ def test_hostile_document_output_is_black_style_either_way(
     for path, text in laid.items():
         if text is not None:
             assert text == black_style(raw[path]), path
+
+
+def test_a_client_with_long_names_and_downloads_is_laid_out_without_black(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """Every shape the templates print for a binary download (its streaming tests) and a dict
+    body: one line layout is unsure of sends a whole module to black (Kubernetes' core_v1
+    tests, 2.4 MB, took black 120 s)."""
+    from tests.test_streaming import MEDIA_SPEC
+
+    long_name = "getTheRecordingOfTheCallInTheMp3FormatByItsNameWithAVeryLongOperationIdentifier"
+    spec = tmp_path / "media.yaml"
+    spec.write_text(MEDIA_SPEC.replace("getRecordingMp3", long_name), encoding="utf-8")
+    raw = _raw_files(Target(spec=spec, output=tmp_path / "out", package="media"), monkeypatch)
+    assert any("with_streaming_response" in text for text in raw.values())
+    for path, text in raw.items():
+        laid = lay_out(text)
+        assert laid is not None, path
+        assert laid == black_style(text), path

@@ -379,7 +379,7 @@ def _def(line: _Piece, comment: str, indent: int) -> list[str]:
     parameters = line[opening + 1 : closing]
     items = parameters.items()
     if not items:
-        raise Unsure(line.text)  # black splits the return annotation instead
+        return _return_annotation(line, comment, indent)
     body = ", ".join(item.text for item in items)
     head, tail = line.text[: opening + 1], line.text[closing:] + comment
     if (
@@ -394,6 +394,14 @@ def _def(line: _Piece, comment: str, indent: int) -> list[str]:
     for item in items:
         lines.extend(_item(_Piece(item.text + ",", item.mask + ","), indent + 4))
     return _checked(lines + [_pad(indent) + tail], line.text)
+
+
+def _return_annotation(line: _Piece, comment: str, indent: int) -> list[str]:
+    """A def without parameters, too long: black puts a one-name return annotation in parentheses."""
+    found = re.fullmatch(r"(.*\(\) -> )([\w.]+):", line.text)
+    if found is None or comment:
+        raise Unsure(line.text)  # black splits a longer annotation its own way
+    return [_pad(indent) + found[1] + "(", _pad(indent + 4) + found[2], _pad(indent) + "):"]
 
 
 # -- bracket groups -----------------------------------------------------------------------------------------

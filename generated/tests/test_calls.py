@@ -261,6 +261,54 @@ def test_find_calls_pages_until_the_listing_ends() -> None:
     assert server.sent("offset")[:3] == ["0", "2", "4"]
 
 
+def test_find_calls_pages_with_every_argument() -> None:
+    # The walk's first request is the operation's own, with every argument it was given.
+    server = _find_calls_listing()
+    pager = client(server).calls.iter_find_calls(
+        batch_id=1,
+        campaign_id=1,
+        fields="string",
+        from_number="string",
+        id=[1, 2],
+        inbound=True,
+        interval_begin=1,
+        interval_end=1,
+        label="string",
+        limit=1,
+        offset=1,
+        results="string",
+        states="string",
+        to_number="string",
+    )
+    next(pager.iter_pages())
+    assert_request(
+        server.requests[0],
+        "GET",
+        "/v2/calls",
+        [
+            ("batchId", "1"),
+            ("campaignId", "1"),
+            ("fields", "string"),
+            ("fromNumber", "string"),
+            ("id", "1"),
+            ("id", "2"),
+            ("inbound", "true"),
+            ("intervalBegin", "1"),
+            ("intervalEnd", "1"),
+            ("label", "string"),
+            ("limit", "1"),
+            ("offset", "1"),
+            ("results", "string"),
+            ("states", "string"),
+            ("toNumber", "string"),
+        ],
+        {"Authorization": "Basic dGVzdC11c2VyOnRlc3QtcGFzc3dvcmQ="},
+        "",
+        [],
+        [],
+    )
+
+
 def test_find_calls_pages_until_an_empty_page() -> None:
     # With no total, no limit echoed and a next cursor on every page, only the empty page ends it.
     server = _find_calls_listing(count=4, hide=("total", "limit_field"), endless=True)
@@ -720,6 +768,43 @@ def test_find_call_broadcasts_pages_until_the_listing_ends() -> None:
     items = list(client(server).calls.iter_find_call_broadcasts(limit=2))
     assert len(items) == 5 and len(server.requests) == 3
     assert server.sent("offset")[:3] == ["0", "2", "4"]
+
+
+def test_find_call_broadcasts_pages_with_every_argument() -> None:
+    # The walk's first request is the operation's own, with every argument it was given.
+    server = _find_call_broadcasts_listing()
+    pager = client(server).calls.iter_find_call_broadcasts(
+        fields="string",
+        label="string",
+        limit=1,
+        name="string",
+        offset=1,
+        running=True,
+        scheduled=True,
+        interval_begin=1,
+        interval_end=1,
+    )
+    next(pager.iter_pages())
+    assert_request(
+        server.requests[0],
+        "GET",
+        "/v2/calls/broadcasts",
+        [
+            ("fields", "string"),
+            ("intervalBegin", "1"),
+            ("intervalEnd", "1"),
+            ("label", "string"),
+            ("limit", "1"),
+            ("name", "string"),
+            ("offset", "1"),
+            ("running", "true"),
+            ("scheduled", "true"),
+        ],
+        {"Authorization": "Basic dGVzdC11c2VyOnRlc3QtcGFzc3dvcmQ="},
+        "",
+        [],
+        [],
+    )
 
 
 def test_find_call_broadcasts_pages_until_an_empty_page() -> None:

@@ -140,6 +140,7 @@ def test_a_base_url_with_or_without_a_trailing_slash(base_url: str, expected: st
     ("headers", "wait"),
     [
         ({"Retry-After": "7"}, 7.0),
+        ({"Retry-After": "0"}, 0.0),
         ({"Retry-After": "1.5"}, 1.5),
         ({"retry-after-ms": "250", "Retry-After": "9"}, 0.25),  # the finer one wins
         ({"Retry-After": "600"}, 60.0),  # a server cannot park the client for long
@@ -164,14 +165,39 @@ def test_a_wait_no_clock_can_keep_falls_back_to_the_backoff(retry_after: str) ->
 
 def test_the_backoff_doubles_with_jitter_then_gives_up() -> None:
     server = Recorder(503)
-    made = client(server, max_retries=5)
+    made = client(server, max_retries=6)
     sleeps = record_sleeps(made)
     with pytest.raises(callfire_client.InternalServerError):
         made.request(ITEM, path={"id": "1"})
-    assert len(server.requests) == 6
+    assert len(server.requests) == 7
     # 0.5 s, 1 s, 2 s, 4 s, then 8 s at most, each times 0.75 to 1 so clients spread out.
-    for sleep, base in zip(sleeps, [0.5, 1.0, 2.0, 4.0, 8.0], strict=True):
+    for sleep, base in zip(sleeps, [0.5, 1.0, 2.0, 4.0, 8.0, 8.0], strict=True):
         assert 0.75 * base <= sleep <= base
+
+
+@pytest.mark.parametrize(
+    ("status", "retried"),
+    [(408, True), (500, True), (502, True), (503, True), (504, True), (501, False), (400, False)],
+)
+def test_the_statuses_an_idempotent_request_is_retried_after(status: int, retried: bool) -> None:
+    server = Flaky(status, Recorder())
+    made = client(server, max_retries=1)
+    record_sleeps(made)
+    if retried:
+        made.request(ITEM, path={"id": "1"})
+    else:
+        with pytest.raises(callfire_client.APIStatusError):
+            made.request(ITEM, path={"id": "1"})
+    assert len(server.requests) == (2 if retried else 1)
+
+
+@pytest.mark.parametrize("header", ["Idempotency-Key", "X-Idempotency-Key"])
+def test_either_idempotency_key_header_makes_a_post_retry_safe(header: str) -> None:
+    server = Flaky(503, Recorder())
+    made = client(server, max_retries=1)
+    record_sleeps(made)
+    made.request(Route(method="POST", path="/items"), extra_headers={header: "key-1"})
+    assert len(server.requests) == 2
 
 
 def test_max_retries_per_call_replaces_the_clients() -> None:

@@ -212,7 +212,7 @@ def test_find_calls_retries(
 ) -> None:
     server = Flaky(failure, Recorder(200, _JSON_1))
     made = client(server, max_retries=1)
-    record_sleeps(made)  # a transport error waits the backoff: asked for, not waited
+    sleeps = record_sleeps(made)  # a transport error waits the backoff: asked for, not waited
     api = made.calls
     if retried:
         api.find_calls()
@@ -220,6 +220,8 @@ def test_find_calls_retries(
         with pytest.raises(error):
             api.find_calls()
     assert len(server.requests) == (2 if retried else 1)
+    # Retry-After: 0 after a status; the first backoff (0.5 s, less jitter) after an error.
+    assert len(sleeps) == len(server.requests) - 1 and all(0.0 <= s <= 0.5 for s in sleeps)
 
 
 def test_find_calls_waits_as_a_429_asks() -> None:
@@ -543,7 +545,7 @@ def test_send_calls_retries(
 ) -> None:
     server = Flaky(failure, Recorder(200, _JSON_4))
     made = client(server, max_retries=1)
-    record_sleeps(made)  # a transport error waits the backoff: asked for, not waited
+    sleeps = record_sleeps(made)  # a transport error waits the backoff: asked for, not waited
     api = made.calls
     if retried:
         api.send_calls()
@@ -551,6 +553,8 @@ def test_send_calls_retries(
         with pytest.raises(error):
             api.send_calls()
     assert len(server.requests) == (2 if retried else 1)
+    # Retry-After: 0 after a status; the first backoff (0.5 s, less jitter) after an error.
+    assert len(sleeps) == len(server.requests) - 1 and all(0.0 <= s <= 0.5 for s in sleeps)
 
 
 def test_send_calls_waits_as_a_429_asks() -> None:
@@ -721,7 +725,7 @@ def test_find_call_broadcasts_retries(
 ) -> None:
     server = Flaky(failure, Recorder(200, _JSON_5))
     made = client(server, max_retries=1)
-    record_sleeps(made)  # a transport error waits the backoff: asked for, not waited
+    sleeps = record_sleeps(made)  # a transport error waits the backoff: asked for, not waited
     api = made.calls
     if retried:
         api.find_call_broadcasts()
@@ -729,6 +733,8 @@ def test_find_call_broadcasts_retries(
         with pytest.raises(error):
             api.find_call_broadcasts()
     assert len(server.requests) == (2 if retried else 1)
+    # Retry-After: 0 after a status; the first backoff (0.5 s, less jitter) after an error.
+    assert len(sleeps) == len(server.requests) - 1 and all(0.0 <= s <= 0.5 for s in sleeps)
 
 
 def test_find_call_broadcasts_waits_as_a_429_asks() -> None:
@@ -1089,7 +1095,7 @@ def test_create_call_broadcast_retries(
 ) -> None:
     server = Flaky(failure, Recorder(200, _JSON_7))
     made = client(server, max_retries=1)
-    record_sleeps(made)  # a transport error waits the backoff: asked for, not waited
+    sleeps = record_sleeps(made)  # a transport error waits the backoff: asked for, not waited
     api = made.calls
     if retried:
         api.create_call_broadcast()
@@ -1097,6 +1103,8 @@ def test_create_call_broadcast_retries(
         with pytest.raises(error):
             api.create_call_broadcast()
     assert len(server.requests) == (2 if retried else 1)
+    # Retry-After: 0 after a status; the first backoff (0.5 s, less jitter) after an error.
+    assert len(sleeps) == len(server.requests) - 1 and all(0.0 <= s <= 0.5 for s in sleeps)
 
 
 def test_create_call_broadcast_waits_as_a_429_asks() -> None:

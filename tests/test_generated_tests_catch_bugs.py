@@ -40,6 +40,41 @@ BREAKS = {
         'alias="from_number"',
         "test_create_call_broadcast_all_args",
     ),
+    # a POST sent again after a 500, which the server may have acted on
+    "post-retried-after-500": (
+        "callfire_client/_runtime/_retry.py",
+        "return retry_safe and status_code in RETRYABLE_STATUSES",
+        "return status_code in RETRYABLE_STATUSES",
+        "test_send_calls_retries",
+    ),
+    # a POST sent again after a read timeout
+    "post-retried-after-a-read-timeout": (
+        "callfire_client/_runtime/_retry.py",
+        "return retry_safe and isinstance(exc, _MAYBE_SENT)",
+        "return isinstance(exc, _MAYBE_SENT)",
+        "test_create_call_broadcast_retries",
+    ),
+    # a with_options copy that closes the pool it borrowed
+    "copy-closes-the-pool": (
+        "callfire_client/_runtime/_client.py",
+        "clone._owns_http = False",
+        "clone._owns_http = self._owns_http",
+        "test_a_copy_shares_the_pool_and_closing_it_leaves_the_pool_open",
+    ),
+    # a base URL's trailing slash kept: https://example.test//items/1
+    "base-url-slash": (
+        "callfire_client/_runtime/_client.py",
+        'url = options.base_url.rstrip("/") + encode_path',
+        "url = options.base_url + encode_path",
+        "test_a_base_url_with_or_without_a_trailing_slash",
+    ),
+    # a known total reached no longer ends the walk
+    "total-ignored": (
+        "callfire_client/_runtime/_pagination.py",
+        "(total is not None and offset >= total)",
+        "False",
+        "test_find_calls_pages_until_the_total",
+    ),
 }
 
 

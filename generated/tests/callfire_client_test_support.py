@@ -50,7 +50,9 @@ class Listing:
     """A paged operation's server: ``count`` items, at most ``cap`` on a page whatever limit is
     asked for (real servers cap page sizes), the limit it applied echoed in ``limit_field``,
     and its total in ``total_field`` (-1 when ``total_known`` is false). Names are wire names;
-    cursors are "c" and the position of the page's first item."""
+    ``hide`` names the fields it leaves out, so that one stop rule at a time is left to end the
+    walk. Cursors are "c" and the position of the page's first item; with ``endless`` the server
+    sends a new cursor on every page, the empty one past the end included."""
 
     def __init__(self, page_json: str, item_json: str, kind: str, items: str, **names: Any) -> None:
         self.page_json, self.item = page_json, json.loads(item_json)
@@ -58,6 +60,9 @@ class Listing:
         self.count: int = names.pop("count", 5)
         self.cap: int = names.pop("cap", 2)
         self.total_known: bool = names.pop("total_known", True)
+        self.endless: bool = names.pop("endless", False)
+        # the fields left out of every page, even where the example page has them
+        self.hidden = [names.pop(hidden) for hidden in names.pop("hide", ()) if hidden in names]
         self.names: dict[str, str] = names
         self.requests: list[httpx.Request] = []
 
@@ -68,21 +73,28 @@ class Listing:
         asked = params.get(names.get("limit", ""))
         applied = min(int(asked), self.cap) if asked else self.cap
         if self.kind == "offset":
-            start = int(params.get(names.get("offset", ""), "0"))
+            start = _number(params.get(names.get("offset", ""), "0"))
         elif self.kind == "page":
-            start = (int(params.get(names.get("page", ""), "1")) - 1) * applied
+            start = (_number(params.get(names.get("page", ""), "1")) - 1) * applied
         else:
-            start = int(params.get(names.get("cursor", ""), "c0")[1:])
+            start = _number(params.get(names.get("cursor", ""), "c0")[1:].split(".")[0])
         shown = max(0, min(applied, self.count - start))
         body = json.loads(self.page_json)
         body[self.items] = [self.item] * shown
+        for hidden in self.hidden:
+            body.pop(hidden, None)
         if names.get("total"):
             body[names["total"]] = self.count if self.total_known else -1
         if names.get("limit_field"):
             body[names["limit_field"]] = applied
         if names.get("next"):
-            body[names["next"]] = f"c{start + shown}" if start + shown < self.count else None
+            body[names["next"]] = self._next_cursor(start + shown)
         return httpx.Response(200, json=body)
+
+    def _next_cursor(self, position: int) -> str | None:
+        if self.endless:  # never the same twice: only an empty page (or the total) ends the walk
+            return f"c{position}.{len(self.requests)}"
+        return f"c{position}" if position < self.count else None
 
     def sent(self, name: str) -> list[str | None]:
         """The value of the query parameter ``name`` in each request."""
@@ -140,18 +152,60 @@ class Download:
 DEFAULT_OPTIONS: dict[str, Any] = {}
 
 
-class Flaky:
-    """A mock server that first answers ``status`` (asking to retry at once), then as ``then``."""
+def _number(text: str) -> int:
+    """A position the Listing made, or 0 for a value the test data chose (a cursor "string")."""
+    return int(text) if text.isdigit() else 0
 
-    def __init__(self, status: int, then: Recorder) -> None:
-        self.status, self.then = status, then
+
+class Flaky:
+    """A mock server that fails the first request, then answers as ``then``.
+
+    ``failure`` is a status (answered with ``Retry-After: retry_after``) or the transport error
+    httpx raises: ``httpx.ConnectError`` before the request left, ``httpx.ReadTimeout`` after
+    it was sent, when the server may have acted on it.
+    """
+
+    def __init__(
+        self, failure: int | type[httpx.TransportError], then: Recorder, retry_after: str = "0"
+    ) -> None:
+        self.failure, self.then, self.retry_after = failure, then, retry_after
         self.requests: list[httpx.Request] = []
 
     def __call__(self, request: httpx.Request) -> httpx.Response:
         self.requests.append(request)
-        if len(self.requests) == 1:
-            return httpx.Response(self.status, headers={"Retry-After": "0"})
-        return self.then(request)
+        if len(self.requests) > 1:
+            return self.then(request)
+        if isinstance(self.failure, int):
+            return httpx.Response(self.failure, headers={"Retry-After": self.retry_after})
+        raise self.failure("failed on purpose", request=request)
+
+
+class ClosingTransport(httpx.MockTransport):
+    """A mock transport (the connection pool of the client built on it) that records its closing."""
+
+    closed = False
+
+    def close(self) -> None:
+        self.closed = True
+
+    async def aclose(self) -> None:
+        self.closed = True
+
+
+def record_sleeps(made: Any) -> list[float]:
+    """The waits ``made`` asks for between attempts, recorded instead of slept.
+
+    The runtime sleeps through the client's ``_sleep`` (a coroutine function on an async
+    client): replacing it shows the delay asked for without waiting for it.
+    """
+    sleeps: list[float] = []
+
+    async def async_sleep(seconds: float) -> None:
+        sleeps.append(seconds)
+
+    is_async = isinstance(made, AsyncCallFire)
+    made._sleep = async_sleep if is_async else sleeps.append
+    return sleeps
 
 
 def client(handler: Any, **options: Any) -> CallFire:

@@ -17,6 +17,7 @@ from callfire_client_test_support import (
     assert_request,
     async_client,
     client,
+    record_sleeps,
 )
 from callfire_client._runtime import to_jsonable  # noqa: F401 - some results are plain data
 from callfire_client.models.call_broadcast import CallBroadcast
@@ -193,20 +194,50 @@ def test_find_calls_error_statuses(
 
 
 @pytest.mark.parametrize(
-    ("status", "retried"),
-    # 429: the server did not process the request. A 503 may come after it did: sent again
-    # only when that cannot make it act twice (an idempotent method, or an idempotency key).
-    [(429, True), (503, True)],
+    ("failure", "retried", "error"),
+    [
+        # Failures the server did not act on, retried for every method: 429 (not processed)
+        # and a connection never made (nothing was sent).
+        (429, True, callfire_client.RateLimitError),
+        (httpx.ConnectError, True, callfire_client.APIConnectionError),
+        # Failures that may come after the server acted: sent again only when that cannot make
+        # it act twice (an idempotent method, or an idempotency key).
+        (503, True, callfire_client.InternalServerError),
+        (500, True, callfire_client.InternalServerError),
+        (httpx.ReadTimeout, True, callfire_client.APITimeoutError),
+    ],
 )
-def test_find_calls_retries(status: int, retried: bool) -> None:
-    server = Flaky(status, Recorder(200, _JSON_1))
-    api = client(server, max_retries=1).calls
+def test_find_calls_retries(
+    failure: int | type[httpx.TransportError], retried: bool, error: type[Exception]
+) -> None:
+    server = Flaky(failure, Recorder(200, _JSON_1))
+    made = client(server, max_retries=1)
+    sleeps = record_sleeps(made)  # a transport error waits the backoff: asked for, not waited
+    api = made.calls
     if retried:
         api.find_calls()
     else:
-        with pytest.raises(callfire_client.APIStatusError):
+        with pytest.raises(error):
             api.find_calls()
     assert len(server.requests) == (2 if retried else 1)
+    # Retry-After: 0 after a status; the first backoff (0.5 s, less jitter) after an error.
+    assert len(sleeps) == len(server.requests) - 1 and all(0.0 <= s <= 0.5 for s in sleeps)
+
+
+def test_find_calls_waits_as_a_429_asks() -> None:
+    # Retry-After: 7 is honoured for every method, sync and async, without really waiting.
+    made = client(Flaky(429, Recorder(200, _JSON_1), retry_after="7"), max_retries=1)
+    sleeps = record_sleeps(made)
+    made.calls.find_calls()
+
+    async def scenario() -> list[float]:
+        server = Flaky(429, Recorder(200, _JSON_1), retry_after="7")
+        async with async_client(server, max_retries=1) as made:
+            async_sleeps = record_sleeps(made)
+            await made.calls.find_calls()
+            return async_sleeps
+
+    assert sleeps == [7.0] and asyncio.run(scenario()) == [7.0]
 
 
 def _find_calls_listing(**options: object) -> Listing:
@@ -229,6 +260,74 @@ def test_find_calls_pages_until_the_listing_ends() -> None:
     items = list(client(server).calls.iter_find_calls(limit=2))
     assert len(items) == 5 and len(server.requests) == 3
     assert server.sent("offset")[:3] == ["0", "2", "4"]
+
+
+def test_find_calls_pages_with_every_argument() -> None:
+    # The walk's first request is the operation's own, with every argument it was given.
+    server = _find_calls_listing()
+    pager = client(server).calls.iter_find_calls(
+        batch_id=1,
+        campaign_id=1,
+        fields="string",
+        from_number="string",
+        id=[1, 2],
+        inbound=True,
+        interval_begin=1,
+        interval_end=1,
+        label="string",
+        limit=1,
+        offset=1,
+        results="string",
+        states="string",
+        to_number="string",
+    )
+    next(pager.iter_pages())
+    assert_request(
+        server.requests[0],
+        "GET",
+        "/v2/calls",
+        [
+            ("batchId", "1"),
+            ("campaignId", "1"),
+            ("fields", "string"),
+            ("fromNumber", "string"),
+            ("id", "1"),
+            ("id", "2"),
+            ("inbound", "true"),
+            ("intervalBegin", "1"),
+            ("intervalEnd", "1"),
+            ("label", "string"),
+            ("limit", "1"),
+            ("offset", "1"),
+            ("results", "string"),
+            ("states", "string"),
+            ("toNumber", "string"),
+        ],
+        {"Authorization": "Basic dGVzdC11c2VyOnRlc3QtcGFzc3dvcmQ="},
+        "",
+        [],
+        [],
+    )
+
+def test_find_calls_pages_until_an_empty_page() -> None:
+    # With no total, no limit echoed and a next cursor on every page, only the empty page ends it.
+    server = _find_calls_listing(count=4, hide=("total", "limit_field"), endless=True)
+    items = list(client(server).calls.iter_find_calls(limit=2))
+    assert len(items) == 4 and len(server.requests) == 3
+
+
+def test_find_calls_pages_until_the_total() -> None:
+    # A known total, reached, ends the walk without asking for an empty page.
+    server = _find_calls_listing(count=4, hide=("limit_field",), endless=True)
+    items = list(client(server).calls.iter_find_calls(limit=2))
+    assert len(items) == 4 and len(server.requests) == 2
+
+
+def test_find_calls_pages_until_a_page_shorter_than_the_limit_applied() -> None:
+    # The server echoes the limit it applied (2): a page shorter than that is the last.
+    server = _find_calls_listing(hide=("total",))
+    items = list(client(server).calls.iter_find_calls(limit=2))
+    assert len(items) == 5 and len(server.requests) == 3
 
 
 def test_find_calls_pages_with_an_unknown_total() -> None:
@@ -426,20 +525,58 @@ def test_send_calls_error_statuses(
 
 
 @pytest.mark.parametrize(
-    ("status", "retried"),
-    # 429: the server did not process the request. A 503 may come after it did: sent again
-    # only when that cannot make it act twice (an idempotent method, or an idempotency key).
-    [(429, True), (503, False)],
+    ("failure", "retried", "error"),
+    [
+        # Failures the server did not act on, retried for every method: 429 (not processed)
+        # and a connection never made (nothing was sent).
+        (429, True, callfire_client.RateLimitError),
+        (httpx.ConnectError, True, callfire_client.APIConnectionError),
+        # Failures that may come after the server acted: sent again only when that cannot make
+        # it act twice (an idempotent method, or an idempotency key).
+        (503, False, callfire_client.InternalServerError),
+        (500, False, callfire_client.InternalServerError),
+        (httpx.ReadTimeout, False, callfire_client.APITimeoutError),
+    ],
 )
-def test_send_calls_retries(status: int, retried: bool) -> None:
-    server = Flaky(status, Recorder(200, _JSON_4))
-    api = client(server, max_retries=1).calls
+def test_send_calls_retries(
+    failure: int | type[httpx.TransportError], retried: bool, error: type[Exception]
+) -> None:
+    server = Flaky(failure, Recorder(200, _JSON_4))
+    made = client(server, max_retries=1)
+    sleeps = record_sleeps(made)  # a transport error waits the backoff: asked for, not waited
+    api = made.calls
     if retried:
         api.send_calls()
     else:
-        with pytest.raises(callfire_client.APIStatusError):
+        with pytest.raises(error):
             api.send_calls()
     assert len(server.requests) == (2 if retried else 1)
+    # Retry-After: 0 after a status; the first backoff (0.5 s, less jitter) after an error.
+    assert len(sleeps) == len(server.requests) - 1 and all(0.0 <= s <= 0.5 for s in sleeps)
+
+
+def test_send_calls_waits_as_a_429_asks() -> None:
+    # Retry-After: 7 is honoured for every method, sync and async, without really waiting.
+    made = client(Flaky(429, Recorder(200, _JSON_4), retry_after="7"), max_retries=1)
+    sleeps = record_sleeps(made)
+    made.calls.send_calls()
+
+    async def scenario() -> list[float]:
+        server = Flaky(429, Recorder(200, _JSON_4), retry_after="7")
+        async with async_client(server, max_retries=1) as made:
+            async_sleeps = record_sleeps(made)
+            await made.calls.send_calls()
+            return async_sleeps
+
+    assert sleeps == [7.0] and asyncio.run(scenario()) == [7.0]
+
+
+def test_send_calls_is_retried_with_an_idempotency_key() -> None:
+    # A key the caller adds makes a second attempt safe: the server acts on one key once.
+    server = Flaky(503, Recorder(200, _JSON_4))
+    api = client(server, max_retries=1).calls
+    api.send_calls(extra_headers={"Idempotency-Key": "key-1"})
+    assert [request.headers["Idempotency-Key"] for request in server.requests] == ["key-1", "key-1"]
 
 
 def test_find_call_broadcasts_required_args() -> None:
@@ -567,20 +704,50 @@ def test_find_call_broadcasts_error_statuses(
 
 
 @pytest.mark.parametrize(
-    ("status", "retried"),
-    # 429: the server did not process the request. A 503 may come after it did: sent again
-    # only when that cannot make it act twice (an idempotent method, or an idempotency key).
-    [(429, True), (503, True)],
+    ("failure", "retried", "error"),
+    [
+        # Failures the server did not act on, retried for every method: 429 (not processed)
+        # and a connection never made (nothing was sent).
+        (429, True, callfire_client.RateLimitError),
+        (httpx.ConnectError, True, callfire_client.APIConnectionError),
+        # Failures that may come after the server acted: sent again only when that cannot make
+        # it act twice (an idempotent method, or an idempotency key).
+        (503, True, callfire_client.InternalServerError),
+        (500, True, callfire_client.InternalServerError),
+        (httpx.ReadTimeout, True, callfire_client.APITimeoutError),
+    ],
 )
-def test_find_call_broadcasts_retries(status: int, retried: bool) -> None:
-    server = Flaky(status, Recorder(200, _JSON_5))
-    api = client(server, max_retries=1).calls
+def test_find_call_broadcasts_retries(
+    failure: int | type[httpx.TransportError], retried: bool, error: type[Exception]
+) -> None:
+    server = Flaky(failure, Recorder(200, _JSON_5))
+    made = client(server, max_retries=1)
+    sleeps = record_sleeps(made)  # a transport error waits the backoff: asked for, not waited
+    api = made.calls
     if retried:
         api.find_call_broadcasts()
     else:
-        with pytest.raises(callfire_client.APIStatusError):
+        with pytest.raises(error):
             api.find_call_broadcasts()
     assert len(server.requests) == (2 if retried else 1)
+    # Retry-After: 0 after a status; the first backoff (0.5 s, less jitter) after an error.
+    assert len(sleeps) == len(server.requests) - 1 and all(0.0 <= s <= 0.5 for s in sleeps)
+
+
+def test_find_call_broadcasts_waits_as_a_429_asks() -> None:
+    # Retry-After: 7 is honoured for every method, sync and async, without really waiting.
+    made = client(Flaky(429, Recorder(200, _JSON_5), retry_after="7"), max_retries=1)
+    sleeps = record_sleeps(made)
+    made.calls.find_call_broadcasts()
+
+    async def scenario() -> list[float]:
+        server = Flaky(429, Recorder(200, _JSON_5), retry_after="7")
+        async with async_client(server, max_retries=1) as made:
+            async_sleeps = record_sleeps(made)
+            await made.calls.find_call_broadcasts()
+            return async_sleeps
+
+    assert sleeps == [7.0] and asyncio.run(scenario()) == [7.0]
 
 
 def _find_call_broadcasts_listing(**options: object) -> Listing:
@@ -603,6 +770,63 @@ def test_find_call_broadcasts_pages_until_the_listing_ends() -> None:
     items = list(client(server).calls.iter_find_call_broadcasts(limit=2))
     assert len(items) == 5 and len(server.requests) == 3
     assert server.sent("offset")[:3] == ["0", "2", "4"]
+
+
+def test_find_call_broadcasts_pages_with_every_argument() -> None:
+    # The walk's first request is the operation's own, with every argument it was given.
+    server = _find_call_broadcasts_listing()
+    pager = client(server).calls.iter_find_call_broadcasts(
+        fields="string",
+        label="string",
+        limit=1,
+        name="string",
+        offset=1,
+        running=True,
+        scheduled=True,
+        interval_begin=1,
+        interval_end=1,
+    )
+    next(pager.iter_pages())
+    assert_request(
+        server.requests[0],
+        "GET",
+        "/v2/calls/broadcasts",
+        [
+            ("fields", "string"),
+            ("intervalBegin", "1"),
+            ("intervalEnd", "1"),
+            ("label", "string"),
+            ("limit", "1"),
+            ("name", "string"),
+            ("offset", "1"),
+            ("running", "true"),
+            ("scheduled", "true"),
+        ],
+        {"Authorization": "Basic dGVzdC11c2VyOnRlc3QtcGFzc3dvcmQ="},
+        "",
+        [],
+        [],
+    )
+
+def test_find_call_broadcasts_pages_until_an_empty_page() -> None:
+    # With no total, no limit echoed and a next cursor on every page, only the empty page ends it.
+    server = _find_call_broadcasts_listing(count=4, hide=("total", "limit_field"), endless=True)
+    items = list(client(server).calls.iter_find_call_broadcasts(limit=2))
+    assert len(items) == 4 and len(server.requests) == 3
+
+
+def test_find_call_broadcasts_pages_until_the_total() -> None:
+    # A known total, reached, ends the walk without asking for an empty page.
+    server = _find_call_broadcasts_listing(count=4, hide=("limit_field",), endless=True)
+    items = list(client(server).calls.iter_find_call_broadcasts(limit=2))
+    assert len(items) == 4 and len(server.requests) == 2
+
+
+def test_find_call_broadcasts_pages_until_a_page_shorter_than_the_limit_applied() -> None:
+    # The server echoes the limit it applied (2): a page shorter than that is the last.
+    server = _find_call_broadcasts_listing(hide=("total",))
+    items = list(client(server).calls.iter_find_call_broadcasts(limit=2))
+    assert len(items) == 5 and len(server.requests) == 3
 
 
 def test_find_call_broadcasts_pages_with_an_unknown_total() -> None:
@@ -848,17 +1072,55 @@ def test_create_call_broadcast_error_statuses(
 
 
 @pytest.mark.parametrize(
-    ("status", "retried"),
-    # 429: the server did not process the request. A 503 may come after it did: sent again
-    # only when that cannot make it act twice (an idempotent method, or an idempotency key).
-    [(429, True), (503, False)],
+    ("failure", "retried", "error"),
+    [
+        # Failures the server did not act on, retried for every method: 429 (not processed)
+        # and a connection never made (nothing was sent).
+        (429, True, callfire_client.RateLimitError),
+        (httpx.ConnectError, True, callfire_client.APIConnectionError),
+        # Failures that may come after the server acted: sent again only when that cannot make
+        # it act twice (an idempotent method, or an idempotency key).
+        (503, False, callfire_client.InternalServerError),
+        (500, False, callfire_client.InternalServerError),
+        (httpx.ReadTimeout, False, callfire_client.APITimeoutError),
+    ],
 )
-def test_create_call_broadcast_retries(status: int, retried: bool) -> None:
-    server = Flaky(status, Recorder(200, _JSON_7))
-    api = client(server, max_retries=1).calls
+def test_create_call_broadcast_retries(
+    failure: int | type[httpx.TransportError], retried: bool, error: type[Exception]
+) -> None:
+    server = Flaky(failure, Recorder(200, _JSON_7))
+    made = client(server, max_retries=1)
+    sleeps = record_sleeps(made)  # a transport error waits the backoff: asked for, not waited
+    api = made.calls
     if retried:
         api.create_call_broadcast()
     else:
-        with pytest.raises(callfire_client.APIStatusError):
+        with pytest.raises(error):
             api.create_call_broadcast()
     assert len(server.requests) == (2 if retried else 1)
+    # Retry-After: 0 after a status; the first backoff (0.5 s, less jitter) after an error.
+    assert len(sleeps) == len(server.requests) - 1 and all(0.0 <= s <= 0.5 for s in sleeps)
+
+
+def test_create_call_broadcast_waits_as_a_429_asks() -> None:
+    # Retry-After: 7 is honoured for every method, sync and async, without really waiting.
+    made = client(Flaky(429, Recorder(200, _JSON_7), retry_after="7"), max_retries=1)
+    sleeps = record_sleeps(made)
+    made.calls.create_call_broadcast()
+
+    async def scenario() -> list[float]:
+        server = Flaky(429, Recorder(200, _JSON_7), retry_after="7")
+        async with async_client(server, max_retries=1) as made:
+            async_sleeps = record_sleeps(made)
+            await made.calls.create_call_broadcast()
+            return async_sleeps
+
+    assert sleeps == [7.0] and asyncio.run(scenario()) == [7.0]
+
+
+def test_create_call_broadcast_is_retried_with_an_idempotency_key() -> None:
+    # A key the caller adds makes a second attempt safe: the server acts on one key once.
+    server = Flaky(503, Recorder(200, _JSON_7))
+    api = client(server, max_retries=1).calls
+    api.create_call_broadcast(extra_headers={"Idempotency-Key": "key-1"})
+    assert [request.headers["Idempotency-Key"] for request in server.requests] == ["key-1", "key-1"]

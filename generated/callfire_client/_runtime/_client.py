@@ -126,7 +126,10 @@ class _BaseClient(Generic[_HttpT]):
     ) -> _ClientT:
         """A copy with some options replaced, sharing this client's HTTP connection pool.
 
-        ``default_headers`` are merged into the current ones.
+        ``default_headers`` are merged into the current ones. The copy borrows the pool, as
+        openai-python's copies do, but unlike theirs its ``close()`` leaves the pool open (a
+        short-lived copy must not break the client it came from); closing this client closes
+        the pool for every copy.
         """
         changes: dict[str, Any] = {
             "base_url": base_url,
@@ -425,7 +428,8 @@ class SyncAPIClient(_BaseClient[httpx.Client]):
             attempt += 1
 
     def close(self) -> None:
-        """Close the HTTP client if this runtime created it."""
+        """Close the HTTP client if this runtime created it (not an injected one, which is the
+        caller's to close, nor the one a ``with_options`` copy borrows)."""
         if self._owns_http:
             self._http.close()
 
@@ -559,7 +563,7 @@ class AsyncAPIClient(_BaseClient[httpx.AsyncClient]):
             attempt += 1
 
     async def aclose(self) -> None:
-        """Close the HTTP client if this runtime created it."""
+        """Close the HTTP client if this runtime created it (see ``close``)."""
         if self._owns_http:
             await self._http.aclose()
 

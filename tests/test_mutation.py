@@ -1,0 +1,72 @@
+"""The mutation tool (tests/mutation) makes the mutants it says, and a suite that checks a rule kills them."""
+
+from __future__ import annotations
+
+import textwrap
+from pathlib import Path
+
+from tests.mutation.mutator import mutants, mutated_code
+from tests.mutation.runner import Suite, run
+
+RULES = textwrap.dedent(
+    '''
+    """Rules."""
+
+    LIMIT = 18
+
+
+    def is_adult(age: int) -> bool:
+        """Docstrings are never mutated."""
+        return age >= LIMIT
+
+
+    def shout(text: str) -> str:
+        return text.upper()
+    '''
+)
+
+
+def test_each_mutant_changes_one_thing_and_says_which() -> None:
+    found = {mutant.key: mutant for mutant in mutants(RULES, "rules.py")}
+    assert sorted(found) == [
+        "rules.py:<module>:constant:18 -> 19#0",
+        "rules.py:is_adult:compare:age >= LIMIT -> age < LIMIT#0",
+        "rules.py:is_adult:return-none:return age >= LIMIT -> return None#0",
+        "rules.py:shout:return-none:return text.upper() -> return None#0",
+    ]
+    flipped = found["rules.py:is_adult:compare:age >= LIMIT -> age < LIMIT#0"]
+    assert flipped.function == "is_adult" and flipped.lines == (9, 9)
+    namespace: dict[str, object] = {}
+    exec(mutated_code(RULES, "rules.py", flipped), namespace)  # noqa: S102 - our own text
+    is_adult = namespace["is_adult"]
+    assert callable(is_adult) and is_adult(18) is False and is_adult(17) is True
+
+
+def test_a_suite_that_checks_the_rule_kills_its_mutants(tmp_path: Path) -> None:
+    package = tmp_path / "demo"
+    package.mkdir()
+    (package / "__init__.py").write_text("", "utf-8")
+    (package / "rules.py").write_text(RULES, "utf-8")
+    tests = tmp_path / "tests"
+    tests.mkdir()
+    (tests / "conftest.py").write_text(
+        "import sys\nfrom pathlib import Path\nsys.path.insert(0, str(Path(__file__).parent.parent))\n",
+        "utf-8",
+    )
+    (tests / "test_rules.py").write_text(
+        "from demo.rules import is_adult\n\n\n"
+        "def test_adults_are_18_or_more() -> None:\n"
+        "    assert is_adult(18) is True and is_adult(17) is False\n",
+        "utf-8",
+    )
+    suite = Suite(root=tmp_path, package="demo", modules=[Path("demo/rules.py")])
+    outcomes = {outcome.mutant.key: outcome.status for outcome in run(suite, jobs=1)}
+    assert outcomes == {
+        # at import time: a fresh pytest with the mutated module
+        "rules.py:<module>:constant:18 -> 19#0": "killed",
+        # inside a function: the collected session, the function given the mutated code
+        "rules.py:is_adult:compare:age >= LIMIT -> age < LIMIT#0": "killed",
+        "rules.py:is_adult:return-none:return age >= LIMIT -> return None#0": "killed",
+        # no test calls shout(): no run can kill it
+        "rules.py:shout:return-none:return text.upper() -> return None#0": "uncovered",
+    }

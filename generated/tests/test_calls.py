@@ -309,6 +309,7 @@ def test_find_calls_pages_with_every_argument() -> None:
         [],
     )
 
+
 def test_find_calls_pages_until_an_empty_page() -> None:
     # With no total, no limit echoed and a next cursor on every page, only the empty page ends it.
     server = _find_calls_listing(count=4, hide=("total", "limit_field"), endless=True)
@@ -807,6 +808,7 @@ def test_find_call_broadcasts_pages_with_every_argument() -> None:
         [],
         [],
     )
+
 
 def test_find_call_broadcasts_pages_until_an_empty_page() -> None:
     # With no total, no limit echoed and a next cursor on every page, only the empty page ends it.

@@ -54,6 +54,8 @@ def laid_out(source: str) -> str:
     docstring: list[str] = []  # the lines of the docstring being read
     blank = 0
     for line in source.split("\n"):
+        if line.startswith(_TOP_LEVEL_DEFINITIONS) and not docstring:
+            _check_gap_before_definition(out, blank, line)
         if blank and line.strip():
             out.extend(_blank_lines(blank, line))
             blank = 0
@@ -80,6 +82,21 @@ def laid_out(source: str) -> str:
     if docstring:
         raise Unsure("a docstring that does not end")
     return "\n".join(out).lstrip("\n") + "\n"  # black ends a file with exactly one newline
+
+
+_TOP_LEVEL_DEFINITIONS = ("def ", "async def ", "class ", "@")
+
+
+def _check_gap_before_definition(out: list[str], blank: int, line: str) -> None:
+    """black puts two blank lines before a top-level definition that follows code: a template
+    that printed fewer leaves black a change to make (a comment or a decorator just above it
+    belongs to it, and the file's first lines are black's own case)."""
+    previous = next((text for text in reversed(out) if text.strip()), None)
+    opening = next((text for text in reversed(out) if text[:1] not in ("", " ", ")", "]", "}")), "")
+    if previous is None or previous.startswith("#") or opening.startswith("@"):
+        return  # a comment, or a decorator (even a multi-line one), belongs to the definition
+    if blank != 2:
+        raise Unsure(f"{blank} blank lines before {line[:60]}")
 
 
 def _blank_lines(count: int, before: str) -> list[str]:

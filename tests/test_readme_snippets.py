@@ -30,14 +30,20 @@ def _blocks(readme: str) -> list[str]:
 
 
 def _snippets(module: Path) -> dict[str, str]:
-    """The SNIPPETS table of a generated tests/test_readme.py."""
+    """The examples a generated tests/test_readme.py runs, by feature (its _SNIPPETS table)."""
+    constants: dict[str, str] = {}
     for node in ast.parse(module.read_text(encoding="utf-8")).body:
-        if isinstance(node, ast.AnnAssign) and getattr(node.target, "id", "") == "SNIPPETS":
-            assert node.value is not None
-            found = ast.literal_eval(node.value)
-            assert isinstance(found, dict)
-            return found
-    raise AssertionError(f"{module} has no SNIPPETS")
+        if isinstance(node, ast.Assign) and isinstance(node.targets[0], ast.Name):
+            if isinstance(node.value, ast.Constant) and isinstance(node.value.value, str):
+                constants[node.targets[0].id] = node.value.value
+        elif isinstance(node, ast.AnnAssign) and getattr(node.target, "id", "") == "_SNIPPETS":
+            assert isinstance(node.value, ast.Dict)
+            return {
+                ast.literal_eval(key): constants[value.id]  # type: ignore[arg-type]
+                for key, value in zip(node.value.keys, node.value.values)
+                if isinstance(value, ast.Name)
+            }
+    raise AssertionError(f"{module} has no _SNIPPETS")
 
 
 def _run(folder: Path) -> subprocess.CompletedProcess[str]:
@@ -91,8 +97,8 @@ def _broken(tmp_path: Path, feature: str, old: str, new: str) -> subprocess.Comp
     shutil.copytree(GENERATED, folder, ignore=shutil.ignore_patterns("__pycache__"))
     module = folder / "tests" / "test_readme.py"
     text = module.read_text(encoding="utf-8")
-    start = text.index(f'    "{feature}": (\n')
-    end = text.index("\n    ),\n", start)
+    start = text.index(f"_EXAMPLE_{feature.upper()} = ")
+    end = text.index("\n", start)
     assert old in text[start:end]
     module.write_text(text[:start] + text[start:end].replace(old, new) + text[end:])
     assert new in _snippets(module)[feature]
@@ -104,7 +110,7 @@ def _broken(tmp_path: Path, feature: str, old: str, new: str) -> subprocess.Comp
     [
         ("raw", ".find_calls(", ".find_callz("),  # a method the resource does not have
         ("pagination", ".iter_find_call", ".iter_find_kall"),
-        ("errors", "except NotFoundError", "except ConflictError"),  # not the error the API sends
+        ("errors", "except BadRequestError", "except ConflictError"),  # not the error it sends
     ],
 )
 def test_a_broken_example_fails_its_generated_test(

@@ -5,7 +5,6 @@ from __future__ import annotations
 
 import logging
 import pathlib
-from collections.abc import Callable
 from typing import Any
 
 import httpx
@@ -14,100 +13,45 @@ import pytest
 import callfire_client
 from callfire_client_test_support import CREDENTIALS, DEFAULT_OPTIONS, Flaky, Listing, Recorder
 
-# The examples of README.md, by feature, exactly as printed there.
-SNIPPETS: dict[str, str] = {
-    "quickstart": (
-        "from callfire_client import CallFire, AsyncCallFire\n" "\n" "client = CallFire()"
-    ),
-    "auth": (
-        "from callfire_client import CallFire\n"
-        "\n"
-        'client = CallFire(username="my-username", password="my-password")\n'
-        "# or leave them out and set CALLFIRE_USERNAME, CALLFIRE_PASSWORD\n"
-        "result = client.calls.find_calls()"
-    ),
-    "options": (
-        "from callfire_client import CallFire\n"
-        "\n"
-        "client = CallFire()\n"
-        "result = client.calls.create_call_broadcast(\n"
-        "    timeout=10.0,\n"
-        "    max_retries=0,\n"
-        '    extra_headers={"X-Trace-Id": "readme-1"},\n'
-        '    extra_query={"trace": "1"},\n'
-        '    extra_body={"note": "sent as one more field"},\n'
-        ")"
-    ),
-    "errors": (
-        "from callfire_client import CallFire, BadRequestError\n"
-        "\n"
-        "client = CallFire()\n"
-        "try:\n"
-        "    client.calls.find_calls()\n"
-        "except BadRequestError as error:\n"
-        "    print(error.status_code, error.request_id, error.body)"
-    ),
-    "retries": (
-        "from callfire_client import CallFire\n"
-        "\n"
-        "client = CallFire(max_retries=3, timeout=20.0)\n"
-        'result = client.calls.send_calls(extra_headers={"Idempotency-Key": "order-7"})'
-    ),
-    "logging": (
-        "import logging\n"
-        "\n"
-        "from callfire_client import CallFire\n"
-        "\n"
-        'logging.getLogger("callfire_client").setLevel(logging.DEBUG)\n'
-        "client = CallFire()\n"
-        "result = client.calls.find_calls()"
-    ),
-    "pagination": (
-        "from callfire_client import CallFire\n"
-        "\n"
-        "client = CallFire()\n"
-        "for item in client.calls.iter_find_calls(limit=100):\n"
-        "    print(item)\n"
-        "for page in client.calls.iter_find_calls(limit=100).iter_pages():\n"
-        "    print(page)"
-    ),
-    "raw": (
-        "from callfire_client import CallFire\n"
-        "\n"
-        "client = CallFire()\n"
-        "response = client.calls.with_raw_response.find_calls()\n"
-        'print(response.status_code, response.headers.get("Content-Type"))\n'
-        "result = response.parse()"
-    ),
-}
+# The JSON bodies the mock servers answer with, each named once.
+_JSON_1 = '{"items": [{"agentCall": true, "attributes": {"key": "string"}, "batchId": 1, "campaignId": 1, "contact": {"deleted": true, "externalId": "string", "externalSystem": "string", "extraPhone1": "string", "extraPhone2": "string", "extraPhone3": "string", "firstName": "string", "homePhone": "string", "id": 1, "lastName": "string", "mobilePhone": "string", "properties": {"key": "string"}, "workPhone": "string", "zipcode": "string"}, "created": 1, "finalCallResult": "LA", "fromNumber": "string", "id": 1, "inbound": true, "labels": ["string", "other"], "modified": 1, "notes": [{}], "records": [{}], "state": "READY", "toNumber": "string"}], "limit": 1, "offset": 1, "totalCount": 1}'
+_JSON_2 = '{"id": 1}'
+_JSON_3 = '{"developerMessage": "string", "helpLink": "string", "httpStatusCode": 1, "internalCode": 1, "message": "string"}'
+_JSON_4 = '{"items": [{"agentCall": true, "attributes": {"key": "string"}, "batchId": 1, "campaignId": 1, "contact": {"deleted": true, "externalId": "string", "externalSystem": "string", "extraPhone1": "string", "extraPhone2": "string", "extraPhone3": "string", "firstName": "string", "homePhone": "string", "id": 1, "lastName": "string", "mobilePhone": "string", "properties": {"key": "string"}, "workPhone": "string", "zipcode": "string"}, "created": 1, "finalCallResult": "LA", "fromNumber": "string", "id": 1, "inbound": true, "labels": ["string", "other"], "modified": 1, "notes": [{}], "records": [{}], "state": "READY", "toNumber": "string"}]}'
+_JSON_5 = '{"agentCall": true, "attributes": {"key": "string"}, "batchId": 1, "campaignId": 1, "contact": {"deleted": true, "externalId": "string", "externalSystem": "string", "extraPhone1": "string", "extraPhone2": "string", "extraPhone3": "string", "firstName": "string", "homePhone": "string", "id": 1, "lastName": "string", "mobilePhone": "string", "properties": {"key": "string"}, "workPhone": "string", "zipcode": "string"}, "created": 1, "finalCallResult": "LA", "fromNumber": "string", "id": 1, "inbound": true, "labels": ["string", "other"], "modified": 1, "notes": [{"created": 1, "text": "string"}], "records": [{"answerTime": 1, "billedAmount": 1.5, "callerName": "string", "duration": 1, "finishTime": 1, "id": 1, "labels": ["string", "other"], "notes": [{}], "originateTime": 1, "questionResponses": [{}], "recordings": [{}], "result": "LA", "switchId": "string", "toNumber": "string"}], "state": "READY", "toNumber": "string"}'
 
-# The mock server each example's client talks to: it answers as the example's operation does.
-SERVERS: dict[str, Callable[[], Any]] = {
+# The examples of README.md, exactly as printed there.
+_EXAMPLE_QUICKSTART = "from callfire_client import CallFire, AsyncCallFire\n\nclient = CallFire()"
+_EXAMPLE_AUTH = 'from callfire_client import CallFire\n\nclient = CallFire(username="my-username", password="my-password")\n# or leave them out and set CALLFIRE_USERNAME, CALLFIRE_PASSWORD\nresult = client.calls.find_calls()'
+_EXAMPLE_OPTIONS = 'from callfire_client import CallFire\n\nclient = CallFire()\nresult = client.calls.create_call_broadcast(\n    timeout=10.0,\n    max_retries=0,\n    extra_headers={"X-Trace-Id": "readme-1"},\n    extra_query={"trace": "1"},\n    extra_body={"note": "sent as one more field"},\n)'
+_EXAMPLE_ERRORS = "from callfire_client import CallFire, BadRequestError\n\nclient = CallFire()\ntry:\n    client.calls.find_calls()\nexcept BadRequestError as error:\n    print(error.status_code, error.request_id, error.body)"
+_EXAMPLE_RETRIES = 'from callfire_client import CallFire\n\nclient = CallFire(max_retries=3, timeout=20.0)\nresult = client.calls.send_calls(extra_headers={"Idempotency-Key": "order-7"})'
+_EXAMPLE_LOGGING = 'import logging\n\nfrom callfire_client import CallFire\n\nlogging.getLogger("callfire_client").setLevel(logging.DEBUG)\nclient = CallFire()\nresult = client.calls.find_calls()'
+_EXAMPLE_PAGINATION = "from callfire_client import CallFire\n\nclient = CallFire()\nfor item in client.calls.iter_find_calls(limit=100):\n    print(item)\nfor page in client.calls.iter_find_calls(limit=100).iter_pages():\n    print(page)"
+_EXAMPLE_RAW = 'from callfire_client import CallFire\n\nclient = CallFire()\nresponse = client.calls.with_raw_response.find_calls()\nprint(response.status_code, response.headers.get("Content-Type"))\nresult = response.parse()'
+
+# Each example by feature, and the mock server its client talks to: it answers as the
+# example's operation does.
+_SNIPPETS: dict[str, str] = {
+    "quickstart": _EXAMPLE_QUICKSTART,
+    "auth": _EXAMPLE_AUTH,
+    "options": _EXAMPLE_OPTIONS,
+    "errors": _EXAMPLE_ERRORS,
+    "retries": _EXAMPLE_RETRIES,
+    "logging": _EXAMPLE_LOGGING,
+    "pagination": _EXAMPLE_PAGINATION,
+    "raw": _EXAMPLE_RAW,
+}
+_SERVERS: dict[str, Any] = {
     "quickstart": lambda: Recorder(),
-    "auth": lambda: Recorder(
-        200,
-        '{"items": [{"agentCall": true, "attributes": {"key": "string"}, "batchId": 1, "campaignId": 1, "contact": {"deleted": true, "externalId": "string", "externalSystem": "string", "extraPhone1": "string", "extraPhone2": "string", "extraPhone3": "string", "firstName": "string", "homePhone": "string", "id": 1, "lastName": "string", "mobilePhone": "string", "properties": {"key": "string"}, "workPhone": "string", "zipcode": "string"}, "created": 1, "finalCallResult": "LA", "fromNumber": "string", "id": 1, "inbound": true, "labels": ["string", "other"], "modified": 1, "notes": [{}], "records": [{}], "state": "READY", "toNumber": "string"}], "limit": 1, "offset": 1, "totalCount": 1}',
-    ),
-    "options": lambda: Recorder(200, '{"id": 1}'),
-    "errors": lambda: Recorder(
-        400,
-        '{"developerMessage": "string", "helpLink": "string", "httpStatusCode": 1, "internalCode": 1, "message": "string"}',
-        headers={"X-Request-Id": "req-1"},
-    ),
-    "retries": lambda: Flaky(
-        503,
-        Recorder(
-            200,
-            '{"items": [{"agentCall": true, "attributes": {"key": "string"}, "batchId": 1, "campaignId": 1, "contact": {"deleted": true, "externalId": "string", "externalSystem": "string", "extraPhone1": "string", "extraPhone2": "string", "extraPhone3": "string", "firstName": "string", "homePhone": "string", "id": 1, "lastName": "string", "mobilePhone": "string", "properties": {"key": "string"}, "workPhone": "string", "zipcode": "string"}, "created": 1, "finalCallResult": "LA", "fromNumber": "string", "id": 1, "inbound": true, "labels": ["string", "other"], "modified": 1, "notes": [{}], "records": [{}], "state": "READY", "toNumber": "string"}]}',
-        ),
-    ),
-    "logging": lambda: Recorder(
-        200,
-        '{"items": [{"agentCall": true, "attributes": {"key": "string"}, "batchId": 1, "campaignId": 1, "contact": {"deleted": true, "externalId": "string", "externalSystem": "string", "extraPhone1": "string", "extraPhone2": "string", "extraPhone3": "string", "firstName": "string", "homePhone": "string", "id": 1, "lastName": "string", "mobilePhone": "string", "properties": {"key": "string"}, "workPhone": "string", "zipcode": "string"}, "created": 1, "finalCallResult": "LA", "fromNumber": "string", "id": 1, "inbound": true, "labels": ["string", "other"], "modified": 1, "notes": [{}], "records": [{}], "state": "READY", "toNumber": "string"}], "limit": 1, "offset": 1, "totalCount": 1}',
-    ),
+    "auth": lambda: Recorder(200, _JSON_1),
+    "options": lambda: Recorder(200, _JSON_2),
+    "errors": lambda: Recorder(400, _JSON_3, headers={"X-Request-Id": "req-1"}),
+    "retries": lambda: Flaky(503, Recorder(200, _JSON_4)),
+    "logging": lambda: Recorder(200, _JSON_1),
     "pagination": lambda: Listing(
-        '{"items": [{"agentCall": true, "attributes": {"key": "string"}, "batchId": 1, "campaignId": 1, "contact": {"deleted": true, "externalId": "string", "externalSystem": "string", "extraPhone1": "string", "extraPhone2": "string", "extraPhone3": "string", "firstName": "string", "homePhone": "string", "id": 1, "lastName": "string", "mobilePhone": "string", "properties": {"key": "string"}, "workPhone": "string", "zipcode": "string"}, "created": 1, "finalCallResult": "LA", "fromNumber": "string", "id": 1, "inbound": true, "labels": ["string", "other"], "modified": 1, "notes": [{}], "records": [{}], "state": "READY", "toNumber": "string"}], "limit": 1, "offset": 1, "totalCount": 1}',
-        '{"agentCall": true, "attributes": {"key": "string"}, "batchId": 1, "campaignId": 1, "contact": {"deleted": true, "externalId": "string", "externalSystem": "string", "extraPhone1": "string", "extraPhone2": "string", "extraPhone3": "string", "firstName": "string", "homePhone": "string", "id": 1, "lastName": "string", "mobilePhone": "string", "properties": {"key": "string"}, "workPhone": "string", "zipcode": "string"}, "created": 1, "finalCallResult": "LA", "fromNumber": "string", "id": 1, "inbound": true, "labels": ["string", "other"], "modified": 1, "notes": [{"created": 1, "text": "string"}], "records": [{"answerTime": 1, "billedAmount": 1.5, "callerName": "string", "duration": 1, "finishTime": 1, "id": 1, "labels": ["string", "other"], "notes": [{}], "originateTime": 1, "questionResponses": [{}], "recordings": [{}], "result": "LA", "switchId": "string", "toNumber": "string"}], "state": "READY", "toNumber": "string"}',
+        _JSON_1,
+        _JSON_5,
         "offset",
         "items",
         limit="limit",
@@ -115,18 +59,15 @@ SERVERS: dict[str, Callable[[], Any]] = {
         total="totalCount",
         limit_field="limit",
     ),
-    "raw": lambda: Recorder(
-        200,
-        '{"items": [{"agentCall": true, "attributes": {"key": "string"}, "batchId": 1, "campaignId": 1, "contact": {"deleted": true, "externalId": "string", "externalSystem": "string", "extraPhone1": "string", "extraPhone2": "string", "extraPhone3": "string", "firstName": "string", "homePhone": "string", "id": 1, "lastName": "string", "mobilePhone": "string", "properties": {"key": "string"}, "workPhone": "string", "zipcode": "string"}, "created": 1, "finalCallResult": "LA", "fromNumber": "string", "id": 1, "inbound": true, "labels": ["string", "other"], "modified": 1, "notes": [{}], "records": [{}], "state": "READY", "toNumber": "string"}], "limit": 1, "offset": 1, "totalCount": 1}',
-    ),
+    "raw": lambda: Recorder(200, _JSON_1),
 }
 
 
-@pytest.mark.parametrize("feature", list(SNIPPETS))
+@pytest.mark.parametrize("feature", list(_SNIPPETS))
 def test_readme_example_runs(
     feature: str, monkeypatch: pytest.MonkeyPatch, tmp_path: pathlib.Path
 ) -> None:
-    server = SERVERS[feature]()
+    server = _SERVERS[feature]()
     made: list[callfire_client.CallFire] = []
 
     class CallFire(callfire_client.CallFire):
@@ -144,7 +85,7 @@ def test_readme_example_runs(
     logger = logging.getLogger("callfire_client")
     level = logger.level
     try:
-        exec(compile(SNIPPETS[feature], f"README.md ({feature})", "exec"), {"__name__": "readme"})
+        exec(compile(_SNIPPETS[feature], f"README.md ({feature})", "exec"), {"__name__": "readme"})
     finally:
         logger.setLevel(level)
         for client in made:

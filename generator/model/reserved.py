@@ -122,6 +122,7 @@ MODULE_LEVEL = frozenset(
         "make_client",
         "assert_valid_request",
         "mock_cannot_answer",
+        "logging",
     }
 )
 

@@ -751,6 +751,7 @@ def _fixed_test_files(env: jinja2.Environment, context: _Context) -> dict[str, s
             **common,
             features=list(context.snippets.values()),
             handlers=handlers(context.snippets),
+            json_names=dict(pair for s in context.snippets.values() for pair in s.json),
         ),
     }
 

@@ -40,7 +40,8 @@ class Snippet:
 
     feature: str
     source: str
-    server: str
+    server: str  # its JSON texts are named: module-level constants of the test
+    json: tuple[tuple[str, str], ...] = ()  # (constant, JSON text) of each the server names
 
 
 def snippets(api: ir.Api, credentials: list[tuple[str, str, str, str]]) -> dict[str, Snippet]:
@@ -62,6 +63,7 @@ class _Builder:
         self.package = escape.identifier(str(api.names.package))
         self.client = escape.identifier(str(api.names.client_class))
         self.models = {str(m.name) for m in api.models} | {str(e.name) for e in api.enums}
+        self.json_names: dict[str, str] = {}  # JSON text -> its constant, shared by all snippets
         planner = testgen.Planner(api, credentials)
         # every operation whose generated tests run (their data is valid and small)
         self.plans: list[testgen.OperationTests] = []
@@ -141,14 +143,24 @@ class _Builder:
     def _answer(self, plan: testgen.OperationTests) -> str:
         if plan.response_bytes:
             return f'Recorder({plan.status}, content=b"binary-content")'
-        return f"Recorder({plan.status}, {escape.string_literal(plan.response_json)})"
+        return f"Recorder({plan.status}, {self._json(plan.response_json)})"
+
+    def _json(self, text: str) -> str:
+        """The constant naming a JSON text in the test module ('""' for none)."""
+        if not text:
+            return '""'
+        return self.json_names.setdefault(text, f"_JSON_{len(self.json_names) + 1}")
+
+    def _snippet(self, feature: str, source: str, server: str) -> Snippet:
+        named = tuple((n, t) for t, n in self.json_names.items() if re.search(rf"\b{n}\b", server))
+        return Snippet(feature, source, server, named)
 
     # -- the features
 
     def _quickstart(self) -> Snippet:
         async_client = escape.identifier(str(self.api.names.async_client_class))
         source = self._source([self._constructor()], (async_client,))
-        return Snippet("quickstart", source, "Recorder()")
+        return self._snippet("quickstart", source, "Recorder()")
 
     def _auth(self, plan: testgen.OperationTests) -> Snippet:
         given = [
@@ -163,7 +175,7 @@ class _Builder:
         body.append(
             f"result = {self._method(plan)}({self._arguments(plan.required_call.arguments)})"
         )
-        return Snippet("auth", self._source(body), self._answer(plan))
+        return self._snippet("auth", self._source(body), self._answer(plan))
 
     def _options(self) -> Snippet:
         """Every per-call option, on an operation that sends a JSON object or a form (where
@@ -182,7 +194,7 @@ class _Builder:
         call = [f"{self._method(plan)}("]
         call += [f"    {argument}," for argument in [*plan.required_call.arguments, *options]]
         body = [self._constructor(), "result = " + call[0], *call[1:], ")"]
-        return Snippet("options", self._source(body), self._answer(plan))
+        return self._snippet("options", self._source(body), self._answer(plan))
 
     def _errors(self, plan: testgen.OperationTests) -> Snippet:
         """The operation's first declared error with an exception of its own, else a 404."""
@@ -199,10 +211,10 @@ class _Builder:
             "    print(error.status_code, error.request_id, error.body)",
         ]
         server = (
-            f"Recorder({error.status}, {escape.string_literal(error.body_json)}, "
+            f"Recorder({error.status}, {self._json(error.body_json)}, "
             'headers={"X-Request-Id": "req-1"})'
         )
-        return Snippet("errors", self._source(body, (exception,)), server)
+        return self._snippet("errors", self._source(body, (exception,)), server)
 
     def _retries(self) -> Snippet:
         """A call the server first answers 503: an operation that is not idempotent, sent with
@@ -215,7 +227,7 @@ class _Builder:
             self._constructor(max_retries="3", timeout="20.0"),
             f"result = {self._method(plan)}({self._arguments(plan.required_call.arguments, *more)})",
         ]
-        return Snippet("retries", self._source(body), f"Flaky(503, {self._answer(plan)})")
+        return self._snippet("retries", self._source(body), f"Flaky(503, {self._answer(plan)})")
 
     def _logging(self, plan: testgen.OperationTests) -> Snippet:
         body = [
@@ -223,7 +235,7 @@ class _Builder:
             self._constructor(),
             f"result = {self._method(plan)}({self._arguments(plan.required_call.arguments)})",
         ]
-        return Snippet(
+        return self._snippet(
             "logging", self._source(body, head=("import logging", "")), self._answer(plan)
         )
 
@@ -235,7 +247,7 @@ class _Builder:
             'print(response.status_code, response.headers.get("Content-Type"))',
             "result = response.parse()",
         ]
-        return Snippet("raw", self._source(body), self._answer(plan))
+        return self._snippet("raw", self._source(body), self._answer(plan))
 
     def _pagination(self, plan: testgen.OperationTests) -> Snippet:
         page = plan.op.pagination
@@ -258,7 +270,7 @@ class _Builder:
             f"for page in {iterator}.iter_pages():",
             "    print(page)",
         ]
-        return Snippet("pagination", self._source(body), self._listing(plan))
+        return self._snippet("pagination", self._source(body), self._listing(plan))
 
     def _listing(self, plan: testgen.OperationTests) -> str:
         """A Listing (support module) serving the operation's pages."""
@@ -271,8 +283,8 @@ class _Builder:
             names["next"] = page.next_field or "next"
         names.update(total=page.total_field, limit_field=page.limit_field)
         arguments = [
-            escape.string_literal(plan.response_json),
-            escape.string_literal(item),
+            self._json(plan.response_json),
+            self._json(item),
             escape.string_literal(page.kind),
             escape.string_literal(page.items_field),
             *(f"{k}={escape.string_literal(v)}" for k, v in names.items() if v),
@@ -286,7 +298,7 @@ class _Builder:
             f"({self._arguments(plan.required_call.arguments)}) as response:",
             '    response.write_to_file("download.bin")',
         ]
-        return Snippet("streaming", self._source(body), f"Download({plan.status})")
+        return self._snippet("streaming", self._source(body), f"Download({plan.status})")
 
 
 def _takes_extra_body(op: ir.Operation) -> bool:

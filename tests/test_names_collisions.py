@@ -106,7 +106,7 @@ DOCUMENTS: dict[str, dict[str, Any]] = {
     "tags_cached_property": _tagged("cached_property", "pets"),
     "tags_client_members": _tagged("options", "httpx", "os", "pets"),
     "runtime_named_models": RUNTIME_NAMED_MODELS,
-    "tags_contract_package": _tagged("contract", "package", "pets"),
+    "tags_contract_package": _tagged("contract", "package", "readme", "pets"),
     "windows_devices": _document(
         paths={
             **{f"/{i}": _get(f"read{i}", tag) for i, tag in enumerate(["aux", "CON", "Lpt9"])},
@@ -288,15 +288,18 @@ def test_tags_never_replace_the_fixed_test_modules(generated: dict[str, Generate
         "test_every_exported_name_resolves",
         "test_clients_are_built_and_closed",
     ]
+    assert _test_functions(made.text("tests/test_readme.py")) == ["test_readme_example_runs"]
     assert {p.name for p in tests.glob("test_*.py")} == {
         "test_contract.py",
         "test_package.py",
+        "test_readme.py",
         "test_contract_.py",
         "test_package_.py",
+        "test_readme_.py",
         "test_pets.py",
     }
-    # Nothing was lost: 5 unit tests per operation (3 calls, 2 retry rules) and the package's
-    # own 2 pass.
+    # Nothing was lost: 5 unit tests per operation (3 calls, 2 retry rules), the package's
+    # own 2 and the README's 6 examples pass.
     run = subprocess.run(
         [sys.executable, "-m", "pytest", "-q", "-p", "no:cacheprovider", "-m", "not contract"],
         cwd=made.folder,
@@ -305,7 +308,7 @@ def test_tags_never_replace_the_fixed_test_modules(generated: dict[str, Generate
         timeout=300,
     )
     assert run.returncode == 0, run.stdout[-3000:]
-    assert "17 passed" in run.stdout, run.stdout[-3000:]
+    assert "28 passed" in run.stdout, run.stdout[-3000:]  # 4 operations: 20, 2, 6
 
 
 def test_no_file_has_a_windows_device_name(generated: dict[str, Generated]) -> None:

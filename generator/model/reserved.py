@@ -122,6 +122,7 @@ MODULE_LEVEL = frozenset(
         "make_client",
         "assert_valid_request",
         "mock_cannot_answer",
+        "logging",
     }
 )
 
@@ -267,5 +268,7 @@ WINDOWS_DEVICES = frozenset(
 MODEL_MODULES = frozenset({"__init__", "importlib", "annotations"})
 RESOURCE_MODULES = frozenset({"__init__"})
 # The test files made once per project (the support module, named after the package, too).
-TEST_MODULES = frozenset({"__init__", "conftest", "_prism", "test_contract", "test_package"})
+TEST_MODULES = frozenset(
+    {"__init__", "conftest", "_prism", "test_contract", "test_package", "test_readme"}
+)
 TEST_SUPPORT = "{package}_test_support"

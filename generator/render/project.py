@@ -27,6 +27,7 @@ from generator.ingest.document import pointer, split_pointer
 from generator.render import escape
 from generator.model import ir, irdata
 from generator.render import testgen
+from generator.render.snippets import Snippet, handlers, snippets as make_snippets
 from generator.render.examples import Synthesizer
 from generator.target import Names
 from generator.render.types import MODELS_ALIAS, Imports, annotation, body_type, route_type
@@ -317,6 +318,11 @@ class _Context:
     @property
     def base_url_variable(self) -> str:
         return self.api.names.base_url_variable
+
+    @functools.cached_property
+    def snippets(self) -> dict[str, Snippet]:
+        """The README's examples by feature, which tests/test_readme.py runs."""
+        return make_snippets(self.api, self.credentials)
 
     @functools.cached_property
     def downloads(self) -> list[tuple[str, str]]:
@@ -741,6 +747,12 @@ def _fixed_test_files(env: jinja2.Environment, context: _Context) -> dict[str, s
             **common, credential_values=testgen.CREDENTIAL_VALUES
         ),
         "tests/test_package.py": env.get_template("tests/test_package.py.jinja").render(**common),
+        "tests/test_readme.py": env.get_template("tests/test_readme.py.jinja").render(
+            **common,
+            features=list(context.snippets.values()),
+            handlers=handlers(context.snippets),
+            json_names=dict(pair for s in context.snippets.values() for pair in s.json),
+        ),
     }
 
 

@@ -231,9 +231,8 @@ def test_find_calls_waits_as_a_429_asks() -> None:
     made.calls.find_calls()
 
     async def scenario() -> list[float]:
-        async with async_client(
-            Flaky(429, Recorder(200, _JSON_1), retry_after="7"), max_retries=1
-        ) as made:
+        server = Flaky(429, Recorder(200, _JSON_1), retry_after="7")
+        async with async_client(server, max_retries=1) as made:
             async_sleeps = record_sleeps(made)
             await made.calls.find_calls()
             return async_sleeps
@@ -564,9 +563,8 @@ def test_send_calls_waits_as_a_429_asks() -> None:
     made.calls.send_calls()
 
     async def scenario() -> list[float]:
-        async with async_client(
-            Flaky(429, Recorder(200, _JSON_4), retry_after="7"), max_retries=1
-        ) as made:
+        server = Flaky(429, Recorder(200, _JSON_4), retry_after="7")
+        async with async_client(server, max_retries=1) as made:
             async_sleeps = record_sleeps(made)
             await made.calls.send_calls()
             return async_sleeps
@@ -744,9 +742,8 @@ def test_find_call_broadcasts_waits_as_a_429_asks() -> None:
     made.calls.find_call_broadcasts()
 
     async def scenario() -> list[float]:
-        async with async_client(
-            Flaky(429, Recorder(200, _JSON_5), retry_after="7"), max_retries=1
-        ) as made:
+        server = Flaky(429, Recorder(200, _JSON_5), retry_after="7")
+        async with async_client(server, max_retries=1) as made:
             async_sleeps = record_sleeps(made)
             await made.calls.find_call_broadcasts()
             return async_sleeps
@@ -1114,9 +1111,8 @@ def test_create_call_broadcast_waits_as_a_429_asks() -> None:
     made.calls.create_call_broadcast()
 
     async def scenario() -> list[float]:
-        async with async_client(
-            Flaky(429, Recorder(200, _JSON_7), retry_after="7"), max_retries=1
-        ) as made:
+        server = Flaky(429, Recorder(200, _JSON_7), retry_after="7")
+        async with async_client(server, max_retries=1) as made:
             async_sleeps = record_sleeps(made)
             await made.calls.create_call_broadcast()
             return async_sleeps

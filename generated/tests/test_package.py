@@ -49,7 +49,8 @@ def test_clients_are_built_and_closed() -> None:
 def test_an_injected_http_client_is_left_open() -> None:
     # It belongs to the caller, who may share it between clients: closing it is theirs to do.
     http = httpx.Client(transport=httpx.MockTransport(Recorder()))
-    with CallFire(**CREDENTIALS, **DEFAULT_OPTIONS, http_client=http) as made:
+    made = CallFire(**CREDENTIALS, **DEFAULT_OPTIONS, http_client=http)
+    with made:
         made.request(ITEM, path={"id": "1"})
     made.close()
     assert not http.is_closed
@@ -60,7 +61,8 @@ def test_an_injected_async_http_client_is_left_open() -> None:
     http = httpx.AsyncClient(transport=httpx.MockTransport(Recorder()))
 
     async def scenario() -> None:
-        async with AsyncCallFire(**CREDENTIALS, **DEFAULT_OPTIONS, http_client=http) as made:
+        made = AsyncCallFire(**CREDENTIALS, **DEFAULT_OPTIONS, http_client=http)
+        async with made:
             await made.request(ITEM, path={"id": "1"})
         await made.aclose()
         assert not http.is_closed
@@ -71,16 +73,16 @@ def test_an_injected_async_http_client_is_left_open() -> None:
 
 def test_the_clients_own_pool_is_closed_on_exit() -> None:
     transport = ClosingTransport(Recorder())
-    with CallFire(**CREDENTIALS, **DEFAULT_OPTIONS, transport=transport) as made:
+    made = CallFire(**CREDENTIALS, **DEFAULT_OPTIONS, transport=transport)
+    with made:
         made.request(ITEM, path={"id": "1"})
         assert not transport.closed
     assert transport.closed
     async_transport = ClosingTransport(Recorder())
 
     async def scenario() -> None:
-        async with AsyncCallFire(
-            **CREDENTIALS, **DEFAULT_OPTIONS, transport=async_transport
-        ) as made:
+        made = AsyncCallFire(**CREDENTIALS, **DEFAULT_OPTIONS, transport=async_transport)
+        async with made:
             await made.request(ITEM, path={"id": "1"})
             assert not async_transport.closed
 

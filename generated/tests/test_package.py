@@ -25,7 +25,7 @@ from callfire_client_test_support import (
 )
 
 # A route every API could have: a GET of one item, no auth, no body.
-ITEM = Route(method="GET", path="/items/{id}", idempotent=True)
+_ITEM = Route(method="GET", path="/items/{id}", idempotent=True)
 
 
 def test_every_exported_name_resolves() -> None:
@@ -51,7 +51,7 @@ def test_an_injected_http_client_is_left_open() -> None:
     http = httpx.Client(transport=httpx.MockTransport(Recorder()))
     made = CallFire(**CREDENTIALS, **DEFAULT_OPTIONS, http_client=http)
     with made:
-        made.request(ITEM, path={"id": "1"})
+        made.request(_ITEM, path={"id": "1"})
     made.close()
     assert not http.is_closed
     assert http.get("https://elsewhere.example.test/").status_code == 200
@@ -63,7 +63,7 @@ def test_an_injected_async_http_client_is_left_open() -> None:
     async def scenario() -> None:
         made = AsyncCallFire(**CREDENTIALS, **DEFAULT_OPTIONS, http_client=http)
         async with made:
-            await made.request(ITEM, path={"id": "1"})
+            await made.request(_ITEM, path={"id": "1"})
         await made.aclose()
         assert not http.is_closed
         await http.aclose()
@@ -75,7 +75,7 @@ def test_the_clients_own_pool_is_closed_on_exit() -> None:
     transport = ClosingTransport(Recorder())
     made = CallFire(**CREDENTIALS, **DEFAULT_OPTIONS, transport=transport)
     with made:
-        made.request(ITEM, path={"id": "1"})
+        made.request(_ITEM, path={"id": "1"})
         assert not transport.closed
     assert transport.closed
     async_transport = ClosingTransport(Recorder())
@@ -83,7 +83,7 @@ def test_the_clients_own_pool_is_closed_on_exit() -> None:
     async def scenario() -> None:
         made = AsyncCallFire(**CREDENTIALS, **DEFAULT_OPTIONS, transport=async_transport)
         async with made:
-            await made.request(ITEM, path={"id": "1"})
+            await made.request(_ITEM, path={"id": "1"})
             assert not async_transport.closed
 
     asyncio.run(scenario())
@@ -96,22 +96,22 @@ def test_a_copy_shares_the_pool_and_closing_it_leaves_the_pool_open() -> None:
     transport = ClosingTransport(Recorder())
     original = CallFire(**CREDENTIALS, **DEFAULT_OPTIONS, transport=transport)
     copy = original.with_options(timeout=3.0, max_retries=0)
-    copy.request(ITEM, path={"id": "1"})
+    copy.request(_ITEM, path={"id": "1"})
     copy.close()
     assert not transport.closed
-    original.request(ITEM, path={"id": "2"})
+    original.request(_ITEM, path={"id": "2"})
     original.close()
     assert transport.closed
     with pytest.raises(RuntimeError):  # one pool: the copy cannot send once it is closed
-        copy.request(ITEM, path={"id": "3"})
+        copy.request(_ITEM, path={"id": "3"})
 
 
 def test_a_copy_has_its_options_and_the_original_keeps_its_own() -> None:
     recorder = Recorder()
     original = client(recorder, timeout=20.0)
     copy = original.with_options(timeout=3.0, default_headers={"X-Copy": "1"})
-    copy.request(ITEM, path={"id": "1"})
-    original.request(ITEM, path={"id": "2"})
+    copy.request(_ITEM, path={"id": "1"})
+    original.request(_ITEM, path={"id": "2"})
     timeouts = [request.extensions["timeout"]["read"] for request in recorder.requests]
     assert timeouts == [3.0, 20.0]
     assert [request.headers.get("X-Copy") for request in recorder.requests] == ["1", None]
@@ -131,7 +131,7 @@ def test_a_copy_has_its_options_and_the_original_keeps_its_own() -> None:
 )
 def test_a_base_url_with_or_without_a_trailing_slash(base_url: str, expected: str) -> None:
     recorder = Recorder()
-    client(recorder, base_url=base_url).request(ITEM, path={"id": "1"})
+    client(recorder, base_url=base_url).request(_ITEM, path={"id": "1"})
     assert str(recorder.request.url) == expected
 
 
@@ -153,7 +153,7 @@ def test_the_wait_a_server_asks_for(headers: dict[str, str], wait: float) -> Non
     answers = iter([httpx.Response(503, headers=headers), httpx.Response(200)])
     made = client(lambda request: next(answers), max_retries=1)
     sleeps = record_sleeps(made)
-    made.request(ITEM, path={"id": "1"})
+    made.request(_ITEM, path={"id": "1"})
     assert sleeps == [wait]
 
 
@@ -161,7 +161,7 @@ def test_the_wait_a_server_asks_for(headers: dict[str, str], wait: float) -> Non
 def test_a_wait_no_clock_can_keep_falls_back_to_the_backoff(retry_after: str) -> None:
     made = client(Flaky(503, Recorder(), retry_after=retry_after), max_retries=1)
     sleeps = record_sleeps(made)
-    made.request(ITEM, path={"id": "1"})
+    made.request(_ITEM, path={"id": "1"})
     assert len(sleeps) == 1 and 0.375 <= sleeps[0] <= 0.5
 
 
@@ -170,7 +170,7 @@ def test_the_backoff_doubles_with_jitter_then_gives_up() -> None:
     made = client(server, max_retries=6)
     sleeps = record_sleeps(made)
     with pytest.raises(callfire_client.InternalServerError):
-        made.request(ITEM, path={"id": "1"})
+        made.request(_ITEM, path={"id": "1"})
     assert len(server.requests) == 7
     # 0.5 s, 1 s, 2 s, 4 s, then 8 s at most, each times 0.75 to 1 so clients spread out.
     for sleep, base in zip(sleeps, [0.5, 1.0, 2.0, 4.0, 8.0, 8.0], strict=True):
@@ -186,10 +186,10 @@ def test_the_statuses_an_idempotent_request_is_retried_after(status: int, retrie
     made = client(server, max_retries=1)
     record_sleeps(made)
     if retried:
-        made.request(ITEM, path={"id": "1"})
+        made.request(_ITEM, path={"id": "1"})
     else:
         with pytest.raises(callfire_client.APIStatusError):
-            made.request(ITEM, path={"id": "1"})
+            made.request(_ITEM, path={"id": "1"})
     assert len(server.requests) == (2 if retried else 1)
 
 
@@ -207,5 +207,5 @@ def test_max_retries_per_call_replaces_the_clients() -> None:
     made = client(server, max_retries=3)
     record_sleeps(made)
     with pytest.raises(callfire_client.InternalServerError):
-        made.request(ITEM, path={"id": "1"}, max_retries=1)
+        made.request(_ITEM, path={"id": "1"}, max_retries=1)
     assert len(server.requests) == 2

@@ -108,6 +108,8 @@ MODULE_LEVEL = frozenset(
         "Recorder",
         "Listing",
         "Flaky",
+        "ClosingTransport",
+        "record_sleeps",
         "client",
         "async_client",
         "assert_request",

@@ -8,8 +8,7 @@ from pathlib import Path
 from tests.mutation.mutator import mutants, mutated_code
 from tests.mutation.runner import Suite, run
 
-RULES = textwrap.dedent(
-    '''
+RULES = textwrap.dedent('''
     """Rules."""
 
     LIMIT = 18
@@ -22,8 +21,7 @@ RULES = textwrap.dedent(
 
     def shout(text: str) -> str:
         return text.upper()
-    '''
-)
+    ''')
 
 
 def test_each_mutant_changes_one_thing_and_says_which() -> None:

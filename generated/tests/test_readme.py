@@ -42,14 +42,34 @@ _SNIPPETS: dict[str, str] = {
     "pagination": _EXAMPLE_PAGINATION,
     "raw": _EXAMPLE_RAW,
 }
-_SERVERS: dict[str, Any] = {
-    "quickstart": lambda: Recorder(),
-    "auth": lambda: Recorder(200, _JSON_1),
-    "options": lambda: Recorder(200, _JSON_2),
-    "errors": lambda: Recorder(400, _JSON_3, headers={"X-Request-Id": "req-1"}),
-    "retries": lambda: Flaky(503, Recorder(200, _JSON_4)),
-    "logging": lambda: Recorder(200, _JSON_1),
-    "pagination": lambda: Listing(
+
+
+def _server_quickstart() -> Any:
+    return Recorder()
+
+
+def _server_auth() -> Any:
+    return Recorder(200, _JSON_1)
+
+
+def _server_options() -> Any:
+    return Recorder(200, _JSON_2)
+
+
+def _server_errors() -> Any:
+    return Recorder(400, _JSON_3, headers={"X-Request-Id": "req-1"})
+
+
+def _server_retries() -> Any:
+    return Flaky(503, Recorder(200, _JSON_4))
+
+
+def _server_logging() -> Any:
+    return Recorder(200, _JSON_1)
+
+
+def _server_pagination() -> Any:
+    return Listing(
         _JSON_1,
         _JSON_5,
         "offset",
@@ -58,8 +78,22 @@ _SERVERS: dict[str, Any] = {
         offset="offset",
         total="totalCount",
         limit_field="limit",
-    ),
-    "raw": lambda: Recorder(200, _JSON_1),
+    )
+
+
+def _server_raw() -> Any:
+    return Recorder(200, _JSON_1)
+
+
+_SERVERS: dict[str, Any] = {
+    "quickstart": _server_quickstart,
+    "auth": _server_auth,
+    "options": _server_options,
+    "errors": _server_errors,
+    "retries": _server_retries,
+    "logging": _server_logging,
+    "pagination": _server_pagination,
+    "raw": _server_raw,
 }
 
 

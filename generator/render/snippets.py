@@ -11,6 +11,7 @@ from __future__ import annotations
 import json
 import re
 from dataclasses import dataclass
+from typing import Callable
 
 from generator.model import ir
 from generator.render import escape, testgen
@@ -64,18 +65,15 @@ class _Builder:
         self.client = escape.identifier(str(api.names.client_class))
         self.models = {str(m.name) for m in api.models} | {str(e.name) for e in api.enums}
         self.json_names: dict[str, str] = {}  # JSON text -> its constant, shared by all snippets
-        planner = testgen.Planner(api, credentials)
-        # every operation whose generated tests run (their data is valid and small)
-        self.plans: list[testgen.OperationTests] = []
-        for resource in api.resources:
-            for plan in planner.resource(resource):
-                plan.resource = resource.name
-                if not plan.skip:
-                    self.plans.append(plan)
+        self.planner = testgen.Planner(api, credentials)
+        # every operation, by resource; an operation is planned only when it is a candidate
+        # (a README is made every run: planning all of a large API's tests would double it)
+        self.operations = [(r.name, op) for r in api.resources for op in r.operations]
+        self._plans: dict[int, testgen.OperationTests | None] = {}
 
     def build(self) -> dict[str, Snippet]:
         found: dict[str, Snippet | None] = {"quickstart": self._quickstart()}
-        simple = self._simplest(self.plans)
+        simple = self._simplest(lambda op: True)
         if simple is not None:
             found["auth"] = self._auth(simple) if self.credentials else None
             found["options"] = self._options()
@@ -83,21 +81,34 @@ class _Builder:
             found["retries"] = self._retries()
             found["logging"] = self._logging(simple)
             found["raw"] = self._raw(simple)
-        paged = self._simplest([p for p in self.plans if p.op.pagination and p.op.iterator_name])
+        paged = self._simplest(lambda op: bool(op.pagination and op.iterator_name))
         found["pagination"] = self._pagination(paged) if paged else None
-        binary = self._simplest([p for p in self.plans if p.response_bytes])
+        binary = self._simplest(testgen.downloads)
         found["streaming"] = self._streaming(binary) if binary else None
         return {k: v for k, v in found.items() if v is not None}
 
     # -- choosing operations
 
-    def _simplest(self, plans: list[testgen.OperationTests]) -> testgen.OperationTests | None:
-        """A GET with the fewest arguments to type, else the operation with the fewest."""
+    def _simplest(self, wanted: Callable[[ir.Operation], bool]) -> testgen.OperationTests | None:
+        """Of the wanted operations whose generated tests run (their data is valid and small),
+        a GET with the fewest required arguments, else the operation with the fewest."""
         ranked = sorted(
-            plans,
-            key=lambda p: (p.op.method != "GET", len(", ".join(p.required_call.arguments))),
+            (index for index, (_, op) in enumerate(self.operations) if wanted(op)),
+            key=lambda i: (
+                self.operations[i][1].method != "GET",
+                sum(p.required for p in self.operations[i][1].parameters),
+            ),
         )
-        return ranked[0] if ranked else None
+        return next((plan for i in ranked if (plan := self._plan(i)) is not None), None)
+
+    def _plan(self, index: int) -> testgen.OperationTests | None:
+        """The operation's planned tests, None when they are skipped."""
+        if index not in self._plans:
+            resource, op = self.operations[index]
+            plan = self.planner.operation(op)
+            plan.resource = resource
+            self._plans[index] = None if plan.skip else plan
+        return self._plans[index]
 
     # -- the parts of a snippet
 
@@ -180,8 +191,7 @@ class _Builder:
     def _options(self) -> Snippet:
         """Every per-call option, on an operation that sends a JSON object or a form (where
         extra_body adds fields), else on the simplest one without extra_body."""
-        bodied = [p for p in self.plans if _takes_extra_body(p.op)]
-        plan = self._simplest(bodied) or self._simplest(self.plans)
+        plan = self._simplest(_takes_extra_body) or self._simplest(lambda op: True)
         assert plan is not None
         options = [
             "timeout=10.0",
@@ -219,8 +229,8 @@ class _Builder:
     def _retries(self) -> Snippet:
         """A call the server first answers 503: an operation that is not idempotent, sent with
         an idempotency key so it may be sent again (else an idempotent one)."""
-        unsafe = [p for p in self.plans if not p.op.idempotent and not p.op.idempotency_header]
-        plan = self._simplest(unsafe) or self._simplest(self.plans)
+        plan = self._simplest(lambda op: not op.idempotent and not op.idempotency_header)
+        plan = plan or self._simplest(lambda op: True)
         assert plan is not None
         more = [] if plan.op.idempotent else ['extra_headers={"Idempotency-Key": "order-7"}']
         body = [

@@ -106,6 +106,9 @@ class Planner:
     def resource(self, resource: ir.Resource) -> list[OperationTests]:
         return [self._planner.operation(op) for op in resource.operations]
 
+    def operation(self, op: ir.Operation) -> OperationTests:
+        return self._planner.operation(op)
+
     @property
     def notes(self) -> list[tuple[ir.Operation, str]]:
         """The operations planned so far whose tests are skipped, and why."""
@@ -254,6 +257,11 @@ class _Planner:
             for s in self._chosen_schemes(op)
             if s.kind == "apiKey" and s.location == "query"
         ]
+
+
+def downloads(op: ir.Operation) -> bool:
+    """Whether op's success response is a file (its tests stream it)."""
+    return isinstance(_success_response(op)[1], ir.FileData)
 
 
 def _success_response(op: ir.Operation) -> tuple[int, ir.TypeRef | None]:

@@ -23,6 +23,7 @@ import pytest
 
 from generator.diagnostics import Diagnostic
 from generator.generate import Generation, build
+from generator.model import reserved
 from generator.target import Target
 
 # No file on Windows may have these names, in any case and with any extension
@@ -106,7 +107,7 @@ DOCUMENTS: dict[str, dict[str, Any]] = {
     "tags_cached_property": _tagged("cached_property", "pets"),
     "tags_client_members": _tagged("options", "httpx", "os", "pets"),
     "runtime_named_models": RUNTIME_NAMED_MODELS,
-    "tags_contract_package": _tagged("contract", "package", "readme", "pets"),
+    "tags_contract_package": _tagged("contract", "package", "readme", "runtime_paging", "pets"),
     "windows_devices": _document(
         paths={
             **{f"/{i}": _get(f"read{i}", tag) for i, tag in enumerate(["aux", "CON", "Lpt9"])},
@@ -289,27 +290,34 @@ def test_tags_never_replace_the_fixed_test_modules(generated: dict[str, Generate
     own = re.findall(r"^def (test_\w+)", template.read_text(encoding="utf-8"), re.MULTILINE)
     assert _test_functions(made.text("tests/test_package.py")) == own
     assert _test_functions(made.text("tests/test_readme.py")) == ["test_readme_example_runs"]
-    assert {p.name for p in tests.glob("test_*.py")} == {
+    runtime = {f"{module}.py" for module in reserved.RUNTIME_TEST_MODULES}
+    assert {p.name for p in tests.glob("test_*.py")} == runtime | {
         "test_contract.py",
         "test_package.py",
         "test_readme.py",
         "test_contract_.py",
         "test_package_.py",
         "test_readme_.py",
+        "test_runtime_paging_.py",
         "test_pets.py",
     }
-    # Nothing was lost: every module's tests, the tag-named ones included, pass.
+    paging = Path(__file__).resolve().parents[1] / "templates/tests/test_runtime_paging.py.jinja"
+    own = re.findall(r"^def (test_\w+)", paging.read_text(encoding="utf-8"), re.MULTILINE)
+    assert _test_functions(made.text("tests/test_runtime_paging.py")) == own
+    # Nothing was lost: every module's tests, the tag-named ones included, pass (the runtime's
+    # own tests, the same in every package, left out of the count).
     run = subprocess.run(
-        [sys.executable, "-m", "pytest", "-q", "-p", "no:cacheprovider", "-m", "not contract"],
+        [sys.executable, "-m", "pytest", "-q", "-p", "no:cacheprovider", "-m", "not contract"]
+        + [f"--ignore=tests/{module}.py" for module in reserved.RUNTIME_TEST_MODULES],
         cwd=made.folder,
         capture_output=True,
         text=True,
         timeout=300,
     )
     assert run.returncode == 0, run.stdout[-3000:]
-    # 4 operations (each its calls, retry rules and waits), the package's own tests and the
+    # 5 operations (each its calls, retry rules and waits), the package's own tests and the
     # README's examples: counted on 2026-12-02; a template that gains tests changes it
-    assert "75 passed" in run.stdout, run.stdout[-3000:]
+    assert "84 passed" in run.stdout, run.stdout[-3000:]
 
 
 def test_no_file_has_a_windows_device_name(generated: dict[str, Generated]) -> None:

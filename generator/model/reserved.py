@@ -271,8 +271,14 @@ WINDOWS_DEVICES = frozenset(
 # not replace a name the package's __init__ uses.
 MODEL_MODULES = frozenset({"__init__", "importlib", "annotations"})
 RESOURCE_MODULES = frozenset({"__init__"})
+# The generated suite's tests of the runtime itself, one module per part (tests/test_runtime_*):
+# they reach the code no operation of a given document may use (cursor paging, forms, API keys).
+RUNTIME_TEST_MODULES = tuple(
+    f"test_runtime_{part}" for part in ("paging", "wire", "responses", "models", "auth", "client")
+)
 # The test files made once per project (the support module, named after the package, too).
 TEST_MODULES = frozenset(
     {"__init__", "conftest", "_prism", "test_contract", "test_package", "test_readme"}
+    | set(RUNTIME_TEST_MODULES)
 )
 TEST_SUPPORT = "{package}_test_support"

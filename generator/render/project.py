@@ -25,7 +25,7 @@ from generator.memo import NO_MEMO, Deferred, Memo
 from generator.diagnostics import Diagnostic, Severity
 from generator.ingest.document import pointer, split_pointer
 from generator.render import escape
-from generator.model import ir, irdata
+from generator.model import ir, irdata, reserved
 from generator.render import testgen
 from generator.render.snippets import Snippet, handlers, snippets as make_snippets
 from generator.render.examples import Synthesizer
@@ -753,6 +753,9 @@ def _fixed_test_files(env: jinja2.Environment, context: _Context) -> dict[str, s
             handlers=handlers(context.snippets),
             json_names=dict(pair for s in context.snippets.values() for pair in s.json),
         ),
+    } | {
+        f"tests/{module}.py": env.get_template(f"tests/{module}.py.jinja").render(**common)
+        for module in reserved.RUNTIME_TEST_MODULES
     }
 
 

@@ -4,7 +4,52 @@ scheme and for hostile redirects whatever this API declares."""
 
 from __future__ import annotations
 
-from callfire_client._runtime._auth import Credentials
+import inspect
+import logging
+from collections.abc import Iterator
+
+import httpx
+import pytest
+
+import callfire_client
+from callfire_client._runtime._auth import (
+    Credentials,
+    SecurityScheme,
+    apply_auth,
+    secret_names,
+)
+from callfire_client._runtime._client import SyncAPIClient
+from callfire_client._runtime._errors import RedirectError, RequestURLError
+from callfire_client._runtime._logging import Redactor, configure_logging, logger
+from callfire_client._runtime._origin import MAX_REDIRECTS, BaseURL
+from callfire_client._runtime._route import Route
+
+# RFC 7617, section 2: the user-id "Aladdin" with the password "open sesame".
+ALADDIN = "QWxhZGRpbjpvcGVuIHNlc2FtZQ=="
+
+# One scheme of each kind Swagger 2.0 declares (securityDefinitions): basic, apiKey in a header
+# and in the query, and an OAuth2 token (sent as a Bearer token, RFC 6750).
+SCHEMES = {
+    "basic": SecurityScheme(name="basic", kind="basic"),
+    "header_key": SecurityScheme(name="header_key", kind="apiKey", param="X-API-Key"),
+    "query_key": SecurityScheme(name="query_key", kind="apiKey", param="api_key", location="query"),
+    "oauth": SecurityScheme(name="oauth", kind="bearer"),
+}
+
+BASE = "https://api.example.test/v1"
+
+
+def applied(
+    security: list[list[str]], credentials: Credentials
+) -> tuple[dict[str, str], list[tuple[str, str]]]:
+    """The headers and query parameters ``apply_auth`` adds to an empty request."""
+    headers: dict[str, str] = {}
+    params: list[tuple[str, str]] = []
+    apply_auth(headers, params, security, SCHEMES, credentials)
+    return headers, params
+
+
+# -- credentials ---------------------------------------------------------------------------------
 
 
 def test_the_repr_of_credentials_shows_no_secret() -> None:
@@ -14,4 +59,474 @@ def test_the_repr_of_credentials_shows_no_secret() -> None:
     shown = repr(made)
     for secret in ("ann", "pw-1234", "key-5678", "tok-9012"):
         assert secret not in shown
-    assert "'k'" in shown
+    assert shown == (
+        "Credentials(username='***', password='***', api_keys={'k': '***'}, token='***')"
+    )
+
+
+def test_the_repr_of_empty_credentials_says_none() -> None:
+    assert repr(Credentials()) == (
+        "Credentials(username=None, password=None, api_keys={}, token=None)"
+    )
+    assert repr(Credentials(password="")) == (
+        "Credentials(username=None, password='***', api_keys={}, token=None)"
+    )
+
+
+@pytest.mark.parametrize(
+    "made",
+    [
+        Credentials(username="ann"),
+        Credentials(password="pw"),
+        Credentials(token="tok"),
+        Credentials(api_keys={"k": "v"}),
+    ],
+)
+def test_any_one_credential_is_not_empty(made: Credentials) -> None:
+    assert not made.is_empty()
+
+
+def test_no_credential_is_empty() -> None:
+    assert Credentials().is_empty()
+    assert Credentials(username="", password="", token="").is_empty()
+
+
+def test_the_secrets_include_the_basic_pair_as_sent() -> None:
+    made = Credentials(
+        username="Aladdin", password="open sesame", api_keys={"k": "key-1"}, token="tok-1"
+    )
+    assert sorted(made.secrets()) == sorted(["open sesame", "tok-1", "key-1", ALADDIN])
+
+
+def test_the_secrets_of_a_user_without_password() -> None:
+    # RFC 7617: the pair is user-id ":" password, the password empty here: base64("Aladdin:").
+    assert Credentials(username="Aladdin").secrets() == ("QWxhZGRpbjo=",)
+    assert Credentials().secrets() == ()
+    assert Credentials(password="", token="").secrets() == ()
+
+
+@pytest.mark.parametrize(
+    ("made", "covered"),
+    [
+        (Credentials(), set()),
+        (Credentials(username="ann"), {"basic"}),
+        (Credentials(token="tok"), {"oauth"}),
+        (Credentials(api_keys={"header_key": "k"}), {"header_key"}),
+        (Credentials(api_keys={"query_key": "k"}), {"query_key"}),
+    ],
+)
+def test_which_schemes_credentials_cover(made: Credentials, covered: set[str]) -> None:
+    assert {name for name, scheme in SCHEMES.items() if made.covers(scheme)} == covered
+
+
+# -- applying credentials ------------------------------------------------------------------------
+
+
+def test_basic_auth_is_the_rfc_7617_header() -> None:
+    made = Credentials(username="Aladdin", password="open sesame")
+    assert applied([["basic"]], made) == ({"Authorization": "Basic " + ALADDIN}, [])
+
+
+def test_basic_auth_without_a_password_sends_an_empty_one() -> None:
+    assert applied([["basic"]], Credentials(username="Aladdin")) == (
+        {"Authorization": "Basic QWxhZGRpbjo="},
+        [],
+    )
+
+
+def test_a_token_is_sent_as_a_bearer_token() -> None:
+    # RFC 6750, section 2.1: Authorization: Bearer <token>.
+    assert applied([["oauth"]], Credentials(token="mF_9.B5f-4.1JqM")) == (
+        {"Authorization": "Bearer mF_9.B5f-4.1JqM"},
+        [],
+    )
+
+
+def test_an_api_key_goes_in_its_header_or_its_query_parameter() -> None:
+    made = Credentials(api_keys={"header_key": "hk-1", "query_key": "qk-2"})
+    assert applied([["header_key"]], made) == ({"X-API-Key": "hk-1"}, [])
+    assert applied([["query_key"]], made) == ({}, [("api_key", "qk-2")])
+
+
+def test_every_scheme_of_an_alternative_applies() -> None:
+    # Swagger 2.0: the schemes of one Security Requirement Object all apply (AND).
+    made = Credentials(token="tok", api_keys={"query_key": "qk"})
+    assert applied([["oauth", "query_key"]], made) == (
+        {"Authorization": "Bearer tok"},
+        [("api_key", "qk")],
+    )
+
+
+def test_an_alternative_is_used_only_when_every_credential_is_there() -> None:
+    # The list of requirements are alternatives (OR): the first one the caller can satisfy.
+    made = Credentials(api_keys={"header_key": "hk"})
+    assert applied([["oauth", "header_key"], ["header_key"]], made) == ({"X-API-Key": "hk"}, [])
+    assert applied([["oauth", "header_key"]], made) == ({}, [])
+
+
+def test_the_first_satisfiable_alternative_wins() -> None:
+    made = Credentials(token="tok", api_keys={"header_key": "hk"})
+    assert applied([["header_key"], ["oauth"]], made) == ({"X-API-Key": "hk"}, [])
+    assert applied([["oauth"], ["header_key"]], made) == ({"Authorization": "Bearer tok"}, [])
+
+
+def test_an_optional_auth_alternative_is_only_the_fallback() -> None:
+    # An empty requirement ({}) makes auth optional: credentials the caller has are still sent.
+    made = Credentials(token="tok")
+    assert applied([[], ["oauth"]], made) == ({"Authorization": "Bearer tok"}, [])
+    assert applied([[], ["basic"]], made) == ({}, [])
+
+
+def test_an_alternative_naming_an_undeclared_scheme_is_never_used() -> None:
+    made = Credentials(token="tok")
+    assert applied([["oauth", "undeclared"]], made) == ({}, [])
+
+
+def test_no_security_sends_nothing() -> None:
+    assert applied([], Credentials(username="ann", token="tok")) == ({}, [])
+
+
+def test_the_names_that_carry_api_keys() -> None:
+    headers, query = secret_names(SCHEMES)
+    # Header names compare case-insensitively (RFC 9110, section 5.1): kept lower-cased.
+    assert headers == frozenset({"x-api-key"})
+    assert query == frozenset({"api_key"})
+    assert secret_names({"basic": SCHEMES["basic"]}) == (frozenset(), frozenset())
+
+
+def test_credentials_reach_the_request_through_the_client() -> None:
+    sent: list[httpx.Request] = []
+
+    def handler(request: httpx.Request) -> httpx.Response:
+        sent.append(request)
+        return httpx.Response(204)
+
+    made = SyncAPIClient(
+        base_url=BASE,
+        schemes=SCHEMES,
+        credentials=Credentials(api_keys={"query_key": "qk-1"}),
+        transport=httpx.MockTransport(handler),
+    )
+    made.request(Route(method="GET", path="/items", security=(("query_key",),)))
+    assert sent[0].url.params.multi_items() == [("api_key", "qk-1")]
+    assert "authorization" not in sent[0].headers
+
+
+# -- the base URL --------------------------------------------------------------------------------
+
+
+def base(url: str = BASE) -> BaseURL:
+    return BaseURL(url, httpx.URL(url))
+
+
+@pytest.mark.parametrize(
+    "url",
+    [
+        BASE,
+        BASE + "/",
+        BASE + "/items/1",
+        "https://api.example.test:443/v1/items",  # 443 is https's default port (RFC 9110)
+        "https://API.example.test/v1/items",  # hosts compare case-insensitively (RFC 3986)
+        BASE + "/items?q=1",
+    ],
+)
+def test_a_request_under_the_base_url_is_sent(url: str) -> None:
+    base().check(httpx.Request("GET", url))
+
+
+@pytest.mark.parametrize(
+    ("url", "refused"),
+    [
+        ("http://api.example.test/v1/items", "http://api.example.test"),
+        ("https://api.example.test:8443/v1/items", "https://api.example.test:8443"),
+        ("https://api.example.test.evil.example/v1/items", "https://api.example.test.evil.example"),
+        ("https://other.example.test/v1/items", "https://other.example.test"),
+    ],
+)
+def test_a_request_to_another_origin_is_refused(url: str, refused: str) -> None:
+    with pytest.raises(RequestURLError) as caught:
+        base().check(httpx.Request("GET", url))
+    message = str(caught.value)
+    assert message.startswith(f"refused to send GET to {refused}:")
+    assert "(https://api.example.test)" in message
+
+
+def test_the_refusal_never_shows_user_info_or_query() -> None:
+    with pytest.raises(RequestURLError) as caught:
+        base().check(httpx.Request("GET", "https://user:pw@evil.example/v1/x?key=secret"))
+    assert "pw" not in str(caught.value) and "secret" not in str(caught.value)
+    assert "https://evil.example" in str(caught.value)
+
+
+@pytest.mark.parametrize(
+    "url",
+    [
+        "https://api.example.test/v2/items",
+        "https://api.example.test/v1x",
+        "https://api.example.test/",
+    ],
+)
+def test_a_request_outside_the_base_path_is_refused(url: str) -> None:
+    with pytest.raises(RequestURLError) as caught:
+        base().check(httpx.Request("DELETE", url))
+    assert str(caught.value).startswith("refused to send DELETE /")
+    assert str(caught.value).endswith("outside the base URL's path /v1/")
+
+
+def test_a_base_url_without_a_path_takes_every_path() -> None:
+    root = base("https://api.example.test/")
+    root.check(httpx.Request("GET", "https://api.example.test/anything/at/all"))
+    root.check(httpx.Request("GET", "https://api.example.test"))
+
+
+# -- redirects -----------------------------------------------------------------------------------
+
+
+class Redirecting:
+    """A server answering ``status`` with ``location`` to every request outside ``/final``."""
+
+    def __init__(self, status: int, location: str | None, hops: int = 1) -> None:
+        self.status, self.location, self.hops = status, location, hops
+        self.requests: list[httpx.Request] = []
+
+    def __call__(self, request: httpx.Request) -> httpx.Response:
+        self.requests.append(request)
+        if len(self.requests) > self.hops:
+            return httpx.Response(200, json={"at": request.url.path})
+        headers = {"Location": self.location} if self.location is not None else {}
+        return httpx.Response(self.status, headers=headers)
+
+
+def send(server: Redirecting, method: str = "GET", body: bytes = b"") -> object:
+    made = SyncAPIClient(base_url=BASE, transport=httpx.MockTransport(server), max_retries=0)
+    route = Route(method=method, path="/start", success={"200": object})
+    return made.request(route, body=body or None)
+
+
+def test_a_redirect_on_the_base_url_is_followed() -> None:
+    server = Redirecting(302, "/v1/final")
+    assert send(server) == {"at": "/v1/final"}
+    assert [str(request.url) for request in server.requests] == [
+        BASE + "/start",
+        BASE + "/final",
+    ]
+
+
+@pytest.mark.parametrize(("status", "method"), [(303, "GET"), (307, "POST"), (308, "POST")])
+def test_a_redirect_keeps_the_method_as_http_says(status: int, method: str) -> None:
+    # RFC 9110, section 15.4: 303 is answered with a GET; 307 and 308 repeat the method and body.
+    server = Redirecting(status, BASE + "/final")
+    send(server, "POST", b"payload")
+    assert server.requests[1].method == method
+    assert server.requests[1].content == (b"payload" if method == "POST" else b"")
+
+
+@pytest.mark.parametrize(
+    ("location", "why"),
+    [
+        ("https://evil.example/v1/final", "not followed to https://evil.example: only redirects"),
+        ("http://api.example.test/v1/final", "not followed to http://api.example.test: only"),
+        ("https://api.example.test:8443/v1/final", "not followed to https://api.example.test:8443"),
+        ("https://user:pw@api.example.test/v1/final", "the Location carries user info"),
+    ],
+)
+def test_a_redirect_elsewhere_is_refused(location: str, why: str) -> None:
+    server = Redirecting(302, location)
+    with pytest.raises(RedirectError) as caught:
+        send(server)
+    assert len(server.requests) == 1  # nothing went to the Location
+    assert why in str(caught.value)
+    assert caught.value.status_code == 302
+    assert caught.value.location == location
+
+
+def test_redirects_are_followed_a_few_times_in_a_row_only() -> None:
+    server = Redirecting(307, "/v1/final", hops=MAX_REDIRECTS)
+    assert send(server) == {"at": "/v1/final"}
+    assert len(server.requests) == 6  # the request, then five redirects followed
+    looping = Redirecting(307, "/v1/again", hops=100)
+    with pytest.raises(RedirectError) as caught:
+        send(looping)
+    assert "more than 5 redirects in a row" in str(caught.value)
+    assert len(looping.requests) == 6
+
+
+@pytest.mark.parametrize(
+    ("status", "location", "why"),
+    [
+        (302, None, "the redirect has no Location"),
+        (300, "/v1/final", "a 300 redirect is not followed"),  # Multiple Choices: no automatic hop
+        (305, "/v1/final", "a 305 redirect is not followed"),  # Use Proxy: deprecated, unsafe
+    ],
+)
+def test_a_redirect_httpx_would_not_follow_is_refused(
+    status: int, location: str | None, why: str
+) -> None:
+    server = Redirecting(status, location)
+    with pytest.raises(RedirectError) as caught:
+        send(server)
+    assert why in str(caught.value)
+    assert len(server.requests) == 1
+
+
+# -- logging -------------------------------------------------------------------------------------
+
+
+@pytest.fixture
+def clean_logger() -> Iterator[logging.Logger]:
+    """The package logger, its level, handlers and propagation restored after the test."""
+    saved = (logger.level, list(logger.handlers), logger.propagate)
+    yield logger
+    logger.setLevel(saved[0])
+    logger.handlers[:] = saved[1]
+    logger.propagate = saved[2]
+
+
+def test_the_logger_is_the_packages() -> None:
+    assert logger.name == callfire_client.__name__
+    assert logger is logging.getLogger(callfire_client.__name__)
+
+
+@pytest.mark.parametrize(
+    ("value", "level"),
+    [("debug", logging.DEBUG), ("info", logging.INFO), (" DEBUG ", logging.DEBUG)],
+)
+def test_the_environment_switch_sets_the_level(
+    clean_logger: logging.Logger, value: str, level: int
+) -> None:
+    clean_logger.setLevel(logging.WARNING)
+    configure_logging(value, "X_LOG")
+    assert clean_logger.level == level
+
+
+@pytest.mark.parametrize("value", [None, ""])
+def test_an_unset_switch_changes_nothing(clean_logger: logging.Logger, value: str | None) -> None:
+    clean_logger.setLevel(logging.WARNING)
+    clean_logger.propagate = False
+    clean_logger.handlers[:] = []
+    configure_logging(value, "X_LOG")
+    assert clean_logger.level == logging.WARNING and clean_logger.handlers == []
+
+
+def test_an_unknown_switch_value_is_ignored_with_a_warning(clean_logger: logging.Logger) -> None:
+    clean_logger.setLevel(logging.WARNING)
+
+    def make_client() -> None:  # the generated client's __init__, which reads the variable
+        configure_logging("loud", "X_LOG")
+
+    with pytest.warns(UserWarning) as caught:
+        line = inspect.currentframe().f_lineno + 1  # type: ignore[union-attr]
+        make_client()
+    assert str(caught[0].message) == "X_LOG='loud' is ignored: use debug or info"
+    # It points at the line that made the client.
+    assert (caught[0].filename, caught[0].lineno) == (__file__, line)
+    assert clean_logger.level == logging.WARNING
+
+
+def test_the_switch_prints_to_stderr_when_nothing_handles_records(
+    clean_logger: logging.Logger, capsys: pytest.CaptureFixture[str]
+) -> None:
+    clean_logger.propagate = False
+    clean_logger.handlers[:] = []
+    configure_logging("info", "X_LOG")
+    configure_logging("info", "X_LOG")  # a second client adds no second handler
+    assert len(clean_logger.handlers) == 1
+    clean_logger.info("hello %s", "there")
+    err = capsys.readouterr().err
+    assert err.count("hello there") == 1
+    assert f"{clean_logger.name} INFO] hello there" in err
+
+
+def test_the_switch_adds_no_handler_when_records_are_handled(clean_logger: logging.Logger) -> None:
+    clean_logger.propagate = False
+    handler = logging.NullHandler()
+    clean_logger.handlers[:] = [handler]
+    configure_logging("debug", "X_LOG")
+    assert clean_logger.handlers == [handler]
+
+
+REDACTOR = Redactor(["X-API-Key"], ["api_key"])
+
+
+def test_the_logged_url_masks_api_keys_and_user_info() -> None:
+    url = httpx.URL("https://ann:pw@api.example.test/v1/items?q=a+b&api_key=s3cret&api_key=two")
+    assert REDACTOR.url(url) == "https://api.example.test/v1/items?q=a+b&api_key=***&api_key=***"
+    assert REDACTOR.url(httpx.URL("https://api.example.test/v1/items")) == (
+        "https://api.example.test/v1/items"
+    )
+
+
+def test_the_logged_headers_mask_secrets() -> None:
+    headers = httpx.Headers(
+        {
+            "Authorization": "Bearer t",
+            "Proxy-Authorization": "Basic p",
+            "Cookie": "session=1",
+            "Set-Cookie": "session=2",
+            "x-api-key": "k",
+            "Accept": "application/json",
+        }
+    )
+    # httpx gives header names lower-cased (multi_items).
+    assert REDACTOR.headers(headers) == {
+        "authorization": "***",
+        "proxy-authorization": "***",
+        "cookie": "***",
+        "set-cookie": "***",
+        "x-api-key": "***",
+        "accept": "application/json",
+    }
+
+
+def test_requests_and_responses_are_logged_at_debug_without_secrets(
+    caplog: pytest.LogCaptureFixture,
+) -> None:
+    request = httpx.Request(
+        "POST", BASE + "/items?api_key=s3cret", headers={"Authorization": "Bearer tok-1"}
+    )
+    response = httpx.Response(201, headers={"Set-Cookie": "id=s3cret"}, request=request)
+    with caplog.at_level(logging.DEBUG, logger=logger.name):
+        REDACTOR.log_request(request, 0)
+        REDACTOR.log_response(request, response)
+    assert [record.levelno for record in caplog.records] == [logging.DEBUG, logging.DEBUG]
+    first, second = (record.getMessage() for record in caplog.records)
+    assert first.startswith(f"request POST {BASE}/items?api_key=*** attempt=1 headers=")
+    assert "'authorization': '***'" in first
+    assert second.startswith(f"response POST {BASE}/items?api_key=*** status=201 headers=")
+    assert "'set-cookie': '***'" in second
+    assert "s3cret" not in caplog.text and "tok-1" not in caplog.text
+
+
+def test_nothing_is_logged_below_the_level(caplog: pytest.LogCaptureFixture) -> None:
+    request = httpx.Request("GET", BASE + "/items")
+    with caplog.at_level(logging.INFO, logger=logger.name):
+        REDACTOR.log_request(request, 2)
+        REDACTOR.log_response(request, httpx.Response(200, request=request))
+    with caplog.at_level(logging.WARNING, logger=logger.name):
+        REDACTOR.log_retry(request, "status 503", 1.0)
+    assert caplog.records == []
+
+
+def test_a_retry_is_logged_at_info(caplog: pytest.LogCaptureFixture) -> None:
+    request = httpx.Request("GET", BASE + "/items?api_key=s3cret")
+    with caplog.at_level(logging.INFO, logger=logger.name):
+        REDACTOR.log_request(request, 1)
+        REDACTOR.log_retry(request, "status 503", 1.234)
+    assert [(r.levelno, r.getMessage()) for r in caplog.records] == [
+        (logging.INFO, f"retry GET {BASE}/items?api_key=*** after status 503 in 1.23s")
+    ]
+
+
+def test_the_client_logs_with_its_schemes_secrets_masked(caplog: pytest.LogCaptureFixture) -> None:
+    made = SyncAPIClient(
+        base_url=BASE,
+        schemes=SCHEMES,
+        credentials=Credentials(api_keys={"header_key": "hk-1", "query_key": "qk-2"}),
+        transport=httpx.MockTransport(lambda request: httpx.Response(204)),
+    )
+    route = Route(method="GET", path="/items", security=(("header_key", "query_key"),))
+    with caplog.at_level(logging.DEBUG, logger=logger.name):
+        made.request(route)
+    assert len(caplog.records) == 2
+    assert "hk-1" not in caplog.text and "qk-2" not in caplog.text
+    assert "'x-api-key': '***'" in caplog.text and "api_key=***" in caplog.text

@@ -4,8 +4,97 @@ through the runtime's ``request`` with plain routes whatever this API's operatio
 
 from __future__ import annotations
 
+import asyncio
+import copy
+import email.utils
+import functools
+import inspect
+import json
+import logging
+import math
+import pickle
+import random
+import re
+import time
+from typing import Any
 
-from callfire_client._runtime._retry import can_retry_status
+import httpx
+import pytest
+
+from callfire_client._runtime._auth import Credentials, SecurityScheme
+from callfire_client._runtime._client import AsyncAPIClient, SyncAPIClient
+from callfire_client._runtime._errors import (
+    APIConnectionError,
+    APIResponseValidationError,
+    APITimeoutError,
+    BadRequestError,
+    InsecureTransportWarning,
+    InternalServerError,
+    NotFoundError,
+    RateLimitError,
+    RedirectError,
+    RequestURLError,
+)
+from callfire_client._runtime._logging import logger
+from callfire_client._runtime._raw import AsyncRawResponse, RawResponse
+from callfire_client._runtime._retry import (
+    backoff_delay,
+    can_retry_error,
+    can_retry_status,
+    has_idempotency_key,
+    retry_delay,
+)
+from callfire_client._runtime._route import LazyType, Route
+from callfire_client._runtime._types import NOT_GIVEN, NotGiven
+from callfire_client_test_support import ChunkStream, Flaky, Recorder
+
+BASE = "https://api.example.test/v1"
+# A GET any API could have, and a POST that creates (not idempotent).
+ITEM = Route(method="GET", path="/items/{id}", idempotent=True, success={"200": object})
+CREATE = Route(method="POST", path="/items", body="json", success={"201": object})
+SCHEMES = {"oauth": SecurityScheme(name="oauth", kind="bearer")}
+# The User-Agent: the distribution, its version, and the HTTP library's.
+USER_AGENT = re.compile(r"^[A-Za-z0-9_.-]+/\S+ python-httpx/" + re.escape(httpx.__version__) + "$")
+
+
+# For clients that send nothing: no TLS set up, which takes a tenth of a second per client.
+NOWHERE = httpx.MockTransport(Recorder())
+
+
+def sync_client(handler: Any, **options: Any) -> SyncAPIClient:
+    return SyncAPIClient(
+        transport=httpx.MockTransport(handler), **{"base_url": BASE, "max_retries": 0, **options}
+    )
+
+
+def async_client(handler: Any, **options: Any) -> AsyncAPIClient:
+    return AsyncAPIClient(
+        transport=httpx.MockTransport(handler), **{"base_url": BASE, "max_retries": 0, **options}
+    )
+
+
+def record_sleeps(made: SyncAPIClient | AsyncAPIClient) -> list[float]:
+    """The waits ``made`` asks for between attempts, recorded instead of slept."""
+    sleeps: list[float] = []
+
+    async def async_sleep(seconds: float) -> None:
+        sleeps.append(seconds)
+
+    if isinstance(made, AsyncAPIClient):
+        made._sleep = async_sleep
+    else:
+        made._sleep = sleeps.append
+    return sleeps
+
+
+def line_after() -> int:
+    """The number of the line after the caller's."""
+    frame = inspect.currentframe()
+    assert frame is not None and frame.f_back is not None
+    return frame.f_back.f_lineno + 1
+
+
+# -- retry rules ---------------------------------------------------------------------------------
 
 
 def test_a_429_is_retried_whatever_the_method() -> None:
@@ -13,3 +102,820 @@ def test_a_429_is_retried_whatever_the_method() -> None:
     assert can_retry_status(429, retry_safe=False)
     assert not can_retry_status(500, retry_safe=False)
     assert can_retry_status(503, retry_safe=True)
+
+
+def test_the_statuses_retried_when_a_request_may_be_sent_twice() -> None:
+    # 408 Request Timeout, 429, and the 5xx that say "try later" (RFC 9110, section 15.6):
+    # 500, 502, 503, 504; not 501 Not Implemented nor any 4xx the request itself caused.
+    retried = {status for status in range(100, 600) if can_retry_status(status, retry_safe=True)}
+    assert retried == {408, 429, 500, 502, 503, 504}
+    unsafe = {status for status in range(100, 600) if can_retry_status(status, retry_safe=False)}
+    assert unsafe == {429}
+
+
+REQUEST = httpx.Request("POST", BASE + "/items")
+
+
+@pytest.mark.parametrize("error", [httpx.ConnectError, httpx.ConnectTimeout, httpx.PoolTimeout])
+def test_a_request_that_never_left_is_retried_whatever_the_method(
+    error: type[httpx.RequestError],
+) -> None:
+    assert can_retry_error(error("x", request=REQUEST), retry_safe=False)
+    assert can_retry_error(error("x", request=REQUEST), retry_safe=True)
+
+
+@pytest.mark.parametrize(
+    "error",
+    [
+        httpx.ReadTimeout,
+        httpx.WriteTimeout,
+        httpx.ReadError,
+        httpx.WriteError,
+        httpx.RemoteProtocolError,
+    ],
+)
+def test_a_request_that_may_have_arrived_is_retried_only_when_safe(
+    error: type[httpx.RequestError],
+) -> None:
+    assert not can_retry_error(error("x", request=REQUEST), retry_safe=False)
+    assert can_retry_error(error("x", request=REQUEST), retry_safe=True)
+
+
+def test_other_request_errors_are_not_retried() -> None:
+    # An unsupported scheme or a body that cannot be decoded fails the same way every time.
+    for error in (httpx.UnsupportedProtocol("x"), httpx.DecodingError("x")):
+        assert not can_retry_error(error, retry_safe=True)
+
+
+def test_an_idempotency_key_header() -> None:
+    def made(headers: dict[str, str]) -> httpx.Request:
+        return httpx.Request("POST", BASE, headers=headers)
+
+    assert has_idempotency_key(made({"Idempotency-Key": "k"}))
+    assert has_idempotency_key(made({"x-idempotency-key": "k"}))
+    assert has_idempotency_key(made({"Request-Token": "k"}), "Request-Token")
+    assert not has_idempotency_key(made({"Request-Token": "k"}))
+    assert not has_idempotency_key(made({"Idempotency-Key": "  "}), "Request-Token")
+    assert not has_idempotency_key(made({}), None)
+
+
+@pytest.mark.parametrize(
+    ("attempt", "base"), [(0, 0.5), (1, 1.0), (2, 2.0), (3, 4.0), (4, 8.0), (5, 8.0), (12, 8.0)]
+)
+def test_the_backoff_bounds(monkeypatch: pytest.MonkeyPatch, attempt: int, base: float) -> None:
+    # Exponential backoff from 0.5 s capped at 8 s, times a jitter drawn between 0.75 and 1:
+    # the draw is replaced by each end of its range in turn.
+    monkeypatch.setattr(random, "uniform", lambda low, high: low)
+    assert backoff_delay(attempt) == pytest.approx(0.75 * base)
+    assert retry_delay(attempt) == pytest.approx(0.75 * base)
+    monkeypatch.setattr(random, "uniform", lambda low, high: high)
+    assert backoff_delay(attempt) == pytest.approx(base)
+
+
+# RFC 9110, section 10.2.3 (and its example, from RFC 7231): an HTTP date.
+RETRY_DATE = "Wed, 21 Oct 2015 07:28:00 GMT"
+RETRY_EPOCH = 1445412480.0
+
+
+@pytest.mark.parametrize(
+    ("headers", "wait"),
+    [
+        ({"Retry-After": RETRY_DATE}, 30.0),
+        ({"Retry-After": "Wed, 21 Oct 2015 07:30:00 GMT"}, 60.0),  # 150 s: capped
+        ({"Retry-After": "Wed, 21 Oct 2015 07:27:00 GMT"}, 0.0),  # past: now
+        ({"retry-after-ms": "1500"}, 1.5),
+        ({"retry-after-ms": "90000"}, 60.0),
+        ({"retry-after-ms": "soon", "Retry-After": "2"}, 2.0),  # an unusable one is skipped
+        ({"retry-after-ms": "-5", "Retry-After": "3"}, 3.0),
+        ({"Retry-After": "59.5"}, 59.5),
+    ],
+)
+def test_the_wait_a_server_asks_for(
+    monkeypatch: pytest.MonkeyPatch, headers: dict[str, str], wait: float
+) -> None:
+    monkeypatch.setattr(time, "time", lambda: RETRY_EPOCH - 30)
+    assert retry_delay(0, httpx.Headers(headers)) == pytest.approx(wait)
+
+
+@pytest.mark.parametrize(
+    "value", ["Fri, 31 Dec 99999 23:59:59 GMT", "not a date", "-0.5", "nan", "inf", "1e999"]
+)
+def test_an_unusable_retry_after_falls_back_to_the_backoff(
+    monkeypatch: pytest.MonkeyPatch, value: str
+) -> None:
+    monkeypatch.setattr(random, "uniform", lambda low, high: high)
+    assert retry_delay(2, httpx.Headers({"Retry-After": value})) == 2.0
+    assert retry_delay(0, None) == 0.5
+    assert retry_delay(0, httpx.Headers()) == 0.5
+
+
+# -- options -------------------------------------------------------------------------------------
+
+
+def test_the_default_options() -> None:
+    # The README: 60 s timeout, two retries, lenient response validation.
+    made = SyncAPIClient(base_url=BASE, transport=NOWHERE)
+    assert made.options.timeout == 60.0
+    assert made.options.max_retries == 2
+    assert made.options.strict_response_validation is False
+    assert made.options.credentials == Credentials()
+    assert dict(made.options.default_headers) == {} and dict(made.options.schemes) == {}
+    made.close()
+
+
+def test_the_options_given_are_kept() -> None:
+    made = SyncAPIClient(
+        base_url=BASE,
+        schemes=SCHEMES,
+        credentials=Credentials(token="t"),
+        timeout=7.0,
+        max_retries=4,
+        default_headers={"X-Team": "a"},
+        strict_response_validation=True,
+        transport=NOWHERE,
+    )
+    options = made.options
+    assert (options.base_url, options.timeout, options.max_retries) == (BASE, 7.0, 4)
+    assert options.strict_response_validation is True
+    assert options.credentials == Credentials(token="t")
+    assert dict(options.schemes) == SCHEMES and dict(options.default_headers) == {"X-Team": "a"}
+    made.close()
+
+
+def test_an_injected_clients_own_timeout_is_kept() -> None:
+    # httpx's default is 5 s, which its maker most likely never chose: that one is replaced.
+    chosen = httpx.Client(transport=NOWHERE, timeout=12.0)
+    default = httpx.Client(transport=NOWHERE)
+    assert SyncAPIClient(base_url=BASE, http_client=chosen).options.timeout == httpx.Timeout(12.0)
+    assert SyncAPIClient(base_url=BASE, http_client=default).options.timeout == 60.0
+    assert SyncAPIClient(base_url=BASE, http_client=chosen, timeout=3.0).options.timeout == 3.0
+    assert SyncAPIClient(base_url=BASE, http_client=chosen, timeout=None).options.timeout is None
+    achosen = httpx.AsyncClient(transport=NOWHERE, timeout=httpx.Timeout(4.0, connect=1.0))
+    made = AsyncAPIClient(base_url=BASE, http_client=achosen)
+    assert made.options.timeout == httpx.Timeout(4.0, connect=1.0)
+    chosen.close()
+    default.close()
+
+
+def test_either_an_http_client_or_a_transport() -> None:
+    transport = httpx.MockTransport(Recorder())
+    with pytest.raises(ValueError, match="either http_client or transport"):
+        SyncAPIClient(
+            base_url=BASE, http_client=httpx.Client(transport=NOWHERE), transport=transport
+        )
+    with pytest.raises(ValueError, match="either http_client or transport"):
+        AsyncAPIClient(
+            base_url=BASE, http_client=httpx.AsyncClient(transport=NOWHERE), transport=transport
+        )
+
+
+def test_with_options_replaces_what_is_given_only() -> None:
+    original = sync_client(Recorder(), timeout=5.0, default_headers={"A": "1", "B": "2"})
+    copied = original.with_options(max_retries=3, default_headers={"B": "3", "C": "4"})
+    assert type(copied) is SyncAPIClient
+    assert copied.options.max_retries == 3 and copied.options.timeout == 5.0
+    # default_headers are merged into the current ones.
+    assert dict(copied.options.default_headers) == {"A": "1", "B": "3", "C": "4"}
+    assert dict(original.options.default_headers) == {"A": "1", "B": "2"}
+    assert original.options.max_retries == 0
+    other = original.with_options(
+        timeout=None, credentials=Credentials(token="t"), strict_response_validation=True
+    )
+    assert other.options.timeout is None and other.options.credentials.token == "t"
+    assert other.options.strict_response_validation is True
+    assert dict(other.options.default_headers) == {"A": "1", "B": "2"}
+    assert original.with_options().options == original.options
+
+
+def test_a_copy_with_another_base_url_sends_there() -> None:
+    recorder = Recorder()
+    original = sync_client(recorder)
+    original.request(ITEM, path={"id": "1"})
+    moved = original.with_options(base_url="https://other.example.test/v2")
+    moved.request(ITEM, path={"id": "2"})
+    original.request(ITEM, path={"id": "3"})
+    assert [str(request.url) for request in recorder.requests] == [
+        BASE + "/items/1",
+        "https://other.example.test/v2/items/2",
+        BASE + "/items/3",
+    ]
+
+
+def test_a_copy_builds_its_own_cached_resources() -> None:
+    class Client(SyncAPIClient):
+        @functools.cached_property
+        def owner(self) -> SyncAPIClient:  # a generated client caches its resources so
+            return self
+
+    original = Client(base_url=BASE, transport=NOWHERE)
+    assert original.owner is original
+    copied = original.with_options(max_retries=1)
+    assert copied.owner is copied
+    assert original.raw().owner is not original
+    original.close()
+
+
+def test_the_repr_shows_the_base_url_without_secrets() -> None:
+    schemes = {"key": SecurityScheme(name="key", kind="apiKey", param="key", location="query")}
+    made = SyncAPIClient(
+        base_url="https://ann:pw@api.example.test/v1?key=s3cret", schemes=schemes, transport=NOWHERE
+    )
+    assert repr(made) == "SyncAPIClient(base_url='https://api.example.test/v1?key=***')"
+    made.close()
+
+
+# -- the insecure-transport warning --------------------------------------------------------------
+
+
+class GeneratedClient(SyncAPIClient):
+    """The generated client's layer: its __init__ calls the runtime's."""
+
+    def __init__(self, **options: Any) -> None:
+        super().__init__(**options)
+
+
+class AsyncGeneratedClient(AsyncAPIClient):
+    def __init__(self, **options: Any) -> None:
+        super().__init__(**options)
+
+
+@pytest.mark.parametrize("kind", [GeneratedClient, AsyncGeneratedClient])
+def test_credentials_over_plain_http_warn_the_caller(kind: type[Any]) -> None:
+    with pytest.warns(InsecureTransportWarning) as caught:
+        line = line_after()
+        kind(
+            base_url="HTTP://api.example.test",
+            credentials=Credentials(token="t"),
+            transport=NOWHERE,
+        )
+    assert len(caught) == 1
+    assert "sent unencrypted" in str(caught[0].message)
+    # It points at the line that made the client, not at the runtime.
+    assert (caught[0].filename, caught[0].lineno) == (__file__, line)
+
+
+def test_no_warning_without_credentials_or_over_https() -> None:
+    import warnings
+
+    with warnings.catch_warnings():
+        warnings.simplefilter("error")
+        GeneratedClient(base_url="http://api.example.test", transport=NOWHERE)
+        GeneratedClient(base_url=BASE, credentials=Credentials(token="t"), transport=NOWHERE)
+        made = GeneratedClient(
+            base_url="http://a.test", credentials=Credentials(), transport=NOWHERE
+        )
+        made.with_options(timeout=1.0)
+        secure = GeneratedClient(
+            base_url=BASE, credentials=Credentials(token="t"), transport=NOWHERE
+        )
+        secure.with_options(max_retries=1)
+
+
+def test_a_copy_moved_to_plain_http_with_credentials_warns() -> None:
+    secure = sync_client(Recorder(), credentials=Credentials(token="t"))
+    with pytest.warns(InsecureTransportWarning) as caught:
+        line = line_after()
+        secure.with_options(base_url="http://api.example.test")
+    assert (caught[0].filename, caught[0].lineno) == (__file__, line)
+    plain = sync_client(Recorder(), base_url="http://api.example.test")
+    with pytest.warns(InsecureTransportWarning):
+        plain.with_options(credentials=Credentials(username="ann"))
+
+
+# -- building the request ------------------------------------------------------------------------
+
+
+def test_the_default_headers() -> None:
+    recorder = Recorder()
+    sync_client(recorder).request(ITEM, path={"id": "1"})
+    headers = recorder.request.headers
+    assert USER_AGENT.match(headers["User-Agent"]), headers["User-Agent"]
+    assert headers["Accept"] == "application/json"
+
+
+def test_a_binary_response_accepts_anything() -> None:
+    recorder = Recorder(content=b"\x00\x01")
+    route = Route(method="GET", path="/files/{id}", success={"200": "bytes"})
+    assert sync_client(recorder).request(route, path={"id": "1"}) == b"\x00\x01"
+    assert recorder.request.headers["Accept"] == "*/*"
+
+
+def test_headers_in_the_order_they_win() -> None:
+    # The client's default headers, then auth, then the operation's headers, then extra_headers.
+    recorder = Recorder()
+    made = sync_client(
+        recorder,
+        schemes=SCHEMES,
+        credentials=Credentials(token="t"),
+        default_headers={"Accept": "text/csv", "X-A": "default", "X-B": "default"},
+    )
+    route = Route(method="GET", path="/items", security=(("oauth",),))
+    made.request(route, headers={"X-B": "operation", "X-C": 3}, extra_headers={"X-C": "extra"})
+    headers = recorder.request.headers
+    assert headers["Accept"] == "text/csv"
+    assert headers["Authorization"] == "Bearer t"
+    assert (headers["X-A"], headers["X-B"], headers["X-C"]) == ("default", "operation", "extra")
+    made.request(route, headers={"Authorization": "Bearer mine"})
+    assert recorder.requests[1].headers["Authorization"] == "Bearer mine"
+
+
+def test_the_query_and_extra_query() -> None:
+    recorder = Recorder()
+    made = sync_client(recorder)
+    made.request(ITEM, path={"id": "1"}, query={"q": "a b", "n": 2}, extra_query={"x": "&"})
+    assert recorder.requests[0].url.params.multi_items() == [("q", "a b"), ("n", "2"), ("x", "&")]
+    made.request(ITEM, path={"id": "2"})
+    assert recorder.requests[1].url.raw_path == b"/v1/items/2"  # no empty query: no "?"
+
+
+def test_a_path_template_with_a_query_keeps_both() -> None:
+    recorder = Recorder()
+    route = Route(method="GET", path="/search?kind=all", success={"200": object})
+    sync_client(recorder).request(route, query={"q": "x"})
+    assert sorted(recorder.request.url.params.multi_items()) == [("kind", "all"), ("q", "x")]
+    assert recorder.request.url.path == "/v1/search"
+
+
+def test_a_path_that_leaves_the_base_url_is_refused_before_sending() -> None:
+    recorder = Recorder()
+    made = SyncAPIClient(
+        base_url="https://api.example.test", transport=httpx.MockTransport(recorder)
+    )
+    with pytest.raises(RequestURLError, match="api.example.test.evil.example"):
+        made.request(Route(method="GET", path=".evil.example/x"))
+    with pytest.raises(RequestURLError, match="refused to send GET"):
+        made.request(Route(method="GET", path=":99999/x"))
+    assert recorder.requests == []
+
+
+def test_an_invalid_base_url_is_refused() -> None:
+    made = SyncAPIClient(base_url="https://[::1", transport=NOWHERE)
+    with pytest.raises(RequestURLError, match="the base URL is not valid"):
+        made._base()
+    made.close()
+
+
+def test_timeouts_per_client_and_per_call() -> None:
+    recorder = Recorder()
+    made = sync_client(recorder, timeout=20.0)
+    made.request(ITEM, path={"id": "1"})
+    made.request(ITEM, path={"id": "1"}, timeout=2.5)
+    made.request(ITEM, path={"id": "1"}, timeout=None)  # None: no timeout at all
+    made.request(ITEM, path={"id": "1"}, timeout=httpx.Timeout(1.0, connect=9.0))
+    timeouts = [request.extensions["timeout"] for request in recorder.requests]
+    assert [t["read"] for t in timeouts] == [20.0, 2.5, None, 1.0]
+    assert timeouts[3]["connect"] == 9.0
+
+
+# -- encoding bodies -----------------------------------------------------------------------------
+
+
+def test_a_json_body_is_compact_utf8() -> None:
+    recorder = Recorder(201, json_text='{"id": 1}')
+    assert sync_client(recorder).request(CREATE, body={"name": "café", "n": [1, 2]}) == {"id": 1}
+    assert recorder.request.content == '{"name":"café","n":[1,2]}'.encode()
+    assert recorder.request.headers["Content-Type"] == "application/json"
+
+
+def test_a_json_string_body_is_a_json_string() -> None:
+    recorder = Recorder(201)
+    route = Route(method="POST", path="/notes", body="json", content_type="application/json")
+    sync_client(recorder).request(route, body="hi")
+    assert recorder.request.content == b'"hi"'
+
+
+def test_nan_is_not_json() -> None:
+    # RFC 8259, section 6: NaN and Infinity are not permitted.
+    recorder = Recorder(201)
+    with pytest.raises(ValueError):
+        sync_client(recorder).request(CREATE, body={"x": math.nan})
+    assert recorder.requests == []
+
+
+def test_a_text_body_is_sent_as_is() -> None:
+    recorder = Recorder(201)
+    route = Route(method="POST", path="/notes", body="json", content_type="text/plain")
+    sync_client(recorder).request(route, body="plain text")
+    assert recorder.request.content == b"plain text"
+    assert recorder.request.headers["Content-Type"] == "text/plain"
+
+
+def test_a_bytes_body() -> None:
+    recorder = Recorder(201)
+    made = sync_client(recorder)
+    made.request(Route(method="POST", path="/blobs", body="json"), body=bytearray(b"\x00\xff"))
+    typed = Route(method="POST", path="/blobs", body="json", content_type="image/png")
+    made.request(typed, body=b"\x89PNG")
+    assert [r.content for r in recorder.requests] == [b"\x00\xff", b"\x89PNG"]
+    assert [r.headers["Content-Type"] for r in recorder.requests] == [
+        "application/octet-stream",
+        "image/png",
+    ]
+
+
+def test_the_callers_content_type_is_kept() -> None:
+    recorder = Recorder(201)
+    sync_client(recorder).request(
+        CREATE, body={"a": 1}, extra_headers={"Content-Type": "application/merge-patch+json"}
+    )
+    assert recorder.request.headers["Content-Type"] == "application/merge-patch+json"
+
+
+def test_no_body_sends_no_content() -> None:
+    recorder = Recorder(201)
+    made = sync_client(recorder)
+    made.request(CREATE)
+    made.request(CREATE, body=None)
+    for request in recorder.requests:
+        assert request.content == b"" and "content-type" not in request.headers
+
+
+def test_extra_body_adds_fields_to_a_json_object() -> None:
+    recorder = Recorder(201)
+    made = sync_client(recorder)
+    made.request(CREATE, body={"a": 1, "b": 2}, extra_body={"b": 3, "c": [4]})
+    made.request(CREATE, extra_body={"only": True})
+    made.request(Route(method="POST", path="/x"), extra_body={"z": None})
+    bodies = [json.loads(request.content) for request in recorder.requests]
+    assert bodies == [{"a": 1, "b": 3, "c": [4]}, {"only": True}, {"z": None}]
+    assert recorder.requests[2].headers["Content-Type"] == "application/json"
+
+
+def test_extra_body_needs_a_json_object() -> None:
+    with pytest.raises(TypeError, match="this body is list"):
+        sync_client(Recorder(201)).request(CREATE, body=[1], extra_body={"a": 1})
+
+
+def test_a_form_with_extra_body() -> None:
+    recorder = Recorder(201)
+    route = Route(method="POST", path="/forms", body="form", form_formats={"tags": "multi"})
+    sync_client(recorder).request(
+        route, form={"name": "a b", "tags": ["x", "y"], "gone": None}, extra_body={"more": "1"}
+    )
+    # application/x-www-form-urlencoded (HTML): a "multi" array repeats its name.
+    assert recorder.request.headers["Content-Type"] == "application/x-www-form-urlencoded"
+    assert recorder.request.content == b"name=a+b&tags=x&tags=y&more=1"
+
+
+def multipart_parts(request: httpx.Request) -> list[tuple[str, str | None, bytes]]:
+    """(name, filename, content) of each part of a multipart/form-data body (RFC 7578)."""
+    boundary = request.headers["Content-Type"].split("boundary=")[1].encode()
+    parts = []
+    for chunk in request.content.split(b"--" + boundary)[1:-1]:
+        head, _, body = chunk.partition(b"\r\n\r\n")
+        name = re.search(rb'; name="([^"]*)"', head)
+        filename = re.search(rb'; filename="([^"]*)"', head)
+        assert name is not None
+        parts.append((name[1].decode(), filename[1].decode() if filename else None, body[:-2]))
+    return parts
+
+
+def test_multipart_with_files_and_extra_body() -> None:
+    recorder = Recorder(201)
+    route = Route(method="POST", path="/uploads", body="multipart")
+    sync_client(recorder).request(
+        route, form={"title": "t"}, files={"file": b"\x01\x02"}, extra_body={"note": "n"}
+    )
+    assert recorder.request.headers["Content-Type"].startswith("multipart/form-data; boundary=")
+    assert sorted(multipart_parts(recorder.request)) == [
+        ("file", "file", b"\x01\x02"),
+        ("note", None, b"n"),
+        ("title", None, b"t"),
+    ]
+
+
+def test_multipart_without_files_stays_multipart() -> None:
+    # The operation declares multipart/form-data: httpx alone would send it urlencoded.
+    recorder = Recorder(201)
+    route = Route(method="POST", path="/uploads", body="multipart")
+    sync_client(recorder).request(route, form={"title": "t"}, extra_body={"note": "n"})
+    assert recorder.request.headers["Content-Type"].startswith("multipart/form-data; boundary=")
+    assert multipart_parts(recorder.request) == [("title", None, b"t"), ("note", None, b"n")]
+
+
+# -- retries through the client ------------------------------------------------------------------
+
+
+def test_a_post_is_not_retried_after_a_503_by_default() -> None:
+    # A POST may have created something: sent again, it could create it twice.
+    server = Flaky(503, Recorder(201))
+    made = sync_client(server, max_retries=2)
+    record_sleeps(made)
+    with pytest.raises(InternalServerError):
+        made.request(Route(method="POST", path="/items"))
+    assert len(server.requests) == 1
+
+
+def test_a_post_is_retried_after_a_429() -> None:
+    server = Flaky(429, Recorder(201), retry_after="3")
+    made = sync_client(server, max_retries=1)
+    sleeps = record_sleeps(made)
+    made.request(CREATE, body={"a": 1})
+    assert len(server.requests) == 2 and sleeps == [3.0]
+
+
+def test_a_declared_idempotency_header_makes_a_post_retry_safe() -> None:
+    server = Flaky(503, Recorder(201))
+    made = sync_client(server, max_retries=1)
+    record_sleeps(made)
+    route = Route(method="POST", path="/items", idempotency_header="Request-Token")
+    made.request(route, headers={"Request-Token": "t-1"})
+    assert len(server.requests) == 2
+
+
+def test_a_connect_error_is_retried_for_a_post() -> None:
+    server = Flaky(httpx.ConnectError, Recorder(201))
+    made = sync_client(server, max_retries=1)
+    sleeps = record_sleeps(made)
+    made.request(CREATE, body={"a": 1})
+    assert len(server.requests) == 2 and len(sleeps) == 1 and 0.375 <= sleeps[0] <= 0.5
+
+
+def test_a_read_timeout_is_not_retried_for_a_post() -> None:
+    server = Flaky(httpx.ReadTimeout, Recorder(201))
+    made = sync_client(server, max_retries=3)
+    record_sleeps(made)
+    with pytest.raises(APITimeoutError, match="Timed out: POST /v1/items"):
+        made.request(CREATE, body={"a": 1})
+    assert len(server.requests) == 1
+
+
+def test_a_transport_error_after_the_last_retry_is_raised() -> None:
+    def refuse(request: httpx.Request) -> httpx.Response:
+        raise httpx.ConnectError("refused", request=request)
+
+    calls: list[httpx.Request] = []
+
+    def counting(request: httpx.Request) -> httpx.Response:
+        calls.append(request)
+        return refuse(request)
+
+    made = sync_client(counting, max_retries=2)
+    record_sleeps(made)
+    with pytest.raises(APIConnectionError, match="Connection error: GET /v1/items/1"):
+        made.request(ITEM, path={"id": "1"})
+    assert len(calls) == 3
+
+
+def test_retries_are_logged(caplog: pytest.LogCaptureFixture) -> None:
+    answers = iter(
+        [httpx.Response(503, headers={"Retry-After": "2"}), httpx.Response(200, json={"a": 1})]
+    )
+    made = sync_client(lambda request: next(answers), max_retries=1)
+    record_sleeps(made)
+    with caplog.at_level(logging.INFO, logger=logger.name):
+        assert made.request(ITEM, path={"id": "1"}) == {"a": 1}
+    assert [record.getMessage() for record in caplog.records] == [
+        f"retry GET {BASE}/items/1 after status 503 in 2.00s"
+    ]
+
+
+def test_a_connect_error_retry_is_logged(caplog: pytest.LogCaptureFixture) -> None:
+    made = sync_client(Flaky(httpx.ConnectError, Recorder()), max_retries=1)
+    record_sleeps(made)
+    with caplog.at_level(logging.INFO, logger=logger.name):
+        made.request(ITEM, path={"id": "1"})
+    assert len(caplog.records) == 1
+    assert caplog.records[0].getMessage().startswith(f"retry GET {BASE}/items/1 after ConnectError")
+
+
+def test_the_default_sleep_is_used_without_a_replacement() -> None:
+    # Retry-After: 0 makes the real sleep return at once.
+    made = sync_client(Flaky(503, Recorder()), max_retries=1)
+    made.request(ITEM, path={"id": "1"})
+
+    async def scenario() -> None:
+        amade = async_client(Flaky(503, Recorder()), max_retries=1)
+        await amade.request(ITEM, path={"id": "1"})
+
+    asyncio.run(scenario())
+
+
+# -- responses -----------------------------------------------------------------------------------
+
+
+def test_any_2xx_is_a_success() -> None:
+    # RFC 9110, section 15.3: the 2xx class is success.
+    route = Route(method="GET", path="/x", success={"default": object})
+    assert sync_client(Recorder(299, json_text='{"a": 1}')).request(route) == {"a": 1}
+
+
+def test_a_400_is_not_a_redirect() -> None:
+    with pytest.raises(BadRequestError) as caught:
+        sync_client(Recorder(400)).request(ITEM, path={"id": "1"})
+    assert not isinstance(caught.value, RedirectError)
+
+
+def test_strict_validation_raises_and_lenient_returns() -> None:
+    route = Route(method="GET", path="/n", success={"200": int})
+    with pytest.raises(APIResponseValidationError):
+        sync_client(Recorder(json_text='"x"'), strict_response_validation=True).request(route)
+    assert sync_client(Recorder(json_text='"x"')).request(route) == "x"
+
+
+def test_a_large_body_is_returned_whole() -> None:
+    body = b"x" * (3 * 1024 * 1024)
+    route = Route(method="GET", path="/big", success={"200": "bytes"})
+    assert sync_client(Recorder(content=body)).request(route) == body
+
+
+def test_raw_returns_the_response_and_the_original_stays_parsed() -> None:
+    recorder = Recorder(json_text='{"a": 1}', headers={"X-Request-Id": "r-1"})
+    made = sync_client(recorder)
+    raw = made.raw().request(ITEM, path={"id": "1"})
+    assert isinstance(raw, RawResponse)
+    assert raw.status_code == 200 and raw.request_id == "r-1" and raw.parse() == {"a": 1}
+    assert made.request(ITEM, path={"id": "1"}) == {"a": 1}
+
+
+def test_a_streamed_call_leaves_the_body_unread() -> None:
+    streams: list[ChunkStream] = []
+
+    def handler(request: httpx.Request) -> httpx.Response:
+        streams.append(ChunkStream([b'{"a"', b": 1}"]))
+        return httpx.Response(200, stream=streams[-1])
+
+    made = sync_client(handler)
+    with made.raw(stream=True).request(ITEM, path={"id": "1"}) as streamed:
+        assert isinstance(streamed, RawResponse)
+        assert streams[0].given == 0
+        assert streamed.read() == b'{"a": 1}'
+    assert streams[0].closed
+
+
+def test_a_streamed_error_is_read_and_raised() -> None:
+    def handler(request: httpx.Request) -> httpx.Response:
+        stream = ChunkStream([b'{"message": ', b'"no such item"}'])
+        return httpx.Response(404, headers={"Content-Type": "application/json"}, stream=stream)
+
+    with pytest.raises(NotFoundError) as caught:
+        sync_client(handler).raw(stream=True).request(ITEM, path={"id": "1"})
+    assert caught.value.body == {"message": "no such item"}
+
+
+# -- the client's life cycle ---------------------------------------------------------------------
+
+
+def test_close_and_the_context_manager() -> None:
+    http = httpx.Client(transport=httpx.MockTransport(Recorder()))
+    with SyncAPIClient(base_url=BASE, http_client=http) as made:
+        made.request(ITEM, path={"id": "1"})
+    assert not http.is_closed  # the caller's
+    own = SyncAPIClient(base_url=BASE, transport=NOWHERE)
+    with own as entered:
+        assert entered is own
+    assert own._http.is_closed
+    with pytest.raises(RuntimeError):
+        own.request(ITEM, path={"id": "1"})
+    http.close()
+
+
+def test_the_async_client_end_to_end() -> None:
+    recorder = Recorder(json_text='{"a": 1}')
+    server = Flaky(503, recorder, retry_after="4")
+
+    async def scenario() -> None:
+        async with async_client(server, max_retries=1) as made:
+            sleeps = record_sleeps(made)
+            assert await made.request(ITEM, path={"id": "1"}, query={"q": "1"}) == {"a": 1}
+            assert sleeps == [4.0]
+            raw = await made.raw().request(ITEM, path={"id": "2"})
+            assert isinstance(raw, RawResponse) and raw.parse() == {"a": 1}
+            streamed = await made.raw(stream=True).request(ITEM, path={"id": "3"})
+            assert isinstance(streamed, AsyncRawResponse)
+            assert await streamed.read() == b'{"a": 1}'
+            await streamed.close()
+        assert made._http.is_closed
+
+    asyncio.run(scenario())
+    assert [str(request.url) for request in server.requests] == [
+        BASE + "/items/1?q=1",
+        BASE + "/items/1?q=1",
+        BASE + "/items/2",
+        BASE + "/items/3",
+    ]
+
+
+def test_the_async_client_retries_and_gives_up() -> None:
+    async def scenario() -> None:
+        server = Flaky(httpx.ConnectError, Recorder(201))
+        made = async_client(server, max_retries=1)
+        sleeps = record_sleeps(made)
+        await made.request(CREATE, body={"a": 1})
+        assert len(server.requests) == 2 and len(sleeps) == 1
+        post = Flaky(httpx.ReadTimeout, Recorder(201))
+        with pytest.raises(APITimeoutError):
+            await async_client(post, max_retries=2).request(CREATE, body={"a": 1})
+        assert len(post.requests) == 1
+        limited = Recorder(429)
+        made = async_client(limited, max_retries=3)
+        record_sleeps(made)
+        with pytest.raises(RateLimitError):
+            await made.request(CREATE, body={"a": 1}, max_retries=1)
+        assert len(limited.requests) == 2
+
+    asyncio.run(scenario())
+
+
+def test_the_async_client_follows_and_refuses_redirects() -> None:
+    def handler(request: httpx.Request) -> httpx.Response:
+        if request.url.path == "/v1/items/1":
+            return httpx.Response(307, headers={"Location": "/v1/items/2"})
+        if request.url.path == "/v1/items/2":
+            return httpx.Response(200, json={"at": 2})
+        return httpx.Response(302, headers={"Location": "https://evil.example/"})
+
+    async def scenario() -> None:
+        made = async_client(handler)
+        assert await made.request(ITEM, path={"id": "1"}) == {"at": 2}
+        with pytest.raises(RedirectError, match="not followed to https://evil.example"):
+            await made.request(ITEM, path={"id": "3"})
+
+    asyncio.run(scenario())
+
+
+def test_an_async_streamed_error_is_read_and_raised() -> None:
+    def handler(request: httpx.Request) -> httpx.Response:
+        stream = ChunkStream([b'{"message": ', b'"gone"}'])
+        return httpx.Response(404, headers={"Content-Type": "application/json"}, stream=stream)
+
+    async def scenario() -> None:
+        with pytest.raises(NotFoundError) as caught:
+            await async_client(handler).raw(stream=True).request(ITEM, path={"id": "1"})
+        assert caught.value.body == {"message": "gone"}
+
+    asyncio.run(scenario())
+
+
+def test_an_async_injected_client_is_left_open() -> None:
+    async def scenario() -> None:
+        http = httpx.AsyncClient(transport=httpx.MockTransport(Recorder()))
+        made = AsyncAPIClient(base_url=BASE, http_client=http)
+        copied = made.with_options(max_retries=0)
+        await copied.aclose()
+        await made.aclose()
+        assert not http.is_closed
+        await http.aclose()
+        own = AsyncAPIClient(base_url=BASE, transport=NOWHERE)
+        await own.with_options(timeout=1.0).aclose()
+        assert not own._http.is_closed
+        await own.aclose()
+        assert own._http.is_closed
+
+    asyncio.run(scenario())
+
+
+# -- routes and the NOT_GIVEN sentinel -----------------------------------------------------------
+
+
+def test_a_route_declares_nothing_it_is_not_told() -> None:
+    route = Route(method="GET", path="/x")
+    assert (route.body, route.content_type, route.idempotency_header, route.body_type) == (
+        "none",
+        None,
+        None,
+        None,
+    )
+    assert route.security == () and route.idempotent is False
+    assert dict(route.success) == {} and dict(route.errors) == {}
+    assert dict(route.query_formats) == {} and dict(route.form_formats) == {}
+
+
+def test_a_lazy_type_is_made_once_when_first_needed() -> None:
+    made: list[int] = []
+
+    def load() -> object:
+        made.append(1)
+        return int
+
+    lazy = LazyType(load)
+    assert made == []
+    assert lazy.resolve() is int and lazy.resolve() is int
+    assert made == [1]
+    route = Route(method="GET", path="/n", success={"200": LazyType(lambda: int)})
+    assert sync_client(Recorder(json_text="5")).request(route) == 5
+
+
+def test_a_lazy_type_that_makes_none_is_not_made_again() -> None:
+    calls: list[int] = []
+
+    def load() -> object:
+        calls.append(1)
+        return None
+
+    lazy = LazyType(load)
+    assert lazy.resolve() is None and lazy.resolve() is None
+    assert calls == [1]
+
+
+def test_not_given_is_one_falsy_value() -> None:
+    assert NotGiven() is NOT_GIVEN
+    assert not NOT_GIVEN and bool(NOT_GIVEN) is False
+    assert repr(NOT_GIVEN) == "NOT_GIVEN"
+    assert copy.copy(NOT_GIVEN) is NOT_GIVEN and copy.deepcopy(NOT_GIVEN) is NOT_GIVEN
+    assert pickle.loads(pickle.dumps(NOT_GIVEN)) is NOT_GIVEN
+
+
+def test_the_http_date_used_above() -> None:
+    parsed = email.utils.parsedate_tz(RETRY_DATE)
+    assert parsed is not None and email.utils.mktime_tz(parsed) == RETRY_EPOCH

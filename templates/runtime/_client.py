@@ -193,15 +193,15 @@ class _BaseClient(Generic[_HttpT]):
         params.extend(encode_query(extra_query or _EMPTY, _EMPTY))
         all_headers.update(extra_headers or _EMPTY)
         encoded = _encode_body(route, body, form, files, all_headers, extra_body)
-        if params and "?" not in url:
+        if params:
             # The query joined here, as httpx would join it: httpx then parses one URL, not two.
-            url += "?" + urllib.parse.urlencode(params)
-            params = []
+            # After a path template's own query (``/search?kind=all``), which httpx's ``params=``
+            # would replace.
+            url += ("&" if "?" in url else "?") + urllib.parse.urlencode(params)
         try:
             request = self._http.build_request(
                 route.method,
                 url,
-                params=tuple(params) or None,
                 headers=all_headers,
                 content=encoded.content,
                 data=encoded.data,

@@ -64,6 +64,14 @@ def test_the_repr_of_credentials_shows_no_secret() -> None:
     )
 
 
+def test_the_repr_lists_every_api_key_name() -> None:
+    made = Credentials(api_keys={"first": "s1", "second": "s2"})
+    assert repr(made) == (
+        "Credentials(username=None, password=None, api_keys={'first': '***', 'second': '***'}, "
+        "token=None)"
+    )
+
+
 def test_the_repr_of_empty_credentials_says_none() -> None:
     assert repr(Credentials()) == (
         "Credentials(username=None, password=None, api_keys={}, token=None)"
@@ -228,6 +236,7 @@ def base(url: str = BASE) -> BaseURL:
         "https://api.example.test:443/v1/items",  # 443 is https's default port (RFC 9110)
         "https://API.example.test/v1/items",  # hosts compare case-insensitively (RFC 3986)
         BASE + "/items?q=1",
+        BASE + "?q=1",  # the query is not part of the path
     ],
 )
 def test_a_request_under_the_base_url_is_sent(url: str) -> None:
@@ -249,6 +258,25 @@ def test_a_request_to_another_origin_is_refused(url: str, refused: str) -> None:
     message = str(caught.value)
     assert message.startswith(f"refused to send GET to {refused}:")
     assert "(https://api.example.test)" in message
+
+
+@pytest.mark.parametrize(
+    ("configured", "url"),
+    [
+        ("https://api.example.test", "https://api.example.test:442/"),
+        ("https://api.example.test", "https://api.example.test:444/"),
+        ("http://api.example.test", "http://api.example.test:79/"),
+        ("http://api.example.test", "http://api.example.test:81/"),
+        ("http://api.example.test", "http://api.example.test:443/"),
+    ],
+)
+def test_a_port_next_to_the_default_one_is_another_origin(configured: str, url: str) -> None:
+    # RFC 3986, section 6.2.3: only the scheme's default port (80, 443) may be left out.
+    with pytest.raises(RequestURLError):
+        base(configured).check(httpx.Request("GET", url))
+    base(url).check(httpx.Request("GET", url + "items"))  # configured, that port is the origin
+    default = "443" if configured.startswith("https") else "80"
+    base(configured).check(httpx.Request("GET", configured.replace(".test", ".test:" + default)))
 
 
 def test_the_refusal_never_shows_user_info_or_query() -> None:

@@ -6,6 +6,7 @@ from __future__ import annotations
 
 import asyncio
 import copy
+import datetime
 import email.utils
 import functools
 import inspect
@@ -26,6 +27,7 @@ from callfire_client._runtime._client import AsyncAPIClient, SyncAPIClient
 from callfire_client._runtime._errors import (
     APIConnectionError,
     APIResponseValidationError,
+    APIStatusError,
     APITimeoutError,
     BadRequestError,
     InsecureTransportWarning,
@@ -371,6 +373,18 @@ def test_no_warning_without_credentials_or_over_https() -> None:
         secure.with_options(max_retries=1)
 
 
+def test_a_copy_warns_again_only_when_its_url_or_credentials_change() -> None:
+    import warnings
+
+    with pytest.warns(InsecureTransportWarning):
+        plain = sync_client(
+            Recorder(), base_url="http://a.test", credentials=Credentials(token="t")
+        )
+    with warnings.catch_warnings():
+        warnings.simplefilter("error")
+        plain.with_options(timeout=1.0, max_retries=1, default_headers={"A": "1"})
+
+
 def test_a_copy_moved_to_plain_http_with_credentials_warns() -> None:
     secure = sync_client(Recorder(), credentials=Credentials(token="t"))
     with pytest.warns(InsecureTransportWarning) as caught:
@@ -541,6 +555,20 @@ def test_extra_body_adds_fields_to_a_json_object() -> None:
     assert recorder.requests[2].headers["Content-Type"] == "application/json"
 
 
+def test_json_bodies_are_made_json_ready() -> None:
+    # Swagger 2.0 "format: date" is an RFC 3339 full-date.
+    recorder = Recorder(201)
+    made = sync_client(recorder)
+    made.request(CREATE, body={"on": datetime.date(2024, 1, 2)})
+    made.request(CREATE, body=None, extra_body={"on": datetime.date(2024, 1, 3)})
+    made.request(CREATE, body={"a": datetime.date(2024, 1, 4)}, extra_body={"b": 1})
+    assert [request.content for request in recorder.requests] == [
+        b'{"on":"2024-01-02"}',
+        b'{"on":"2024-01-03"}',
+        b'{"a":"2024-01-04","b":1}',
+    ]
+
+
 def test_extra_body_needs_a_json_object() -> None:
     with pytest.raises(TypeError, match="this body is list"):
         sync_client(Recorder(201)).request(CREATE, body=[1], extra_body={"a": 1})
@@ -698,6 +726,16 @@ def test_any_2xx_is_a_success() -> None:
     # RFC 9110, section 15.3: the 2xx class is success.
     route = Route(method="GET", path="/x", success={"default": object})
     assert sync_client(Recorder(299, json_text='{"a": 1}')).request(route) == {"a": 1}
+
+
+def test_an_error_never_shows_the_credentials() -> None:
+    # A server may echo what it was sent: the error message must not carry it on.
+    recorder = Recorder(401, json_text='{"message": "token tok-s3cret is not valid"}')
+    made = sync_client(recorder, schemes=SCHEMES, credentials=Credentials(token="tok-s3cret"))
+    with pytest.raises(APIStatusError) as caught:
+        made.request(Route(method="GET", path="/me", security=(("oauth",),)))
+    assert caught.value.status_code == 401
+    assert "is not valid" in str(caught.value) and "tok-s3cret" not in str(caught.value)
 
 
 def test_a_400_is_not_a_redirect() -> None:

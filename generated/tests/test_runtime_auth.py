@@ -279,6 +279,14 @@ def test_a_port_next_to_the_default_one_is_another_origin(configured: str, url: 
     base(configured).check(httpx.Request("GET", configured.replace(".test", ".test:" + default)))
 
 
+def test_a_base_url_on_a_port_keeps_to_that_port() -> None:
+    on_port = base("https://api.example.test:8443/v1")
+    on_port.check(httpx.Request("GET", "https://api.example.test:8443/v1/items"))
+    for other in ("https://api.example.test:9443/v1/items", BASE + "/items"):
+        with pytest.raises(RequestURLError):
+            on_port.check(httpx.Request("GET", other))
+
+
 def test_the_refusal_never_shows_user_info_or_query() -> None:
     with pytest.raises(RequestURLError) as caught:
         base().check(httpx.Request("GET", "https://user:pw@evil.example/v1/x?key=secret"))

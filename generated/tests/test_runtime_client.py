@@ -17,6 +17,7 @@ import pickle
 import random
 import re
 import time
+import typing
 from typing import Any
 
 import httpx
@@ -46,7 +47,7 @@ from callfire_client._runtime._retry import (
     has_idempotency_key,
     retry_delay,
 )
-from callfire_client._runtime._route import LazyType, Route
+from callfire_client._runtime._route import BodyKind, LazyType, Route
 from callfire_client._runtime._types import NOT_GIVEN, NotGiven
 from callfire_client_test_support import ChunkStream, Flaky, Recorder
 
@@ -942,6 +943,12 @@ def test_a_route_declares_nothing_it_is_not_told() -> None:
     assert route.security == () and route.idempotent is False
     assert dict(route.success) == {} and dict(route.errors) == {}
     assert dict(route.query_formats) == {} and dict(route.form_formats) == {}
+
+
+def test_the_kinds_of_body_a_route_declares() -> None:
+    # Swagger 2.0: no body, a "body" parameter (JSON), or "formData" parameters, urlencoded or
+    # multipart/form-data (consumes).
+    assert typing.get_args(BodyKind) == ("none", "json", "form", "multipart")
 
 
 def test_a_lazy_type_is_made_once_when_first_needed() -> None:

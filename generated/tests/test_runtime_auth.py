@@ -4,48 +4,54 @@ scheme and for hostile redirects whatever this API declares."""
 
 from __future__ import annotations
 
-import inspect
+import importlib.abc
+import inspect as _inspect
 import logging
 from collections.abc import Iterator
+from typing import Any
 
 import httpx
 import pytest
 
 import callfire_client
-from callfire_client._runtime._auth import (
+from callfire_client._runtime import (
     Credentials,
+    RedirectError,
+    RequestURLError,
+    Route,
     SecurityScheme,
-    apply_auth,
-    secret_names,
+    SyncAPIClient,
+    _auth,
+    _logging,
+    _origin,
+    configure_logging,
 )
-from callfire_client._runtime._client import SyncAPIClient
-from callfire_client._runtime._errors import RedirectError, RequestURLError
-from callfire_client._runtime._logging import Redactor, configure_logging, logger
-from callfire_client._runtime._origin import MAX_REDIRECTS, BaseURL
-from callfire_client._runtime._route import Route
+
+# Module-level names other than the runtime's and those the generated tests share start with
+# "_": a name from the API description can then never meet them.
 
 # RFC 7617, section 2: the user-id "Aladdin" with the password "open sesame".
-ALADDIN = "QWxhZGRpbjpvcGVuIHNlc2FtZQ=="
+_ALADDIN = "QWxhZGRpbjpvcGVuIHNlc2FtZQ=="
 
 # One scheme of each kind Swagger 2.0 declares (securityDefinitions): basic, apiKey in a header
 # and in the query, and an OAuth2 token (sent as a Bearer token, RFC 6750).
-SCHEMES = {
+_SCHEMES = {
     "basic": SecurityScheme(name="basic", kind="basic"),
     "header_key": SecurityScheme(name="header_key", kind="apiKey", param="X-API-Key"),
     "query_key": SecurityScheme(name="query_key", kind="apiKey", param="api_key", location="query"),
     "oauth": SecurityScheme(name="oauth", kind="bearer"),
 }
 
-BASE = "https://api.example.test/v1"
+_BASE = "https://api.example.test/v1"
 
 
-def applied(
+def _applied(
     security: list[list[str]], credentials: Credentials
 ) -> tuple[dict[str, str], list[tuple[str, str]]]:
     """The headers and query parameters ``apply_auth`` adds to an empty request."""
     headers: dict[str, str] = {}
     params: list[tuple[str, str]] = []
-    apply_auth(headers, params, security, SCHEMES, credentials)
+    _auth.apply_auth(headers, params, security, _SCHEMES, credentials)
     return headers, params
 
 
@@ -103,7 +109,7 @@ def test_the_secrets_include_the_basic_pair_as_sent() -> None:
     made = Credentials(
         username="Aladdin", password="open sesame", api_keys={"k": "key-1"}, token="tok-1"
     )
-    assert sorted(made.secrets()) == sorted(["open sesame", "tok-1", "key-1", ALADDIN])
+    assert sorted(made.secrets()) == sorted(["open sesame", "tok-1", "key-1", _ALADDIN])
 
 
 def test_the_secrets_of_a_user_without_password() -> None:
@@ -124,7 +130,7 @@ def test_the_secrets_of_a_user_without_password() -> None:
     ],
 )
 def test_which_schemes_credentials_cover(made: Credentials, covered: set[str]) -> None:
-    assert {name for name, scheme in SCHEMES.items() if made.covers(scheme)} == covered
+    assert {name for name, scheme in _SCHEMES.items() if made.covers(scheme)} == covered
 
 
 # -- applying credentials ------------------------------------------------------------------------
@@ -132,11 +138,11 @@ def test_which_schemes_credentials_cover(made: Credentials, covered: set[str]) -
 
 def test_basic_auth_is_the_rfc_7617_header() -> None:
     made = Credentials(username="Aladdin", password="open sesame")
-    assert applied([["basic"]], made) == ({"Authorization": "Basic " + ALADDIN}, [])
+    assert _applied([["basic"]], made) == ({"Authorization": "Basic " + _ALADDIN}, [])
 
 
 def test_basic_auth_without_a_password_sends_an_empty_one() -> None:
-    assert applied([["basic"]], Credentials(username="Aladdin")) == (
+    assert _applied([["basic"]], Credentials(username="Aladdin")) == (
         {"Authorization": "Basic QWxhZGRpbjo="},
         [],
     )
@@ -144,7 +150,7 @@ def test_basic_auth_without_a_password_sends_an_empty_one() -> None:
 
 def test_a_token_is_sent_as_a_bearer_token() -> None:
     # RFC 6750, section 2.1: Authorization: Bearer <token>.
-    assert applied([["oauth"]], Credentials(token="mF_9.B5f-4.1JqM")) == (
+    assert _applied([["oauth"]], Credentials(token="mF_9.B5f-4.1JqM")) == (
         {"Authorization": "Bearer mF_9.B5f-4.1JqM"},
         [],
     )
@@ -152,14 +158,14 @@ def test_a_token_is_sent_as_a_bearer_token() -> None:
 
 def test_an_api_key_goes_in_its_header_or_its_query_parameter() -> None:
     made = Credentials(api_keys={"header_key": "hk-1", "query_key": "qk-2"})
-    assert applied([["header_key"]], made) == ({"X-API-Key": "hk-1"}, [])
-    assert applied([["query_key"]], made) == ({}, [("api_key", "qk-2")])
+    assert _applied([["header_key"]], made) == ({"X-API-Key": "hk-1"}, [])
+    assert _applied([["query_key"]], made) == ({}, [("api_key", "qk-2")])
 
 
 def test_every_scheme_of_an_alternative_applies() -> None:
     # Swagger 2.0: the schemes of one Security Requirement Object all apply (AND).
     made = Credentials(token="tok", api_keys={"query_key": "qk"})
-    assert applied([["oauth", "query_key"]], made) == (
+    assert _applied([["oauth", "query_key"]], made) == (
         {"Authorization": "Bearer tok"},
         [("api_key", "qk")],
     )
@@ -168,38 +174,38 @@ def test_every_scheme_of_an_alternative_applies() -> None:
 def test_an_alternative_is_used_only_when_every_credential_is_there() -> None:
     # The list of requirements are alternatives (OR): the first one the caller can satisfy.
     made = Credentials(api_keys={"header_key": "hk"})
-    assert applied([["oauth", "header_key"], ["header_key"]], made) == ({"X-API-Key": "hk"}, [])
-    assert applied([["oauth", "header_key"]], made) == ({}, [])
+    assert _applied([["oauth", "header_key"], ["header_key"]], made) == ({"X-API-Key": "hk"}, [])
+    assert _applied([["oauth", "header_key"]], made) == ({}, [])
 
 
 def test_the_first_satisfiable_alternative_wins() -> None:
     made = Credentials(token="tok", api_keys={"header_key": "hk"})
-    assert applied([["header_key"], ["oauth"]], made) == ({"X-API-Key": "hk"}, [])
-    assert applied([["oauth"], ["header_key"]], made) == ({"Authorization": "Bearer tok"}, [])
+    assert _applied([["header_key"], ["oauth"]], made) == ({"X-API-Key": "hk"}, [])
+    assert _applied([["oauth"], ["header_key"]], made) == ({"Authorization": "Bearer tok"}, [])
 
 
 def test_an_optional_auth_alternative_is_only_the_fallback() -> None:
     # An empty requirement ({}) makes auth optional: credentials the caller has are still sent.
     made = Credentials(token="tok")
-    assert applied([[], ["oauth"]], made) == ({"Authorization": "Bearer tok"}, [])
-    assert applied([[], ["basic"]], made) == ({}, [])
+    assert _applied([[], ["oauth"]], made) == ({"Authorization": "Bearer tok"}, [])
+    assert _applied([[], ["basic"]], made) == ({}, [])
 
 
 def test_an_alternative_naming_an_undeclared_scheme_is_never_used() -> None:
     made = Credentials(token="tok")
-    assert applied([["oauth", "undeclared"]], made) == ({}, [])
+    assert _applied([["oauth", "undeclared"]], made) == ({}, [])
 
 
 def test_no_security_sends_nothing() -> None:
-    assert applied([], Credentials(username="ann", token="tok")) == ({}, [])
+    assert _applied([], Credentials(username="ann", token="tok")) == ({}, [])
 
 
 def test_the_names_that_carry_api_keys() -> None:
-    headers, query = secret_names(SCHEMES)
+    headers, query = _auth.secret_names(_SCHEMES)
     # Header names compare case-insensitively (RFC 9110, section 5.1): kept lower-cased.
     assert headers == frozenset({"x-api-key"})
     assert query == frozenset({"api_key"})
-    assert secret_names({"basic": SCHEMES["basic"]}) == (frozenset(), frozenset())
+    assert _auth.secret_names({"basic": _SCHEMES["basic"]}) == (frozenset(), frozenset())
 
 
 def test_credentials_reach_the_request_through_the_client() -> None:
@@ -210,8 +216,8 @@ def test_credentials_reach_the_request_through_the_client() -> None:
         return httpx.Response(204)
 
     made = SyncAPIClient(
-        base_url=BASE,
-        schemes=SCHEMES,
+        base_url=_BASE,
+        schemes=_SCHEMES,
         credentials=Credentials(api_keys={"query_key": "qk-1"}),
         transport=httpx.MockTransport(handler),
     )
@@ -223,24 +229,24 @@ def test_credentials_reach_the_request_through_the_client() -> None:
 # -- the base URL --------------------------------------------------------------------------------
 
 
-def base(url: str = BASE) -> BaseURL:
-    return BaseURL(url, httpx.URL(url))
+def _base(url: str = _BASE) -> _origin.BaseURL:
+    return _origin.BaseURL(url, httpx.URL(url))
 
 
 @pytest.mark.parametrize(
     "url",
     [
-        BASE,
-        BASE + "/",
-        BASE + "/items/1",
+        _BASE,
+        _BASE + "/",
+        _BASE + "/items/1",
         "https://api.example.test:443/v1/items",  # 443 is https's default port (RFC 9110)
         "https://API.example.test/v1/items",  # hosts compare case-insensitively (RFC 3986)
-        BASE + "/items?q=1",
-        BASE + "?q=1",  # the query is not part of the path
+        _BASE + "/items?q=1",
+        _BASE + "?q=1",  # the query is not part of the path
     ],
 )
 def test_a_request_under_the_base_url_is_sent(url: str) -> None:
-    base().check(httpx.Request("GET", url))
+    _base().check(httpx.Request("GET", url))
 
 
 @pytest.mark.parametrize(
@@ -254,7 +260,7 @@ def test_a_request_under_the_base_url_is_sent(url: str) -> None:
 )
 def test_a_request_to_another_origin_is_refused(url: str, refused: str) -> None:
     with pytest.raises(RequestURLError) as caught:
-        base().check(httpx.Request("GET", url))
+        _base().check(httpx.Request("GET", url))
     message = str(caught.value)
     assert message.startswith(f"refused to send GET to {refused}:")
     assert "(https://api.example.test)" in message
@@ -273,23 +279,23 @@ def test_a_request_to_another_origin_is_refused(url: str, refused: str) -> None:
 def test_a_port_next_to_the_default_one_is_another_origin(configured: str, url: str) -> None:
     # RFC 3986, section 6.2.3: only the scheme's default port (80, 443) may be left out.
     with pytest.raises(RequestURLError):
-        base(configured).check(httpx.Request("GET", url))
-    base(url).check(httpx.Request("GET", url + "items"))  # configured, that port is the origin
+        _base(configured).check(httpx.Request("GET", url))
+    _base(url).check(httpx.Request("GET", url + "items"))  # configured, that port is the origin
     default = "443" if configured.startswith("https") else "80"
-    base(configured).check(httpx.Request("GET", configured.replace(".test", ".test:" + default)))
+    _base(configured).check(httpx.Request("GET", configured.replace(".test", ".test:" + default)))
 
 
 def test_a_base_url_on_a_port_keeps_to_that_port() -> None:
-    on_port = base("https://api.example.test:8443/v1")
+    on_port = _base("https://api.example.test:8443/v1")
     on_port.check(httpx.Request("GET", "https://api.example.test:8443/v1/items"))
-    for other in ("https://api.example.test:9443/v1/items", BASE + "/items"):
+    for other in ("https://api.example.test:9443/v1/items", _BASE + "/items"):
         with pytest.raises(RequestURLError):
             on_port.check(httpx.Request("GET", other))
 
 
 def test_the_refusal_never_shows_user_info_or_query() -> None:
     with pytest.raises(RequestURLError) as caught:
-        base().check(httpx.Request("GET", "https://user:pw@evil.example/v1/x?key=secret"))
+        _base().check(httpx.Request("GET", "https://user:pw@evil.example/v1/x?key=secret"))
     assert "pw" not in str(caught.value) and "secret" not in str(caught.value)
     assert "https://evil.example" in str(caught.value)
 
@@ -304,13 +310,13 @@ def test_the_refusal_never_shows_user_info_or_query() -> None:
 )
 def test_a_request_outside_the_base_path_is_refused(url: str) -> None:
     with pytest.raises(RequestURLError) as caught:
-        base().check(httpx.Request("DELETE", url))
+        _base().check(httpx.Request("DELETE", url))
     assert str(caught.value).startswith("refused to send DELETE /")
     assert str(caught.value).endswith("outside the base URL's path /v1/")
 
 
 def test_a_base_url_without_a_path_takes_every_path() -> None:
-    root = base("https://api.example.test/")
+    root = _base("https://api.example.test/")
     root.check(httpx.Request("GET", "https://api.example.test/anything/at/all"))
     root.check(httpx.Request("GET", "https://api.example.test"))
 
@@ -318,7 +324,7 @@ def test_a_base_url_without_a_path_takes_every_path() -> None:
 # -- redirects -----------------------------------------------------------------------------------
 
 
-class Redirecting:
+class _Redirecting:
     """A server answering ``status`` with ``location`` to every request outside ``/final``."""
 
     def __init__(self, status: int, location: str | None, hops: int = 1) -> None:
@@ -333,26 +339,26 @@ class Redirecting:
         return httpx.Response(self.status, headers=headers)
 
 
-def send(server: Redirecting, method: str = "GET", body: bytes = b"") -> object:
-    made = SyncAPIClient(base_url=BASE, transport=httpx.MockTransport(server), max_retries=0)
+def _send(server: _Redirecting, method: str = "GET", body: bytes = b"") -> object:
+    made = SyncAPIClient(base_url=_BASE, transport=httpx.MockTransport(server), max_retries=0)
     route = Route(method=method, path="/start", success={"200": object})
     return made.request(route, body=body or None)
 
 
 def test_a_redirect_on_the_base_url_is_followed() -> None:
-    server = Redirecting(302, "/v1/final")
-    assert send(server) == {"at": "/v1/final"}
+    server = _Redirecting(302, "/v1/final")
+    assert _send(server) == {"at": "/v1/final"}
     assert [str(request.url) for request in server.requests] == [
-        BASE + "/start",
-        BASE + "/final",
+        _BASE + "/start",
+        _BASE + "/final",
     ]
 
 
 @pytest.mark.parametrize(("status", "method"), [(303, "GET"), (307, "POST"), (308, "POST")])
 def test_a_redirect_keeps_the_method_as_http_says(status: int, method: str) -> None:
     # RFC 9110, section 15.4: 303 is answered with a GET; 307 and 308 repeat the method and body.
-    server = Redirecting(status, BASE + "/final")
-    send(server, "POST", b"payload")
+    server = _Redirecting(status, _BASE + "/final")
+    _send(server, "POST", b"payload")
     assert server.requests[1].method == method
     assert server.requests[1].content == (b"payload" if method == "POST" else b"")
 
@@ -367,9 +373,9 @@ def test_a_redirect_keeps_the_method_as_http_says(status: int, method: str) -> N
     ],
 )
 def test_a_redirect_elsewhere_is_refused(location: str, why: str) -> None:
-    server = Redirecting(302, location)
+    server = _Redirecting(302, location)
     with pytest.raises(RedirectError) as caught:
-        send(server)
+        _send(server)
     assert len(server.requests) == 1  # nothing went to the Location
     assert why in str(caught.value)
     assert caught.value.status_code == 302
@@ -377,12 +383,12 @@ def test_a_redirect_elsewhere_is_refused(location: str, why: str) -> None:
 
 
 def test_redirects_are_followed_a_few_times_in_a_row_only() -> None:
-    server = Redirecting(307, "/v1/final", hops=MAX_REDIRECTS)
-    assert send(server) == {"at": "/v1/final"}
+    server = _Redirecting(307, "/v1/final", hops=_origin.MAX_REDIRECTS)
+    assert _send(server) == {"at": "/v1/final"}
     assert len(server.requests) == 6  # the request, then five redirects followed
-    looping = Redirecting(307, "/v1/again", hops=100)
+    looping = _Redirecting(307, "/v1/again", hops=100)
     with pytest.raises(RedirectError) as caught:
-        send(looping)
+        _send(looping)
     assert "more than 5 redirects in a row" in str(caught.value)
     assert len(looping.requests) == 6
 
@@ -398,9 +404,9 @@ def test_redirects_are_followed_a_few_times_in_a_row_only() -> None:
 def test_a_redirect_httpx_would_not_follow_is_refused(
     status: int, location: str | None, why: str
 ) -> None:
-    server = Redirecting(status, location)
+    server = _Redirecting(status, location)
     with pytest.raises(RedirectError) as caught:
-        send(server)
+        _send(server)
     assert why in str(caught.value)
     assert len(server.requests) == 1
 
@@ -408,19 +414,31 @@ def test_a_redirect_httpx_would_not_follow_is_refused(
 # -- logging -------------------------------------------------------------------------------------
 
 
-@pytest.fixture
-def clean_logger() -> Iterator[logging.Logger]:
-    """The package logger, its level, handlers and propagation restored after the test."""
-    saved = (logger.level, list(logger.handlers), logger.propagate)
-    yield logger
-    logger.setLevel(saved[0])
-    logger.handlers[:] = saved[1]
-    logger.propagate = saved[2]
+@pytest.fixture(name="clean_logger")
+def _clean_logger() -> Iterator[logging.Logger]:
+    """The package _logging.logger, its level, handlers and propagation restored after the test."""
+    saved = (_logging.logger.level, list(_logging.logger.handlers), _logging.logger.propagate)
+    yield _logging.logger
+    _logging.logger.setLevel(saved[0])
+    _logging.logger.handlers[:] = saved[1]
+    _logging.logger.propagate = saved[2]
 
 
 def test_the_logger_is_the_packages() -> None:
-    assert logger.name == callfire_client.__name__
-    assert logger is logging.getLogger(callfire_client.__name__)
+    assert _logging.logger.name == callfire_client.__name__
+    assert _logging.logger is logging.getLogger(callfire_client.__name__)
+
+
+def test_a_vendored_copy_logs_under_its_own_package() -> None:
+    # Copied into another package (one with a _runtime of its own, even), the _logging.logger is the
+    # copy's package as it is imported: the module's own code, run under that name.
+    spec = _logging.__spec__
+    assert spec is not None and isinstance(spec.loader, importlib.abc.InspectLoader)
+    code = spec.loader.get_code(spec.name)
+    assert code is not None
+    namespace: dict[str, Any] = {"__name__": "app._runtime.vendored._runtime._logging"}
+    exec(code, namespace)
+    assert namespace["logger"].name == "app._runtime.vendored"
 
 
 @pytest.mark.parametrize(
@@ -451,7 +469,7 @@ def test_an_unknown_switch_value_is_ignored_with_a_warning(clean_logger: logging
         configure_logging("loud", "X_LOG")
 
     with pytest.warns(UserWarning) as caught:
-        line = inspect.currentframe().f_lineno + 1  # type: ignore[union-attr]
+        line = _inspect.currentframe().f_lineno + 1  # type: ignore[union-attr]
         make_client()
     assert str(caught[0].message) == "X_LOG='loud' is ignored: use debug or info"
     # It points at the line that made the client.
@@ -481,13 +499,13 @@ def test_the_switch_adds_no_handler_when_records_are_handled(clean_logger: loggi
     assert clean_logger.handlers == [handler]
 
 
-REDACTOR = Redactor(["X-API-Key"], ["api_key"])
+_REDACTOR = _logging.Redactor(["X-API-Key"], ["api_key"])
 
 
 def test_the_logged_url_masks_api_keys_and_user_info() -> None:
     url = httpx.URL("https://ann:pw@api.example.test/v1/items?q=a+b&api_key=s3cret&api_key=two")
-    assert REDACTOR.url(url) == "https://api.example.test/v1/items?q=a+b&api_key=***&api_key=***"
-    assert REDACTOR.url(httpx.URL("https://api.example.test/v1/items")) == (
+    assert _REDACTOR.url(url) == "https://api.example.test/v1/items?q=a+b&api_key=***&api_key=***"
+    assert _REDACTOR.url(httpx.URL("https://api.example.test/v1/items")) == (
         "https://api.example.test/v1/items"
     )
 
@@ -504,7 +522,7 @@ def test_the_logged_headers_mask_secrets() -> None:
         }
     )
     # httpx gives header names lower-cased (multi_items).
-    assert REDACTOR.headers(headers) == {
+    assert _REDACTOR.headers(headers) == {
         "authorization": "***",
         "proxy-authorization": "***",
         "cookie": "***",
@@ -518,50 +536,50 @@ def test_requests_and_responses_are_logged_at_debug_without_secrets(
     caplog: pytest.LogCaptureFixture,
 ) -> None:
     request = httpx.Request(
-        "POST", BASE + "/items?api_key=s3cret", headers={"Authorization": "Bearer tok-1"}
+        "POST", _BASE + "/items?api_key=s3cret", headers={"Authorization": "Bearer tok-1"}
     )
     response = httpx.Response(201, headers={"Set-Cookie": "id=s3cret"}, request=request)
-    with caplog.at_level(logging.DEBUG, logger=logger.name):
-        REDACTOR.log_request(request, 0)
-        REDACTOR.log_response(request, response)
+    with caplog.at_level(logging.DEBUG, logger=_logging.logger.name):
+        _REDACTOR.log_request(request, 0)
+        _REDACTOR.log_response(request, response)
     assert [record.levelno for record in caplog.records] == [logging.DEBUG, logging.DEBUG]
     first, second = (record.getMessage() for record in caplog.records)
-    assert first.startswith(f"request POST {BASE}/items?api_key=*** attempt=1 headers=")
+    assert first.startswith(f"request POST {_BASE}/items?api_key=*** attempt=1 headers=")
     assert "'authorization': '***'" in first
-    assert second.startswith(f"response POST {BASE}/items?api_key=*** status=201 headers=")
+    assert second.startswith(f"response POST {_BASE}/items?api_key=*** status=201 headers=")
     assert "'set-cookie': '***'" in second
     assert "s3cret" not in caplog.text and "tok-1" not in caplog.text
 
 
 def test_nothing_is_logged_below_the_level(caplog: pytest.LogCaptureFixture) -> None:
-    request = httpx.Request("GET", BASE + "/items")
-    with caplog.at_level(logging.INFO, logger=logger.name):
-        REDACTOR.log_request(request, 2)
-        REDACTOR.log_response(request, httpx.Response(200, request=request))
-    with caplog.at_level(logging.WARNING, logger=logger.name):
-        REDACTOR.log_retry(request, "status 503", 1.0)
+    request = httpx.Request("GET", _BASE + "/items")
+    with caplog.at_level(logging.INFO, logger=_logging.logger.name):
+        _REDACTOR.log_request(request, 2)
+        _REDACTOR.log_response(request, httpx.Response(200, request=request))
+    with caplog.at_level(logging.WARNING, logger=_logging.logger.name):
+        _REDACTOR.log_retry(request, "status 503", 1.0)
     assert caplog.records == []
 
 
 def test_a_retry_is_logged_at_info(caplog: pytest.LogCaptureFixture) -> None:
-    request = httpx.Request("GET", BASE + "/items?api_key=s3cret")
-    with caplog.at_level(logging.INFO, logger=logger.name):
-        REDACTOR.log_request(request, 1)
-        REDACTOR.log_retry(request, "status 503", 1.234)
+    request = httpx.Request("GET", _BASE + "/items?api_key=s3cret")
+    with caplog.at_level(logging.INFO, logger=_logging.logger.name):
+        _REDACTOR.log_request(request, 1)
+        _REDACTOR.log_retry(request, "status 503", 1.234)
     assert [(r.levelno, r.getMessage()) for r in caplog.records] == [
-        (logging.INFO, f"retry GET {BASE}/items?api_key=*** after status 503 in 1.23s")
+        (logging.INFO, f"retry GET {_BASE}/items?api_key=*** after status 503 in 1.23s")
     ]
 
 
 def test_the_client_logs_with_its_schemes_secrets_masked(caplog: pytest.LogCaptureFixture) -> None:
     made = SyncAPIClient(
-        base_url=BASE,
-        schemes=SCHEMES,
+        base_url=_BASE,
+        schemes=_SCHEMES,
         credentials=Credentials(api_keys={"header_key": "hk-1", "query_key": "qk-2"}),
         transport=httpx.MockTransport(lambda request: httpx.Response(204)),
     )
     route = Route(method="GET", path="/items", security=(("header_key", "query_key"),))
-    with caplog.at_level(logging.DEBUG, logger=logger.name):
+    with caplog.at_level(logging.DEBUG, logger=_logging.logger.name):
         made.request(route)
     assert len(caplog.records) == 2
     assert "hk-1" not in caplog.text and "qk-2" not in caplog.text

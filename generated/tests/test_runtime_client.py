@@ -5,74 +5,77 @@ through the runtime's ``request`` with plain routes whatever this API's operatio
 from __future__ import annotations
 
 import asyncio
-import copy
+import copy as _copy
 import datetime
-import email.utils
 import functools
-import inspect
+import inspect as _inspect
 import json
 import logging
-import math
-import pickle
-import random
+import math as _math
+import pickle as _pickle
+import random as _random
 import re
-import time
-import typing
+import time as _time
+import typing as _typing
+from email import utils as _email_utils
 from typing import Any
 
 import httpx
 import pytest
 
-from callfire_client._runtime._auth import Credentials, SecurityScheme
-from callfire_client._runtime._client import AsyncAPIClient, ClientOptions, SyncAPIClient
-from callfire_client._runtime._errors import (
+from callfire_client._runtime import (
+    NOT_GIVEN,
     APIConnectionError,
     APIResponseValidationError,
     APIStatusError,
     APITimeoutError,
+    AsyncAPIClient,
+    AsyncRawResponse,
     BadRequestError,
+    ClientOptions,
+    Credentials,
     InsecureTransportWarning,
     InternalServerError,
+    LazyType,
     NotFoundError,
+    NotGiven,
     RateLimitError,
+    RawResponse,
     RedirectError,
     RequestURLError,
+    Route,
+    SecurityScheme,
+    SyncAPIClient,
+    _logging,
+    _retry,
+    _route,
 )
-from callfire_client._runtime._logging import logger
-from callfire_client._runtime._raw import AsyncRawResponse, RawResponse
-from callfire_client._runtime._retry import (
-    backoff_delay,
-    can_retry_error,
-    can_retry_status,
-    has_idempotency_key,
-    retry_delay,
-)
-from callfire_client._runtime._route import BodyKind, LazyType, Route
-from callfire_client._runtime._types import NOT_GIVEN, NotGiven
 from callfire_client_test_support import ChunkStream, Flaky, Recorder
 
-BASE = "https://api.example.test/v1"
+# Module-level names other than the runtime's and those the generated tests share start with
+# "_": a name from the API description can then never meet them.
+_BASE = "https://api.example.test/v1"
 # A GET any API could have, and a POST that creates (not idempotent).
 ITEM = Route(method="GET", path="/items/{id}", idempotent=True, success={"200": object})
-CREATE = Route(method="POST", path="/items", body="json", success={"201": object})
-SCHEMES = {"oauth": SecurityScheme(name="oauth", kind="bearer")}
+_CREATE = Route(method="POST", path="/items", body="json", success={"201": object})
+_SCHEMES = {"oauth": SecurityScheme(name="oauth", kind="bearer")}
 # The User-Agent: the distribution, its version, and the HTTP library's.
-USER_AGENT = re.compile(r"^[A-Za-z0-9_.-]+/\S+ python-httpx/" + re.escape(httpx.__version__) + "$")
+_USER_AGENT = re.compile(r"^[A-Za-z0-9_.-]+/\S+ python-httpx/" + re.escape(httpx.__version__) + "$")
 
 
 # For clients that send nothing: no TLS set up, which takes a tenth of a second per client.
-NOWHERE = httpx.MockTransport(Recorder())
+_NOWHERE = httpx.MockTransport(Recorder())
 
 
-def sync_client(handler: Any, **options: Any) -> SyncAPIClient:
+def _sync_client(handler: Any, **options: Any) -> SyncAPIClient:
     return SyncAPIClient(
-        transport=httpx.MockTransport(handler), **{"base_url": BASE, "max_retries": 0, **options}
+        transport=httpx.MockTransport(handler), **{"base_url": _BASE, "max_retries": 0, **options}
     )
 
 
 def async_client(handler: Any, **options: Any) -> AsyncAPIClient:
     return AsyncAPIClient(
-        transport=httpx.MockTransport(handler), **{"base_url": BASE, "max_retries": 0, **options}
+        transport=httpx.MockTransport(handler), **{"base_url": _BASE, "max_retries": 0, **options}
     )
 
 
@@ -90,9 +93,9 @@ def record_sleeps(made: SyncAPIClient | AsyncAPIClient) -> list[float]:
     return sleeps
 
 
-def line_after() -> int:
+def _line_after() -> int:
     """The number of the line after the caller's."""
-    frame = inspect.currentframe()
+    frame = _inspect.currentframe()
     assert frame is not None and frame.f_back is not None
     return frame.f_back.f_lineno + 1
 
@@ -102,29 +105,33 @@ def line_after() -> int:
 
 def test_a_429_is_retried_whatever_the_method() -> None:
     # RFC 6585: 429 means the server did not process the request, so re-sending cannot repeat it.
-    assert can_retry_status(429, retry_safe=False)
-    assert not can_retry_status(500, retry_safe=False)
-    assert can_retry_status(503, retry_safe=True)
+    assert _retry.can_retry_status(429, retry_safe=False)
+    assert not _retry.can_retry_status(500, retry_safe=False)
+    assert _retry.can_retry_status(503, retry_safe=True)
 
 
 def test_the_statuses_retried_when_a_request_may_be_sent_twice() -> None:
     # 408 Request Timeout, 429, and the 5xx that say "try later" (RFC 9110, section 15.6):
     # 500, 502, 503, 504; not 501 Not Implemented nor any 4xx the request itself caused.
-    retried = {status for status in range(100, 600) if can_retry_status(status, retry_safe=True)}
+    retried = {
+        status for status in range(100, 600) if _retry.can_retry_status(status, retry_safe=True)
+    }
     assert retried == {408, 429, 500, 502, 503, 504}
-    unsafe = {status for status in range(100, 600) if can_retry_status(status, retry_safe=False)}
+    unsafe = {
+        status for status in range(100, 600) if _retry.can_retry_status(status, retry_safe=False)
+    }
     assert unsafe == {429}
 
 
-REQUEST = httpx.Request("POST", BASE + "/items")
+_REQUEST = httpx.Request("POST", _BASE + "/items")
 
 
 @pytest.mark.parametrize("error", [httpx.ConnectError, httpx.ConnectTimeout, httpx.PoolTimeout])
 def test_a_request_that_never_left_is_retried_whatever_the_method(
     error: type[httpx.RequestError],
 ) -> None:
-    assert can_retry_error(error("x", request=REQUEST), retry_safe=False)
-    assert can_retry_error(error("x", request=REQUEST), retry_safe=True)
+    assert _retry.can_retry_error(error("x", request=_REQUEST), retry_safe=False)
+    assert _retry.can_retry_error(error("x", request=_REQUEST), retry_safe=True)
 
 
 @pytest.mark.parametrize(
@@ -140,26 +147,26 @@ def test_a_request_that_never_left_is_retried_whatever_the_method(
 def test_a_request_that_may_have_arrived_is_retried_only_when_safe(
     error: type[httpx.RequestError],
 ) -> None:
-    assert not can_retry_error(error("x", request=REQUEST), retry_safe=False)
-    assert can_retry_error(error("x", request=REQUEST), retry_safe=True)
+    assert not _retry.can_retry_error(error("x", request=_REQUEST), retry_safe=False)
+    assert _retry.can_retry_error(error("x", request=_REQUEST), retry_safe=True)
 
 
 def test_other_request_errors_are_not_retried() -> None:
     # An unsupported scheme or a body that cannot be decoded fails the same way every time.
     for error in (httpx.UnsupportedProtocol("x"), httpx.DecodingError("x")):
-        assert not can_retry_error(error, retry_safe=True)
+        assert not _retry.can_retry_error(error, retry_safe=True)
 
 
 def test_an_idempotency_key_header() -> None:
     def made(headers: dict[str, str]) -> httpx.Request:
-        return httpx.Request("POST", BASE, headers=headers)
+        return httpx.Request("POST", _BASE, headers=headers)
 
-    assert has_idempotency_key(made({"Idempotency-Key": "k"}))
-    assert has_idempotency_key(made({"x-idempotency-key": "k"}))
-    assert has_idempotency_key(made({"Request-Token": "k"}), "Request-Token")
-    assert not has_idempotency_key(made({"Request-Token": "k"}))
-    assert not has_idempotency_key(made({"Idempotency-Key": "  "}), "Request-Token")
-    assert not has_idempotency_key(made({}), None)
+    assert _retry.has_idempotency_key(made({"Idempotency-Key": "k"}))
+    assert _retry.has_idempotency_key(made({"x-idempotency-key": "k"}))
+    assert _retry.has_idempotency_key(made({"Request-Token": "k"}), "Request-Token")
+    assert not _retry.has_idempotency_key(made({"Request-Token": "k"}))
+    assert not _retry.has_idempotency_key(made({"Idempotency-Key": "  "}), "Request-Token")
+    assert not _retry.has_idempotency_key(made({}), None)
 
 
 @pytest.mark.parametrize(
@@ -168,22 +175,22 @@ def test_an_idempotency_key_header() -> None:
 def test_the_backoff_bounds(monkeypatch: pytest.MonkeyPatch, attempt: int, base: float) -> None:
     # Exponential backoff from 0.5 s capped at 8 s, times a jitter drawn between 0.75 and 1:
     # the draw is replaced by each end of its range in turn.
-    monkeypatch.setattr(random, "uniform", lambda low, high: low)
-    assert backoff_delay(attempt) == pytest.approx(0.75 * base)
-    assert retry_delay(attempt) == pytest.approx(0.75 * base)
-    monkeypatch.setattr(random, "uniform", lambda low, high: high)
-    assert backoff_delay(attempt) == pytest.approx(base)
+    monkeypatch.setattr(_random, "uniform", lambda low, high: low)
+    assert _retry.backoff_delay(attempt) == pytest.approx(0.75 * base)
+    assert _retry.retry_delay(attempt) == pytest.approx(0.75 * base)
+    monkeypatch.setattr(_random, "uniform", lambda low, high: high)
+    assert _retry.backoff_delay(attempt) == pytest.approx(base)
 
 
 # RFC 9110, section 10.2.3 (and its example, from RFC 7231): an HTTP date.
-RETRY_DATE = "Wed, 21 Oct 2015 07:28:00 GMT"
-RETRY_EPOCH = 1445412480.0
+_RETRY_DATE = "Wed, 21 Oct 2015 07:28:00 GMT"
+_RETRY_EPOCH = 1445412480.0
 
 
 @pytest.mark.parametrize(
     ("headers", "wait"),
     [
-        ({"Retry-After": RETRY_DATE}, 30.0),
+        ({"Retry-After": _RETRY_DATE}, 30.0),
         ({"Retry-After": "Wed, 21 Oct 2015 07:30:00 GMT"}, 60.0),  # 150 s: capped
         ({"Retry-After": "Wed, 21 Oct 2015 07:27:00 GMT"}, 0.0),  # past: now
         ({"retry-after-ms": "1500"}, 1.5),
@@ -196,8 +203,8 @@ RETRY_EPOCH = 1445412480.0
 def test_the_wait_a_server_asks_for(
     monkeypatch: pytest.MonkeyPatch, headers: dict[str, str], wait: float
 ) -> None:
-    monkeypatch.setattr(time, "time", lambda: RETRY_EPOCH - 30)
-    assert retry_delay(0, httpx.Headers(headers)) == pytest.approx(wait)
+    monkeypatch.setattr(_time, "time", lambda: _RETRY_EPOCH - 30)
+    assert _retry.retry_delay(0, httpx.Headers(headers)) == pytest.approx(wait)
 
 
 @pytest.mark.parametrize(
@@ -206,10 +213,10 @@ def test_the_wait_a_server_asks_for(
 def test_an_unusable_retry_after_falls_back_to_the_backoff(
     monkeypatch: pytest.MonkeyPatch, value: str
 ) -> None:
-    monkeypatch.setattr(random, "uniform", lambda low, high: high)
-    assert retry_delay(2, httpx.Headers({"Retry-After": value})) == 2.0
-    assert retry_delay(0, None) == 0.5
-    assert retry_delay(0, httpx.Headers()) == 0.5
+    monkeypatch.setattr(_random, "uniform", lambda low, high: high)
+    assert _retry.retry_delay(2, httpx.Headers({"Retry-After": value})) == 2.0
+    assert _retry.retry_delay(0, None) == 0.5
+    assert _retry.retry_delay(0, httpx.Headers()) == 0.5
 
 
 # -- options -------------------------------------------------------------------------------------
@@ -217,7 +224,7 @@ def test_an_unusable_retry_after_falls_back_to_the_backoff(
 
 def test_the_default_options() -> None:
     # The README: 60 s timeout, two retries, lenient response validation.
-    made = SyncAPIClient(base_url=BASE, transport=NOWHERE)
+    made = SyncAPIClient(base_url=_BASE, transport=_NOWHERE)
     assert made.options.timeout == 60.0
     assert made.options.max_retries == 2
     assert made.options.strict_response_validation is False
@@ -227,7 +234,7 @@ def test_the_default_options() -> None:
 
 
 def test_client_options_made_directly_have_the_same_defaults() -> None:
-    options = ClientOptions(base_url=BASE)
+    options = ClientOptions(base_url=_BASE)
     assert (options.timeout, options.max_retries) == (60.0, 2)
     assert options.strict_response_validation is False
     assert options.credentials == Credentials() and dict(options.default_headers) == {}
@@ -235,33 +242,33 @@ def test_client_options_made_directly_have_the_same_defaults() -> None:
 
 def test_the_options_given_are_kept() -> None:
     made = SyncAPIClient(
-        base_url=BASE,
-        schemes=SCHEMES,
+        base_url=_BASE,
+        schemes=_SCHEMES,
         credentials=Credentials(token="t"),
         timeout=7.0,
         max_retries=4,
         default_headers={"X-Team": "a"},
         strict_response_validation=True,
-        transport=NOWHERE,
+        transport=_NOWHERE,
     )
     options = made.options
-    assert (options.base_url, options.timeout, options.max_retries) == (BASE, 7.0, 4)
+    assert (options.base_url, options.timeout, options.max_retries) == (_BASE, 7.0, 4)
     assert options.strict_response_validation is True
     assert options.credentials == Credentials(token="t")
-    assert dict(options.schemes) == SCHEMES and dict(options.default_headers) == {"X-Team": "a"}
+    assert dict(options.schemes) == _SCHEMES and dict(options.default_headers) == {"X-Team": "a"}
     made.close()
 
 
 def test_an_injected_clients_own_timeout_is_kept() -> None:
     # httpx's default is 5 s, which its maker most likely never chose: that one is replaced.
-    chosen = httpx.Client(transport=NOWHERE, timeout=12.0)
-    default = httpx.Client(transport=NOWHERE)
-    assert SyncAPIClient(base_url=BASE, http_client=chosen).options.timeout == httpx.Timeout(12.0)
-    assert SyncAPIClient(base_url=BASE, http_client=default).options.timeout == 60.0
-    assert SyncAPIClient(base_url=BASE, http_client=chosen, timeout=3.0).options.timeout == 3.0
-    assert SyncAPIClient(base_url=BASE, http_client=chosen, timeout=None).options.timeout is None
-    achosen = httpx.AsyncClient(transport=NOWHERE, timeout=httpx.Timeout(4.0, connect=1.0))
-    made = AsyncAPIClient(base_url=BASE, http_client=achosen)
+    chosen = httpx.Client(transport=_NOWHERE, timeout=12.0)
+    default = httpx.Client(transport=_NOWHERE)
+    assert SyncAPIClient(base_url=_BASE, http_client=chosen).options.timeout == httpx.Timeout(12.0)
+    assert SyncAPIClient(base_url=_BASE, http_client=default).options.timeout == 60.0
+    assert SyncAPIClient(base_url=_BASE, http_client=chosen, timeout=3.0).options.timeout == 3.0
+    assert SyncAPIClient(base_url=_BASE, http_client=chosen, timeout=None).options.timeout is None
+    achosen = httpx.AsyncClient(transport=_NOWHERE, timeout=httpx.Timeout(4.0, connect=1.0))
+    made = AsyncAPIClient(base_url=_BASE, http_client=achosen)
     assert made.options.timeout == httpx.Timeout(4.0, connect=1.0)
     chosen.close()
     default.close()
@@ -271,16 +278,16 @@ def test_either_an_http_client_or_a_transport() -> None:
     transport = httpx.MockTransport(Recorder())
     with pytest.raises(ValueError, match="either http_client or transport"):
         SyncAPIClient(
-            base_url=BASE, http_client=httpx.Client(transport=NOWHERE), transport=transport
+            base_url=_BASE, http_client=httpx.Client(transport=_NOWHERE), transport=transport
         )
     with pytest.raises(ValueError, match="either http_client or transport"):
         AsyncAPIClient(
-            base_url=BASE, http_client=httpx.AsyncClient(transport=NOWHERE), transport=transport
+            base_url=_BASE, http_client=httpx.AsyncClient(transport=_NOWHERE), transport=transport
         )
 
 
 def test_with_options_replaces_what_is_given_only() -> None:
-    original = sync_client(Recorder(), timeout=5.0, default_headers={"A": "1", "B": "2"})
+    original = _sync_client(Recorder(), timeout=5.0, default_headers={"A": "1", "B": "2"})
     copied = original.with_options(max_retries=3, default_headers={"B": "3", "C": "4"})
     assert type(copied) is SyncAPIClient
     assert copied.options.max_retries == 3 and copied.options.timeout == 5.0
@@ -299,15 +306,15 @@ def test_with_options_replaces_what_is_given_only() -> None:
 
 def test_a_copy_with_another_base_url_sends_there() -> None:
     recorder = Recorder()
-    original = sync_client(recorder)
+    original = _sync_client(recorder)
     original.request(ITEM, path={"id": "1"})
     moved = original.with_options(base_url="https://other.example.test/v2")
     moved.request(ITEM, path={"id": "2"})
     original.request(ITEM, path={"id": "3"})
     assert [str(request.url) for request in recorder.requests] == [
-        BASE + "/items/1",
+        _BASE + "/items/1",
         "https://other.example.test/v2/items/2",
-        BASE + "/items/3",
+        _BASE + "/items/3",
     ]
 
 
@@ -317,7 +324,7 @@ def test_a_copy_builds_its_own_cached_resources() -> None:
         def owner(self) -> SyncAPIClient:  # a generated client caches its resources so
             return self
 
-    original = Client(base_url=BASE, transport=NOWHERE)
+    original = Client(base_url=_BASE, transport=_NOWHERE)
     assert original.owner is original
     copied = original.with_options(max_retries=1)
     assert copied.owner is copied
@@ -328,7 +335,9 @@ def test_a_copy_builds_its_own_cached_resources() -> None:
 def test_the_repr_shows_the_base_url_without_secrets() -> None:
     schemes = {"key": SecurityScheme(name="key", kind="apiKey", param="key", location="query")}
     made = SyncAPIClient(
-        base_url="https://ann:pw@api.example.test/v1?key=s3cret", schemes=schemes, transport=NOWHERE
+        base_url="https://ann:pw@api.example.test/v1?key=s3cret",
+        schemes=schemes,
+        transport=_NOWHERE,
     )
     assert repr(made) == "SyncAPIClient(base_url='https://api.example.test/v1?key=***')"
     made.close()
@@ -337,26 +346,26 @@ def test_the_repr_shows_the_base_url_without_secrets() -> None:
 # -- the insecure-transport warning --------------------------------------------------------------
 
 
-class GeneratedClient(SyncAPIClient):
+class _GeneratedClient(SyncAPIClient):
     """The generated client's layer: its __init__ calls the runtime's."""
 
     def __init__(self, **options: Any) -> None:
         super().__init__(**options)
 
 
-class AsyncGeneratedClient(AsyncAPIClient):
+class _AsyncGeneratedClient(AsyncAPIClient):
     def __init__(self, **options: Any) -> None:
         super().__init__(**options)
 
 
-@pytest.mark.parametrize("kind", [GeneratedClient, AsyncGeneratedClient])
+@pytest.mark.parametrize("kind", [_GeneratedClient, _AsyncGeneratedClient])
 def test_credentials_over_plain_http_warn_the_caller(kind: type[Any]) -> None:
     with pytest.warns(InsecureTransportWarning) as caught:
-        line = line_after()
+        line = _line_after()
         kind(
             base_url="HTTP://api.example.test",
             credentials=Credentials(token="t"),
-            transport=NOWHERE,
+            transport=_NOWHERE,
         )
     assert len(caught) == 1
     assert "sent unencrypted" in str(caught[0].message)
@@ -369,14 +378,14 @@ def test_no_warning_without_credentials_or_over_https() -> None:
 
     with warnings.catch_warnings():
         warnings.simplefilter("error")
-        GeneratedClient(base_url="http://api.example.test", transport=NOWHERE)
-        GeneratedClient(base_url=BASE, credentials=Credentials(token="t"), transport=NOWHERE)
-        made = GeneratedClient(
-            base_url="http://a.test", credentials=Credentials(), transport=NOWHERE
+        _GeneratedClient(base_url="http://api.example.test", transport=_NOWHERE)
+        _GeneratedClient(base_url=_BASE, credentials=Credentials(token="t"), transport=_NOWHERE)
+        made = _GeneratedClient(
+            base_url="http://a.test", credentials=Credentials(), transport=_NOWHERE
         )
         made.with_options(timeout=1.0)
-        secure = GeneratedClient(
-            base_url=BASE, credentials=Credentials(token="t"), transport=NOWHERE
+        secure = _GeneratedClient(
+            base_url=_BASE, credentials=Credentials(token="t"), transport=_NOWHERE
         )
         secure.with_options(max_retries=1)
 
@@ -385,7 +394,7 @@ def test_a_copy_warns_again_only_when_its_url_or_credentials_change() -> None:
     import warnings
 
     with pytest.warns(InsecureTransportWarning):
-        plain = sync_client(
+        plain = _sync_client(
             Recorder(), base_url="http://a.test", credentials=Credentials(token="t")
         )
     with warnings.catch_warnings():
@@ -394,12 +403,12 @@ def test_a_copy_warns_again_only_when_its_url_or_credentials_change() -> None:
 
 
 def test_a_copy_moved_to_plain_http_with_credentials_warns() -> None:
-    secure = sync_client(Recorder(), credentials=Credentials(token="t"))
+    secure = _sync_client(Recorder(), credentials=Credentials(token="t"))
     with pytest.warns(InsecureTransportWarning) as caught:
-        line = line_after()
+        line = _line_after()
         secure.with_options(base_url="http://api.example.test")
     assert (caught[0].filename, caught[0].lineno) == (__file__, line)
-    plain = sync_client(Recorder(), base_url="http://api.example.test")
+    plain = _sync_client(Recorder(), base_url="http://api.example.test")
     with pytest.warns(InsecureTransportWarning):
         plain.with_options(credentials=Credentials(username="ann"))
 
@@ -409,25 +418,25 @@ def test_a_copy_moved_to_plain_http_with_credentials_warns() -> None:
 
 def test_the_default_headers() -> None:
     recorder = Recorder()
-    sync_client(recorder).request(ITEM, path={"id": "1"})
+    _sync_client(recorder).request(ITEM, path={"id": "1"})
     headers = recorder.request.headers
-    assert USER_AGENT.match(headers["User-Agent"]), headers["User-Agent"]
+    assert _USER_AGENT.match(headers["User-Agent"]), headers["User-Agent"]
     assert headers["Accept"] == "application/json"
 
 
 def test_a_binary_response_accepts_anything() -> None:
     recorder = Recorder(content=b"\x00\x01")
     route = Route(method="GET", path="/files/{id}", success={"200": "bytes"})
-    assert sync_client(recorder).request(route, path={"id": "1"}) == b"\x00\x01"
+    assert _sync_client(recorder).request(route, path={"id": "1"}) == b"\x00\x01"
     assert recorder.request.headers["Accept"] == "*/*"
 
 
 def test_headers_in_the_order_they_win() -> None:
     # The client's default headers, then auth, then the operation's headers, then extra_headers.
     recorder = Recorder()
-    made = sync_client(
+    made = _sync_client(
         recorder,
-        schemes=SCHEMES,
+        schemes=_SCHEMES,
         credentials=Credentials(token="t"),
         default_headers={"Accept": "text/csv", "X-A": "default", "X-B": "default"},
     )
@@ -443,7 +452,7 @@ def test_headers_in_the_order_they_win() -> None:
 
 def test_the_query_and_extra_query() -> None:
     recorder = Recorder()
-    made = sync_client(recorder)
+    made = _sync_client(recorder)
     made.request(ITEM, path={"id": "1"}, query={"q": "a b", "n": 2}, extra_query={"x": "&"})
     assert recorder.requests[0].url.params.multi_items() == [("q", "a b"), ("n", "2"), ("x", "&")]
     made.request(ITEM, path={"id": "2"})
@@ -453,7 +462,7 @@ def test_the_query_and_extra_query() -> None:
 def test_a_path_template_with_a_query_keeps_both() -> None:
     recorder = Recorder()
     route = Route(method="GET", path="/search?kind=all", success={"200": object})
-    sync_client(recorder).request(route, query={"q": "x"})
+    _sync_client(recorder).request(route, query={"q": "x"})
     assert sorted(recorder.request.url.params.multi_items()) == [("kind", "all"), ("q", "x")]
     assert recorder.request.url.path == "/v1/search"
 
@@ -471,7 +480,7 @@ def test_a_path_that_leaves_the_base_url_is_refused_before_sending() -> None:
 
 
 def test_an_invalid_base_url_is_refused() -> None:
-    made = SyncAPIClient(base_url="https://[::1", transport=NOWHERE)
+    made = SyncAPIClient(base_url="https://[::1", transport=_NOWHERE)
     with pytest.raises(RequestURLError, match="the base URL is not valid"):
         made._base()
     made.close()
@@ -479,7 +488,7 @@ def test_an_invalid_base_url_is_refused() -> None:
 
 def test_timeouts_per_client_and_per_call() -> None:
     recorder = Recorder()
-    made = sync_client(recorder, timeout=20.0)
+    made = _sync_client(recorder, timeout=20.0)
     made.request(ITEM, path={"id": "1"})
     made.request(ITEM, path={"id": "1"}, timeout=2.5)
     made.request(ITEM, path={"id": "1"}, timeout=None)  # None: no timeout at all
@@ -494,7 +503,7 @@ def test_timeouts_per_client_and_per_call() -> None:
 
 def test_a_json_body_is_compact_utf8() -> None:
     recorder = Recorder(201, json_text='{"id": 1}')
-    assert sync_client(recorder).request(CREATE, body={"name": "café", "n": [1, 2]}) == {"id": 1}
+    assert _sync_client(recorder).request(_CREATE, body={"name": "café", "n": [1, 2]}) == {"id": 1}
     assert recorder.request.content == '{"name":"café","n":[1,2]}'.encode()
     assert recorder.request.headers["Content-Type"] == "application/json"
 
@@ -502,7 +511,7 @@ def test_a_json_body_is_compact_utf8() -> None:
 def test_a_json_string_body_is_a_json_string() -> None:
     recorder = Recorder(201)
     route = Route(method="POST", path="/notes", body="json", content_type="application/json")
-    sync_client(recorder).request(route, body="hi")
+    _sync_client(recorder).request(route, body="hi")
     assert recorder.request.content == b'"hi"'
 
 
@@ -510,21 +519,21 @@ def test_nan_is_not_json() -> None:
     # RFC 8259, section 6: NaN and Infinity are not permitted.
     recorder = Recorder(201)
     with pytest.raises(ValueError):
-        sync_client(recorder).request(CREATE, body={"x": math.nan})
+        _sync_client(recorder).request(_CREATE, body={"x": _math.nan})
     assert recorder.requests == []
 
 
 def test_a_text_body_is_sent_as_is() -> None:
     recorder = Recorder(201)
     route = Route(method="POST", path="/notes", body="json", content_type="text/plain")
-    sync_client(recorder).request(route, body="plain text")
+    _sync_client(recorder).request(route, body="plain text")
     assert recorder.request.content == b"plain text"
     assert recorder.request.headers["Content-Type"] == "text/plain"
 
 
 def test_a_bytes_body() -> None:
     recorder = Recorder(201)
-    made = sync_client(recorder)
+    made = _sync_client(recorder)
     made.request(Route(method="POST", path="/blobs", body="json"), body=bytearray(b"\x00\xff"))
     typed = Route(method="POST", path="/blobs", body="json", content_type="image/png")
     made.request(typed, body=b"\x89PNG")
@@ -537,26 +546,26 @@ def test_a_bytes_body() -> None:
 
 def test_the_callers_content_type_is_kept() -> None:
     recorder = Recorder(201)
-    sync_client(recorder).request(
-        CREATE, body={"a": 1}, extra_headers={"Content-Type": "application/merge-patch+json"}
+    _sync_client(recorder).request(
+        _CREATE, body={"a": 1}, extra_headers={"Content-Type": "application/merge-patch+json"}
     )
     assert recorder.request.headers["Content-Type"] == "application/merge-patch+json"
 
 
 def test_no_body_sends_no_content() -> None:
     recorder = Recorder(201)
-    made = sync_client(recorder)
-    made.request(CREATE)
-    made.request(CREATE, body=None)
+    made = _sync_client(recorder)
+    made.request(_CREATE)
+    made.request(_CREATE, body=None)
     for request in recorder.requests:
         assert request.content == b"" and "content-type" not in request.headers
 
 
 def test_extra_body_adds_fields_to_a_json_object() -> None:
     recorder = Recorder(201)
-    made = sync_client(recorder)
-    made.request(CREATE, body={"a": 1, "b": 2}, extra_body={"b": 3, "c": [4]})
-    made.request(CREATE, extra_body={"only": True})
+    made = _sync_client(recorder)
+    made.request(_CREATE, body={"a": 1, "b": 2}, extra_body={"b": 3, "c": [4]})
+    made.request(_CREATE, extra_body={"only": True})
     made.request(Route(method="POST", path="/x"), extra_body={"z": None})
     bodies = [json.loads(request.content) for request in recorder.requests]
     assert bodies == [{"a": 1, "b": 3, "c": [4]}, {"only": True}, {"z": None}]
@@ -566,10 +575,10 @@ def test_extra_body_adds_fields_to_a_json_object() -> None:
 def test_json_bodies_are_made_json_ready() -> None:
     # Swagger 2.0 "format: date" is an RFC 3339 full-date.
     recorder = Recorder(201)
-    made = sync_client(recorder)
-    made.request(CREATE, body={"on": datetime.date(2024, 1, 2)})
-    made.request(CREATE, body=None, extra_body={"on": datetime.date(2024, 1, 3)})
-    made.request(CREATE, body={"a": datetime.date(2024, 1, 4)}, extra_body={"b": 1})
+    made = _sync_client(recorder)
+    made.request(_CREATE, body={"on": datetime.date(2024, 1, 2)})
+    made.request(_CREATE, body=None, extra_body={"on": datetime.date(2024, 1, 3)})
+    made.request(_CREATE, body={"a": datetime.date(2024, 1, 4)}, extra_body={"b": 1})
     assert [request.content for request in recorder.requests] == [
         b'{"on":"2024-01-02"}',
         b'{"on":"2024-01-03"}',
@@ -579,13 +588,13 @@ def test_json_bodies_are_made_json_ready() -> None:
 
 def test_extra_body_needs_a_json_object() -> None:
     with pytest.raises(TypeError, match="this body is list"):
-        sync_client(Recorder(201)).request(CREATE, body=[1], extra_body={"a": 1})
+        _sync_client(Recorder(201)).request(_CREATE, body=[1], extra_body={"a": 1})
 
 
 def test_a_form_with_extra_body() -> None:
     recorder = Recorder(201)
     route = Route(method="POST", path="/forms", body="form", form_formats={"tags": "multi"})
-    sync_client(recorder).request(
+    _sync_client(recorder).request(
         route, form={"name": "a b", "tags": ["x", "y"], "gone": None}, extra_body={"more": "1"}
     )
     # application/x-www-form-urlencoded (HTML): a "multi" array repeats its name.
@@ -593,7 +602,7 @@ def test_a_form_with_extra_body() -> None:
     assert recorder.request.content == b"name=a+b&tags=x&tags=y&more=1"
 
 
-def multipart_parts(request: httpx.Request) -> list[tuple[str, str | None, bytes]]:
+def _multipart_parts(request: httpx.Request) -> list[tuple[str, str | None, bytes]]:
     """(name, filename, content) of each part of a multipart/form-data body (RFC 7578)."""
     boundary = request.headers["Content-Type"].split("boundary=")[1].encode()
     parts = []
@@ -609,11 +618,11 @@ def multipart_parts(request: httpx.Request) -> list[tuple[str, str | None, bytes
 def test_multipart_with_files_and_extra_body() -> None:
     recorder = Recorder(201)
     route = Route(method="POST", path="/uploads", body="multipart")
-    sync_client(recorder).request(
+    _sync_client(recorder).request(
         route, form={"title": "t"}, files={"file": b"\x01\x02"}, extra_body={"note": "n"}
     )
     assert recorder.request.headers["Content-Type"].startswith("multipart/form-data; boundary=")
-    assert sorted(multipart_parts(recorder.request)) == [
+    assert sorted(_multipart_parts(recorder.request)) == [
         ("file", "file", b"\x01\x02"),
         ("note", None, b"n"),
         ("title", None, b"t"),
@@ -624,9 +633,9 @@ def test_multipart_without_files_stays_multipart() -> None:
     # The operation declares multipart/form-data: httpx alone would send it urlencoded.
     recorder = Recorder(201)
     route = Route(method="POST", path="/uploads", body="multipart")
-    sync_client(recorder).request(route, form={"title": "t"}, extra_body={"note": "n"})
+    _sync_client(recorder).request(route, form={"title": "t"}, extra_body={"note": "n"})
     assert recorder.request.headers["Content-Type"].startswith("multipart/form-data; boundary=")
-    assert multipart_parts(recorder.request) == [("title", None, b"t"), ("note", None, b"n")]
+    assert _multipart_parts(recorder.request) == [("title", None, b"t"), ("note", None, b"n")]
 
 
 # -- retries through the client ------------------------------------------------------------------
@@ -635,7 +644,7 @@ def test_multipart_without_files_stays_multipart() -> None:
 def test_a_post_is_not_retried_after_a_503_by_default() -> None:
     # A POST may have created something: sent again, it could create it twice.
     server = Flaky(503, Recorder(201))
-    made = sync_client(server, max_retries=2)
+    made = _sync_client(server, max_retries=2)
     record_sleeps(made)
     with pytest.raises(InternalServerError):
         made.request(Route(method="POST", path="/items"))
@@ -644,15 +653,15 @@ def test_a_post_is_not_retried_after_a_503_by_default() -> None:
 
 def test_a_post_is_retried_after_a_429() -> None:
     server = Flaky(429, Recorder(201), retry_after="3")
-    made = sync_client(server, max_retries=1)
+    made = _sync_client(server, max_retries=1)
     sleeps = record_sleeps(made)
-    made.request(CREATE, body={"a": 1})
+    made.request(_CREATE, body={"a": 1})
     assert len(server.requests) == 2 and sleeps == [3.0]
 
 
 def test_a_declared_idempotency_header_makes_a_post_retry_safe() -> None:
     server = Flaky(503, Recorder(201))
-    made = sync_client(server, max_retries=1)
+    made = _sync_client(server, max_retries=1)
     record_sleeps(made)
     route = Route(method="POST", path="/items", idempotency_header="Request-Token")
     made.request(route, headers={"Request-Token": "t-1"})
@@ -661,18 +670,18 @@ def test_a_declared_idempotency_header_makes_a_post_retry_safe() -> None:
 
 def test_a_connect_error_is_retried_for_a_post() -> None:
     server = Flaky(httpx.ConnectError, Recorder(201))
-    made = sync_client(server, max_retries=1)
+    made = _sync_client(server, max_retries=1)
     sleeps = record_sleeps(made)
-    made.request(CREATE, body={"a": 1})
+    made.request(_CREATE, body={"a": 1})
     assert len(server.requests) == 2 and len(sleeps) == 1 and 0.375 <= sleeps[0] <= 0.5
 
 
 def test_a_read_timeout_is_not_retried_for_a_post() -> None:
     server = Flaky(httpx.ReadTimeout, Recorder(201))
-    made = sync_client(server, max_retries=3)
+    made = _sync_client(server, max_retries=3)
     record_sleeps(made)
     with pytest.raises(APITimeoutError, match="Timed out: POST /v1/items"):
-        made.request(CREATE, body={"a": 1})
+        made.request(_CREATE, body={"a": 1})
     assert len(server.requests) == 1
 
 
@@ -686,7 +695,7 @@ def test_a_transport_error_after_the_last_retry_is_raised() -> None:
         calls.append(request)
         return refuse(request)
 
-    made = sync_client(counting, max_retries=2)
+    made = _sync_client(counting, max_retries=2)
     record_sleeps(made)
     with pytest.raises(APIConnectionError, match="Connection error: GET /v1/items/1"):
         made.request(ITEM, path={"id": "1"})
@@ -697,27 +706,29 @@ def test_retries_are_logged(caplog: pytest.LogCaptureFixture) -> None:
     answers = iter(
         [httpx.Response(503, headers={"Retry-After": "2"}), httpx.Response(200, json={"a": 1})]
     )
-    made = sync_client(lambda request: next(answers), max_retries=1)
+    made = _sync_client(lambda request: next(answers), max_retries=1)
     record_sleeps(made)
-    with caplog.at_level(logging.INFO, logger=logger.name):
+    with caplog.at_level(logging.INFO, logger=_logging.logger.name):
         assert made.request(ITEM, path={"id": "1"}) == {"a": 1}
     assert [record.getMessage() for record in caplog.records] == [
-        f"retry GET {BASE}/items/1 after status 503 in 2.00s"
+        f"retry GET {_BASE}/items/1 after status 503 in 2.00s"
     ]
 
 
 def test_a_connect_error_retry_is_logged(caplog: pytest.LogCaptureFixture) -> None:
-    made = sync_client(Flaky(httpx.ConnectError, Recorder()), max_retries=1)
+    made = _sync_client(Flaky(httpx.ConnectError, Recorder()), max_retries=1)
     record_sleeps(made)
-    with caplog.at_level(logging.INFO, logger=logger.name):
+    with caplog.at_level(logging.INFO, logger=_logging.logger.name):
         made.request(ITEM, path={"id": "1"})
     assert len(caplog.records) == 1
-    assert caplog.records[0].getMessage().startswith(f"retry GET {BASE}/items/1 after ConnectError")
+    assert (
+        caplog.records[0].getMessage().startswith(f"retry GET {_BASE}/items/1 after ConnectError")
+    )
 
 
 def test_the_default_sleep_is_used_without_a_replacement() -> None:
     # Retry-After: 0 makes the real sleep return at once.
-    made = sync_client(Flaky(503, Recorder()), max_retries=1)
+    made = _sync_client(Flaky(503, Recorder()), max_retries=1)
     made.request(ITEM, path={"id": "1"})
 
     async def scenario() -> None:
@@ -733,13 +744,13 @@ def test_the_default_sleep_is_used_without_a_replacement() -> None:
 def test_any_2xx_is_a_success() -> None:
     # RFC 9110, section 15.3: the 2xx class is success.
     route = Route(method="GET", path="/x", success={"default": object})
-    assert sync_client(Recorder(299, json_text='{"a": 1}')).request(route) == {"a": 1}
+    assert _sync_client(Recorder(299, json_text='{"a": 1}')).request(route) == {"a": 1}
 
 
 def test_an_error_never_shows_the_credentials() -> None:
     # A server may echo what it was sent: the error message must not carry it on.
     recorder = Recorder(401, json_text='{"message": "token tok-s3cret is not valid"}')
-    made = sync_client(recorder, schemes=SCHEMES, credentials=Credentials(token="tok-s3cret"))
+    made = _sync_client(recorder, schemes=_SCHEMES, credentials=Credentials(token="tok-s3cret"))
     with pytest.raises(APIStatusError) as caught:
         made.request(Route(method="GET", path="/me", security=(("oauth",),)))
     assert caught.value.status_code == 401
@@ -748,26 +759,26 @@ def test_an_error_never_shows_the_credentials() -> None:
 
 def test_a_400_is_not_a_redirect() -> None:
     with pytest.raises(BadRequestError) as caught:
-        sync_client(Recorder(400)).request(ITEM, path={"id": "1"})
+        _sync_client(Recorder(400)).request(ITEM, path={"id": "1"})
     assert not isinstance(caught.value, RedirectError)
 
 
 def test_strict_validation_raises_and_lenient_returns() -> None:
     route = Route(method="GET", path="/n", success={"200": int})
     with pytest.raises(APIResponseValidationError):
-        sync_client(Recorder(json_text='"x"'), strict_response_validation=True).request(route)
-    assert sync_client(Recorder(json_text='"x"')).request(route) == "x"
+        _sync_client(Recorder(json_text='"x"'), strict_response_validation=True).request(route)
+    assert _sync_client(Recorder(json_text='"x"')).request(route) == "x"
 
 
 def test_a_large_body_is_returned_whole() -> None:
     body = b"x" * (3 * 1024 * 1024)
     route = Route(method="GET", path="/big", success={"200": "bytes"})
-    assert sync_client(Recorder(content=body)).request(route) == body
+    assert _sync_client(Recorder(content=body)).request(route) == body
 
 
 def test_raw_returns_the_response_and_the_original_stays_parsed() -> None:
     recorder = Recorder(json_text='{"a": 1}', headers={"X-Request-Id": "r-1"})
-    made = sync_client(recorder)
+    made = _sync_client(recorder)
     raw = made.raw().request(ITEM, path={"id": "1"})
     assert isinstance(raw, RawResponse)
     assert raw.status_code == 200 and raw.request_id == "r-1" and raw.parse() == {"a": 1}
@@ -781,7 +792,7 @@ def test_a_streamed_call_leaves_the_body_unread() -> None:
         streams.append(ChunkStream([b'{"a"', b": 1}"]))
         return httpx.Response(200, stream=streams[-1])
 
-    made = sync_client(handler)
+    made = _sync_client(handler)
     with made.raw(stream=True).request(ITEM, path={"id": "1"}) as streamed:
         assert isinstance(streamed, RawResponse)
         assert streams[0].given == 0
@@ -795,14 +806,14 @@ def test_a_streamed_redirect_that_is_not_followed_is_read_and_raised() -> None:
         return httpx.Response(300, headers={"Location": "/v1/a"}, stream=stream)
 
     with pytest.raises(RedirectError) as caught:
-        sync_client(handler).raw(stream=True).request(ITEM, path={"id": "1"})
+        _sync_client(handler).raw(stream=True).request(ITEM, path={"id": "1"})
     assert caught.value.body == "see elsewhere"
 
 
 def test_any_streamed_2xx_is_left_unread() -> None:
     stream = ChunkStream([b"{}"])
     route = Route(method="GET", path="/x", success={"default": object})
-    made = sync_client(lambda request: httpx.Response(299, stream=stream))
+    made = _sync_client(lambda request: httpx.Response(299, stream=stream))
     with made.raw(stream=True).request(route) as streamed:
         assert streamed.status_code == 299 and stream.given == 0
 
@@ -813,7 +824,7 @@ def test_a_streamed_error_is_read_and_raised() -> None:
         return httpx.Response(404, headers={"Content-Type": "application/json"}, stream=stream)
 
     with pytest.raises(NotFoundError) as caught:
-        sync_client(handler).raw(stream=True).request(ITEM, path={"id": "1"})
+        _sync_client(handler).raw(stream=True).request(ITEM, path={"id": "1"})
     assert caught.value.body == {"message": "no such item"}
 
 
@@ -822,10 +833,10 @@ def test_a_streamed_error_is_read_and_raised() -> None:
 
 def test_close_and_the_context_manager() -> None:
     http = httpx.Client(transport=httpx.MockTransport(Recorder()))
-    with SyncAPIClient(base_url=BASE, http_client=http) as made:
+    with SyncAPIClient(base_url=_BASE, http_client=http) as made:
         made.request(ITEM, path={"id": "1"})
     assert not http.is_closed  # the caller's
-    own = SyncAPIClient(base_url=BASE, transport=NOWHERE)
+    own = SyncAPIClient(base_url=_BASE, transport=_NOWHERE)
     with own as entered:
         assert entered is own
     assert own._http.is_closed
@@ -853,10 +864,10 @@ def test_the_async_client_end_to_end() -> None:
 
     asyncio.run(scenario())
     assert [str(request.url) for request in server.requests] == [
-        BASE + "/items/1?q=1",
-        BASE + "/items/1?q=1",
-        BASE + "/items/2",
-        BASE + "/items/3",
+        _BASE + "/items/1?q=1",
+        _BASE + "/items/1?q=1",
+        _BASE + "/items/2",
+        _BASE + "/items/3",
     ]
 
 
@@ -865,17 +876,17 @@ def test_the_async_client_retries_and_gives_up() -> None:
         server = Flaky(httpx.ConnectError, Recorder(201))
         made = async_client(server, max_retries=1)
         sleeps = record_sleeps(made)
-        await made.request(CREATE, body={"a": 1})
+        await made.request(_CREATE, body={"a": 1})
         assert len(server.requests) == 2 and len(sleeps) == 1
         post = Flaky(httpx.ReadTimeout, Recorder(201))
         with pytest.raises(APITimeoutError):
-            await async_client(post, max_retries=2).request(CREATE, body={"a": 1})
+            await async_client(post, max_retries=2).request(_CREATE, body={"a": 1})
         assert len(post.requests) == 1
         limited = Recorder(429)
         made = async_client(limited, max_retries=3)
         record_sleeps(made)
         with pytest.raises(RateLimitError):
-            await made.request(CREATE, body={"a": 1}, max_retries=1)
+            await made.request(_CREATE, body={"a": 1}, max_retries=1)
         assert len(limited.requests) == 2
 
     asyncio.run(scenario())
@@ -914,13 +925,13 @@ def test_an_async_streamed_error_is_read_and_raised() -> None:
 def test_an_async_injected_client_is_left_open() -> None:
     async def scenario() -> None:
         http = httpx.AsyncClient(transport=httpx.MockTransport(Recorder()))
-        made = AsyncAPIClient(base_url=BASE, http_client=http)
+        made = AsyncAPIClient(base_url=_BASE, http_client=http)
         copied = made.with_options(max_retries=0)
         await copied.aclose()
         await made.aclose()
         assert not http.is_closed
         await http.aclose()
-        own = AsyncAPIClient(base_url=BASE, transport=NOWHERE)
+        own = AsyncAPIClient(base_url=_BASE, transport=_NOWHERE)
         await own.with_options(timeout=1.0).aclose()
         assert not own._http.is_closed
         await own.aclose()
@@ -948,7 +959,7 @@ def test_a_route_declares_nothing_it_is_not_told() -> None:
 def test_the_kinds_of_body_a_route_declares() -> None:
     # Swagger 2.0: no body, a "body" parameter (JSON), or "formData" parameters, urlencoded or
     # multipart/form-data (consumes).
-    assert typing.get_args(BodyKind) == ("none", "json", "form", "multipart")
+    assert _typing.get_args(_route.BodyKind) == ("none", "json", "form", "multipart")
 
 
 def test_a_lazy_type_is_made_once_when_first_needed() -> None:
@@ -963,7 +974,7 @@ def test_a_lazy_type_is_made_once_when_first_needed() -> None:
     assert lazy.resolve() is int and lazy.resolve() is int
     assert made == [1]
     route = Route(method="GET", path="/n", success={"200": LazyType(lambda: int)})
-    assert sync_client(Recorder(json_text="5")).request(route) == 5
+    assert _sync_client(Recorder(json_text="5")).request(route) == 5
 
 
 def test_a_lazy_type_that_makes_none_is_not_made_again() -> None:
@@ -982,10 +993,10 @@ def test_not_given_is_one_falsy_value() -> None:
     assert NotGiven() is NOT_GIVEN
     assert not NOT_GIVEN and bool(NOT_GIVEN) is False
     assert repr(NOT_GIVEN) == "NOT_GIVEN"
-    assert copy.copy(NOT_GIVEN) is NOT_GIVEN and copy.deepcopy(NOT_GIVEN) is NOT_GIVEN
-    assert pickle.loads(pickle.dumps(NOT_GIVEN)) is NOT_GIVEN
+    assert _copy.copy(NOT_GIVEN) is NOT_GIVEN and _copy.deepcopy(NOT_GIVEN) is NOT_GIVEN
+    assert _pickle.loads(_pickle.dumps(NOT_GIVEN)) is NOT_GIVEN
 
 
 def test_the_http_date_used_above() -> None:
-    parsed = email.utils.parsedate_tz(RETRY_DATE)
-    assert parsed is not None and email.utils.mktime_tz(parsed) == RETRY_EPOCH
+    parsed = _email_utils.parsedate_tz(_RETRY_DATE)
+    assert parsed is not None and _email_utils.mktime_tz(parsed) == _RETRY_EPOCH

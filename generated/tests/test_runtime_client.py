@@ -909,6 +909,59 @@ def test_the_async_client_follows_and_refuses_redirects() -> None:
     asyncio.run(scenario())
 
 
+def test_the_async_client_stops_following_a_redirect_loop() -> None:
+    server = Recorder(307, headers={"Location": "/v1/items/1"})
+
+    async def scenario() -> None:
+        with pytest.raises(RedirectError, match="more than 5 redirects"):
+            await async_client(server).request(ITEM, path={"id": "1"})
+
+    asyncio.run(scenario())
+    assert len(server.requests) == 6  # the request, then five redirects followed
+
+
+def test_the_async_client_reads_large_bodies_and_streams_others() -> None:
+    body = b"x" * (3 * 1024 * 1024)
+    route = Route(method="GET", path="/big", success={"default": "bytes"})
+    stream = ChunkStream([b"{}"])
+
+    def handler(request: httpx.Request) -> httpx.Response:
+        if request.url.path == "/v1/big":
+            return httpx.Response(200, content=body)
+        if request.url.path == "/v1/unread":
+            return httpx.Response(299, stream=stream)
+        return httpx.Response(300, headers={"Location": "/v1/a"}, content=b"see elsewhere")
+
+    async def scenario() -> None:
+        made = async_client(handler)
+        assert await made.request(route) == body
+        streamed = await made.raw(stream=True).request(Route(method="GET", path="/unread"))
+        assert streamed.status_code == 299 and stream.given == 0
+        await streamed.close()
+        with pytest.raises(RedirectError) as caught:
+            await made.raw(stream=True).request(Route(method="GET", path="/choices"))
+        assert caught.value.body == "see elsewhere"
+
+    asyncio.run(scenario())
+
+
+def test_the_async_client_logs_requests_and_responses(caplog: pytest.LogCaptureFixture) -> None:
+    async def scenario() -> None:
+        made = async_client(Flaky(503, Recorder()), max_retries=1)
+        record_sleeps(made)
+        await made.request(ITEM, path={"id": "1"})
+
+    with caplog.at_level(logging.DEBUG, logger=_logging.logger.name):
+        asyncio.run(scenario())
+    messages = [record.getMessage() for record in caplog.records]
+    request, response, retry, request_2, response_2 = messages
+    assert request.startswith(f"request GET {_BASE}/items/1 attempt=1 ")
+    assert response.startswith(f"response GET {_BASE}/items/1 status=503 ")
+    assert retry.startswith(f"retry GET {_BASE}/items/1 after status 503 in 0.00s")
+    assert request_2.startswith(f"request GET {_BASE}/items/1 attempt=2 ")
+    assert response_2.startswith(f"response GET {_BASE}/items/1 status=200 ")
+
+
 def test_an_async_streamed_error_is_read_and_raised() -> None:
     def handler(request: httpx.Request) -> httpx.Response:
         stream = ChunkStream([b'{"message": ', b'"gone"}'])

@@ -39,6 +39,7 @@ from callfire_client._runtime import (
     LazyType,
     NotFoundError,
     NotGiven,
+    PageSpec,
     RateLimitError,
     RawResponse,
     RedirectError,
@@ -882,6 +883,12 @@ def test_the_async_client_retries_and_gives_up() -> None:
         with pytest.raises(APITimeoutError):
             await async_client(post, max_retries=2).request(_CREATE, body={"a": 1})
         assert len(post.requests) == 1
+        failing = Recorder(503)
+        made = async_client(failing, max_retries=3)
+        sleeps = record_sleeps(made)
+        with pytest.raises(InternalServerError):
+            await made.request(ITEM, path={"id": "1"})
+        assert len(failing.requests) == 4 and len(sleeps) == 3
         limited = Recorder(429)
         made = async_client(limited, max_retries=3)
         record_sleeps(made)
@@ -960,6 +967,34 @@ def test_the_async_client_logs_requests_and_responses(caplog: pytest.LogCaptureF
     assert retry.startswith(f"retry GET {_BASE}/items/1 after status 503 in 0.00s")
     assert request_2.startswith(f"request GET {_BASE}/items/1 attempt=2 ")
     assert response_2.startswith(f"response GET {_BASE}/items/1 status=200 ")
+
+
+def test_pages_are_read_whatever_their_body_streams() -> None:
+    # A page is parsed as it arrives, even from a server that streams its body in chunks.
+    def handler(request: httpx.Request) -> httpx.Response:
+        stream = ChunkStream([b'{"items": ', b"[1, 2]}"])
+        return httpx.Response(200, headers={"Content-Type": "application/json"}, stream=stream)
+
+    route = Route(method="GET", path="/list", success={"200": object})
+    spec = PageSpec(kind="cursor", items="items", cursor_param="c", next_field="next")
+    assert list(_sync_client(handler).paginate(route, spec)) == [1, 2]
+
+    async def scenario() -> list[Any]:
+        return [item async for item in async_client(handler).apaginate(route, spec)]
+
+    assert asyncio.run(scenario()) == [1, 2]
+
+
+def test_the_async_client_is_lenient_by_default() -> None:
+    route = Route(method="GET", path="/n", success={"200": int})
+
+    async def scenario() -> None:
+        assert await async_client(Recorder(json_text='"x"')).request(route) == "x"
+        strict = async_client(Recorder(json_text='"x"'), strict_response_validation=True)
+        with pytest.raises(APIResponseValidationError):
+            await strict.request(route)
+
+    asyncio.run(scenario())
 
 
 def test_an_async_streamed_error_is_read_and_raised() -> None:

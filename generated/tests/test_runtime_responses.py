@@ -11,6 +11,7 @@ import os
 import re
 import secrets
 import stat
+import typing
 from collections.abc import AsyncIterator, Iterator
 from pathlib import Path
 from typing import Annotated, Any, Union
@@ -433,9 +434,12 @@ def test_an_optional_model_or_list_is_built_from_data_of_its_shape() -> None:
     assert isinstance(listed[0], Pet)
 
 
-def test_a_map_member_of_a_union_knows_no_keys() -> None:
+@pytest.mark.parametrize(
+    "union", [Union[dict[str, Pet], Pet], Union[typing.Mapping[str, Pet], Pet]]
+)
+def test_a_map_member_of_a_union_knows_no_keys(union: Any) -> None:
     # {"name": 5} matches neither; the model knows its key, a map of pets knows none.
-    pet = construct(Union[dict[str, Pet], Pet], {"name": 5})
+    pet = construct(union, {"name": 5})
     assert isinstance(pet, Pet) and held(pet, "name") == (5,)
 
 
@@ -718,6 +722,10 @@ def test_a_streamed_body_comes_in_the_chunks_asked_for() -> None:
     with RawResponse(response, lambda: None) as raw:
         assert list(raw.iter_bytes(3)) == [b"abc", b"def", b"ghi", b"j"]
     assert stream.closed
+    response, stream = streamed(200, [b"never read"])
+    with RawResponse(response, lambda: None) as raw:
+        assert raw.status_code == 200
+    assert stream.closed and stream.given == 0
 
 
 def test_a_body_that_breaks_off_raises_the_client_s_errors() -> None:
@@ -822,10 +830,16 @@ def test_async_raw_responses_read_parse_and_close() -> None:
             assert await raw.read() == b'{"id": 5, "name": "Rex"}'
         assert stream.closed
         response, stream = streamed(200, [b"abcd", b"ef"])
-        raw2: AsyncRawResponse[None] = AsyncRawResponse(response, lambda: None)
-        assert [chunk async for chunk in raw2.iter_bytes(4)] == [b"abcd", b"ef"]
-        await raw2.close()
-        assert stream.closed
+        chunked: AsyncRawResponse[None] = AsyncRawResponse(response, lambda: None)
+        assert [chunk async for chunk in chunked.iter_bytes(4)] == [b"abcd", b"ef"]
+        # Closed unread, by the block's end or by close(): the connection is given back.
+        response, stream = streamed(200, [b"never read"])
+        async with AsyncRawResponse(response, lambda: None) as unread:
+            assert unread.status_code == 200
+        assert stream.closed and stream.given == 0
+        response, stream = streamed(200, [b"never read"])
+        await AsyncRawResponse(response, lambda: None).close()
+        assert stream.closed and stream.given == 0
 
     asyncio.run(scenario())
 
@@ -912,7 +926,9 @@ def test_async_raw_and_streamed_calls() -> None:
         async with call as response:
             assert isinstance(response, AsyncRawResponse) and server.streams[1].given == 0
             assert isinstance(await response.parse(), Pet)
-        assert server.streams[1].closed
+        async with async_stream_method(made.raw(stream=True).request)(PET, path={"id": 5}):
+            pass  # the body is never read: the block's end closes it
+        assert server.streams[2].given == 0 and server.streams[2].closed
 
     asyncio.run(scenario())
 

@@ -131,6 +131,12 @@ def test_a_path_value_is_required(value: object) -> None:
         ("/items/{id}/notes", {"id": ".."}, "/items/%2E%2E/notes"),
         ("/items/{a}{b}", {"a": ".", "b": "."}, "/items/%2E%2E"),
         ("/{a}/x/{b}", {"a": "..", "b": "."}, "/%2E%2E/x/%2E"),
+        ("items/{id}", {"id": "."}, "items/%2E"),
+        ("{id}/items", {"id": ".."}, "%2E%2E/items"),
+        # Empty values beside a template's dot leave a segment that is only dots.
+        ("/files/{name}.{ext}", {"name": "", "ext": ""}, "/files/%2E"),
+        ("/files/{name}.{ext}", {"name": ".", "ext": ""}, "/files/%2E%2E"),
+        ("/files/{name}.{ext}", {"name": "a", "ext": "b"}, "/files/a.b"),
         # Dots that make no dot segment stay: percent-encoding them changes nothing (2.3).
         ("/items/{id}", {"id": "..."}, "/items/..."),
         ("/items/{id}", {"id": "a..b"}, "/items/a..b"),

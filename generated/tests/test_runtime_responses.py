@@ -4,10 +4,982 @@ responses), tested with the answers real servers give whatever this API declares
 
 from __future__ import annotations
 
-from callfire_client._runtime._response import shown
+import asyncio
+import gzip
+import logging
+import os
+import re
+import secrets
+import stat
+import typing
+from collections.abc import AsyncIterator, Iterator
+from pathlib import Path
+from typing import Annotated, Any, Union
+
+import httpx
+import pydantic
+import pytest
+
+from callfire_client._runtime import LazyType, Route
+from callfire_client._runtime._errors import (
+    APIConnectionError,
+    APIError,
+    APIResponseValidationError,
+    APIStatusError,
+    APITimeoutError,
+    AuthenticationError,
+    BadRequestError,
+    ConflictError,
+    InternalServerError,
+    NotFoundError,
+    PermissionDeniedError,
+    RateLimitError,
+    RedirectError,
+    UnprocessableEntityError,
+    request_id,
+    status_error,
+    transport_error,
+)
+from callfire_client._runtime._models import BaseModel
+from callfire_client._runtime._raw import (
+    MAX_ERROR_BODY,
+    AsyncRawResponse,
+    AsyncStreamedCall,
+    RawResponse,
+    StreamedCall,
+    aread_error_body,
+    async_raw_method,
+    async_stream_method,
+    raw_method,
+    read_error_body,
+    replacing_file,
+    stream_method,
+)
+from callfire_client._runtime._response import (
+    construct,
+    declared_type,
+    is_json_type,
+    parse_error_body,
+    parse_success,
+    server_message,
+    shown,
+    status_exception,
+)
+from callfire_client_test_support import ChunkStream, async_client, client
+
+# The request every hand-made response answers: its apiKey must never reach a message.
+URL = "https://api.example.test/v1/pets/5?apiKey=s3cr3t-key"
+
+
+class Owner(BaseModel):
+    name: str
+    email: str | None = pydantic.Field(
+        default=None, validation_alias="emailAddress", serialization_alias="emailAddress"
+    )
+
+
+class Pet(BaseModel):
+    id: int
+    name: str
+    nick_name: str | None = pydantic.Field(
+        default=None, validation_alias="nickName", serialization_alias="nickName"
+    )
+    tags: list[str] = pydantic.Field(default_factory=list)
+    owner: Owner | None = None
+
+
+class Cat(BaseModel):
+    name: str
+    meows: bool
+
+
+class Dog(BaseModel):
+    name: str
+    barks_loudly: bool = pydantic.Field(
+        validation_alias="barksLoudly", serialization_alias="barksLoudly"
+    )
+
+
+class Closed(BaseModel):
+    """A model that drops the fields it does not declare (the runtime's models keep them)."""
+
+    model_config = pydantic.ConfigDict(extra="ignore")
+    name: str
+    size: int
+
+
+class Wide(BaseModel):
+    a: int
+    b: int
+    c: int
+    d: int
+    e: int
+
+
+class ErrorBody(BaseModel):
+    code: int
+    message: str
+
+
+class LegacyError(BaseModel):
+    code: int | None = None
+    developer_message: str | None = pydantic.Field(
+        default=None, validation_alias="developerMessage", serialization_alias="developerMessage"
+    )
+
+
+class TupleErrors(BaseModel):
+    errors: tuple[str, ...] = ()
+
+
+class Household(BaseModel):
+    # A model that names one declared further down: its fields stay names until it is rebuilt.
+    name: str
+    pet: Stray | None = None
+
+
+class Stray(BaseModel):
+    age: int
+
+
+def held(model: object, *names: str) -> tuple[object, ...]:
+    """What a model holds, whatever its type: one built leniently holds what the server sent."""
+    return tuple(getattr(model, name) for name in names)
+
+
+def answer(
+    status: int,
+    content: bytes = b"",
+    headers: dict[str, str] | None = None,
+    method: str = "GET",
+    url: str = URL,
+) -> httpx.Response:
+    """A response as httpx hands it over, read already."""
+    return httpx.Response(
+        status, content=content, headers=headers or {}, request=httpx.Request(method, url)
+    )
+
+
+def json_answer(status: int, text: str, headers: dict[str, str] | None = None) -> httpx.Response:
+    return answer(status, text.encode(), {"Content-Type": "application/json", **(headers or {})})
+
+
+def streamed(
+    status: int, chunks: list[bytes], headers: dict[str, str] | None = None
+) -> tuple[httpx.Response, ChunkStream]:
+    """A response whose body is still on the connection, and that body."""
+    stream = ChunkStream(chunks)
+    request = httpx.Request("GET", URL)
+    return httpx.Response(status, headers=headers or {}, stream=stream, request=request), stream
+
+
+class Broken(httpx.SyncByteStream, httpx.AsyncByteStream):
+    """A body that breaks off after its first chunk, as a dropped connection does."""
+
+    def __init__(self, error: type[httpx.TransportError]) -> None:
+        self.error = error
+
+    def __iter__(self) -> Iterator[bytes]:
+        yield b"the first part"
+        raise self.error("the connection broke off")
+
+    async def __aiter__(self) -> AsyncIterator[bytes]:
+        for chunk in self:
+            yield chunk
+
+
+def broken(error: type[httpx.TransportError]) -> httpx.Response:
+    return httpx.Response(200, stream=Broken(error), request=httpx.Request("GET", URL))
+
+
+# -- the type declared for a status ------------------------------------------------------------
+
+
+def test_declared_type_is_the_status_s_then_default() -> None:
+    # Swagger 2.0 Responses Object: "default" describes every status not declared on its own.
+    types = {"200": Pet, "404": ErrorBody, "default": LegacyError}
+    assert declared_type(types, 200) is Pet
+    assert declared_type(types, 404) is ErrorBody
+    assert declared_type(types, 500) is LegacyError
+    assert declared_type({"200": Pet}, 201) is None
+    assert declared_type({"200": LazyType(lambda: list[Pet])}, 200) == list[Pet]
+
+
+@pytest.mark.parametrize(
+    "content_type",
+    [
+        "application/json",
+        "application/json; charset=utf-8",
+        "Application/JSON;charset=UTF-8",
+        "application/problem+json",  # RFC 9457
+        "application/vnd.api+json",  # JSON:API
+        "application/hal+json; charset=utf-8",
+    ],
+)
+def test_json_media_types_are_json(content_type: str) -> None:
+    assert is_json_type(content_type)
+
+
+@pytest.mark.parametrize(
+    "content_type",
+    ["", "text/plain", "text/html; charset=utf-8", "application/json-seq", "application/xml"],
+)
+def test_other_media_types_are_not_json(content_type: str) -> None:
+    # application/json-seq (RFC 7464) is a sequence of JSON texts, not one JSON text.
+    assert not is_json_type(content_type)
+
+
+# -- success bodies ------------------------------------------------------------------------------
+
+
+def test_a_matching_body_is_validated_into_its_model() -> None:
+    text = '{"id": 5, "name": "Rex", "nickName": "Rexy", "owner": {"name": "Ann"}}'
+    pet = parse_success({"200": Pet}, json_answer(200, text))
+    assert isinstance(pet, Pet) and isinstance(pet.owner, Owner)
+    assert (pet.id, pet.name, pet.nick_name, pet.tags, pet.owner.name) == (
+        5,
+        "Rex",
+        "Rexy",
+        [],
+        "Ann",
+    )
+    assert parse_success({"200": LazyType(lambda: list[Pet])}, json_answer(200, "[]")) == []
+
+
+def test_nothing_declared_or_nothing_sent_is_none() -> None:
+    assert parse_success({"200": None}, json_answer(200, '{"ok": true}')) is None
+    assert parse_success({"200": Pet}, answer(204)) is None
+    assert parse_success({"201": Pet}, json_answer(200, '{"id": 5, "name": "Rex"}')) is None
+
+
+def test_binary_bodies_are_the_bytes_sent() -> None:
+    png = b"\x89PNG\r\n\x1a\n\x00\x00\x00\rIHDR"
+    got = parse_success({"200": "bytes"}, answer(200, png, {"Content-Type": "image/png"}))
+    assert got == png
+
+
+def test_a_string_body_is_the_text_unless_it_is_json() -> None:
+    plain = answer(200, b"pong", {"Content-Type": "text/plain; charset=utf-8"})
+    assert parse_success({"200": str}, plain) == "pong"
+    # A JSON string is read as JSON: its quotes and escapes are not part of the value.
+    assert parse_success({"200": str}, json_answer(200, '"caf\\u00e9"')) == "café"
+    # Only a string is taken as text: a number sent as text/plain is still a number.
+    assert parse_success({"200": int}, answer(200, b"42", {"Content-Type": "text/plain"})) == 42
+
+
+def test_an_unhashable_annotation_is_still_validated() -> None:
+    # Metadata pydantic does not know is allowed in Annotated, and a dict cannot be hashed.
+    annotation = Annotated[int, {"unit": "pets"}]
+    assert parse_success({"200": annotation}, json_answer(200, "7")) == 7
+
+
+@pytest.mark.parametrize(
+    "content",
+    [
+        b'\xef\xbb\xbf{"id": 5, "name": "Rex"}',  # UTF-8 with a byte order mark
+        '{"id": 5, "name": "Rex"}'.encode("utf-16"),  # RFC 8259 8.1 readers may accept these
+    ],
+)
+def test_json_pydantic_cannot_read_is_read_by_the_standard_library(content: bytes) -> None:
+    pet = parse_success({"200": Pet}, answer(200, content, {"Content-Type": "application/json"}))
+    assert isinstance(pet, Pet) and (pet.id, pet.name) == (5, "Rex")
+
+
+def test_a_body_with_a_byte_order_mark_that_does_not_match_is_kept_leniently() -> None:
+    content = b'\xef\xbb\xbf{"id": "five", "name": "Rex"}'
+    pet = parse_success({"200": Pet}, answer(200, content), strict=False)
+    assert isinstance(pet, Pet) and held(pet, "id", "name") == ("five", "Rex")
+
+
+def test_a_body_that_is_not_json_is_an_error_even_when_lenient() -> None:
+    page = answer(200, b"<html>Service Unavailable</html>", {"Content-Type": "text/html"})
+    with pytest.raises(APIResponseValidationError) as raised:
+        parse_success({"200": Pet}, page, strict=False)
+    assert str(raised.value) == "200 OK for GET /v1/pets/5: the body is not JSON"
+    assert raised.value.body == "<html>Service Unavailable</html>"
+
+
+def test_a_mismatched_body_raises_when_strict_the_default() -> None:
+    response = json_answer(200, '{"id": "five", "name": "Rex"}', {"X-Request-Id": "req-9"})
+    with pytest.raises(APIResponseValidationError) as raised:
+        parse_success({"200": Pet}, response)
+    error = raised.value
+    assert str(error) == "200 OK for GET /v1/pets/5: the body does not match the declared type"
+    assert error.message == str(error)
+    assert error.body == {"id": "five", "name": "Rex"}
+    assert (error.status_code, error.request_id, error.response) == (200, "req-9", response)
+    with pytest.raises(APIResponseValidationError):
+        parse_success({"200": Pet}, response, strict=True)
+
+
+def test_a_mismatched_body_is_returned_leniently_with_a_warning(
+    caplog: pytest.LogCaptureFixture,
+) -> None:
+    text = (
+        '{"id": "five", "name": "Rex", "nickName": "Rexy", "owner": {"emailAddress": "a@b.test"}}'
+    )
+    with caplog.at_level(logging.WARNING):
+        pet = parse_success({"200": Pet}, json_answer(200, text), strict=False)
+    assert isinstance(pet, Pet) and isinstance(pet.owner, Owner)
+    assert held(pet, "id", "name", "nick_name", "tags") == ("five", "Rex", "Rexy", [])
+    assert held(pet.owner, "name", "email") == (None, "a@b.test")
+    (record,) = [r for r in caplog.records if r.levelno == logging.WARNING]
+    # The messages are pydantic's (its documented error types int_parsing and missing); the
+    # values received are left out: a body may hold personal data.
+    assert record.getMessage() == (
+        "200 OK for GET /v1/pets/5: the body does not match the declared type (id: Input should "
+        "be a valid integer, unable to parse string as an integer; owner.name: Field required); "
+        "it is returned unvalidated"
+    )
+
+
+def test_a_body_of_the_wrong_shape_is_returned_as_received(
+    caplog: pytest.LogCaptureFixture,
+) -> None:
+    with caplog.at_level(logging.WARNING):
+        assert parse_success({"200": Pet}, json_answer(200, "[1, 2]"), strict=False) == [1, 2]
+    assert "declared type ((body): Input should be an object)" in (caplog.records[-1].getMessage())
+
+
+@pytest.mark.parametrize(
+    ("text", "shown_fields", "more"),
+    [
+        ('{"d": 4, "e": 5}', "a, b, c", ""),
+        ('{"e": 5}', "a, b, c", " (and 1 more)"),
+        ("{}", "a, b, c", " (and 2 more)"),
+    ],
+)
+def test_the_warning_names_three_mismatches_at_most(
+    caplog: pytest.LogCaptureFixture, text: str, shown_fields: str, more: str
+) -> None:
+    with caplog.at_level(logging.WARNING):
+        wide = parse_success({"200": Wide}, json_answer(200, text), strict=False)
+    assert isinstance(wide, Wide) and wide.a is None
+    where = "; ".join(f"{name}: Field required" for name in shown_fields.split(", "))
+    assert f"declared type ({where}{more}); it is" in caplog.records[-1].getMessage()
+
+
+# -- building what does not validate -------------------------------------------------------------
+
+
+def test_construct_validates_what_it_can() -> None:
+    pet = construct(Pet, {"id": "5", "name": "Rex"})
+    assert isinstance(pet, Pet) and pet.id == 5
+    assert construct(int, "7") == 7
+    assert construct(int, "seven") == "seven"
+    assert construct(int, {"a": 1}) == {"a": 1}
+    assert construct(list[int], {"a": 1}) == {"a": 1}
+    # A name pydantic could not resolve: the data is kept as it is.
+    assert construct("Pet", {"id": "x"}) == {"id": "x"}
+
+
+def test_construct_builds_a_model_field_by_field() -> None:
+    pet = construct(Pet, {"name": "Rex", "nickName": "Rexy", "color": "brown"})
+    assert isinstance(pet, Pet)
+    # A missing required field reads None, a missing optional one its default (a new list).
+    assert held(pet, "id", "name", "nick_name", "tags", "owner") == (None, "Rex", "Rexy", [], None)
+    assert pet.model_fields_set == {"name", "nick_name"}
+    assert pet.model_extra == {"color": "brown"}
+    assert construct(Pet, [{"name": "Rex"}]) == [{"name": "Rex"}]
+
+
+def test_a_model_that_drops_unknown_fields_drops_them_when_built_too() -> None:
+    closed = construct(Closed, {"name": "box", "size": "big", "color": "red"})
+    assert isinstance(closed, Closed) and held(closed, "name", "size") == ("box", "big")
+    assert not closed.model_extra
+    assert construct(Closed, {"name": "box"}).model_extra is None
+
+
+def test_construct_builds_models_inside_lists_and_dicts() -> None:
+    pets = construct(list[Pet], [{"id": 1, "name": "Rex"}, {"name": "Tom"}])
+    assert [type(pet) for pet in pets] == [Pet, Pet] and [pet.id for pet in pets] == [1, None]
+    by_name = construct(dict[str, Pet], {"rex": {"id": "x", "name": "Rex"}})
+    assert list(by_name) == ["rex"] and isinstance(by_name["rex"], Pet)
+    assert held(by_name["rex"], "id") == ("x",)
+    assert construct(Annotated[Pet, "a note"], {"name": "Rex"}).name == "Rex"
+    assert isinstance(construct(Annotated[Pet, "a note"], {"name": "Rex"}), Pet)
+
+
+def test_a_model_that_names_a_later_model_is_built_with_it() -> None:
+    household = construct(Household, {"pet": {"age": "old"}})
+    assert isinstance(household, Household) and household.name is None
+    assert isinstance(household.pet, Stray) and household.pet.age == "old"
+
+
+@pytest.mark.parametrize("union", [Union[Cat, Dog], Cat | Dog])
+def test_of_a_union_the_model_knowing_most_of_the_keys_is_built(union: Any) -> None:
+    dog = construct(union, {"name": "Rex", "barksLoudly": "very"})
+    assert isinstance(dog, Dog) and held(dog, "barks_loudly") == ("very",)
+    cat = construct(union, {"name": "Tom", "meows": "often"})
+    assert isinstance(cat, Cat) and held(cat, "meows") == ("often",)
+    assert construct(union, "Rex") == "Rex"
+    assert construct(union, [{"name": "Rex"}]) == [{"name": "Rex"}]
+
+
+def test_of_annotated_union_members_the_model_knowing_most_keys_is_built() -> None:
+    union = Union[Annotated[Cat, "cat"], Annotated[Dog, "dog"]]
+    dog = construct(union, {"name": "Rex", "barksLoudly": "very"})
+    assert isinstance(dog, Dog)
+
+
+def test_an_optional_model_or_list_is_built_from_data_of_its_shape() -> None:
+    pet = construct(Pet | None, {"name": "Rex"})
+    assert isinstance(pet, Pet) and pet.id is None
+    pets = construct(list[Pet] | None, [{"name": "Rex"}])
+    assert isinstance(pets, list) and isinstance(pets[0], Pet)
+    by_name = construct(dict[str, Pet] | None, {"rex": {"name": "Rex"}})
+    assert isinstance(by_name["rex"], Pet)
+    # A text or a list: the list is built as one, never handed to the text member.
+    listed = construct(Union[str, list[Pet]], [{"name": "Rex"}])
+    assert isinstance(listed[0], Pet)
+
+
+@pytest.mark.parametrize(
+    "union", [Union[dict[str, Pet], Pet], Union[typing.Mapping[str, Pet], Pet]]
+)
+def test_a_map_member_of_a_union_knows_no_keys(union: Any) -> None:
+    # {"name": 5} matches neither; the model knows its key, a map of pets knows none.
+    pet = construct(union, {"name": 5})
+    assert isinstance(pet, Pet) and held(pet, "name") == (5,)
+
+
+# -- error bodies and status errors --------------------------------------------------------------
+
+
+def test_an_error_body_is_its_model_when_it_matches() -> None:
+    body = parse_error_body({"404": ErrorBody}, json_answer(404, '{"code": 7, "message": "no"}'))
+    assert isinstance(body, ErrorBody) and (body.code, body.message) == (7, "no")
+
+
+def test_an_error_body_that_does_not_match_is_its_json_data() -> None:
+    types = {"default": ErrorBody}
+    assert parse_error_body(types, json_answer(500, '{"message": "x"}')) == {"message": "x"}
+    assert parse_error_body({}, json_answer(500, '{"message": "x"}')) == {"message": "x"}
+    assert parse_error_body({"500": None}, json_answer(500, "[1]")) == [1]
+    # "bytes" declares binary content: a JSON body is its data (never made bytes).
+    assert parse_error_body({"500": "bytes"}, json_answer(500, '"overloaded"')) == "overloaded"
+
+
+def test_an_error_body_that_is_not_json_is_its_text() -> None:
+    page = answer(502, b"<html>Bad Gateway</html>", {"Content-Type": "text/html"})
+    assert parse_error_body({"default": ErrorBody}, page) == "<html>Bad Gateway</html>"
+    assert parse_error_body({"default": ErrorBody}, answer(404)) is None
+
+
+def test_a_status_error_says_what_the_server_said_and_its_request_id() -> None:
+    response = json_answer(404, '{"code": 7, "message": "No pet 5"}', {"X-Request-Id": "req-1"})
+    error = status_exception({"default": ErrorBody}, response)
+    assert type(error) is NotFoundError
+    assert str(error) == "404 Not Found for GET /v1/pets/5: No pet 5 (request id req-1)"
+    assert error.message == str(error)
+    assert isinstance(error.body, ErrorBody)
+    assert (error.status_code, error.request_id, error.response) == (404, "req-1", response)
+    assert error.headers["x-request-id"] == "req-1"
+
+
+def test_a_status_error_without_a_message_names_the_status_only() -> None:
+    assert str(status_exception({}, answer(404))) == "404 Not Found for GET /v1/pets/5"
+    nothing = json_answer(500, '{"code": 1234}')
+    assert str(status_exception({}, nothing)) == "500 Internal Server Error for GET /v1/pets/5"
+
+
+def test_a_status_error_shows_the_text_of_a_body_that_is_not_json() -> None:
+    page = answer(502, b"<html>Bad Gateway</html>", {"Content-Type": "text/html"})
+    error = status_exception({}, page)
+    assert type(error) is InternalServerError
+    assert str(error) == "502 Bad Gateway for GET /v1/pets/5: <html>Bad Gateway</html>"
+
+
+def test_a_status_error_masks_credentials_and_escapes_control_characters() -> None:
+    text = '{"message": "key s3cr3t-key refused\\n\\u001b[31m"}'
+    error = status_exception({}, json_answer(401, text), secrets=("s3cr3t-key",))
+    assert type(error) is AuthenticationError
+    assert str(error) == "401 Unauthorized for GET /v1/pets/5: key *** refused\\n\\x1b[31m"
+    echoed = answer(403, b"Authorization: Bearer eyJhbGciOiJIUzI1NiJ9.e30.sig was refused")
+    assert str(status_exception({}, echoed)) == (
+        "403 Forbidden for GET /v1/pets/5: Authorization: Bearer *** was refused"
+    )
+
+
+def test_a_status_error_cuts_long_texts() -> None:
+    error = status_exception({}, answer(500, b"x" * 300, {"Request-Id": "r" * 150}))
+    assert str(error) == (
+        f"500 Internal Server Error for GET /v1/pets/5: {'x' * 200}... (request id {'r' * 100}...)"
+    )
+
+
+def test_a_redirect_error_says_why_it_was_not_followed() -> None:
+    headers = {"Location": "https://elsewhere.test/", "Content-Type": "application/json"}
+    response = answer(302, b'{"message": "Moved"}', headers)
+    error = status_exception({}, response, "the Location leaves the base URL")
+    assert type(error) is RedirectError and error.location == "https://elsewhere.test/"
+    assert str(error) == "302 Found for GET /v1/pets/5: the Location leaves the base URL"
+    assert error.body == {"message": "Moved"} and error.status_code == 302
+
+
+@pytest.mark.parametrize(
+    ("body", "said"),
+    [
+        ({"message": "Pet 5 was adopted"}, "Pet 5 was adopted"),
+        # RFC 6749 5.2: an OAuth error code, and its human-readable description.
+        ({"error": "invalid_grant", "error_description": "The token expired"}, "The token expired"),
+        # RFC 9457 problem details: the detail of this occurrence before the type's title.
+        (
+            {"type": "about:blank", "title": "Conflict", "detail": "Pet 5 is taken"},
+            "Pet 5 is taken",
+        ),
+        ({"title": "Not Found", "status": 404}, "Not Found"),
+        ({"error_message": "Rate limit exceeded"}, "Rate limit exceeded"),
+        ({"errorMessage": "Invalid phone number"}, "Invalid phone number"),
+        ({"developerMessage": "Missing field name"}, "Missing field name"),
+        ({"description": "Resource not found"}, "Resource not found"),
+        # Spring Boot's error body.
+        ({"status": 404, "error": "Not Found", "path": "/v1/pets/5"}, "Not Found"),
+        # Google's JSON APIs.
+        (
+            {"error": {"code": 404, "message": "Entity not found", "status": "NOT_FOUND"}},
+            "Entity not found",
+        ),
+        # JSON:API error objects, GraphQL errors.
+        ({"errors": [{"status": "422", "detail": "Name is blank"}]}, "Name is blank"),
+        ({"errors": [{"message": "Cannot query field"}]}, "Cannot query field"),
+        (
+            {"message": "  ", "detail": "A blank message says nothing"},
+            "A blank message says nothing",
+        ),
+        ({"message": "first", "detail": "second"}, "first"),
+        ("  upstream timed out  ", "upstream timed out"),
+    ],
+)
+def test_the_server_s_message_is_found_in_common_error_bodies(body: object, said: str) -> None:
+    assert server_message(body) == said
+
+
+@pytest.mark.parametrize(
+    "body",
+    [
+        None,
+        "  ",
+        5,
+        [],
+        {"code": 1234},
+        {"error": {"error": {"error": {"message": "nested too deep to look for"}}}},
+        {"errors": [[{"message": "nested too deep to look for"}]]},
+    ],
+)
+def test_a_body_that_says_nothing_readable_has_no_message(body: object) -> None:
+    assert server_message(body) is None
+
+
+def test_the_message_of_an_error_model_is_read_as_json_by_wire_name() -> None:
+    assert server_message(LegacyError(developer_message="Missing name")) == "Missing name"
+    assert server_message(TupleErrors(errors=("Name is blank",))) == "Name is blank"
+
+
+def test_shown_masks_the_client_s_credentials_and_bearer_values() -> None:
+    # A secret of three characters would mask ordinary words: only four and more are masked.
+    assert shown("key k3y9 and abc", secrets=["k3y9", "abc"]) == "key *** and abc"
+    assert shown("sent basic dXNlcjpwYXNzd29yZA==") == "sent basic ***"
+    assert shown("Bearer short") == "Bearer short"
+
+
+def test_shown_cuts_at_its_limit() -> None:
+    assert shown("é" * 250) == "é" * 200 + "..."
+    assert shown("abcdef", limit=3) == "abc..."
+    assert shown("abc", limit=3) == "abc"
 
 
 def test_shown_text_escapes_control_characters_and_masks_secrets() -> None:
     # An error body is server text in an exception message: a terminal escape must not reach
     # the caller's terminal, and the caller's own credential must not reach their logs.
     assert shown("bad key s3cr3t\x1b[2J", secrets=["s3cr3t"]) == "bad key ***\\x1b[2J"
+
+
+# -- the exceptions ------------------------------------------------------------------------------
+
+
+@pytest.mark.parametrize(
+    ("status", "expected"),
+    [
+        (400, BadRequestError),
+        (401, AuthenticationError),
+        (403, PermissionDeniedError),
+        (404, NotFoundError),
+        (409, ConflictError),
+        (422, UnprocessableEntityError),
+        (429, RateLimitError),  # RFC 6585
+        (500, InternalServerError),
+        (502, InternalServerError),
+        (503, InternalServerError),
+        (599, InternalServerError),
+        (300, RedirectError),
+        (302, RedirectError),
+        (308, RedirectError),
+        (399, RedirectError),
+        (402, APIStatusError),
+        (405, APIStatusError),
+        (410, APIStatusError),
+        (423, APIStatusError),
+        (430, APIStatusError),
+        (451, APIStatusError),
+    ],
+)
+def test_each_status_has_its_error_class(status: int, expected: type[APIStatusError]) -> None:
+    assert status_error(status) is expected
+
+
+@pytest.mark.parametrize(
+    "header",
+    [
+        "X-Request-Id",
+        "Request-Id",
+        "x-amzn-RequestId",  # AWS API Gateway and Lambda
+        "x-amz-request-id",  # Amazon S3
+        "x-ms-request-id",  # Azure
+        "X-Correlation-Id",
+    ],
+)
+def test_the_request_id_is_read_from_the_common_headers(header: str) -> None:
+    assert request_id(httpx.Headers({header: "id-42"})) == "id-42"
+    raw = RawResponse(answer(200, headers={header: "id-42"}), lambda: None)
+    assert raw.request_id == "id-42"
+
+
+def test_the_first_request_id_header_given_wins() -> None:
+    both = httpx.Headers({"X-Correlation-Id": "corr-1", "X-Request-Id": "req-1"})
+    assert request_id(both) == "req-1"
+    assert request_id(httpx.Headers({"X-Request-Id": "", "Request-Id": "req-2"})) == "req-2"
+    assert request_id(httpx.Headers({"Content-Type": "text/plain"})) is None
+
+
+@pytest.mark.parametrize(
+    "failure", [httpx.ConnectTimeout, httpx.ReadTimeout, httpx.WriteTimeout, httpx.PoolTimeout]
+)
+def test_a_timeout_is_a_timeout_error(failure: type[httpx.TimeoutException]) -> None:
+    request = httpx.Request("GET", URL)
+    error = transport_error(failure("timed out", request=request), request)
+    assert type(error) is APITimeoutError and isinstance(error, APIConnectionError)
+    assert str(error) == "Timed out: GET /v1/pets/5" and error.request is request
+
+
+@pytest.mark.parametrize(
+    "failure", [httpx.ConnectError, httpx.ReadError, httpx.RemoteProtocolError]
+)
+def test_a_broken_connection_is_a_connection_error(failure: type[httpx.TransportError]) -> None:
+    request = httpx.Request("POST", URL)
+    error = transport_error(failure("reset by peer", request=request), request)
+    assert type(error) is APIConnectionError
+    assert str(error) == "Connection error: POST /v1/pets/5" and error.message == str(error)
+    assert error.request is request
+
+
+def test_every_error_is_an_api_error_with_its_message() -> None:
+    error = APIError("something failed")
+    assert str(error) == error.message == "something failed"
+    response = answer(409)
+    status = ConflictError("409 Conflict", response=response, body=None)
+    assert isinstance(status, APIError) and str(status) == "409 Conflict"
+    redirect = RedirectError("moved", response=answer(301), body=None)
+    assert str(redirect) == "moved" and redirect.location is None and redirect.status_code == 301
+
+
+# -- raw responses -------------------------------------------------------------------------------
+
+
+def test_a_raw_response_gives_status_headers_and_parses_once() -> None:
+    made: list[int] = []
+
+    def parser() -> dict[str, int]:
+        made.append(1)
+        return {"id": 5}
+
+    headers = {"Content-Type": "application/json", "X-Request-Id": "req-3"}
+    raw = RawResponse(answer(201, b'{"id": 5}', headers), parser)
+    assert (raw.status_code, raw.headers["content-type"], raw.request_id) == (
+        201,
+        "application/json",
+        "req-3",
+    )
+    assert repr(raw) == "<RawResponse [201]>"
+    first = raw.parse()
+    assert first == {"id": 5} and raw.parse() is first and made == [1]
+    assert raw.read() == b'{"id": 5}'
+
+
+def test_a_streamed_response_reads_its_body_only_when_asked() -> None:
+    response, stream = streamed(200, [b'{"id": 5, ', b'"name": "Rex"}'])
+    raw: RawResponse[Any] = RawResponse(
+        response, lambda: parse_success({"200": Pet}, response, strict=True)
+    )
+    assert stream.given == 0
+    pet = raw.parse()
+    assert isinstance(pet, Pet) and pet.name == "Rex" and stream.given == 2
+    assert raw.read() == b'{"id": 5, "name": "Rex"}'
+
+
+def test_a_streamed_body_comes_in_the_chunks_asked_for() -> None:
+    response, stream = streamed(200, [b"abcd", b"efgh", b"ij"])
+    with RawResponse(response, lambda: None) as raw:
+        assert list(raw.iter_bytes(3)) == [b"abc", b"def", b"ghi", b"j"]
+    assert stream.closed
+    response, stream = streamed(200, [b"never read"])
+    with RawResponse(response, lambda: None) as raw:
+        assert raw.status_code == 200
+    assert stream.closed and stream.given == 0
+
+
+def test_a_body_that_breaks_off_raises_the_client_s_errors() -> None:
+    with pytest.raises(APITimeoutError, match="^Timed out: GET /v1/pets/5$"):
+        list(RawResponse(broken(httpx.ReadTimeout), lambda: None).iter_bytes())
+    with pytest.raises(APIConnectionError, match="^Connection error: GET /v1/pets/5$"):
+        RawResponse(broken(httpx.ReadError), lambda: None).read()
+
+
+def test_write_to_file_writes_the_whole_body(tmp_path: Path) -> None:
+    target = tmp_path / "photo.png"
+    target.write_bytes(b"an older photo")
+    response, stream = streamed(200, [b"\x89PNG", b"\r\n", b"data"])
+    RawResponse(response, lambda: None).write_to_file(target)
+    assert target.read_bytes() == b"\x89PNG\r\ndata"
+    assert os.listdir(tmp_path) == ["photo.png"]
+
+
+def test_a_failed_download_leaves_the_old_file_and_nothing_else(tmp_path: Path) -> None:
+    target = tmp_path / "photo.png"
+    target.write_bytes(b"an older photo")
+    with pytest.raises(APIConnectionError):
+        RawResponse(broken(httpx.ReadError), lambda: None).write_to_file(target)
+    assert target.read_bytes() == b"an older photo"
+    assert os.listdir(tmp_path) == ["photo.png"]
+
+
+def test_write_to_file_replaces_a_planted_link_instead_of_writing_through_it(
+    tmp_path: Path,
+) -> None:
+    elsewhere = tmp_path / "elsewhere.txt"
+    elsewhere.write_bytes(b"not yours")
+    target = tmp_path / "download.bin"
+    os.symlink(elsewhere, target)
+    response, _ = streamed(200, [b"downloaded"])
+    RawResponse(response, lambda: None).write_to_file(target)
+    assert not target.is_symlink() and target.read_bytes() == b"downloaded"
+    assert elsewhere.read_bytes() == b"not yours"
+
+
+def test_a_downloaded_file_gets_the_mode_of_any_new_file(tmp_path: Path) -> None:
+    reference = tmp_path / "reference"
+    reference.write_bytes(b"")  # open() creates files with 0o666 less the umask
+    target = tmp_path / "download.bin"
+    RawResponse(streamed(200, [b"data"])[0], lambda: None).write_to_file(target)
+    assert stat.S_IMODE(target.stat().st_mode) == stat.S_IMODE(reference.stat().st_mode)
+
+
+def test_the_file_being_written_is_hidden_beside_the_target(tmp_path: Path) -> None:
+    name = "n" * 255  # NAME_MAX on Linux: the temporary name must still fit
+    with replacing_file(tmp_path / name) as out:
+        out.write(b"partial")
+        (temporary,) = os.listdir(tmp_path)
+        # A dot file (hidden), the start of the name, 6 random bytes in hex, ".part".
+        assert re.fullmatch(r"\.n{200}\.[0-9a-f]{12}\.part", temporary)
+    assert os.listdir(tmp_path) == [name]
+    assert (tmp_path / name).read_bytes() == b"partial"
+
+
+def test_replacing_file_gives_up_when_every_temporary_name_is_taken(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    asked: list[int] = []
+
+    def same_token(size: int) -> str:
+        asked.append(size)
+        return "00" * size
+
+    monkeypatch.setattr(secrets, "token_hex", same_token)
+    taken = tmp_path / ".file.bin.000000000000.part"
+    taken.write_bytes(b"someone else's")
+    with pytest.raises(FileExistsError, match="file.bin"):
+        with replacing_file(tmp_path / "file.bin"):
+            pass
+    # The runtime tries 100 names before it gives up; the file it found is left alone.
+    assert asked == [6] * 100
+    assert os.listdir(tmp_path) == [taken.name] and taken.read_bytes() == b"someone else's"
+
+
+def test_an_error_while_writing_removes_the_temporary_file(tmp_path: Path) -> None:
+    with pytest.raises(OSError, match="disk full"):
+        with replacing_file(tmp_path / "out.bin") as out:
+            out.write(b"partial")
+            raise OSError("disk full")
+    assert os.listdir(tmp_path) == []
+
+
+def test_async_raw_responses_read_parse_and_close() -> None:
+    async def scenario() -> None:
+        response, stream = streamed(200, [b'{"id": 5, ', b'"name": "Rex"}'])
+        made: list[int] = []
+
+        def parser() -> Any:
+            made.append(1)
+            return parse_success({"200": Pet}, response)
+
+        async with AsyncRawResponse(response, parser) as raw:
+            assert repr(raw) == "<AsyncRawResponse [200]>" and stream.given == 0
+            pet = await raw.parse()
+            assert isinstance(pet, Pet) and pet.id == 5
+            assert await raw.parse() is pet and made == [1]
+            assert await raw.read() == b'{"id": 5, "name": "Rex"}'
+        assert stream.closed
+        response, stream = streamed(200, [b"abcd", b"ef"])
+        chunked: AsyncRawResponse[None] = AsyncRawResponse(response, lambda: None)
+        assert [chunk async for chunk in chunked.iter_bytes(4)] == [b"abcd", b"ef"]
+        # Closed unread, by the block's end or by close(): the connection is given back.
+        response, stream = streamed(200, [b"never read"])
+        async with AsyncRawResponse(response, lambda: None) as unread:
+            assert unread.status_code == 200
+        assert stream.closed and stream.given == 0
+        response, stream = streamed(200, [b"never read"])
+        await AsyncRawResponse(response, lambda: None).close()
+        assert stream.closed and stream.given == 0
+
+    asyncio.run(scenario())
+
+
+def test_async_write_to_file(tmp_path: Path) -> None:
+    target = tmp_path / "photo.png"
+    target.write_bytes(b"an older photo")
+
+    async def scenario() -> None:
+        response, _ = streamed(200, [b"\x89PNG", b"data"])
+        await AsyncRawResponse(response, lambda: None).write_to_file(target)
+        assert target.read_bytes() == b"\x89PNGdata"
+        with pytest.raises(APITimeoutError):
+            await AsyncRawResponse(broken(httpx.ReadTimeout), lambda: None).write_to_file(target)
+        assert target.read_bytes() == b"\x89PNGdata"
+
+    asyncio.run(scenario())
+    assert os.listdir(tmp_path) == ["photo.png"]
+
+
+# -- raw and streamed calls through a client -----------------------------------------------------
+
+PET = Route(method="GET", path="/pets/{id}", success={"200": Pet}, errors={"default": ErrorBody})
+
+
+class PetServer:
+    """Answers each request with a pet whose body streams, or an error when ``status`` >= 400."""
+
+    def __init__(self, status: int = 200) -> None:
+        self.status = status
+        self.streams: list[ChunkStream] = []
+
+    def __call__(self, request: httpx.Request) -> httpx.Response:
+        if self.status >= 400:
+            chunks = [b'{"code": 404, ', b'"message": "No pet 5"}']
+        else:
+            chunks = [b'{"id": 5, ', b'"name": "Rex"}']
+        self.streams.append(ChunkStream(chunks))
+        headers = {"Content-Type": "application/json", "X-Request-Id": "req-5"}
+        return httpx.Response(self.status, headers=headers, stream=self.streams[-1])
+
+
+def test_a_raw_method_returns_the_raw_response() -> None:
+    made = client(PetServer())
+    raw = raw_method(made.raw().request)(PET, path={"id": 5})
+    assert isinstance(raw, RawResponse) and raw.status_code == 200 and raw.request_id == "req-5"
+    assert isinstance(raw.parse(), Pet)
+    with pytest.raises(TypeError, match=re.escape("built on a raw client (client.raw())")):
+        raw_method(made.request)(PET, path={"id": 5})
+
+
+def test_a_streamed_call_sends_when_its_block_starts_and_closes_when_it_ends() -> None:
+    server = PetServer()
+    call = stream_method(client(server).raw(stream=True).request)(PET, path={"id": 5})
+    assert isinstance(call, StreamedCall) and server.streams == []
+    with call as response:
+        assert isinstance(response, RawResponse) and server.streams[0].given == 0
+        assert not server.streams[0].closed
+        pet = response.parse()
+        assert isinstance(pet, Pet) and pet.name == "Rex"
+    with stream_method(client(server).raw(stream=True).request)(PET, path={"id": 5}):
+        pass  # the body is never read: the block's end closes it
+    assert server.streams[1].given == 0 and server.streams[1].closed
+
+
+def test_a_streamed_error_raises_when_its_block_starts() -> None:
+    server = PetServer(404)
+    call = stream_method(client(server).raw(stream=True).request)(PET, path={"id": 5})
+    with pytest.raises(NotFoundError) as raised:
+        with call:
+            raise AssertionError("the block must not run")
+    assert isinstance(raised.value.body, ErrorBody) and server.streams[0].closed
+    assert str(raised.value).endswith(": No pet 5 (request id req-5)")
+
+
+def test_async_raw_and_streamed_calls() -> None:
+    async def scenario() -> None:
+        server = PetServer()
+        made = async_client(server)
+        raw = await async_raw_method(made.raw().request)(PET, path={"id": 5})
+        assert isinstance(raw, RawResponse) and isinstance(raw.parse(), Pet)
+        call = async_stream_method(made.raw(stream=True).request)(PET, path={"id": 5})
+        assert isinstance(call, AsyncStreamedCall) and len(server.streams) == 1
+        async with call as response:
+            assert isinstance(response, AsyncRawResponse) and server.streams[1].given == 0
+            assert isinstance(await response.parse(), Pet)
+        async with async_stream_method(made.raw(stream=True).request)(PET, path={"id": 5}):
+            pass  # the body is never read: the block's end closes it
+        assert server.streams[2].given == 0 and server.streams[2].closed
+
+    asyncio.run(scenario())
+
+
+# -- error bodies of streamed calls --------------------------------------------------------------
+
+
+def test_an_error_body_is_read_up_to_one_mib() -> None:
+    # 100,000-byte chunks do not divide 1 MiB (1,048,576 bytes): the 11th is cut.
+    response, stream = streamed(500, [b"x" * 100_000] * 30)
+    read = read_error_body(response)
+    assert MAX_ERROR_BODY == 1_048_576
+    assert len(read.content) == 1_048_576 and stream.given == 11 and stream.closed
+    assert read.status_code == 500 and read.request is response.request
+
+
+def test_an_async_error_body_is_read_up_to_one_mib() -> None:
+    async def scenario() -> None:
+        response, stream = streamed(500, [b"x" * 100_000] * 30)
+        read = await aread_error_body(response)
+        assert len(read.content) == 1_048_576 and stream.given == 11 and stream.closed
+
+    asyncio.run(scenario())
+
+
+def test_an_error_body_stops_at_the_chunk_that_reaches_one_mib() -> None:
+    chunks = [b"a" * (1_048_576 - 1), b"bc", b"d" * 10]
+
+    async def scenario() -> None:
+        response, stream = streamed(500, chunks)
+        read = await aread_error_body(response)
+        assert read.content == b"a" * (1_048_576 - 1) + b"b" and stream.given == 2
+
+    asyncio.run(scenario())
+    response, stream = streamed(500, chunks)
+    assert read_error_body(response).content == b"a" * (1_048_576 - 1) + b"b"
+    assert stream.given == 2
+
+
+def test_a_short_error_body_is_read_whole_and_decoded() -> None:
+    # The copy holds the decoded body: its Content-Encoding goes, the other headers stay.
+    headers = {"Content-Type": "application/json", "Content-Encoding": "gzip", "X-Request-Id": "r"}
+    response, _ = streamed(503, [gzip.compress(b'{"message": "overloaded"}')], headers)
+    read = read_error_body(response)
+    assert read.json() == {"message": "overloaded"}
+    assert "content-encoding" not in read.headers
+    assert (read.headers["content-type"], read.headers["x-request-id"]) == ("application/json", "r")
+
+    async def scenario() -> None:
+        response, _ = streamed(503, [gzip.compress(b'{"message": "overloaded"}')], headers)
+        read = await aread_error_body(response)
+        assert read.json() == {"message": "overloaded"} and "content-encoding" not in read.headers
+
+    asyncio.run(scenario())

@@ -104,7 +104,9 @@ class _Reached:
     def tests_for(self, mutant: Mutant, module: str) -> list[str]:
         first, last = mutant.lines
         lines = [(module, line) for line in range(first, last + 1)]
-        if any(line in self.at_import for line in lines):
+        # A change outside any function runs at import, even where the trace saw no line of
+        # it: an item of a constant tuple spread over lines is loaded on the tuple's first line.
+        if not mutant.function or any(line in self.at_import for line in lines):
             return self.every_test
         found = set().union(*(self.by_line.get(line, set()) for line in lines))
         return [test for test in self.every_test if test in found]

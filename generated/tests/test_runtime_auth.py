@@ -13,7 +13,6 @@ from typing import Any
 import httpx
 import pytest
 
-import callfire_client
 from callfire_client._runtime import (
     Credentials,
     RedirectError,
@@ -425,8 +424,8 @@ def _clean_logger() -> Iterator[logging.Logger]:
 
 
 def test_the_logger_is_the_packages() -> None:
-    assert _logging.logger.name == callfire_client.__name__
-    assert _logging.logger is logging.getLogger(callfire_client.__name__)
+    assert _logging.logger.name == "callfire_client"
+    assert _logging.logger is logging.getLogger("callfire_client")
 
 
 def test_a_vendored_copy_logs_under_its_own_package() -> None:

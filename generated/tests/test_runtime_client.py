@@ -759,9 +759,11 @@ def test_an_error_never_shows_the_credentials() -> None:
 
 
 def test_a_400_is_not_a_redirect() -> None:
+    server = Recorder(400, json_text='{"message": "id must be a number"}')
     with pytest.raises(BadRequestError) as caught:
-        _sync_client(Recorder(400)).request(ITEM, path={"id": "1"})
+        _sync_client(server).request(ITEM, path={"id": "1"})
     assert not isinstance(caught.value, RedirectError)
+    assert str(caught.value).endswith(": id must be a number")
 
 
 def test_strict_validation_raises_and_lenient_returns() -> None:
@@ -937,7 +939,8 @@ def test_the_async_client_reads_large_bodies_and_streams_others() -> None:
             return httpx.Response(200, content=body)
         if request.url.path == "/v1/unread":
             return httpx.Response(299, stream=stream)
-        return httpx.Response(300, headers={"Location": "/v1/a"}, content=b"see elsewhere")
+        chunks = ChunkStream([b"see ", b"elsewhere"])
+        return httpx.Response(300, headers={"Location": "/v1/a"}, stream=chunks)
 
     async def scenario() -> None:
         made = async_client(handler)

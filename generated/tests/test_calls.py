@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import asyncio
 import datetime  # noqa: F401 - arguments may be dates
+import functools
 
 import httpx
 import pytest
@@ -183,7 +184,8 @@ def test_find_calls_raw_and_streamed_responses() -> None:
     api = client(streaming).calls
     raw = api.with_raw_response.find_calls()
     results: list[object] = [raw.parse()]
-    with api.with_streaming_response.find_calls() as response:
+    streamed = functools.partial(api.with_streaming_response.find_calls)
+    with streamed() as response:
         assert response.status_code == 200 and streams[1].given == 0
         results.append(response.parse())
 
@@ -191,7 +193,8 @@ def test_find_calls_raw_and_streamed_responses() -> None:
         async with async_client(streaming) as made:
             async_api = made.calls
             async_raw = await async_api.with_raw_response.find_calls()
-            async with async_api.with_streaming_response.find_calls() as async_response:
+            async_streamed = functools.partial(async_api.with_streaming_response.find_calls)
+            async with async_streamed() as async_response:
                 assert async_response.status_code == 200 and streams[3].given == 0
                 return [async_raw.parse(), await async_response.parse()]
 
@@ -574,7 +577,8 @@ def test_send_calls_raw_and_streamed_responses() -> None:
     api = client(streaming).calls
     raw = api.with_raw_response.send_calls()
     results: list[object] = [raw.parse()]
-    with api.with_streaming_response.send_calls() as response:
+    streamed = functools.partial(api.with_streaming_response.send_calls)
+    with streamed() as response:
         assert response.status_code == 200 and streams[1].given == 0
         results.append(response.parse())
 
@@ -582,7 +586,8 @@ def test_send_calls_raw_and_streamed_responses() -> None:
         async with async_client(streaming) as made:
             async_api = made.calls
             async_raw = await async_api.with_raw_response.send_calls()
-            async with async_api.with_streaming_response.send_calls() as async_response:
+            async_streamed = functools.partial(async_api.with_streaming_response.send_calls)
+            async with async_streamed() as async_response:
                 assert async_response.status_code == 200 and streams[3].given == 0
                 return [async_raw.parse(), await async_response.parse()]
 
@@ -787,7 +792,8 @@ def test_find_call_broadcasts_raw_and_streamed_responses() -> None:
     api = client(streaming).calls
     raw = api.with_raw_response.find_call_broadcasts()
     results: list[object] = [raw.parse()]
-    with api.with_streaming_response.find_call_broadcasts() as response:
+    streamed = functools.partial(api.with_streaming_response.find_call_broadcasts)
+    with streamed() as response:
         assert response.status_code == 200 and streams[1].given == 0
         results.append(response.parse())
 
@@ -795,7 +801,10 @@ def test_find_call_broadcasts_raw_and_streamed_responses() -> None:
         async with async_client(streaming) as made:
             async_api = made.calls
             async_raw = await async_api.with_raw_response.find_call_broadcasts()
-            async with async_api.with_streaming_response.find_call_broadcasts() as async_response:
+            async_streamed = functools.partial(
+                async_api.with_streaming_response.find_call_broadcasts
+            )
+            async with async_streamed() as async_response:
                 assert async_response.status_code == 200 and streams[3].given == 0
                 return [async_raw.parse(), await async_response.parse()]
 
@@ -1210,7 +1219,8 @@ def test_create_call_broadcast_raw_and_streamed_responses() -> None:
     api = client(streaming).calls
     raw = api.with_raw_response.create_call_broadcast()
     results: list[object] = [raw.parse()]
-    with api.with_streaming_response.create_call_broadcast() as response:
+    streamed = functools.partial(api.with_streaming_response.create_call_broadcast)
+    with streamed() as response:
         assert response.status_code == 200 and streams[1].given == 0
         results.append(response.parse())
 
@@ -1218,7 +1228,10 @@ def test_create_call_broadcast_raw_and_streamed_responses() -> None:
         async with async_client(streaming) as made:
             async_api = made.calls
             async_raw = await async_api.with_raw_response.create_call_broadcast()
-            async with async_api.with_streaming_response.create_call_broadcast() as async_response:
+            async_streamed = functools.partial(
+                async_api.with_streaming_response.create_call_broadcast
+            )
+            async with async_streamed() as async_response:
                 assert async_response.status_code == 200 and streams[3].given == 0
                 return [async_raw.parse(), await async_response.parse()]
 

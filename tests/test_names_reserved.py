@@ -151,10 +151,13 @@ class Client:
 
     def modules(self) -> Iterator[tuple[str, ast.Module]]:
         """Every generated module that a document's names reach (not the runtime, the fixed
-        conftest and Prism runner), as (path in the project, syntax tree)."""
+        conftest and Prism runner, nor the runtime's own tests, which import no model, resource
+        or operation), as (path in the project, syntax tree)."""
+        fixed = {"tests/conftest.py", "tests/_prism.py"}
+        fixed |= {f"tests/{module}.py" for module in reserved.RUNTIME_TEST_MODULES}
         for path in sorted(self.folder.rglob("*.py")):
             name = path.relative_to(self.folder).as_posix()
-            if "/_runtime/" not in name and name not in ("tests/conftest.py", "tests/_prism.py"):
+            if "/_runtime/" not in name and name not in fixed:
                 yield name, ast.parse(path.read_text(encoding="utf-8"))
 
     def module(self, name: str) -> ast.Module:
@@ -272,6 +275,23 @@ def test_the_runtime_exports_only_reserved_names(client: Client) -> None:
     runtime = client.package._runtime
     assert set(runtime.__all__) <= reserved.RUNTIME
     assert _public(set(vars(runtime))) - {"annotations"} <= reserved.RUNTIME
+
+
+def test_the_runtime_tests_import_nothing_a_document_names(client: Client) -> None:
+    # Client.modules leaves them out: a model or resource can share none of their names only
+    # because they import from the runtime and the support module alone.
+    package = client.api.names.package
+    for module in reserved.RUNTIME_TEST_MODULES:
+        tree = client.module(f"tests/{module}.py")
+        for node in ast.walk(tree):
+            if isinstance(node, ast.ImportFrom) and node.module:
+                root = node.module.split(".")[0]
+                assert root != package or node.module.startswith(f"{package}._runtime"), (
+                    module,
+                    node.module,
+                )
+            if isinstance(node, ast.Import):
+                assert all(a.name.split(".")[0] != package for a in node.names), module
 
 
 def test_every_module_imports_and_defines_only_reserved_names(client: Client) -> None:

@@ -6,13 +6,157 @@ from __future__ import annotations
 
 import datetime
 import enum
+import typing
 import uuid
+from typing import Annotated, Any, Optional, Union
 
-from callfire_client._runtime._models import to_jsonable
+import pydantic
+import pytest
+from pydantic import Discriminator, Field, Tag
+
+from callfire_client._runtime._models import (
+    BaseModel,
+    OpenEnum,
+    _field_keys,
+    from_data,
+    refuse_nulls,
+    to_jsonable,
+)
 
 
 class Colour(enum.Enum):
     RED = "red"
+
+
+# Models as the generator writes them: snake_case fields, the wire name as both aliases, and
+# json_schema_extra={"x-nullable": True} where the schema allows null (Swagger 2.0 x-nullable).
+class Phone(BaseModel):
+    number: str | None = Field(
+        default=None, validation_alias="phoneNumber", serialization_alias="phoneNumber"
+    )
+    label: str | None = Field(default=None, json_schema_extra={"x-nullable": True})
+
+
+class Person(BaseModel):
+    given_name: str | None = Field(
+        default=None, validation_alias="givenName", serialization_alias="givenName"
+    )
+    born: datetime.date | None = None
+    note: str | None = Field(default=None, json_schema_extra={"x-nullable": True})
+    # Another extension, or x-nullable other than true, does not allow null.
+    nick: str | None = Field(default=None, json_schema_extra={"x-nullable": False})
+    title: str | None = Field(default=None, json_schema_extra={"example": "Dr"})
+    tags: list[str] | None = None
+    best: Phone | None = None
+    phones: list[Phone] | None = None
+    by_kind: dict[str, Phone] | None = Field(
+        default=None, validation_alias="byKind", serialization_alias="byKind"
+    )
+    pair: tuple[Phone, ...] | None = None
+
+
+class Loose(BaseModel):
+    """A schema with additionalProperties: other keys are kept and sent."""
+
+    _additional_properties = True
+    size: int | None = None
+
+
+class Received(pydantic.BaseModel):
+    """A model that is not the runtime's: read as the server sent it."""
+
+    when: datetime.date | None = Field(default=None, alias="whenDone")
+    note: str | None = None
+
+
+class Paint(BaseModel):
+    colour: OpenEnum[Colour] | None = None
+
+
+# -- to_wire: what is sent ------------------------------------------------------------------------
+
+
+def test_only_the_fields_set_are_sent_by_wire_name() -> None:
+    person = Person(given_name="Ann", born=datetime.date(2000, 1, 2), phones=[Phone(number="1")])
+    assert person.to_wire() == {
+        "givenName": "Ann",
+        "born": "2000-01-02",  # JSON has no dates: Swagger's format "date" is RFC 3339 full-date
+        "phones": [{"phoneNumber": "1"}],
+    }
+    assert Person().to_wire() == {}
+    # Read by wire name, sent by wire name.
+    assert Person.model_validate({"givenName": "Bo"}).to_wire() == {"givenName": "Bo"}
+
+
+def test_none_is_sent_as_null_only_where_the_api_allows_null() -> None:
+    assert Person(note=None).to_wire() == {"note": None}
+    assert Person(best=Phone(label=None)).to_wire() == {"best": {"label": None}}
+    with pytest.raises(ValueError) as raised:
+        Person(given_name=None).to_wire()
+    assert str(raised.value) == (
+        "Person.given_name is None, but the API does not allow null for 'givenName' "
+        "(it is not x-nullable): leave the field unset to leave it out"
+    )
+
+
+@pytest.mark.parametrize("field", ["born", "nick", "title", "tags", "best", "phones", "pair"])
+def test_a_field_that_is_not_x_nullable_refuses_none(field: str) -> None:
+    with pytest.raises(ValueError, match=rf"^Person\.{field} is None, .* for '{field}' "):
+        Person(**{field: None}).to_wire()
+
+
+@pytest.mark.parametrize(
+    ("person", "where"),
+    [
+        (Person(best=Phone(number=None)), "Person.best.number"),
+        (Person(phones=[Phone(number="1"), Phone(number=None)]), "Person.phones[1].number"),
+        (Person(pair=(Phone(), Phone(number=None))), "Person.pair[1].number"),
+        (Person(by_kind={"home": Phone(number=None)}), "Person.by_kind['home'].number"),
+    ],
+)
+def test_a_null_inside_a_nested_model_is_refused_with_its_path(person: Person, where: str) -> None:
+    with pytest.raises(ValueError, match=rf"^{_escaped(where)} is None, .* for 'phoneNumber' "):
+        person.to_wire()
+
+
+def test_the_first_null_in_declaration_order_is_named() -> None:
+    person = Person(phones=[Phone(number=None)], given_name=None)
+    with pytest.raises(ValueError, match=r"^Person\.given_name is None"):
+        person.to_wire()
+
+
+def test_models_inside_plain_containers_are_checked_too() -> None:
+    # A dict body holding models (a list of them, a map of them): each is still checked.
+    with pytest.raises(ValueError, match=r"^body\[0\]\['a'\]\.number is None"):
+        refuse_in([{"a": Phone(number=None)}])
+    with pytest.raises(ValueError, match=r"^body\['x'\]\[1\]\.number is None"):
+        refuse_in({"x": (Phone(), Phone(number=None)), "y": "plain"})
+    refuse_in([{"a": Phone(label=None)}, "text", 1, None, ["deeper", {"b": 2.5}]])
+
+
+def refuse_in(value: object) -> None:
+    refuse_nulls(value, "body")
+
+
+def _escaped(text: str) -> str:
+    return "".join("\\" + char if char in ".[]" else char for char in text)
+
+
+def test_additional_properties_are_sent_as_given() -> None:
+    loose = Loose.model_validate({"size": 2, "colourName": "red"})
+    assert loose.to_wire() == {"size": 2, "colourName": "red"}
+    # No schema says such a property may not be null: it is sent as the caller gave it.
+    assert Loose.model_validate({"other": None}).to_wire() == {"other": None}
+
+
+def test_open_enum_fields_keep_known_members_and_accept_new_values() -> None:
+    # A value the API adds later must not break the client: it stays a str.
+    assert Paint(colour="red").colour is Colour.RED
+    assert Paint.model_validate({"colour": "green"}).colour == "green"
+    assert Paint(colour=Colour.RED).to_wire() == {"colour": "red"}
+
+
+# -- to_jsonable: sending and receiving -----------------------------------------------------------
 
 
 def test_to_jsonable_turns_values_into_json_data() -> None:
@@ -22,3 +166,191 @@ def test_to_jsonable_turns_values_into_json_data() -> None:
         "a": ["red", "2026-01-02T03:04:05", "00000000-0000-0000-0000-000000000001"],
         "1": ["2026-01-02"],
     }
+    assert to_jsonable(datetime.time(3, 4, 5)) == "03:04:05"
+    assert to_jsonable([1, 2.5, "x", None, True]) == [1, 2.5, "x", None, True]
+
+
+def test_what_is_sent_refuses_a_null_and_what_was_received_is_read_as_it_came() -> None:
+    person = Person(given_name=None, phones=[Phone(number=None)])
+    for value in (person, [person], {"k": person}, (person,)):
+        with pytest.raises(ValueError, match="is not x-nullable"):
+            to_jsonable(value)
+    received = {"givenName": None, "phones": [{"phoneNumber": None}]}
+    assert to_jsonable(person, sending=False) == received
+    assert to_jsonable([person], sending=False) == [received]
+    assert to_jsonable({"k": (person,)}, sending=False) == {"k": [received]}
+    assert to_jsonable(Person(given_name="Ann")) == {"givenName": "Ann"}
+
+
+def test_other_pydantic_models_are_dumped_by_alias_with_what_was_set() -> None:
+    received = Received.model_validate({"whenDone": "2026-01-02"})
+    assert to_jsonable(received) == {"whenDone": "2026-01-02"}
+    assert to_jsonable([received], sending=False) == [{"whenDone": "2026-01-02"}]
+
+
+# -- from_data: dicts keyed by Python or wire names made models -----------------------------------
+
+
+def test_a_dict_keyed_by_python_or_wire_names_becomes_the_model() -> None:
+    by_python = from_data(Person, {"given_name": "Ann", "phones": [{"number": "1"}]})
+    by_wire = from_data(Person, {"givenName": "Ann", "phones": [{"phoneNumber": "1"}]})
+    mixed = from_data(Person, {"givenName": "Ann", "phones": [{"number": "1"}]})
+    for made in (by_python, by_wire, mixed):
+        assert isinstance(made, Person)
+        assert made.to_wire() == {"givenName": "Ann", "phones": [{"phoneNumber": "1"}]}
+        assert made.phones is not None and isinstance(made.phones[0], Phone)
+
+
+def test_nested_maps_lists_and_optional_annotations_are_followed() -> None:
+    made = from_data(Person, {"byKind": {"home": {"number": "2"}}, "best": {"label": None}})
+    assert isinstance(made, Person)
+    assert made.by_kind is not None and isinstance(made.by_kind["home"], Phone)
+    assert made.to_wire() == {"byKind": {"home": {"phoneNumber": "2"}}, "best": {"label": None}}
+    for declared in (list[Person], list[Optional[Person]], list[Union[Person, None]]):
+        people = from_data(declared, ({"given_name": "A"}, {"givenName": "B"}))
+        assert isinstance(people, list) and all(isinstance(p, Person) for p in people)
+        assert [p.given_name for p in people] == ["A", "B"]
+    mapped = from_data(dict[str, Annotated[Phone, "a note"]], {"k": {"number": "3"}})
+    assert mapped == {"k": Phone(number="3")}
+
+
+def test_what_is_no_dict_for_a_model_is_left_as_it_is() -> None:
+    phone = Phone(number="1")
+    assert from_data(Phone, phone) is phone
+    assert from_data(Phone, "text") == "text"
+    assert from_data(list[Phone], "text") == "text"
+    assert from_data(dict[str, Phone], ["x"]) == ["x"]
+    assert from_data(str, {"number": "1"}) == {"number": "1"}
+    assert from_data(int, 5) == 5
+    # A union of two models cannot say which one a dict is: validation decides.
+    either = {"number": "1"}
+    assert from_data(Union[Phone, Person], either) is either
+    assert from_data(Phone | Person | None, either) is either
+    # Bare containers name no model.
+    assert from_data(typing.List, [{"number": "1"}]) == [{"number": "1"}]
+    assert from_data(typing.Dict, {"k": {"number": "1"}}) == {"k": {"number": "1"}}
+
+
+def test_an_unknown_key_is_refused_with_where_it_is() -> None:
+    with pytest.raises(ValueError) as raised:
+        from_data(Person, {"givenName": "Ann", "surname": "B"})
+    assert str(raised.value) == (
+        "body: 'surname' is not a field of Person, by its Python name or by its name in the API"
+    )
+    with pytest.raises(ValueError, match=r"^body\.phones\[1\]: 'num' is not a field of Phone"):
+        from_data(Person, {"phones": [{"number": "1"}, {"num": "2"}]})
+    with pytest.raises(ValueError, match=r"^body\.by_kind\['home'\]: 'x' is not a field of Phone"):
+        from_data(Person, {"byKind": {"home": {"x": 1}}})
+    with pytest.raises(ValueError, match=r"^request: 1 is not a field of Phone"):
+        from_data(Phone, {1: "x"}, "request")
+
+
+def test_unknown_keys_are_kept_where_the_schema_allows_additional_properties() -> None:
+    made = from_data(Loose, {"size": 1, "extraName": "x", 2: "two"})
+    assert isinstance(made, Loose)
+    assert made.to_wire() == {"size": 1, "extraName": "x", "2": "two"}
+
+
+def test_a_field_given_by_both_names_is_refused() -> None:
+    with pytest.raises(ValueError) as raised:
+        from_data(Person, {"given_name": "A", "givenName": "B"})
+    assert str(raised.value) == (
+        "body: Person.given_name is given twice (as 'given_name' and as 'givenName')"
+    )
+    # A field whose wire name is its Python name is one key.
+    assert from_data(Phone, {"label": "x"}) == Phone(label="x")
+
+
+class Pet(BaseModel):
+    pet_type: str | None = Field(
+        default=None, validation_alias="petType", serialization_alias="petType"
+    )
+    name: str | None = None
+
+
+class Cat(Pet):
+    lives: int | None = None
+
+
+class Dog(Pet):
+    good_boy: bool | None = Field(
+        default=None, validation_alias="goodBoy", serialization_alias="goodBoy"
+    )
+
+
+def _pet_tag(value: Any) -> str:
+    # As the generator writes it: the discriminator read by wire name, the base for the unknown.
+    if isinstance(value, dict):
+        found = value.get("petType")
+    else:
+        found = getattr(value, "pet_type", None)
+    return found if isinstance(found, str) and found in ("Cat", "Dog") else "Pet"
+
+
+AnyPet = Annotated[
+    Union[
+        Annotated[Pet, Tag("Pet")],
+        Annotated[Cat, Tag("Cat")],
+        Annotated[Dog, "a note", Tag("Dog")],
+    ],
+    Discriminator(_pet_tag),
+]
+
+
+def test_a_discriminator_chooses_the_model_whichever_names_the_dict_uses() -> None:
+    cat = from_data(AnyPet, {"pet_type": "Cat", "lives": 9})
+    assert isinstance(cat, Cat) and cat.lives == 9
+    dog = from_data(list[AnyPet], [{"petType": "Dog", "good_boy": True}])
+    assert isinstance(dog, list) and isinstance(dog[0], Dog) and dog[0].good_boy is True
+    other = from_data(AnyPet, {"petType": "Bird", "name": "Tweety"})
+    assert type(other) is Pet and other.to_wire() == {"petType": "Bird", "name": "Tweety"}
+    with pytest.raises(ValueError, match=r"^body\[0\]: 'wings' is not a field of Cat"):
+        from_data(list[AnyPet], [{"petType": "Cat", "wings": 2}])
+
+
+def test_a_discriminator_that_chooses_nothing_leaves_the_value() -> None:
+    cat = Cat(lives=1)
+    assert from_data(AnyPet, cat) is cat
+    # Members annotated with no Tag: pydantic could not choose by a function either.
+    untagged = Annotated[
+        Union[Annotated[Cat, "a cat"], Annotated[Dog, "a dog"]], Discriminator(_pet_tag)
+    ]
+    data = {"petType": "Cat"}
+    assert from_data(untagged, data) is data
+    by_property = Annotated[Union[Cat, Dog], Discriminator("pet_type")]
+    assert from_data(by_property, data) is data
+
+    def nowhere(value: Any) -> str:
+        return "Fish"
+
+    unknown = Annotated[
+        Union[Annotated[Cat, Tag("Cat")], Annotated[Dog, Tag("Dog")]], Discriminator(nowhere)
+    ]
+    assert from_data(unknown, data) is data
+
+
+# -- _field_keys: each model's keys, worked out once ----------------------------------------------
+
+
+class Ahead(BaseModel):
+    """Names a model declared after it: pydantic completes it only when rebuilt."""
+
+    later: Behind | None = None
+
+
+class Behind(BaseModel):
+    size: int | None = Field(default=None, validation_alias="sizeOf", serialization_alias="sizeOf")
+
+
+def test_a_model_naming_a_later_model_is_completed_before_its_keys_are_read() -> None:
+    with pytest.raises(ValueError, match=r"^body\.later: 'bogus' is not a field of Behind"):
+        from_data(Ahead, {"later": {"bogus": 1}})
+    made = from_data(Ahead, {"later": {"size": 1}})
+    assert isinstance(made, Ahead) and made.to_wire() == {"later": {"sizeOf": 1}}
+
+
+def test_field_keys_hold_both_names_and_are_worked_out_once() -> None:
+    keys = _field_keys(Phone)
+    assert keys["number"] == keys["phoneNumber"] == ("number", "phoneNumber", Optional[str])
+    assert keys["label"][:2] == ("label", "label")
+    assert _field_keys(Phone) is keys

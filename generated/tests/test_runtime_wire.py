@@ -4,7 +4,163 @@ every Swagger 2.0 parameter location and collection format whatever this API use
 
 from __future__ import annotations
 
-from callfire_client._runtime._serialize import encode_query
+import datetime
+import decimal
+import email
+import email.policy
+import enum
+import io
+import pathlib
+from email.message import EmailMessage, MIMEPart
+
+import httpx
+import pytest
+from pydantic import Field
+
+from callfire_client._runtime._models import BaseModel
+from callfire_client._runtime._route import LazyType
+from callfire_client._runtime._serialize import (
+    encode_files,
+    encode_form,
+    encode_headers,
+    encode_json,
+    encode_multipart_fields,
+    encode_path,
+    encode_query,
+    to_param_str,
+)
+from callfire_client._runtime._types import NOT_GIVEN
+
+BASE = "https://api.example.test/v1"
+
+
+class Voice(enum.Enum):
+    MALE = "male"
+
+
+class Switch(enum.Enum):
+    ON = True
+
+
+class Day(enum.Enum):
+    NEW_YEAR = datetime.date(2026, 1, 1)
+
+
+class Member(BaseModel):
+    first_name: str | None = Field(
+        default=None, validation_alias="firstName", serialization_alias="firstName"
+    )
+    voice: Voice | None = None
+
+
+# -- one value as text ----------------------------------------------------------------------------
+
+
+@pytest.mark.parametrize(
+    ("value", "text"),
+    [
+        # JSON's (and so Swagger's) boolean literals, not Python's "True"
+        (True, "true"),
+        (False, "false"),
+        (Voice.MALE, "male"),
+        (Switch.ON, "true"),
+        (Day.NEW_YEAR, "2026-01-01"),
+        # Swagger 2.0 formats "date" and "date-time" are RFC 3339 full-date and date-time
+        (datetime.date(2026, 1, 2), "2026-01-02"),
+        (
+            datetime.datetime(2026, 1, 2, 3, 4, 5, tzinfo=datetime.timezone.utc),
+            "2026-01-02T03:04:05+00:00",
+        ),
+        (datetime.datetime(2026, 1, 2, 3, 4, 5, 600000), "2026-01-02T03:04:05.600000"),
+        (datetime.time(3, 4, 5), "03:04:05"),
+        (0, "0"),
+        (-12, "-12"),
+        (1.5, "1.5"),
+        (decimal.Decimal("1.10"), "1.10"),
+        ("as is", "as is"),
+    ],
+)
+def test_a_value_is_written_as_apis_read_it(value: object, text: str) -> None:
+    assert to_param_str(value) == text
+
+
+# -- paths ----------------------------------------------------------------------------------------
+
+
+@pytest.mark.parametrize(
+    ("value", "segment"),
+    [
+        # RFC 3986 2.3: unreserved characters are never escaped...
+        ("AZaz09-._~", "AZaz09-._~"),
+        # ... 2.2: reserved ones are, in a value, or they would split or end the segment ...
+        ("a/b", "a%2Fb"),
+        ("?#[]@", "%3F%23%5B%5D%40"),
+        ("!$&'()*+,;=:", "%21%24%26%27%28%29%2A%2B%2C%3B%3D%3A"),
+        # ... and "%" itself, a space, and non-ASCII text as its UTF-8 bytes (2.1, 2.5)
+        ("100% sure", "100%25%20sure"),
+        ("é", "%C3%A9"),
+        (True, "true"),
+        (Voice.MALE, "male"),
+        (datetime.date(2026, 1, 2), "2026-01-02"),
+        (7, "7"),
+    ],
+)
+def test_a_path_value_is_one_percent_encoded_segment(value: object, segment: str) -> None:
+    assert encode_path("/items/{id}", {"id": value}) == f"/items/{segment}"
+
+
+def test_every_placeholder_is_filled_and_the_template_kept() -> None:
+    path = encode_path("/a/{x}/b/{y}.json", {"y": "2", "x": "1 1", "z": "unused"})
+    assert path == "/a/1%201/b/2.json"
+    assert encode_path("/plain/path", {}) == "/plain/path"
+
+
+@pytest.mark.parametrize("value", [None, NOT_GIVEN, "missing"])
+def test_a_path_value_is_required(value: object) -> None:
+    values = {} if value == "missing" else {"id": value}
+    with pytest.raises(ValueError, match=r"^the path parameter 'id' is required$"):
+        encode_path("/items/{id}", values)
+
+
+@pytest.mark.parametrize(
+    ("template", "values", "path"),
+    [
+        # RFC 3986 5.2.4 drops "." and climbs out on "..": a value must not move the request.
+        ("/items/{id}", {"id": "."}, "/items/%2E"),
+        ("/items/{id}", {"id": ".."}, "/items/%2E%2E"),
+        ("/items/{id}/notes", {"id": ".."}, "/items/%2E%2E/notes"),
+        ("/items/{a}{b}", {"a": ".", "b": "."}, "/items/%2E%2E"),
+        ("/{a}/x/{b}", {"a": "..", "b": "."}, "/%2E%2E/x/%2E"),
+        ("items/{id}", {"id": "."}, "items/%2E"),
+        ("{id}/items", {"id": ".."}, "%2E%2E/items"),
+        # Empty values beside a template's dot leave a segment that is only dots.
+        ("/files/{name}.{ext}", {"name": "", "ext": ""}, "/files/%2E"),
+        ("/files/{name}.{ext}", {"name": ".", "ext": ""}, "/files/%2E%2E"),
+        ("/files/{name}.{ext}", {"name": "a", "ext": "b"}, "/files/a.b"),
+        # Dots that make no dot segment stay: percent-encoding them changes nothing (2.3).
+        ("/items/{id}", {"id": "..."}, "/items/..."),
+        ("/items/{id}", {"id": "a..b"}, "/items/a..b"),
+        ("/items/{id}.json", {"id": "."}, "/items/..json"),
+        # The template's own dot segments are the API's, left as written.
+        ("/v1/./{id}", {"id": ".."}, "/v1/./%2E%2E"),
+        ("/v1/../{id}", {"id": "."}, "/v1/../%2E"),
+        ("/v1/../{id}", {"id": "x"}, "/v1/../x"),
+    ],
+)
+def test_dot_segments_from_values_cannot_change_the_path(
+    template: str, values: dict[str, object], path: str
+) -> None:
+    assert encode_path(template, values) == path
+
+
+def test_an_escaped_dot_segment_reaches_the_server_as_sent() -> None:
+    # httpx applies RFC 3986's dot-segment removal to "..", not to "%2E%2E".
+    assert httpx.URL(BASE + "/items/..").raw_path == b"/v1"
+    url = httpx.URL(BASE + encode_path("/items/{id}", {"id": ".."}))
+    assert url.raw_path == b"/v1/items/%2E%2E"
+
+
+# -- queries and headers --------------------------------------------------------------------------
 
 
 def test_collection_formats_join_with_their_separators() -> None:
@@ -19,3 +175,254 @@ def test_collection_formats_join_with_their_separators() -> None:
         ("m", "a"),
         ("m", "b"),
     ]
+
+
+def test_arrays_without_a_known_format_are_csv() -> None:
+    # csv is collectionFormat's default (Swagger 2.0); anything else is read as that default.
+    values = {"plain": [1, 2], "odd": (True, False)}
+    assert encode_query(values, {"odd": "brackets"}) == [("plain", "1,2"), ("odd", "true,false")]
+
+
+def test_omitted_values_are_left_out_of_the_query() -> None:
+    values = {
+        "none": None,
+        "not_given": NOT_GIVEN,
+        "flag": False,
+        "zero": 0,
+        "empty": "",
+        "when": datetime.date(2026, 1, 2),
+        "some": [None, "x", NOT_GIVEN, Voice.MALE],
+        "many": ["a", None, "b"],
+        "one": frozenset({3}),
+        "set": {4},
+    }
+    assert encode_query(values, {"many": "multi"}) == [
+        ("flag", "false"),
+        ("zero", "0"),
+        ("empty", ""),
+        ("when", "2026-01-02"),
+        ("some", "x,male"),
+        ("many", "a"),
+        ("many", "b"),
+        ("one", "3"),
+        ("set", "4"),
+    ]
+    assert encode_query({"many": []}, {"many": "multi"}) == []
+    # On the wire, through httpx: the pairs in order, each value percent-encoded.
+    url = httpx.URL(BASE, params=encode_query({"q": "a b&c", "s": ["x", "y"]}, {"s": "pipes"}))
+    assert url.query == b"q=a+b%26c&s=x%7Cy"
+
+
+def test_headers_are_text_and_arrays_are_comma_separated() -> None:
+    # Swagger 2.0: header arrays have collectionFormat csv (multi is for query and form only).
+    values = {
+        "X-Flag": True,
+        "X-None": None,
+        "X-Not-Given": NOT_GIVEN,
+        "X-Ids": [1, None, 2],
+        "X-Day": datetime.date(2026, 1, 2),
+        "X-Voice": Voice.MALE,
+    }
+    assert encode_headers(values) == {
+        "X-Flag": "true",
+        "X-Ids": "1,2",
+        "X-Day": "2026-01-02",
+        "X-Voice": "male",
+    }
+    assert encode_headers({}) == {}
+
+
+# -- JSON bodies ----------------------------------------------------------------------------------
+
+
+def test_a_json_body_declared_as_a_model_is_sent_by_wire_names() -> None:
+    body = {"first_name": "Ann", "voice": "male"}
+    assert encode_json(body, Member) == {"firstName": "Ann", "voice": "male"}
+    assert encode_json(Member(first_name="Bo"), Member) == {"firstName": "Bo"}
+    loaded: list[int] = []
+
+    def load() -> object:
+        loaded.append(1)
+        return list[Member]
+
+    lazy = LazyType(load)
+    items = [{"firstName": "A"}, {"first_name": "B", "voice": Voice.MALE}]
+    assert encode_json(items, lazy) == [{"firstName": "A"}, {"firstName": "B", "voice": "male"}]
+    assert encode_json(items, lazy) == [{"firstName": "A"}, {"firstName": "B", "voice": "male"}]
+    assert loaded == [1]
+
+
+def test_a_json_body_without_a_declared_type_is_sent_as_given() -> None:
+    when = datetime.datetime(2026, 1, 2, 3, 4, 5)
+    assert encode_json({"first_name": "Ann", "at": when, "v": Voice.MALE}) == {
+        "first_name": "Ann",
+        "at": "2026-01-02T03:04:05",
+        "v": "male",
+    }
+    assert encode_json([Member(first_name="A")]) == [{"firstName": "A"}]
+    assert encode_json("text") == "text"
+
+
+def test_a_json_body_refuses_unknown_keys_and_nulls_the_api_does_not_allow() -> None:
+    with pytest.raises(ValueError, match=r"^body: 'surname' is not a field of Member"):
+        encode_json({"surname": "B"}, Member)
+    with pytest.raises(ValueError, match=r"^Member\.first_name is None"):
+        encode_json({"first_name": None}, Member)
+    with pytest.raises(ValueError, match=r"^Member\.voice is None"):
+        encode_json(Member(voice=None))
+
+
+# -- forms and files ------------------------------------------------------------------------------
+
+
+def test_form_fields_repeat_a_multi_array_and_join_the_others() -> None:
+    values = {
+        "ids": [1, 2, 3],
+        "pair": ["a", "b"],
+        "tags": ["x", None, "y"],
+        "one": ["only"],
+        "flag": True,
+        "none": None,
+        "not_given": NOT_GIVEN,
+    }
+    fields = encode_form(values, {"ids": "multi", "pair": "multi", "tags": "ssv", "one": "multi"})
+    assert fields == {
+        "ids": ["1", "2", "3"],
+        "pair": ["a", "b"],
+        "tags": "x y",
+        "one": "only",
+        "flag": "true",
+    }
+    # httpx repeats a list's name (application/x-www-form-urlencoded, as HTML forms send it).
+    sent = httpx.Request("POST", BASE, data=fields)
+    assert sent.content == b"ids=1&ids=2&ids=3&pair=a&pair=b&tags=x+y&one=only&flag=true"
+
+
+def test_bytes_are_uploaded_under_the_field_name(tmp_path: pathlib.Path) -> None:
+    entries = encode_files(
+        {"raw": b"\x00\x01", "array": bytearray(b"ab"), "view": memoryview(b"cd"), "no": None}
+    )
+    assert entries == [
+        ("raw", ("raw", b"\x00\x01", "application/octet-stream")),
+        ("array", ("array", b"ab", "application/octet-stream")),
+        ("view", ("view", b"cd", "application/octet-stream")),
+    ]
+    assert all(type(entry[1][1]) is bytes for entry in entries)
+
+
+def test_a_path_is_read_and_its_type_guessed_from_its_name(tmp_path: pathlib.Path) -> None:
+    report = tmp_path / "report.csv"
+    report.write_bytes(b"a,b\r\n1,2\r\n")
+    odd = tmp_path / "data.unknownext"
+    odd.write_bytes(b"?")
+    assert encode_files({"file": report, "other": odd, "skip": NOT_GIVEN}) == [
+        ("file", ("report.csv", b"a,b\r\n1,2\r\n", "text/csv")),  # text/csv: RFC 4180
+        ("other", ("data.unknownext", b"?", "application/octet-stream")),
+    ]
+
+
+def test_a_tuple_names_the_file_and_may_give_its_type() -> None:
+    stream = io.BytesIO(b"png")
+    assert encode_files({"a": ("photo.png", b"1"), "b": ("x.bin", stream, "image/webp")}) == [
+        ("a", ("photo.png", b"1", None)),  # None: httpx guesses from the name
+        ("b", ("x.bin", stream, "image/webp")),
+    ]
+    assert encode_files({"c": (pathlib.PurePosixPath("n.txt"), b"t")}) == [
+        ("c", ("n.txt", b"t", None))
+    ]
+
+
+def test_an_open_file_keeps_its_base_name(tmp_path: pathlib.Path) -> None:
+    photo = tmp_path / "photo.png"
+    photo.write_bytes(b"\x89PNG")
+    with photo.open("rb") as opened:
+        assert encode_files({"img": opened}) == [("img", ("photo.png", opened, "image/png"))]
+    unnamed = io.BytesIO(b"data")
+    assert encode_files({"upload": unnamed}) == [
+        ("upload", ("upload", unnamed, "application/octet-stream"))
+    ]
+    named = io.BytesIO(b"{}")
+    named.name = "dir/config.json"
+    assert encode_files({"f": named}) == [("f", ("config.json", named, "application/json"))]
+
+
+def test_a_list_uploads_several_files_under_one_name() -> None:
+    entries = encode_files({"docs": [b"1", ("b.txt", b"2", "text/plain")], "x": [b"3"]})
+    assert entries == [
+        ("docs", ("docs", b"1", "application/octet-stream")),
+        ("docs", ("b.txt", b"2", "text/plain")),
+        ("x", ("x", b"3", "application/octet-stream")),
+    ]
+    # What httpx makes of them: one part each, filename and type as given (RFC 7578 4.2, 4.4).
+    sent = httpx.Request("POST", BASE, files=entries)
+    sent.read()
+    parts = _parts(sent.headers["Content-Type"], sent.content)
+    assert [
+        (p.get_param("name", header="content-disposition"), p.get_filename()) for p in parts
+    ] == [
+        ("docs", "docs"),
+        ("docs", "b.txt"),
+        ("x", "x"),
+    ]
+    assert [p.get_content_type() for p in parts] == [
+        "application/octet-stream",
+        "text/plain",
+        "application/octet-stream",
+    ]
+
+
+@pytest.mark.parametrize("value", ["text", 12, ("one",), ("a", b"b", "c", "d")])
+def test_what_is_no_file_is_refused(value: object) -> None:
+    with pytest.raises(TypeError, match=r"^the file field 'doc' must be bytes, a Path, a file"):
+        encode_files({"doc": value})
+
+
+# -- multipart without files ----------------------------------------------------------------------
+
+
+def _parts(content_type: str, body: bytes) -> list[MIMEPart]:
+    """The parts of a multipart body, as a MIME parser (RFC 2046 5.1) reads them."""
+    head = f"Content-Type: {content_type}\r\n\r\n".encode()
+    message = email.message_from_bytes(head + body, policy=email.policy.HTTP)
+    assert isinstance(message, EmailMessage) and message.is_multipart() and not message.defects
+    return list(message.iter_parts())
+
+
+def test_fields_are_sent_as_multipart_form_data() -> None:
+    body, content_type = encode_multipart_fields({"a": "1", "ids": ["2", "3"], "n": 4})
+    assert content_type.startswith("multipart/form-data; boundary=")
+    boundary = content_type.split("boundary=")[1]
+    # RFC 7578 4 and RFC 2046 5.1.1: each part opens with "--" boundary CRLF, its headers and a
+    # blank line; CRLF and the next delimiter end it; "--" boundary "--" closes the body.
+    part = '--{0}\r\nContent-Disposition: form-data; name="{1}"\r\n\r\n{2}\r\n'
+    expected = "".join(
+        part.format(boundary, name, value) for name, value in [("a", 1), ("ids", 2), ("ids", 3)]
+    )
+    expected += part.format(boundary, "n", 4) + f"--{boundary}--\r\n"
+    assert body == expected.encode()
+    parsed = [
+        (p.get_param("name", header="content-disposition"), p.get_content())
+        for p in _parts(content_type, body)
+    ]
+    assert parsed == [("a", "1"), ("ids", "2"), ("ids", "3"), ("n", "4")]
+
+
+def test_each_body_has_a_boundary_of_its_own() -> None:
+    # RFC 2046 5.1.1: 1 to 70 characters, and none found in the content; the runtime's is 16
+    # random bytes in hex, which no value guesses.
+    boundaries = {encode_multipart_fields({"a": "b"})[1].split("boundary=")[1] for _ in range(3)}
+    assert len(boundaries) == 3
+    assert all(len(b) == 32 and all(c in "0123456789abcdef" for c in b) for b in boundaries)
+    body, content_type = encode_multipart_fields({})
+    assert body == f"--{content_type.split('boundary=')[1]}--\r\n".encode()
+
+
+def test_a_field_name_cannot_break_out_of_its_quotes() -> None:
+    # RFC 7578 defines the parts; the HTML standard's multipart/form-data encoding algorithm
+    # escapes LF as %0A, CR as %0D and '"' as %22 in a name, and nothing else.
+    name = 'say "hi"\r\nX-Injected: 1'
+    body, content_type = encode_multipart_fields({name: "v", "caf\\é": "w"})
+    assert b'name="say %22hi%22%0D%0AX-Injected: 1"\r\n\r\nv\r\n' in body
+    assert 'name="caf\\é"\r\n\r\nw\r\n'.encode() in body
+    parts = _parts(content_type, body)
+    assert len(parts) == 2 and all(list(p.keys()) == ["Content-Disposition"] for p in parts)

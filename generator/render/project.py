@@ -27,10 +27,11 @@ from generator.ingest.document import pointer, split_pointer
 from generator.render import escape
 from generator.model import ir, irdata, reserved
 from generator.render import testgen
-from generator.render.snippets import Snippet, handlers, snippets as make_snippets
+from generator.render.snippets import handlers
 from generator.render.examples import Synthesizer
 from generator.target import Names
-from generator.render.types import MODELS_ALIAS, Imports, annotation, body_type, route_type
+from generator.render import views
+from generator.render.context import Context
 
 TEMPLATES = Path(__file__).resolve().parents[2] / "templates"
 CHANGELOG = "CHANGELOG.md"
@@ -85,7 +86,7 @@ class Parts:
         self.spec_name = spec_name
         self.templates = templates
         header = escape.comment_text(HEADER.format(version=__version__, spec=spec_name))
-        self.context = _Context(api, header)
+        self.context = Context(api, header)
         self.notes: list[Diagnostic] = []  # what rendering found (the pointer, without a position)
 
     def prose_size(self) -> int:
@@ -149,23 +150,23 @@ class Parts:
         for model in api.models:
             files[models.format(context.modules[model.name])] = Deferred(
                 _digest(shared, "model", of_model[model.name], ancestors_of[model.name]),
-                functools.partial(_render_model, env, context, model),
+                functools.partial(views.render_model, env, context, model),
             )
         for model in api.models:
             if model.variants_module:
                 files[models.format(model.variants_module)] = Deferred(
                     _digest(shared, "variants", of_model[model.name]),
-                    functools.partial(_render_variants, env, context, model),
+                    functools.partial(views.render_variants, env, context, model),
                 )
             if model.dict_module:
                 files[models.format(model.dict_module)] = Deferred(
                     _digest(shared, "dict", of_model[model.name], ancestors_of[model.name]),
-                    functools.partial(_render_dict, env, context, model),
+                    functools.partial(views.render_dict, env, context, model),
                 )
         for enum, enum_digest in zip(api.enums, self.digests["enums"]):
             files[models.format(context.modules[enum.name])] = Deferred(
                 _digest(shared, "enum", enum_digest),
-                functools.partial(_render_enum, env, context, enum),
+                functools.partial(views.render_enum, env, context, enum),
             )
         files[f"{pkg}/resources/__init__.py"] = env.get_template(
             "package/resources/__init__.py.jinja"
@@ -173,7 +174,7 @@ class Parts:
         for resource, resource_digest in zip(api.resources, self.digests["resources"]):
             files[f"{pkg}/resources/{resource.module}.py"] = Deferred(
                 _digest(shared, "resource", resource_digest),
-                functools.partial(_render_resource, env, context, resource),
+                functools.partial(views.render_resource, env, context, resource),
             )
         return files
 
@@ -265,95 +266,6 @@ def openapi_json(effective_spec: object) -> str:
     return json.dumps(effective_spec, indent=2, ensure_ascii=False, sort_keys=False) + "\n"
 
 
-@dataclass
-class _Context:
-    """What every template receives as `c`: the API and the header line, and views of them."""
-
-    api: ir.Api
-    header: str
-
-    @property
-    def names(self) -> ir.PackageNames:
-        return self.api.names
-
-    @functools.cached_property
-    def modules(self) -> dict[str, str]:
-        """Class name → its module under models/ (models, enums and aliases)."""
-        found = {str(m.name): str(m.module) for m in self.api.models}
-        found.update({str(e.name): str(e.module) for e in self.api.enums})
-        found.update(
-            {str(m.variants): str(m.variants_module) for m in self.api.models if m.variants}
-        )
-        found.update({str(m.dict_name): str(m.dict_module) for m in self.api.models if m.dict_name})
-        return found
-
-    @functools.cached_property
-    def variants(self) -> dict[str, str]:
-        """Base model → the alias of it or any of its subtypes."""
-        return {str(m.name): str(m.variants) for m in self.api.models if m.variants}
-
-    @functools.cached_property
-    def dicts(self) -> dict[str, str]:
-        """Model → the TypedDict of it."""
-        return {str(m.name): str(m.dict_name) for m in self.api.models if m.dict_name}
-
-    def imports(self, with_variants: bool) -> Imports:
-        # Only resources use the variants aliases: a model module importing one could close an
-        # import cycle through a partly initialised module, so model fields keep the base type.
-        return Imports(variants=self.variants if with_variants else {}, dicts=self.dicts)
-
-    @property
-    def models_and_enums(self) -> list[tuple[str, str]]:
-        return sorted(self.modules.items())
-
-    @property
-    def schemes(self) -> list[ir.SecurityScheme]:
-        return list(self.api.security_schemes)
-
-    @property
-    def credentials(self) -> list[tuple[str, str, str, str]]:
-        """(argument, environment variable or "", kind, scheme name) for each credential taken."""
-        return [(c.argument, c.variable, c.kind, c.scheme) for c in self.api.names.credentials]
-
-    @property
-    def base_url_variable(self) -> str:
-        return self.api.names.base_url_variable
-
-    @functools.cached_property
-    def snippets(self) -> dict[str, Snippet]:
-        """The README's examples by feature, which tests/test_readme.py runs."""
-        return make_snippets(self.api, self.credentials)
-
-    @functools.cached_property
-    def downloads(self) -> list[tuple[str, str]]:
-        """(resource, operation) of each operation whose success is a binary body."""
-        return [
-            (str(r.name), str(op.name))
-            for r in self.api.resources
-            for op in r.operations
-            if any(
-                isinstance(x.type, ir.FileData) and x.status.startswith("2") for x in op.responses
-            )
-        ]
-
-
-def _render_enum(env: jinja2.Environment, context: _Context, enum: ir.Enum) -> str:
-    return env.get_template("package/models/enum.py.jinja").render(c=context, enum=enum)
-
-
-def _render_variants(env: jinja2.Environment, context: _Context, model: ir.Model) -> str:
-    assert model.discriminator is not None
-    members = sorted({str(name) for _, name in model.discriminator.mapping})
-    base_tag = next(value for value, name in model.discriminator.mapping if name == model.name)
-    return env.get_template("package/models/variants.py.jinja").render(
-        c=context,
-        model=model,
-        alias=model.variants,
-        base_tag=base_tag,
-        members=[(context.modules[n], n) for n in members],
-    )
-
-
 def effective_sha256(effective_spec: object) -> str:
     """The hash of the document after overlays and repairs: what the client was made from."""
     return hashlib.sha256(
@@ -375,27 +287,6 @@ def _manifest(
         "files": files,
     }
     return json.dumps(data, indent=2) + "\n"
-
-
-# -- models ----------------------------------------------------------------------------------------------
-
-
-@dataclass
-class _FieldView:
-    name: str
-    wire_name: str
-    annotation: str
-    default: str  # Python source of the default, or '' when required
-    description: str
-    enum_first: bool = False  # an enum member is preferred over the plain value it also accepts
-    nullable: bool = False  # None is sent as null (x-nullable); elsewhere a None is refused
-    narrows: bool = (
-        False  # redeclares an inherited field with another type (allowed by pydantic, not by mypy)
-    )
-
-    @property
-    def arguments(self) -> list[str]:
-        return _field_arguments(self)
 
 
 def _runtime_module(env: jinja2.Environment, name: str, header: str) -> str:
@@ -422,266 +313,6 @@ def _refuse_runtime_template(loader: jinja2.BaseLoader, env: jinja2.Environment,
         name=f"runtime/{name}.jinja",
         filename=found,
     )
-
-
-def _render_model(env: jinja2.Environment, context: _Context, model: ir.Model) -> str:
-    imports = context.imports(with_variants=False)
-    fields = [_field_view(f, imports, context.api) for f in model.fields]
-    # pydantic may evaluate inherited fields' annotations in this module: their names must be here too
-    inherited_imports = context.imports(with_variants=False)
-    inherited = _inherited_annotations(context.api, model, inherited_imports)
-    only_inherited = sorted(
-        (inherited_imports.classes - imports.classes - set(model.parents) - {model.name})
-        | {name for _, name in inherited_imports.stdlib - imports.stdlib}
-    )
-    imports.merge(inherited_imports)
-    for view in fields:
-        view.narrows = view.wire_name in inherited and inherited[view.wire_name] != view.annotation
-    extra = (
-        annotation(model.extra, imports)
-        if model.extra is not None and not isinstance(model.extra, ir.AnyValue)
-        else ""
-    )
-    later = sorted(imports.classes - set(model.parents) - {model.name})
-    return env.get_template("package/models/model.py.jinja").render(
-        c=context,
-        model=model,
-        fields=fields,
-        extra=extra,
-        additional=model.extra is not None,
-        stdlib=sorted(imports.stdlib),
-        parents=[(context.modules[p], p) for p in model.parents],
-        only_inherited=only_inherited,
-        later=[(context.modules[n], n) for n in later],
-    )
-
-
-def _render_dict(env: jinja2.Environment, context: _Context, model: ir.Model) -> str:
-    """The module of a model's TypedDict. It imports what its annotations name only for type
-    checkers: at run time it costs one class, and no model's import pays for it."""
-    imports = context.imports(with_variants=False)
-    keys = _dict_keys(context.api, model, imports)
-    return env.get_template("package/models/dict.py.jinja").render(
-        c=context,
-        model=model,
-        keys=keys,
-        not_required=any(not required for _, _, required in keys),
-        stdlib=sorted(imports.stdlib),
-        classes=[(context.modules[n], n) for n in sorted(imports.classes - {model.dict_name})],
-    )
-
-
-def _dict_keys(api: ir.Api, model: ir.Model, imports: Imports) -> list[tuple[str, str, bool]]:
-    """The keys of the model's TypedDict: (Python name, annotation, required) of each field, the
-    inherited ones first (a TypedDict cannot narrow a key it inherits: it inherits none)."""
-    keys = []
-    for f in _all_fields(api, model):
-        text = annotation(f.type, imports, "dict")
-        if f.nullable and not (text.endswith("| None") or text == "None"):
-            text = f"{text} | None"
-        keys.append((str(f.name), text, f.required))
-    return keys
-
-
-def _all_fields(api: ir.Api, model: ir.Model) -> list[ir.Field]:
-    """A model's fields and its parents', by wire name; a redeclared field keeps its latest form.
-    Each model is walked once (an allOf diamond reaches one 2**n ways; a cycle adds nothing)."""
-    by_name = {m.name: m for m in api.models}
-    done: dict[str, dict[str, ir.Field]] = {}
-
-    def fields(of: ir.Model) -> dict[str, ir.Field]:
-        if of.name not in done:
-            done[of.name] = {}
-            found: dict[str, ir.Field] = {}
-            for parent in of.parents:
-                if parent in by_name:
-                    found.update(fields(by_name[parent]))
-            found.update((f.wire_name, f) for f in of.fields)
-            done[of.name] = found
-        return done[of.name]
-
-    return list(fields(model).values())
-
-
-def _inherited_annotations(api: ir.Api, model: ir.Model, imports: Imports) -> dict[str, str]:
-    """The annotations of the fields model inherits, by wire name."""
-    by_name = {m.name: m for m in api.models}
-    found: dict[str, str] = {}
-    stack, seen = list(model.parents), set(model.parents)
-    while stack:
-        parent = by_name.get(stack.pop())
-        if parent is not None:
-            stack.extend(p for p in parent.parents if p not in seen)
-            seen.update(parent.parents)
-            for f in parent.fields:
-                found.setdefault(f.wire_name, _field_view(f, imports, api).annotation)
-    return found
-
-
-def _field_view(f: ir.Field, imports: Imports, api: ir.Api) -> _FieldView:
-    text = annotation(f.type, imports)
-    optional = not f.required
-    if f.nullable or optional:
-        text = text if text.endswith("| None") or text == "None" else f"{text} | None"
-    if f.has_default and _scalar_default(f):
-        default = escape.python_value(f.default)
-    elif optional:
-        default = "None"
-    else:
-        default = ""
-    return _FieldView(
-        f.name,
-        f.wire_name,
-        text,
-        default,
-        f.description,
-        enum_first=_has_enum(f.type),
-        nullable=f.nullable,
-    )
-
-
-def _field_arguments(view: _FieldView) -> list[str]:
-    """The arguments of a field's ``Field(...)``, as source.
-
-    The wire name is the alias for reading and for writing, but not ``alias``: type checkers take
-    a field specifier's ``alias`` for the parameter's name in ``__init__`` (PEP 681), and users
-    build models with the Python names."""
-    arguments = [f"default={view.default}"] if view.default else []
-    if view.wire_name != view.name:
-        wire = escape.string_literal(view.wire_name)
-        arguments += [f"validation_alias={wire}", f"serialization_alias={wire}"]
-    if view.description:
-        arguments.append(f"description={escape.string_literal(view.description)}")
-    if view.enum_first:
-        arguments.append('union_mode="left_to_right"')
-    if view.nullable:
-        arguments.append('json_schema_extra={"x-nullable": True}')
-    return arguments
-
-
-def _has_enum(type_: ir.TypeRef) -> bool:
-    if isinstance(type_, ir.EnumRef):
-        return True
-    if isinstance(type_, ir.UnionOf):
-        return any(_has_enum(t) for t in type_.options)
-    return False
-
-
-def _scalar_default(f: ir.Field) -> bool:
-    """A default printed as a literal: plain scalars only (a date's default is text, not a date)."""
-    if isinstance(f.type, ir.Primitive) and f.type.format in ("date", "date-time"):
-        return False
-    return isinstance(f.type, (ir.Primitive, ir.EnumRef)) and isinstance(
-        f.default, (str, int, float, bool)
-    )
-
-
-# -- resources ---------------------------------------------------------------------------------------------
-
-
-@dataclass
-class _ParamView:
-    name: str
-    wire_name: str
-    location: str
-    annotation: str
-    required: bool
-    description: str
-    default_note: str
-
-
-@dataclass
-class _OperationView:
-    op: ir.Operation
-    route: str  # module-level constant name
-    pages: str  # module-level PageSpec constant name ('' when not paged)
-    positional: list[_ParamView]
-    keyword: list[_ParamView]
-    returns: str
-    query_formats: dict[str, str]
-    form_formats: dict[str, str]
-    success: list[tuple[str, str]]
-    errors: list[tuple[str, str]]
-    item: str  # the paged item annotation
-    body_type: str  # what the runtime makes the body's dicts into ('' when it names no model)
-
-    def located(self, location: str) -> list[_ParamView]:
-        return [p for p in self.positional + self.keyword if p.location == location]
-
-    @property
-    def files(self) -> list[_ParamView]:
-        return [
-            p
-            for p in self.located("formData")
-            if p.annotation == "FileInput" or p.annotation.startswith("FileInput |")
-        ]
-
-    @property
-    def form(self) -> list[_ParamView]:
-        return [p for p in self.located("formData") if p not in self.files]
-
-    @property
-    def body(self) -> _ParamView | None:
-        found = self.located("body")
-        return found[0] if found else None
-
-
-def _render_resource(env: jinja2.Environment, context: _Context, resource: ir.Resource) -> str:
-    imports = context.imports(with_variants=True)
-    views = [_operation_view(op, imports) for op in resource.operations]
-    return env.get_template("package/resources/resource.py.jinja").render(
-        c=context,
-        resource=resource,
-        operations=views,
-        stdlib=sorted(imports.stdlib),
-        classes=[(context.modules[n], n) for n in sorted(imports.classes)],
-        runtime=sorted(imports.runtime),
-        models_alias=MODELS_ALIAS if imports.lazy else "",
-    )
-
-
-def _operation_view(op: ir.Operation, imports: Imports) -> _OperationView:
-    params = [_param_view(p, imports) for p in op.parameters]
-    positional = [p for p in params if p.location == "path"]
-    keyword = [p for p in params if p.location != "path"]
-    keyword.sort(key=lambda p: not p.required)  # required keywords first, for readability
-    formats = {p.wire_name: p.collection_format for p in op.parameters if p.collection_format}
-    return _OperationView(
-        op=op,
-        route=op.route_constant,
-        pages=op.pages_constant or "",
-        positional=positional,
-        keyword=keyword,
-        returns=annotation(op.success_type, imports, "response"),
-        query_formats={k: v for k, v in formats.items() if _location(op, k) == "query"},
-        form_formats={k: v for k, v in formats.items() if _location(op, k) == "formData"},
-        success=[
-            (r.status, route_type(r.type, imports))
-            for r in op.responses
-            if r.status.startswith("2") or r.status == "default"
-        ],
-        errors=[
-            (r.status, route_type(r.type, imports))
-            for r in op.responses
-            if r.status[:1] in ("4", "5") or r.status == "default"
-        ],
-        item=annotation(op.pagination.item_type, imports, "response") if op.pagination else "",
-        body_type=next(
-            (body_type(p.type, imports) for p in op.parameters if p.location == "body"), ""
-        ),
-    )
-
-
-def _location(op: ir.Operation, wire_name: str) -> str:
-    return next((p.location for p in op.parameters if p.wire_name == wire_name), "")
-
-
-def _param_view(p: ir.Parameter, imports: Imports) -> _ParamView:
-    text = annotation(p.type, imports, "param")
-    if not p.required:
-        text = f"{text} | None"
-    note = f"The server's default is {escape.python_value(p.default)}." if p.has_default else ""
-    return _ParamView(p.name, p.wire_name, p.location, text, p.required, p.description, note)
 
 
 # -- the generated test suite ----------------------------------------------------------------------------
@@ -736,11 +367,11 @@ def _kept_notes(memo: Memo, scope: str) -> dict[str, list[list[str]]]:
     return found if valid else {}
 
 
-def _fixed_test_files(env: jinja2.Environment, context: _Context) -> dict[str, str | Deferred]:
+def _fixed_test_files(env: jinja2.Environment, context: Context) -> dict[str, str | Deferred]:
     """The generated suite's modules that do not depend on the operations."""
     support = context.names.test_support
     common = {"c": context, "support": support}
-    return {
+    files: dict[str, str | Deferred] = {
         "tests/conftest.py": env.get_template("tests/conftest.py.jinja").render(**common),
         "tests/_prism.py": env.get_template("tests/prism.py.jinja").render(header=context.header),
         f"tests/{support}.py": env.get_template("tests/support.py.jinja").render(
@@ -753,14 +384,14 @@ def _fixed_test_files(env: jinja2.Environment, context: _Context) -> dict[str, s
             handlers=handlers(context.snippets),
             json_names=dict(pair for s in context.snippets.values() for pair in s.json),
         ),
-    } | {
-        f"tests/{module}.py": env.get_template(f"tests/{module}.py.jinja").render(**common)
-        for module in reserved.RUNTIME_TEST_MODULES
     }
+    for module in reserved.RUNTIME_TEST_MODULES:
+        files[f"tests/{module}.py"] = env.get_template(f"tests/{module}.py.jinja").render(**common)
+    return files
 
 
 def _render_contract(
-    env: jinja2.Environment, context: _Context, resources: Sequence[ir.Resource], plan: _Plans
+    env: jinja2.Environment, context: Context, resources: Sequence[ir.Resource], plan: _Plans
 ) -> str:
     everything = [test for resource in resources for test in plan(resource)]
     return env.get_template("tests/test_contract.py.jinja").render(
@@ -773,7 +404,7 @@ def _render_contract(
 
 def _render_resource_tests(
     env: jinja2.Environment,
-    context: _Context,
+    context: Context,
     synth: Synthesizer,
     resource: ir.Resource,
     plan: _Plans,
@@ -824,7 +455,7 @@ def _ancestors(by_name: Mapping[str, ir.Model], model: ir.Model) -> list[ir.Mode
 
 
 def _test_models(
-    context: _Context, tests: list[testgen.OperationTests], contract: bool = False
+    context: Context, tests: list[testgen.OperationTests], contract: bool = False
 ) -> list[tuple[str, str]]:
     """The model classes the tests name (the contract tests: only in their calls and results)."""
     names: set[str] = set()

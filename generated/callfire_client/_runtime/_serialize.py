@@ -188,6 +188,11 @@ def _guess_type(filename: str) -> str:
     return mimetypes.guess_type(filename)[0] or "application/octet-stream"
 
 
+# A part's name between quotes, as the HTML standard's multipart/form-data encoding escapes it:
+# LF, CR and '"', nothing else (a raw CR LF would end the header line and start a forged one).
+_NAME_ESCAPES = str.maketrans({"\n": "%0A", "\r": "%0D", '"': "%22"})
+
+
 def encode_multipart_fields(fields: Mapping[str, Any]) -> tuple[bytes, str]:
     """Encode a multipart/form-data body that has no files; return (body, content type).
 
@@ -197,7 +202,7 @@ def encode_multipart_fields(fields: Mapping[str, Any]) -> tuple[bytes, str]:
     chunks: list[bytes] = []
     for name, value in fields.items():
         for item in value if isinstance(value, list) else [value]:
-            quoted = name.replace('"', "%22")
+            quoted = name.translate(_NAME_ESCAPES)
             head = f'--{boundary}\r\nContent-Disposition: form-data; name="{quoted}"\r\n\r\n'
             chunks.append(head.encode() + str(item).encode() + b"\r\n")
     chunks.append(f"--{boundary}--\r\n".encode())

@@ -22,7 +22,8 @@ from typing import Any
 import pytest
 
 from generator.diagnostics import Diagnostic
-from generator.generate import Generation, build
+from generator.build import build
+from generator.generation import Generation
 from generator.model import reserved
 from generator.target import Target
 

@@ -15,7 +15,8 @@ from pathlib import Path
 import pytest
 
 from generator.diagnostics import Diagnostic
-from generator.generate import Generation, build
+from generator.build import build
+from generator.generation import Generation
 from generator.model import reserved
 from generator.model.cycles import all_fields
 from generator.render import project

@@ -12,37 +12,25 @@ from __future__ import annotations
 import gc
 import time
 from contextlib import contextmanager
-from dataclasses import dataclass, field, replace
+from dataclasses import replace
 from types import TracebackType
-from typing import Any, Callable, Iterator
+from typing import Any, Iterator
 
 import jinja2
 
 from generator.diagnostics import Diagnostic, Diagnostics, Severity, SourcePosition
+from generator.generation import Generation, Progress
 from generator.formatting.formatter import FormattingError, format_files
 from generator.ingest.document import SpecDict, locate, split_pointer
 from generator.ingest.loader import display_path, recording_reads
-from generator.ingest.pipeline import Options, ingest
+from generator.ingest.options import Options
+from generator.ingest.pipeline import ingest
 from generator.model import irdata
-from generator.model.ir import Api
 from generator.model.normalize import normalize
 from generator.render import project
 from generator.render.release import Previous, release
 from generator.render.project import Parts, effective_sha256, openapi_json, published, skipped_note
 from generator.target import Target, env_prefix_notes, names_for, target_problems
-
-# Told (stage, done, total) as files are formatted, the slow part for a large document.
-Progress = Callable[[str, int, int], None]
-
-
-@dataclass
-class Generation:
-    diagnostics: Diagnostics
-    files: dict[str, str] | None  # None when generation failed
-    waived: int = 0
-    timings: dict[str, float] = field(default_factory=dict)  # seconds per stage
-    inputs: dict[str, str] = field(default_factory=dict)  # every file read → its sha256
-    api: Api | None = None  # the normalized API
 
 
 def build(

@@ -12,7 +12,7 @@ import os
 import sys
 import time
 from pathlib import Path
-from typing import Sequence
+from typing import TYPE_CHECKING, Sequence
 
 from generator.config import ConfigError, find_config, load_config
 from generator.diagnostics import Diagnostics, Severity, format_json, format_text, visible
@@ -20,8 +20,10 @@ from generator.generate import Generation, check, generate
 from generator.model.ir import to_json
 from generator.target import DEFAULT_CLIENT_NAMES, Target, target_problems
 from generator.output.write import unified_diff
-from generator.model.normalize import normalize
-from generator.ingest.pipeline import Ingested, Options, ingest
+from generator.ingest.options import Options
+
+if TYPE_CHECKING:
+    from generator.ingest.pipeline import Ingested
 
 EXIT_OK, EXIT_INPUT, EXIT_USAGE = 0, 1, 2
 LARGE = 100  # files: progress is shown for projects at least this big
@@ -248,6 +250,10 @@ def main(argv: Sequence[str] | None = None) -> int:
 
 
 def _ingest(args: argparse.Namespace) -> Ingested:
+    # The stages are imported by the commands that run them (here, `generate` and `diff`):
+    # `check` answered by its record imports none of them.
+    from generator.ingest.pipeline import ingest
+
     options = Options(
         strict=args.strict,
         allow_remote_refs=args.allow_remote_refs,
@@ -287,6 +293,8 @@ def run_validate(args: argparse.Namespace) -> int:
 
 
 def run_ir(args: argparse.Namespace) -> int:
+    from generator.model.normalize import normalize
+
     result = _ingest(args)
     api = None
     if result.document is not None:

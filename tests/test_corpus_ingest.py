@@ -8,7 +8,8 @@ import pytest
 
 from generator.diagnostics import Diagnostics, Severity
 from generator.model.normalize import normalize
-from generator.ingest.pipeline import Options, ingest
+from generator.ingest.options import Options
+from generator.ingest.pipeline import ingest
 from tests.conftest import SHARED_SPECS, corpus_documents, corpus_id
 
 DOCUMENTS = corpus_documents()

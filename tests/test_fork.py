@@ -10,7 +10,7 @@ import signal
 import pytest
 
 from generator.build import build
-from generator.ingest.pipeline import Options
+from generator.ingest.options import Options
 from generator.memo import INLINE
 from generator.state.fork import Forked
 from generator.target import Target

@@ -17,7 +17,8 @@ from typing import Iterator
 
 import pytest
 
-from generator.generate import build, check, generate
+from generator.build import build
+from generator.generate import check, generate
 from generator.target import DEFAULT_TARGET, Target, package_version
 from generator import GENERATOR_NAME
 from generator.output.write import Refused, compare, write_tree

@@ -17,12 +17,23 @@ ALLOWED = {
     "model": {"ingest", "target"},
     "render": {"ingest", "model", "target"},
     "formatting": set(),
-    "build": {"ingest", "model", "render", "formatting", "target"},
+    "generation": {"model"},  # the type of the API it holds
+    "build": {"ingest", "model", "render", "formatting", "target", "generation"},
     "output": {"ingest", "model", "render", "formatting", "target"},
     "state": {"ingest", "model", "render", "formatting", "target", "output"},
     "target": {"model"},
     "config": {"target", "model"},
-    "generate": {"build", "ingest", "model", "render", "formatting", "target", "output", "state"},
+    "generate": {
+        "build",
+        "generation",
+        "ingest",
+        "model",
+        "render",
+        "formatting",
+        "target",
+        "output",
+        "state",
+    },
 }
 PROCESS_MODULES = {"subprocess", "multiprocessing", "concurrent", "threading", "signal"}
 PROCESS_CALLS = {"fork", "forkpty", "system", "popen", "spawnv", "execv", "posix_spawn"}  # of os

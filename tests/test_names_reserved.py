@@ -25,7 +25,7 @@ from types import ModuleType
 
 import pytest
 
-from generator.generate import build
+from generator.build import build
 from generator.model import ir, reserved
 from generator.target import DEFAULT_TARGET, Target
 

@@ -23,7 +23,7 @@ from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
 from generator.formatting.formatter import black_difference as black_difference_of
-from generator.generate import build
+from generator.build import build
 from generator.target import Target
 from tests.hostile import HOSTILE_NAMES, PAYLOADS
 

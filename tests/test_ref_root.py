@@ -19,7 +19,8 @@ from generator import corpus
 from generator.config import load_config
 from generator.diagnostics import Diagnostics, InputError
 from generator.ingest.loader import Limits, load_file, recording_reads
-from generator.ingest.pipeline import Options, ingest
+from generator.ingest.options import Options
+from generator.ingest.pipeline import ingest
 from tests.conftest import CliResult, run_isolated
 
 Cli = Callable[..., CliResult]

@@ -11,7 +11,8 @@ from typing import Iterator
 import pytest
 
 from generator.diagnostics import Severity
-from generator.ingest.pipeline import Options, ingest
+from generator.ingest.options import Options
+from generator.ingest.pipeline import ingest
 
 MAIN = """\
 swagger: "2.0"

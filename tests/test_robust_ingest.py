@@ -14,7 +14,8 @@ import pytest
 from generator.diagnostics import Severity
 from generator.ingest.document import resolve_pointer, split_pointer
 from generator.ingest.loader import Limits
-from generator.ingest.pipeline import Options, ingest
+from generator.ingest.options import Options
+from generator.ingest.pipeline import ingest
 from tests.conftest import CliResult, run_isolated
 
 Cli = Callable[..., CliResult]

@@ -8,7 +8,8 @@ from pathlib import Path
 
 from generator.diagnostics import Diagnostics
 from generator.ingest.loader import load_file
-from generator.ingest.pipeline import Options, ingest
+from generator.ingest.options import Options
+from generator.ingest.pipeline import ingest
 from tests.conftest import SEED, SEED_OVERLAY
 
 OPERATIONS = {

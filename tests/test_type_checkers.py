@@ -13,7 +13,7 @@ from pathlib import Path
 
 import pytest
 
-from generator.generate import build
+from generator.build import build
 from generator.model import ir
 from generator.target import DEFAULT_TARGET
 from tests.conftest import ROOT

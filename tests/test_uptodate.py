@@ -2,13 +2,17 @@
 
 from __future__ import annotations
 
+import ast
+import subprocess
+import sys
 from pathlib import Path
 
 import pytest
 
-from generator import generate as generate_module
+from generator import build as build_module
 from generator.formatting import formatter
-from generator.generate import build, check, generate
+from generator.build import build
+from generator.generate import check, generate
 from generator.output.history import previous_generation
 from generator.target import Target
 
@@ -55,18 +59,18 @@ def _forbid_building(monkeypatch: pytest.MonkeyPatch) -> None:
     def refuse(*args: object, **kwargs: object) -> None:
         raise AssertionError("check regenerated although nothing changed")
 
-    monkeypatch.setattr(generate_module, "build", refuse)
+    monkeypatch.setattr(build_module, "build", refuse)
 
 
 def _builds(monkeypatch: pytest.MonkeyPatch) -> list[int]:
     calls: list[int] = []
-    real = generate_module.build
+    real = build_module.build
 
     def counting(*args: object, **kwargs: object) -> object:
         calls.append(1)
         return real(*args, **kwargs)  # type: ignore[arg-type]
 
-    monkeypatch.setattr(generate_module, "build", counting)
+    monkeypatch.setattr(build_module, "build", counting)
     return calls
 
 
@@ -83,6 +87,36 @@ def test_check_after_generate_answers_from_the_record_with_the_same_diagnostics(
     assert any(
         d.code == "name-reserved" for d in quick.diagnostics
     )  # `type` → `type_`: an info kept
+
+
+# In a process of its own: which modules a check imports (this process imported them all).
+_CHECK_IMPORTS = """
+import sys
+from pathlib import Path
+from generator.generate import check
+from generator.target import Target
+spec, output = Path(sys.argv[1]), Path(sys.argv[2])
+overlays = (spec.with_name("fix.yaml"),)
+target = Target(spec=spec, output=output, overlays=overlays, package="pets_client")
+generation, comparison = check(target)
+assert generation.files == {} and comparison is not None and comparison.up_to_date
+print(sorted(m for m in sys.modules if m.startswith("generator.")))
+"""
+
+
+def test_a_check_its_record_answers_imports_no_stage_of_the_pipeline(project: Target) -> None:
+    # Importing the pipeline (Jinja, the renderers, the formatter) was most of a check's time.
+    run = subprocess.run(
+        [sys.executable, "-c", _CHECK_IMPORTS, str(project.spec), str(project.output)],
+        capture_output=True,
+        text=True,
+        timeout=60,
+    )
+    assert run.returncode == 0, run.stderr[-2000:]
+    imported = set(ast.literal_eval(run.stdout))  # the module names the child printed
+    stages = ("build", "render", "formatting", "model.normalize", "ingest.pipeline")
+    assert not {m for m in imported for s in stages if m.startswith(f"generator.{s}")}
+    assert "generator.state.uptodate" in imported
 
 
 @pytest.mark.parametrize("change", ["spec", "overlay", "output", "extra output file", "settings"])

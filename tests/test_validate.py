@@ -4,7 +4,8 @@ from __future__ import annotations
 
 import pytest
 
-from generator.ingest.pipeline import Options, ingest
+from generator.ingest.options import Options
+from generator.ingest.pipeline import ingest
 
 
 def spec_with(write, paths: str, extra: str = ""):  # type: ignore[no-untyped-def]

@@ -5,12 +5,14 @@ from __future__ import annotations
 
 import asyncio
 import datetime  # noqa: F401 - arguments may be dates
+import functools
 
 import httpx
 import pytest
 
 import callfire_client
 from callfire_client_test_support import (
+    ChunkStream,
     Flaky,
     Listing,
     Recorder,
@@ -168,6 +170,42 @@ def test_find_calls_async() -> None:
     assert result.to_wire() == json.loads(_JSON_1)
 
 
+def test_find_calls_raw_and_streamed_responses() -> None:
+    # The same call returning its response: the status first, the body parsed when asked for
+    # (streamed, not even read before that), sync and async.
+    recorder = Recorder(200, _JSON_1)
+    streams: list[ChunkStream] = []
+
+    def streaming(request: httpx.Request) -> httpx.Response:
+        answer = recorder(request)
+        streams.append(ChunkStream([answer.content]))
+        return httpx.Response(answer.status_code, headers=answer.headers, stream=streams[-1])
+
+    api = client(streaming).calls
+    raw = api.with_raw_response.find_calls()
+    results: list[object] = [raw.parse()]
+    streamed = functools.partial(api.with_streaming_response.find_calls)
+    with streamed() as response:
+        assert response.status_code == 200 and streams[1].given == 0
+        results.append(response.parse())
+
+    async def scenario() -> list[object]:
+        async with async_client(streaming) as made:
+            async_api = made.calls
+            async_raw = await async_api.with_raw_response.find_calls()
+            async_streamed = functools.partial(async_api.with_streaming_response.find_calls)
+            async with async_streamed() as async_response:
+                assert async_response.status_code == 200 and streams[3].given == 0
+                return [async_raw.parse(), await async_response.parse()]
+
+    results.extend(asyncio.run(scenario()))
+    assert raw.status_code == 200 and len(results) == 4
+    assert all(stream.closed for stream in streams)
+    for result in results:
+        assert isinstance(result, CallPage)
+        assert result.to_wire() == json.loads(_JSON_1)
+
+
 @pytest.mark.parametrize(
     ("status", "error", "body", "model"),
     [
@@ -282,32 +320,57 @@ def test_find_calls_pages_with_every_argument() -> None:
         to_number="string",
     )
     next(pager.iter_pages())
-    assert_request(
-        server.requests[0],
-        "GET",
-        "/v2/calls",
-        [
-            ("batchId", "1"),
-            ("campaignId", "1"),
-            ("fields", "string"),
-            ("fromNumber", "string"),
-            ("id", "1"),
-            ("id", "2"),
-            ("inbound", "true"),
-            ("intervalBegin", "1"),
-            ("intervalEnd", "1"),
-            ("label", "string"),
-            ("limit", "1"),
-            ("offset", "1"),
-            ("results", "string"),
-            ("states", "string"),
-            ("toNumber", "string"),
-        ],
-        {"Authorization": "Basic dGVzdC11c2VyOnRlc3QtcGFzc3dvcmQ="},
-        "",
-        [],
-        [],
-    )
+
+    async def scenario() -> None:
+        async with async_client(server) as made:
+            async_api = made.calls
+            async_pager = async_api.iter_find_calls(
+                batch_id=1,
+                campaign_id=1,
+                fields="string",
+                from_number="string",
+                id=[1, 2],
+                inbound=True,
+                interval_begin=1,
+                interval_end=1,
+                label="string",
+                limit=1,
+                offset=1,
+                results="string",
+                states="string",
+                to_number="string",
+            )
+            await anext(async_pager.iter_pages())
+
+    asyncio.run(scenario())
+    assert len(server.requests) == 2  # the first page, sync then async
+    for request in server.requests:
+        assert_request(
+            request,
+            "GET",
+            "/v2/calls",
+            [
+                ("batchId", "1"),
+                ("campaignId", "1"),
+                ("fields", "string"),
+                ("fromNumber", "string"),
+                ("id", "1"),
+                ("id", "2"),
+                ("inbound", "true"),
+                ("intervalBegin", "1"),
+                ("intervalEnd", "1"),
+                ("label", "string"),
+                ("limit", "1"),
+                ("offset", "1"),
+                ("results", "string"),
+                ("states", "string"),
+                ("toNumber", "string"),
+            ],
+            {"Authorization": "Basic dGVzdC11c2VyOnRlc3QtcGFzc3dvcmQ="},
+            "",
+            [],
+            [],
+        )
 
 
 def test_find_calls_pages_until_an_empty_page() -> None:
@@ -500,6 +563,42 @@ def test_send_calls_async() -> None:
     assert result.to_wire() == json.loads(_JSON_4)
 
 
+def test_send_calls_raw_and_streamed_responses() -> None:
+    # The same call returning its response: the status first, the body parsed when asked for
+    # (streamed, not even read before that), sync and async.
+    recorder = Recorder(200, _JSON_4)
+    streams: list[ChunkStream] = []
+
+    def streaming(request: httpx.Request) -> httpx.Response:
+        answer = recorder(request)
+        streams.append(ChunkStream([answer.content]))
+        return httpx.Response(answer.status_code, headers=answer.headers, stream=streams[-1])
+
+    api = client(streaming).calls
+    raw = api.with_raw_response.send_calls()
+    results: list[object] = [raw.parse()]
+    streamed = functools.partial(api.with_streaming_response.send_calls)
+    with streamed() as response:
+        assert response.status_code == 200 and streams[1].given == 0
+        results.append(response.parse())
+
+    async def scenario() -> list[object]:
+        async with async_client(streaming) as made:
+            async_api = made.calls
+            async_raw = await async_api.with_raw_response.send_calls()
+            async_streamed = functools.partial(async_api.with_streaming_response.send_calls)
+            async with async_streamed() as async_response:
+                assert async_response.status_code == 200 and streams[3].given == 0
+                return [async_raw.parse(), await async_response.parse()]
+
+    results.extend(asyncio.run(scenario()))
+    assert raw.status_code == 200 and len(results) == 4
+    assert all(stream.closed for stream in streams)
+    for result in results:
+        assert isinstance(result, CallList)
+        assert result.to_wire() == json.loads(_JSON_4)
+
+
 @pytest.mark.parametrize(
     ("status", "error", "body", "model"),
     [
@@ -679,6 +778,44 @@ def test_find_call_broadcasts_async() -> None:
     assert result.to_wire() == json.loads(_JSON_5)
 
 
+def test_find_call_broadcasts_raw_and_streamed_responses() -> None:
+    # The same call returning its response: the status first, the body parsed when asked for
+    # (streamed, not even read before that), sync and async.
+    recorder = Recorder(200, _JSON_5)
+    streams: list[ChunkStream] = []
+
+    def streaming(request: httpx.Request) -> httpx.Response:
+        answer = recorder(request)
+        streams.append(ChunkStream([answer.content]))
+        return httpx.Response(answer.status_code, headers=answer.headers, stream=streams[-1])
+
+    api = client(streaming).calls
+    raw = api.with_raw_response.find_call_broadcasts()
+    results: list[object] = [raw.parse()]
+    streamed = functools.partial(api.with_streaming_response.find_call_broadcasts)
+    with streamed() as response:
+        assert response.status_code == 200 and streams[1].given == 0
+        results.append(response.parse())
+
+    async def scenario() -> list[object]:
+        async with async_client(streaming) as made:
+            async_api = made.calls
+            async_raw = await async_api.with_raw_response.find_call_broadcasts()
+            async_streamed = functools.partial(
+                async_api.with_streaming_response.find_call_broadcasts
+            )
+            async with async_streamed() as async_response:
+                assert async_response.status_code == 200 and streams[3].given == 0
+                return [async_raw.parse(), await async_response.parse()]
+
+    results.extend(asyncio.run(scenario()))
+    assert raw.status_code == 200 and len(results) == 4
+    assert all(stream.closed for stream in streams)
+    for result in results:
+        assert isinstance(result, CallBroadcastPage)
+        assert result.to_wire() == json.loads(_JSON_5)
+
+
 @pytest.mark.parametrize(
     ("status", "error", "body", "model"),
     [
@@ -788,26 +925,46 @@ def test_find_call_broadcasts_pages_with_every_argument() -> None:
         interval_end=1,
     )
     next(pager.iter_pages())
-    assert_request(
-        server.requests[0],
-        "GET",
-        "/v2/calls/broadcasts",
-        [
-            ("fields", "string"),
-            ("intervalBegin", "1"),
-            ("intervalEnd", "1"),
-            ("label", "string"),
-            ("limit", "1"),
-            ("name", "string"),
-            ("offset", "1"),
-            ("running", "true"),
-            ("scheduled", "true"),
-        ],
-        {"Authorization": "Basic dGVzdC11c2VyOnRlc3QtcGFzc3dvcmQ="},
-        "",
-        [],
-        [],
-    )
+
+    async def scenario() -> None:
+        async with async_client(server) as made:
+            async_api = made.calls
+            async_pager = async_api.iter_find_call_broadcasts(
+                fields="string",
+                label="string",
+                limit=1,
+                name="string",
+                offset=1,
+                running=True,
+                scheduled=True,
+                interval_begin=1,
+                interval_end=1,
+            )
+            await anext(async_pager.iter_pages())
+
+    asyncio.run(scenario())
+    assert len(server.requests) == 2  # the first page, sync then async
+    for request in server.requests:
+        assert_request(
+            request,
+            "GET",
+            "/v2/calls/broadcasts",
+            [
+                ("fields", "string"),
+                ("intervalBegin", "1"),
+                ("intervalEnd", "1"),
+                ("label", "string"),
+                ("limit", "1"),
+                ("name", "string"),
+                ("offset", "1"),
+                ("running", "true"),
+                ("scheduled", "true"),
+            ],
+            {"Authorization": "Basic dGVzdC11c2VyOnRlc3QtcGFzc3dvcmQ="},
+            "",
+            [],
+            [],
+        )
 
 
 def test_find_call_broadcasts_pages_until_an_empty_page() -> None:
@@ -1046,6 +1203,44 @@ def test_create_call_broadcast_async() -> None:
     )
     assert isinstance(result, ResourceId)
     assert result.to_wire() == json.loads(_JSON_7)
+
+
+def test_create_call_broadcast_raw_and_streamed_responses() -> None:
+    # The same call returning its response: the status first, the body parsed when asked for
+    # (streamed, not even read before that), sync and async.
+    recorder = Recorder(200, _JSON_7)
+    streams: list[ChunkStream] = []
+
+    def streaming(request: httpx.Request) -> httpx.Response:
+        answer = recorder(request)
+        streams.append(ChunkStream([answer.content]))
+        return httpx.Response(answer.status_code, headers=answer.headers, stream=streams[-1])
+
+    api = client(streaming).calls
+    raw = api.with_raw_response.create_call_broadcast()
+    results: list[object] = [raw.parse()]
+    streamed = functools.partial(api.with_streaming_response.create_call_broadcast)
+    with streamed() as response:
+        assert response.status_code == 200 and streams[1].given == 0
+        results.append(response.parse())
+
+    async def scenario() -> list[object]:
+        async with async_client(streaming) as made:
+            async_api = made.calls
+            async_raw = await async_api.with_raw_response.create_call_broadcast()
+            async_streamed = functools.partial(
+                async_api.with_streaming_response.create_call_broadcast
+            )
+            async with async_streamed() as async_response:
+                assert async_response.status_code == 200 and streams[3].given == 0
+                return [async_raw.parse(), await async_response.parse()]
+
+    results.extend(asyncio.run(scenario()))
+    assert raw.status_code == 200 and len(results) == 4
+    assert all(stream.closed for stream in streams)
+    for result in results:
+        assert isinstance(result, ResourceId)
+        assert result.to_wire() == json.loads(_JSON_7)
 
 
 @pytest.mark.parametrize(

@@ -5,11 +5,88 @@ server applied, a missing or repeated cursor) and starts where the caller says."
 
 from __future__ import annotations
 
-from callfire_client._runtime._pagination import PageSpec, PageWalker
+import asyncio
+import types
+from collections.abc import AsyncIterator, Callable, Iterator, Mapping
+from typing import Any
+
+import httpx
+import pydantic
+import pytest
+
+from callfire_client._runtime._client import AsyncAPIClient, SyncAPIClient
+from callfire_client._runtime._errors import InternalServerError
+from callfire_client._runtime._pagination import (
+    AsyncPager,
+    PageSpec,
+    PageWalker,
+    SyncPager,
+    _as_int,
+    _digest,
+    read_field,
+)
+from callfire_client._runtime._route import Route
 
 OFFSET = PageSpec(
     kind="offset", items="items", limit_param="limit", offset_param="offset", total_field="total"
 )
+PAGES = PageSpec(kind="page", items="items", limit_param="size", page_param="page")
+CURSOR = PageSpec(
+    kind="cursor", items="items", limit_param="limit", cursor_param="after", next_field="next"
+)
+
+Page = dict[str, Any]
+Server = Callable[[dict[str, object]], Page]
+
+
+def shelf(spec: PageSpec, count: int = 5, cap: int = 2, **fields: object) -> Server:
+    """A listing of the items 0 .. count - 1 paged as ``spec`` says, at most ``cap`` on a page
+    whatever limit is asked for (servers cap page sizes). ``fields`` go on every page; an
+    ``echo`` field names where the page says the limit applied. Cursors are "c" and the
+    position of the next page's first item, none after the last item."""
+    echo = str(fields.pop("echo", ""))
+
+    def serve(query: dict[str, object]) -> Page:
+        asked = str(query.get(spec.limit_param or ""))
+        applied = min(int(asked), cap) if asked.isdigit() and int(asked) > 0 else cap
+        if spec.kind == "offset":
+            start = int(str(query.get(spec.offset_param or "offset", 0)))
+        elif spec.kind == "page":
+            number = int(str(query.get(spec.page_param or "page", spec.first_page)))
+            start = (number - spec.first_page) * applied
+        else:
+            start = int(str(query.get(spec.cursor_param or "cursor") or "c0")[1:])
+        items = list(range(start, min(start + applied, count)))
+        page: Page = {"items": items, **fields}
+        if echo:
+            page[echo] = applied
+        if spec.kind == "cursor":
+            end = start + len(items)
+            page[spec.next_field or "next"] = f"c{end}" if end < count else None
+        return page
+
+    return serve
+
+
+def script(*pages: Page) -> Server:
+    """A server that answers each request with the next of ``pages``, whatever it asks for."""
+    answers = iter(pages)
+    return lambda query: next(answers)
+
+
+def walk(spec: PageSpec, query: Mapping[str, object], serve: Server) -> tuple[list[Any], list[Any]]:
+    """The items a walk collects from ``serve``, and the query of each request it made."""
+    walker = PageWalker(spec, query)
+    items: list[Any] = []
+    sent: list[Any] = []
+    while (page_query := walker.next_query()) is not None:
+        assert len(sent) < 12, "the walk never ends"
+        sent.append(page_query)
+        items.extend(walker.advance(serve(page_query)))
+    return items, sent
+
+
+# -- offset pages -----------------------------------------------------------------------------
 
 
 def test_an_unknown_total_does_not_end_an_offset_walk() -> None:
@@ -17,3 +94,444 @@ def test_an_unknown_total_does_not_end_an_offset_walk() -> None:
     walker = PageWalker(OFFSET, {"limit": 2})
     assert walker.advance({"items": [1, 2], "total": -1}) == [1, 2]
     assert walker.next_query() == {"limit": 2, "offset": 2}
+    items, sent = walk(OFFSET, {"limit": 2}, shelf(OFFSET, total=-1))
+    assert items == [0, 1, 2, 3, 4] and len(sent) == 4
+
+
+def test_an_offset_walk_starts_at_zero_and_moves_by_the_items_received() -> None:
+    # With no total and no limit the server states, only the empty page ends the walk.
+    items, sent = walk(OFFSET, {"limit": 2, "q": "x"}, shelf(OFFSET))
+    assert items == [0, 1, 2, 3, 4]
+    assert sent == [{"limit": 2, "q": "x", "offset": offset} for offset in (0, 2, 4, 5)]
+
+
+def test_a_known_total_reached_ends_an_offset_walk() -> None:
+    items, sent = walk(OFFSET, {"limit": 2}, shelf(OFFSET, total=5))
+    assert items == [0, 1, 2, 3, 4] and [q["offset"] for q in sent] == [0, 2, 4]
+    # Full pages up to the total: no request for the empty page after them.
+    items, sent = walk(OFFSET, {"limit": 2}, shelf(OFFSET, count=4, total=4))
+    assert items == [0, 1, 2, 3] and len(sent) == 2
+    # Only a negative total is unknown: 0 is a total, and reached.
+    walker = PageWalker(OFFSET, {})
+    assert walker.advance({"items": ["stale"], "total": 0}) == ["stale"]
+    assert walker.next_query() is None
+
+
+def test_a_page_shorter_than_the_limit_asked_for_is_not_the_last() -> None:
+    # Asked for 500, the server sends 2 a page (and says nothing of its cap).
+    items, sent = walk(OFFSET, {"limit": 500}, shelf(OFFSET))
+    assert items == [0, 1, 2, 3, 4] and len(sent) == 4
+
+
+def test_a_page_shorter_than_the_limit_the_server_echoes_is_the_last() -> None:
+    spec = PageSpec(kind="offset", items="items", limit_param="limit", limit_field="applied")
+    items, sent = walk(spec, {"limit": 500}, shelf(spec, echo="applied"))
+    assert items == [0, 1, 2, 3, 4] and len(sent) == 3
+
+
+def test_a_page_shorter_than_the_largest_page_the_api_states_is_the_last() -> None:
+    spec = PageSpec(kind="offset", items="items", limit_param="limit", max_limit=2)
+    items, sent = walk(spec, {"limit": "500"}, shelf(spec))
+    assert items == [0, 1, 2, 3, 4] and len(sent) == 3
+    # Asked for fewer than the largest page, the page holds what was asked for.
+    items, sent = walk(spec, {"limit": 1}, shelf(spec))
+    assert items == [0, 1, 2, 3, 4] and len(sent) == 6
+    # With no limit asked for, the server's own page size is unknown: no evidence.
+    for query in ({}, {"limit": 0}, {"limit": "many"}):
+        items, sent = walk(spec, query, shelf(spec, cap=1))
+        assert items == [0, 1, 2, 3, 4] and len(sent) == 6, query
+
+
+def test_the_echoed_limit_wins_over_the_one_asked_for() -> None:
+    spec = PageSpec(
+        kind="offset", items="items", limit_param="limit", limit_field="applied", max_limit=10
+    )
+    # Asked for 5, the server applied 1: pages of one item are full pages.
+    items, sent = walk(spec, {"limit": 5}, shelf(spec, count=3, cap=1, echo="applied"))
+    assert items == [0, 1, 2] and len(sent) == 4
+    # A page that does not echo its limit (or echoes none that is positive) falls back to the
+    # smaller of the limit asked for and the largest page.
+    for echo in ({}, {"applied": 0}, {"applied": None}):
+        walker = PageWalker(spec, {"limit": 5})
+        walker.advance({"items": [1, 2, 3], **echo})
+        assert walker.next_query() is None, echo
+
+
+def test_an_offset_walk_starts_where_the_caller_says() -> None:
+    items, sent = walk(OFFSET, {"limit": 2, "offset": "3"}, shelf(OFFSET, total=5))
+    assert items == [3, 4] and sent == [{"limit": 2, "offset": 3}]
+
+
+def test_offset_pages_use_the_apis_offset_name_or_offset() -> None:
+    named = PageSpec(kind="offset", items="items", offset_param="start")
+    walker = PageWalker(named, {"limit": 2})
+    assert walker.next_query() == {"limit": 2, "start": 0}
+    walker.advance({"items": [0, 1]})
+    assert walker.next_query() == {"limit": 2, "start": 2}
+    # No name stated: the first request is the operation's own, the next ones say "offset".
+    unnamed = PageSpec(kind="offset", items="items")
+    walker = PageWalker(unnamed, {"limit": 2})
+    assert walker.next_query() == {"limit": 2}
+    walker.advance({"items": [0, 1]})
+    assert walker.next_query() == {"limit": 2, "offset": 2}
+
+
+# -- numbered pages ---------------------------------------------------------------------------
+
+
+def test_a_page_walk_counts_pages_from_the_first() -> None:
+    items, sent = walk(PAGES, {"size": 2}, shelf(PAGES))
+    assert items == [0, 1, 2, 3, 4]
+    assert sent == [{"size": 2, "page": number} for number in (1, 2, 3, 4)]
+    # Zero-based pages (Spring Data's ``page``) start at 0.
+    spec = PageSpec(kind="page", items="items", page_param="page", first_page=0)
+    items, sent = walk(spec, {}, shelf(spec))
+    assert items == [0, 1, 2, 3, 4] and [q["page"] for q in sent] == [0, 1, 2, 3]
+
+
+def test_page_walks_use_the_apis_page_name_or_page() -> None:
+    named = PageSpec(kind="page", items="items", page_param="p")
+    walker = PageWalker(named, {})
+    assert walker.next_query() == {"p": 1}
+    walker.advance({"items": [0, 1]})
+    assert walker.next_query() == {"p": 2}
+    # No name stated: the first request asks for the server's first page, the next for the one
+    # after it (not the first again).
+    for first in (1, 0):
+        unnamed = PageSpec(kind="page", items="items", first_page=first)
+        walker = PageWalker(unnamed, {})
+        assert walker.next_query() == {}
+        walker.advance({"items": [0, 1]})
+        assert walker.next_query() == {"page": first + 1}
+
+
+def test_a_known_total_ends_a_page_walk() -> None:
+    spec = PageSpec(kind="page", items="items", page_param="page", total_field="total")
+    # Counted by the items received, from the first page: 2 + 1 of 3.
+    items, sent = walk(spec, {}, shelf(spec, count=3, total=3))
+    assert items == [0, 1, 2] and len(sent) == 2
+    items, sent = walk(spec, {}, shelf(spec, count=5, total=5))
+    assert items == [0, 1, 2, 3, 4] and len(sent) == 3
+    items, sent = walk(spec, {"page": "1"}, shelf(spec, count=3, total=3))
+    assert items == [0, 1, 2] and len(sent) == 2
+    items, sent = walk(spec, {}, shelf(spec, total=-1))
+    assert items == [0, 1, 2, 3, 4] and len(sent) == 4
+
+
+def test_a_known_total_and_page_size_end_a_page_walk_wherever_it_starts() -> None:
+    spec = PageSpec(
+        kind="page",
+        items="items",
+        limit_param="size",
+        page_param="page",
+        total_field="total",
+        limit_field="size",
+    )
+    # Two full pages of 2 hold the 4 items: no request for a third.
+    items, sent = walk(spec, {"size": 2}, shelf(spec, count=4, total=4, echo="size"))
+    assert items == [0, 1, 2, 3] and [q["page"] for q in sent] == [1, 2]
+    # From page 2 on, pages 2 .. 3 of 2 hold items 2 .. 5 of 6.
+    items, sent = walk(spec, {"size": 2, "page": 2}, shelf(spec, count=6, total=6, echo="size"))
+    assert items == [2, 3, 4, 5] and [q["page"] for q in sent] == [2, 3]
+    # The page size can come from the limit asked for, below the largest page.
+    capped = PageSpec(
+        kind="page",
+        items="items",
+        limit_param="size",
+        page_param="page",
+        total_field="total",
+        max_limit=10,
+    )
+    items, sent = walk(capped, {"size": 1, "page": 3}, shelf(capped, count=4, total=4))
+    assert items == [2, 3] and [q["page"] for q in sent] == [3, 4]
+
+
+def test_a_page_shorter_than_the_echoed_size_ends_a_page_walk() -> None:
+    spec = PageSpec(kind="page", items="items", limit_param="size", page_param="p", limit_field="n")
+    items, sent = walk(spec, {"size": 9}, shelf(spec, echo="n"))
+    assert items == [0, 1, 2, 3, 4] and len(sent) == 3
+    items, sent = walk(spec, {"size": 9, "p": 2}, shelf(spec, echo="n"))
+    assert items == [2, 3, 4] and [q["p"] for q in sent] == [2, 3]
+
+
+def test_a_total_is_not_compared_with_items_received_from_a_later_start() -> None:
+    # Items from a later page or cursor are not the listing's first ones: however many arrive,
+    # the total of the listing (here one that counts only its first page) says nothing of them.
+    spec = PageSpec(kind="page", items="items", page_param="page", total_field="total")
+    items, sent = walk(spec, {"page": 2}, shelf(spec, count=8, total=2))
+    assert items == [2, 3, 4, 5, 6, 7] and [q["page"] for q in sent] == [2, 3, 4, 5]
+    cursors = PageSpec(kind="cursor", items="items", total_field="total")
+    items, sent = walk(cursors, {"cursor": "c2"}, shelf(cursors, count=8, total=2))
+    assert items == [2, 3, 4, 5, 6, 7] and len(sent) == 3
+
+
+# -- cursors ----------------------------------------------------------------------------------
+
+
+def test_a_cursor_walk_sends_each_next_cursor_until_there_is_none() -> None:
+    items, sent = walk(CURSOR, {"limit": 2}, shelf(CURSOR))
+    assert items == [0, 1, 2, 3, 4]
+    assert sent == [{"limit": 2}, {"limit": 2, "after": "c2"}, {"limit": 2, "after": "c4"}]
+    # A short page with a next cursor is not the last: the cursor decides.
+    items, sent = walk(CURSOR, {"limit": 2}, script({"items": [0], "next": "n"}, {"items": [1]}))
+    assert items == [0, 1] and len(sent) == 2
+    # An empty cursor is no cursor.
+    items, sent = walk(CURSOR, {}, script({"items": [0], "next": ""}))
+    assert items == [0] and len(sent) == 1
+
+
+def test_cursor_walks_use_the_apis_names_or_cursor_and_next() -> None:
+    walker = PageWalker(PageSpec(kind="cursor", items="items"), {})
+    walker.advance({"items": [0], "next": "n1", "after": "wrong"})
+    assert walker.next_query() == {"cursor": "n1"}
+
+
+def test_a_cursor_sent_before_ends_the_walk() -> None:
+    # A server answering A, B, A, ... would otherwise be paged forever.
+    pages = script(
+        {"items": [0], "next": "A"}, {"items": [1], "next": "B"}, {"items": [2], "next": "A"}
+    )
+    items, sent = walk(CURSOR, {}, pages)
+    assert items == [0, 1, 2] and [q.get("after") for q in sent] == [None, "A", "B"]
+    # So does the cursor the caller started from, under the API's name or "cursor".
+    items, sent = walk(CURSOR, {"after": "A"}, script({"items": [0], "next": "A"}))
+    assert items == [0] and len(sent) == 1
+    unnamed = PageSpec(kind="cursor", items="items")
+    items, sent = walk(unnamed, {"cursor": "A"}, script({"items": [0], "next": "A"}))
+    assert items == [0] and len(sent) == 1
+
+
+def test_a_known_total_ends_a_cursor_walk_from_the_start() -> None:
+    # An empty start cursor is the listing's start: the total counts from there.
+    spec = PageSpec(kind="cursor", items="items", cursor_param="after", total_field="total")
+    for query in ({}, {"after": ""}, {"after": None}):
+        endless = script(*({"items": [n, n], "next": f"c{n}", "total": 4} for n in range(6)))
+        items, sent = walk(spec, query, endless)
+        assert items == [0, 0, 1, 1] and len(sent) == 2, query
+    # An unknown total: the empty page ends it.
+    unknown = [{"items": [n, n], "next": f"c{n}", "total": -1} for n in range(3)]
+    items, sent = walk(spec, {}, script(*unknown, {"items": [], "next": "c9", "total": -1}))
+    assert len(items) == 6 and len(sent) == 4
+
+
+def test_cursors_of_any_type_are_remembered_in_16_bytes() -> None:
+    # A cursor whose text cannot be encoded as UTF-8 as it is (a lone surrogate) still counts.
+    class Odd:
+        def __repr__(self) -> str:
+            return "\ud800"
+
+    odd = Odd()
+    items, sent = walk(CURSOR, {}, script({"items": [0], "next": odd}, {"items": [1], "next": odd}))
+    assert items == [0, 1] and [q.get("after") for q in sent] == [None, odd]
+    assert len(_digest("x" * 10_000)) == 16 and _digest(1) != _digest("1")
+
+
+# -- pages and fields -------------------------------------------------------------------------
+
+
+def test_a_page_without_an_items_array_is_empty_and_the_last() -> None:
+    for page in ({}, {"items": None}, {"items": "abc"}, {"items": {"a": 1}}):
+        walker = PageWalker(OFFSET, {})
+        assert walker.advance(page) == [] and walker.next_query() is None, page
+    walker = PageWalker(OFFSET, {})
+    assert walker.advance({"items": (1, 2)}) == [1, 2] and walker.next_query() is not None
+
+
+class _Shelf(pydantic.BaseModel):
+    model_config = pydantic.ConfigDict(extra="allow")
+
+    count: int = 0
+    items: list[int]
+    total: int = pydantic.Field(alias="totalCount")
+    next_cursor: str | None = pydantic.Field(default=None, serialization_alias="nextCursor")
+
+
+class _Closed(pydantic.BaseModel):
+    items: list[int]
+
+
+def test_fields_are_read_by_wire_name_from_models_dicts_and_objects() -> None:
+    page = _Shelf.model_validate({"items": [1], "totalCount": 7, "next_cursor": "n", "more": 3})
+    assert read_field(page, "totalCount") == 7  # the alias
+    assert read_field(page, "nextCursor") == "n"  # the serialization alias
+    assert read_field(page, "items") == [1]  # the field's name
+    assert read_field(page, "more") == 3  # a field the model does not declare
+    assert read_field(page, "absent") is None
+    assert read_field(_Closed(items=[2]), "absent") is None
+    assert read_field({"items": [3]}, "items") == [3]
+    assert read_field(types.SimpleNamespace(items=[4]), "items") == [4]
+    assert read_field(types.SimpleNamespace(), "items") is None
+
+
+def test_a_model_page_without_a_limit_field_has_no_limit() -> None:
+    # The page's other integers (here a count of 9 before the items) are not its limit.
+    spec = PageSpec(kind="offset", items="items", limit_param="limit", total_field="totalCount")
+    walker = PageWalker(spec, {"limit": 2})
+    walker.advance(_Shelf.model_validate({"count": 9, "items": [1, 2], "totalCount": -1}))
+    assert walker.next_query() == {"limit": 2, "offset": 2}
+
+
+@pytest.mark.parametrize(
+    ("value", "number"),
+    [
+        (3, 3),
+        ("7", 7),
+        (250.0, 250),  # a total typed "number" (Jira's)
+        (2.5, None),
+        ("x", None),
+        (None, None),
+        (True, None),  # JSON true is not 1
+        (False, None),
+    ],
+)
+def test_only_whole_numbers_are_numbers(value: object, number: int | None) -> None:
+    assert _as_int(value) == number
+
+
+# -- pagers -----------------------------------------------------------------------------------
+
+
+def test_a_pager_fetches_each_page_when_the_previous_one_is_used_up() -> None:
+    fetched: list[int] = []
+
+    def pages() -> Iterator[tuple[str, list[int]]]:
+        for number in range(3):
+            fetched.append(number)
+            yield f"page {number}", [number * 10, number * 10 + 1]
+
+    pager: SyncPager[str, int] = SyncPager(pages)
+    assert iter(pager) is pager
+    assert next(pager) == 0 and fetched == [0]
+    assert list(pager) == [1, 10, 11, 20, 21] and fetched == [0, 1, 2]
+    # iter_pages walks the listing again from its start.
+    assert list(pager.iter_pages()) == ["page 0", "page 1", "page 2"]
+    assert fetched == [0, 1, 2, 0, 1, 2]
+
+
+def test_an_async_pager_fetches_each_page_when_the_previous_one_is_used_up() -> None:
+    fetched: list[int] = []
+
+    async def pages() -> AsyncIterator[tuple[str, list[int]]]:
+        for number in range(3):
+            fetched.append(number)
+            yield f"page {number}", [number * 10, number * 10 + 1]
+
+    async def scenario() -> tuple[int, list[int], list[str]]:
+        pager: AsyncPager[str, int] = AsyncPager(pages)
+        assert pager.__aiter__() is pager
+        first = await pager.__anext__()
+        assert fetched == [0]
+        rest = [item async for item in pager]
+        return first, rest, [page async for page in pager.iter_pages()]
+
+    first, rest, pages_seen = asyncio.run(scenario())
+    assert first == 0 and rest == [1, 10, 11, 20, 21]
+    assert pages_seen == ["page 0", "page 1", "page 2"] and fetched == [0, 1, 2, 0, 1, 2]
+
+
+# -- the clients' paginate --------------------------------------------------------------------
+
+
+class _Things(pydantic.BaseModel):
+    items: list[int]
+    total: int = pydantic.Field(alias="totalCount")
+
+
+_THINGS = Route(
+    method="GET",
+    path="/things",
+    query_formats={"tag": "multi"},
+    success={"200": _Things},
+    idempotent=True,
+)
+_THING_PAGES = PageSpec(
+    kind="offset",
+    items="items",
+    limit_param="limit",
+    offset_param="offset",
+    total_field="totalCount",
+)
+
+
+class _ThingServer:
+    """5 things, at most 2 a page; ``failures`` statuses answered first."""
+
+    def __init__(self, *failures: int) -> None:
+        self.failures = list(failures)
+        self.requests: list[httpx.Request] = []
+
+    def __call__(self, request: httpx.Request) -> httpx.Response:
+        self.requests.append(request)
+        if self.failures:
+            return httpx.Response(self.failures.pop(0), headers={"Retry-After": "0"})
+        start = int(request.url.params.get("offset", "0"))
+        limit = min(int(request.url.params.get("limit", "2")), 2)
+        items = list(range(start, min(start + limit, 5)))
+        return httpx.Response(200, json={"items": items, "totalCount": 5})
+
+    def sent(self, name: str) -> list[list[str]]:
+        return [request.url.params.get_list(name) for request in self.requests]
+
+
+def _sync_client(server: _ThingServer) -> SyncAPIClient:
+    transport = httpx.MockTransport(server)
+    return SyncAPIClient(base_url="https://api.example.test", transport=transport, max_retries=0)
+
+
+def test_paginate_sends_the_operations_arguments_with_every_page() -> None:
+    server = _ThingServer()
+    made = _sync_client(server)
+    pager = made.paginate(
+        _THINGS,
+        _THING_PAGES,
+        query={"limit": 2, "tag": ["a", "b"]},
+        extra_headers={"X-Trace": "t1"},
+        max_retries=0,
+    )
+    assert list(pager) == [0, 1, 2, 3, 4]
+    assert server.sent("offset") == [["0"], ["2"], ["4"]]
+    assert server.sent("tag") == [["a", "b"]] * 3
+    assert [request.headers["X-Trace"] for request in server.requests] == ["t1"] * 3
+    pages = list(made.paginate(_THINGS, _THING_PAGES, query={"limit": 2}).iter_pages())
+    assert [page.items for page in pages] == [[0, 1], [2, 3], [4]]
+    assert all(isinstance(page, _Things) and page.total == 5 for page in pages)
+
+
+def test_paginate_retries_each_page_as_the_call_says() -> None:
+    server = _ThingServer(503)
+    made = _sync_client(server)
+    sleeps: list[float] = []
+    made._sleep = sleeps.append  # the wait Retry-After asks for, recorded instead of slept
+    assert list(made.paginate(_THINGS, _THING_PAGES, query={}, max_retries=1)) == [0, 1, 2, 3, 4]
+    assert sleeps == [0.0]
+    assert server.sent("offset") == [["0"], ["0"], ["2"], ["4"]]
+    # The client's own max_retries (0) when the call gives none.
+    with pytest.raises(InternalServerError):
+        list(_sync_client(_ThingServer(503)).paginate(_THINGS, _THING_PAGES))
+
+
+def test_apaginate_walks_the_same_pages() -> None:
+    server = _ThingServer(503)
+    sleeps: list[float] = []
+
+    async def sleep(seconds: float) -> None:
+        sleeps.append(seconds)
+
+    async def scenario() -> tuple[list[int], list[Any]]:
+        transport = httpx.MockTransport(server)
+        async with AsyncAPIClient(
+            base_url="https://api.example.test", transport=transport, max_retries=0, _sleep=sleep
+        ) as made:
+            pager = made.apaginate(
+                _THINGS, _THING_PAGES, query={"limit": 2, "tag": ["a"]}, max_retries=1
+            )
+            items = [item async for item in pager]
+            pages = [page async for page in made.apaginate(_THINGS, _THING_PAGES).iter_pages()]
+        return items, pages
+
+    items, pages = asyncio.run(scenario())
+    assert items == [0, 1, 2, 3, 4] and sleeps == [0.0]
+    assert server.sent("offset")[:4] == [["0"], ["0"], ["2"], ["4"]]
+    assert server.sent("tag")[:4] == [["a"]] * 4
+    assert [page.items for page in pages] == [[0, 1], [2, 3], [4]]
+    assert all(isinstance(page, _Things) for page in pages)

@@ -236,13 +236,8 @@ def test_a_matching_body_is_validated_into_its_model() -> None:
     text = '{"id": 5, "name": "Rex", "nickName": "Rexy", "owner": {"name": "Ann"}}'
     pet = parse_success({"200": Pet}, json_answer(200, text))
     assert isinstance(pet, Pet) and isinstance(pet.owner, Owner)
-    assert (pet.id, pet.name, pet.nick_name, pet.tags, pet.owner.name) == (
-        5,
-        "Rex",
-        "Rexy",
-        [],
-        "Ann",
-    )
+    assert (pet.id, pet.name, pet.nick_name, pet.tags) == (5, "Rex", "Rexy", [])
+    assert pet.owner.name == "Ann"
     assert parse_success({"200": LazyType(lambda: list[Pet])}, json_answer(200, "[]")) == []
 
 

@@ -357,9 +357,8 @@ def test_a_list_uploads_several_files_under_one_name() -> None:
     sent = httpx.Request("POST", BASE, files=entries)
     sent.read()
     parts = _parts(sent.headers["Content-Type"], sent.content)
-    assert [
-        (p.get_param("name", header="content-disposition"), p.get_filename()) for p in parts
-    ] == [
+    names = [(p.get_param("name", header="content-disposition"), p.get_filename()) for p in parts]
+    assert names == [
         ("docs", "docs"),
         ("docs", "b.txt"),
         ("x", "x"),
@@ -400,10 +399,8 @@ def test_fields_are_sent_as_multipart_form_data() -> None:
     )
     expected += part.format(boundary, "n", 4) + f"--{boundary}--\r\n"
     assert body == expected.encode()
-    parsed = [
-        (p.get_param("name", header="content-disposition"), p.get_content())
-        for p in _parts(content_type, body)
-    ]
+    parts = _parts(content_type, body)
+    parsed = [(p.get_param("name", header="content-disposition"), p.get_content()) for p in parts]
     assert parsed == [("a", "1"), ("ids", "2"), ("ids", "3"), ("n", "4")]
 
 

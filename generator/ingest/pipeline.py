@@ -6,33 +6,17 @@ raises InputError, which is caught here and becomes the run's last diagnostic.
 
 from __future__ import annotations
 
-import dataclasses
 from collections.abc import Callable
 from dataclasses import dataclass, field
 from pathlib import Path
 
 from generator.diagnostics import Diagnostic, Diagnostics, InputError, Severity
-from generator.memo import INLINE, NO_MEMO, Aside, Memo
 from generator.ingest.document import SpecDict
-from generator.ingest.loader import DEFAULT_LIMITS, Limits, display_path, load_file, load_text
+from generator.ingest.loader import display_path, load_file, load_text
+from generator.ingest.options import Options
 from generator.ingest.overlay import Waiver, apply_overlay, load_overlay, waivers
 from generator.ingest.refs import bundle_refs
 from generator.ingest.validate import check_counts, check_version, validate
-
-
-@dataclass(frozen=True)
-class Options:
-    strict: bool = False
-    allow_remote_refs: bool = False
-    limits: Limits = DEFAULT_LIMITS
-    ref_roots: tuple[Path, ...] = ()  # folders any `$ref` may read from, besides its document's own
-    # The speed layer: save work only, never a setting (generator.memo).
-    memo: Memo = field(default=NO_MEMO, compare=False, repr=False)
-    aside: Aside = field(default=INLINE, compare=False, repr=False)
-
-    def with_ref_roots(self, roots: tuple[Path, ...]) -> Options:
-        """These options, with more folders any `$ref` may read from (a target's ref-root)."""
-        return dataclasses.replace(self, ref_roots=(*self.ref_roots, *roots))
 
 
 @dataclass

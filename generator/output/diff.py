@@ -15,7 +15,8 @@ from pathlib import Path
 from typing import Sequence
 
 from generator.ingest.loader import display_path
-from generator.ingest.pipeline import Ingested, Options, ingest
+from generator.ingest.options import Options
+from generator.ingest.pipeline import Ingested, ingest
 from generator.model.ir import Api
 from generator.model.normalize import normalize
 from generator.render.changes import (

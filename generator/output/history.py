@@ -13,7 +13,7 @@ from pathlib import Path
 from generator.ingest.loader import DEFAULT_LIMITS
 from generator.render.release import Previous
 from generator.output.write import read_output_file
-from generator.render.project import CHANGELOG, MANIFEST
+from generator import CHANGELOG, MANIFEST
 
 
 def previous_generation(output: Path) -> Previous | None:

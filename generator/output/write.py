@@ -18,9 +18,8 @@ import tempfile
 from dataclasses import dataclass, field
 from pathlib import Path, PurePath, PurePosixPath
 
-from generator import GENERATOR_NAME
+from generator import GENERATOR_NAME, MANIFEST
 from generator.diagnostics import visible
-from generator.render.project import MANIFEST
 
 # Made by tools run inside the output folder, not by the generator: never "extra", never compared.
 IGNORED = ("__pycache__", ".mypy_cache", ".pytest_cache", ".hypothesis", "build", ".ruff_cache")

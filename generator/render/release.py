@@ -17,7 +17,8 @@ from __future__ import annotations
 from dataclasses import dataclass
 
 from generator.diagnostics import Diagnostics
-from generator.ingest.pipeline import Options, ingest_text
+from generator.ingest.options import Options
+from generator.ingest.pipeline import ingest_text
 from generator.memo import NO_MEMO
 from generator.model import irdata
 from generator.model.ir import Api

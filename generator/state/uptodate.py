@@ -27,7 +27,7 @@ from typing import Any
 from generator.diagnostics import Diagnostic, Severity, SourcePosition
 from generator.state import cache
 from generator.ingest.loader import MISSING
-from generator.ingest.pipeline import Options
+from generator.ingest.options import Options
 from generator.ingest.schemacheck import library_version
 from generator.target import Target
 from generator.output.write import existing_files, read_output_file

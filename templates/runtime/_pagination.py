@@ -146,7 +146,9 @@ class PageWalker:
 
     def _advance_page(self, page: object, received: int) -> None:
         name = self._spec.page_param or "page"
-        number = (_as_int(self._query.get(name)) or 0) + 1
+        # No page sent yet (the API names no page parameter): the server sent its first page.
+        current = _as_int(self._query.get(name))
+        number = (self._spec.first_page if current is None else current) + 1
         self._query[name] = number
         total, applied = self._total(page), self._applied_limit(page)
         if self._short(page, received):

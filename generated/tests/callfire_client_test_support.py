@@ -12,6 +12,7 @@ from urllib.parse import parse_qsl
 import httpx
 
 from callfire_client import AsyncCallFire, CallFire
+from callfire_client._runtime import AsyncAPIClient
 
 CREDENTIALS: dict[str, Any] = {
     "username": "test-user",
@@ -196,14 +197,15 @@ def record_sleeps(made: Any) -> list[float]:
     """The waits ``made`` asks for between attempts, recorded instead of slept.
 
     The runtime sleeps through the client's ``_sleep`` (a coroutine function on an async
-    client): replacing it shows the delay asked for without waiting for it.
+    client, the generated one or the runtime's own): replacing it shows the delay asked for
+    without waiting for it.
     """
     sleeps: list[float] = []
 
     async def async_sleep(seconds: float) -> None:
         sleeps.append(seconds)
 
-    is_async = isinstance(made, AsyncCallFire)
+    is_async = isinstance(made, AsyncAPIClient)
     made._sleep = async_sleep if is_async else sleeps.append
     return sleeps
 

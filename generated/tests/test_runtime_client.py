@@ -51,7 +51,7 @@ from callfire_client._runtime import (
     _retry,
     _route,
 )
-from callfire_client_test_support import ChunkStream, Flaky, Recorder
+from callfire_client_test_support import ChunkStream, Flaky, Recorder, record_sleeps
 
 # Module-level names other than the runtime's and those the generated tests share start with
 # "_": a name from the API description can then never meet them.
@@ -78,20 +78,6 @@ def async_client(handler: Any, **options: Any) -> AsyncAPIClient:
     return AsyncAPIClient(
         transport=httpx.MockTransport(handler), **{"base_url": _BASE, "max_retries": 0, **options}
     )
-
-
-def record_sleeps(made: SyncAPIClient | AsyncAPIClient) -> list[float]:
-    """The waits ``made`` asks for between attempts, recorded instead of slept."""
-    sleeps: list[float] = []
-
-    async def async_sleep(seconds: float) -> None:
-        sleeps.append(seconds)
-
-    if isinstance(made, AsyncAPIClient):
-        made._sleep = async_sleep
-    else:
-        made._sleep = sleeps.append
-    return sleeps
 
 
 def _line_after() -> int:

@@ -17,42 +17,42 @@ BREAKS = {
         "callfire_client/resources/calls.py",
         '"id": "multi"',
         '"id": "csv"',
-        "test_find_calls_all_args",
+        "test_all_args[find_calls]",
     ),
     # booleans as Python spells them
     "query-boolean": (
         "callfire_client/_runtime/_serialize.py",
         'return "true" if value else "false"',
         "return str(value)",
-        "test_find_calls_all_args",
+        "test_all_args[find_calls]",
     ),
     # a path template
     "path-template": (
         "callfire_client/resources/calls.py",
         'path="/calls/broadcasts"',
         'path="/calls/broadcast"',
-        "test_find_call_broadcasts_required_args",
+        "test_required_args[find_call_broadcasts]",
     ),
     # a body field alias
     "body-alias": (
         "callfire_client/models/call_broadcast.py",
         'alias="fromNumber"',
         'alias="from_number"',
-        "test_create_call_broadcast_all_args",
+        "test_all_args[create_call_broadcast]",
     ),
     # a POST sent again after a 500, which the server may have acted on
     "post-retried-after-500": (
         "callfire_client/_runtime/_retry.py",
         "return retry_safe and status_code in RETRYABLE_STATUSES",
         "return status_code in RETRYABLE_STATUSES",
-        "test_send_calls_retries",
+        "test_retries[send_calls-500]",
     ),
     # a POST sent again after a read timeout
     "post-retried-after-a-read-timeout": (
         "callfire_client/_runtime/_retry.py",
         "return retry_safe and isinstance(exc, _MAYBE_SENT)",
         "return isinstance(exc, _MAYBE_SENT)",
-        "test_create_call_broadcast_retries",
+        "test_retries[create_call_broadcast-read-timeout]",
     ),
     # a with_options copy that closes the pool it borrowed
     "copy-closes-the-pool": (
@@ -73,7 +73,7 @@ BREAKS = {
         "callfire_client/_runtime/_pagination.py",
         "(total is not None and offset >= total)",
         "False",
-        "test_find_calls_pages_until_the_total",
+        "test_pages_until_the_total[find_calls]",
     ),
 }
 

@@ -3,16 +3,21 @@
 
 from __future__ import annotations
 
+import asyncio
 import json
+import pathlib
 import re
-from collections.abc import AsyncIterator, Iterator
-from typing import Any
+from collections.abc import AsyncIterator, Callable, Iterator
+from dataclasses import dataclass, field
+from typing import Any, Generic, TypeVar
 from urllib.parse import parse_qsl
 
 import httpx
+import pytest
 
+import callfire_client
 from callfire_client import AsyncCallFire, CallFire
-from callfire_client._runtime import AsyncAPIClient
+from callfire_client._runtime import AsyncAPIClient, to_jsonable
 
 CREDENTIALS: dict[str, Any] = {
     "username": "test-user",
@@ -279,3 +284,446 @@ def _multipart_parts(request: httpx.Request) -> list[tuple[str, str, bool]]:
 def _form_name(escaped: str) -> str:
     """A field name as sent, undoing the HTML form escaping of quotes, backslashes and control characters."""
     return re.sub(r"%(1[0-9A-F]|0[0-9A-F]|22)|\\(.)", lambda m: m[2] or chr(int(m[1], 16)), escaped)
+
+
+# -- the operations' tests ---------------------------------------------------------------------
+# Each test module of a resource lists its operations as Cases (CASES) and imports from here the
+# tests that apply to them: each behaviour is written once, and runs for every operation it
+# applies to (pytest_generate_tests), with the operation's name as the test's id.
+
+_R = TypeVar("_R")
+# An operation called on its resource with extra keyword arguments. The calls are typed on the
+# sync resource, so a type checker checks their arguments; the async, raw and streaming
+# resources have the same methods and arguments.
+_Call = Callable[[_R, dict[str, Any]], Any]
+
+
+@dataclass
+class Expect:
+    """The request the API description asks for (see assert_request)."""
+
+    method: str
+    raw_path: str
+    query: list[tuple[str, str]]
+    headers: dict[str, str]
+    json_body: str = ""
+    form: list[tuple[str, str]] = field(default_factory=list)
+    files: list[str] = field(default_factory=list)
+
+    def check(self, request: httpx.Request) -> None:
+        assert_request(
+            request,
+            self.method,
+            self.raw_path,
+            self.query,
+            self.headers,
+            self.json_body,
+            self.form,
+            self.files,
+        )
+
+
+@dataclass
+class Failure:
+    """An error status the operation declares: the class the client raises, and the body."""
+
+    status: int
+    error: type[Exception]
+    body: str  # JSON text, "" for none
+    model: type[Any] | None = None  # the class of the parsed body, when it is a model
+
+
+@dataclass
+class Paging(Generic[_R]):
+    """A paged operation: how its server pages (a Listing of 5 items, 2 on a page) and the walks."""
+
+    item: str  # an item, as JSON text
+    kind: str  # offset, page or cursor
+    items: str  # the page's field holding the items
+    names: dict[str, str]  # the Listing's names: the wire names of the parameters and fields
+    pages: _Call[_R]  # the iterator, with the required arguments
+    every_argument: _Call[_R]  # the iterator, with every argument
+    position: str  # the query parameter holding the walk's position
+    first: list[str | None]  # its value in the first three requests
+    requests: int  # the requests a walk of the 5 items takes, its total known
+    requests_unknown_total: int  # ... the total unknown (-1)
+    limit: str = ""  # the limit's argument ("" for none)
+    start: dict[str, Any] = field(default_factory=dict)  # an argument starting the walk later
+    start_sent: str = ""  # as sent
+    start_left: int = 0  # the items left from there
+    total: bool = False  # a page states the total
+    echoes_limit: bool = False  # a page states the limit applied (and the walk has no cursor)
+
+
+@dataclass
+class Case(Generic[_R]):
+    """An operation of a resource and what its tests pass and expect."""
+
+    name: str  # the operation's method (and the tests' id)
+    resource: str  # the client's attribute for the resource
+    required: _Call[_R]  # the operation, with its required arguments
+    full: _Call[_R]  # ... with every argument
+    expect_required: Expect
+    expect_full: Expect
+    status: int  # the success status the server answers
+    response: str  # its body, as JSON text ("" for none)
+    check: str  # how to check the result: none, bytes, model, models or equal
+    model: type[Any] | None = None  # the class of the result (or of its items)
+    errors: list[Failure] = field(default_factory=list)
+    idempotent: bool = False  # its method is: sending it twice has the effect of once
+    keyed: bool = False  # it sends an idempotency key: the server acts on one key once
+    download: bool = False  # the response is a file: it streams
+    paging: Paging[_R] | None = None
+    skip: str = ""  # why its tests are skipped ("" when they run)
+
+    @property
+    def safe(self) -> bool:
+        """Whether sending it twice cannot make the server act twice."""
+        return self.idempotent or self.keyed
+
+    def api(self, made: Any) -> Any:
+        """The operation's resource on a client."""
+        return getattr(made, self.resource)
+
+    def server(self) -> Recorder:
+        if self.download:
+            return Recorder(self.status, content=b"binary-content")
+        return Recorder(self.status, self.response)
+
+    def listing(self, **options: Any) -> Listing:
+        assert self.paging is not None
+        p = self.paging
+        return Listing(self.response, p.item, p.kind, p.items, **p.names, **options)
+
+    def check_result(self, result: Any) -> None:
+        if self.check == "none":
+            assert result is None
+        elif self.check == "bytes":
+            assert result == b"binary-content"
+        elif self.check == "model":
+            assert self.model is not None and isinstance(result, self.model)
+            assert result.to_wire() == json.loads(self.response)
+        elif self.check == "models":
+            assert self.model is not None
+            assert all(isinstance(item, self.model) for item in result)
+            assert [item.to_wire() for item in result] == json.loads(self.response)
+        else:
+            assert to_jsonable(result) == json.loads(self.response)
+
+
+_SELECTED: dict[str, Callable[[Case[Any]], list[Any]]] = {}
+
+
+def _for_each(select: Callable[[Case[Any]], list[Any]]) -> Callable[[Any], Any]:
+    """Runs the test once for each value select gives for each case (a case, or a pair)."""
+
+    def register(test: Any) -> Any:
+        _SELECTED[test.__name__] = select
+        return test
+
+    return register
+
+
+def _cases_where(applies: Callable[[Case[Any]], Any]) -> Callable[[Any], Any]:
+    """Runs the test once for each case it applies to."""
+    return _for_each(lambda case: [case] if applies(case) else [])
+
+
+def pytest_generate_tests(metafunc: pytest.Metafunc) -> None:
+    select = _SELECTED.get(metafunc.function.__name__)
+    if select is None:
+        return
+    params = []
+    for case in getattr(metafunc.module, "CASES"):
+        marks = [pytest.mark.skip(reason=case.skip)] if case.skip else []
+        for value in select(case):
+            values = value if isinstance(value, tuple) else (value,)
+            name = "-".join([case.name, *(str(v.status) for v in values[1:])])
+            params.append(pytest.param(*values, id=name, marks=marks))
+    names = ["case", "failure"][: len(params[0].values)] if params else ["case"]
+    metafunc.parametrize(names, params)
+
+
+@_cases_where(lambda case: True)
+def test_required_args(case: Case[Any]) -> None:
+    server = case.server()
+    result = case.required(case.api(client(server)), {})
+    case.expect_required.check(server.request)
+    case.check_result(result)
+
+
+@_cases_where(lambda case: True)
+def test_all_args(case: Case[Any]) -> None:
+    server = case.server()
+    result = case.full(case.api(client(server)), {})
+    case.expect_full.check(server.request)
+    case.check_result(result)
+
+
+@_cases_where(lambda case: True)
+def test_async(case: Case[Any]) -> None:
+    server = case.server()
+
+    async def scenario() -> object:
+        async with async_client(server) as made:
+            return await case.full(case.api(made), {})
+
+    result = asyncio.run(scenario())
+    case.expect_full.check(server.request)
+    case.check_result(result)
+
+
+@_cases_where(lambda case: True)
+def test_raw_and_streamed_responses(case: Case[Any]) -> None:
+    # The same call returning its response: the status first, the body parsed when asked for
+    # (streamed, not even read before that), sync and async.
+    server = case.server()
+    streams: list[ChunkStream] = []
+
+    def streaming(request: httpx.Request) -> httpx.Response:
+        answer = server(request)
+        streams.append(ChunkStream([answer.content]))
+        return httpx.Response(answer.status_code, headers=answer.headers, stream=streams[-1])
+
+    api = case.api(client(streaming))
+    raw = case.required(api.with_raw_response, {})
+    results: list[object] = [raw.parse()]
+    with case.required(api.with_streaming_response, {}) as response:
+        assert response.status_code == case.status and streams[1].given == 0
+        results.append(response.parse())
+
+    async def scenario() -> list[object]:
+        async with async_client(streaming) as made:
+            async_api = case.api(made)
+            async_raw = await case.required(async_api.with_raw_response, {})
+            async with case.required(async_api.with_streaming_response, {}) as async_response:
+                assert async_response.status_code == case.status and streams[3].given == 0
+                return [async_raw.parse(), await async_response.parse()]
+
+    results.extend(asyncio.run(scenario()))
+    assert raw.status_code == case.status and len(results) == 4
+    assert all(stream.closed for stream in streams)
+    for result in results:
+        case.check_result(result)
+
+
+@_for_each(lambda case: [(case, failure) for failure in case.errors])
+def test_error_statuses(case: Case[Any], failure: Failure) -> None:
+    server = Recorder(failure.status, failure.body, headers={"X-Request-Id": "req-test"})
+    with pytest.raises(failure.error) as raised:
+        case.required(case.api(client(server)), {})
+    error: Any = raised.value
+    assert error.status_code == failure.status
+    # The message names the request id the server gave, for its operators.
+    assert error.request_id == "req-test"
+    assert str(error).endswith(" (request id req-test)")
+    if failure.model is not None:
+        assert isinstance(error.body, failure.model)
+
+
+@_cases_where(lambda case: case.download)
+def test_streams_the_download(case: Case[Any], tmp_path: pathlib.Path) -> None:
+    server = Download(case.status)
+    api = case.api(client(server)).with_streaming_response
+    with case.required(api, {}) as response:  # each call is a new request
+        # The status comes first: nothing of the body is read until asked for.
+        assert response.status_code == case.status and server.streams[0].given == 0
+        chunks = list(response.iter_bytes(chunk_size=300))
+    assert b"".join(chunks) == Download.BODY and max(len(chunk) for chunk in chunks) == 300
+    assert server.streams[0].closed
+    target = tmp_path / "download.bin"
+    with case.required(api, {}) as response:
+        response.write_to_file(target)
+    assert target.read_bytes() == Download.BODY and server.streams[1].closed
+    with pytest.raises(RuntimeError):
+        with case.required(api, {}) as response:
+            raise RuntimeError("the caller's own failure")
+    assert server.streams[2].closed and server.streams[2].given == 0
+
+
+@_cases_where(lambda case: case.download)
+def test_streams_the_download_async(case: Case[Any], tmp_path: pathlib.Path) -> None:
+    server = Download(case.status)
+    target = tmp_path / "download.bin"
+
+    async def scenario() -> list[bytes]:
+        async with async_client(server) as made:
+            api = case.api(made).with_streaming_response
+            async with case.required(api, {}) as response:
+                chunks = [chunk async for chunk in response.iter_bytes()]
+            async with case.required(api, {}) as response:
+                await response.write_to_file(target)
+            return chunks
+
+    assert b"".join(asyncio.run(scenario())) == Download.BODY
+    assert target.read_bytes() == Download.BODY
+    assert all(stream.closed for stream in server.streams)
+
+
+@_cases_where(lambda case: case.download)
+def test_streamed_error_status_raises(case: Case[Any]) -> None:
+    server = Download(500)
+    api = case.api(client(server)).with_streaming_response
+    with pytest.raises(callfire_client.InternalServerError, match="no such file"):
+        with case.required(api, {}):
+            pass
+    assert server.streams[0].closed
+
+
+@pytest.mark.parametrize(
+    ("failure", "always", "error"),
+    [
+        # Failures the server did not act on, retried for every method: 429 (not processed)
+        # and a connection never made (nothing was sent).
+        (429, True, callfire_client.RateLimitError),
+        (httpx.ConnectError, True, callfire_client.APIConnectionError),
+        # Failures that may come after the server acted: sent again only when that cannot make
+        # it act twice (an idempotent method, or an idempotency key).
+        (503, False, callfire_client.InternalServerError),
+        (500, False, callfire_client.InternalServerError),
+        (httpx.ReadTimeout, False, callfire_client.APITimeoutError),
+    ],
+    ids=["429", "connect-error", "503", "500", "read-timeout"],
+)
+@_cases_where(lambda case: True)
+def test_retries(
+    case: Case[Any],
+    failure: int | type[httpx.TransportError],
+    always: bool,
+    error: type[Exception],
+) -> None:
+    server = Flaky(failure, case.server())
+    made = client(server, max_retries=1)
+    sleeps = record_sleeps(made)  # a transport error waits the backoff: asked for, not waited
+    retried = always or case.safe
+    if retried:
+        case.required(case.api(made), {})
+    else:
+        with pytest.raises(error):
+            case.required(case.api(made), {})
+    assert len(server.requests) == (2 if retried else 1)
+    # Retry-After: 0 after a status; the first backoff (0.5 s, less jitter) after an error.
+    assert len(sleeps) == len(server.requests) - 1 and all(0.0 <= s <= 0.5 for s in sleeps)
+
+
+@_cases_where(lambda case: True)
+def test_waits_as_a_429_asks(case: Case[Any]) -> None:
+    # Retry-After: 7 is honoured for every method, sync and async, without really waiting.
+    made = client(Flaky(429, case.server(), retry_after="7"), max_retries=1)
+    sleeps = record_sleeps(made)
+    case.required(case.api(made), {})
+
+    async def scenario() -> list[float]:
+        server = Flaky(429, case.server(), retry_after="7")
+        async with async_client(server, max_retries=1) as made:
+            async_sleeps = record_sleeps(made)
+            await case.required(case.api(made), {})
+            return async_sleeps
+
+    assert sleeps == [7.0] and asyncio.run(scenario()) == [7.0]
+
+
+@_cases_where(lambda case: not case.idempotent)
+def test_is_retried_with_an_idempotency_key(case: Case[Any]) -> None:
+    # A key the caller adds makes a second attempt safe: the server acts on one key once.
+    server = Flaky(503, case.server())
+    api = case.api(client(server, max_retries=1))
+    case.required(api, {"extra_headers": {"Idempotency-Key": "key-1"}})
+    assert [request.headers["Idempotency-Key"] for request in server.requests] == ["key-1", "key-1"]
+
+
+def _walk(case: Case[Any], server: Listing, **extra: Any) -> list[Any]:
+    """The items of a walk of the listing, from the iterator given the required arguments,
+    a limit of 2 (when the operation has one) and extra."""
+    assert case.paging is not None
+    limit = {case.paging.limit: 2} if case.paging.limit else {}
+    return list(case.paging.pages(case.api(client(server)), {**limit, **extra}))
+
+
+@_cases_where(lambda case: case.paging)
+def test_pages_until_the_listing_ends(case: Case[Any]) -> None:
+    assert case.paging is not None
+    server = case.listing()
+    assert len(_walk(case, server)) == 5 and len(server.requests) == case.paging.requests
+    assert server.sent(case.paging.position)[:3] == case.paging.first
+
+
+@_cases_where(lambda case: case.paging)
+def test_pages_with_every_argument(case: Case[Any]) -> None:
+    # The walk's first request is the operation's own, with every argument it was given.
+    assert case.paging is not None
+    paging, server = case.paging, case.listing()
+    next(paging.every_argument(case.api(client(server)), {}).iter_pages())
+
+    async def scenario() -> None:
+        async with async_client(server) as made:
+            await anext(paging.every_argument(case.api(made), {}).iter_pages())
+
+    asyncio.run(scenario())
+    assert len(server.requests) == 2  # the first page, sync then async
+    for request in server.requests:
+        case.expect_full.check(request)
+
+
+@_cases_where(lambda case: case.paging)
+def test_pages_until_an_empty_page(case: Case[Any]) -> None:
+    # With no total, no limit echoed and a next cursor on every page, only the empty page ends it.
+    server = case.listing(count=4, hide=("total", "limit_field"), endless=True)
+    assert len(_walk(case, server)) == 4 and len(server.requests) == 3
+
+
+@_cases_where(lambda case: case.paging and case.paging.total)
+def test_pages_until_the_total(case: Case[Any]) -> None:
+    # A known total, reached, ends the walk without asking for an empty page.
+    server = case.listing(count=4, hide=("limit_field",), endless=True)
+    assert len(_walk(case, server)) == 4 and len(server.requests) == 2
+
+
+@_cases_where(lambda case: case.paging and case.paging.echoes_limit)
+def test_pages_until_a_page_shorter_than_the_limit_applied(case: Case[Any]) -> None:
+    # The server echoes the limit it applied (2): a page shorter than that is the last.
+    server = case.listing(hide=("total",))
+    assert len(_walk(case, server)) == 5 and len(server.requests) == 3
+
+
+@_cases_where(lambda case: case.paging and case.paging.total)
+def test_pages_with_an_unknown_total(case: Case[Any]) -> None:
+    # A negative total means the server does not know it: not that the listing ended.
+    assert case.paging is not None
+    server = case.listing(total_known=False)
+    assert len(_walk(case, server)) == 5
+    assert len(server.requests) == case.paging.requests_unknown_total
+
+
+@_cases_where(lambda case: case.paging and case.paging.limit)
+def test_pages_past_a_limit_the_server_caps(case: Case[Any]) -> None:
+    # Asked for 500, the server sends 2 a page: a page shorter than 500 is not the last.
+    assert case.paging is not None
+    assert len(_walk(case, case.listing(), **{case.paging.limit: 500})) == 5
+
+
+@_cases_where(lambda case: case.paging and case.paging.start)
+def test_pages_from_a_start(case: Case[Any]) -> None:
+    assert case.paging is not None
+    server = case.listing()
+    assert len(_walk(case, server, **case.paging.start)) == case.paging.start_left
+    assert server.sent(case.paging.position)[0] == case.paging.start_sent
+
+
+@_cases_where(lambda case: case.paging)
+def test_iter_pages_sync_and_async(case: Case[Any]) -> None:
+    assert case.paging is not None
+    paging = case.paging
+    limit = {paging.limit: 2} if paging.limit else {}
+    pages = list(paging.pages(case.api(client(case.listing())), limit).iter_pages())
+    assert [len(to_jsonable(page, sending=False)[paging.items]) for page in pages][:3] == [2, 2, 1]
+
+    async def scenario() -> list[object]:
+        async with async_client(case.listing()) as made:
+            return [page async for page in paging.pages(case.api(made), limit).iter_pages()]
+
+    async_pages = asyncio.run(scenario())
+    if case.check == "model":
+        assert case.model is not None
+        assert all(isinstance(page, case.model) for page in pages + async_pages)
+    assert len(async_pages) == len(pages)

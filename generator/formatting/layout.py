@@ -25,7 +25,11 @@ S = "\x01"  # what a string literal becomes in a mask: never part of a name or a
 # What may stand before a call's bracket, once bracketed parts are collapsed to "()": names, dots
 # and calls, with at most one dot after a bracket (black splits at a second one instead).
 _PRIMARY = re.compile(r"(?:await )?[A-Za-z_]\w*(?:\.[A-Za-z_]\w*)*(?:\(\)(?:\.[A-Za-z_]\w*)+)?")
-_ITEM_PREFIX = re.compile(rf"(?:\*\*|\*|[A-Za-z_]\w*=|(?:{S}+|-?[\w.]+): )?")
+# An item's prefix: unpacking, a keyword (maybe of a lambda, whose body is then the call split),
+# or a dict key.
+_ITEM_PREFIX = re.compile(
+    rf"(?:\*\*|\*|[A-Za-z_]\w*=(?:lambda [A-Za-z_]\w*(?:, [A-Za-z_]\w*)*: )?|(?:{S}+|-?[\w.]+): )?"
+)
 _ONE_TOKEN = re.compile(rf"{S}+|-?[\w.]+")
 _RHS_START = re.compile(r"(?:return |raise |assert |(?:[A-Za-z_][\w.]*(?:: [^=]+)? = ))")
 # `name: type` (a TypedDict key) or a parameter `name: type = default,` / `name: type,`, where

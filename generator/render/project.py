@@ -409,6 +409,7 @@ def _render_resource_tests(
 ) -> str:
     tests = plan(resource)
     item_json = {str(t.op.name): _item_json(synth, t.op) for t in tests if t.op.pagination}
+    paging = {str(t.op.name): _paging_tests(t) for t in tests if t.op.pagination}
     return env.get_template("tests/test_resource.py.jinja").render(
         c=context,
         support=context.names.test_support,
@@ -417,7 +418,8 @@ def _render_resource_tests(
         models=_test_models(context, tests),
         item_json=item_json,
         json_names=_json_constants(tests, item_json),
-        paging={t.op.name: _paging_tests(t) for t in tests if t.op.pagination},
+        paging=paging,
+        behaviours=_behaviours(tests, paging),
     )
 
 
@@ -496,18 +498,22 @@ def _item_json(synth: Synthesizer, op: ir.Operation) -> str:
 
 @dataclass
 class _PagingTests:
-    """What the generated tests of a paged operation pass and expect (see test_resource.py.jinja):
-    a listing of 5 items served at most 2 a page, whatever the limit asked for."""
+    """What the generated tests of a paged operation pass and expect (see the support module's
+    Paging): a listing of 5 items served at most 2 a page, whatever the limit asked for."""
 
     arguments: list[str]  # the required arguments, without the paging ones
+    names: dict[str, str]  # the Listing's names (wire names of its parameters and fields)
+    position: str  # the query parameter holding the walk's position
     limit: str  # the Python name of the limit parameter ('' when it has none)
-    start: str  # "name=<source>" starting the walk later ('' when it cannot be given)
-    start_wire: str  # the query parameter carrying it
+    start: str  # the Python name of the argument starting the walk later ('' when none)
+    start_value: str  # its source
     start_sent: str  # as sent
     start_left: int  # the items left from there
     requests: int  # the requests a walk of the 5 items takes, when the total is known
     requests_unknown_total: int  # ... when the page says its total is unknown (-1)
     first: list[str | None]  # the paging parameter's value in the first three requests
+    total: bool  # a page states the total
+    echoes_limit: bool  # a page states the limit applied, and the walk has no cursor
 
 
 def _paging_tests(t: testgen.OperationTests) -> _PagingTests:
@@ -521,12 +527,12 @@ def _paging_tests(t: testgen.OperationTests) -> _PagingTests:
     where = {"offset": page.offset_param, "page": page.page_param, "cursor": page.cursor_param}
     wire = where[page.kind]
     param = by_wire.get(wire)
-    start, sent, left = "", "", 0
+    start, value, sent, left = "", "", "", 0
     kind = param.type.kind if param is not None and isinstance(param.type, ir.Primitive) else ""
     if param is not None and page.kind in ("offset", "page") and kind == "int":
-        start, sent, left = f"{param.name}=2", "2", 3  # offset 2, or page 2 of 2 items
+        start, value, sent, left = param.name, "2", "2", 3  # offset 2, or page 2 of 2 items
     elif param is not None and page.kind == "cursor" and kind == "str":
-        start, sent, left = f'{param.name}="c2"', "c2", 3
+        start, value, sent, left = param.name, '"c2"', "c2", 3
     # The walk stops on the short last page when the server echoes its limit (or with the
     # cursor); with only the total, once it is reached; else it needs an empty page.
     ends_early = bool(page.limit_field) or page.kind == "cursor"
@@ -537,12 +543,61 @@ def _paging_tests(t: testgen.OperationTests) -> _PagingTests:
     }
     return _PagingTests(
         arguments=arguments,
+        names=_listing_names(page),
+        position=wire or page.kind,  # the runtime's name when the API states none
         limit=limit,
         start=start,
-        start_wire=wire,
+        start_value=value,
         start_sent=sent,
         start_left=left,
         requests=3 if ends_early or page.total_field else 4,
         requests_unknown_total=3 if ends_early else 4,
         first=firsts[page.kind],
+        total=bool(page.total_field),
+        echoes_limit=bool(page.limit_field) and page.kind != "cursor",
     )
+
+
+def _listing_names(page: ir.Pagination) -> dict[str, str]:
+    """The support module's Listing's names for the operation: the wire names of its paging
+    parameters and page fields (the runtime's own names where the API states none)."""
+    where = {"offset": page.offset_param, "page": page.page_param, "cursor": page.cursor_param}
+    names = {"limit": page.limit_param, page.kind: where[page.kind] or page.kind}
+    if page.kind == "cursor":
+        names["next"] = page.next_field or "next"
+    names.update(total=page.total_field, limit_field=page.limit_field)
+    return {k: v for k, v in names.items() if v}
+
+
+def _behaviours(
+    tests: list[testgen.OperationTests], paging: Mapping[str, _PagingTests]
+) -> list[str]:
+    """The support module's operation tests that apply to at least one of tests (the support
+    module runs each for the operations it applies to: the same rules, on the cases' data)."""
+    found = [
+        "test_required_args",
+        "test_all_args",
+        "test_async",
+        "test_raw_and_streamed_responses",
+        "test_retries",
+        "test_waits_as_a_429_asks",
+    ]
+    rules = {
+        "test_error_statuses": any(t.errors for t in tests),
+        "test_streams_the_download": any(t.response_bytes for t in tests),
+        "test_streams_the_download_async": any(t.response_bytes for t in tests),
+        "test_streamed_error_status_raises": any(t.response_bytes for t in tests),
+        "test_is_retried_with_an_idempotency_key": any(not t.op.idempotent for t in tests),
+        "test_pages_until_the_listing_ends": bool(paging),
+        "test_pages_with_every_argument": bool(paging),
+        "test_pages_until_an_empty_page": bool(paging),
+        "test_pages_until_the_total": any(g.total for g in paging.values()),
+        "test_pages_until_a_page_shorter_than_the_limit_applied": any(
+            g.echoes_limit for g in paging.values()
+        ),
+        "test_pages_with_an_unknown_total": any(g.total for g in paging.values()),
+        "test_pages_past_a_limit_the_server_caps": any(g.limit for g in paging.values()),
+        "test_pages_from_a_start": any(g.start for g in paging.values()),
+        "test_iter_pages_sync_and_async": bool(paging),
+    }
+    return found + [name for name, applies in rules.items() if applies]

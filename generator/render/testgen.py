@@ -76,6 +76,16 @@ class OperationTests:
     contract_skip: str = ""  # why its contract tests are skipped ('' when they run)
 
     @property
+    def keyed(self) -> bool:
+        """Whether every call carries the idempotency key the operation declares (a required
+        header): the server acts on one key once, so a second attempt is safe."""
+        key = self.op.idempotency_header
+        return bool(key) and any(
+            p.wire_name == key and p.location == "header" and p.required
+            for p in self.op.parameters
+        )
+
+    @property
     def contract_arguments(self) -> list[str]:
         return self.contract_call.arguments
 

@@ -18,6 +18,7 @@ from dataclasses import asdict, dataclass, field
 from pathlib import Path
 
 from generator.formatting.formatter import black_difference
+from generator.model import reserved
 from generator.generate import generate
 from generator.target import Target
 
@@ -125,8 +126,16 @@ def _compile(spec: Path, out: Path, row: Row) -> str:
 
 
 def _style(spec: Path, out: Path, row: Row) -> str:
-    """The pinned black changes nothing: the layout written without it is black's."""
+    """The pinned black changes nothing: the layout written without it is black's.
+
+    Not asked of the runtime and its tests, the same in every package but for its name: they
+    are checked once, in tests/test_layout.py (black on them was most of a small document's
+    style stage)."""
+    fixed = {f"tests/{module}.py" for module in reserved.RUNTIME_TEST_MODULES}
     for path in sorted(out.rglob("*.py")):
+        relative = path.relative_to(out).as_posix()
+        if relative in fixed or relative.startswith(f"{PACKAGE}/_runtime/"):
+            continue
         difference = black_difference(path.read_text(encoding="utf-8"))
         if difference:
             return f"{path.relative_to(out)}: {difference}"

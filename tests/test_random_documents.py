@@ -19,7 +19,7 @@ from pathlib import Path
 from typing import Any
 
 import pytest
-from hypothesis import HealthCheck, given, settings
+from hypothesis import HealthCheck, given, seed, settings
 from hypothesis import strategies as st
 
 from generator.formatting.formatter import black_difference as black_difference_of
@@ -29,6 +29,7 @@ from generator.target import Target
 from tests.hostile import HOSTILE_NAMES, PAYLOADS
 
 EXAMPLES = int(os.environ.get("RANDOM_DOCUMENTS", "300"))
+SHARDS = 4  # the examples in four tests, each with a seed of its own, that pytest-xdist spreads
 RUNTIME_TESTS = {f"tests/{module}.py" for module in reserved.RUNTIME_TEST_MODULES}
 # Documents that once failed, kept so that every run checks them again (see README, "Untrusted documents").
 KNOWN = Path(__file__).resolve().parent / "random_documents"
@@ -216,8 +217,9 @@ def document(draw: st.DrawFn) -> dict[str, Any]:
 
 
 @pytest.mark.corpus
+@pytest.mark.parametrize("shard", range(SHARDS))
 def test_random_documents_give_diagnostics_or_code_that_parses_imports_and_type_checks(
-    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+    shard: int, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
 ) -> None:
     monkeypatch.setenv(
         "GENERATOR_CACHE", "off"
@@ -235,7 +237,6 @@ def test_random_documents_give_diagnostics_or_code_that_parses_imports_and_type_
             answers[key] = black_difference_of(text)
         return answers[key]
 
-    # check keeps its source as it is: Hypothesis derives the fixed seed (tests/conftest.py) from it
     def check(doc: dict[str, Any]) -> None:
         package = f"random_{len(packages)}"
         spec.write_text(json.dumps(doc, ensure_ascii=True), encoding="utf-8")
@@ -267,20 +268,23 @@ def test_random_documents_give_diagnostics_or_code_that_parses_imports_and_type_
         )  # to reproduce
         packages.append(package)
 
-    for known in sorted(KNOWN.glob("*.json")):
+    for known in sorted(KNOWN.glob("*.json")) if shard == 0 else []:
         check(json.loads(known.read_text(encoding="utf-8")))
-    # Examples come from the fixed seed of the session's Hypothesis profile (tests/conftest.py)
-    # unless RANDOM_EXPLORE=1 asks for new ones.
+    # Examples come from a fixed seed, the shard's, in the session's Hypothesis profile
+    # (tests/conftest.py), unless RANDOM_EXPLORE=1 asks for new ones.
+    examples = given(document())(check)
+    if settings.default.derandomize:
+        examples = seed(shard)(examples)
     settings(
-        max_examples=EXAMPLES,
+        max_examples=EXAMPLES // SHARDS,
         deadline=None,
         suppress_health_check=[
             HealthCheck.too_slow,
             HealthCheck.data_too_large,
             HealthCheck.large_base_example,
         ],
-    )(given(document())(check))()
-    assert len(packages) >= EXAMPLES // 4, "most random documents should be usable"
+    )(examples)()
+    assert len(packages) >= EXAMPLES // SHARDS // 4, "most random documents should be usable"
     _import_all(batch, packages)
     _type_check_all(batch, packages)
 

@@ -81,8 +81,7 @@ class OperationTests:
         header): the server acts on one key once, so a second attempt is safe."""
         key = self.op.idempotency_header
         return bool(key) and any(
-            p.wire_name == key and p.location == "header" and p.required
-            for p in self.op.parameters
+            p.wire_name == key and p.location == "header" and p.required for p in self.op.parameters
         )
 
     @property

@@ -9,12 +9,10 @@ between reading the output folder and writing it, and generator.state remembers 
 
 from __future__ import annotations
 
-import gc
 import time
-from contextlib import contextmanager
 from dataclasses import replace
 from types import TracebackType
-from typing import Any, Iterator
+from typing import Any
 
 import jinja2
 
@@ -40,7 +38,7 @@ def build(
     progress: Progress | None = None,
 ) -> Generation:
     """Every file of target's client, or the diagnostics that say why there are none."""
-    with recording_reads() as inputs, _collected_once():
+    with recording_reads() as inputs:
         generation = _build(target, options, previous, progress)
     generation.inputs = dict(inputs)
     return generation
@@ -137,19 +135,6 @@ def _too_large(size: int, holds: str, target: Target, generation: Generation) ->
     return True
 
 
-@contextmanager
-def _collected_once() -> Iterator[None]:
-    """A generation makes millions of objects that live to its end (the document, the API), and
-    Python's cycle collector would walk them again at every full collection. Each stage's are
-    frozen once made (gc.freeze: reference counting still frees them), and thawed at the end,
-    so a long-lived caller's garbage stays collectable."""
-    gc.freeze()
-    try:
-        yield
-    finally:
-        gc.unfreeze()
-
-
 def _template_problem(exc: jinja2.TemplateError) -> Diagnostic:
     """A template that does not compile or render: with its file and line when Jinja knows them."""
     frames = [(tb.tb_frame.f_code.co_filename, tb.tb_lineno) for tb in _frames(exc.__traceback__)]
@@ -183,9 +168,8 @@ class _Clock:
         self.last = time.perf_counter()
 
     def lap(self, stage: str) -> dict[str, float]:
-        """Time the stage just done, and freeze what it made (see _collected_once)."""
+        """Time the stage just done."""
         now = time.perf_counter()
         self.timings[stage] = now - self.last
         self.last = now
-        gc.freeze()
         return self.timings

@@ -4,7 +4,6 @@ from __future__ import annotations
 
 import dataclasses
 import errno
-import gc
 import http.server
 import shutil
 import json
@@ -319,26 +318,6 @@ def test_pip_install_in_a_fresh_venv_and_call_a_stub_server(
     run = subprocess.run([str(python), "-c", script], cwd=tmp_path, capture_output=True, text=True)
     assert run.returncode == 0, run.stderr
     assert run.stdout.strip() == "CallPage 7 READY"
-
-
-def test_a_build_freezes_what_each_stage_leaves_and_thaws_it_at_the_end(
-    monkeypatch: pytest.MonkeyPatch,
-) -> None:
-    """Freezing only spares the garbage collector work: the files are the same, and a caller's
-    garbage is collectable again once build returns."""
-    plain = build(DEFAULT_TARGET)
-    frozen: list[int] = []
-    real_freeze = gc.freeze
-
-    def counting() -> None:
-        frozen.append(1)
-        real_freeze()
-
-    monkeypatch.setattr(gc, "freeze", counting)
-    again = build(DEFAULT_TARGET)
-    assert again.files == plain.files
-    assert len(frozen) >= 4  # at the start, then after ingest, normalize, render and format
-    assert gc.get_freeze_count() == 0
 
 
 def test_a_resource_imports_its_models_only_when_a_response_needs_them() -> None:

@@ -31,11 +31,13 @@ def shared_mypy_cache(mypy_cache: Path, monkeypatch: pytest.MonkeyPatch) -> None
     """
     run = corpus._run
 
-    def run_with_shared_cache(command: list[str], cwd: Path, timeout: int = 900) -> str:
+    def run_with_shared_cache(
+        command: list[str], cwd: Path, timeout: int = 900, env: dict[str, str] | None = None
+    ) -> str:
         if command[1:3] == ["-m", "mypy"] and "--cache-dir" in command:
             command = list(command)
             command[command.index("--cache-dir") + 1] = str(mypy_cache)
-        return run(command, cwd, timeout)
+        return run(command, cwd, timeout, env)
 
     monkeypatch.setattr(corpus, "_run", run_with_shared_cache)
 

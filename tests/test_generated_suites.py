@@ -50,6 +50,7 @@ def test_generated_suite_passes(document: str, tmp_path: Path, prism_command: li
     env = {
         **os.environ,
         "PRISM_BIN": prism_command[0],
+        **corpus.PLAIN_PYTEST,
     }  # the generated suite lives outside the repository here
     run = subprocess.run(
         [sys.executable, "-m", "pytest", "-q", "-p", "no:cacheprovider", "-rs", "-m", "contract"]

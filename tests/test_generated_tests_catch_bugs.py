@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import os
 import shutil
 import subprocess
 import sys
@@ -9,6 +10,7 @@ from pathlib import Path
 
 import pytest
 
+from generator import corpus
 from tests.conftest import ROOT
 
 BREAKS = {
@@ -101,6 +103,7 @@ def run_generated_unit_tests(folder: Path) -> subprocess.CompletedProcess[str]:
             "tests",
         ],
         cwd=folder,
+        env={**os.environ, **corpus.PLAIN_PYTEST},
         capture_output=True,
         text=True,
     )

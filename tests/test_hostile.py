@@ -16,6 +16,7 @@ from typing import Iterator
 
 import pytest
 
+from generator import corpus
 from generator.diagnostics import Diagnostics
 from generator.generate import Generation, generate
 from generator.model.ir import to_json
@@ -121,7 +122,12 @@ def test_spec_text_only_ever_appears_as_data(hostile: Hostile) -> None:
 
 
 def test_importing_and_calling_every_operation_creates_no_canary(hostile: Hostile) -> None:
-    env = {**os.environ, CANARY_VARIABLE: str(hostile.canary), "PYTHONPATH": str(hostile.output)}
+    env = {
+        **os.environ,
+        **corpus.PLAIN_PYTEST,
+        CANARY_VARIABLE: str(hostile.canary),
+        "PYTHONPATH": str(hostile.output),
+    }
     importer = (
         "import importlib, pkgutil\n"
         f"import {PACKAGE} as p\n"

@@ -21,6 +21,7 @@ from typing import Any
 
 import pytest
 
+from generator import corpus
 from generator.diagnostics import Diagnostic
 from generator.build import build
 from generator.generation import Generation
@@ -311,6 +312,7 @@ def test_tags_never_replace_the_fixed_test_modules(generated: dict[str, Generate
         [sys.executable, "-m", "pytest", "-q", "-p", "no:cacheprovider", "-m", "not contract"]
         + [f"--ignore=tests/{module}.py" for module in reserved.RUNTIME_TEST_MODULES],
         cwd=made.folder,
+        env={**os.environ, **corpus.PLAIN_PYTEST},
         capture_output=True,
         text=True,
         timeout=300,

@@ -14,6 +14,7 @@ from pathlib import Path
 
 import pytest
 
+from generator import corpus
 from generator.diagnostics import Diagnostic
 from generator.build import build
 from generator.generation import Generation
@@ -110,6 +111,7 @@ def _suite_passes(folder: Path) -> str:
         [sys.executable, "-m", "pytest", "-q", "-p", "no:cacheprovider", "-m", "not contract"]
         + [f"--ignore=tests/{module}.py" for module in reserved.RUNTIME_TEST_MODULES],
         cwd=folder,
+        env={**os.environ, **corpus.PLAIN_PYTEST},
         capture_output=True,
         text=True,
         timeout=300,
@@ -371,7 +373,7 @@ def test_a_mock_server_never_answers_with_an_invalid_example(
     run = subprocess.run(
         [sys.executable, "-m", "pytest", "-q", "-p", "no:cacheprovider", "-m", "contract"],
         cwd=tmp_path / "out",
-        env={**os.environ, "PRISM_BIN": prism_command[0]},
+        env={**os.environ, **corpus.PLAIN_PYTEST, "PRISM_BIN": prism_command[0]},
         capture_output=True,
         text=True,
         timeout=300,
@@ -465,7 +467,7 @@ def test_a_constraint_small_data_cannot_meet_skips_only_the_contract_test(
     run = subprocess.run(
         [sys.executable, "-m", "pytest", "-q", "-p", "no:cacheprovider", "-rs", "-m", "contract"],
         cwd=tmp_path / "out",
-        env={**os.environ, "PRISM_BIN": prism_command[0]},
+        env={**os.environ, **corpus.PLAIN_PYTEST, "PRISM_BIN": prism_command[0]},
         capture_output=True,
         text=True,
         timeout=300,

@@ -243,6 +243,7 @@ def test_random_documents_give_diagnostics_or_code_that_parses_imports_and_type_
 
     def check(doc: dict[str, Any]) -> None:
         package = f"random_{len(packages):06}"
+        assert len(package) == len(SAME_NAME)  # black_difference relies on it
         spec.write_text(json.dumps(doc, ensure_ascii=True), encoding="utf-8")
         generation = build(
             Target(spec=spec, output=tmp_path / "unused", package=package, client_class="Random")
@@ -288,7 +289,9 @@ def test_random_documents_give_diagnostics_or_code_that_parses_imports_and_type_
             HealthCheck.large_base_example,
         ],
     )(examples)()
-    assert len(packages) >= EXAMPLES // SHARDS // 4, "most random documents should be usable"
+    assert len(packages) >= max(
+        1, EXAMPLES // SHARDS // 4
+    ), "most random documents should be usable"
     _import_all(batch, packages)
     _type_check_all(batch, packages)
 

@@ -9,10 +9,10 @@ between reading the output folder and writing it, and generator.state remembers 
 
 from __future__ import annotations
 
+import json
 import time
 from dataclasses import replace
 from types import TracebackType
-from typing import Any
 
 import jinja2
 
@@ -85,7 +85,6 @@ def _from_document(
     if generation.diagnostics.has_errors:
         return
     effective = published(document, api.invalid_examples)
-    text = openapi_json(effective)
     digest = effective_sha256(effective)
     indexed = irdata.index(api)  # the digest of each part: what the memo keys are made of
     released = release(target.version, api, names, digest, previous, options, indexed)
@@ -94,10 +93,14 @@ def _from_document(
         return
     laid_out, scope, memo = not target.templates, str(api.names.package), options.memo
 
-    def test_suite() -> dict[str, Any]:
+    def test_suite() -> dict[str, str]:
+        """The tests and openapi.json (Python's indented JSON encoder is pure Python: a tenth of
+        a Kubernetes-sized regeneration), made while this process makes the package; and under
+        NOTES, the notes of the tests skipped."""
         tests = scope + "/tests"
         files = format_files(parts.tests(memo, tests), None, laid_out, memo, tests)
-        return {"files": files, "notes": [[n.pointer, n.message] for n in parts.notes]}
+        files["openapi.json"] = openapi_json(effective)
+        return {**files, NOTES: json.dumps([[n.pointer, n.message] for n in parts.notes])}
 
     suite = options.aside.start(test_suite)  # two cores: made while the package is
     try:
@@ -106,18 +109,21 @@ def _from_document(
         files = format_files(made, progress, laid_out, memo, scope)
     finally:
         tests = suite()
-    files.update(tests["files"])
+    notes = json.loads(tests.pop(NOTES))
+    files.update(tests)
     generation.diagnostics.extend(
         replace(note, position=locate(document, tuple(split_pointer(note.pointer))))
-        for note in (skipped_note(where, message) for where, message in tests["notes"])
+        for note in (skipped_note(where, message) for where, message in notes)
     )
-    files["openapi.json"] = text
     spec_bytes = target.spec.read_bytes()
     files.update(parts.closing(released.changelog, spec_bytes, digest, released.version, [*files]))
     if _too_large(sum(len(text) for text in files.values()), "holds", target, generation):
         return
     generation.files = files
     clock.lap("format")
+
+
+NOTES = "notes"  # not a file's name: those have a suffix or a folder
 
 
 def _too_large(size: int, holds: str, target: Target, generation: Generation) -> bool:

@@ -10,6 +10,7 @@ import black
 import pytest
 
 from generator.formatting import formatter as formatting
+from generator.memo import pack
 from generator.state.cache import Memo
 
 FILES = {f"pkg/m{i}.py": f"x{i} = [ {i},{i}+1 ]\ndef f( a ):\n  return a\n" for i in range(6)} | {
@@ -97,3 +98,30 @@ def test_laid_out_files_skip_black_unless_layout_is_unsure(
     out = formatting.format_files(files, laid_out=True)
     assert formatted == [unsure]
     assert out == {path: real(text, mode=formatting.MODE) for path, text in files.items()}
+
+
+@pytest.mark.parametrize(
+    "entry",
+    [
+        b"not json\nx",
+        b'{"k": 1}\nx',
+        b'[["k", 2]]\nx',  # the sizes do not add up to the texts
+        b'[["k", -1]]\n',
+        b'[["k", true]]\nx',
+        b'[["k", 1, 2]]\nx',
+        b"\xff\xfe\nx",
+    ],
+)
+def test_a_formatting_entry_this_generator_did_not_write_is_ignored(
+    cache: Path, entry: bytes
+) -> None:
+    from generator.state import cache as state
+
+    state.write("formatted", "pkg", entry)
+    assert formatting._pack(Memo(), "pkg") == {}
+
+
+def test_a_formatting_entry_gives_back_every_text_by_its_key(cache: Path) -> None:
+    made = {"a": "x = 1\n", "b": "", "c": "s = '\u00e9\ud800'\n", "d": "y\n\nz"}
+    Memo().write("formatted", "pkg", pack(made))
+    assert formatting._pack(Memo(), "pkg") == made

@@ -11,12 +11,14 @@ from pathlib import Path
 import pytest
 
 from generator.diagnostics import Diagnostics
+from generator.memo import pack
 from generator.ingest.pipeline import ingest
 from generator.model import irdata
 from generator.model.ir import Api
 from generator.model.names import ClassName, Identifier
 from generator.model.normalize import normalize
 from generator.render import release as release_module
+from generator.state.cache import Memo
 from generator.target import Target, names_for
 from tests import hostile
 from tests.conftest import SEED, SEED_OVERLAY, corpus_documents, corpus_id
@@ -31,7 +33,7 @@ def _api(spec: Path, overlays: list[Path] = []) -> Api | None:  # noqa: B006
 
 
 def _round_trip(api: Api, known: dict[str, object]) -> Api | None:
-    data = json.loads(irdata.dumps(irdata.encode(irdata.index(api), {})))
+    data = json.loads(json.dumps(irdata.encode(irdata.index(api), {})))
     return irdata.decode(data, known)
 
 
@@ -133,3 +135,19 @@ def test_a_regeneration_compares_with_the_kept_api_and_writes_the_same_changelog
     kept = _regenerate_with_edits(cli, tmp_path, "with")
     assert kept == without
     assert "description changed" in kept and "`Pet.nick`" in kept  # both edits were compared
+
+
+def test_the_api_kept_in_a_memo_is_the_api_and_a_foreign_entry_is_nothing(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    monkeypatch.setenv("GENERATOR_CACHE", str(tmp_path / "cache"))
+    api = _api(SEED, [SEED_OVERLAY])
+    assert api is not None
+    indexed = irdata.index(api)
+    irdata.keep(Memo(), "pkg", "hash", indexed, {})
+    kept = irdata.kept(Memo(), "pkg")
+    assert kept["effective"] == "hash"
+    assert irdata.recall(kept, "hash", {}) == api
+    assert irdata.recall(kept, "another document's hash", {}) is None
+    Memo().write("api", "pkg", pack({"order": "{}"}))  # signed, but not an API this run kept
+    assert irdata.kept(Memo(), "pkg") == {}

@@ -18,14 +18,13 @@ from __future__ import annotations
 
 import functools
 import hashlib
-import json
 from importlib import metadata
 from typing import Callable, Mapping
 
 from typing import TYPE_CHECKING, Any
 
 from generator.formatting.layout import LIMIT, lay_out, layout_source
-from generator.memo import NO_MEMO, Deferred, Memo
+from generator.memo import NO_MEMO, Deferred, Memo, pack, unpack
 
 if TYPE_CHECKING:
     import black
@@ -76,7 +75,7 @@ def format_files(
         if progress is not None and (count % 50 == 0 or count == len(files)):
             progress("formatting", count, len(files))
     if len(made.keys() - kept.keys()) * 4 > len(made):  # a few misses cost less than a rewrite
-        memo.write("formatted", scope, json.dumps(made, ensure_ascii=False).encode(_UTF8, _LONE))
+        memo.write("formatted", scope, pack(made))
     return done
 
 
@@ -95,14 +94,7 @@ def _formatted_file(
 
 def _pack(memo: Memo, scope: str) -> dict[str, str]:
     """The scope's formatted files of its last run, by key ({} when none or unreadable)."""
-    data = memo.read("formatted", scope)
-    try:
-        found = json.loads(data.decode(_UTF8, _LONE)) if data is not None else {}
-    except ValueError:
-        return {}
-    if not isinstance(found, dict) or not all(isinstance(v, str) for v in found.values()):
-        return {}
-    return found
+    return unpack(memo.read("formatted", scope))
 
 
 _UTF8, _LONE = (

@@ -19,7 +19,7 @@ import hashlib
 import json
 from typing import Any
 
-from generator.memo import NO_MEMO, Memo
+from generator.memo import NO_MEMO, Memo, pack, unpack
 from generator.model import ir
 from generator.model.names import ClassName, Identifier
 
@@ -110,10 +110,6 @@ def loads(text: bytes | None) -> Any:
         return None
 
 
-def dumps(data: Any) -> bytes:
-    return json.dumps(data, ensure_ascii=False).encode("utf-8", "surrogatepass")
-
-
 # -- one value --------------------------------------------------------------------------------------
 
 
@@ -165,8 +161,11 @@ def _value(data: Any) -> Any:
 
 def kept(memo: Memo, scope: str) -> dict[str, Any]:
     """What the memo keeps for scope: {"effective": the document's hash, "order", "parts"}."""
-    data = loads(memo.read("api", scope)) if memo is not NO_MEMO else None
-    return data if isinstance(data, dict) else {}
+    texts = unpack(memo.read("api", scope)) if memo is not NO_MEMO else {}
+    effective, order = texts.pop(_EFFECTIVE, None), loads(texts.pop(_ORDER, "").encode())
+    if effective is None or not isinstance(order, dict):
+        return {}
+    return {"effective": effective, "order": order, "parts": texts}
 
 
 def recall(kept: dict[str, Any], effective_sha256: str, known: dict[str, object]) -> ir.Api | None:
@@ -183,4 +182,8 @@ def keep(
         return
     stored = kept.get("parts")
     data = encode(indexed, stored if isinstance(stored, dict) else {})
-    memo.write("api", scope, dumps({"effective": effective_sha256, **data}))
+    head = {_EFFECTIVE: effective_sha256, _ORDER: json.dumps(data["order"])}
+    memo.write("api", scope, pack({**head, **data["parts"]}))
+
+
+_EFFECTIVE, _ORDER = "effective", "order"  # beside the parts, which are named by their digests

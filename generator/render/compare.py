@@ -36,9 +36,10 @@ breaking change, minor for a feature, patch for documentation only, none when no
 
 from __future__ import annotations
 
+import functools
 import json
 from dataclasses import dataclass
-from typing import Iterable, Iterator, Mapping
+from typing import Callable, Iterable, Iterator, Mapping
 
 from generator.model.cycles import all_fields
 from generator.model.ir import (
@@ -203,7 +204,8 @@ def _operation_changes(old: Api, new: Api, kinds: Mapping[str, str]) -> Iterator
         after = news.get(key)
         if after is None:
             yield Change(BREAKING, before.subject, before.wire, "operation removed")
-        else:
+        elif after.op is not before.op or after.subject != before.subject:
+            # the previous API shares the parts that did not change (model/irdata.py)
             yield from _operation_change(before, after, kinds)
     for key, after in news.items():
         if key not in olds:
@@ -419,8 +421,8 @@ def _all_fields(model: Model, models: Mapping[str, Model]) -> dict[str, Field]:
     }  # later (nearer) declarations win
 
 
-def _removed_class(kind: str, name: str, wire: str, used: set[str]) -> Change:
-    if name in used:
+def _removed_class(kind: str, name: str, wire: str, used: Callable[[], set[str]]) -> Change:
+    if name in used():
         return Change(BREAKING, name, wire, f"{kind} removed")
     return Change(FEATURE, name, wire, f"{kind} removed (no operation used it)")
 
@@ -428,7 +430,7 @@ def _removed_class(kind: str, name: str, wire: str, used: set[str]) -> Change:
 def _model_changes(old: Api, new: Api, kinds: Mapping[str, str]) -> Iterator[Change]:
     olds: dict[str, Model] = {m.name: m for m in old.models}
     news: dict[str, Model] = {m.name: m for m in new.models}
-    used = _used_classes(old)
+    used = functools.cache(lambda: _used_classes(old))  # only when a class is removed
     for name, model in olds.items():
         if name not in news:
             yield _removed_class("model", name, model.wire_name, used)
@@ -524,7 +526,7 @@ def _field_change(old: Field, new: Field, kinds: Mapping[str, str]) -> Iterator[
 
 def _enum_changes(old: Api, new: Api) -> Iterator[Change]:
     olds, news = {e.name: e for e in old.enums}, {e.name: e for e in new.enums}
-    used = _used_classes(old)
+    used = functools.cache(lambda: _used_classes(old))  # only when a class is removed
     for name, enum in olds.items():
         if name not in news:
             yield _removed_class("enum", name, enum.wire_name, used)

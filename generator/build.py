@@ -78,28 +78,38 @@ def _from_document(
     names = names_for(target, str((document.get("info") or {}).get("title") or ""))
     generation.diagnostics.extend(env_prefix_notes(target))
     found = Diagnostics()
-    api = normalize(document, found, names)
+    # openapi.json and its hash, made aside while normalize runs (Python's indented JSON encoder
+    # is pure Python: a tenth of a Kubernetes-sized regeneration); the document as read, which
+    # is the one published unless normalize leaves examples out
+    as_read = options.aside.start(lambda: _published(document))
+    try:
+        api = normalize(document, found, names)
+    finally:
+        early = as_read()  # always collected: a child process is never left behind
     generation.api = api
     generation.diagnostics.extend(found.strict() if options.strict else found)
     clock.lap("normalize")
     if generation.diagnostics.has_errors:
         return
     effective = published(document, api.invalid_examples)
-    digest = effective_sha256(effective)
+    openapi = _published(effective) if effective is not document else early
     indexed = irdata.index(api)  # the digest of each part: what the memo keys are made of
-    released = release(target.version, api, names, digest, previous, options, indexed)
+    scope, memo = str(api.names.package), options.memo
+    kept = irdata.kept(memo, scope)
+    released = release(
+        target.version, api, names, openapi[_SHA256], previous, options, indexed, kept
+    )
     parts = Parts(api, names, display_path(target.spec), target.templates, indexed)
     if _too_large(parts.prose_size(), "would hold", target, generation):
         return
-    laid_out, scope, memo = not target.templates, str(api.names.package), options.memo
+    laid_out = not target.templates
 
     def test_suite() -> dict[str, str]:
-        """The tests and openapi.json (Python's indented JSON encoder is pure Python: a tenth of
-        a Kubernetes-sized regeneration), made while this process makes the package; and under
-        NOTES, the notes of the tests skipped."""
+        """The tests, made while this process makes the package, and under NOTES the notes of
+        the tests skipped; and the API kept for the next run (the changelog's comparison)."""
+        irdata.keep(memo, scope, openapi[_SHA256], indexed, kept)
         tests = scope + "/tests"
         files = format_files(parts.tests(memo, tests), None, laid_out, memo, tests)
-        files["openapi.json"] = openapi_json(effective)
         return {**files, NOTES: json.dumps([[n.pointer, n.message] for n in parts.notes])}
 
     suite = options.aside.start(test_suite)  # two cores: made while the package is
@@ -115,7 +125,9 @@ def _from_document(
         replace(note, position=locate(document, tuple(split_pointer(note.pointer))))
         for note in (skipped_note(where, message) for where, message in notes)
     )
+    files["openapi.json"] = openapi["openapi.json"]
     spec_bytes = target.spec.read_bytes()
+    digest = openapi[_SHA256]
     files.update(parts.closing(released.changelog, spec_bytes, digest, released.version, [*files]))
     if _too_large(sum(len(text) for text in files.values()), "holds", target, generation):
         return
@@ -123,7 +135,12 @@ def _from_document(
     clock.lap("format")
 
 
-NOTES = "notes"  # not a file's name: those have a suffix or a folder
+NOTES, _SHA256 = "notes", "sha256"  # not a file's name: those have a suffix or a folder
+
+
+def _published(document: object) -> dict[str, str]:
+    """openapi.json, and the hash of the document in it (the manifest's)."""
+    return {"openapi.json": openapi_json(document), _SHA256: effective_sha256(document)}
 
 
 def _too_large(size: int, holds: str, target: Target, generation: Generation) -> bool:

@@ -109,23 +109,16 @@ def _detected(
     query = {_key(p.wire_name): p.wire_name for p in parameters if p.location == "query"}
     if not isinstance(success, ir.ModelRef):
         return None
-    fields = all_fields(success.name, models)
+    fields = [(_key(f.wire_name), f) for f in all_fields(success.name, models)]
     items = next(
-        (
-            f
-            for key in _ITEMS
-            for f in fields
-            if _key(f.wire_name) == key and isinstance(f.type, ir.ArrayOf)
-        ),
+        (f for key in _ITEMS for k, f in fields if k == key and isinstance(f.type, ir.ArrayOf)),
         None,
     )
     if items is None or not isinstance(items.type, ir.ArrayOf):
         return None
     limit = _first(query, _LIMIT)
-    total = next((f.wire_name for key in _TOTAL for f in fields if _key(f.wire_name) == key), "")
-    next_field = next(
-        (f.wire_name for key in _NEXT for f in fields if _key(f.wire_name) == key), ""
-    )
+    total = next((f.wire_name for key in _TOTAL for k, f in fields if k == key), "")
+    next_field = next((f.wire_name for key in _NEXT for k, f in fields if k == key), "")
     echoed = _limit_field(fields, limit, total)
     offset, page, cursor = _first(query, _OFFSET), _first(query, _PAGE), _first(query, _CURSOR)
     wire, item = items.wire_name, items.type.item
@@ -140,15 +133,16 @@ def _detected(
     return replace(found, limit_param=limit, total_field=total, limit_field=echoed)
 
 
-def _limit_field(fields: list[ir.Field], limit_param: str, total: str) -> str:
-    """The integer field of the page named like its limit parameter, or like a page size."""
+def _limit_field(fields: list[tuple[str, ir.Field]], limit_param: str, total: str) -> str:
+    """The integer field of the page (with its key) named like its limit parameter, or like a
+    page size."""
     keys = ((_key(limit_param),) if limit_param else ()) + _LIMIT_FIELDS
     return next(
         (
             f.wire_name
             for key in keys
-            for f in fields
-            if _key(f.wire_name) == key
+            for k, f in fields
+            if k == key
             and f.wire_name != total
             and isinstance(f.type, ir.Primitive)
             and f.type.kind == "int"

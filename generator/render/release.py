@@ -15,6 +15,7 @@ Nothing here depends on the date or the machine, so the same inputs give the sam
 from __future__ import annotations
 
 from dataclasses import dataclass
+from typing import Any
 
 from generator.diagnostics import Diagnostics
 from generator.ingest.options import Options
@@ -61,14 +62,16 @@ def release(
     previous: Previous | None,
     options: Options = Options(),
     indexed: irdata.Indexed | None = None,
+    kept: dict[str, Any] | None = None,
 ) -> Release:
     """The version and changelog of a generation of api, given what the folder held before.
-    options.memo keeps api for the next run, which then need not make it again to compare
-    (indexed is irdata.index(api), when the caller has it already)."""
-    kept = irdata.kept(options.memo, api.names.package)
+    kept is what options.memo keeps of the last run's API (irdata.kept; read here when None),
+    which then need not be made again to compare; indexed is irdata.index(api), when the
+    caller has it already. The caller keeps api for the next run (irdata.keep)."""
+    if kept is None:
+        kept = irdata.kept(options.memo, api.names.package)
     if indexed is None:
         indexed = irdata.index(api) if options.memo is not NO_MEMO else ({}, {})
-    irdata.keep(options.memo, api.names.package, effective_sha256, indexed, kept)
     if (
         previous is not None
         and previous.effective_sha256 == effective_sha256

@@ -20,6 +20,7 @@ from generator.build import build
 from generator.generate import check, generate
 from generator.target import DEFAULT_TARGET, Target, package_version
 from generator import GENERATOR_NAME
+from generator.output import write as write_module
 from generator.output.write import Refused, compare, write_tree
 from tests.conftest import ROOT, SEED
 
@@ -237,13 +238,13 @@ def test_a_write_that_fails_leaves_the_previous_output_and_says_why(
     out = tmp_path / "out"
     assert cli("generate", SEED, "-o", out).code == 0
     before = {p: p.read_bytes() for p in out.rglob("*") if p.is_file()}
-    written: list[Path] = []
+    written: list[str] = []
 
-    def disk_fills_up(self: Path, data: bytes) -> int:
-        written.append(self)
-        raise OSError(errno.ENOSPC, "No space left on device", str(self))
+    def disk_fills_up(path: str, mode: str = "r") -> object:
+        written.append(path)
+        raise OSError(errno.ENOSPC, "No space left on device", path)
 
-    monkeypatch.setattr(Path, "write_bytes", disk_fills_up)
+    monkeypatch.setattr(write_module, "open", disk_fills_up, raising=False)
     result = cli("generate", SEED, "-o", out, "--client-class", "Other")
     assert written, "the failure was never reached"
     assert result.code == 1 and "write-failed" in result.err and "No space left" in result.err

@@ -105,7 +105,8 @@ def comment_text(value: object) -> str:
     2 of a file, `coding=utf-7` or `coding: unicode_escape` (PEP 263) would make Python decode
     the whole file so, so its ':' or '=' is written as an escape (`coding\\x3dutf-7`)."""
     text = " ".join(_one_kind_of_newline(str(value)).split())
-    text = "".join(ch if ch.isprintable() else "?" for ch in text)
+    if not text.isprintable():
+        text = "".join(ch if ch.isprintable() else "?" for ch in text)
     return _CODING.sub(lambda m: f"coding\\x{ord(m.group(1)):02x}", text)
 
 

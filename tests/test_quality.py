@@ -23,14 +23,15 @@ def test_generator_passes_mypy_strict() -> None:
 
 
 def test_generator_passes_pyflakes() -> None:
-    made = (
-        ROOT / "generator" / "ingest" / "swagger2_fastcheck.py"
-    )  # fastjsonschema's code, as it makes it
+    made = (  # fastjsonschema's code and Jinja's, as they make them
+        ROOT / "generator" / "ingest" / "swagger2_fastcheck.py",
+        ROOT / "generator" / "render" / "compiled_templates.py",
+    )
     files = [
         str(p)
         for folder in ("generator", "tests")
         for p in sorted((ROOT / folder).rglob("*.py"))
-        if p != made
+        if p not in made
     ]
     run = subprocess.run(
         [sys.executable, "-m", "pyflakes", *files], cwd=ROOT, capture_output=True, text=True

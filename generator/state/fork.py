@@ -12,7 +12,6 @@ core: Linux (macOS may crash a forked child in a system framework; Windows has n
 
 from __future__ import annotations
 
-import gc
 import os
 import sys
 from typing import Callable
@@ -23,10 +22,6 @@ from generator.memo import INLINE, Aside, Data, pack, unpack
 class Forked:
     def start(self, work: Callable[[], Data]) -> Callable[[], Data]:
         read, write = os.pipe()
-        # Objects made so far are left out of the cycle collector's passes until the child is
-        # done: a pass writes to every object it visits, and so copies every page the two
-        # processes share (a Kubernetes document's), in both of them.
-        gc.freeze()
         pid = os.fork()
         if pid == 0:  # the child: never returns
             os.close(read)
@@ -56,7 +51,6 @@ def _result(pid: int, read: int, work: Callable[[], Data]) -> Data:
     with os.fdopen(read, "rb") as pipe:
         data = pipe.read()
     _, status = os.waitpid(pid, 0)
-    gc.unfreeze()  # collectable again: a long-lived process makes many generations
     if os.waitstatus_to_exitcode(status) == 0:
         found = unpack(data)
         if found or data == pack({}):

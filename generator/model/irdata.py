@@ -103,9 +103,9 @@ def _text(part: object) -> str:
     return json.dumps(_data(part), ensure_ascii=False)
 
 
-def loads(text: bytes | None) -> Any:
+def _loads(text: str) -> Any:
     try:
-        return json.loads(text.decode("utf-8", "surrogatepass")) if text is not None else None
+        return json.loads(text)
     except (ValueError, RecursionError):
         return None
 
@@ -162,7 +162,7 @@ def _value(data: Any) -> Any:
 def kept(memo: Memo, scope: str) -> dict[str, Any]:
     """What the memo keeps for scope: {"effective": the document's hash, "order", "parts"}."""
     texts = unpack(memo.read("api", scope)) if memo is not NO_MEMO else {}
-    effective, order = texts.pop(_EFFECTIVE, None), loads(texts.pop(_ORDER, "").encode())
+    effective, order = texts.pop(_EFFECTIVE, None), _loads(texts.pop(_ORDER, ""))
     if effective is None or not isinstance(order, dict):
         return {}
     return {"effective": effective, "order": order, "parts": texts}

@@ -122,6 +122,13 @@ DOCUMENTS: dict[str, dict[str, Any]] = {
         },
         definitions={name: OBJECT for name in ("CON", "aux", "NUL", "COM1", "LPT1")},
     ),
+    # the bodies of a resource's views call raw_view (or stream_view) once per operation
+    "operations_named_like_views": _document(
+        paths={
+            f"/{i}": _get(name, "things")
+            for i, name in enumerate(["rawView", "streamView", "asyncRawView", "asyncStreamView"])
+        }
+    ),
     "iterator_beside_paged": _document(
         paths={"/items": PAGED, "/iter": _get("iterListItems", "items")},
         definitions={"Page": PAGE},
@@ -354,3 +361,49 @@ def test_contract_tests_of_operations_with_one_name_are_all_kept(
     notes = made.diagnostics("name-collision")
     # names users read in a report, seldom type: infos
     assert len(notes) == 2 and {n.severity.value for n in notes} == {"info"}
+
+
+_CALL_THROUGH_VIEWS = """
+import asyncio, httpx, sys
+from operations_named_like_views import API as Made, AsyncAPI as AsyncMade
+
+def answer(request: httpx.Request) -> httpx.Response:
+    return httpx.Response(200, json={"path": request.url.path})
+
+client = Made(base_url="https://api.example.test", http_client=httpx.Client(transport=httpx.MockTransport(answer)))
+for name in sys.argv[1:]:
+    raw = getattr(client.things.with_raw_response, name)()
+    with getattr(client.things.with_streaming_response, name)() as streamed:
+        print(name, raw.status_code, raw.http_response.request.url.path, streamed.status_code)
+
+async def main() -> None:
+    transport = httpx.MockTransport(answer)
+    made = AsyncMade(base_url="https://api.example.test", http_client=httpx.AsyncClient(transport=transport))
+    for name in sys.argv[1:]:
+        raw = await getattr(made.things.with_raw_response, name)()
+        async with getattr(made.things.with_streaming_response, name)() as streamed:
+            print("async", name, raw.status_code, raw.http_response.request.url.path, streamed.status_code)
+
+asyncio.run(main())
+"""
+
+
+def test_operations_named_like_what_views_use_are_renamed_and_work_through_them(
+    generated: dict[str, Generated],
+) -> None:
+    made = generated["operations_named_like_views"]
+    renamed = {n.message.split("'")[1] for n in made.diagnostics("name-reserved")}
+    assert renamed == {"rawView", "streamView", "asyncRawView", "asyncStreamView"}
+    names = ["raw_view_", "stream_view_", "async_raw_view_", "async_stream_view_"]
+    script = _CALL_THROUGH_VIEWS.replace("API", _client_class(made, "operations_named_like_views"))
+    run = subprocess.run(
+        [sys.executable, "-c", script, *names],
+        cwd=made.folder,
+        capture_output=True,
+        text=True,
+        timeout=120,
+    )
+    assert run.returncode == 0, run.stderr[-3000:]
+    for index, name in enumerate(names):
+        assert f"{name} 200 /{index} 200" in run.stdout.splitlines()
+        assert f"async {name} 200 /{index} 200" in run.stdout.splitlines()

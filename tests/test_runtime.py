@@ -1076,6 +1076,48 @@ def test_raw_method_types_the_methods_of_a_resource_on_a_raw_client(rt: Any) -> 
         rt.raw_method(Calls(client).create)("+1")
 
 
+def test_a_view_wraps_an_operation_when_it_is_first_used_and_keeps_it(rt: Any) -> None:
+    server = Server(ok({"id": 3}, 201), ok({"id": 4}, 201))
+    wrapped: list[str] = []
+
+    class Calls:
+        def __init__(self, client: Any) -> None:
+            self._client = client
+
+        def create(self, to_number: str) -> Any:
+            """Create a call."""
+            return self._client.request(post_call(rt), body={"toNumber": to_number})
+
+        def delete(self) -> Any:
+            return self._client.request(get_call(rt), path={"id": 1})
+
+    def counting(method: Any) -> Any:
+        wrapped.append(method.__name__)
+        return rt.raw_method(method)
+
+    class CallsWithRawResponse:
+        def __init__(self, resource: Calls) -> None:
+            self._resource = resource
+
+        create = rt.raw_view(Calls.create)
+        delete = rt.raw_view(Calls.delete)
+
+    view = CallsWithRawResponse(Calls(make_client(rt, server).raw()))
+    for name in ("create", "delete"):
+        vars(CallsWithRawResponse)[name]._wrap = counting
+    assert wrapped == []  # making the view wraps nothing
+    first = view.create
+    assert first is view.create and wrapped == ["create"]  # wrapped once, then kept on the view
+    assert first.__name__ == "create" and first.__doc__ == "Create a call."
+    raw = first("+1")
+    assert raw.status_code == 201 and raw.parse() == rt.Call(id=3)
+    assert server.requests[0].method == "POST"
+    # each view wraps its own resource's method
+    other = CallsWithRawResponse(Calls(make_client(rt, server).raw()))
+    assert other.create is not first and other.create("+2").parse() == rt.Call(id=4)
+    assert wrapped == ["create", "create"]
+
+
 def test_async_raw_response(rt: Any) -> None:
     server = Server(ok({"id": 4}))
 

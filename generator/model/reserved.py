@@ -54,12 +54,16 @@ RUNTIME = frozenset(
         "Timeout",
         "UnprocessableEntityError",
         "async_raw_method",
+        "async_raw_view",
         "async_stream_method",
+        "async_stream_view",
         "async_to_raw_response",
         "configure_logging",
         "raw_method",
+        "raw_view",
         "status_error",
         "stream_method",
+        "stream_view",
         "to_jsonable",
         "to_raw_response",
     }
@@ -183,8 +187,20 @@ CLIENT_MEMBERS = frozenset(
     }
 )
 
-# Members of the generated resource classes besides the operations.
-RESOURCE_MEMBERS = frozenset({"with_raw_response", "with_streaming_response", "self"})
+# Members of the generated resource classes besides the operations; and the names the bodies
+# of their views use before each operation's name is bound there (an operation named raw_view
+# would replace the function the view's next operations are made with).
+RESOURCE_MEMBERS = frozenset(
+    {
+        "with_raw_response",
+        "with_streaming_response",
+        "self",
+        "raw_view",
+        "stream_view",
+        "async_raw_view",
+        "async_stream_view",
+    }
+)
 
 # The names a type annotation may use: an attribute or argument with one of these names would
 # hide the type from the annotations after it.

@@ -33,9 +33,13 @@ from ._raw import (
     RawResponse,
     StreamedCall,
     async_raw_method,
+    async_raw_view,
     async_stream_method,
+    async_stream_view,
     raw_method,
+    raw_view,
     stream_method,
+    stream_view,
 )
 from ._route import LazyType, Route
 from ._types import NOT_GIVEN, FileInput, NotGiven, Timeout
@@ -78,10 +82,14 @@ __all__ = [
     "Timeout",
     "UnprocessableEntityError",
     "async_raw_method",
+    "async_raw_view",
     "async_stream_method",
+    "async_stream_view",
     "configure_logging",
     "raw_method",
+    "raw_view",
     "status_error",
     "stream_method",
+    "stream_view",
     "to_jsonable",
 ]

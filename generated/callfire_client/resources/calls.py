@@ -13,10 +13,10 @@ from .._runtime import (
     NotGiven,
     Route,
     Timeout,
-    async_raw_method,
-    async_stream_method,
-    raw_method,
-    stream_method,
+    async_raw_view,
+    async_stream_view,
+    raw_view,
+    stream_view,
 )
 from .._runtime import AsyncPager, PageSpec, SyncPager
 from .._runtime import LazyType
@@ -514,20 +514,24 @@ class CallsWithRawResponse:
     """The operations of a resource built on a raw copy of the client (``client.raw()``)."""
 
     def __init__(self, resource: Calls) -> None:
-        self.find_calls = raw_method(resource.find_calls)
-        self.send_calls = raw_method(resource.send_calls)
-        self.find_call_broadcasts = raw_method(resource.find_call_broadcasts)
-        self.create_call_broadcast = raw_method(resource.create_call_broadcast)
+        self._resource = resource
+
+    find_calls = raw_view(Calls.find_calls)
+    send_calls = raw_view(Calls.send_calls)
+    find_call_broadcasts = raw_view(Calls.find_call_broadcasts)
+    create_call_broadcast = raw_view(Calls.create_call_broadcast)
 
 
 class CallsWithStreamingResponse:
     """The operations of a resource built on a streaming copy of the client (``client.raw(stream=True)``)."""
 
     def __init__(self, resource: Calls) -> None:
-        self.find_calls = stream_method(resource.find_calls)
-        self.send_calls = stream_method(resource.send_calls)
-        self.find_call_broadcasts = stream_method(resource.find_call_broadcasts)
-        self.create_call_broadcast = stream_method(resource.create_call_broadcast)
+        self._resource = resource
+
+    find_calls = stream_view(Calls.find_calls)
+    send_calls = stream_view(Calls.send_calls)
+    find_call_broadcasts = stream_view(Calls.find_call_broadcasts)
+    create_call_broadcast = stream_view(Calls.create_call_broadcast)
 
 
 class AsyncCalls:
@@ -903,17 +907,21 @@ class AsyncCallsWithRawResponse:
     """The operations of a resource built on a raw copy of the client (``client.raw()``)."""
 
     def __init__(self, resource: AsyncCalls) -> None:
-        self.find_calls = async_raw_method(resource.find_calls)
-        self.send_calls = async_raw_method(resource.send_calls)
-        self.find_call_broadcasts = async_raw_method(resource.find_call_broadcasts)
-        self.create_call_broadcast = async_raw_method(resource.create_call_broadcast)
+        self._resource = resource
+
+    find_calls = async_raw_view(AsyncCalls.find_calls)
+    send_calls = async_raw_view(AsyncCalls.send_calls)
+    find_call_broadcasts = async_raw_view(AsyncCalls.find_call_broadcasts)
+    create_call_broadcast = async_raw_view(AsyncCalls.create_call_broadcast)
 
 
 class AsyncCallsWithStreamingResponse:
     """The operations of a resource built on a streaming copy of the client (``client.raw(stream=True)``)."""
 
     def __init__(self, resource: AsyncCalls) -> None:
-        self.find_calls = async_stream_method(resource.find_calls)
-        self.send_calls = async_stream_method(resource.send_calls)
-        self.find_call_broadcasts = async_stream_method(resource.find_call_broadcasts)
-        self.create_call_broadcast = async_stream_method(resource.create_call_broadcast)
+        self._resource = resource
+
+    find_calls = async_stream_view(AsyncCalls.find_calls)
+    send_calls = async_stream_view(AsyncCalls.send_calls)
+    find_call_broadcasts = async_stream_view(AsyncCalls.find_call_broadcasts)
+    create_call_broadcast = async_stream_view(AsyncCalls.create_call_broadcast)

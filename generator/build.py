@@ -23,13 +23,12 @@ from generator.ingest.document import SpecDict, locate, split_pointer
 from generator.ingest.loader import display_path, recording_reads
 from generator.ingest.options import Options
 from generator.ingest.pipeline import ingest
-from generator.memo import Aside
-from generator.model import ir, irdata
+from generator.model import irdata
 from generator.model.normalize import normalize
 from generator.render import project
 from generator.render.release import Previous, release
 from generator.render.project import Parts, effective_sha256, openapi_json, published, skipped_note
-from generator.target import Names, Target, env_prefix_notes, names_for, target_problems
+from generator.target import Target, env_prefix_notes, names_for, target_problems
 
 
 def build(
@@ -79,14 +78,13 @@ def _from_document(
     names = names_for(target, str((document.get("info") or {}).get("title") or ""))
     generation.diagnostics.extend(env_prefix_notes(target))
     found = Diagnostics()
-    api, as_read = _normalized(document, found, names, options.aside)
+    api = normalize(document, found, names)
     generation.api = api
     generation.diagnostics.extend(found.strict() if options.strict else found)
     clock.lap("normalize")
     if generation.diagnostics.has_errors:
         return
-    effective = published(document, api.invalid_examples)
-    openapi = _published(effective) if effective is not document else as_read
+    openapi = _published(published(document, api.invalid_examples))
     indexed = irdata.index(api)  # the digest of each part: what the memo keys are made of
     scope, memo = str(api.names.package), options.memo
     kept = irdata.kept(memo, scope)
@@ -130,20 +128,6 @@ def _from_document(
 
 
 NOTES, _SHA256 = "notes", "sha256"  # not a file's name: those have a suffix or a folder
-
-
-def _normalized(
-    document: SpecDict, found: Diagnostics, names: Names, aside: Aside
-) -> tuple[ir.Api, dict[str, str]]:
-    """The IR of document; and, made aside meanwhile, openapi.json and its hash for the document
-    as read, which is the one published unless normalize leaves examples out (Python's indented
-    JSON encoder is pure Python: a tenth of a Kubernetes-sized regeneration)."""
-    started = aside.start(lambda: _published(document))
-    try:
-        api = normalize(document, found, names)
-    finally:
-        as_read = started()  # collected whatever happens: a child process is never left behind
-    return api, as_read
 
 
 def _published(document: object) -> dict[str, str]:

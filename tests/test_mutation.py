@@ -68,3 +68,44 @@ def test_a_suite_that_checks_the_rule_kills_its_mutants(tmp_path: Path) -> None:
         # no test calls shout(): no run can kill it
         "rules.py:shout:return-none:return text.upper() -> return None#0": "uncovered",
     }
+
+
+def test_a_function_a_class_body_calls_at_import_is_mutated_before_the_import(
+    tmp_path: Path,
+) -> None:
+    """Giving such a function new code after the import would leave what it made as it was
+    (the views' raw_view once survived its `return None` so)."""
+    package = tmp_path / "demo"
+    package.mkdir()
+    (package / "__init__.py").write_text("", "utf-8")
+    (package / "views.py").write_text(
+        textwrap.dedent('''
+            def doubled(value: int) -> int:
+                return value * 2
+
+
+            class View:
+                size = doubled(21)
+            '''),
+        "utf-8",
+    )
+    tests = tmp_path / "tests"
+    tests.mkdir()
+    (tests / "conftest.py").write_text(
+        "import sys\nfrom pathlib import Path\nsys.path.insert(0, str(Path(__file__).parent.parent))\n",
+        "utf-8",
+    )
+    (tests / "test_views.py").write_text(
+        "from demo.views import View\n\n\n"
+        "def test_the_size_is_made_at_import() -> None:\n"
+        "    assert View.size == 42\n",
+        "utf-8",
+    )
+    suite = Suite(root=tmp_path, package="demo", modules=[Path("demo/views.py")])
+    outcomes = {outcome.mutant.key: outcome.status for outcome in run(suite, jobs=1)}
+    assert outcomes == {
+        "views.py:doubled:return-none:return value * 2 -> return None#0": "killed",
+        "views.py:doubled:arithmetic:value * 2 -> value / 2#0": "killed",
+        "views.py:doubled:constant:2 -> 3#0": "killed",
+        "views.py:View:constant:21 -> 22#0": "killed",
+    }

@@ -51,9 +51,11 @@ from callfire_client._runtime._raw import (
     async_raw_method,
     async_stream_method,
     raw_method,
+    raw_view,
     read_error_body,
     replacing_file,
     stream_method,
+    stream_view,
 )
 from callfire_client._runtime._response import (
     construct,
@@ -884,6 +886,51 @@ def test_a_raw_method_returns_the_raw_response() -> None:
     assert isinstance(raw.parse(), Pet)
     with pytest.raises(TypeError, match=re.escape("built on a raw client (client.raw())")):
         raw_method(made.request)(PET, path={"id": 5})
+
+
+class _Pets:
+    """A resource with one operation, and its two views as the resource modules make them."""
+
+    def __init__(self, made: Any) -> None:
+        self._client = made
+
+    def get(self, pet_id: int) -> Any:
+        """Get a pet by its id."""
+        return self._client.request(PET, path={"id": pet_id})
+
+
+class _PetsWithRawResponse:
+    def __init__(self, resource: _Pets) -> None:
+        self._resource = resource
+
+    get = raw_view(_Pets.get)
+
+
+class _PetsWithStreamingResponse:
+    def __init__(self, resource: _Pets) -> None:
+        self._resource = resource
+
+    get = stream_view(_Pets.get)
+
+
+def test_a_view_wraps_its_resources_method_when_first_used() -> None:
+    server = PetServer()
+    made = client(server)
+    raw_view_of = _PetsWithRawResponse(_Pets(made.raw()))
+    assert "get" not in vars(raw_view_of)  # nothing is wrapped when the view is made
+    get = raw_view_of.get
+    assert get is raw_view_of.get  # then it is kept on the view
+    assert get.__name__ == "get" and get.__doc__ == "Get a pet by its id."
+    raw = get(5)
+    assert isinstance(raw, RawResponse) and raw.status_code == 200
+    assert server.streams[0].closed  # a raw call has read its body
+    with _PetsWithStreamingResponse(_Pets(made.raw(stream=True))).get(5) as response:
+        assert server.streams[1].given == 0 and isinstance(response.parse(), Pet)
+    # The class's member is the descriptor itself (what pydoc and IDEs look at), which gives
+    # any view its own wrapped method.
+    other = _PetsWithRawResponse(_Pets(made.raw()))
+    assert _PetsWithRawResponse.get.__get__(other, _PetsWithRawResponse)(5).status_code == 200
+    assert other.get is not get and len(server.streams) == 3
 
 
 def test_a_streamed_call_sends_when_its_block_starts_and_closes_when_it_ends() -> None:

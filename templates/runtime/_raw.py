@@ -271,7 +271,7 @@ class ViewMethod(Generic[P, T]):
     def __init__(self, method: Callable[..., Any], wrap: Callable[[Any], Any]) -> None:
         self._method = method
         self._wrap = wrap
-        self._name = getattr(method, "__name__", "")
+        self._name = ""  # the attribute's, set when the view's class is made
 
     def __set_name__(self, owner: type, name: str) -> None:
         self._name = name

@@ -9,8 +9,10 @@ Nothing is written to the package's folder, so mutants run side by side (``jobs`
 - A change inside a function body runs in a process forked from one pytest session that has
   collected the suite and imported the package once: the child gives the function the mutated
   code (``function.__code__``), runs the tests and exits. This is the fast path (most mutants).
-- A change that runs at import time (a constant, a route, a default argument) runs in a fresh
-  ``pytest`` forked from this process, which serves the mutated module through an import hook.
+- A change that runs at import time (a constant, a route, a default argument, or a function
+  that a module or class body calls, such as ``raw_view``) runs in a fresh ``pytest`` forked
+  from this process, which serves the mutated module through an import hook: giving such a
+  function new code after the import would leave what it made unchanged.
 """
 
 from __future__ import annotations
@@ -101,12 +103,16 @@ class _Reached:
     at_import: set[tuple[str, int]]
     every_test: list[str]
 
+    def ran_at_import(self, mutant: Mutant, module: str) -> bool:
+        first, last = mutant.lines
+        return any((module, line) in self.at_import for line in range(first, last + 1))
+
     def tests_for(self, mutant: Mutant, module: str) -> list[str]:
         first, last = mutant.lines
         lines = [(module, line) for line in range(first, last + 1)]
         # A change outside any function runs at import, even where the trace saw no line of
         # it: an item of a constant tuple spread over lines is loaded on the tuple's first line.
-        if not mutant.function or any(line in self.at_import for line in lines):
+        if not mutant.function or self.ran_at_import(mutant, module):
             return self.every_test
         found = set().union(*(self.by_line.get(line, set()) for line in lines))
         return [test for test in self.every_test if test in found]
@@ -218,7 +224,7 @@ class _Plan:
         filename = str((suite.root / path).resolve())
         code = mutated_code(source, filename, mutant)
         assert isinstance(code, CodeType)
-        if mutant.function:
+        if mutant.function and not reached.ran_at_import(mutant, str(path)):
             original = compile(source, filename, "exec")
             patchable = _same_closure(original, code, mutant.function)
             mode = "function" if patchable else "fresh"

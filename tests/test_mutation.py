@@ -79,14 +79,14 @@ def test_a_function_a_class_body_calls_at_import_is_mutated_before_the_import(
     package.mkdir()
     (package / "__init__.py").write_text("", "utf-8")
     (package / "views.py").write_text(
-        textwrap.dedent('''
+        textwrap.dedent("""
             def doubled(value: int) -> int:
                 return value * 2
 
 
             class View:
                 size = doubled(21)
-            '''),
+            """),
         "utf-8",
     )
     tests = tmp_path / "tests"

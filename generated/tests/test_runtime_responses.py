@@ -933,6 +933,18 @@ def test_a_view_wraps_its_resources_method_when_first_used() -> None:
     assert other.get is not get and len(server.streams) == 3
 
 
+def test_a_view_calls_the_method_a_subclass_of_the_resource_overrides() -> None:
+    class LoggedPets(_Pets):
+        seen: list[int] = []
+
+        def get(self, pet_id: int) -> Any:
+            self.seen.append(pet_id)
+            return super().get(pet_id)
+
+    raw = _PetsWithRawResponse(LoggedPets(client(PetServer()).raw())).get(7)
+    assert raw.status_code == 200 and LoggedPets.seen == [7]
+
+
 def test_a_streamed_call_sends_when_its_block_starts_and_closes_when_it_ends() -> None:
     server = PetServer()
     call = stream_method(client(server).raw(stream=True).request)(PET, path={"id": 5})

@@ -40,26 +40,30 @@ def test_each_mutant_changes_one_thing_and_says_which() -> None:
     assert callable(is_adult) and is_adult(18) is False and is_adult(17) is True
 
 
-def test_a_suite_that_checks_the_rule_kills_its_mutants(tmp_path: Path) -> None:
-    package = tmp_path / "demo"
+def _outcomes(root: Path, module: str, source: str, test: str) -> dict[str, str]:
+    """Each mutant's outcome for package demo, of one module, with one test module."""
+    package = root / "demo"
     package.mkdir()
     (package / "__init__.py").write_text("", "utf-8")
-    (package / "rules.py").write_text(RULES, "utf-8")
-    tests = tmp_path / "tests"
+    (package / f"{module}.py").write_text(source, "utf-8")
+    tests = root / "tests"
     tests.mkdir()
     (tests / "conftest.py").write_text(
         "import sys\nfrom pathlib import Path\nsys.path.insert(0, str(Path(__file__).parent.parent))\n",
         "utf-8",
     )
-    (tests / "test_rules.py").write_text(
+    (tests / f"test_{module}.py").write_text(test, "utf-8")
+    suite = Suite(root=root, package="demo", modules=[Path(f"demo/{module}.py")])
+    return {outcome.mutant.key: outcome.status for outcome in run(suite, jobs=1)}
+
+
+def test_a_suite_that_checks_the_rule_kills_its_mutants(tmp_path: Path) -> None:
+    test = (
         "from demo.rules import is_adult\n\n\n"
         "def test_adults_are_18_or_more() -> None:\n"
-        "    assert is_adult(18) is True and is_adult(17) is False\n",
-        "utf-8",
+        "    assert is_adult(18) is True and is_adult(17) is False\n"
     )
-    suite = Suite(root=tmp_path, package="demo", modules=[Path("demo/rules.py")])
-    outcomes = {outcome.mutant.key: outcome.status for outcome in run(suite, jobs=1)}
-    assert outcomes == {
+    assert _outcomes(tmp_path, "rules", RULES, test) == {
         # at import time: a fresh pytest with the mutated module
         "rules.py:<module>:constant:18 -> 19#0": "killed",
         # inside a function: the collected session, the function given the mutated code
@@ -75,35 +79,20 @@ def test_a_function_a_class_body_calls_at_import_is_mutated_before_the_import(
 ) -> None:
     """Giving such a function new code after the import would leave what it made as it was
     (the views' raw_view once survived its `return None` so)."""
-    package = tmp_path / "demo"
-    package.mkdir()
-    (package / "__init__.py").write_text("", "utf-8")
-    (package / "views.py").write_text(
-        textwrap.dedent("""
-            def doubled(value: int) -> int:
-                return value * 2
+    source = textwrap.dedent("""
+        def doubled(value: int) -> int:
+            return value * 2
 
 
-            class View:
-                size = doubled(21)
-            """),
-        "utf-8",
-    )
-    tests = tmp_path / "tests"
-    tests.mkdir()
-    (tests / "conftest.py").write_text(
-        "import sys\nfrom pathlib import Path\nsys.path.insert(0, str(Path(__file__).parent.parent))\n",
-        "utf-8",
-    )
-    (tests / "test_views.py").write_text(
+        class View:
+            size = doubled(21)
+        """)
+    test = (
         "from demo.views import View\n\n\n"
         "def test_the_size_is_made_at_import() -> None:\n"
-        "    assert View.size == 42\n",
-        "utf-8",
+        "    assert View.size == 42\n"
     )
-    suite = Suite(root=tmp_path, package="demo", modules=[Path("demo/views.py")])
-    outcomes = {outcome.mutant.key: outcome.status for outcome in run(suite, jobs=1)}
-    assert outcomes == {
+    assert _outcomes(tmp_path, "views", source, test) == {
         "views.py:doubled:return-none:return value * 2 -> return None#0": "killed",
         "views.py:doubled:arithmetic:value * 2 -> value / 2#0": "killed",
         "views.py:doubled:constant:2 -> 3#0": "killed",

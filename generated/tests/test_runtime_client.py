@@ -454,6 +454,25 @@ def test_a_path_template_with_a_query_keeps_both() -> None:
     assert recorder.request.url.path == "/v1/search"
 
 
+def test_an_injected_clients_params_are_defaults_after_the_query() -> None:
+    # httpx 0.28 makes a client's params= a request's whole query: the request's own was lost.
+    recorder = Recorder()
+    defaults = {"key": "k", "q": "default"}
+    http = httpx.Client(transport=httpx.MockTransport(recorder), params=defaults)
+    made = SyncAPIClient(base_url=_BASE, http_client=http, max_retries=0)
+    made.request(
+        Route(method="GET", path="/search?kind=all", success={"200": object}), query={"q": "x"}
+    )
+    first = recorder.requests[0].url
+    assert first.params.multi_items() == [("kind", "all"), ("q", "x"), ("key", "k")]
+    assert first.path == "/v1/search"
+    made.request(ITEM, path={"id": "1"}, extra_query={"key": "mine"})
+    assert recorder.requests[1].url.params.multi_items() == [("key", "mine"), ("q", "default")]
+    ahttp = httpx.AsyncClient(transport=httpx.MockTransport(recorder), params={"a": "é &"})
+    asyncio.run(AsyncAPIClient(base_url=_BASE, http_client=ahttp).request(ITEM, path={"id": "2"}))
+    assert recorder.requests[2].url.raw_path == b"/v1/items/2?a=%C3%A9+%26"
+
+
 def test_a_path_that_leaves_the_base_url_is_refused_before_sending() -> None:
     recorder = Recorder()
     made = SyncAPIClient(

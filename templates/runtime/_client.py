@@ -211,6 +211,8 @@ class _BaseClient(Generic[_HttpT]):
         except httpx.InvalidURL as exc:
             # httpx names the part it refused (a port, a host), never the whole URL.
             raise RequestURLError(f"refused to send {route.method}: {exc}") from exc
+        if self._http.params:
+            request.url = _with_client_params(url, request.url, self._http.params)
         self._base().check(request)
         return request
 
@@ -590,6 +592,16 @@ def _make_options(
         max_retries=max_retries,
         default_headers=dict(default_headers or {}),
     )
+
+
+def _with_client_params(url: str, built: httpx.URL, params: httpx.QueryParams) -> httpx.URL:
+    """built with url's query back: an injected client's ``params=`` became built's whole query
+    (httpx 0.28), which would drop the operation's parameters, even a query API key. The
+    client's params follow as defaults, each only where the request gives no value of its name."""
+    query = urllib.parse.urlsplit(url).query
+    given = {name for name, _ in urllib.parse.parse_qsl(query, keep_blank_values=True)}
+    defaults = urllib.parse.urlencode([i for i in params.multi_items() if i[0] not in given])
+    return built.copy_with(query="&".join(p for p in (query, defaults) if p).encode("ascii"))
 
 
 def _retry_safe(route: Route, request: httpx.Request) -> bool:

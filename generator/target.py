@@ -4,13 +4,19 @@ from __future__ import annotations
 
 import keyword
 import re
+import sys
 from dataclasses import dataclass
 from pathlib import Path
 
 from generator.diagnostics import Diagnostic, Severity, SourcePosition
 from generator.model.naming import Names as Names  # a target's names: defined with the model's
 from generator.model.naming import names_from_title
-from generator.model.reserved import CLASS_NAMES, WINDOWS_DEVICES
+from generator.model.reserved import (
+    CLASS_NAMES,
+    IMPORTED_BY_CLIENT,
+    PROJECT_PACKAGES,
+    WINDOWS_DEVICES,
+)
 
 ROOT = Path(__file__).resolve().parent.parent
 # The client class names kept from models by a caller that only compares APIs (diff).
@@ -89,8 +95,15 @@ def _reserved_name_problems(target: Target) -> list[str]:
             f"--client-class {client!r} must not be (or make Async{client}) a class name the "
             "generated package uses itself"
         )
-    if target.package.lower() in WINDOWS_DEVICES:
-        problems.append(f"--package {target.package!r} must not be a Windows device name")
+    package = target.package
+    if package.lower() in WINDOWS_DEVICES:
+        problems.append(f"--package {package!r} must not be a Windows device name")
+    if package in PROJECT_PACKAGES | IMPORTED_BY_CLIENT or package in sys.stdlib_module_names:
+        problems.append(
+            f"--package {package!r} must not be the name of a module the client or its tests "
+            "import (the standard library's, httpx, pydantic, pytest and theirs) or of the "
+            "project's tests folder: one would hide the other"
+        )
     return problems
 
 

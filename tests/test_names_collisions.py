@@ -253,6 +253,19 @@ def test_a_client_class_the_runtime_uses_is_refused_when_given(tmp_path: Path) -
         assert [d.code for d in generation.diagnostics] == ["target-invalid"], name
 
 
+def test_a_package_named_after_a_module_it_would_hide_is_refused(tmp_path: Path) -> None:
+    spec = tmp_path / "spec.json"
+    spec.write_text(json.dumps(_tagged("pets")), encoding="utf-8")
+    for name in ("tests", "json", "typing", "httpx", "pydantic", "pytest"):
+        generation = build(Target(spec=spec, output=tmp_path / "out", package=name))
+        assert generation.files is None, name
+        [problem] = generation.diagnostics
+        assert (
+            problem.code == "target-invalid" and f"--package {name!r} must not" in problem.message
+        )
+    assert build(Target(spec=spec, output=tmp_path / "out", package="json_api")).files
+
+
 def test_resources_keep_clear_of_the_client_module(generated: dict[str, Generated]) -> None:
     text = generated["tags_cached_property"].text("tags_cached_property/_client.py")
     assert "    def cached_property_(self)" in text and "    def pets(self)" in text

@@ -17,6 +17,9 @@ from __future__ import annotations
 import ast
 import importlib
 import inspect
+import os
+import re
+import subprocess
 import sys
 from collections.abc import Iterator
 from dataclasses import dataclass
@@ -385,3 +388,60 @@ def test_module_files_keep_clear_of_what_their_package_uses(client: Client) -> N
     fixed = {p.stem for p in (client.folder / "tests").glob("*.py")} - per_resource
     assert fixed - {client.api.names.test_support} <= reserved.TEST_MODULES
     assert client.api.names.test_support == reserved.TEST_SUPPORT.format(package=package)
+
+
+# What a generated package and its tests load, in a fresh process from its project folder: its
+# modules, its tests as pytest collects them, and a client with httpx's own transport (which
+# httpx loads only then). Printed: the top-level modules, one per line.
+_LOADED = """\
+import importlib, pkgutil, sys
+import httpx, pytest
+import {package}
+for module in pkgutil.walk_packages({package}.__path__, "{package}."):
+    importlib.import_module(module.name)
+pytest.main(["-q", "-p", "no:cacheprovider", "-c", "/dev/null", "--rootdir", ".", "--co", "tests"])
+client = {package}.{client}(
+    base_url="https://api.example.test", http_client=httpx.Client(transport=httpx.HTTPTransport())
+)
+print("\\n".join(sorted({{name.split(".")[0] for name in sys.modules}})))
+"""
+
+
+def _required_modules(*distributions: str) -> set[str]:
+    """The top-level modules of distributions and of all they require (not their extras')."""
+    from importlib import metadata
+
+    provides: dict[str, set[str]] = {}
+    for module, names in metadata.packages_distributions().items():
+        for name in names:
+            provides.setdefault(name.lower().replace("_", "-"), set()).add(module)
+    seen: set[str] = set()
+    todo = [d.lower() for d in distributions]
+    while todo:
+        name = todo.pop()
+        if name in seen or name not in provides:
+            continue
+        seen.add(name)
+        for requirement in metadata.requires(name) or []:
+            if "extra ==" not in requirement:
+                todo.append(re.split(r"[\s;<>=!~\[(]", requirement, maxsplit=1)[0].lower())
+    return {module for name in seen for module in provides[name]}
+
+
+def test_no_package_may_be_named_after_a_module_the_client_or_its_tests_load() -> None:
+    """The list that --package is checked against holds every module of the client's and its
+    tests' dependencies that they really load (a package so named would hide it)."""
+    script = _LOADED.format(package=DEFAULT_TARGET.package, client=DEFAULT_TARGET.client_class)
+    run = subprocess.run(
+        [sys.executable, "-c", script],
+        cwd=DEFAULT_TARGET.output,
+        capture_output=True,
+        text=True,
+        env={**os.environ, "PYTEST_DISABLE_PLUGIN_AUTOLOAD": "1"},
+    )
+    assert run.returncode == 0, run.stderr[-2000:]
+    loaded = set(run.stdout.split()[-400:])
+    dependencies = loaded & _required_modules("httpx", "pydantic", "pytest")
+    assert {"httpx", "pydantic", "pytest", "httpcore"} <= dependencies  # what the client needs
+    assert dependencies <= reserved.IMPORTED_BY_CLIENT, dependencies - reserved.IMPORTED_BY_CLIENT
+    assert "tests" in reserved.PROJECT_PACKAGES

@@ -296,6 +296,16 @@ MODEL_PREFIX = "model_"
 WINDOWS_DEVICES = frozenset(
     {"con", "prn", "aux", "nul"} | {f"com{n}" for n in range(10)} | {f"lpt{n}" for n in range(10)}
 )
+# Packages no generated package may be called: the project's own tests folder, and the modules
+# the client and its tests import (tests/test_names_reserved.py checks this against what they
+# load), which a package of the same name would hide or be hidden by. The standard library's are
+# refused too (sys.stdlib_module_names).
+PROJECT_PACKAGES = frozenset({"tests"})
+IMPORTED_BY_CLIENT = frozenset(
+    {"httpx", "httpcore", "h11", "anyio", "sniffio", "idna", "certifi", "pydantic"}
+    | {"pydantic_core", "annotated_types", "typing_extensions", "typing_inspection"}
+    | {"pytest", "_pytest", "py", "pluggy", "iniconfig", "packaging", "pygments", "exceptiongroup"}
+)
 # A module of models/ becomes an attribute of the models package when it is imported: it must
 # not replace a name the package's __init__ uses.
 MODEL_MODULES = frozenset({"__init__", "importlib", "annotations"})

@@ -10,7 +10,7 @@ positions only when they are first read (`origin`, see jsonpositions.py).
 
 from __future__ import annotations
 
-from typing import Protocol, Union
+from typing import Any, Protocol, Union
 
 from generator.diagnostics import SourcePosition
 
@@ -29,7 +29,7 @@ class PositionSource(Protocol):
 Origin = tuple[PositionSource, tuple[Union[str, int], ...]]
 
 
-class SpecDict(dict):  # type: ignore[type-arg]
+class SpecDict(dict[str, Any]):
     __slots__ = ("source", "_marks", "origin")
 
     def __init__(self, source: str = "", *args: object, **kwargs: object) -> None:
@@ -50,7 +50,7 @@ class SpecDict(dict):  # type: ignore[type-arg]
         self._marks = value
 
 
-class SpecList(list):  # type: ignore[type-arg]
+class SpecList(list[Any]):
     __slots__ = ("source", "_marks", "origin")
 
     def __init__(self, source: str = "", *args: object) -> None:
@@ -71,6 +71,21 @@ class SpecList(list):  # type: ignore[type-arg]
         self._marks = value
 
 
+def entries(container: SpecDict | SpecList) -> list[tuple[str | int, Any]]:
+    """container's (key, value) pairs, a copy: names in an object, indexes in an array."""
+    if isinstance(container, SpecDict):
+        return [(name, value) for name, value in container.items()]
+    return [(index, value) for index, value in enumerate(container)]
+
+
+def set_child(container: SpecDict | SpecList, key: str | int, value: object) -> None:
+    """container[key] = value, key a name in an object and an index in an array."""
+    if isinstance(container, SpecDict):
+        container[str(key)] = value
+    else:
+        container[int(key)] = value
+
+
 def located_later(container: SpecDict | SpecList, origin: Origin) -> None:
     """Give container its positions from origin, found only if something reads them."""
     container.origin, container._marks = origin, None
@@ -86,7 +101,10 @@ def copy_positions(original: SpecDict | SpecList, copy: SpecDict | SpecList) -> 
         copy.marks = list(original.marks)
 
 
-Node = Union[SpecDict, SpecList, dict, list, str, int, float, bool, None]  # type: ignore[type-arg]
+Node = Union[SpecDict, SpecList, dict[str, Any], list[Any], str, int, float, bool, None]
+
+
+Container = Union[dict[Any, Any], list[Any]]
 
 
 def escape_token(token: str | int) -> str:
@@ -225,7 +243,7 @@ def clone(node: object) -> object:
     if not isinstance(node, (dict, list)):
         return node
     root = _empty_like(node)
-    stack: list[tuple[dict | list, dict | list]] = [(node, root)]  # type: ignore[type-arg]
+    stack: list[tuple[Container, Container]] = [(node, root)]
     while stack:
         original, copied = stack.pop()
         items = original.items() if isinstance(original, dict) else enumerate(original)
@@ -240,7 +258,7 @@ def clone(node: object) -> object:
     return root
 
 
-def _empty_like(node: dict | list) -> dict | list:  # type: ignore[type-arg]
+def _empty_like(node: Container) -> Container:
     if isinstance(node, SpecDict):
         out_dict = SpecDict(node.source)
         copy_positions(node, out_dict)

@@ -25,7 +25,16 @@ from typing import Callable, Iterator
 import yaml
 
 from generator.diagnostics import Diagnostic, Diagnostics, InputError, Severity, SourcePosition
-from generator.ingest.document import SpecDict, SpecList, clone, located_later, pointer
+from generator.ingest.document import (
+    Container,
+    SpecDict,
+    SpecList,
+    clone,
+    entries,
+    located_later,
+    pointer,
+    set_child,
+)
 from generator.ingest.jsonpositions import JsonPositions
 
 try:  # the C parser is much faster; the pure-Python one gives the same events
@@ -363,7 +372,8 @@ def _from_json(
         for key, child in node.items() if isinstance(node, dict) else enumerate(node):
             if isinstance(child, (dict, list)):
                 if not isinstance(child, (SpecDict, SpecList)):
-                    child = node[key] = _container(child, display)
+                    child = _container(child, display)
+                    set_child(node, key, child)
                 stack.append((child, path + (key,)))
     for path in sorted(surrogates, key=str)[:1]:
         diagnostics.add(
@@ -380,7 +390,7 @@ def _from_json(
     return root
 
 
-def _container(value: dict | list, display: str) -> SpecDict | SpecList:  # type: ignore[type-arg]
+def _container(value: Container, display: str) -> SpecDict | SpecList:
     if isinstance(value, (SpecDict, SpecList)):
         return value
     return SpecDict(display, value) if isinstance(value, dict) else SpecList(display, value)
@@ -392,15 +402,15 @@ def _replace_surrogates(
     """Replace lone surrogates in node's keys and strings by U+FFFD (keeping its order); where."""
     replaced: list[tuple[str | int, ...]] = []
     if isinstance(node, SpecDict) and any(_SURROGATE.search(key) for key in node):
-        entries = list(node.items())
+        named = list(node.items())
         node.clear()
-        for key, child in entries:
-            clean = _without_surrogates(key)
-            replaced += [path + (clean,)] if clean != key else []
-            node[clean] = child
-    for key, child in list(node.items() if isinstance(node, SpecDict) else enumerate(node)):
+        for name, value in named:
+            clean = _without_surrogates(name)
+            replaced += [path + (clean,)] if clean != name else []
+            node[clean] = value
+    for key, child in entries(node):
         if isinstance(child, str) and _SURROGATE.search(child):
-            node[key] = _without_surrogates(child)
+            set_child(node, key, _without_surrogates(child))
             replaced.append(path + (key,))
     return replaced
 

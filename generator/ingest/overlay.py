@@ -19,10 +19,19 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass
 from pathlib import Path
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, Any
 
 from generator.diagnostics import Diagnostic, Diagnostics, InputError, Severity
-from generator.ingest.document import clone, delete_child, Mark, SpecDict, SpecList, locate, pointer
+from generator.ingest.document import (
+    Mark,
+    SpecDict,
+    SpecList,
+    clone,
+    delete_child,
+    locate,
+    pointer,
+    resolve_pointer,
+)
 from generator.ingest.loader import DEFAULT_LIMITS, Limits, load_file
 
 if TYPE_CHECKING:
@@ -211,7 +220,7 @@ class _Action:
         )
 
 
-def merge(target: dict, update: dict) -> None:  # type: ignore[type-arg]
+def merge(target: dict[str, Any], update: dict[str, Any]) -> None:
     """Merge update into target: objects recursively, anything else replaced."""
     for key, value in update.items():
         if isinstance(target.get(key), dict) and isinstance(value, dict):
@@ -236,10 +245,8 @@ def _unique(
 
 
 def _node_at(root: object, location: tuple[str | int, ...]) -> object:
-    node = root
-    for token in location:
-        node = node[token]  # type: ignore[index]
-    return node
+    """The node at a location the query found; None if it is gone (delete_child ignores it)."""
+    return resolve_pointer(root, [str(token) for token in location])[1]
 
 
 def _mark_of(root: SpecDict, tokens: list[str | int]) -> Mark:

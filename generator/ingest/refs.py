@@ -23,6 +23,7 @@ import os
 import urllib.parse
 from dataclasses import dataclass, field
 from pathlib import Path
+from typing import Any
 
 from generator.diagnostics import Diagnostic, Diagnostics, InputError, Severity
 from generator.ingest.document import (
@@ -51,7 +52,7 @@ _MAX_INLINED = 10_000  # a reference that includes itself would otherwise be put
 _SECTIONS = {"schema": "definitions", "parameter": "parameters", "response": "responses"}
 Location = tuple[str | int, ...]  # where a node sits in the document
 Located = tuple[Location, object]  # a node and where it sits
-Reference = tuple[Location, dict]  # type: ignore[type-arg]  # a node holding a $ref
+Reference = tuple[Location, dict[str, Any]]  # a node holding a $ref
 Target = tuple[str, str, object]  # what a reference names: its file, fragment and content
 Size = tuple[int, int]  # a value's nodes and levels of nesting
 
@@ -92,7 +93,7 @@ class _Bundler:
                 else:
                     frontier += self._place(node, path, *target)
 
-    def is_external(self, node: dict) -> bool:  # type: ignore[type-arg]
+    def is_external(self, node: dict[str, Any]) -> bool:
         ref: str = node["$ref"]
         in_other_file = isinstance(node, SpecDict) and node.source not in (
             "",
@@ -101,7 +102,7 @@ class _Bundler:
         )
         return not ref.startswith("#") or in_other_file
 
-    def _resolve(self, node: dict, path: Location) -> Target | None:  # type: ignore[type-arg]
+    def _resolve(self, node: dict[str, Any], path: Location) -> Target | None:
         """The file, fragment and content the reference at path names; None, with a diagnostic,
         for a reference that is not followed."""
         ref: str = node["$ref"]
@@ -216,7 +217,9 @@ class _Bundler:
             self.counted.add(key)
             self.grow(self.sizes[key], (_SECTIONS[_context(path)], ""), path)
 
-    def _place(self, node: dict, path: Location, file: str, fragment: str, content: object) -> list[Located]:  # type: ignore[type-arg]
+    def _place(
+        self, node: dict[str, Any], path: Location, file: str, fragment: str, content: object
+    ) -> list[Located]:
         """Put content in place of the reference, or in its section, where the reference then
         points; what is still to walk for references."""
         if _put_in_place(path, content):
@@ -361,7 +364,7 @@ def _put_in_place(path: Location, content: object) -> bool:
     return _context(path) not in _SECTIONS or not isinstance(content, dict)
 
 
-def _inline(node: dict, content: object) -> None:  # type: ignore[type-arg]
+def _inline(node: dict[str, Any], content: object) -> None:
     """Put a copy of content where the reference was, keeping its file for positions and nested refs."""
     replacement = clone(content)
     node.clear()
@@ -411,7 +414,7 @@ def _name_for(file: str, fragment: str) -> str:
     return stem or "Bundled"
 
 
-def _free_name(section: dict, wanted: str) -> str:  # type: ignore[type-arg]
+def _free_name(section: dict[str, Any], wanted: str) -> str:
     name, n = wanted, 2
     while name in section:
         name, n = f"{wanted}{n}", n + 1

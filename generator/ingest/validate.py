@@ -15,7 +15,7 @@ from __future__ import annotations
 
 import re
 from dataclasses import dataclass
-from typing import Callable, Iterator
+from typing import Any, Callable, Iterator
 from urllib.parse import quote, unquote
 
 from generator.diagnostics import Diagnostic, Diagnostics, InputError, Severity
@@ -162,7 +162,7 @@ def _check_schemes(document: SpecDict, report: _Reporter) -> None:
         )
 
 
-def _operations(document: SpecDict) -> Iterator[tuple[Path_, dict]]:  # type: ignore[type-arg]
+def _operations(document: SpecDict) -> Iterator[tuple[Path_, dict[str, Any]]]:
     paths = document.get("paths")
     if not isinstance(paths, dict):
         return
@@ -174,7 +174,7 @@ def _operations(document: SpecDict) -> Iterator[tuple[Path_, dict]]:  # type: ig
                 yield ("paths", name, method), item[method]
 
 
-def _parameter_lists(document: SpecDict) -> Iterator[tuple[Path_, list]]:  # type: ignore[type-arg]
+def _parameter_lists(document: SpecDict) -> Iterator[tuple[Path_, list[Any]]]:
     paths = document.get("paths")
     for name, item in (paths.items() if isinstance(paths, dict) else []):
         if is_extension(name):
@@ -186,7 +186,7 @@ def _parameter_lists(document: SpecDict) -> Iterator[tuple[Path_, list]]:  # typ
             yield path + ("parameters",), operation["parameters"]
 
 
-def _all_parameters(document: SpecDict) -> Iterator[tuple[Path_, dict]]:  # type: ignore[type-arg]
+def _all_parameters(document: SpecDict) -> Iterator[tuple[Path_, dict[str, Any]]]:
     for path, params in _parameter_lists(document):
         for index, param in enumerate(params):
             if isinstance(param, dict):
@@ -240,7 +240,7 @@ def _check_dangling_refs(document: SpecDict, report: _Reporter) -> None:
         _repair_ref(document, path, node)
 
 
-def _ref_nodes(document: SpecDict) -> list[tuple[Path_, dict]]:  # type: ignore[type-arg]
+def _ref_nodes(document: SpecDict) -> list[tuple[Path_, dict[str, Any]]]:
     found = []
     stack: list[tuple[Path_, object]] = [((), document)]
     while stack:
@@ -268,7 +268,7 @@ def _resolves(document: SpecDict, ref: str) -> bool:
     return resolve_pointer(document, tokens)[0]
 
 
-def _repair_ref(document: SpecDict, path: Path_, node: dict) -> None:  # type: ignore[type-arg]
+def _repair_ref(document: SpecDict, path: Path_, node: dict[str, Any]) -> None:
     """Make an unresolvable reference harmless for its context."""
     del node["$ref"]
     if len(path) >= 2 and path[-2] == "parameters" and isinstance(path[-1], int):
@@ -300,7 +300,9 @@ def _check_path_parameters(document: SpecDict, report: _Reporter) -> None:
         _require_path_params(op_path, operation, report)
 
 
-def _declared_path_params(document: SpecDict, op_path: Path_, operation: dict) -> set[str]:  # type: ignore[type-arg]
+def _declared_path_params(
+    document: SpecDict, op_path: Path_, operation: dict[str, Any]
+) -> set[str]:
     item = document["paths"][op_path[1]]
     declared = set()
     for param in _as_list(item.get("parameters")) + _as_list(operation.get("parameters")):
@@ -310,7 +312,7 @@ def _declared_path_params(document: SpecDict, op_path: Path_, operation: dict) -
     return declared
 
 
-def _require_path_params(op_path: Path_, operation: dict, report: _Reporter) -> None:  # type: ignore[type-arg]
+def _require_path_params(op_path: Path_, operation: dict[str, Any], report: _Reporter) -> None:
     for index, param in enumerate(_as_list(operation.get("parameters"))):
         if (
             isinstance(param, dict)

@@ -18,7 +18,7 @@ from tests.conftest import ROOT, SHARED_SPECS
 
 GENERATED = ROOT / "generated"
 # what each client's README shows by example (a feature its API cannot show is said in words)
-EVERYWHERE = {"quickstart", "options", "errors", "retries", "logging", "raw"}
+EVERYWHERE = {"quickstart", "options", "errors", "retries", "logging", "raw", "async_client"}
 SHARED = {
     "oai/petstore-expanded.yaml": EVERYWHERE,
     "callfire/callfire-v2-full.yaml": EVERYWHERE | {"auth", "pagination", "streaming"},
@@ -71,6 +71,7 @@ def test_callfire_readme_examples_all_run() -> None:
     _check(GENERATED, EVERYWHERE | {"auth", "pagination"})
     readme = (GENERATED / "README.md").read_text(encoding="utf-8")
     assert "for item in client.calls.iter_find_call" in readme
+    assert "        async for item in client.calls.iter_find_calls(limit=100):" in readme
     assert "This API declares no operation that answers with a binary body" in readme
 
 
@@ -111,6 +112,8 @@ def _broken(tmp_path: Path, feature: str, old: str, new: str) -> subprocess.Comp
         ("raw", ".find_calls(", ".find_callz("),  # a method the resource does not have
         ("pagination", ".iter_find_call", ".iter_find_kall"),
         ("errors", "except BadRequestError", "except ConflictError"),  # not the error it sends
+        ("async_client", "async with AsyncCallFire", "with AsyncCallFire"),  # not a sync client
+        ("async_client", "async for item in", "for item in"),  # an async pager is not iterable
     ],
 )
 def test_a_broken_example_fails_its_generated_test(

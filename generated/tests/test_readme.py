@@ -3,6 +3,7 @@
 
 from __future__ import annotations
 
+import asyncio
 import logging
 import pathlib
 from typing import Any
@@ -29,6 +30,7 @@ _EXAMPLE_RETRIES = 'from callfire_client import CallFire\n\nclient = CallFire(ma
 _EXAMPLE_LOGGING = 'import logging\n\nfrom callfire_client import CallFire\n\nlogging.getLogger("callfire_client").setLevel(logging.DEBUG)\nclient = CallFire()\nresult = client.calls.find_calls()'
 _EXAMPLE_PAGINATION = "from callfire_client import CallFire\n\nclient = CallFire()\nfor item in client.calls.iter_find_calls(limit=100):\n    print(item)\nfor page in client.calls.iter_find_calls(limit=100).iter_pages():\n    print(page)"
 _EXAMPLE_RAW = 'from callfire_client import CallFire\n\nclient = CallFire()\nresponse = client.calls.with_raw_response.find_calls()\nprint(response.status_code, response.headers.get("Content-Type"))\nresult = response.parse()'
+_EXAMPLE_ASYNC_CLIENT = "import asyncio\n\nfrom callfire_client import AsyncCallFire\n\n\nasync def main() -> None:\n    async with AsyncCallFire() as client:\n        result = await client.calls.find_calls()\n        print(result)\n        async for item in client.calls.iter_find_calls(limit=100):\n            print(item)\n\n\nasyncio.run(main())"
 
 # Each example by feature, and the mock server its client talks to: it answers as the
 # example's operation does.
@@ -41,6 +43,7 @@ _SNIPPETS: dict[str, str] = {
     "logging": _EXAMPLE_LOGGING,
     "pagination": _EXAMPLE_PAGINATION,
     "raw": _EXAMPLE_RAW,
+    "async_client": _EXAMPLE_ASYNC_CLIENT,
 }
 
 
@@ -85,6 +88,19 @@ def _server_raw() -> Any:
     return Recorder(200, _JSON_1)
 
 
+def _server_async_client() -> Any:
+    return Listing(
+        _JSON_1,
+        _JSON_5,
+        "offset",
+        "items",
+        limit="limit",
+        offset="offset",
+        total="totalCount",
+        limit_field="limit",
+    )
+
+
 _SERVERS: dict[str, Any] = {
     "quickstart": _server_quickstart,
     "auth": _server_auth,
@@ -94,6 +110,7 @@ _SERVERS: dict[str, Any] = {
     "logging": _server_logging,
     "pagination": _server_pagination,
     "raw": _server_raw,
+    "async_client": _server_async_client,
 }
 
 
@@ -114,7 +131,20 @@ def test_readme_example_runs(
             )
             made.append(self)
 
+    made_async: list[callfire_client.AsyncCallFire] = []
+
+    class AsyncCallFire(callfire_client.AsyncCallFire):
+        """The README's async client, bound to the same mock server."""
+
+        def __init__(self, **options: Any) -> None:
+            transport = httpx.MockTransport(server)
+            super().__init__(
+                **{**CREDENTIALS, **DEFAULT_OPTIONS, "transport": transport, **options}
+            )
+            made_async.append(self)
+
     monkeypatch.setattr(callfire_client, "CallFire", CallFire)
+    monkeypatch.setattr(callfire_client, "AsyncCallFire", AsyncCallFire)
     monkeypatch.chdir(tmp_path)  # an example may write a file
     logger = logging.getLogger("callfire_client")
     level = logger.level
@@ -124,5 +154,9 @@ def test_readme_example_runs(
         logger.setLevel(level)
         for client in made:
             client.close()
-    assert made, "the example made no client"
+        for async_client in made_async:
+            asyncio.run(async_client.aclose())
+    assert made or made_async, "the example made no client"
+    # the async example, and only it, makes an async client
+    assert bool(made_async) == (feature == "async_client")
     assert server.requests or feature == "quickstart", "the example sent no request"

@@ -28,6 +28,7 @@ FEATURES = (
     "pagination",
     "raw",
     "streaming",
+    "async_client",
 )
 _LIMIT = 100  # the page size the pagination example asks for
 _CALL = re.compile(r"\b([A-Z][A-Za-z0-9_]*)\(")
@@ -85,6 +86,8 @@ class _Builder:
         found["pagination"] = self._pagination(paged) if paged else None
         binary = self._simplest(testgen.downloads)
         found["streaming"] = self._streaming(binary) if binary else None
+        chosen = paged or simple
+        found["async_client"] = self._async(chosen) if chosen else None
         return {k: v for k, v in found.items() if v is not None}
 
     # -- choosing operations
@@ -115,6 +118,9 @@ class _Builder:
     def _constructor(self, **options: str) -> str:
         """The client made as the quick start makes it: credentials and base URL from the
         environment when the target names variables for them, else as arguments."""
+        return f"client = {self.client}({self._client_arguments(**options)})"
+
+    def _client_arguments(self, **options: str) -> str:
         arguments = [
             f"{escape.identifier(arg)}={escape.string_literal('my-' + arg.replace('_', '-'))}"
             for arg, env, _, _ in self.credentials
@@ -123,23 +129,28 @@ class _Builder:
         if not self.api.base_url:  # the document names no host: the user must
             arguments.append('base_url="https://api.example.com"')
         arguments += [f"{name}={value}" for name, value in options.items()]
-        return f"client = {self.client}({', '.join(arguments)})"
+        return ", ".join(arguments)
 
-    def _imports(self, names: list[str], body: list[str]) -> list[str]:
-        """The import lines a snippet needs: the client (and names) from the package, the models
-        its arguments build, and datetime when they hold dates."""
+    def _imports(self, names: list[str], body: list[str], client: bool = True) -> list[str]:
+        """The import lines a snippet needs: the client (unless not) and names from the package,
+        the models its arguments build, and datetime when they hold dates."""
         text = "\n".join(body)
         used = sorted({n for n in _CALL.findall(text) if n in self.models})
         lines = ["import datetime", ""] if "datetime." in text else []
-        lines.append(f"from {self.package} import {', '.join([self.client, *names])}")
+        imported = [self.client, *names] if client else names
+        lines.append(f"from {self.package} import {', '.join(imported)}")
         if used:
             lines.append(f"from {self.package}.models import {', '.join(used)}")
         return [*lines, ""]
 
     def _source(
-        self, body: list[str], names: tuple[str, ...] = (), head: tuple[str, ...] = ()
+        self,
+        body: list[str],
+        names: tuple[str, ...] = (),
+        head: tuple[str, ...] = (),
+        client: bool = True,
     ) -> str:
-        return "\n".join([*head, *self._imports(list(names), body), *body])
+        return "\n".join([*head, *self._imports(list(names), body, client), *body])
 
     def _method(self, plan: testgen.OperationTests, via: str = "") -> str:
         resource = escape.identifier(str(plan.resource))
@@ -260,6 +271,19 @@ class _Builder:
         return self._snippet("raw", self._source(body), self._answer(plan))
 
     def _pagination(self, plan: testgen.OperationTests) -> Snippet:
+        iterator = self._iterator(plan)
+        body = [
+            self._constructor(),
+            f"for item in {iterator}:",
+            "    print(item)",
+            f"for page in {iterator}.iter_pages():",
+            "    print(page)",
+        ]
+        return self._snippet("pagination", self._source(body), self._listing(plan))
+
+    def _iterator(self, plan: testgen.OperationTests) -> str:
+        """The paged operation's iterator called with its required arguments and a page size
+        (its own paging arguments are the iterator's to give)."""
         page = plan.op.pagination
         assert page is not None and plan.op.iterator_name
         by_wire = {p.wire_name: p for p in plan.op.parameters if p.location == "query"}
@@ -269,18 +293,10 @@ class _Builder:
         if page.limit_param in by_wire:
             limit = min(_LIMIT, page.max_limit) if page.max_limit else _LIMIT
             arguments.append(f"{escape.identifier(str(by_wire[page.limit_param].name))}={limit}")
-        iterator = (
+        return (
             f"client.{escape.identifier(str(plan.resource))}."
             f"{escape.identifier(str(plan.op.iterator_name))}({', '.join(arguments)})"
         )
-        body = [
-            self._constructor(),
-            f"for item in {iterator}:",
-            "    print(item)",
-            f"for page in {iterator}.iter_pages():",
-            "    print(page)",
-        ]
-        return self._snippet("pagination", self._source(body), self._listing(plan))
 
     def _listing(self, plan: testgen.OperationTests) -> str:
         """A Listing (support module) serving the operation's pages."""
@@ -309,6 +325,30 @@ class _Builder:
             '    response.write_to_file("download.bin")',
         ]
         return self._snippet("streaming", self._source(body), f"Download({plan.status})")
+
+    def _async(self, plan: testgen.OperationTests) -> Snippet:
+        """The async client: a call awaited, and for a paged operation its items with async for
+        (against the Listing, which answers the operation's own call with a page too)."""
+        client = escape.identifier(str(self.api.names.async_client_class))
+        call = f"{self._method(plan)}({self._arguments(plan.required_call.arguments)})"
+        body = [
+            "",
+            "async def main() -> None:",
+            f"    async with {client}({self._client_arguments()}) as client:",
+            f"        result = await {call}",
+            "        print(result)",
+        ]
+        paged = bool(plan.op.pagination and plan.op.iterator_name)
+        if paged:
+            body += [
+                f"        async for item in {self._iterator(plan)}:",
+                "            print(item)",
+            ]
+        body += ["", "", "asyncio.run(main())"]
+        source = self._source(body, (client,), ("import asyncio", ""), client=False)
+        return self._snippet(
+            "async_client", source, self._listing(plan) if paged else self._answer(plan)
+        )
 
 
 def _takes_extra_body(op: ir.Operation) -> bool:

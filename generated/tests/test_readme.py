@@ -6,7 +6,7 @@ from __future__ import annotations
 import asyncio
 import logging
 import pathlib
-from typing import Any
+from typing import Any, Callable, TypeVar
 
 import httpx
 import pytest
@@ -114,37 +114,35 @@ _SERVERS: dict[str, Any] = {
 }
 
 
+_Client = TypeVar("_Client")
+
+
+def _bound(
+    make: Callable[..., _Client], server: Any, made: list[_Client]
+) -> Callable[..., _Client]:
+    """A client class as the README calls it, bound to the mock server (with the credentials
+    the tests give); what it makes is kept in made, to be closed."""
+
+    def bound(**options: Any) -> _Client:
+        transport = httpx.MockTransport(server)
+        client = make(**{**CREDENTIALS, **DEFAULT_OPTIONS, "transport": transport, **options})
+        made.append(client)
+        return client
+
+    return bound
+
+
 @pytest.mark.parametrize("feature", list(_SNIPPETS))
 def test_readme_example_runs(
     feature: str, monkeypatch: pytest.MonkeyPatch, tmp_path: pathlib.Path
 ) -> None:
     server = _SERVERS[feature]()
     made: list[callfire_client.CallFire] = []
-
-    class CallFire(callfire_client.CallFire):
-        """The README's client, bound to the mock server (credentials as the tests give them)."""
-
-        def __init__(self, **options: Any) -> None:
-            transport = httpx.MockTransport(server)
-            super().__init__(
-                **{**CREDENTIALS, **DEFAULT_OPTIONS, "transport": transport, **options}
-            )
-            made.append(self)
-
     made_async: list[callfire_client.AsyncCallFire] = []
-
-    class AsyncCallFire(callfire_client.AsyncCallFire):
-        """The README's async client, bound to the same mock server."""
-
-        def __init__(self, **options: Any) -> None:
-            transport = httpx.MockTransport(server)
-            super().__init__(
-                **{**CREDENTIALS, **DEFAULT_OPTIONS, "transport": transport, **options}
-            )
-            made_async.append(self)
-
-    monkeypatch.setattr(callfire_client, "CallFire", CallFire)
-    monkeypatch.setattr(callfire_client, "AsyncCallFire", AsyncCallFire)
+    sync_client = _bound(callfire_client.CallFire, server, made)
+    async_client = _bound(callfire_client.AsyncCallFire, server, made_async)
+    monkeypatch.setattr(callfire_client, "CallFire", sync_client)
+    monkeypatch.setattr(callfire_client, "AsyncCallFire", async_client)
     monkeypatch.chdir(tmp_path)  # an example may write a file
     logger = logging.getLogger("callfire_client")
     level = logger.level
@@ -154,8 +152,8 @@ def test_readme_example_runs(
         logger.setLevel(level)
         for client in made:
             client.close()
-        for async_client in made_async:
-            asyncio.run(async_client.aclose())
+        for made_async_client in made_async:
+            asyncio.run(made_async_client.aclose())
     assert made or made_async, "the example made no client"
     # the async example, and only it, makes an async client
     assert bool(made_async) == (feature == "async_client")

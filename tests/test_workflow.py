@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import io
+import os
 import re
 import json
 import shutil
@@ -236,6 +237,48 @@ def test_custom_templates_replace_built_in_ones_by_name(project: Path, cli) -> N
     result = cli("generate", "--target", "raw", "--templates", project / "my-templates")
     assert result.code == 1 and "template-error" in result.err and "README.md.jinja" in result.err
     assert "Traceback" not in result.err
+
+
+@pytest.mark.parametrize(
+    ("name", "planted", "why"),
+    [
+        ("project/README.md.jinja", "link out", "leads out of its templates folder"),
+        ("runtime/_client.py", "link out", "leads out of its templates folder"),
+        ("project/README.md.jinja", "fifo", "not a regular file"),
+        ("project/README.md.jinja", "{{ cycler.__init__.__globals__.os.environ }}", "unsafe"),
+        ("project/README.md.jinja", "{{ c.__class__.__mro__ }}", "unsafe"),
+    ],
+)
+def test_a_custom_template_reads_no_secret(  # type: ignore[no-untyped-def]
+    project: Path, cli, monkeypatch: pytest.MonkeyPatch, name: str, planted: str, why: str
+) -> None:
+    # The folder may come from a pull request: a link to a secret, a FIFO that would make the
+    # read wait, or Jinja reaching Python's internals would each print or leak the environment.
+    monkeypatch.setenv("CI_SECRET", "s3cret-token")
+    secret = project.parent / "secret.txt"
+    secret.write_text("s3cret-token\n")
+    custom = project / "my-templates"
+    (custom / name).parent.mkdir(parents=True)
+    if planted == "link out":
+        (custom / name).symlink_to(secret)
+    elif planted == "fifo":
+        os.mkfifo(custom / name)
+    else:
+        (custom / name).write_text(planted + "\n")
+    result = cli("generate", "--target", "raw", "--templates", custom)
+    assert result.code == 1 and "template-error" in result.err and why in result.err
+    assert name.split("/")[-1] in result.err and "Traceback" not in result.err
+    assert "s3cret" not in result.err + result.out
+    assert not (project / "clients/raw").exists()
+
+
+def test_a_link_inside_the_templates_folder_is_followed(project: Path, cli) -> None:  # type: ignore[no-untyped-def]
+    custom = project / "my-templates" / "project"
+    custom.mkdir(parents=True)
+    (custom / "ours.jinja").write_text("# {{ c.names.distribution }}, linked\n")
+    (custom / "README.md.jinja").symlink_to(custom / "ours.jinja")
+    assert cli("generate", "--target", "raw", "--templates", project / "my-templates").code == 0
+    assert (project / "clients/raw/README.md").read_text() == "# raw-client, linked\n"
 
 
 def test_templates_can_be_configured(project: Path, cli) -> None:  # type: ignore[no-untyped-def]

@@ -49,7 +49,7 @@ def module_text(compiled: dict[str, tuple[str, str]]) -> str:
 
 
 def write() -> None:
-    from generator.render.project import TEMPLATES, environment
+    from generator.render.environment import TEMPLATES, environment
 
     MODULE.write_text(module_text(made(environment(), TEMPLATES)), encoding="utf-8")
 

@@ -82,7 +82,7 @@ def walk(spec: PageSpec, query: Mapping[str, object], serve: Server) -> tuple[li
     while (page_query := walker.next_query()) is not None:
         assert len(sent) < 12, "the walk never ends"
         sent.append(page_query)
-        items.extend(walker.advance(serve(page_query)))
+        items.extend(walker.advance(serve(page_query)) or [])
     return items, sent
 
 
@@ -266,6 +266,26 @@ def test_a_total_is_not_compared_with_items_received_from_a_later_start() -> Non
 
 
 # -- cursors ----------------------------------------------------------------------------------
+
+
+@pytest.mark.parametrize("spec", [OFFSET, PAGES], ids=["offset", "page"])
+def test_a_page_received_before_ends_the_walk_with_a_warning(
+    spec: PageSpec, caplog: pytest.LogCaptureFixture
+) -> None:
+    # A server that ignores the offset or page asked for answers with its first page again:
+    # with no total it knows, the walk would never end.
+    first = {"items": [{"id": 0}, {"id": 1}], "total": -1}
+    with caplog.at_level("WARNING"):
+        items, sent = walk(spec, {"limit": 2, "size": 2}, script(first, dict(first), first))
+    assert items == [{"id": 0}, {"id": 1}] and len(sent) == 2  # the repeat is not an item
+    position = "offset=2" if spec is OFFSET else "page=2"
+    assert [r.getMessage().split(":")[0] for r in caplog.records] == [
+        f"the listing ends at {position}"
+    ]
+    # So does a page seen longer ago (A, B, A); pages alike only in part are new.
+    a, b = {"items": [1, 2]}, {"items": [1, 3]}
+    items, sent = walk(spec, {}, script(a, b, a, {"items": [4]}))
+    assert items == [1, 2, 1, 3] and len(sent) == 3
 
 
 def test_a_cursor_walk_sends_each_next_cursor_until_there_is_none() -> None:
@@ -535,3 +555,26 @@ def test_apaginate_walks_the_same_pages() -> None:
     assert server.sent("tag")[:4] == [["a"]] * 4
     assert [page.items for page in pages] == [[0, 1], [2, 3], [4]]
     assert all(isinstance(page, _Things) for page in pages)
+
+
+def test_a_server_that_ignores_the_offset_is_paged_once() -> None:
+    # Its first page, again and again, with a total it does not know: neither the items nor
+    # the pages repeat, sync or async, and the walk ends after the second request.
+    def first_page(request: httpx.Request) -> httpx.Response:
+        return httpx.Response(200, json={"items": [0, 1], "totalCount": -1})
+
+    made = SyncAPIClient(
+        base_url="https://api.example.test", transport=httpx.MockTransport(first_page)
+    )
+    assert list(made.paginate(_THINGS, _THING_PAGES)) == [0, 1]
+    assert [page.items for page in made.paginate(_THINGS, _THING_PAGES).iter_pages()] == [[0, 1]]
+
+    async def scenario() -> tuple[list[int], list[_Things]]:
+        transport = httpx.MockTransport(first_page)
+        async with AsyncAPIClient(base_url="https://api.example.test", transport=transport) as made:
+            items = [item async for item in made.apaginate(_THINGS, _THING_PAGES)]
+            pages = [page async for page in made.apaginate(_THINGS, _THING_PAGES).iter_pages()]
+        return items, pages
+
+    items, pages = asyncio.run(scenario())
+    assert items == [0, 1] and [page.items for page in pages] == [[0, 1]]

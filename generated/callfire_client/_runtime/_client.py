@@ -388,7 +388,8 @@ class SyncAPIClient(_BaseClient[httpx.Client]):
             while (page_query := walker.next_query()) is not None:
                 http_request = self._build_request(route, query=page_query, **request_kwargs)
                 page = self._finish(route, self._send(route, http_request, retries), "parsed")
-                yield page, walker.advance(page)
+                if (items := walker.advance(page)) is not None:
+                    yield page, items
 
         return SyncPager(pages)
 
@@ -524,7 +525,8 @@ class AsyncAPIClient(_BaseClient[httpx.AsyncClient]):
                 http_request = self._build_request(route, query=page_query, **request_kwargs)
                 sent = await self._send(route, http_request, retries)
                 page = self._finish(route, sent, "parsed")
-                yield page, walker.advance(page)
+                if (items := walker.advance(page)) is not None:
+                    yield page, items
 
         return AsyncPager(pages)
 

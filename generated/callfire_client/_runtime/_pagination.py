@@ -10,7 +10,9 @@ A walk ends only on evidence that nothing is left: an empty page, a total the se
 (a negative total means "unknown") reached, a page shorter than the limit the server applied
 (the limit it echoes in the page, or the one the API states as its largest page), or a cursor
 that is missing or was sent before. A page shorter than the limit asked for is no evidence:
-servers cap the page size, and a walk that stopped there would silently lose items.
+servers cap the page size, and a walk that stopped there would silently lose items. An offset
+or page walk also ends, with a warning logged, at a page the server sent before: a server that
+ignores the position asked for answers with its first page again, and would be walked forever.
 """
 
 from __future__ import annotations
@@ -21,6 +23,8 @@ from dataclasses import dataclass
 from typing import Any, Generic, Literal, TypeVar
 
 import pydantic
+
+from ._logging import logger
 
 __all__ = ["AsyncPager", "PageSpec", "PageWalker", "SyncPager", "read_field"]
 
@@ -79,8 +83,10 @@ class PageWalker:
         # that starts at a later offset, page or cursor cannot compare them with the total).
         self._received = 0
         self._from_start = True
-        # Digests of the cursors sent so far: 16 bytes each, however long the server's cursors.
+        # Digests of the cursors sent so far, and of the pages received (offset and page walks):
+        # 16 bytes each, however long the server's cursors or pages.
         self._seen_cursors: set[bytes] = set()
+        self._seen_pages: set[bytes] = set()
         self._start_defaults()
 
     def _start_defaults(self) -> None:
@@ -101,10 +107,14 @@ class PageWalker:
         """The query for the next request, or None when the listing is exhausted."""
         return None if self._done else dict(self._query)
 
-    def advance(self, page: object) -> list[Any]:
-        """Take in a fetched page: return its items and move to the next position."""
+    def advance(self, page: object) -> list[Any] | None:
+        """Take in a fetched page: return its items and move to the next position. None when
+        the page was received before (it is not part of the listing, which ends)."""
         raw_items = read_field(page, self._spec.items)
         items = list(raw_items) if isinstance(raw_items, (list, tuple)) else []
+        if items and self._spec.kind != "cursor" and self._received_before(items):
+            self._done = True
+            return None
         self._received += len(items)
         if not items:
             self._done = True
@@ -115,6 +125,22 @@ class PageWalker:
         else:
             self._advance_cursor(page)
         return items
+
+    def _received_before(self, items: list[Any]) -> bool:
+        """Whether a page of the same items came before: the server ignored the position asked
+        for (a cursor walk has the cursors to tell)."""
+        digest = _digest(items)
+        if digest not in self._seen_pages:
+            self._seen_pages.add(digest)
+            return False
+        position = self._spec.offset_param or self._spec.page_param or self._spec.kind
+        logger.warning(
+            "the listing ends at %s=%s: the server answered with a page it sent before, so it "
+            "ignores the position asked for and more pages would repeat it",
+            position,
+            self._query.get(position),
+        )
+        return True
 
     def _total(self, page: object) -> int | None:
         """The total the page states; None when it states none, or a negative one (unknown)."""
@@ -226,9 +252,10 @@ class AsyncPager(AsyncIterator[ItemT], Generic[PageT, ItemT]):
             yield page
 
 
-def _digest(cursor: object) -> bytes:
-    # repr tells 1 from "1"; both would be sent as 1, so at worst one extra page is fetched.
-    return hashlib.blake2b(repr(cursor).encode("utf-8", "replace"), digest_size=16).digest()
+def _digest(value: object) -> bytes:
+    # repr tells 1 from "1"; both would be sent as 1, so at worst one extra page is fetched. A
+    # page's items are told apart by theirs (a model's repr shows every field).
+    return hashlib.blake2b(repr(value).encode("utf-8", "replace"), digest_size=16).digest()
 
 
 def _as_int(value: object) -> int | None:

@@ -12,7 +12,8 @@ A walk ends only on evidence that nothing is left: an empty page, a total the se
 that is missing or was sent before. A page shorter than the limit asked for is no evidence:
 servers cap the page size, and a walk that stopped there would silently lose items. An offset
 or page walk also ends, with a warning logged, at a page the server sent before: a server that
-ignores the position asked for answers with its first page again, and would be walked forever.
+ignores the position asked for answers with its first page again, and would be walked forever
+(only pages whose items all differ tell: a listing of items alike may repeat a page).
 """
 
 from __future__ import annotations
@@ -128,8 +129,12 @@ class PageWalker:
 
     def _received_before(self, items: list[Any]) -> bool:
         """Whether a page of the same items came before: the server ignored the position asked
-        for (a cursor walk has the cursors to tell)."""
-        digest = _digest(items)
+        for (a cursor walk has the cursors to tell). Only a page whose items all differ tells:
+        in a listing of items alike, the next page may be the same as the last."""
+        shown = [repr(item) for item in items]  # a model's repr shows every field
+        if len(set(shown)) < len(shown):
+            return False
+        digest = _digest(shown)
         if digest not in self._seen_pages:
             self._seen_pages.add(digest)
             return False
@@ -253,8 +258,7 @@ class AsyncPager(AsyncIterator[ItemT], Generic[PageT, ItemT]):
 
 
 def _digest(value: object) -> bytes:
-    # repr tells 1 from "1"; both would be sent as 1, so at worst one extra page is fetched. A
-    # page's items are told apart by theirs (a model's repr shows every field).
+    # repr tells 1 from "1"; both would be sent as 1, so at worst one extra page is fetched.
     return hashlib.blake2b(repr(value).encode("utf-8", "replace"), digest_size=16).digest()
 
 

@@ -310,6 +310,15 @@ def test_cursor_walks_use_the_apis_names_or_cursor_and_next() -> None:
     assert walker.next_query() == {"cursor": "n1"}
 
 
+def test_a_cursor_walk_goes_on_past_a_page_it_received_before() -> None:
+    # The cursors tell where a cursor walk is: a feed may send the same items with a new one.
+    pages = script(
+        {"items": [1, 2], "next": "A"}, {"items": [1, 2], "next": "B"}, {"items": [3], "next": None}
+    )
+    items, sent = walk(CURSOR, {}, pages)
+    assert items == [1, 2, 1, 2, 3] and len(sent) == 3
+
+
 def test_a_cursor_sent_before_ends_the_walk() -> None:
     # A server answering A, B, A, ... would otherwise be paged forever.
     pages = script(

@@ -132,20 +132,18 @@ class PageWalker:
         for (a cursor walk has the cursors to tell). Only a page whose items all differ tells:
         in a listing of items alike, the next page may be the same as the last."""
         shown = [repr(item) for item in items]  # a model's repr shows every field
-        if len(set(shown)) < len(shown):
-            return False
         digest = _digest(shown)
-        if digest not in self._seen_pages:
-            self._seen_pages.add(digest)
-            return False
-        position = self._spec.offset_param or self._spec.page_param or self._spec.kind
-        logger.warning(
-            "the listing ends at %s=%s: the server answered with a page it sent before, so it "
-            "ignores the position asked for and more pages would repeat it",
-            position,
-            self._query.get(position),
-        )
-        return True
+        repeated = len(set(shown)) == len(shown) and digest in self._seen_pages
+        self._seen_pages.add(digest)
+        if repeated:
+            position = self._spec.offset_param or self._spec.page_param or self._spec.kind
+            logger.warning(
+                "the listing ends at %s=%s: the server answered with a page it sent before, so "
+                "it ignores the position asked for and more pages would repeat it",
+                position,
+                self._query.get(position),
+            )
+        return repeated
 
     def _total(self, page: object) -> int | None:
         """The total the page states; None when it states none, or a negative one (unknown)."""

@@ -468,9 +468,11 @@ def test_an_injected_clients_params_are_defaults_after_the_query() -> None:
     assert first.path == "/v1/search"
     made.request(ITEM, path={"id": "1"}, extra_query={"key": "mine"})
     assert recorder.requests[1].url.params.multi_items() == [("key", "mine"), ("q", "default")]
+    made.request(ITEM, path={"id": "1"}, extra_query={"q": ""})  # given, if empty
+    assert recorder.requests[2].url.params.multi_items() == [("q", ""), ("key", "k")]
     ahttp = httpx.AsyncClient(transport=httpx.MockTransport(recorder), params={"a": "é &"})
     asyncio.run(AsyncAPIClient(base_url=_BASE, http_client=ahttp).request(ITEM, path={"id": "2"}))
-    assert recorder.requests[2].url.raw_path == b"/v1/items/2?a=%C3%A9+%26"
+    assert recorder.requests[3].url.raw_path == b"/v1/items/2?a=%C3%A9+%26"
 
 
 def test_a_path_that_leaves_the_base_url_is_refused_before_sending() -> None:

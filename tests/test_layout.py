@@ -79,6 +79,9 @@ FAMILIES = {
     "TypedDict key, long name": lambda n: f"class D(TypedDict):\n    {'k' * n}: NotRequired[IoK8sApiCoreV1Container | IoK8sApiCoreV1ContainerDict]\n",
     "TypedDict key, required union": lambda n: f"class D(TypedDict):\n    k: {'M' * n} | {'M' * n}Dict | None\n",
     "TypedDict key, mapping": lambda n: f"class D(TypedDict):\n    k: NotRequired[dict[str, {'M' * n} | {'M' * n}Dict]]\n",
+    # black wraps an empty collection assigned in parentheses of its own (test_readme's lists)
+    "annotated empty list": lambda n: f"def f():\n    made: list[package.{'M' * n}] = []\n",
+    "empty dict": lambda n: f"def f():\n    {'d' * n} = {{}}\n",
     "parameter, union": lambda n: f"class R:\n    def f(\n        self,\n        body: {'M' * n} | {'M' * n}Dict | None = None,\n    ) -> None:\n        pass\n",
 }
 

@@ -148,8 +148,8 @@ def test_allof_diamonds_thirty_levels_deep_generate_in_seconds(tmp_path: Path) -
     expected = {"leaf"} | {f"{k}{i}" for k in "bc" for i in range(levels)}
     assert sorted(names) == sorted(expected)  # each field once, though reached 2**30 ways
     assert models["A0"].parents == ("B0", "C0") and models["A0"].fields == ()
-    # the response parses as A0: the package's 33 tests, the operation's 10, the README's 6
-    assert "49 passed" in _suite_passes(tmp_path / "out")
+    # the response parses as A0: the package's 33 tests, the operation's 10, the README's 7
+    assert "50 passed" in _suite_passes(tmp_path / "out")
 
 
 def _enum_document(tmp_path: Path, name: str, *schemas: dict[str, object]) -> Path:
@@ -456,7 +456,7 @@ def test_test_data_stays_small_whatever_the_constraints(tmp_path: Path) -> None:
     assert skipped == ["test_get_x"]  # getY's request keeps to minLength 40: it is sent
     assert "x" * 40 in contract and "x" * 1025 not in contract
     output = _suite_passes(tmp_path / "out")
-    assert "59 passed" in output, output  # 33 of the package, 10 for each operation, 6 README
+    assert "60 passed" in output, output  # 33 of the package, 10 for each operation, 7 README
 
 
 @pytest.mark.contract
@@ -505,9 +505,9 @@ def test_test_data_stays_small_however_wide_and_deep_the_models(tmp_path: Path) 
         if required:
             assert [n.pointer for n in notes] == ["/paths/~1m/get"]
             assert "'getM'" in notes[0].message and notes[0].position is not None
-            assert "49 passed, 10 skipped" in output, output
+            assert "50 passed, 10 skipped" in output, output
         else:
-            assert notes == [] and "59 passed" in output, output
+            assert notes == [] and "60 passed" in output, output
 
 
 def _long_description_document(tmp_path: Path) -> Path:

@@ -323,6 +323,8 @@ def _statement(line: _Piece, indent: int) -> list[str]:
         call=bool(primary),
     )
     empty = not text[opening + 1 : closing].strip()
+    if empty and rhs and not primary:
+        raise Unsure(text)  # `target = []`: black wraps the value in parentheses of its own
     if (indent + opening + 1 <= LIMIT and not empty) or not rhs or not primary:
         return split
     if ": " in text[:start].split("=")[0]:

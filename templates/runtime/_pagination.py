@@ -10,9 +10,9 @@ A walk ends only on evidence that nothing is left: an empty page, a total the se
 (the limit it echoes in the page, or the one the API states as its largest page), or a cursor
 that is missing or was sent before. A page shorter than the limit asked for is no evidence:
 servers cap the page size, and a walk that stopped there would silently lose items. An offset
-or page walk also ends, with a warning logged, at a page the server sent before: a server that
-ignores the position asked for answers with its first page again, and would be walked forever
-(only pages whose items all differ tell: a listing of items alike may repeat a page).
+or page walk also ends, with a warning logged, at a page that repeats the one before: a server
+that ignores the position asked for answers with its first page again, and would be walked
+forever (only pages whose items all differ tell: a listing of items alike may repeat a page).
 """
 
 from __future__ import annotations
@@ -83,10 +83,9 @@ class PageWalker:
         # that starts at a later offset, page or cursor cannot compare them with the total).
         self._received = 0
         self._from_start = True
-        # Digests of the cursors sent so far, and of the pages received (offset and page walks):
-        # 16 bytes each, however long the server's cursors or pages.
+        # Digests of the cursors sent so far: 16 bytes each, however long the server's cursors.
         self._seen_cursors: set[bytes] = set()
-        self._seen_pages: set[bytes] = set()
+        self._last_items: list[Any] = []  # the previous page's (offset and page walks)
         self._start_defaults()
 
     def _start_defaults(self) -> None:
@@ -112,7 +111,7 @@ class PageWalker:
         the page was received before (it is not part of the listing, which ends)."""
         raw_items = read_field(page, self._spec.items)
         items = list(raw_items) if isinstance(raw_items, (list, tuple)) else []
-        if items and self._spec.kind != "cursor" and self._received_before(items):
+        if items and self._spec.kind != "cursor" and self._repeats(items):
             self._done = True
             return None
         self._received += len(items)
@@ -126,19 +125,19 @@ class PageWalker:
             self._advance_cursor(page)
         return items
 
-    def _received_before(self, items: list[Any]) -> bool:
-        """Whether a page of the same items came before: the server ignored the position asked
-        for (a cursor walk has the cursors to tell). Only a page whose items all differ tells:
-        in a listing of items alike, the next page may be the same as the last."""
-        shown = [repr(item) for item in items]  # a model's repr shows every field
-        digest = _digest(shown)
-        repeated = len(set(shown)) == len(shown) and digest in self._seen_pages
-        self._seen_pages.add(digest)
+    def _repeats(self, items: list[Any]) -> bool:
+        """Whether the page holds the previous page's items again: the server ignored the
+        position asked for (a cursor walk has the cursors to tell). Only a page whose items all
+        differ tells: in a listing of items alike, the next page may be the same as the last.
+        Two pages that differ differ at their first item, mostly: the comparison costs about
+        nothing, and the items are told apart only when a page repeats."""
+        repeated = items == self._last_items and len({repr(item) for item in items}) == len(items)
+        self._last_items = items
         if repeated:
             position = self._spec.offset_param or self._spec.page_param or self._spec.kind
             logger.warning(
-                "the listing ends at %s=%s: the server answered with a page it sent before, so "
-                "it ignores the position asked for and more pages would repeat it",
+                "the listing ends at %s=%s: the server answered with the page it sent before, "
+                "so it ignores the position asked for and more pages would repeat it",
                 position,
                 self._query.get(position),
             )

@@ -109,7 +109,7 @@ class PageWalker:
 
     def advance(self, page: object) -> list[Any] | None:
         """Take in a fetched page: return its items and move to the next position. None when
-        the page was received before (it is not part of the listing, which ends)."""
+        the page repeats the one before (it is not part of the listing, which ends there)."""
         raw_items = read_field(page, self._spec.items)
         items = list(raw_items) if isinstance(raw_items, (list, tuple)) else []
         if items and self._spec.kind != "cursor" and self._repeats(items):
@@ -254,9 +254,9 @@ class AsyncPager(AsyncIterator[ItemT], Generic[PageT, ItemT]):
             yield page
 
 
-def _digest(value: object) -> bytes:
+def _digest(cursor: object) -> bytes:
     # repr tells 1 from "1"; both would be sent as 1, so at worst one extra page is fetched.
-    return hashlib.blake2b(repr(value).encode("utf-8", "replace"), digest_size=16).digest()
+    return hashlib.blake2b(repr(cursor).encode("utf-8", "replace"), digest_size=16).digest()
 
 
 def _as_int(value: object) -> int | None:

@@ -8,7 +8,6 @@ from __future__ import annotations
 
 import argparse
 import dataclasses
-import gc
 import os
 import sys
 import time
@@ -223,17 +222,7 @@ def _add_ref_root_argument(parser: argparse.ArgumentParser) -> None:
 
 def command() -> int:
     """The process's entry (`python -m generator`, `swagger2-client`)."""
-    # A run holds one large tree (the document, then the API) to its end, and reference counting
-    # frees nearly all the rest. CPython's full collections walk that tree whenever the heap has
-    # grown by a quarter, and free nothing: 3 in a Kubernetes generation, 0.27 s of its 3.5 s
-    # (gc.callbacks), peak memory the same without them. Young collections still run. Not in
-    # main: tests call it in one long-lived process, whose garbage must stay collectable.
-    young, middle, _ = gc.get_threshold()
-    gc.set_threshold(young, middle, NO_FULL_COLLECTION)
     return main()
-
-
-NO_FULL_COLLECTION = 1_000_000  # collections of the middle generation before a full one: never
 
 
 def main(argv: Sequence[str] | None = None) -> int:

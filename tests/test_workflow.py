@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import gc
 import io
 import os
 import re
@@ -327,22 +326,3 @@ def test_progress_is_shown_for_large_projects_only() -> None:
         and "\rlarge: formatting 200/200" in text
         and text.endswith("\x1b[K")
     )
-
-
-def test_the_command_runs_without_full_collections_and_main_keeps_them(
-    monkeypatch: pytest.MonkeyPatch, cli  # type: ignore[no-untyped-def]
-) -> None:
-    """`python -m generator` turns CPython's full collections off for its one run (see
-    cli.command); main, which a long-lived process such as this test run calls, does not."""
-    from generator import cli as cli_module
-
-    before = gc.get_threshold()
-    assert cli("validate", SEED).code == 0
-    assert gc.get_threshold() == before
-    seen: list[tuple[int, int, int]] = []
-    monkeypatch.setattr(cli_module, "main", lambda: seen.append(gc.get_threshold()) or 0)
-    try:
-        assert cli_module.command() == 0
-    finally:
-        gc.set_threshold(*before)
-    assert seen[0][:2] == before[:2] and seen[0][2] >= 1_000_000

@@ -15,7 +15,8 @@ from generator.render.project import effective_sha256, openapi_json
 from generator.target import Target
 from tests.conftest import SEED, SEED_OVERLAY
 
-# Values orjson refuses (an integer past 64 bits) or may print otherwise than json (small floats).
+# Values a faster JSON writer refuses (orjson: an integer past 64 bits) or prints otherwise than
+# json (small floats): openapi.json must read back with each of them as it is.
 AWKWARD = """\
 swagger: "2.0"
 info: {title: Awkward, version: "1"}

@@ -329,7 +329,7 @@ def _import_all(batch: Path, packages: list[str]) -> None:
 def _type_check_all(batch: Path, packages: list[str]) -> None:
     arguments = [arg for package in packages for arg in ("-p", package)]
     run = subprocess.run(
-        [sys.executable, "-m", "mypy", "--strict", "--no-incremental", *arguments],
+        [sys.executable, "-m", "mypy", "--strict", *arguments],
         cwd=batch,
         capture_output=True,
         text=True,

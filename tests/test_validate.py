@@ -60,6 +60,22 @@ def test_dangling_reference_becomes_free_form(write) -> None:  # type: ignore[no
     assert result.document["paths"]["/a"]["post"]["parameters"][0]["schema"] == {}
 
 
+def test_a_pointer_without_its_slash_is_named_in_the_hint(write) -> None:  # type: ignore[no-untyped-def]
+    # prance's recursion fixtures write '#definitions/X': RFC 6901 pointers start with '/'.
+    spec = spec_with(
+        write,
+        "  /a:\n    get:\n      responses: {'200': {description: ok, schema: {$ref: '#definitions/Fine'}}}\n",
+        "definitions:\n  Fine: {type: object}\n",
+    )
+    [found] = ingest(spec).diagnostics.items
+    assert (found.code, found.pointer) == ("ref-dangling", "/paths/~1a/get/responses/200/schema")
+    assert "write '#/definitions/Fine'" in found.hint
+    [other] = ingest(
+        spec_with(write, " {}\n", "definitions:\n  A: {$ref: '#definitions/B'}\n")
+    ).diagnostics.items
+    assert other.hint == "add the definition, or fix the reference with an overlay"
+
+
 def test_http_only_is_noted(write) -> None:  # type: ignore[no-untyped-def]
     spec = write(
         "s.yaml", "swagger: '2.0'\ninfo: {title: t, version: '1'}\nschemes: [http]\npaths: {}\n"

@@ -235,9 +235,18 @@ def _check_dangling_refs(document: SpecDict, report: _Reporter) -> None:
                 "ref-dangling",
                 f"the reference {ref!r} names nothing in the document; "
                 "it is read as free-form JSON",
-                "add the definition, or fix the reference with an overlay",
+                _dangling_hint(document, ref),
             )
         _repair_ref(document, path, node)
+
+
+def _dangling_hint(document: SpecDict, ref: str) -> str:
+    """How to mend a reference: '#definitions/X' most likely meant '#/definitions/X' (a JSON
+    pointer after '#' starts with '/', RFC 6901)."""
+    meant = "#/" + ref[1:]
+    if not ref.startswith("#/") and _resolves(document, meant):
+        return f"a JSON pointer starts with '/': write {meant!r} (an overlay can)"
+    return "add the definition, or fix the reference with an overlay"
 
 
 def _ref_nodes(document: SpecDict) -> list[tuple[Path_, dict[str, Any]]]:

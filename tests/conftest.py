@@ -23,6 +23,7 @@ settings.register_profile("fixed", derandomize=True, database=None, print_blob=T
 settings.register_profile("explore", derandomize=False, database=None, print_blob=True)
 settings.load_profile("explore" if os.environ.get("RANDOM_EXPLORE") else "fixed")
 
+from generator import corpus
 from generator.cli import main
 
 ROOT = Path(__file__).resolve().parent.parent
@@ -274,3 +275,27 @@ def run_isolated(*args: str | Path) -> subprocess.CompletedProcess[str]:
         pytest.fail(f"the generator did not finish within 20 s: {' '.join(command)}")
     assert "internal error" not in run.stderr, run.stderr[-2000:]  # MemoryError, for one
     return run
+
+
+@pytest.fixture
+def shared_mypy_cache(mypy_cache: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    """The runner's mypy stage with the worker's cache (mypy_cache above), kept from one document
+    to the next.
+
+    The runner gives each document a new, empty cache, so each `mypy --strict` checks httpx,
+    pydantic and the standard library again before the package (most of its time for a small
+    document). Here the command is the runner's own, only `--cache-dir` names the worker's cache:
+    mypy's incremental mode rechecks every module whose source or dependencies changed (each
+    package is new), so the verdict is the same.
+    """
+    run = corpus._run
+
+    def run_with_shared_cache(
+        command: list[str], cwd: Path, timeout: int = 900, env: dict[str, str] | None = None
+    ) -> str:
+        if command[1:3] == ["-m", "mypy"] and "--cache-dir" in command:
+            command = list(command)
+            command[command.index("--cache-dir") + 1] = str(mypy_cache)
+        return run(command, cwd, timeout, env)
+
+    monkeypatch.setattr(corpus, "_run", run_with_shared_cache)

@@ -209,7 +209,10 @@ CASES: list[Case[_Api]] = [
                 ("fields", "string"),
                 ("strictValidation", "true"),
             ],
-            {"Authorization": "Basic dGVzdC11c2VyOnRlc3QtcGFzc3dvcmQ="},
+            {
+                "Content-Type": "application/json",
+                "Authorization": "Basic dGVzdC11c2VyOnRlc3QtcGFzc3dvcmQ=",
+            },
             json_body='[{"attributes": {"key": "string"}, "contactId": 1, "dialplanXml": "string", "fromNumber": "string", "liveMessage": "string", "liveMessageSoundId": 1, "machineMessage": "string", "machineMessageSoundId": 1, "phoneNumber": "string", "transferDigit": "string", "transferMessage": "string", "transferMessageSoundId": 1, "transferNumber": "string", "voice": "MALE1"}]',
         ),
         status=200,
@@ -385,7 +388,10 @@ CASES: list[Case[_Api]] = [
             "POST",
             "/v2/calls/broadcasts",
             [("start", "true"), ("strictValidation", "true")],
-            {"Authorization": "Basic dGVzdC11c2VyOnRlc3QtcGFzc3dvcmQ="},
+            {
+                "Content-Type": "application/json",
+                "Authorization": "Basic dGVzdC11c2VyOnRlc3QtcGFzc3dvcmQ=",
+            },
             json_body='{"answeringMachineConfig": "AM_ONLY", "dialplanXml": "string", "fromNumber": "string", "id": 1, "labels": ["string", "other"], "localTimeRestriction": {"beginHour": 1, "beginMinute": 1, "enabled": true, "endHour": 1, "endMinute": 1}, "maxActive": 1, "maxActiveTransfers": 1, "name": "string", "recipients": [{"attributes": {"key": "string"}, "contactId": 1, "fromNumber": "string", "phoneNumber": "string"}], "resumeNextDay": true, "retryConfig": {"maxAttempts": 1, "minutesBetweenAttempts": 1, "retryPhoneTypes": ["string", "other"], "retryResults": ["string", "other"]}, "schedules": [{"campaignId": 1, "daysOfWeek": ["string", "other"], "id": 1, "startDate": {"day": 1, "month": 1, "year": 1}, "startTimeOfDay": {"hour": 1, "minute": 1, "second": 1}, "stopDate": {"day": 1, "month": 1, "year": 1}, "stopTimeOfDay": {"hour": 1, "minute": 1, "second": 1}, "timeZone": "string"}], "sounds": {"dncDigit": "string", "dncSoundId": 1, "dncSoundText": "string", "dncSoundTextVoice": "MALE1", "liveSoundId": 1, "liveSoundText": "string", "liveSoundTextVoice": "MALE1", "machineSoundId": 1, "machineSoundText": "string", "machineSoundTextVoice": "MALE1", "transferDigit": "string", "transferNumber": "string", "transferSoundId": 1, "transferSoundText": "string", "transferSoundTextVoice": "MALE1"}}',
         ),
         status=200,

@@ -67,9 +67,16 @@ class Member(BaseModel):
         (Day.NEW_YEAR, "2026-01-01"),
         # Swagger 2.0 formats "date" and "date-time" are RFC 3339 full-date and date-time
         (datetime.date(2026, 1, 2), "2026-01-02"),
+        # UTC as "Z" (RFC 3339 5.6 allows "Z" or "+00:00"; "Z" is what pydantic writes in a model)
         (
             datetime.datetime(2026, 1, 2, 3, 4, 5, tzinfo=datetime.timezone.utc),
-            "2026-01-02T03:04:05+00:00",
+            "2026-01-02T03:04:05Z",
+        ),
+        (
+            datetime.datetime(
+                2026, 1, 2, 3, 4, 5, tzinfo=datetime.timezone(-datetime.timedelta(hours=5))
+            ),
+            "2026-01-02T03:04:05-05:00",
         ),
         (datetime.datetime(2026, 1, 2, 3, 4, 5, 600000), "2026-01-02T03:04:05.600000"),
         (datetime.time(3, 4, 5), "03:04:05"),
@@ -82,6 +89,21 @@ class Member(BaseModel):
 )
 def test_a_value_is_written_as_apis_read_it(value: object, text: str) -> None:
     assert to_param_str(value) == text
+
+
+class Meeting(BaseModel):
+    at: datetime.datetime
+
+
+@pytest.mark.parametrize("hours", [0, 2, None])
+def test_a_date_time_is_written_alike_in_a_model_a_body_and_a_query(hours: int | None) -> None:
+    zone = None if hours is None else datetime.timezone(datetime.timedelta(hours=hours))
+    when = datetime.datetime(2026, 1, 2, 3, 4, 5, tzinfo=zone)
+    in_a_model = Meeting(at=when).model_dump(mode="json")["at"]  # pydantic's own text
+    assert encode_json({"at": when}) == {"at": in_a_model}
+    assert encode_json([when]) == [in_a_model]
+    assert encode_query({"at": when}, {}) == [("at", in_a_model)]
+    assert encode_headers({"At": [when, when]}) == {"At": f"{in_a_model},{in_a_model}"}
 
 
 # -- paths ----------------------------------------------------------------------------------------

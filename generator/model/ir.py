@@ -195,6 +195,12 @@ class Parameter:
     has_example: bool = False
     limits: Limits = NO_LIMITS
 
+    @property
+    def uploads(self) -> bool:
+        """Whether it is sent as file parts: a formData file, or an array of files."""
+        sent = self.type.item if isinstance(self.type, ArrayOf) else self.type
+        return self.location == "formData" and isinstance(sent, FileData)
+
 
 @dataclass(frozen=True)
 class Response:

@@ -421,9 +421,7 @@ def _body_kind(
     form = [p for p in parameters if p.location == "formData"]
     if not form:
         return "none", ""
-    if any(isinstance(p.type, ir.FileData) for p in form) or (
-        consumes and "multipart/form-data" in consumes[0]
-    ):
+    if any(p.uploads for p in form) or (consumes and "multipart/form-data" in consumes[0]):
         return "multipart", "multipart/form-data"
     return "form", "application/x-www-form-urlencoded"
 

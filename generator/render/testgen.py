@@ -9,6 +9,7 @@ from __future__ import annotations
 import base64
 import datetime
 import json
+import re
 from dataclasses import dataclass, field
 from urllib.parse import quote, urlsplit
 
@@ -198,7 +199,7 @@ class _Planner:
             value, source, sample = self._argument(param, escaping)
             unmet.extend(sample.unmet)
             incomplete = incomplete or sample.incomplete
-            value = _as_sent(param.type, value)
+            value = _as_sent(param.type, value, self.synth)
             if param.location == "path":
                 arguments.append(source)
                 path = path.replace("{" + param.wire_name + "}", _path_segment(value))
@@ -210,10 +211,12 @@ class _Planner:
                 headers[param.wire_name] = _joined(value, "csv")
             elif param.location == "body":
                 json_body = json.dumps(value)
-            elif isinstance(param.type, ir.FileData):
-                files.append(param.wire_name)
+            elif param.uploads:  # a part for each file
+                files.extend([param.wire_name] * (len(value) if isinstance(value, list) else 1))
             else:
                 form.extend(_query_pairs(param, value))
+        if json_body and "content-type" not in {name.lower() for name in headers}:
+            headers["Content-Type"] = op.content_type  # the media type the operation consumes
         query.extend(self._auth_query(op))
         headers.update(self._auth_headers(op))
         # httpx resolves dot segments in the URL it sends (RFC 3986 section 5.2.4); the
@@ -329,17 +332,6 @@ def _model_source(name: str, value: dict[str, object], synth: Synthesizer) -> st
     return f"{name}({', '.join(arguments)})"
 
 
-def _as_sent(type_: ir.TypeRef, value: object) -> object:
-    """How the client puts a date-time argument on the wire (datetime.isoformat)."""
-    if (
-        isinstance(type_, ir.Primitive)
-        and type_.format == "date-time"
-        and value == "2024-01-02T03:04:05Z"
-    ):
-        return "2024-01-02T03:04:05+00:00"
-    return value
-
-
 def _source(type_: ir.TypeRef, value: object, synth: Synthesizer) -> str:
     """Python source for an argument of type_ holding the JSON value."""
     if isinstance(type_, ir.ModelRef) and isinstance(value, dict):
@@ -348,16 +340,79 @@ def _source(type_: ir.TypeRef, value: object, synth: Synthesizer) -> str:
         return "[" + ", ".join(_source(type_.item, v, synth) for v in value) + "]"
     if isinstance(type_, ir.FileData):
         return 'b"file-content"'
-    if isinstance(type_, ir.Primitive) and type_.format == "date" and isinstance(value, str):
-        try:
-            day = datetime.date.fromisoformat(value)
-        except ValueError:  # an example that is not a plain date: sent as the text it is
-            return escape.python_value(value)
-        return f"datetime.date({day.year}, {day.month}, {day.day})"
-    if (
-        isinstance(type_, ir.Primitive)
-        and type_.format == "date-time"
-        and value == "2024-01-02T03:04:05Z"
-    ):
-        return "datetime.datetime(2024, 1, 2, 3, 4, 5, tzinfo=datetime.timezone.utc)"
-    return escape.python_value(value)
+    if isinstance(type_, ir.MapOf) and isinstance(value, dict):
+        entries = (
+            f"{escape.python_value(k)}: {_source(type_.value, v, synth)}" for k, v in value.items()
+        )
+        return "{" + ", ".join(entries) + "}"
+    moment = _moment(type_, value)
+    if isinstance(moment, datetime.datetime):
+        fields = [moment.year, moment.month, moment.day, moment.hour, moment.minute, moment.second]
+        fields += [moment.microsecond] if moment.microsecond else []
+        tz = _zone_source(moment.utcoffset())
+        return f"datetime.datetime({', '.join(map(str, fields))}{tz})"
+    if isinstance(moment, datetime.date):
+        return f"datetime.date({moment.year}, {moment.month}, {moment.day})"
+    return escape.python_value(value)  # text that is no date: passed, and sent, as it is
+
+
+# RFC 3339 (section 5.6) full-date and date-time; the offset left optional, as some APIs write it.
+_FULL_DATE = re.compile(r"(\d{4})-(\d\d)-(\d\d)")
+_DATE_TIME = re.compile(
+    r"(\d{4})-(\d\d)-(\d\d)[Tt ](\d\d):(\d\d):(\d\d)(?:\.(\d{1,6}))?([Zz]|[+-]\d\d:\d\d)?"
+)
+
+
+def _moment(type_: ir.TypeRef, value: object) -> datetime.date | None:
+    """The date or date-time an argument's text stands for, when type_ is one and the text is
+    RFC 3339; None otherwise (the test then passes the text itself)."""
+    if not (isinstance(type_, ir.Primitive) and isinstance(value, str)):
+        return None
+    pattern = {"date": _FULL_DATE, "date-time": _DATE_TIME}.get(type_.format)
+    found = pattern.fullmatch(value) if pattern else None
+    if found is None:
+        return None
+    numbers = [int(part) for part in found.groups()[:6] if part is not None]
+    try:
+        if type_.format == "date":
+            return datetime.date(*numbers)
+        year, month, day, hour, minute, second = numbers
+        micro = int((found.group(7) or "0").ljust(6, "0"))
+        zone = _zone(found.group(8))
+        return datetime.datetime(year, month, day, hour, minute, second, micro, tzinfo=zone)
+    except ValueError:  # a month 13, a second 61: no date Python holds
+        return None
+
+
+def _zone_source(offset: datetime.timedelta | None) -> str:
+    if offset is None:
+        return ""
+    if not offset:
+        return ", tzinfo=datetime.timezone.utc"
+    return f", tzinfo=datetime.timezone(datetime.timedelta(seconds={int(offset.total_seconds())}))"
+
+
+def _zone(offset: str | None) -> datetime.tzinfo | None:
+    if offset is None:
+        return None
+    if offset in "Zz":
+        return datetime.timezone.utc
+    minutes = int(offset[1:3]) * 60 + int(offset[4:6])
+    return datetime.timezone(datetime.timedelta(minutes=-minutes if offset[0] == "-" else minutes))
+
+
+def _as_sent(type_: ir.TypeRef, value: object, synth: Synthesizer) -> object:
+    """value as the client puts it on the wire: a date or date-time the test passes as one (see
+    _source) in RFC 3339 form, with UTC as "Z" (as pydantic writes a model's); all else as is."""
+    if isinstance(type_, ir.ArrayOf) and isinstance(value, list):
+        return [_as_sent(type_.item, item, synth) for item in value]
+    if isinstance(type_, ir.MapOf) and isinstance(value, dict):
+        return {key: _as_sent(type_.value, item, synth) for key, item in value.items()}
+    if isinstance(type_, ir.ModelRef) and isinstance(value, dict):
+        fields = {f.wire_name: f.type for f in synth.fields(type_.name)}
+        return {k: _as_sent(fields[k], v, synth) if k in fields else v for k, v in value.items()}
+    moment = _moment(type_, value)
+    if moment is None:
+        return value
+    text = moment.isoformat()
+    return text[:-6] + "Z" if text.endswith("+00:00") else text

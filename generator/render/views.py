@@ -215,6 +215,7 @@ class _ParamView:
     required: bool
     description: str
     default_note: str
+    uploads: bool  # sent as file parts (see ir.Parameter.uploads)
 
 
 @dataclass
@@ -237,11 +238,7 @@ class _OperationView:
 
     @property
     def files(self) -> list[_ParamView]:
-        return [
-            p
-            for p in self.located("formData")
-            if p.annotation == "FileInput" or p.annotation.startswith("FileInput |")
-        ]
+        return [p for p in self.located("formData") if p.uploads]
 
     @property
     def form(self) -> list[_ParamView]:
@@ -308,4 +305,6 @@ def _param_view(p: ir.Parameter, imports: Imports) -> _ParamView:
     if not p.required:
         text = f"{text} | None"
     note = f"The server's default is {escape.python_value(p.default)}." if p.has_default else ""
-    return _ParamView(p.name, p.wire_name, p.location, text, p.required, p.description, note)
+    return _ParamView(
+        p.name, p.wire_name, p.location, text, p.required, p.description, note, p.uploads
+    )

@@ -15,6 +15,7 @@ from collections.abc import Mapping
 from typing import Annotated, Any, ClassVar, TypeVar, Union, get_args, get_origin
 
 import pydantic
+import pydantic_core
 from pydantic import ConfigDict
 from pydantic.fields import FieldInfo
 
@@ -129,11 +130,18 @@ def to_jsonable(value: object, sending: bool = True) -> Any:
     if isinstance(value, (list, tuple)):
         return [to_jsonable(item, sending) for item in value]
     if isinstance(value, (datetime.date, datetime.time)):
-        # datetime is a subclass of date, so this covers all three.
-        return value.isoformat()
+        return date_text(value)
     if isinstance(value, uuid.UUID):
         return str(value)
     return value
+
+
+def date_text(value: datetime.date | datetime.time) -> str:
+    """RFC 3339 text for a date, time or date-time (a datetime is a date), written as pydantic
+    writes one inside a model: UTC as "Z", not isoformat's "+00:00". One client, one form."""
+    text = pydantic_core.to_jsonable_python(value)
+    assert isinstance(text, str)
+    return text
 
 
 # A model's keys, each Python name and wire name: field name, wire name and annotation.

@@ -18,7 +18,7 @@ import urllib.parse
 from collections.abc import Iterable, Mapping
 from typing import IO, Any, cast
 
-from ._models import from_data, to_jsonable
+from ._models import date_text, from_data, to_jsonable
 from ._route import LazyType
 from ._types import NotGiven
 
@@ -49,7 +49,7 @@ def to_param_str(value: object) -> str:
     if isinstance(value, enum.Enum):
         return to_param_str(value.value)
     if isinstance(value, (datetime.date, datetime.time)):
-        return value.isoformat()
+        return date_text(value)
     return str(value)
 
 

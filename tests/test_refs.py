@@ -208,3 +208,41 @@ def test_petstore_separate_resolves_its_file_references(shared_specs: Path) -> N
     assert sorted(doc["parameters"]) == ["limitsParam", "tagsParam"]
     assert doc["definitions"]["NewPet"]["allOf"][0] == {"$ref": "#/definitions/Pet"}
     assert doc["parameters"]["limitsParam"]["required"] is False
+
+
+def test_a_file_named_in_a_vendor_extension_is_put_in_place(write) -> None:  # type: ignore[no-untyped-def]
+    # AutoRest's documents name example files in x-ms-examples: {parameters, responses}, no
+    # schema. An extension's value is any JSON (Swagger 2.0, "Specification Extensions").
+    write("api/examples/get.json", '{"parameters": {}, "responses": {"200": {"body": 2.5}}}')
+    write("api/Rate.yaml", "type: number\n")
+    spec = write(
+        "api/swagger.yaml",
+        """\
+swagger: "2.0"
+info: {title: T, version: "1"}
+x-top: {$ref: 'examples/get.json'}
+paths:
+  /n:
+    get:
+      x-ms-examples:
+        first: {$ref: 'examples/get.json'}
+      responses:
+        "200":
+          description: ok
+          schema:
+            type: object
+            properties:
+              x-rate: {$ref: 'Rate.yaml'}
+""",
+    )
+    result = ingest(spec)
+    assert result.ok and not result.diagnostics.items, [d.render() for d in result.diagnostics]
+    doc = result.document
+    assert doc is not None
+    example = {"parameters": {}, "responses": {"200": {"body": 2.5}}}
+    assert doc["paths"]["/n"]["get"]["x-ms-examples"] == {"first": example}
+    assert doc["x-top"] == example
+    # an "x-" key that names a property is no extension: its schema is bundled as ever
+    assert list(doc["definitions"]) == ["Rate"]
+    schema = doc["paths"]["/n"]["get"]["responses"]["200"]["schema"]
+    assert schema["properties"]["x-rate"] == {"$ref": "#/definitions/Rate"}

@@ -392,7 +392,11 @@ def _is_url(text: str) -> bool:
 
 
 def _context(path: tuple[str | int, ...]) -> str:
-    """What kind of object sits at path: 'parameter', 'response', 'path', or 'schema'."""
+    """What kind of object sits at path: 'parameter', 'response', 'path', 'schema', or
+    'extension' (inside a vendor extension, whose value is any JSON: AutoRest's x-ms-examples
+    name example files, which are no schemas and are put in place)."""
+    if _in_extension(path):
+        return "extension"
     if (
         len(path) >= 2
         and path[-2] == "parameters"
@@ -404,6 +408,22 @@ def _context(path: tuple[str | int, ...]) -> str:
     if len(path) == 2 and path[0] == "paths":
         return "path"
     return "schema"
+
+
+# Objects whose keys are names a document chooses: an "x-" key there names a thing, no extension.
+_NAMED = {"definitions", "properties", "securityDefinitions", "headers", "examples", "scopes"}
+
+
+def _in_extension(path: Location) -> bool:
+    """Whether path runs through a vendor extension (Swagger 2.0: a field "^x-" of an object
+    with fixed fields)."""
+    for index, token in enumerate(path):
+        if isinstance(token, str) and token.startswith("x-"):
+            parent = path[index - 1] if index else None
+            names = parent in _NAMED or (index == 1 and parent in ("parameters", "responses"))
+            if not names:
+                return True
+    return False
 
 
 def _name_for(file: str, fragment: str) -> str:

@@ -246,3 +246,31 @@ paths:
     assert list(doc["definitions"]) == ["Rate"]
     schema = doc["paths"]["/n"]["get"]["responses"]["200"]["schema"]
     assert schema["properties"]["x-rate"] == {"$ref": "#/definitions/Rate"}
+
+
+def test_a_problem_with_a_whole_bundled_object_is_reported_in_its_file(write) -> None:  # type: ignore[no-untyped-def]
+    # The bundler adds definitions/Pet and parameters/limit; the main file has neither.
+    write("api/models/Pet.yaml", "type: object\nfoo: 1\n")
+    write(
+        "api/params.yaml", "# shared\n\nlimit: {name: limit, in: query, type: integer, bogus: 1}\n"
+    )
+    spec = write(
+        "api/swagger.yaml",
+        """\
+swagger: "2.0"
+info: {title: T, version: "1"}
+paths:
+  /pets:
+    get:
+      parameters: [{$ref: 'params.yaml#/limit'}]
+      responses:
+        "200": {description: ok, schema: {$ref: 'models/Pet.yaml'}}
+definitions:
+  Other: {type: string}
+parameters: {}
+""",
+    )
+    found = {d.pointer: d.position for d in ingest(spec).diagnostics.items}
+    pet, limit = found["/definitions/Pet"], found["/parameters/limit"]
+    assert pet is not None and (Path(pet.file).name, pet.line) == ("Pet.yaml", 1)
+    assert limit is not None and (Path(limit.file).name, limit.line) == ("params.yaml", 3)

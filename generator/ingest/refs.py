@@ -240,6 +240,9 @@ class _Bundler:
             section = self.root.setdefault(kind, SpecDict(self.root.source))
             name = _free_name(section, _name_for(file, fragment))
             section[name] = clone(content)
+            where = locate(self.files.get(file), tuple(_fragment_tokens(fragment)))
+            if where is not None and isinstance(section, SpecDict):  # its file, not this one's
+                section.marks[name] = (where.line, where.col, where.file)
             added.append(((kind, name), section[name]))
             self.placed[key] = f"#/{kind}/{name.replace('~', '~0').replace('/', '~1')}"
         node["$ref"] = self.placed[key]

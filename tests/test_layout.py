@@ -82,6 +82,9 @@ FAMILIES = {
     # black wraps an empty collection assigned in parentheses of its own (test_readme's lists)
     "annotated empty list": lambda n: f"def f():\n    made: list[package.{'M' * n}] = []\n",
     "empty dict": lambda n: f"def f():\n    {'d' * n} = {{}}\n",
+    # a Route's required parameters: a one-tuple's comma stays when black splits it
+    "one-tuple of a pair": lambda n: f'R = Route(\n    method="POST",\n    required=(("body", "{"b" * n}"),),\n)\n',
+    "one-tuple of a string": lambda n: f'R = Route(\n    method="POST",\n    security=("{"s" * n}",),\n)\n',
     "parameter, union": lambda n: f"class R:\n    def f(\n        self,\n        body: {'M' * n} | {'M' * n}Dict | None = None,\n    ) -> None:\n        pass\n",
 }
 

@@ -452,8 +452,9 @@ def _group(head: _Piece, body: _Piece, tail: str, indent: int, call: bool) -> li
     if not explode and indent + 4 + len(one_line) <= LIMIT:
         return [_pad(indent) + head.text, _pad(indent + 4) + one_line, _pad(indent) + tail]
     lines = [_pad(indent) + head.text]
-    if len(items) == 1 and not magic:
-        lines.extend(_item(items[0], indent + 4))
+    if len(items) == 1 and not magic:  # a one-tuple keeps its comma, which is not magic
+        comma = "," if body.text.rstrip().endswith(",") else ""
+        lines.extend(_item(_Piece(items[0].text + comma, items[0].mask + comma), indent + 4))
     else:
         for item in items:
             lines.extend(_item(_Piece(item.text + ",", item.mask + ","), indent + 4))

@@ -87,6 +87,43 @@ def _line_after() -> int:
     return frame.f_back.f_lineno + 1
 
 
+# -- required parameters -------------------------------------------------------------------------
+
+
+_REQUIRED = {"query": "q", "header": "X-Key", "formData": "f", "body": "body"}
+
+
+@pytest.mark.parametrize(
+    ("location", "given"),
+    [
+        ("query", {"query": {"q": None}}),
+        ("header", {"headers": {"X-Key": NOT_GIVEN}}),
+        ("formData", {"form": {"other": "x"}}),
+        ("body", {"body": None}),
+    ],
+)
+def test_none_for_a_required_parameter_is_refused_before_sending(
+    location: str, given: dict[str, Any]
+) -> None:
+    # Left out, it would not be sent at all: the server would act on a request the caller did
+    # not mean (the AutoRest test server's required-optional routes check that clients refuse).
+    kind: _route.BodyKind = "form" if location == "formData" else "json"
+    route = Route(
+        method="POST", path="/items", body=kind, required=((location, _REQUIRED[location]),)
+    )
+    recorder = Recorder(204)
+    made = _sync_client(recorder)
+    with pytest.raises(
+        ValueError, match=f"^the {location} parameter '{_REQUIRED[location]}' is required$"
+    ):
+        made.request(route, **given)
+    assert recorder.requests == []
+    filled: dict[str, Any] = {"query": {"q": 0}, "headers": {"X-Key": ""}, "form": {"f": False}}
+    filled["body"] = {}
+    made.request(route, **{key: filled[key] for key in given})  # falsy values are values
+    assert len(recorder.requests) == 1
+
+
 # -- retry rules ---------------------------------------------------------------------------------
 
 

@@ -131,6 +131,25 @@ def test_a_path_value_is_one_percent_encoded_segment(value: object, segment: str
     assert encode_path("/items/{id}", {"id": value}) == f"/items/{segment}"
 
 
+@pytest.mark.parametrize(
+    ("formats", "segment"),
+    [
+        # Swagger 2.0: an array path parameter joins its items by collectionFormat, csv unless
+        # it says otherwise; the joined text is one segment, its separators escaped in it.
+        ({}, "a%2Cb%20c%2C"),
+        ({"ids": "ssv"}, "a%20b%20c%20"),
+        ({"ids": "pipes"}, "a%7Cb%20c%7C"),
+    ],
+)
+def test_an_array_path_value_is_joined_by_its_collection_format(
+    formats: dict[str, str], segment: str
+) -> None:
+    assert encode_path("/items/{ids}", {"ids": ["a", "b c", ""]}, formats) == f"/items/{segment}"
+    assert encode_path("/items/{ids}", {"ids": (7, None, True)}, formats) == (
+        "/items/" + {"": "7%2Ctrue", "ssv": "7%20true", "pipes": "7%7Ctrue"}[formats.get("ids", "")]
+    )
+
+
 def test_every_placeholder_is_filled_and_the_template_kept() -> None:
     path = encode_path("/a/{x}/b/{y}.json", {"y": "2", "x": "1 1", "z": "unused"})
     assert path == "/a/1%201/b/2.json"

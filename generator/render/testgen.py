@@ -202,7 +202,8 @@ class _Planner:
             value = _as_sent(param.type, value, self.synth)
             if param.location == "path":
                 arguments.append(source)
-                path = path.replace("{" + param.wire_name + "}", _path_segment(value))
+                segment = _path_segment(_joined(value, param.collection_format or "csv"))
+                path = path.replace("{" + param.wire_name + "}", segment)
                 continue
             arguments.append(f"{param.name}={source}")
             if param.location == "query":

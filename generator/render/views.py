@@ -228,6 +228,8 @@ class _OperationView:
     returns: str
     query_formats: dict[str, str]
     form_formats: dict[str, str]
+    path_formats: dict[str, str]
+    required: list[tuple[str, str]]  # (location, wire name): None for them is refused
     success: list[tuple[str, str]]
     errors: list[tuple[str, str]]
     item: str  # the paged item annotation
@@ -279,6 +281,10 @@ def _operation_view(op: ir.Operation, imports: Imports) -> _OperationView:
         returns=annotation(op.success_type, imports, "response"),
         query_formats={k: v for k, v in formats.items() if _location(op, k) == "query"},
         form_formats={k: v for k, v in formats.items() if _location(op, k) == "formData"},
+        path_formats={k: v for k, v in formats.items() if _location(op, k) == "path"},
+        required=[
+            (p.location, p.wire_name) for p in op.parameters if p.required and p.location != "path"
+        ],
         success=[
             (r.status, route_type(r.type, imports))
             for r in op.responses

@@ -38,6 +38,7 @@ from ._response import is_json_type, parse_success, status_exception
 from ._retry import can_retry_error, can_retry_status, has_idempotency_key, retry_delay
 from ._route import Route
 from ._serialize import (
+    check_required,
     encode_files,
     encode_form,
     encode_headers,
@@ -185,7 +186,9 @@ class _BaseClient(Generic[_HttpT]):
         timeout: Timeout | NotGiven = NOT_GIVEN,
     ) -> httpx.Request:
         options = self._options
-        url = options.base_url.rstrip("/") + encode_path(route.path, path)
+        given = {"query": query, "header": headers, "formData": {**form, **files}}
+        check_required(route.required, given, body)
+        url = options.base_url.rstrip("/") + encode_path(route.path, path, route.path_formats)
         params = encode_query(query, route.query_formats)
         all_headers = self._default_headers(route)
         apply_auth(all_headers, params, route.security, options.schemes, options.credentials)

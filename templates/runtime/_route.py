@@ -50,6 +50,9 @@ class Route:
     request that carries one can be sent again too.
     ``body_type`` is the JSON body's type where it names models (or a ``LazyType`` that makes
     it): a dict given for a model is made that model before it is sent (``from_data``).
+    ``path_formats`` maps an array path parameter to its collectionFormat, as ``query_formats``.
+    ``required`` lists the query, header and formData parameters (location and wire name) and
+    the body ("body", its name) the API requires: None for one is refused before sending.
     """
 
     method: str
@@ -64,3 +67,5 @@ class Route:
     form_formats: Mapping[str, str] = field(default_factory=dict)
     idempotency_header: str | None = None
     body_type: object = None
+    path_formats: Mapping[str, str] = field(default_factory=dict)
+    required: tuple[tuple[str, str], ...] = ()

@@ -68,8 +68,11 @@ def _join(values: Iterable[object], collection_format: str) -> str:
     return separator.join(to_param_str(item) for item in values)
 
 
-def encode_path(template: str, values: Mapping[str, object]) -> str:
-    """Fill ``{name}`` placeholders, percent-escaping each value as a single path segment.
+def encode_path(
+    template: str, values: Mapping[str, object], formats: Mapping[str, str] | None = None
+) -> str:
+    """Fill ``{name}`` placeholders, percent-escaping each value as a single path segment (an
+    array's items joined by its collectionFormat, default csv).
 
     A value cannot add a segment (``/`` is escaped), nor remove one: a segment that the values
     make ``.`` or ``..`` is sent as ``%2E`` or ``%2E%2E``, which URL parsers (httpx included,
@@ -81,7 +84,9 @@ def encode_path(template: str, values: Mapping[str, object]) -> str:
         value = values.get(name)
         if _is_omitted(value):
             raise ValueError(f"the path parameter {name!r} is required")
-        return urllib.parse.quote(to_param_str(value), safe="")
+        items = _as_items(value)
+        joined = None if items is None else _join(items, (formats or {}).get(name, "csv"))
+        return urllib.parse.quote(to_param_str(value) if joined is None else joined, safe="")
 
     path = _PLACEHOLDER.sub(substitute, template)
     segments = path.split("/")
@@ -99,6 +104,17 @@ def _escape_dot_segments(template: str, segments: list[str]) -> str:
         segment.replace(".", "%2E") if segment in (".", "..") and segment != literal else segment
         for segment, literal in zip(segments, skeleton)
     )
+
+
+def check_required(
+    required: tuple[tuple[str, str], ...], given: Mapping[str, Mapping[str, object]], body: object
+) -> None:
+    """Refuse None (or nothing) for a parameter the API requires: left out, the request would
+    go without it. given holds the query, header and formData values by location."""
+    for location, name in required:
+        value = body if location == "body" else given[location].get(name)
+        if _is_omitted(value):
+            raise ValueError(f"the {location} parameter {name!r} is required")
 
 
 def encode_query(values: Mapping[str, object], formats: Mapping[str, str]) -> list[tuple[str, str]]:

@@ -187,8 +187,9 @@ class _BaseClient(Generic[_HttpT]):
         timeout: Timeout | NotGiven = NOT_GIVEN,
     ) -> httpx.Request:
         options = self._options
-        given = {"query": query, "header": headers, "formData": {**form, **files}}
-        check_required(route.required, given, body)
+        if route.required:  # most routes require nothing but their path
+            given = {"query": query, "header": headers, "formData": {**form, **files}}
+            check_required(route.required, given, body)
         url = options.base_url.rstrip("/") + encode_path(route.path, path, route.path_formats)
         params = encode_query(query, route.query_formats)
         all_headers = self._default_headers(route)

@@ -713,6 +713,53 @@ def test_a_declared_idempotency_header_makes_a_post_retry_safe() -> None:
     assert len(server.requests) == 2
 
 
+class _CookieOnFailure:
+    """A server that answers the first request 503 with a cookie, and then says which cookie
+    each request carried."""
+
+    def __init__(self) -> None:
+        self.cookies: list[str | None] = []
+
+    def __call__(self, request: httpx.Request) -> httpx.Response:
+        self.cookies.append(request.headers.get("Cookie"))
+        if len(self.cookies) == 1:
+            return httpx.Response(503, headers={"Set-Cookie": "node=b; Path=/", "Retry-After": "0"})
+        return httpx.Response(200, json={"cookie": request.headers.get("Cookie")})
+
+
+def test_a_retry_carries_the_cookies_the_failed_attempt_set() -> None:
+    # RFC 6265 5.4: a user agent sends the cookies its store holds when it sends a request; the
+    # next call carries the new one too, not the one the first request was built with.
+    server = _CookieOnFailure()
+    made = _sync_client(server, max_retries=1)
+    record_sleeps(made)
+    made._http.cookies.set("node", "a", domain="api.example.test")
+    made.request(ITEM, path={"id": "1"})
+    made.request(ITEM, path={"id": "2"})
+    assert server.cookies == ["node=a", "node=b", "node=b"]
+
+
+def test_a_cookie_header_the_caller_sets_is_kept_on_a_retry() -> None:
+    server = _CookieOnFailure()
+    made = _sync_client(server, max_retries=1)
+    record_sleeps(made)
+    made.request(ITEM, path={"id": "1"}, extra_headers={"Cookie": "mine=1"})
+    assert server.cookies == ["mine=1", "mine=1"]
+
+
+def test_an_async_retry_carries_the_cookies_the_failed_attempt_set() -> None:
+    server = _CookieOnFailure()
+
+    async def scenario() -> None:
+        made = async_client(server, max_retries=1)
+        record_sleeps(made)
+        await made.request(ITEM, path={"id": "1"})
+        await made.aclose()
+
+    asyncio.run(scenario())
+    assert server.cookies == [None, "node=b"]
+
+
 def test_a_connect_error_is_retried_for_a_post() -> None:
     server = Flaky(httpx.ConnectError, Recorder(201))
     made = _sync_client(server, max_retries=1)

@@ -215,6 +215,8 @@ class _BaseClient(Generic[_HttpT]):
         except httpx.InvalidURL as exc:
             # httpx names the part it refused (a port, a host), never the whole URL.
             raise RequestURLError(f"refused to send {route.method}: {exc}") from exc
+        if "Cookie" not in all_headers and "Cookie" not in self._http.headers:
+            request.headers.pop("Cookie", None)  # the jar's: given at each attempt (_with_jar)
         if self._http.params:
             request.url = _with_client_params(url, request.url, self._http.params)
         self._base().check(request)
@@ -413,8 +415,11 @@ class SyncAPIClient(_BaseClient[httpx.Client]):
     ) -> httpx.Response:
         """The response to keep: a success's body is still unread when ``stream``, which is
         why nothing is retried after it is returned."""
+        jar = "Cookie" not in request.headers  # no Cookie of the caller's: the jar's, as it is
         attempt = 0
         while True:
+            if jar:
+                _with_jar(self._http.cookies, request)
             self._redactor.log_request(request, attempt)
             try:
                 # Redirects are never left to httpx, whatever the injected client says.
@@ -549,8 +554,11 @@ class AsyncAPIClient(_BaseClient[httpx.AsyncClient]):
         self, route: Route, request: httpx.Request, max_retries: int, stream: bool
     ) -> httpx.Response:
         """See ``SyncAPIClient._send_with_retries``."""
+        jar = "Cookie" not in request.headers
         attempt = 0
         while True:
+            if jar:
+                _with_jar(self._http.cookies, request)
             self._redactor.log_request(request, attempt)
             try:
                 # Redirects are never left to httpx, whatever the injected client says.
@@ -654,6 +662,14 @@ def _warn_if_insecure(options: ClientOptions, stacklevel: int) -> None:
             InsecureTransportWarning,
             stacklevel=stacklevel,
         )
+
+
+def _with_jar(cookies: httpx.Cookies, request: httpx.Request) -> None:
+    """Give request the cookies the jar holds now, as httpx does for a redirect: the response to
+    a failed attempt may have set one (a load balancer's affinity cookie, on a 503) that the
+    next attempt must carry, as a browser's would."""
+    request.headers.pop("Cookie", None)
+    cookies.set_cookie_header(request)
 
 
 def _encode_body(

@@ -669,7 +669,8 @@ def _with_jar(cookies: httpx.Cookies, request: httpx.Request) -> None:
     a failed attempt may have set one (a load balancer's affinity cookie, on a 503) that the
     next attempt must carry, as a browser's would."""
     request.headers.pop("Cookie", None)
-    cookies.set_cookie_header(request)
+    if cookies:  # an empty jar, the usual case, adds nothing: urllib's cookie policy is skipped
+        cookies.set_cookie_header(request)
 
 
 def _encode_body(

@@ -12,13 +12,15 @@ from __future__ import annotations
 import importlib
 import json
 import sys
-from collections.abc import Iterator
+import typing
+from collections.abc import Callable, Iterator
 from pathlib import Path
 from types import ModuleType
 from typing import Any
 
 import httpx
 import pytest
+import yaml
 
 from generator.generate import generate
 from generator.target import Target
@@ -272,3 +274,76 @@ def test_a_dict_for_a_model_with_subtypes_is_made_the_subtype_its_discriminator_
     ]
     with pytest.raises(ValueError, match=r"'meow_count'.*Pet"):
         api.add_pet(body={"pet_type": "Pet", "meow_count": 3})
+
+
+# -- bodies sent as they are: an operation that consumes no JSON ----------------------------------
+
+BODIES = ROOT / "tests" / "found_documents" / "bodies_sent_as_they_are.yaml"
+
+
+@pytest.fixture(scope="module")
+def bodies(tmp_path_factory: pytest.TempPathFactory) -> Iterator[ModuleType]:
+    yield from _generated(tmp_path_factory.mktemp("bodies"), BODIES, "bodies_client", "Bodies")
+
+
+def _consumes(operation_id: str) -> list[str]:
+    """What the document says the operation consumes: the expectation, from the spec's words."""
+    document = yaml.safe_load(BODIES.read_text(encoding="utf-8"))
+    for item in document["paths"].values():
+        for operation in item.values():
+            if operation.get("operationId") == operation_id:
+                return list(operation.get("consumes") or document["consumes"])
+    raise AssertionError(operation_id)
+
+
+def _sent(bodies: ModuleType, call: Callable[[Any], object]) -> httpx.Request:
+    requests: list[httpx.Request] = []
+
+    def answer(request: httpx.Request) -> httpx.Response:
+        requests.append(request)
+        return httpx.Response(204)
+
+    call(bodies.Bodies(transport=httpx.MockTransport(answer)).default)
+    (request,) = requests
+    return request
+
+
+def test_a_binary_upload_is_sent_as_bytes_of_the_type_it_consumes(
+    bodies: ModuleType, tmp_path: Path
+) -> None:
+    (octets,) = _consumes("uploadFile")
+    sound = tmp_path / "a.wav"
+    sound.write_bytes(b"RIFF\x00\xff")
+    for given in (b"RIFF\x00\xff", sound):
+        request = _sent(bodies, lambda api: api.upload_file("a", body=given))
+        assert request.headers["Content-Type"] == octets
+        assert request.content == b"RIFF\x00\xff"
+
+
+def test_text_and_xml_bodies_are_sent_as_text_of_the_type_they_consume(bodies: ModuleType) -> None:
+    (plain,) = _consumes("addNote")
+    request = _sent(bodies, lambda api: api.add_note(body="héllo"))
+    assert (request.headers["Content-Type"], request.content) == (plain, "héllo".encode())
+    (xml,) = _consumes("addOrder")
+    request = _sent(bodies, lambda api: api.add_order(body="<Order><id>1</id></Order>"))
+    assert (request.headers["Content-Type"], request.content) == (xml, b"<Order><id>1</id></Order>")
+
+
+def test_an_operation_that_also_consumes_json_sends_json(bodies: ModuleType) -> None:
+    assert "application/json" in _consumes("putOrder")
+    request = _sent(bodies, lambda api: api.put_order(body={"id": 1}))
+    assert request.headers["Content-Type"] == "application/json"
+    assert json.loads(request.content) == {"id": 1}
+
+
+def test_a_body_sent_as_it_is_is_typed_so(bodies: ModuleType) -> None:
+    """What a type checker sees: bytes and files for the upload, str for text; no JSON object."""
+    resource = importlib.import_module("bodies_client.resources.default").Default
+    hints = {
+        name: typing.get_type_hints(getattr(resource, name))["body"]
+        for name in ("upload_file", "add_note", "add_order")
+    }
+    assert bytes in typing.get_args(hints["upload_file"])
+    assert dict not in typing.get_args(hints["upload_file"])
+    assert hints["add_note"] is str
+    assert set(typing.get_args(hints["add_order"])) == {str, type(None)}

@@ -855,6 +855,69 @@ def test_binary_and_text_bodies_are_sent_as_is(rt: Any) -> None:
     assert "content-type" not in fourth.headers and fourth.content == b""
 
 
+def test_a_body_the_operation_consumes_as_bytes_is_sent_as_given(rt: Any, tmp_path: Path) -> None:
+    """An operation that consumes application/octet-stream (no JSON): the bytes, as that type."""
+    path = tmp_path / "voice.wav"
+    path.write_bytes(b"RIFF-path")
+    server = Server(httpx.Response(204))
+    client = make_client(rt, server)
+    route = rt.Route("PUT", "/sound", body="raw", content_type="application/octet-stream")
+    for body in (b"\x00RIFF", bytearray(b"\x00RIFF"), io.BytesIO(b"\x00RIFF"), path):
+        client.request(route, body=body)
+    client.request(route, body=("a.wav", b"RIFF", "audio/wav"))  # the tuple names its type
+    client.request(route, body=("a.wav", io.BytesIO(b"RIFF")))
+    sent = [(r.headers["content-type"], r.content) for r in server.requests]
+    octets = "application/octet-stream"
+    assert sent == [
+        (octets, b"\x00RIFF"),
+        (octets, b"\x00RIFF"),
+        (octets, b"\x00RIFF"),
+        (octets, b"RIFF-path"),
+        ("audio/wav", b"RIFF"),
+        (octets, b"RIFF"),
+    ]
+
+
+def test_a_body_the_operation_consumes_as_text_is_sent_utf8_encoded(rt: Any) -> None:
+    server = Server(httpx.Response(204))
+    client = make_client(rt, server)
+    xml = rt.Route("POST", "/orders", body="raw", content_type="application/xml")
+    client.request(xml, body="<order id='1'>é</order>")
+    client.request(xml, body=None)  # an optional body left out
+    first, second = server.requests
+    assert first.headers["content-type"] == "application/xml"
+    assert first.content == "<order id='1'>é</order>".encode()
+    assert "content-type" not in second.headers and second.content == b""
+
+
+@pytest.mark.parametrize(
+    "body, extra, said",
+    [
+        ({"id": 1}, None, "give str, bytes, a Path, a binary file or a tuple, not dict"),
+        (io.StringIO("text mode"), None, "open the file in binary mode"),
+        (b"ok", {"id": 1}, "extra_body adds fields to a JSON object"),
+    ],
+)
+def test_a_body_sent_as_given_refuses_what_it_cannot_send(
+    rt: Any, body: object, extra: dict[str, object] | None, said: str
+) -> None:
+    server = Server(httpx.Response(204))
+    route = rt.Route("PUT", "/sound", body="raw", content_type="application/octet-stream")
+    with pytest.raises(TypeError, match=said):
+        make_client(rt, server).request(route, body=body, extra_body=extra)
+    assert server.requests == []  # refused before sending
+
+
+def test_a_retried_upload_sends_the_whole_file_again(rt: Any) -> None:
+    """A file is read once, before the first attempt: a retry does not send what is left of it."""
+    server = Server(httpx.Response(503), httpx.Response(204))
+    route = rt.Route(
+        "PUT", "/sound", body="raw", content_type="application/octet-stream", idempotent=True
+    )
+    make_client(rt, server, max_retries=1).request(route, body=io.BytesIO(b"RIFF-all"))
+    assert [r.content for r in server.requests] == [b"RIFF-all", b"RIFF-all"]
+
+
 def test_form_urlencoded_body(rt: Any) -> None:
     server = Server(httpx.Response(204))
     route = rt.Route("POST", "/form", body="form", form_formats={"tags": "multi"})

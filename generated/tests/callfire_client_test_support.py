@@ -240,6 +240,7 @@ def assert_request(
     json_body: str = "",
     form: list[tuple[str, str]] | None = None,
     files: list[str] | None = None,
+    content: str = "",
 ) -> None:
     """The request is exactly the one the API description asks for."""
     assert request.method == method
@@ -249,6 +250,8 @@ def assert_request(
         assert request.headers.get(name) == value, name
     if json_body:  # sent as the media type the operation consumes (in headers)
         assert json.loads(request.content) == json.loads(json_body)
+    if content:  # a body sent as it is: text, or a file's bytes
+        assert request.content == content.encode()
     if form or files:
         _assert_form(request, form or [], files or [])
 
@@ -308,6 +311,7 @@ class Expect:
     json_body: str = ""
     form: list[tuple[str, str]] = field(default_factory=list)
     files: list[str] = field(default_factory=list)
+    content: str = ""
 
     def check(self, request: httpx.Request) -> None:
         assert_request(
@@ -319,6 +323,7 @@ class Expect:
             self.json_body,
             self.form,
             self.files,
+            self.content,
         )
 
 

@@ -9,6 +9,7 @@ import copy as _copy
 import datetime
 import functools
 import inspect as _inspect
+import io as _io
 import json
 import logging
 import math as _math
@@ -589,6 +590,25 @@ def test_a_bytes_body() -> None:
     ]
 
 
+def test_a_body_sent_as_it_is_takes_bytes_files_and_text() -> None:
+    recorder = Recorder(201)
+    made = _sync_client(recorder)
+    upload = Route(method="PUT", path="/blobs", body="raw", content_type="image/png")
+    made.request(upload, body=_io.BytesIO(b"\x89PNG"))
+    made.request(upload, body=("a.gif", b"GIF8", "image/gif"))  # the tuple's type wins
+    xml = Route(method="PUT", path="/doc", body="raw", content_type="application/xml")
+    made.request(xml, body="<a>é</a>")
+    sent = [(r.headers["Content-Type"], r.content) for r in recorder.requests]
+    assert sent == [
+        ("image/png", b"\x89PNG"),
+        ("image/gif", b"GIF8"),
+        ("application/xml", "<a>é</a>".encode()),
+    ]
+    with pytest.raises(TypeError, match="sent as image/png"):
+        made.request(upload, body={"not": "bytes"})  # refused before sending
+    assert len(recorder.requests) == 3
+
+
 def test_the_callers_content_type_is_kept() -> None:
     recorder = Recorder(201)
     _sync_client(recorder).request(
@@ -1139,9 +1159,9 @@ def test_a_route_declares_nothing_it_is_not_told() -> None:
 
 
 def test_the_kinds_of_body_a_route_declares() -> None:
-    # Swagger 2.0: no body, a "body" parameter (JSON), or "formData" parameters, urlencoded or
-    # multipart/form-data (consumes).
-    assert _typing.get_args(_route.BodyKind) == ("none", "json", "form", "multipart")
+    # Swagger 2.0: no body, a "body" parameter (JSON; sent as it is, "raw", where the operation
+    # consumes no JSON type), or "formData" parameters, urlencoded or multipart/form-data.
+    assert _typing.get_args(_route.BodyKind) == ("none", "json", "raw", "form", "multipart")
 
 
 def test_a_lazy_type_is_made_once_when_first_needed() -> None:

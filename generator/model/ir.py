@@ -239,7 +239,7 @@ class Operation:
     parameters: tuple[
         Parameter, ...
     ]  # path ones first (in template order), then required, then optional
-    body_kind: str  # none, json, form, multipart
+    body_kind: str  # none, json, raw (text or bytes sent as they are), form, multipart
     content_type: str
     responses: tuple[Response, ...]
     success_type: TypeRef | None

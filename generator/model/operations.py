@@ -195,11 +195,12 @@ class _Operations:
         hint = pascal_words(text(operation.get("operationId"))) or pascal_words(
             _name_from_route(str(path[2]), template)
         )
-        parameters = self._parameters(hint, path, item, operation, template)
+        as_is = _sent_as_is(operation, self.ctx.doc)
+        parameters = self._parameters(hint, path, item, operation, template, as_is)
         responses = _binary_when_not_json(
             self._responses(hint, path, operation), operation, self.ctx.doc
         )
-        body_kind, content_type = _body_kind(parameters, operation, self.ctx.doc)
+        body_kind, content_type = _body_kind(parameters, operation, self.ctx.doc, as_is)
         success = _success_type(responses)
         self.schemas.drain()  # pagination detection reads the success model's fields
         return ir.Operation(
@@ -228,6 +229,7 @@ class _Operations:
         item: JSONObject,
         operation: JSONObject,
         template: str,
+        as_is: str,
     ) -> tuple[ir.Parameter, ...]:
         merged: dict[tuple[str, str], tuple[JSONObject, Path_]] = {}
         owners: tuple[tuple[JSONObject, Path_], ...] = ((item, path[:2]), (operation, path))
@@ -240,7 +242,7 @@ class _Operations:
         entries = sorted(merged.values(), key=lambda e: _parameter_order(e[0], order))
         scope = parameter_scope()
         return tuple(
-            self._parameter(hint, param, param_path, scope) for param, param_path in entries
+            self._parameter(hint, param, param_path, scope, as_is) for param, param_path in entries
         )
 
     def _resolve_parameter(self, raw: object, path: Path_) -> tuple[JSONObject | None, Path_]:
@@ -259,10 +261,12 @@ class _Operations:
             return None, path
         return param, path
 
-    def _parameter(self, hint: str, param: JSONObject, path: Path_, scope: Scope) -> ir.Parameter:
+    def _parameter(
+        self, hint: str, param: JSONObject, path: Path_, scope: Scope, as_is: str
+    ) -> ir.Parameter:
         location, wire = str(param["in"]), text(param.get("name"))
         if location == "body":
-            facts = self._facts(param, path, location, hint + "Body")
+            facts = self._facts(param, path, location, hint + "Body", as_is)
             name = scope.snake("body")
         else:
             type_hint = pascal_words(wire) or hint + "Param"
@@ -278,10 +282,14 @@ class _Operations:
         return ir.Parameter(name=name, wire_name=wire, location=location, **facts)
 
     def _facts(
-        self, param: JSONObject, path: Path_, location: str, type_hint: str
+        self, param: JSONObject, path: Path_, location: str, type_hint: str, as_is: str = ""
     ) -> dict[str, Any]:
-        """All a parameter is but its Python name: the same for every operation that shares it."""
-        if location == "body":
+        """All a parameter is but its Python name: the same for every operation that shares it.
+        A body sent as_is (a media type other than JSON) is text or bytes, whatever its schema
+        says: no client could send the object a schema describes as XML or a file."""
+        if location == "body" and as_is:
+            type_: ir.TypeRef = ir.Primitive("str") if _is_text(as_is) else ir.FileData()
+        elif location == "body":
             type_ = self.schemas.type_of(param.get("schema"), type_hint, path + ("schema",))
         else:
             type_ = self.schemas.type_of(param, type_hint, path)
@@ -409,9 +417,11 @@ def _parameter_order(param: JSONObject, template_order: dict[str, int]) -> tuple
 
 
 def _body_kind(
-    parameters: tuple[ir.Parameter, ...], operation: JSONObject, doc: JSONObject
+    parameters: tuple[ir.Parameter, ...], operation: JSONObject, doc: JSONObject, as_is: str
 ) -> tuple[str, str]:
     consumes = strings(operation.get("consumes")) or strings(doc.get("consumes"))
+    if as_is and any(p.location == "body" for p in parameters):
+        return "raw", as_is
     if any(p.location == "body" for p in parameters):
         json_type = next(
             (c for c in consumes if "json" in c.lower() and _MEDIA_TYPE.match(c)),
@@ -428,6 +438,29 @@ def _body_kind(
 
 def _is_json(media: str) -> bool:
     return "json" in media.lower()
+
+
+def _sent_as_is(operation: JSONObject, doc: JSONObject) -> str:
+    """The media type an operation's body is sent in as given (text or bytes): the first it
+    consumes, when it consumes no JSON type; '' when the body is JSON (the default)."""
+    consumes = strings(operation.get("consumes")) or strings(doc.get("consumes"))
+    usable = [media for media in consumes if _MEDIA_TYPE.match(media)]
+    if not usable or any(_is_json(media) for media in consumes):
+        return ""
+    first = usable[0].split(";")[0].strip().lower()
+    return "" if first in _FORM_TYPES else usable[0]
+
+
+_FORM_TYPES = (
+    "application/x-www-form-urlencoded",
+    "multipart/form-data",
+)  # formData's, not a body's
+
+
+def _is_text(media: str) -> bool:
+    """Whether a body of this media type is text (sent UTF-8 encoded) rather than bytes."""
+    essence = media.split(";")[0].strip().lower()
+    return essence.startswith("text/") or essence.endswith(("/xml", "+xml"))
 
 
 def _binary_when_not_json(

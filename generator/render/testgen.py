@@ -47,6 +47,7 @@ class Call:
     json_body: str  # JSON text, '' for none
     form: list[tuple[str, str]]
     files: list[str]  # form field names sent as files
+    content: str = ""  # a body sent as it is (not JSON), as text; '' for none
     unmet: tuple[str, ...] = ()  # the limits its arguments break (a mock server refuses it)
     incomplete: bool = False  # an argument lacks required fields (the client refuses it)
 
@@ -192,7 +193,7 @@ class _Planner:
         headers: dict[str, str] = {}
         form: list[tuple[str, str]] = []
         files: list[str] = []
-        json_body = ""
+        json_body = content = ""
         unmet: list[str] = []
         incomplete = False
         for param in params:
@@ -210,20 +211,24 @@ class _Planner:
                 query.extend(_query_pairs(param, value))
             elif param.location == "header":
                 headers[param.wire_name] = _joined(value, "csv")
+            elif param.location == "body" and op.body_kind == "raw":
+                content = str(value)  # text, or the bytes of the file (see _source)
             elif param.location == "body":
                 json_body = json.dumps(value)
             elif param.uploads:  # a part for each file
                 files.extend([param.wire_name] * (len(value) if isinstance(value, list) else 1))
             else:
                 form.extend(_query_pairs(param, value))
-        if json_body and "content-type" not in {name.lower() for name in headers}:
+        if (json_body or content) and "content-type" not in {name.lower() for name in headers}:
             headers["Content-Type"] = op.content_type  # the media type the operation consumes
         query.extend(self._auth_query(op))
         headers.update(self._auth_headers(op))
         # httpx resolves dot segments in the URL it sends (RFC 3986 section 5.2.4); the
         # generator already resolved the template's, but the base URL may still have some.
         raw_path = remove_dot_segments(self.base_path + path)
-        call = Call(arguments, raw_path, sorted(query), headers, json_body, sorted(form), files)
+        call = Call(
+            arguments, raw_path, sorted(query), headers, json_body, sorted(form), files, content
+        )
         call.unmet, call.incomplete = tuple(dict.fromkeys(unmet)), incomplete
         return call
 

@@ -214,8 +214,17 @@ class _ParamView:
     annotation: str
     required: bool
     description: str
-    default_note: str
+    default_note: str  # printed after the description: the server's default, how a body is sent
     uploads: bool  # sent as file parts (see ir.Parameter.uploads)
+
+    @property
+    def doc(self) -> str:
+        """Its line in the docstring: the description (or what it is), then the note."""
+        described = (self.description or f"The {self.location} parameter {self.wire_name}").rstrip()
+        if not self.default_note:
+            return described
+        stop = "" if described.endswith((".", "!", "?", ":")) else "."
+        return f"{described}{stop} {self.default_note}"
 
 
 @dataclass
@@ -267,7 +276,7 @@ def render_resource(env: jinja2.Environment, context: Context, resource: ir.Reso
 
 
 def _operation_view(op: ir.Operation, imports: Imports) -> _OperationView:
-    params = [_param_view(p, imports) for p in op.parameters]
+    params = [_param_view(p, imports, op) for p in op.parameters]
     positional = [p for p in params if p.location == "path"]
     keyword = [p for p in params if p.location != "path"]
     keyword.sort(key=lambda p: not p.required)  # required keywords first, for readability
@@ -302,15 +311,25 @@ def _operation_view(op: ir.Operation, imports: Imports) -> _OperationView:
     )
 
 
+# How a body the operation consumes as text or bytes is sent (by whether it is bytes).
+_SENT_AS_IS = {
+    False: "Sent as it is, as {}.",
+    True: "Sent as it is, as {}: bytes, a Path, a binary file, or a (name, content, type) tuple "
+    "whose type replaces that one.",
+}
+
+
 def _location(op: ir.Operation, wire_name: str) -> str:
     return next((p.location for p in op.parameters if p.wire_name == wire_name), "")
 
 
-def _param_view(p: ir.Parameter, imports: Imports) -> _ParamView:
+def _param_view(p: ir.Parameter, imports: Imports, op: ir.Operation) -> _ParamView:
     text = annotation(p.type, imports, "param")
     if not p.required:
         text = f"{text} | None"
     note = f"The server's default is {escape.python_value(p.default)}." if p.has_default else ""
+    if p.location == "body" and op.body_kind == "raw":
+        note = _SENT_AS_IS[isinstance(p.type, ir.FileData)].format(op.content_type)
     return _ParamView(
         p.name, p.wire_name, p.location, text, p.required, p.description, note, p.uploads
     )

@@ -46,6 +46,7 @@ from ._serialize import (
     encode_multipart_fields,
     encode_path,
     encode_query,
+    raw_content,
 )
 from ._types import NOT_GIVEN, NotGiven, Timeout
 
@@ -690,6 +691,8 @@ def _encode_body(
         return _Body(data=encode_form({**form, **(extra_body or {})}, route.form_formats))
     if route.body == "multipart":
         return _encode_multipart(route, {**form, **(extra_body or {})}, files, headers)
+    if route.body == "raw":
+        return _encode_raw(route, body, headers, extra_body)
     if extra_body:  # the body made as the API names it first, then the extra fields as given
         body = _with_extra_fields(route, body, extra_body)
     if body is None or isinstance(body, NotGiven):
@@ -706,6 +709,23 @@ def _encode_body(
     # Compact and UTF-8, like httpx's own json= encoding; NaN is not JSON, so refuse it.
     text = json.dumps(data, ensure_ascii=False, separators=(",", ":"), allow_nan=False)
     return _Body(content=text.encode("utf-8"))
+
+
+def _encode_raw(
+    route: Route, body: object, headers: httpx.Headers, extra_body: Mapping[str, object] | None
+) -> _Body:
+    """A body the operation consumes as text or bytes (XML, a file, ...): sent as given, as the
+    media type it consumes unless a (name, content, type) tuple names another."""
+    media_type = route.content_type or "application/octet-stream"
+    if extra_body:
+        raise TypeError(
+            f"extra_body adds fields to a JSON object; this body is sent as {media_type}"
+        )
+    if body is None or isinstance(body, NotGiven):
+        return _Body()
+    content, named = raw_content(body, media_type)
+    headers.setdefault("Content-Type", named or media_type)
+    return _Body(content=content)
 
 
 def _with_extra_fields(

@@ -12,7 +12,7 @@ from typing import Literal
 
 __all__ = ["BodyKind", "LazyType", "Route"]
 
-BodyKind = Literal["none", "json", "form", "multipart"]
+BodyKind = Literal["none", "json", "raw", "form", "multipart"]
 
 
 class LazyType:

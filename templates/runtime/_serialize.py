@@ -29,6 +29,7 @@ __all__ = [
     "encode_multipart_fields",
     "encode_path",
     "encode_query",
+    "raw_content",
     "to_param_str",
 ]
 
@@ -197,6 +198,25 @@ def _file_entry(field_name: str, value: object) -> MultipartFile:
         filename = os.path.basename(str(getattr(value, "name", "") or "")) or field_name
         return (filename, cast(IO[bytes], value), _guess_type(filename))
     raise TypeError(f"the file field {field_name!r} must be bytes, a Path, a file or a tuple")
+
+
+def raw_content(value: object, media_type: str) -> tuple[bytes, str | None]:
+    """A body sent as it is (the operation consumes media_type, not JSON): its bytes, and the
+    content type a (name, content, type) tuple names. Text is sent UTF-8 encoded; a file is
+    read whole, so that a retry sends it again."""
+    if isinstance(value, str):
+        return value.encode("utf-8"), None
+    try:
+        _, content, content_type = _file_entry("body", value)
+    except TypeError:
+        raise TypeError(
+            f"this body is sent as {media_type}: give str, bytes, a Path, a binary file or a "
+            f"tuple, not {type(value).__name__}"
+        ) from None
+    data = content if isinstance(content, bytes) else content.read()
+    if not isinstance(data, bytes):
+        raise TypeError(f"this body is sent as {media_type}: open the file in binary mode")
+    return data, content_type if isinstance(value, tuple) else None
 
 
 def _guess_type(filename: str) -> str:

@@ -201,7 +201,7 @@ class Calls:
             interval_begin: Start of the find time interval, formatted in unix time milliseconds. Example: 1473781817000 for Sat, 05 Jan 1985 14:03:37 GMT
             interval_end: End of the find time interval, formatted in unix time milliseconds. Example: 1473781817000 for Sat, 05 Jan 1985 14:03:37 GMT
             label: A label for a specific call
-            limit: To set the maximum number of records to return in a paged list response. The default is 100 The server's default is 100.
+            limit: To set the maximum number of records to return in a paged list response. The default is 100. The server's default is 100.
             offset: Offset to the start of a given page. The default is 0. Check [pagination](https://developers.callfire.com/docs.html#pagination) page for more information about pagination in CallFire API. The server's default is 0.
             results: Searches for all calls with statuses listed in a comma separated string. Available values: SENT, RECEIVED, DNT, TOO_BIG, INTERNAL_ERROR, CARRIER_ERROR, CARRIER_TEMP_ERROR, UNDIALED. See [call states and results](https://developers.callfire.com/results-responses-errors.html)
             states: Searches for all calls which correspond to statuses listed in a comma separated string. Available values: READY, SELECTED, CALLBACK, FINISHED, DISABLED, DNC, DUP, INVALID, TIMEOUT, PERIOD_LIMIT. See [call states and results](https://developers.callfire.com/results-responses-errors.html)
@@ -272,7 +272,7 @@ class Calls:
             interval_begin: Start of the find time interval, formatted in unix time milliseconds. Example: 1473781817000 for Sat, 05 Jan 1985 14:03:37 GMT
             interval_end: End of the find time interval, formatted in unix time milliseconds. Example: 1473781817000 for Sat, 05 Jan 1985 14:03:37 GMT
             label: A label for a specific call
-            limit: To set the maximum number of records to return in a paged list response. The default is 100 The server's default is 100.
+            limit: To set the maximum number of records to return in a paged list response. The default is 100. The server's default is 100.
             offset: Offset to the start of a given page. The default is 0. Check [pagination](https://developers.callfire.com/docs.html#pagination) page for more information about pagination in CallFire API. The server's default is 0.
             results: Searches for all calls with statuses listed in a comma separated string. Available values: SENT, RECEIVED, DNT, TOO_BIG, INTERNAL_ERROR, CARRIER_ERROR, CARRIER_TEMP_ERROR, UNDIALED. See [call states and results](https://developers.callfire.com/results-responses-errors.html)
             states: Searches for all calls which correspond to statuses listed in a comma separated string. Available values: READY, SELECTED, CALLBACK, FINISHED, DISABLED, DNC, DUP, INVALID, TIMEOUT, PERIOD_LIMIT. See [call states and results](https://developers.callfire.com/results-responses-errors.html)
@@ -389,7 +389,7 @@ class Calls:
         Args:
             fields: Limit fields received in response. E.g. fields: id, name or fields items (id, name), see more at [partial response](https://developers.callfire.com/docs.html#partial-response) page.
             label: A label of a voice broadcast
-            limit: To set the maximum number of records to return in a paged list response. The default is 100 The server's default is 10.
+            limit: To set the maximum number of records to return in a paged list response. The default is 100. The server's default is 10.
             name: A name of voice broadcast
             offset: Offset to the start of a given page. The default is 0. Check [pagination](https://developers.callfire.com/docs.html#pagination) page for more information about pagination in CallFire API. The server's default is 0.
             running: Specify whether the campaigns should be running or not
@@ -445,7 +445,7 @@ class Calls:
         Args:
             fields: Limit fields received in response. E.g. fields: id, name or fields items (id, name), see more at [partial response](https://developers.callfire.com/docs.html#partial-response) page.
             label: A label of a voice broadcast
-            limit: To set the maximum number of records to return in a paged list response. The default is 100 The server's default is 10.
+            limit: To set the maximum number of records to return in a paged list response. The default is 100. The server's default is 10.
             name: A name of voice broadcast
             offset: Offset to the start of a given page. The default is 0. Check [pagination](https://developers.callfire.com/docs.html#pagination) page for more information about pagination in CallFire API. The server's default is 0.
             running: Specify whether the campaigns should be running or not
@@ -594,7 +594,7 @@ class AsyncCalls:
             interval_begin: Start of the find time interval, formatted in unix time milliseconds. Example: 1473781817000 for Sat, 05 Jan 1985 14:03:37 GMT
             interval_end: End of the find time interval, formatted in unix time milliseconds. Example: 1473781817000 for Sat, 05 Jan 1985 14:03:37 GMT
             label: A label for a specific call
-            limit: To set the maximum number of records to return in a paged list response. The default is 100 The server's default is 100.
+            limit: To set the maximum number of records to return in a paged list response. The default is 100. The server's default is 100.
             offset: Offset to the start of a given page. The default is 0. Check [pagination](https://developers.callfire.com/docs.html#pagination) page for more information about pagination in CallFire API. The server's default is 0.
             results: Searches for all calls with statuses listed in a comma separated string. Available values: SENT, RECEIVED, DNT, TOO_BIG, INTERNAL_ERROR, CARRIER_ERROR, CARRIER_TEMP_ERROR, UNDIALED. See [call states and results](https://developers.callfire.com/results-responses-errors.html)
             states: Searches for all calls which correspond to statuses listed in a comma separated string. Available values: READY, SELECTED, CALLBACK, FINISHED, DISABLED, DNC, DUP, INVALID, TIMEOUT, PERIOD_LIMIT. See [call states and results](https://developers.callfire.com/results-responses-errors.html)
@@ -665,7 +665,7 @@ class AsyncCalls:
             interval_begin: Start of the find time interval, formatted in unix time milliseconds. Example: 1473781817000 for Sat, 05 Jan 1985 14:03:37 GMT
             interval_end: End of the find time interval, formatted in unix time milliseconds. Example: 1473781817000 for Sat, 05 Jan 1985 14:03:37 GMT
             label: A label for a specific call
-            limit: To set the maximum number of records to return in a paged list response. The default is 100 The server's default is 100.
+            limit: To set the maximum number of records to return in a paged list response. The default is 100. The server's default is 100.
             offset: Offset to the start of a given page. The default is 0. Check [pagination](https://developers.callfire.com/docs.html#pagination) page for more information about pagination in CallFire API. The server's default is 0.
             results: Searches for all calls with statuses listed in a comma separated string. Available values: SENT, RECEIVED, DNT, TOO_BIG, INTERNAL_ERROR, CARRIER_ERROR, CARRIER_TEMP_ERROR, UNDIALED. See [call states and results](https://developers.callfire.com/results-responses-errors.html)
             states: Searches for all calls which correspond to statuses listed in a comma separated string. Available values: READY, SELECTED, CALLBACK, FINISHED, DISABLED, DNC, DUP, INVALID, TIMEOUT, PERIOD_LIMIT. See [call states and results](https://developers.callfire.com/results-responses-errors.html)
@@ -782,7 +782,7 @@ class AsyncCalls:
         Args:
             fields: Limit fields received in response. E.g. fields: id, name or fields items (id, name), see more at [partial response](https://developers.callfire.com/docs.html#partial-response) page.
             label: A label of a voice broadcast
-            limit: To set the maximum number of records to return in a paged list response. The default is 100 The server's default is 10.
+            limit: To set the maximum number of records to return in a paged list response. The default is 100. The server's default is 10.
             name: A name of voice broadcast
             offset: Offset to the start of a given page. The default is 0. Check [pagination](https://developers.callfire.com/docs.html#pagination) page for more information about pagination in CallFire API. The server's default is 0.
             running: Specify whether the campaigns should be running or not
@@ -838,7 +838,7 @@ class AsyncCalls:
         Args:
             fields: Limit fields received in response. E.g. fields: id, name or fields items (id, name), see more at [partial response](https://developers.callfire.com/docs.html#partial-response) page.
             label: A label of a voice broadcast
-            limit: To set the maximum number of records to return in a paged list response. The default is 100 The server's default is 10.
+            limit: To set the maximum number of records to return in a paged list response. The default is 100. The server's default is 10.
             name: A name of voice broadcast
             offset: Offset to the start of a given page. The default is 0. Check [pagination](https://developers.callfire.com/docs.html#pagination) page for more information about pagination in CallFire API. The server's default is 0.
             running: Specify whether the campaigns should be running or not

@@ -3,6 +3,11 @@
 
 from __future__ import annotations
 
+import ast
+import importlib.metadata
+import re
+import sys
+import tomllib
 from pathlib import Path
 
 from tests.conftest import ROOT, MINIMAL
@@ -55,3 +60,30 @@ def test_a_runtime_template_of_the_old_kind_is_an_error_not_ignored(cli, write, 
     assert "rename runtime/_retry.py.jinja to runtime/_retry.py" in result.err
     assert "Traceback" not in result.err
     assert not runtime.exists()
+
+
+def test_every_library_the_package_imports_is_a_dependency_it_declares() -> None:
+    """A project that installs the client gets what it imports: each top-level import of the
+    package that is not the standard library nor the package itself names a distribution (by
+    the installed metadata) that the generated pyproject.toml lists."""
+    package = ROOT / "generated" / "callfire_client"
+    imported: set[str] = set()
+    for module in package.rglob("*.py"):
+        for node in ast.walk(ast.parse(module.read_text(encoding="utf-8"))):
+            if isinstance(node, ast.Import):
+                imported.update(alias.name.split(".")[0] for alias in node.names)
+            elif isinstance(node, ast.ImportFrom) and node.level == 0 and node.module:
+                imported.add(node.module.split(".")[0])
+    libraries = imported - set(sys.stdlib_module_names) - {"callfire_client", "__future__"}
+    assert libraries >= {"httpx", "pydantic"}
+    distributions = importlib.metadata.packages_distributions()
+    needed = {canonical(distributions[name][0]) for name in libraries}
+    project = tomllib.loads((ROOT / "generated" / "pyproject.toml").read_text(encoding="utf-8"))
+    declared = {
+        canonical(re.split(r"[<>=!~ ;\[]", d)[0]) for d in project["project"]["dependencies"]
+    }
+    assert needed <= declared, needed - declared
+
+
+def canonical(distribution: str) -> str:
+    return re.sub(r"[-_.]+", "-", distribution).lower()  # PEP 503

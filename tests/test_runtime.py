@@ -1321,6 +1321,86 @@ def test_cursor_pagination_across_three_pages(rt: Any) -> None:
     ]
 
 
+def _link_walk(rt: Any, server: Server, **client_options: Any) -> list[int]:
+    """The ids of a walk of GET /calls?api-version=1 that follows the pages' nextLink (Azure's
+    x-ms-pageable: items in "value")."""
+    spec = rt.PageSpec("link", "value", next_field="nextLink")
+    route = rt.Route("GET", "/calls", success={"200": dict}, security=(("bearer",),))
+    client = make_client(rt, server, schemes=auth_schemes(rt), **client_options)
+    items = client.paginate(route, spec, query={"api-version": "1"})
+    return [item["id"] for item in items]
+
+
+def _link_page(ids: list[int], next_link: str | None) -> httpx.Response:
+    return ok({"value": [{"id": i} for i in ids], "nextLink": next_link})
+
+
+def test_a_link_walk_follows_each_next_link_with_the_credentials(rt: Any) -> None:
+    server = Server(
+        _link_page([1, 2], f"{BASE}/calls?api-version=1&$skiptoken=abc"),
+        _link_page([3], "calls?api-version=1&$skiptoken=def"),  # relative: to the last URL
+        _link_page([4], None),  # no next link: the last page
+    )
+    credentials = rt.Credentials(token="tok")
+    assert _link_walk(rt, server, credentials=credentials) == [1, 2, 3, 4]
+    assert [str(r.url) for r in server.requests] == [
+        f"{BASE}/calls?api-version=1",
+        f"{BASE}/calls?api-version=1&$skiptoken=abc",  # as the server wrote it
+        f"{BASE}/calls?api-version=1&$skiptoken=def",
+    ]
+    assert {r.headers["authorization"] for r in server.requests} == {"Bearer tok"}
+    assert {r.method for r in server.requests} == {"GET"}
+
+
+def test_a_link_walk_ends_at_a_link_it_followed_before(rt: Any) -> None:
+    again = f"{BASE}/calls?page=2"
+    server = Server(_link_page([1], again), _link_page([2], f"{BASE}/calls?page=3"))
+    server.replies.append(_link_page([3], again))  # back to page 2: a loop
+    assert _link_walk(rt, server) == [1, 2, 3]
+    assert len(server.requests) == 3
+
+
+@pytest.mark.parametrize(
+    "link",
+    [
+        "https://evil.example/v2/calls?$skiptoken=abc",
+        "http://api.example.com/v2/calls?$skiptoken=abc",  # another scheme
+        "https://api.example.com:8443/v2/calls",  # another port
+        "https://user:pw@api.example.com/v2/calls",
+        "https://api.example.com/other/calls",  # outside the base URL's path
+    ],
+)
+def test_a_next_link_off_the_base_url_is_not_followed(rt: Any, link: str) -> None:
+    """The link is the server's text; the bearer token goes wherever it points."""
+    server = Server(_link_page([1], link), _link_page([2], None))
+    with pytest.raises(rt.RequestURLError, match="refused"):
+        _link_walk(rt, server, credentials=rt.Credentials(token=CANARY))
+    assert len(server.requests) == 1
+
+
+def test_a_next_link_carries_an_api_key_the_query_holds(rt: Any) -> None:
+    spec = rt.PageSpec("link", "value", next_field="nextLink")
+    route = rt.Route("GET", "/calls", success={"200": dict}, security=(("query_key",),))
+    credentials = rt.Credentials(api_keys={"query_key": "k"})
+    server = Server(_link_page([1], f"{BASE}/calls?$skiptoken=x"), _link_page([2], None))
+    client = make_client(rt, server, schemes=auth_schemes(rt), credentials=credentials)
+    assert [item["id"] for item in client.paginate(route, spec)] == [1, 2]
+    assert [r.url.params.get("api_key") for r in server.requests] == ["k", "k"]
+
+
+def test_an_async_link_walk(rt: Any) -> None:
+    server = Server(_link_page([1], f"{BASE}/calls?$skiptoken=x"), _link_page([2], None))
+    spec = rt.PageSpec("link", "value", next_field="nextLink")
+    route = rt.Route("GET", "/calls", success={"200": dict})
+
+    async def main() -> list[int]:
+        async with make_async_client(rt, server, Sleeps()) as client:
+            return [item["id"] async for item in client.apaginate(route, spec)]
+
+    assert asyncio.run(main()) == [1, 2]
+    assert server.requests[1].url.params["$skiptoken"] == "x"
+
+
 def test_async_pagination(rt: Any) -> None:
     server = Server(_page([1, 2]), _page([3, 4]), _page([5]), _page([]))
     spec = rt.PageSpec("offset", "items", limit_param="limit", offset_param="offset")

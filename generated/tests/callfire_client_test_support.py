@@ -58,7 +58,9 @@ class Listing:
     and its total in ``total_field`` (-1 when ``total_known`` is false). Names are wire names;
     ``hide`` names the fields it leaves out, so that one stop rule at a time is left to end the
     walk. Cursors are "c" and the position of the page's first item; with ``endless`` the server
-    sends a new cursor on every page, the empty one past the end included."""
+    sends a new cursor on every page, the empty one past the end included. A "link" listing
+    sends the URL of the next page instead: the request's own, with the cursor as its ``link``
+    query parameter, on ``elsewhere`` when given (another origin)."""
 
     def __init__(self, page_json: str, item_json: str, kind: str, items: str, **names: Any) -> None:
         self.page_json, self.item = page_json, json.loads(item_json)
@@ -67,6 +69,7 @@ class Listing:
         self.cap: int = names.pop("cap", 2)
         self.total_known: bool = names.pop("total_known", True)
         self.endless: bool = names.pop("endless", False)
+        self.elsewhere: str = names.pop("elsewhere", "")
         # the fields left out of every page, even where the example page has them
         self.hidden = [names.pop(hidden) for hidden in names.pop("hide", ()) if hidden in names]
         self.names: dict[str, str] = names
@@ -82,8 +85,8 @@ class Listing:
             start = _number(params.get(names.get("offset", ""), "0"))
         elif self.kind == "page":
             start = (_number(params.get(names.get("page", ""), "1")) - 1) * applied
-        else:
-            start = _number(params.get(names.get("cursor", ""), "c0")[1:].split(".")[0])
+        else:  # a cursor, or the one in a next link
+            start = _number(params.get(names.get(self.kind, ""), "c0")[1:].split(".")[0])
         shown = max(0, min(applied, self.count - start))
         body = json.loads(self.page_json)
         body[self.items] = [self.item] * shown
@@ -94,8 +97,15 @@ class Listing:
         if names.get("limit_field"):
             body[names["limit_field"]] = applied
         if names.get("next"):
-            body[names["next"]] = self._next_cursor(start + shown)
+            body[names["next"]] = self._next(request, start + shown)
         return httpx.Response(200, json=body)
+
+    def _next(self, request: httpx.Request, position: int) -> str | None:
+        cursor = self._next_cursor(position)
+        if self.kind != "link" or cursor is None:
+            return cursor
+        url = request.url.copy_set_param(self.names["link"], cursor)
+        return str(url.copy_with(host=self.elsewhere) if self.elsewhere else url)
 
     def _next_cursor(self, position: int) -> str | None:
         if self.endless:  # never the same twice: only an empty page (or the total) ends the walk
@@ -342,7 +352,7 @@ class Paging(Generic[_R]):
     """A paged operation: how its server pages (a Listing of 5 items, 2 on a page) and the walks."""
 
     item: str  # an item, as JSON text
-    kind: str  # offset, page or cursor
+    kind: str  # offset, page, cursor or link
     items: str  # the page's field holding the items
     names: dict[str, str]  # the Listing's names: the wire names of the parameters and fields
     pages: _Call[_R]  # the iterator, with the required arguments
@@ -712,6 +722,16 @@ def test_pages_from_a_start(case: Case[Any]) -> None:
     server = case.listing()
     assert len(_walk(case, server, **case.paging.start)) == case.paging.start_left
     assert server.sent(case.paging.position)[0] == case.paging.start_sent
+
+
+@_cases_where(lambda case: case.paging and case.paging.kind == "link")
+def test_a_next_link_elsewhere_is_not_followed(case: Case[Any]) -> None:
+    # A next link is the server's text: the credentials are never sent where it points but
+    # on the base URL's origin.
+    server = case.listing(elsewhere="elsewhere.example")
+    with pytest.raises(callfire_client.RequestURLError):
+        _walk(case, server)
+    assert len(server.requests) == 1
 
 
 @_cases_where(lambda case: case.paging)

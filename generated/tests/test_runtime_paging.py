@@ -15,7 +15,7 @@ import pydantic
 import pytest
 
 from callfire_client._runtime._client import AsyncAPIClient, SyncAPIClient
-from callfire_client._runtime._errors import InternalServerError
+from callfire_client._runtime._errors import InternalServerError, RequestURLError
 from callfire_client._runtime._pagination import (
     AsyncPager,
     PageSpec,
@@ -591,3 +591,70 @@ def test_a_server_that_ignores_the_offset_is_paged_once() -> None:
 
     items, pages = asyncio.run(scenario())
     assert items == [0, 1] and [page.items for page in pages] == [[0, 1]]
+
+
+# -- next links (Azure's x-ms-pageable) ----------------------------------------------------------
+
+_LINKS = PageSpec(kind="link", items="value", next_field="nextLink")
+_LISTED = Route(method="GET", path="/things", success={"200": object}, idempotent=True)
+_ORIGIN = "https://api.example.test"
+
+
+def _linked(*links: str | None) -> tuple[list[httpx.Request], httpx.MockTransport]:
+    """A server whose n-th page holds the item n and links[n] as its next link."""
+    requests: list[httpx.Request] = []
+
+    def answer(request: httpx.Request) -> httpx.Response:
+        requests.append(request)
+        number = len(requests) - 1
+        return httpx.Response(200, json={"value": [number], "nextLink": links[number]})
+
+    return requests, httpx.MockTransport(answer)
+
+
+def test_a_link_walk_gets_each_next_link_until_a_page_has_none() -> None:
+    requests, transport = _linked(f"{_ORIGIN}/things?$skiptoken=a", "things?$skiptoken=b", None)
+    made = SyncAPIClient(base_url=_ORIGIN, transport=transport, max_retries=0)
+    walked = made.paginate(_LISTED, _LINKS, query={"api-version": "1"}, extra_headers={"X-T": "t"})
+    assert list(walked) == [0, 1, 2]
+    assert [str(r.url) for r in requests] == [
+        f"{_ORIGIN}/things?api-version=1",
+        f"{_ORIGIN}/things?$skiptoken=a",  # as the server wrote it, its own query
+        f"{_ORIGIN}/things?$skiptoken=b",  # relative: resolved against the page's URL
+    ]
+    assert [r.headers["X-T"] for r in requests] == ["t"] * 3
+
+
+def test_a_link_walk_ends_at_a_link_it_followed_before() -> None:
+    again = f"{_ORIGIN}/things?p=2"
+    requests, transport = _linked(again, f"{_ORIGIN}/things?p=3", again)
+    made = SyncAPIClient(base_url=_ORIGIN, transport=transport, max_retries=0)
+    assert list(made.paginate(_LISTED, _LINKS)) == [0, 1, 2] and len(requests) == 3
+
+
+@pytest.mark.parametrize(
+    "link",
+    [
+        "https://elsewhere.example/things",
+        "http://api.example.test/things",
+        "https://api.example.test:8443/things",
+        "https://user@api.example.test/things",
+    ],
+)
+def test_a_next_link_off_the_base_url_is_refused_before_it_is_sent(link: str) -> None:
+    requests, transport = _linked(link, None)
+    made = SyncAPIClient(base_url=_ORIGIN, transport=transport, max_retries=0)
+    with pytest.raises(RequestURLError, match="refused"):
+        list(made.paginate(_LISTED, _LINKS))
+    assert len(requests) == 1
+
+
+def test_an_async_link_walk_follows_the_same_links() -> None:
+    requests, transport = _linked(f"{_ORIGIN}/things?$skiptoken=a", None)
+
+    async def scenario() -> list[Any]:
+        async with AsyncAPIClient(base_url=_ORIGIN, transport=transport, max_retries=0) as made:
+            return [item async for item in made.apaginate(_LISTED, _LINKS)]
+
+    assert asyncio.run(scenario()) == [0, 1]
+    assert str(requests[1].url) == f"{_ORIGIN}/things?$skiptoken=a"

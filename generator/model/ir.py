@@ -211,7 +211,7 @@ class Response:
 
 @dataclass(frozen=True)
 class Pagination:
-    kind: str  # offset, page or cursor
+    kind: str  # offset, page, cursor or link (the next page's URL in next_field)
     items_field: str  # wire name of the items array in the page model
     item_type: TypeRef
     limit_param: str = ""

@@ -1,5 +1,5 @@
-"""Pagination: detected from an operation's query parameters and its page model, or stated by an
-overlay in the operation's `x-pagination`.
+"""Pagination: detected from an operation's query parameters and its page model, stated by an
+overlay in the operation's `x-pagination`, or by Azure's `x-ms-pageable` (next links).
 
 What ends a walk is decided here too: the page's total (negative: unknown), the page's field that
 echoes the limit the server applied (CallFire's Page.limit: "if items.size() < limit assume no
@@ -51,6 +51,11 @@ def pagination_of(
     override = operation.get("x-pagination")
     if override is False:
         return None
+    pageable = operation.get("x-ms-pageable")
+    if not isinstance(override, dict) and isinstance(pageable, dict):
+        return _next_links(ctx, pageable, path, success) or _detected(
+            parameters, success, ctx.models
+        )
     if not isinstance(override, dict):
         return _detected(parameters, success, ctx.models)
     fields = all_fields(success.name, ctx.models) if isinstance(success, ir.ModelRef) else []
@@ -100,6 +105,33 @@ def pagination_of(
         limit_field=given["applied_limit"],
         max_limit=max_limit,
     )
+
+
+def _next_links(
+    ctx: Context, pageable: JSONObject, path: Path_, success: ir.TypeRef | None
+) -> ir.Pagination | None:
+    """AutoRest's `x-ms-pageable`: each page's `nextLinkName` field holds the URL of the next
+    page (a GET; `operationName` names the same request, so it is not needed), `itemName` (by
+    default "value") its items. A `nextLinkName` of null: one page holds every item, no walk."""
+    next_link, items_name = pageable.get("nextLinkName"), pageable.get("itemName", "value")
+    if next_link is None:
+        return None
+    fields = (
+        {f.wire_name: f for f in all_fields(success.name, ctx.models)}
+        if isinstance(success, ir.ModelRef)
+        else {}
+    )
+    items = fields.get(items_name) if isinstance(items_name, str) else None
+    link = fields.get(next_link) if isinstance(next_link, str) else None
+    if items is None or not isinstance(items.type, ir.ArrayOf) or link is None:
+        ctx.warn(
+            path + ("x-ms-pageable",),
+            "pagination-invalid",
+            f"x-ms-pageable names the items {items_name!r} and the next link {next_link!r}: the "
+            "response model needs an array field and a field of those names; the operation is not paged",
+        )
+        return None
+    return ir.Pagination("link", items.wire_name, items.type.item, next_field=link.wire_name)
 
 
 def _detected(

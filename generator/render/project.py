@@ -502,8 +502,8 @@ def _paging_tests(t: testgen.OperationTests) -> _PagingTests:
     arguments = [a for a in t.required_call.arguments if a.split("=", 1)[0] not in skip]
     limit = by_wire[page.limit_param].name if page.limit_param in by_wire else ""
     where = {"offset": page.offset_param, "page": page.page_param, "cursor": page.cursor_param}
-    wire = where[page.kind]
-    param = by_wire.get(wire)
+    wire = where.get(page.kind, testgen.LINK_TOKEN)
+    param = by_wire.get(wire) if page.kind != "link" else None
     start, value, sent, left = "", "", "", 0
     kind = param.type.kind if param is not None and isinstance(param.type, ir.Primitive) else ""
     if param is not None and page.kind in ("offset", "page") and kind == "int":
@@ -512,15 +512,16 @@ def _paging_tests(t: testgen.OperationTests) -> _PagingTests:
         start, value, sent, left = param.name, '"c2"', "c2", 3
     # The walk stops on the short last page when the server echoes its limit (or with the
     # cursor); with only the total, once it is reached; else it needs an empty page.
-    ends_early = bool(page.limit_field) or page.kind == "cursor"
+    ends_early = bool(page.limit_field) or page.kind in ("cursor", "link")
     firsts: dict[str, list[str | None]] = {
         "offset": ["0", "2", "4"],
         "page": ["1", "2", "3"],
         "cursor": [None, "c2", "c4"],
+        "link": [None, "c2", "c4"],  # the position in each next link
     }
     return _PagingTests(
         arguments=arguments,
-        names=_listing_names(page),
+        names=testgen.listing_names(page),
         position=wire or page.kind,  # the runtime's name when the API states none
         limit=limit,
         start=start,
@@ -531,19 +532,8 @@ def _paging_tests(t: testgen.OperationTests) -> _PagingTests:
         requests_unknown_total=3 if ends_early else 4,
         first=firsts[page.kind],
         total=bool(page.total_field),
-        echoes_limit=bool(page.limit_field) and page.kind != "cursor",
+        echoes_limit=bool(page.limit_field) and page.kind in ("offset", "page"),
     )
-
-
-def _listing_names(page: ir.Pagination) -> dict[str, str]:
-    """The support module's Listing's names for the operation: the wire names of its paging
-    parameters and page fields (the runtime's own names where the API states none)."""
-    where = {"offset": page.offset_param, "page": page.page_param, "cursor": page.cursor_param}
-    names = {"limit": page.limit_param, page.kind: where[page.kind] or page.kind}
-    if page.kind == "cursor":
-        names["next"] = page.next_field or "next"
-    names.update(total=page.total_field, limit_field=page.limit_field)
-    return {k: v for k, v in names.items() if v}
 
 
 def _behaviours(
@@ -575,6 +565,9 @@ def _behaviours(
         "test_pages_with_an_unknown_total": any(g.total for g in paging.values()),
         "test_pages_past_a_limit_the_server_caps": any(g.limit for g in paging.values()),
         "test_pages_from_a_start": any(g.start for g in paging.values()),
+        "test_a_next_link_elsewhere_is_not_followed": any(
+            t.op.pagination and t.op.pagination.kind == "link" for t in tests
+        ),
         "test_iter_pages_sync_and_async": bool(paging),
     }
     return found + [name for name, applies in rules.items() if applies]

@@ -303,17 +303,12 @@ class _Builder:
         page = plan.op.pagination
         assert page is not None
         item = json.dumps(Synthesizer(self.api).value(page.item_type))
-        where = {"offset": page.offset_param, "page": page.page_param, "cursor": page.cursor_param}
-        names = {"limit": page.limit_param, page.kind: where[page.kind] or page.kind}
-        if page.kind == "cursor":
-            names["next"] = page.next_field or "next"
-        names.update(total=page.total_field, limit_field=page.limit_field)
         arguments = [
             self._json(plan.response_json),
             self._json(item),
             escape.string_literal(page.kind),
             escape.string_literal(page.items_field),
-            *(f"{k}={escape.string_literal(v)}" for k, v in names.items() if v),
+            *(f"{k}={escape.string_literal(v)}" for k, v in testgen.listing_names(page).items()),
         ]
         return f"Listing({', '.join(arguments)})"
 

@@ -277,6 +277,27 @@ class _Planner:
         ]
 
 
+# The query parameter of the next links the support module's Listing writes (a link walk's
+# position: the runtime follows each link as the server wrote it).
+LINK_TOKEN = "skiptoken"
+
+
+def listing_names(page: ir.Pagination) -> dict[str, str]:
+    """The support module's Listing's names for a paged operation: the wire names of its paging
+    parameters and page fields (the runtime's own names where the API states none)."""
+    where = {
+        "offset": page.offset_param,
+        "page": page.page_param,
+        "cursor": page.cursor_param,
+        "link": LINK_TOKEN,
+    }
+    names = {"limit": page.limit_param, page.kind: where[page.kind] or page.kind}
+    if page.kind in ("cursor", "link"):
+        names["next"] = page.next_field or "next"
+    names.update(total=page.total_field, limit_field=page.limit_field)
+    return {k: v for k, v in names.items() if v}
+
+
 def downloads(op: ir.Operation) -> bool:
     """Whether op's success response is a file (its tests stream it)."""
     return isinstance(_success_response(op)[1], ir.FileData)

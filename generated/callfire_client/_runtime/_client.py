@@ -224,6 +224,39 @@ class _BaseClient(Generic[_HttpT]):
         self._base().check(request)
         return request
 
+    def _page_request(
+        self,
+        route: Route,
+        walker: PageWalker,
+        query: Mapping[str, object],
+        request_kwargs: dict[str, Any],
+    ) -> httpx.Request:
+        """The request for a walk's next page: the operation's own, or a GET of the next link
+        the last page stated (resolved against the operation's URL, as a browser would), with
+        the operation's headers and credentials, and only where the base URL allows a request."""
+        request = self._build_request(route, query=query, **request_kwargs)
+        if walker.link is None:
+            return request
+        try:
+            url = request.url.join(walker.link)
+        except httpx.InvalidURL as exc:
+            raise RequestURLError(f"refused to follow the next link: {exc}") from exc
+        if url.userinfo:
+            raise RequestURLError("refused to follow a next link that carries user info")
+        for name, value in self._query_credentials(route):  # an API key the link cannot know
+            if name not in url.params:
+                url = url.copy_add_param(name, value)
+        kept = [(k, v) for k, v in request.headers.multi_items() if k.lower() not in _BODY_HEADERS]
+        link = httpx.Request("GET", url, headers=kept, extensions=request.extensions)
+        self._base().check(link)
+        return link
+
+    def _query_credentials(self, route: Route) -> list[tuple[str, str]]:
+        params: list[tuple[str, str]] = []
+        options = self._options
+        apply_auth({}, params, route.security, options.schemes, options.credentials)
+        return params
+
     def _base(self) -> BaseURL:
         """The parsed base URL, parsed again only when ``with_options`` changed it."""
         configured = self._options.base_url
@@ -393,7 +426,7 @@ class SyncAPIClient(_BaseClient[httpx.Client]):
         def pages() -> Iterator[tuple[Any, list[Any]]]:
             walker = PageWalker(page_spec, query)
             while (page_query := walker.next_query()) is not None:
-                http_request = self._build_request(route, query=page_query, **request_kwargs)
+                http_request = self._page_request(route, walker, page_query, request_kwargs)
                 page = self._finish(route, self._send(route, http_request, retries), "parsed")
                 if (items := walker.advance(page)) is not None:
                     yield page, items
@@ -532,7 +565,7 @@ class AsyncAPIClient(_BaseClient[httpx.AsyncClient]):
         async def pages() -> AsyncIterator[tuple[Any, list[Any]]]:
             walker = PageWalker(page_spec, query)
             while (page_query := walker.next_query()) is not None:
-                http_request = self._build_request(route, query=page_query, **request_kwargs)
+                http_request = self._page_request(route, walker, page_query, request_kwargs)
                 sent = await self._send(route, http_request, retries)
                 page = self._finish(route, sent, "parsed")
                 if (items := walker.advance(page)) is not None:
@@ -710,6 +743,10 @@ def _encode_body(
     # Compact and UTF-8, like httpx's own json= encoding; NaN is not JSON, so refuse it.
     text = json.dumps(data, ensure_ascii=False, separators=(",", ":"), allow_nan=False)
     return _Body(content=text.encode("utf-8"))
+
+
+# A next link is a GET: the operation's body, if it had one, is not sent again.
+_BODY_HEADERS = ("content-type", "content-length")
 
 
 def _encode_raw(

@@ -14,6 +14,11 @@ servers cap the page size, and a walk that stopped there would silently lose ite
 or page walk also ends, with a warning logged, at a page that repeats the one before: a server
 that ignores the position asked for answers with its first page again, and would be walked
 forever (only pages whose items all differ tell: a listing of items alike may repeat a page).
+
+A ``link`` walk (Azure's ``x-ms-pageable``) follows the next link each page states, as a cursor:
+it ends at a page without one, or at a link it followed before. The clients send the link only
+where the base URL allows a request (``_origin``): a next link is the server's text, and the
+credentials go with it.
 """
 
 from __future__ import annotations
@@ -41,13 +46,14 @@ class PageSpec:
     by the number of items received, ``page`` pages add one to ``page_param`` (starting at
     ``first_page`` when the caller gives none), ``cursor`` pages send the ``next_field`` value
     of the previous page as ``cursor_param`` and stop at a cursor already sent (a server that
-    answers A, B, A, ... would otherwise be paged forever). A start offset, page or cursor the
+    answers A, B, A, ... would otherwise be paged forever), ``link`` pages request the URL the
+    previous page states in ``next_field``, and stop at one already requested. A start offset, page or cursor the
     caller gives is where the walk starts. ``total_field`` is the total number of items (when
     not negative), ``limit_field`` the limit the server applied to the page, and ``max_limit``
     the most items the API says a page holds: each can save a request for an empty last page.
     """
 
-    kind: Literal["offset", "page", "cursor"]
+    kind: Literal["offset", "page", "cursor", "link"]
     items: str
     limit_param: str | None = None
     offset_param: str | None = None
@@ -87,6 +93,7 @@ class PageWalker:
         # Digests of the cursors sent so far: 16 bytes each, however long the server's cursors.
         self._seen_cursors: set[bytes] = set()
         self._last_items: list[Any] = []  # the previous page's (offset and page walks)
+        self.link: str | None = None  # the next page's URL, in a link walk past its first page
         self._start_defaults()
 
     def _start_defaults(self) -> None:
@@ -112,7 +119,7 @@ class PageWalker:
         the page repeats the one before (it is not part of the listing, which ends there)."""
         raw_items = read_field(page, self._spec.items)
         items = list(raw_items) if isinstance(raw_items, (list, tuple)) else []
-        if items and self._spec.kind != "cursor" and self._repeats(items):
+        if items and self._spec.kind in ("offset", "page") and self._repeats(items):
             self._done = True
             return None
         self._received += len(items)
@@ -125,6 +132,17 @@ class PageWalker:
         else:
             self._advance_cursor(page)
         return items
+
+    def _follow(self, cursor: object) -> bool:
+        """Whether cursor (a next cursor or link) leads on: present, and not one sent before
+        (any one, not only the last: that starts a loop)."""
+        if cursor in (None, ""):
+            return False
+        digest = _digest(cursor)
+        if digest in self._seen_cursors:
+            return False
+        self._seen_cursors.add(digest)
+        return True
 
     def _repeats(self, items: list[Any]) -> bool:
         """Whether the page holds the previous page's items again: the server ignored the
@@ -189,19 +207,16 @@ class PageWalker:
 
     def _advance_cursor(self, page: object) -> None:
         # The next cursor decides: a server may send fewer items than its limit and still more.
-        name = self._spec.cursor_param or "cursor"
         cursor = read_field(page, self._spec.next_field or "next")
         total = self._total(page)
-        if cursor in (None, ""):
+        if self._from_start and total is not None and self._received >= total:
             self._done = True
-        elif self._from_start and total is not None and self._received >= total:
+        elif not self._follow(cursor):
             self._done = True
-        elif (digest := _digest(cursor)) in self._seen_cursors:
-            # Any cursor sent before (not only the last one) starts a loop: end the walk there.
-            self._done = True
+        elif self._spec.kind == "link":
+            self.link = str(cursor)
         else:
-            self._seen_cursors.add(digest)
-            self._query[name] = cursor
+            self._query[self._spec.cursor_param or "cursor"] = cursor
 
 
 class SyncPager(Iterator[ItemT], Generic[PageT, ItemT]):

@@ -57,11 +57,22 @@ def _is_omitted(value: object) -> bool:
     return value is None or isinstance(value, NotGiven)
 
 
-def _as_items(value: object) -> list[object] | None:
-    """Return the given elements of an array value, or None when the value is a scalar."""
-    if isinstance(value, (list, tuple, set, frozenset)):
-        return [item for item in value if not _is_omitted(item)]
-    return None
+def _as_items(value: object, name: str) -> list[object] | None:
+    """Return the elements of an array value, or None when the value is a scalar.
+
+    An element that is None is refused: no collectionFormat can say null, and one left out
+    would move every element after it to the place of the one before (``[1, None, 3]`` sent
+    as ``1,3``: a server that reads places reads 3 as the second)."""
+    if not isinstance(value, (list, tuple, set, frozenset)):
+        return None
+    items = list(value)
+    for index, item in enumerate(items):
+        if _is_omitted(item):
+            raise ValueError(
+                f"the array parameter {name!r} holds None at index {index}: an array sent in "
+                "a path, query, header or form has no way to say null"
+            )
+    return items
 
 
 def _join(values: Iterable[object], collection_format: str) -> str:
@@ -85,7 +96,7 @@ def encode_path(
         value = values.get(name)
         if _is_omitted(value):
             raise ValueError(f"the path parameter {name!r} is required")
-        items = _as_items(value)
+        items = _as_items(value, name)
         joined = None if items is None else _join(items, (formats or {}).get(name, "csv"))
         return urllib.parse.quote(to_param_str(value) if joined is None else joined, safe="")
 
@@ -129,7 +140,7 @@ def encode_query(values: Mapping[str, object], formats: Mapping[str, str]) -> li
 def _encode_field(name: str, value: object, collection_format: str) -> list[tuple[str, str]]:
     if _is_omitted(value):
         return []
-    items = _as_items(value)
+    items = _as_items(value, name)
     if items is None:
         return [(name, to_param_str(value))]
     if collection_format == "multi":
@@ -143,7 +154,7 @@ def encode_headers(values: Mapping[str, object]) -> dict[str, str]:
     for name, value in values.items():
         if _is_omitted(value):
             continue
-        items = _as_items(value)
+        items = _as_items(value, name)
         encoded[name] = to_param_str(value) if items is None else _join(items, "csv")
     return encoded
 

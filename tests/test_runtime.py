@@ -1338,7 +1338,7 @@ def _link_page(ids: list[int], next_link: str | None) -> httpx.Response:
 def test_a_link_walk_follows_each_next_link_with_the_credentials(rt: Any) -> None:
     server = Server(
         _link_page([1, 2], f"{BASE}/calls?api-version=1&$skiptoken=abc"),
-        _link_page([3], "calls?api-version=1&$skiptoken=def"),  # relative: to the last URL
+        _link_page([3], "calls?api-version=1&$skiptoken=def"),  # relative: to this page's URL
         _link_page([4], None),  # no next link: the last page
     )
     credentials = rt.Credentials(token="tok")
@@ -1350,6 +1350,18 @@ def test_a_link_walk_follows_each_next_link_with_the_credentials(rt: Any) -> Non
     ]
     assert {r.headers["authorization"] for r in server.requests} == {"Bearer tok"}
     assert {r.method for r in server.requests} == {"GET"}
+
+
+def test_a_relative_next_link_is_read_against_the_page_it_is_on(rt: Any) -> None:
+    """RFC 3986, section 5.1: a reference inside a document is relative to that document's URL,
+    here the page's, not the first request's."""
+    server = Server(
+        _link_page([1], f"{BASE}/archive/2024/calls?part=2"),
+        _link_page([2], "../2023/calls?part=1"),
+        _link_page([3], None),
+    )
+    assert _link_walk(rt, server) == [1, 2, 3]
+    assert str(server.requests[2].url) == f"{BASE}/archive/2023/calls?part=1"
 
 
 def test_a_link_walk_ends_at_a_link_it_followed_before(rt: Any) -> None:

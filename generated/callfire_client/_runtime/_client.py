@@ -230,15 +230,16 @@ class _BaseClient(Generic[_HttpT]):
         walker: PageWalker,
         query: Mapping[str, object],
         request_kwargs: dict[str, Any],
+        page_url: httpx.URL | None,
     ) -> httpx.Request:
         """The request for a walk's next page: the operation's own, or a GET of the next link
-        the last page stated (resolved against the operation's URL, as a browser would), with
+        the last page (at page_url) stated, resolved against that URL as a browser would, with
         the operation's headers and credentials, and only where the base URL allows a request."""
         request = self._build_request(route, query=query, **request_kwargs)
-        if walker.link is None:
+        if walker.link is None or page_url is None:
             return request
         try:
-            url = request.url.join(walker.link)
+            url = page_url.join(walker.link)
         except httpx.InvalidURL as exc:
             raise RequestURLError(f"refused to follow the next link: {exc}") from exc
         if url.userinfo:
@@ -424,10 +425,12 @@ class SyncAPIClient(_BaseClient[httpx.Client]):
         retries = self._retries(request_kwargs.pop("max_retries", NOT_GIVEN))
 
         def pages() -> Iterator[tuple[Any, list[Any]]]:
-            walker = PageWalker(page_spec, query)
+            walker, where = PageWalker(page_spec, query), None
             while (page_query := walker.next_query()) is not None:
-                http_request = self._page_request(route, walker, page_query, request_kwargs)
-                page = self._finish(route, self._send(route, http_request, retries), "parsed")
+                http_request = self._page_request(route, walker, page_query, request_kwargs, where)
+                sent = self._send(route, http_request, retries)
+                where = sent.request.url  # where the page is: its next link is relative to it
+                page = self._finish(route, sent, "parsed")
                 if (items := walker.advance(page)) is not None:
                     yield page, items
 
@@ -563,10 +566,11 @@ class AsyncAPIClient(_BaseClient[httpx.AsyncClient]):
         retries = self._retries(request_kwargs.pop("max_retries", NOT_GIVEN))
 
         async def pages() -> AsyncIterator[tuple[Any, list[Any]]]:
-            walker = PageWalker(page_spec, query)
+            walker, where = PageWalker(page_spec, query), None
             while (page_query := walker.next_query()) is not None:
-                http_request = self._page_request(route, walker, page_query, request_kwargs)
+                http_request = self._page_request(route, walker, page_query, request_kwargs, where)
                 sent = await self._send(route, http_request, retries)
+                where = sent.request.url
                 page = self._finish(route, sent, "parsed")
                 if (items := walker.advance(page)) is not None:
                     yield page, items

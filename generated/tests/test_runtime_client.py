@@ -609,6 +609,18 @@ def test_a_body_sent_as_it_is_takes_bytes_files_and_text() -> None:
     assert len(recorder.requests) == 3
 
 
+def test_a_body_sent_as_it_is_without_a_media_type_is_octets_and_none_is_no_body() -> None:
+    recorder = Recorder(201)
+    made = _sync_client(recorder)
+    untyped = Route(method="PUT", path="/blobs", body="raw")
+    made.request(untyped, body=b"\x00")
+    made.request(untyped, body=None)
+    made.request(untyped)
+    first, *empty = recorder.requests
+    assert (first.headers["Content-Type"], first.content) == ("application/octet-stream", b"\x00")
+    assert [(r.content, "Content-Type" in r.headers) for r in empty] == [(b"", False)] * 2
+
+
 def test_the_callers_content_type_is_kept() -> None:
     recorder = Recorder(201)
     _sync_client(recorder).request(
@@ -778,6 +790,28 @@ def test_an_async_retry_carries_the_cookies_the_failed_attempt_set() -> None:
 
     asyncio.run(scenario())
     assert server.cookies == [None, "node=b"]
+
+
+def test_an_async_retry_keeps_a_cookie_header_the_caller_sets() -> None:
+    server = _CookieOnFailure()
+
+    async def scenario() -> None:
+        made = async_client(server, max_retries=1)
+        record_sleeps(made)
+        await made.request(ITEM, path={"id": "1"}, extra_headers={"Cookie": "mine=1"})
+        await made.aclose()
+
+    asyncio.run(scenario())
+    assert server.cookies == ["mine=1", "mine=1"]
+
+
+def test_a_cookie_header_of_an_injected_client_is_sent() -> None:
+    server = _CookieOnFailure()
+    http = httpx.Client(transport=httpx.MockTransport(server), headers={"Cookie": "team=1"})
+    made = SyncAPIClient(base_url=_BASE, http_client=http, max_retries=1)
+    record_sleeps(made)
+    made.request(ITEM, path={"id": "1"})
+    assert server.cookies == ["team=1", "team=1"]
 
 
 def test_a_connect_error_is_retried_for_a_post() -> None:

@@ -14,6 +14,7 @@ import httpx
 import pydantic
 import pytest
 
+from callfire_client._runtime._auth import Credentials, SecurityScheme
 from callfire_client._runtime._client import AsyncAPIClient, SyncAPIClient
 from callfire_client._runtime._errors import InternalServerError, RequestURLError
 from callfire_client._runtime._pagination import (
@@ -623,6 +624,35 @@ def test_a_link_walk_gets_each_next_link_until_a_page_has_none() -> None:
         f"{_ORIGIN}/things?$skiptoken=b",  # relative: resolved against the page's URL
     ]
     assert [r.headers["X-T"] for r in requests] == ["t"] * 3
+
+
+def test_the_next_pages_of_a_posted_listing_are_gets_without_its_body() -> None:
+    # AutoRest's x-ms-pageable: the next link is fetched with GET, whatever the first method.
+    requests, transport = _linked(f"{_ORIGIN}/things?$skiptoken=a", None)
+    made = SyncAPIClient(base_url=_ORIGIN, transport=transport, max_retries=0)
+    posted = Route(method="POST", path="/things", body="json", success={"200": object})
+    assert list(made.paginate(posted, _LINKS, body={"q": 1})) == [0, 1]
+    first, second = requests
+    assert (first.method, first.content) == ("POST", b'{"q":1}')
+    assert (second.method, second.content) == ("GET", b"")
+    assert "content-type" not in second.headers and "content-length" not in second.headers
+
+
+def test_a_next_link_gets_the_api_key_the_query_carries() -> None:
+    # The key goes in the query: a link that lacks it gets it, one that has it is kept as it is.
+    key = SecurityScheme(name="key", kind="apiKey", param="code", location="query")
+    keyed = Route(method="GET", path="/things", success={"200": object}, security=(("key",),))
+    for link, sent in ((f"{_ORIGIN}/things?p=2", "k"), (f"{_ORIGIN}/things?code=own", "own")):
+        requests, transport = _linked(link, None)
+        made = SyncAPIClient(
+            base_url=_ORIGIN,
+            transport=transport,
+            max_retries=0,
+            schemes={"key": key},
+            credentials=Credentials(api_keys={"key": "k"}),
+        )
+        assert list(made.paginate(keyed, _LINKS)) == [0, 1]
+        assert [r.url.params.get_list("code") for r in requests] == [["k"], [sent]]
 
 
 def test_a_link_walk_ends_at_a_link_it_followed_before() -> None:

@@ -87,6 +87,21 @@ def test_item_and_link_names_come_from_the_extension(links: ModuleType) -> None:
     assert [r.content for r in server.requests][1:] == [b"", b""]
 
 
+def test_an_empty_page_with_a_next_link_is_not_the_last(links: ModuleType) -> None:
+    """The AutoRest test server's /paging/firstResponseEmpty: an empty first page whose next
+    link leads to the item (AutoRest's clients go on while there is a next link)."""
+    pages = [{"value": [], "nextLink": "/v1/vaults?page=2"}, {"value": [{"id": "a"}]}]
+    requests: list[httpx.Request] = []
+
+    def answer(request: httpx.Request) -> httpx.Response:
+        requests.append(request)
+        return httpx.Response(200, json=pages[len(requests) - 1])
+
+    client = links.Links(key="k", transport=httpx.MockTransport(answer))
+    assert [vault.id for vault in client.default.iter_vaults_list(api_version="1")] == ["a"]
+    assert len(requests) == 2
+
+
 def test_a_next_link_to_another_host_is_refused_before_the_key_goes_there(
     links: ModuleType,
 ) -> None:

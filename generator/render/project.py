@@ -541,6 +541,7 @@ def _behaviours(
 ) -> list[str]:
     """The support module's operation tests that apply to at least one of tests (the support
     module runs each for the operations it applies to: the same rules, on the cases' data)."""
+    kinds = {t.op.pagination.kind for t in tests if t.op.pagination and t.op.name in paging}
     found = [
         "test_required_args",
         "test_all_args",
@@ -557,7 +558,7 @@ def _behaviours(
         "test_is_retried_with_an_idempotency_key": any(not t.op.idempotent for t in tests),
         "test_pages_until_the_listing_ends": bool(paging),
         "test_pages_with_every_argument": bool(paging),
-        "test_pages_until_an_empty_page": bool(paging),
+        "test_pages_until_an_empty_page": any(k != "link" for k in kinds),
         "test_pages_until_the_total": any(g.total for g in paging.values()),
         "test_pages_until_a_page_shorter_than_the_limit_applied": any(
             g.echoes_limit for g in paging.values()
@@ -565,9 +566,8 @@ def _behaviours(
         "test_pages_with_an_unknown_total": any(g.total for g in paging.values()),
         "test_pages_past_a_limit_the_server_caps": any(g.limit for g in paging.values()),
         "test_pages_from_a_start": any(g.start for g in paging.values()),
-        "test_a_next_link_elsewhere_is_not_followed": any(
-            t.op.pagination and t.op.pagination.kind == "link" for t in tests
-        ),
+        "test_an_empty_page_with_a_next_link_is_not_the_last": "link" in kinds,
+        "test_a_next_link_elsewhere_is_not_followed": "link" in kinds,
         "test_iter_pages_sync_and_async": bool(paging),
     }
     return found + [name for name, applies in rules.items() if applies]

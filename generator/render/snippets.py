@@ -309,6 +309,7 @@ class _Builder:
             escape.string_literal(page.kind),
             escape.string_literal(page.items_field),
             *(f"{k}={escape.string_literal(v)}" for k, v in testgen.listing_names(page).items()),
+            *([f"status={plan.status}"] if plan.status != 200 else []),
         ]
         return f"Listing({', '.join(arguments)})"
 

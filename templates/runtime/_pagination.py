@@ -15,7 +15,8 @@ that ignores the position asked for answers with its first page again, and would
 forever (only pages whose items all differ tell: a listing of items alike may repeat a page).
 
 A ``link`` walk (Azure's ``x-ms-pageable``) follows the next link each page states, as a cursor:
-it ends at a page without one, or at a link it followed before. The clients send the link only
+it ends at a page without one, or at a link it followed before, and only there: an empty page
+with a next link is not the last (Azure services send them, and AutoRest's clients go on). The clients send the link only
 where the base URL allows a request (``_origin``): a next link is the server's text, and the
 credentials go with it.
 """
@@ -122,7 +123,7 @@ class PageWalker:
             self._done = True
             return None
         self._received += len(items)
-        if not items:
+        if not items and self._spec.kind != "link":
             self._done = True
         elif self._spec.kind == "offset":
             self._advance_offset(page, len(items))

@@ -102,6 +102,29 @@ def test_an_empty_page_with_a_next_link_is_not_the_last(links: ModuleType) -> No
     assert len(requests) == 2
 
 
+@pytest.mark.parametrize(
+    "next_link",
+    ["/v1/vaults?$skiptoken=2", "/v1/vaults?api-version=2.0&$skiptoken=2"],
+    ids=["lacking", "another"],
+)
+def test_each_next_link_gets_the_api_version_the_call_gave(
+    links: ModuleType, next_link: str
+) -> None:
+    """The AutoRest test server's /paging/apiVersion/append and /replace: an Azure client keeps
+    its api-version on every page, whether the link lacks one or names another."""
+    pages = [{"value": [{"id": "a"}], "nextLink": next_link}, {"value": [{"id": "b"}]}]
+    requests: list[httpx.Request] = []
+
+    def answer(request: httpx.Request) -> httpx.Response:
+        requests.append(request)
+        return httpx.Response(200, json=pages[len(requests) - 1])
+
+    client = links.Links(key="k", transport=httpx.MockTransport(answer))
+    assert len(list(client.default.iter_vaults_list(api_version="1.0"))) == 2
+    assert [r.url.params.get_list("api-version") for r in requests] == [["1.0"], ["1.0"]]
+    assert requests[1].url.params["$skiptoken"] == "2"
+
+
 def test_a_next_link_to_another_host_is_refused_before_the_key_goes_there(
     links: ModuleType,
 ) -> None:

@@ -1364,6 +1364,22 @@ def test_a_relative_next_link_is_read_against_the_page_it_is_on(rt: Any) -> None
     assert str(server.requests[2].url) == f"{BASE}/archive/2023/calls?part=1"
 
 
+def test_a_link_walk_keeps_the_query_parameters_it_names(rt: Any) -> None:
+    server = Server(
+        _link_page([1], f"{BASE}/calls?$skiptoken=a"),  # no api-version
+        _link_page([2], f"{BASE}/calls?api-version=2&$skiptoken=b"),  # another one
+        _link_page([3], None),
+    )
+    spec = rt.PageSpec("link", "value", next_field="nextLink", link_query=("api-version",))
+    route = rt.Route("GET", "/calls", success={"200": dict})
+    items = make_client(rt, server).paginate(route, spec, query={"api-version": "1"})
+    assert [item["id"] for item in items] == [1, 2, 3]
+    assert [r.url.params.get_list("api-version") for r in server.requests] == [["1"]] * 3
+    # The rest of each link as the server wrote it: its $ not encoded again.
+    assert str(server.requests[1].url) == f"{BASE}/calls?$skiptoken=a&api-version=1"
+    assert str(server.requests[2].url) == f"{BASE}/calls?$skiptoken=b&api-version=1"
+
+
 def test_a_link_walk_ends_at_a_link_it_followed_before(rt: Any) -> None:
     again = f"{BASE}/calls?page=2"
     server = Server(_link_page([1], again), _link_page([2], f"{BASE}/calls?page=3"))

@@ -655,6 +655,17 @@ def test_a_next_link_gets_the_api_key_the_query_carries() -> None:
         assert [r.url.params.get_list("code") for r in requests] == [["k"], [sent]]
 
 
+def test_a_next_link_gets_the_query_parameters_the_walk_keeps() -> None:
+    # Azure's api-version: the one the operation sent, whether the link lacks it or names another.
+    kept = PageSpec(kind="link", items="value", next_field="nextLink", link_query=("v",))
+    links = (f"{_ORIGIN}/things?p=2", f"{_ORIGIN}/things?v=9&p=3", None)
+    requests, transport = _linked(*links)
+    made = SyncAPIClient(base_url=_ORIGIN, transport=transport, max_retries=0)
+    assert list(made.paginate(_LISTED, kept, query={"v": "1", "other": "x"})) == [0, 1, 2]
+    assert [r.url.params.get_list("v") for r in requests] == [["1"], ["1"], ["1"]]
+    assert [r.url.params.get("other") for r in requests] == ["x", None, None]
+
+
 def test_a_link_walk_ends_at_a_link_it_followed_before() -> None:
     again = f"{_ORIGIN}/things?p=2"
     requests, transport = _linked(again, f"{_ORIGIN}/things?p=3", again)

@@ -225,6 +225,9 @@ class Pagination:
     max_limit: int = (
         0  # the most items the server puts on a page, when the API states it; 0: unknown
     )
+    # A link walk's query parameters that each next link is given as the operation sent them
+    # (Azure's api-version: a next link may lack it, or name another).
+    link_query: tuple[str, ...] = ()
 
 
 @dataclass(frozen=True)

@@ -53,7 +53,7 @@ def pagination_of(
         return None
     pageable = operation.get("x-ms-pageable")
     if not isinstance(override, dict) and isinstance(pageable, dict):
-        return _next_links(ctx, pageable, path, success) or _detected(
+        return _next_links(ctx, pageable, path, parameters, success) or _detected(
             parameters, success, ctx.models
         )
     if not isinstance(override, dict):
@@ -108,11 +108,17 @@ def pagination_of(
 
 
 def _next_links(
-    ctx: Context, pageable: JSONObject, path: Path_, success: ir.TypeRef | None
+    ctx: Context,
+    pageable: JSONObject,
+    path: Path_,
+    parameters: tuple[ir.Parameter, ...],
+    success: ir.TypeRef | None,
 ) -> ir.Pagination | None:
     """AutoRest's `x-ms-pageable`: each page's `nextLinkName` field holds the URL of the next
     page (a GET; `operationName` names the same request, so it is not needed), `itemName` (by
-    default "value") its items. A `nextLinkName` of null: one page holds every item, no walk."""
+    default "value") its items. A `nextLinkName` of null: one page holds every item, no walk.
+    Each next link gets the operation's api-version, as Azure's clients give it: a link may
+    lack it, or name another (the AutoRest test server's /paging/apiVersion routes)."""
     next_link, items_name = pageable.get("nextLinkName"), pageable.get("itemName", "value")
     if next_link is None:
         return None
@@ -131,7 +137,14 @@ def _next_links(
             "response model needs an array field and a field of those names; the operation is not paged",
         )
         return None
-    return ir.Pagination("link", items.wire_name, items.type.item, next_field=link.wire_name)
+    versions = tuple(
+        p.wire_name
+        for p in parameters
+        if p.location == "query" and p.wire_name.lower() == "api-version"
+    )
+    return ir.Pagination(
+        "link", items.wire_name, items.type.item, next_field=link.wire_name, link_query=versions
+    )
 
 
 def _detected(

@@ -243,9 +243,12 @@ class _BaseClient(Generic[_HttpT]):
             raise RequestURLError(f"refused to follow the next link: {exc}") from exc
         if url.userinfo:
             raise RequestURLError("refused to follow a next link that carries user info")
-        for name, value in self._query_credentials(route):  # an API key the link cannot know
-            if name not in url.params:
-                url = url.copy_add_param(name, value)
+        given = request.url.params
+        wanted = [(k, v) for k, v in self._query_credentials(route) if k not in url.params]
+        wanted += [(k, given[k]) for k in walker.link_query if k in given]  # api-version
+        for name, value in wanted:
+            if url.params.get_list(name) != [value]:
+                url = _with_query_param(url, name, value)
         kept = [(k, v) for k, v in request.headers.multi_items() if k.lower() not in _BODY_HEADERS]
         link = httpx.Request("GET", url, headers=kept, extensions=request.extensions)
         self._base().check(link)
@@ -746,6 +749,15 @@ def _encode_body(
     # Compact and UTF-8, like httpx's own json= encoding; NaN is not JSON, so refuse it.
     text = json.dumps(data, ensure_ascii=False, separators=(",", ":"), allow_nan=False)
     return _Body(content=text.encode("utf-8"))
+
+
+def _with_query_param(url: httpx.URL, name: str, value: str) -> httpx.URL:
+    """url with name=value (and no other value of name) in its query; the rest of the query is
+    kept as the server wrote it (httpx's copy_set_param would encode it again: $ as %24)."""
+    pairs = [pair for pair in url.query.decode("ascii").split("&") if pair]
+    kept = [p for p in pairs if urllib.parse.unquote_plus(p.split("=", 1)[0]) != name]
+    kept.append(urllib.parse.urlencode({name: value}))
+    return url.copy_with(query="&".join(kept).encode("ascii"))
 
 
 # A next link is a GET: the operation's body, if it had one, is not sent again.

@@ -47,7 +47,9 @@ class PageSpec:
     ``first_page`` when the caller gives none), ``cursor`` pages send the ``next_field`` value
     of the previous page as ``cursor_param`` and stop at a cursor already sent (a server that
     answers A, B, A, ... would otherwise be paged forever), ``link`` pages request the URL the
-    previous page states in ``next_field``, and stop at one already requested. A start offset, page or cursor the
+    previous page states in ``next_field``, and stop at one already requested; ``link_query``
+    names the operation's query parameters each next link is given as the operation sent them
+    (Azure's api-version: a link may lack it, or name another). A start offset, page or cursor the
     caller gives is where the walk starts. ``total_field`` is the total number of items (when
     not negative), ``limit_field`` the limit the server applied to the page, and ``max_limit``
     the most items the API says a page holds: each can save a request for an empty last page.
@@ -64,6 +66,7 @@ class PageSpec:
     first_page: int = 1
     limit_field: str | None = None
     max_limit: int | None = None
+    link_query: tuple[str, ...] = ()
 
 
 def read_field(page: object, wire_name: str) -> object:
@@ -94,6 +97,7 @@ class PageWalker:
         self._seen_cursors: set[bytes] = set()
         self._last_items: list[Any] = []  # the previous page's (offset and page walks)
         self.link: str | None = None  # the next page's URL, in a link walk past its first page
+        self.link_query = spec.link_query
         self._start_defaults()
 
     def _start_defaults(self) -> None:

@@ -151,3 +151,16 @@ def test_an_extension_naming_no_field_is_a_warning_not_a_walk(write, cli) -> Non
     assert "warning[pagination-invalid]" in result.err and "x-ms-pageable" in result.err
     source = (spec.parent / "out" / "links_client" / "resources" / "default.py").read_text()
     assert "def iter_vaults_list" not in source
+
+
+def test_a_long_running_operation_says_that_nothing_polls(links: ModuleType, write, cli) -> None:  # type: ignore[no-untyped-def]
+    """x-ms-long-running-operation: the first response (202) is what the method returns; the
+    docstring and an info say so, since a caller would otherwise wait for the result."""
+    method = importlib.import_module("links_client.resources.default").Default.jobs_list_accepted
+    assert "does not poll" in (method.__doc__ or "")
+    assert "does not poll" not in (links.Links.__init__.__doc__ or "")
+    spec = write("links.yaml", LINKS.read_text(encoding="utf-8"))
+    out = spec.parent / "out"
+    result = cli("generate", spec, "-o", out, "--package", "links_client", "--verbose")
+    assert "info[long-running-not-polled]" in result.err
+    assert result.err.count("long-running-not-polled") == 1  # only the operation marked so

@@ -45,9 +45,14 @@ class Context:
         return found[:DESCRIPTION_LIMIT] + " [...]"
 
     def warn(self, path: Path_, code: str, message: str, hint: str = "") -> None:
-        self.diagnostics.add(
-            Diagnostic(Severity.WARNING, code, pointer(path), message, hint, locate(self.doc, path))
-        )
+        self._say(Severity.WARNING, path, code, message, hint)
+
+    def info(self, path: Path_, code: str, message: str, hint: str = "") -> None:
+        self._say(Severity.INFO, path, code, message, hint)
+
+    def _say(self, severity: Severity, path: Path_, code: str, message: str, hint: str) -> None:
+        where = locate(self.doc, path)
+        self.diagnostics.add(Diagnostic(severity, code, pointer(path), message, hint, where))
 
     def report_renames(self, scope: Scope, path: Path_, what: str) -> None:
         """Say which names from the document did not become their natural Python name, and why."""

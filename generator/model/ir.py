@@ -252,6 +252,8 @@ class Operation:
     # The header parameter that carries an idempotency key ('' for none): with one, a request
     # may be retried whatever its method (the server acts on a key once).
     idempotency_header: str = ""
+    # Azure's x-ms-long-running-operation: the call returns the first response; nothing polls.
+    long_running: bool = False
     iterator_name: Identifier | None = None
     route_constant: Identifier = Identifier("")  # its module's Route constant
     pages_constant: Identifier | None = None  # its module's PageSpec constant, when paged

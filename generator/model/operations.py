@@ -219,8 +219,22 @@ class _Operations:
             security=security(self.ctx, operation),
             idempotent=method in IDEMPOTENT_METHODS,
             pagination=pagination_of(self.ctx, operation, path, parameters, success),
+            long_running=self._long_running(operation, path),
             idempotency_header=_idempotency_header(parameters),
         )
+
+    def _long_running(self, operation: JSONObject, path: OperationPath) -> bool:
+        """Azure's x-ms-long-running-operation: said in the docstring, and as an info."""
+        if operation.get("x-ms-long-running-operation") is not True:
+            return False
+        self.ctx.info(
+            path + ("x-ms-long-running-operation",),
+            "long-running-not-polled",
+            "the operation is long-running: its method returns the first response (often 202) "
+            "and does not poll for the result",
+            "poll the URL its Azure-AsyncOperation or Location header names",
+        )
+        return True
 
     def _parameters(
         self,

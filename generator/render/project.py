@@ -501,8 +501,7 @@ def _paging_tests(t: testgen.OperationTests) -> _PagingTests:
     skip = {by_wire[w].name for w in paging if w in by_wire}
     arguments = [a for a in t.required_call.arguments if a.split("=", 1)[0] not in skip]
     limit = by_wire[page.limit_param].name if page.limit_param in by_wire else ""
-    where = {"offset": page.offset_param, "page": page.page_param, "cursor": page.cursor_param}
-    wire = where.get(page.kind, testgen.LINK_TOKEN)
+    wire = testgen.position_param(page)
     param = by_wire.get(wire) if page.kind != "link" else None
     start, value, sent, left = "", "", "", 0
     kind = param.type.kind if param is not None and isinstance(param.type, ir.Primitive) else ""

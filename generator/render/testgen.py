@@ -282,16 +282,17 @@ class _Planner:
 LINK_TOKEN = "skiptoken"
 
 
+def position_param(page: ir.Pagination) -> str:
+    """The query parameter holding a walk's position: the API's offset, page or cursor
+    parameter ('' when it states none), or the one in the Listing's next links."""
+    where = {"offset": page.offset_param, "page": page.page_param, "cursor": page.cursor_param}
+    return where.get(page.kind, LINK_TOKEN)
+
+
 def listing_names(page: ir.Pagination) -> dict[str, str]:
     """The support module's Listing's names for a paged operation: the wire names of its paging
     parameters and page fields (the runtime's own names where the API states none)."""
-    where = {
-        "offset": page.offset_param,
-        "page": page.page_param,
-        "cursor": page.cursor_param,
-        "link": LINK_TOKEN,
-    }
-    names = {"limit": page.limit_param, page.kind: where[page.kind] or page.kind}
+    names = {"limit": page.limit_param, page.kind: position_param(page) or page.kind}
     if page.kind in ("cursor", "link"):
         names["next"] = page.next_field or "next"
     names.update(total=page.total_field, limit_field=page.limit_field)

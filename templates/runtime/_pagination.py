@@ -97,7 +97,6 @@ class PageWalker:
         self._seen_cursors: set[bytes] = set()
         self._last_items: list[Any] = []  # the previous page's (offset and page walks)
         self.link: str | None = None  # the next page's URL, in a link walk past its first page
-        self.link_query = spec.link_query
         self._start_defaults()
 
     def _start_defaults(self) -> None:
@@ -113,6 +112,11 @@ class PageWalker:
             given = _as_int(self._query.get(spec.page_param))
             self._query[spec.page_param] = spec.first_page if given is None else given
             self._from_start = given is None or given <= spec.first_page
+
+    @property
+    def link_query(self) -> tuple[str, ...]:
+        """The operation's query parameters each next link is given (see PageSpec)."""
+        return self._spec.link_query
 
     def next_query(self) -> dict[str, object] | None:
         """The query for the next request, or None when the listing is exhausted."""

@@ -164,3 +164,24 @@ def test_a_long_running_operation_says_that_nothing_polls(links: ModuleType, wri
     result = cli("generate", spec, "-o", out, "--package", "links_client", "--verbose")
     assert "info[long-running-not-polled]" in result.err
     assert result.err.count("long-running-not-polled") == 1  # only the operation marked so
+
+
+def test_a_named_next_operation_is_a_warning_since_the_walk_does_not_call_it(write, cli) -> None:  # type: ignore[no-untyped-def]
+    """AutoRest fetches the next pages with operationName's operation, the link as its argument
+    (the AutoRest test server's /paging/multiple/fragment routes put it into that operation's
+    path): a GET of the link, which is what the iterator sends, may not be served."""
+    text = LINKS.read_text(encoding="utf-8").replace(
+        "x-ms-pageable: {nextLinkName: nextLink}",
+        "x-ms-pageable: {nextLinkName: nextLink, operationName: Vaults_ListNext}",
+        1,
+    )
+    spec = write("links.yaml", text)
+    result = cli("generate", spec, "-o", spec.parent / "out", "--package", "links_client")
+    assert result.code == 0, result.err
+    warned = [line for line in result.err.splitlines() if "pagination-next-operation" in line]
+    assert len(warned) == 1 and "'Vaults_ListNext'" in warned[0], result.err
+    assert "/x-ms-pageable/operationName" in result.err
+    source = (spec.parent / "out" / "links_client" / "resources" / "default.py").read_text()
+    assert "def iter_vaults_list" in source  # the walk is still offered
+    plain = cli("generate", LINKS, "-o", spec.parent / "plain", "--package", "links_client")
+    assert "pagination-next-operation" not in plain.err

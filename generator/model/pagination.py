@@ -115,8 +115,10 @@ def _next_links(
     success: ir.TypeRef | None,
 ) -> ir.Pagination | None:
     """AutoRest's `x-ms-pageable`: each page's `nextLinkName` field holds the URL of the next
-    page (a GET; `operationName` names the same request, so it is not needed), `itemName` (by
-    default "value") its items. A `nextLinkName` of null: one page holds every item, no walk.
+    page (fetched with a GET), `itemName` (by default "value") its items. A `nextLinkName` of
+    null: one page holds every item, no walk. An `operationName` is not followed (a warning):
+    AutoRest calls that operation for the next pages, with the link as an argument (the
+    AutoRest test server's fragment routes put it into the operation's path).
     Each next link gets the operation's api-version, as Azure's clients give it: a link may
     lack it, or name another (the AutoRest test server's /paging/apiVersion routes)."""
     next_link, items_name = pageable.get("nextLinkName"), pageable.get("itemName", "value")
@@ -137,6 +139,7 @@ def _next_links(
             "response model needs an array field and a field of those names; the operation is not paged",
         )
         return None
+    _next_operation_not_called(ctx, pageable, path)
     versions = tuple(
         p.wire_name
         for p in parameters
@@ -144,6 +147,21 @@ def _next_links(
     )
     return ir.Pagination(
         "link", items.wire_name, items.type.item, next_field=link.wire_name, link_query=versions
+    )
+
+
+def _next_operation_not_called(ctx: Context, pageable: JSONObject, path: Path_) -> None:
+    name = pageable.get("operationName")
+    if not isinstance(name, str) or not name:
+        return
+    ctx.warn(
+        path + ("x-ms-pageable", "operationName"),
+        "pagination-next-operation",
+        f"x-ms-pageable fetches the next pages with the operation {name!r}; the iterator does "
+        "not call it: it GETs each next link as the page gives it, which a server expecting "
+        "that operation's request may not answer",
+        "if the walk stops early or fails, fetch the next pages with that operation's method; "
+        "remove operationName with an overlay once a GET of the link is known to work",
     )
 
 

@@ -122,6 +122,12 @@ def test_a_formatting_entry_this_generator_did_not_write_is_ignored(
 
 
 def test_a_formatting_entry_gives_back_every_text_by_its_key(cache: Path) -> None:
-    made = {"a": "x = 1\n", "b": "", "c": "s = '\u00e9\ud800'\n", "d": "y\n\nz"}
+    made = {
+        "a": "x = 1\n",
+        "b": "",
+        "c": "s = '\u00e9\ud800'\n",
+        "d": "y\n\nz\ud800",  # a lone surrogate at the end of one text and the start of the next
+        "e": "\udc00 \u2514 \U0001d518",  # two and four bytes a character, in one text only
+    }
     Memo().write("formatted", "pkg", pack(made))
     assert formatting._pack(Memo(), "pkg") == made

@@ -64,6 +64,20 @@ def _own_generator_cache(tmp_path_factory: pytest.TempPathFactory) -> None:
 
 
 @pytest.fixture(scope="session", autouse=True)
+def _bytecode_cache(tmp_path_factory: pytest.TempPathFactory) -> None:
+    """Compiled Python for this run only, in a folder of its own (PYTHONPYCACHEPREFIX), for this
+    process and every Python it starts, whatever PYTHONDONTWRITEBYTECODE says: the generator and a
+    generated package are compiled once, not again by each process that imports them (CI sets
+    PYTHONDONTWRITEBYTECODE, and compiling everything again was a quarter of the run's CPU), and
+    no __pycache__ is written into generated/, an output folder or the repository."""
+    folder = str(tmp_path_factory.mktemp("pycache"))
+    os.environ.pop("PYTHONDONTWRITEBYTECODE", None)
+    os.environ["PYTHONPYCACHEPREFIX"] = folder
+    sys.dont_write_bytecode = False
+    sys.pycache_prefix = folder
+
+
+@pytest.fixture(scope="session", autouse=True)
 def mypy_cache(tmp_path_factory: pytest.TempPathFactory) -> Path:
     """One mypy cache for every `mypy` this pytest process starts (MYPY_CACHE_DIR; a command's own
     --cache-dir wins): what mypy learned of httpx, pydantic and the standard library is reused

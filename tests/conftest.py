@@ -69,7 +69,8 @@ def _bytecode_cache(tmp_path_factory: pytest.TempPathFactory) -> None:
     process and every Python it starts, whatever PYTHONDONTWRITEBYTECODE says: the generator and a
     generated package are compiled once, not again by each process that imports them (CI sets
     PYTHONDONTWRITEBYTECODE, and compiling everything again was a quarter of the run's CPU), and
-    no __pycache__ is written into generated/, an output folder or the repository."""
+    no __pycache__ is written into an output folder. (What pytest imports to collect the tests,
+    before this runs, is compiled as the environment says.)"""
     folder = str(tmp_path_factory.mktemp("pycache"))
     os.environ.pop("PYTHONDONTWRITEBYTECODE", None)
     os.environ["PYTHONPYCACHEPREFIX"] = folder
